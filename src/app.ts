@@ -1,0 +1,13 @@
+import type { ApplicationFunction } from "probot";
+import { REVIEW_ACTIONS, handlePullRequest } from "./handlers/pull-request.js";
+import type { ReviewDeps } from "./review/review-pull-request.js";
+
+/** Longview as a Probot app: a table of event → handler. The work lives in the handlers. */
+export function createApp(deps: ReviewDeps): ApplicationFunction {
+  return (app) => {
+    app.on(
+      REVIEW_ACTIONS.map((action) => `pull_request.${action}` as const),
+      handlePullRequest(deps),
+    );
+  };
+}

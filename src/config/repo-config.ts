@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { CATEGORIES, SEVERITIES } from "../domain/finding.js";
+
+/**
+ * `.github/longview.yml`: what a repository may change. Invalid sections fall
+ * back to their defaults and the problems are reported in the review, so a
+ * typo never disables reviews.
+ */
+
+export const REPO_CONFIG_PATH = ".github/longview.yml";
+
+const sections = {
+  enabled: z.boolean().default(true),
+  /** Draft PRs: skipped unless `review`. */
+  drafts: z.enum(["skip", "review"]).default("skip"),
+  paths: z
+    .object({
+      include: z.array(z.string().min(1)).default(["**"]),
+      exclude: z.array(z.string().min(1)).default([]),
+      /** Skip lockfiles, generated, vendored and minified files. */
+      skipGenerated: z.boolean().default(true),
+    })
+    .strict()
+    .default({ include: ["**"], exclude: [], skipGenerated: true }),
+  review: z
+    .object({
+      /** Findings below this severity are not posted. */
+      minSeverity: z.enum(SEVERITIES).default("P3"),
+      maxInlineComments: z.number().int().min(0).max(200).default(30),
+      /** Extra review instructions, added to the repository guidelines. */
+      instructions: z.string().max(4_000).default(""),
+    })
+    .strict()
+    .default({ minSeverity: "P3", maxInlineComments: 30, instructions: "" }),
+  gate: z
+    .object({
+      checkName: z.string().min(1).max(100).default("Longview"),
+      /** A finding at this severity or worse, in one of `categories`, fails the check. */
+      severity: z.enum(SEVERITIES).default("P1"),
+      categories: z.array(z.enum(CATEGORIES)).min(1).default(["bug", "security"]),
+      onError: z.enum(["neutral", "failure"]).default("neutral"),
+    })
+    .strict()
+    .default({ checkName: "Longview", severity: "P1", categories: ["bug", "security"], onError: "neutral" }),
+  analyzers: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** `added`: only added lines; `diff_context`: any line inside a hunk. */
+      filter: z.enum(["added", "diff_context"]).default("added"),
+    })
+    .strict()
+    .default({ enabled: true, filter: "added" }),
+} as const;
+
+export const RepoConfigSchema = z.object(sections).strict();
+export type RepoConfig = z.infer<typeof RepoConfigSchema>;
+
+export const DEFAULT_REPO_CONFIG: RepoConfig = RepoConfigSchema.parse({});
+
+export interface LoadedRepoConfig {
+  readonly config: RepoConfig;
+  /** Human-readable problems found in the file; empty when it was valid or absent. */
+  readonly problems: readonly string[];
+}
+
+/** Validates raw (YAML-parsed) config; invalid sections are replaced by their defaults. */
+export function parseRepoConfig(raw: unknown): LoadedRepoConfig {
+  if (raw === null || raw === undefined) return { config: DEFAULT_REPO_CONFIG, problems: [] };
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    return { config: DEFAULT_REPO_CONFIG, problems: [`${REPO_CONFIG_PATH}: expected a mapping of settings, got ${describe(raw)}; using defaults.`] };
+  }
+  const problems: string[] = [];
+  const accepted: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const schema = (sections as Record<string, z.ZodType>)[key];
+    if (!schema) {
+      problems.push(`${REPO_CONFIG_PATH}: unknown setting \`${key}\` (known: ${Object.keys(sections).join(", ")}); ignored.`);
+      continue;
+    }
+    const result = schema.safeParse(value);
+    if (result.success) accepted[key] = value;
+    else {
+      for (const issue of result.error.issues) {
+        const where = [key, ...issue.path.map(String)].join(".");
+        problems.push(`${REPO_CONFIG_PATH}: \`${where}\`: ${issue.message}; using the default for \`${key}\`.`);
+      }
+    }
+  }
+  return { config: RepoConfigSchema.parse(accepted), problems };
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "string" ? `the text "${value.slice(0, 40)}"` : typeof value;
+}

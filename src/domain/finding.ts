@@ -1,0 +1,65 @@
+import { z } from "zod";
+import type { Side } from "./change-set.js";
+
+/**
+ * Finding: one problem in the change, from the agent or an analyzer. The same
+ * type flows from detection through merging, placement and every output
+ * (review comments, check-run annotations, CLI JSON/Markdown/SARIF).
+ */
+
+export const SEVERITIES = ["P0", "P1", "P2", "P3"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const CATEGORIES = ["bug", "security", "performance", "other"] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const FINDING_SOURCES = ["agent", "eslint", "secretlint", "longview-rules"] as const;
+export type FindingSource = (typeof FINDING_SOURCES)[number];
+
+export const SeveritySchema = z.enum(SEVERITIES);
+export const CategorySchema = z.enum(CATEGORIES);
+
+export interface Finding {
+  readonly path: string;
+  /** Last line of the commented range (GitHub's `line`). */
+  readonly line: number;
+  /** First line of a multi-line range, or null for a single line. */
+  readonly startLine: number | null;
+  readonly side: Side;
+  readonly severity: Severity;
+  readonly category: Category;
+  readonly title: string;
+  readonly body: string;
+  /** Replacement text for startLine..line (RIGHT side), or null. */
+  readonly suggestion: string | null;
+  /** 0..1; analyzers report 1 for deterministic rules. */
+  readonly confidence: number;
+  readonly source: FindingSource;
+  /** Analyzer rule id (e.g. `security/detect-eval-with-expression`), null for agent findings. */
+  readonly ruleId: string | null;
+  /** Other sources that reported the same problem on the same line (after merging). */
+  readonly corroboratedBy: readonly FindingSource[];
+}
+
+/** Where a finding ends up on GitHub; computed by review/placement. */
+export type Placement = "inline" | "file" | "body";
+
+export interface PlacedFinding extends Finding {
+  readonly placement: Placement;
+  /** Why the finding was moved from where it was reported, if it was. */
+  readonly placementNote: string | null;
+}
+
+/** P0 is the most severe. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    a.path.localeCompare(b.path) ||
+    a.line - b.line ||
+    a.title.localeCompare(b.title)
+  );
+}

@@ -1,0 +1,3 @@
+export * from "./change-set.js";
+export * from "./finding.js";
+export * from "./window.js";

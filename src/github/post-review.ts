@@ -1,0 +1,143 @@
+import type { Logger } from "pino";
+import type { PlacedFinding } from "../domain/finding.js";
+import { formatFindingComment } from "../review/format-comment.js";
+import { httpStatus, type GitHub, type PullRef } from "./client.js";
+
+/**
+ * Posts one review: every inline finding as a line comment in a single
+ * `COMMENT` review (never APPROVE), file-level findings as file comments.
+ * When GitHub rejects the review (422), the offending comments are found by
+ * bisection with pending reviews and re-routed; the others are still posted.
+ */
+
+export interface PostedReview {
+  readonly reviewId: number;
+  readonly inline: number;
+  readonly fileLevel: number;
+  /** Findings GitHub refused as line/file comments; they were put in the review body. */
+  readonly rerouted: readonly PlacedFinding[];
+}
+
+export interface PostReviewInput {
+  readonly ref: PullRef;
+  readonly commitId: string;
+  readonly findings: readonly PlacedFinding[];
+  /** Renders the review body, given the findings that had to move into it. */
+  readonly body: (rerouted: readonly PlacedFinding[]) => string;
+  readonly log: Logger;
+}
+
+interface DraftComment {
+  readonly finding: PlacedFinding;
+  readonly payload: { path: string; line: number; side: "LEFT" | "RIGHT"; start_line?: number; start_side?: "LEFT" | "RIGHT"; body: string };
+}
+
+export async function postReview(gh: GitHub, input: PostReviewInput): Promise<PostedReview> {
+  const { ref, commitId, log } = input;
+  const rerouted: PlacedFinding[] = [];
+
+  // File-level comments go first so that any GitHub refuses can still be listed in the review body.
+  let fileLevel = 0;
+  for (const finding of input.findings.filter((f) => f.placement === "file")) {
+    if (await postFileComment(gh, ref, commitId, finding, log)) fileLevel++;
+    else rerouted.push({ ...finding, placement: "body", placementNote: "GitHub refused it as a file comment" });
+  }
+
+  const drafts = input.findings.filter((f) => f.placement === "inline").map(toDraft);
+  try {
+    const reviewId = await createReview(gh, ref, commitId, input.body(rerouted), drafts);
+    return { reviewId, inline: drafts.length, fileLevel, rerouted };
+  } catch (error) {
+    if (httpStatus(error) !== 422 || drafts.length === 0) throw error;
+    log.warn({ err: error, comments: drafts.length }, "review rejected by GitHub; isolating the comments it refuses");
+  }
+
+  const { accepted, refused } = await bisectAcceptable(gh, ref, commitId, drafts);
+  for (const d of refused) {
+    if (await postFileComment(gh, ref, commitId, d.finding, log)) {
+      fileLevel++;
+    } else {
+      rerouted.push({ ...d.finding, placement: "body", placementNote: "GitHub refused it as a line comment" });
+    }
+  }
+  log.warn({ accepted: accepted.length, refused: refused.length }, "re-posting review without refused comments");
+  const reviewId = await createReview(gh, ref, commitId, input.body(rerouted), accepted);
+  return { reviewId, inline: accepted.length, fileLevel, rerouted };
+}
+
+function toDraft(finding: PlacedFinding): DraftComment {
+  const base = { path: finding.path, line: finding.line, side: finding.side, body: formatFindingComment(finding) };
+  const payload =
+    finding.startLine !== null && finding.startLine < finding.line
+      ? { ...base, start_line: finding.startLine, start_side: finding.side }
+      : base;
+  return { finding, payload };
+}
+
+async function createReview(gh: GitHub, ref: PullRef, commitId: string, body: string, comments: readonly DraftComment[]): Promise<number> {
+  const { data } = await gh.rest.pulls.createReview({
+    owner: ref.owner,
+    repo: ref.repo,
+    pull_number: ref.pullNumber,
+    commit_id: commitId,
+    event: "COMMENT",
+    body,
+    comments: comments.map((c) => c.payload),
+  });
+  return data.id;
+}
+
+/**
+ * Splits the comments until each rejected one stands alone. Probes are
+ * PENDING reviews (visible only to Longview) and are deleted straight away.
+ */
+async function bisectAcceptable(
+  gh: GitHub,
+  ref: PullRef,
+  commitId: string,
+  drafts: readonly DraftComment[],
+): Promise<{ accepted: DraftComment[]; refused: DraftComment[] }> {
+  if (drafts.length === 0) return { accepted: [], refused: [] };
+  if (await probe(gh, ref, commitId, drafts)) return { accepted: [...drafts], refused: [] };
+  if (drafts.length === 1) return { accepted: [], refused: [...drafts] };
+  const mid = Math.ceil(drafts.length / 2);
+  const left = await bisectAcceptable(gh, ref, commitId, drafts.slice(0, mid));
+  const right = await bisectAcceptable(gh, ref, commitId, drafts.slice(mid));
+  return { accepted: [...left.accepted, ...right.accepted], refused: [...left.refused, ...right.refused] };
+}
+
+async function probe(gh: GitHub, ref: PullRef, commitId: string, drafts: readonly DraftComment[]): Promise<boolean> {
+  try {
+    const { data } = await gh.rest.pulls.createReview({
+      owner: ref.owner,
+      repo: ref.repo,
+      pull_number: ref.pullNumber,
+      commit_id: commitId,
+      comments: drafts.map((d) => d.payload),
+    });
+    await gh.rest.pulls.deletePendingReview({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, review_id: data.id });
+    return true;
+  } catch (error) {
+    if (httpStatus(error) === 422) return false;
+    throw error;
+  }
+}
+
+async function postFileComment(gh: GitHub, ref: PullRef, commitId: string, finding: PlacedFinding, log: Logger): Promise<boolean> {
+  try {
+    await gh.rest.pulls.createReviewComment({
+      owner: ref.owner,
+      repo: ref.repo,
+      pull_number: ref.pullNumber,
+      commit_id: commitId,
+      path: finding.path,
+      subject_type: "file",
+      body: formatFindingComment({ ...finding, placement: "file" }),
+    });
+    return true;
+  } catch (error) {
+    if (httpStatus(error) !== 422) throw error;
+    log.warn({ err: error, path: finding.path }, "file comment refused");
+    return false;
+  }
+}

@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+/**
+ * The parts of GitHub payloads and responses Longview reads, validated once at
+ * the edge. Unknown fields pass through untouched; missing ones fail loudly.
+ */
+
+const Account = z.object({ login: z.string(), type: z.string().optional() });
+
+export const RepositorySchema = z.object({
+  name: z.string(),
+  full_name: z.string(),
+  owner: Account,
+  default_branch: z.string().optional(),
+});
+
+export const PullRequestSchema = z.object({
+  number: z.number().int().positive(),
+  title: z.string(),
+  body: z.string().nullable().optional().transform((b) => b ?? ""),
+  state: z.string(),
+  draft: z.boolean().optional().default(false),
+  merged: z.boolean().nullable().optional(),
+  user: Account.nullable(),
+  changed_files: z.number().int().nonnegative().optional(),
+  additions: z.number().int().nonnegative().optional(),
+  deletions: z.number().int().nonnegative().optional(),
+  maintainer_can_modify: z.boolean().optional(),
+  head: z.object({ sha: z.string(), ref: z.string(), repo: z.object({ full_name: z.string() }).nullable() }),
+  base: z.object({ sha: z.string(), ref: z.string(), repo: z.object({ full_name: z.string() }) }),
+});
+export type PullRequest = z.infer<typeof PullRequestSchema>;
+
+export const PullRequestEventSchema = z.object({
+  action: z.string(),
+  installation: z.object({ id: z.number().int() }).optional(),
+  repository: RepositorySchema,
+  pull_request: PullRequestSchema,
+  sender: Account,
+  before: z.string().optional(),
+  after: z.string().optional(),
+});
+export type PullRequestEvent = z.infer<typeof PullRequestEventSchema>;
+
+export const PullRequestFileSchema = z.object({
+  sha: z.string().nullable().optional(),
+  filename: z.string(),
+  status: z.enum(["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"]),
+  additions: z.number().int().nonnegative(),
+  deletions: z.number().int().nonnegative(),
+  changes: z.number().int().nonnegative(),
+  patch: z.string().optional(),
+  previous_filename: z.string().optional(),
+});
+export type PullRequestFile = z.infer<typeof PullRequestFileSchema>;
+
+export const BlobSchema = z.object({
+  content: z.string(),
+  encoding: z.string(),
+  size: z.number().int().nullable().optional(),
+});
+
+export const ContentFileSchema = z.object({
+  type: z.literal("file"),
+  sha: z.string(),
+  size: z.number().int(),
+  content: z.string().optional(),
+  encoding: z.string().optional(),
+});

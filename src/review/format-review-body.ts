@@ -1,0 +1,81 @@
+import type { PlacedFinding, Severity } from "../domain/finding.js";
+import { SEVERITIES } from "../domain/finding.js";
+import type { Coverage } from "../domain/window.js";
+import { formatCredit, oneLine } from "./format-comment.js";
+import { inlineCode, neutralizeUntrusted, truncate } from "./markdown.js";
+import type { ReviewResult } from "./run-review.js";
+
+/** GitHub rejects review bodies over 65,536 characters; stay well below. */
+export const MAX_REVIEW_BODY = 60_000;
+const MAX_SKIPPED_ROWS = 30;
+
+export interface ReviewBodyContext {
+  /** Problems in `.github/longview.yml`, shown so the author can fix them. */
+  readonly configProblems: readonly string[];
+  /** Findings that could not be posted as comments after GitHub rejected them. */
+  readonly rerouted?: readonly PlacedFinding[];
+}
+
+export function formatReviewBody(result: ReviewResult, context: ReviewBodyContext): string {
+  const sections: string[] = ["### Longview review", "", summaryLine(result.findings)];
+  const notices = [...context.configProblems, ...result.notices];
+  if (notices.length > 0) sections.push("", ...notices.map((n) => `> ${n.replace(/\n/g, " ")}`));
+  sections.push("", formatCoverage(result.coverage));
+
+  const inBody = [...result.findings.filter((f) => f.placement === "body"), ...(context.rerouted ?? [])];
+  if (inBody.length > 0) {
+    sections.push("", `#### Findings not posted as line comments (${inBody.length})`, "");
+    for (const f of inBody) sections.push(formatBodyFinding(f));
+  }
+  sections.push("", formatRunLine(result));
+  return truncate(sections.join("\n"), MAX_REVIEW_BODY, "\n\n… (truncated to fit GitHub's limit)");
+}
+
+export function summaryLine(findings: readonly PlacedFinding[]): string {
+  if (findings.length === 0) return "No problems found in the reviewed changes.";
+  const counts = countBySeverity(findings);
+  const parts = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
+  return `Found ${findings.length} ${findings.length === 1 ? "problem" : "problems"}: ${parts.join(", ")}.`;
+}
+
+export function countBySeverity(findings: readonly { severity: Severity }[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { P0: 0, P1: 0, P2: 0, P3: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}
+
+export function formatCoverage(coverage: Coverage): string {
+  const pct = coverage.changedLines === 0 ? 100 : Math.floor((coverage.reviewedLines / coverage.changedLines) * 1000) / 10;
+  const lines = [
+    `**Coverage:** reviewed ${coverage.reviewedLines} of ${coverage.changedLines} changed lines (${pct}%) in ${coverage.reviewedFiles} of ${coverage.files} files.`,
+  ];
+  if (coverage.skipped.length > 0) {
+    lines.push("", "<details><summary>Skipped (" + coverage.skipped.length + ")</summary>", "", "| File | Reason | Lines |", "| --- | --- | ---: |");
+    for (const s of coverage.skipped.slice(0, MAX_SKIPPED_ROWS)) {
+      const reason = s.detail ? `${s.reason}: ${s.detail}` : s.reason;
+      lines.push(`| ${inlineCode(s.path)} | ${escapeCell(reason)} | ${s.lines} |`);
+    }
+    if (coverage.skipped.length > MAX_SKIPPED_ROWS) lines.push(`| … and ${coverage.skipped.length - MAX_SKIPPED_ROWS} more | | |`);
+    lines.push("", "</details>");
+  }
+  return lines.join("\n");
+}
+
+function formatBodyFinding(f: PlacedFinding): string {
+  const where = `${inlineCode(`${f.path}:${f.startLine !== null ? `${f.startLine}-` : ""}${f.line}`)}`;
+  const why = f.placementNote ? ` _(${f.placementNote})_` : "";
+  const body = truncate(oneLine(neutralizeUntrusted(f.body)), 600);
+  return `- **${f.severity} · ${f.category}** ${where} — ${neutralizeUntrusted(oneLine(f.title))}${why}\n  ${body}\n  <sub>${formatCredit(f)}</sub>`;
+}
+
+function formatRunLine(result: ReviewResult): string {
+  const seconds = (result.durationMs / 1000).toFixed(1);
+  const model = result.model
+    ? `model ${inlineCode(result.model)}, ${result.modelCalls} calls, ${result.usage.inputTokens} input / ${result.usage.outputTokens} output tokens`
+    : "analyzers only";
+  return `<sub>${result.plan.windows} context windows · ${model} · ${seconds}s</sub>`;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}

@@ -1,0 +1,38 @@
+import type { Category, Finding, Severity } from "../domain/finding.js";
+import { severityRank } from "../domain/finding.js";
+
+/**
+ * The merge gate, shared by the check run and the CLI's exit code: a finding
+ * at `severity` or worse in one of `categories` fails the change.
+ */
+export interface GatePolicy {
+  readonly severity: Severity;
+  readonly categories: readonly Category[];
+}
+
+export interface GateVerdict {
+  readonly passed: boolean;
+  /** The findings that fail the gate, most severe first. */
+  readonly gating: readonly Finding[];
+}
+
+export function isGating(finding: Finding, policy: GatePolicy): boolean {
+  return severityRank(finding.severity) <= severityRank(policy.severity) && policy.categories.includes(finding.category);
+}
+
+export function evaluateGate<F extends Finding>(findings: readonly F[], policy: GatePolicy): GateVerdict & { readonly gating: readonly F[] } {
+  const gating = findings.filter((f) => isGating(f, policy));
+  return { passed: gating.length === 0, gating };
+}
+
+/** Parses a CLI `--fail-on` value: `P1`, `P1:bug,security`, or `none`. */
+export function parseFailOn(value: string, fallback: GatePolicy): GatePolicy | null | Error {
+  if (value === "none") return null;
+  const m = /^(P[0-3])(?::([a-z,]+))?$/.exec(value.trim());
+  if (!m) return new Error(`--fail-on expects P0..P3, optionally with categories (e.g. P1:bug,security), or "none"; got "${value}"`);
+  const categories = m[2]?.split(",").filter(Boolean) ?? [...fallback.categories];
+  const known = ["bug", "security", "performance", "other"];
+  const unknown = categories.filter((c) => !known.includes(c));
+  if (unknown.length > 0) return new Error(`--fail-on: unknown categories ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  return { severity: m[1] as Severity, categories: categories as Category[] };
+}

@@ -1,0 +1,158 @@
+import type { Logger } from "pino";
+import type { Analyzer } from "../analyzers/analyzer.js";
+import { runAnalyzers } from "../analyzers/index.js";
+import type { Reviewer, TokenUsage } from "../agent/reviewer.js";
+import { ZERO_USAGE, addUsage } from "../agent/reviewer.js";
+import type { RepoConfig } from "../config/repo-config.js";
+import { buildWindowPlan, fanOutFindings, initSyntax, withMemory, type WindowBudget } from "../context/index.js";
+import type { ChangeSet } from "../domain/change-set.js";
+import type { Finding, PlacedFinding } from "../domain/finding.js";
+import { severityRank } from "../domain/finding.js";
+import type { Coverage, MemoryNote, Window, WindowPlanStats } from "../domain/window.js";
+import { mapConcurrent } from "../util/map-concurrent.js";
+import { mergeFindings } from "./merge-findings.js";
+import { placeFindings } from "./placement.js";
+import { redactChangeSet } from "./redact-change-set.js";
+
+/**
+ * The one review pipeline, shared by the GitHub App and the CLI:
+ * change set → analyzers → windows → reviewer (in waves, with memory) →
+ * merged, filtered and placed findings. Sources and sinks live elsewhere.
+ */
+
+export interface ReviewInput {
+  readonly changeSet: ChangeSet;
+  readonly pr: { readonly title: string; readonly description: string };
+  /** Repository guidelines (AGENTS.md "Review guidelines") and config instructions, already combined. */
+  readonly guidelines: string;
+  readonly config: RepoConfig;
+  readonly budget: WindowBudget;
+  readonly reviewer: Reviewer | null;
+  readonly analyzers: readonly Analyzer[];
+  readonly windowConcurrency: number;
+  readonly log: Logger;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: ReviewProgress) => void | Promise<void>;
+}
+
+export interface ReviewProgress {
+  readonly windowsDone: number;
+  readonly windowsTotal: number;
+}
+
+export interface ReviewResult {
+  /** Sorted most severe first, filtered by `review.minSeverity`, each with its placement. */
+  readonly findings: readonly PlacedFinding[];
+  readonly coverage: Coverage;
+  readonly plan: WindowPlanStats & { readonly windows: number; readonly waves: number };
+  /** The model used, or null in offline (analyzers-only) mode. */
+  readonly model: string | null;
+  readonly usage: TokenUsage;
+  readonly modelCalls: number;
+  readonly durationMs: number;
+  /** Sentences for the reader: offline mode, windows the model could not review, analyzer failures. */
+  readonly notices: readonly string[];
+}
+
+const MEMORY_TOKEN_CAP = 1_500;
+
+export const OFFLINE_NOTICE =
+  "Offline mode: no `OPENAI_API_KEY` is configured, so this review comes from Longview's built-in analyzers only.";
+
+export async function runReview(input: ReviewInput): Promise<ReviewResult> {
+  const started = performance.now();
+  const { changeSet, config, log, reviewer, signal } = input;
+  const notices: string[] = [];
+
+  const analyzed = config.analyzers.enabled
+    ? await runAnalyzers(
+        input.analyzers,
+        { files: changeSet.files, headContents: changeSet.headContents, lineMap: changeSet.lineMap, filter: config.analyzers.filter },
+        log,
+        signal,
+      )
+    : { findings: [], errors: [] };
+  for (const e of analyzed.errors) notices.push(`Analyzer \`${e.analyzer}\` failed: ${e.message}`);
+
+  await initSyntax();
+  // The model never sees secrets: windows are built from a redacted copy of the change.
+  const modelView = reviewer ? await redactChangeSet(changeSet) : changeSet;
+  const plan = buildWindowPlan(
+    modelView,
+    { title: input.pr.title, description: input.pr.description, guidelines: input.guidelines },
+    input.budget,
+    { waveSize: input.windowConcurrency, memoryTokenCap: MEMORY_TOKEN_CAP },
+  );
+  const waves = groupByWave(plan.windows);
+
+  let agentFindings: Finding[] = [];
+  let usage = ZERO_USAGE;
+  let modelCalls = 0;
+  if (reviewer) {
+    const notes: MemoryNote[] = [];
+    let done = 0;
+    for (const wave of waves) {
+      signal?.throwIfAborted();
+      const results = await mapConcurrent(wave, input.windowConcurrency, async (window) => {
+        const withNotes = withMemory(window, notes, MEMORY_TOKEN_CAP);
+        const evidence = analyzed.findings.filter((f) => window.local.files.some((file) => file.path === f.path));
+        try {
+          const review = await reviewer.review(withNotes, evidence, signal);
+          return { window, review, error: null };
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          return { window, review: null, error: error instanceof Error ? error : new Error(String(error)) };
+        } finally {
+          done++;
+          await input.onProgress?.({ windowsDone: done, windowsTotal: plan.windows.length });
+        }
+      });
+      for (const { window, review, error } of results) {
+        if (review) {
+          agentFindings.push(...review.findings);
+          notes.push(...review.notes);
+          usage = addUsage(usage, review.usage);
+          modelCalls += review.calls;
+        } else {
+          const files = window.local.files.map((f) => `\`${f.path}\``).join(", ");
+          log.error({ err: error, windowId: window.id }, "window review failed");
+          notices.push(`The model could not review window ${window.id} (${files}): ${error?.message ?? "unknown error"}. Analyzer findings for these files are still included.`);
+        }
+      }
+    }
+    agentFindings = fanOutFindings(agentFindings, plan);
+  } else {
+    notices.push(OFFLINE_NOTICE);
+    await input.onProgress?.({ windowsDone: plan.windows.length, windowsTotal: plan.windows.length });
+  }
+
+  const merged = mergeFindings([...agentFindings, ...analyzed.findings]);
+  const minRank = severityRank(config.review.minSeverity);
+  const findings = placeFindings(
+    merged.filter((f) => severityRank(f.severity) <= minRank),
+    changeSet.lineMap,
+    config.review.maxInlineComments,
+  );
+
+  const durationMs = Math.round(performance.now() - started);
+  log.info(
+    { findings: findings.length, windows: plan.windows.length, modelCalls, usage, durationMs, coverage: plan.coverage },
+    "review finished",
+  );
+  return {
+    findings,
+    coverage: plan.coverage,
+    plan: { ...plan.stats, windows: plan.windows.length, waves: waves.length },
+    model: reviewer?.model ?? null,
+    usage,
+    modelCalls,
+    durationMs,
+    notices,
+  };
+}
+
+function groupByWave(windows: readonly Window[]): Window[][] {
+  const waves = new Map<number, Window[]>();
+  for (const w of windows) waves.set(w.wave, [...(waves.get(w.wave) ?? []), w]);
+  return [...waves.entries()].sort(([a], [b]) => a - b).map(([, ws]) => ws);
+}

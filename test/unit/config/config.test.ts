@@ -1,0 +1,58 @@
+import { describe, expect, test } from "@jest/globals";
+import { ConfigError, loadEnv } from "../../../src/config/env.js";
+import { DEFAULT_REPO_CONFIG, parseRepoConfig } from "../../../src/config/repo-config.js";
+
+describe("loadEnv", () => {
+  test("embedded defaults need no variable at all", () => {
+    const env = loadEnv({});
+    expect(env.LONGVIEW_MODEL).toBe("gpt-5.1-codex-max");
+    expect(env.LONGVIEW_WINDOW_TOKENS).toBe(24_000);
+    expect(env.OPENAI_API_KEY).toBeUndefined();
+  });
+
+  test("empty strings count as unset", () => {
+    expect(loadEnv({ OPENAI_API_KEY: " " }).OPENAI_API_KEY).toBeUndefined();
+  });
+
+  test("every bad variable is listed in one error", () => {
+    let error: unknown;
+    try {
+      loadEnv({ PORT: "eighty", LONGVIEW_REASONING_EFFORT: "max", OPENAI_BASE_URL: "not a url" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join("\n");
+    expect(problems).toMatch(/PORT/);
+    expect(problems).toMatch(/LONGVIEW_REASONING_EFFORT/);
+    expect(problems).toMatch(/OPENAI_BASE_URL/);
+  });
+});
+
+describe("parseRepoConfig", () => {
+  test("absent file → defaults, no problems", () => {
+    expect(parseRepoConfig(null)).toEqual({ config: DEFAULT_REPO_CONFIG, problems: [] });
+  });
+
+  test("valid settings are applied, section defaults filled in", () => {
+    const { config, problems } = parseRepoConfig({ drafts: "review", review: { maxInlineComments: 5 } });
+    expect(problems).toEqual([]);
+    expect(config.drafts).toBe("review");
+    expect(config.review).toEqual({ minSeverity: "P3", maxInlineComments: 5, instructions: "" });
+  });
+
+  test("an invalid section falls back to its defaults and says exactly what is wrong", () => {
+    const { config, problems } = parseRepoConfig({ review: { maxInlineComments: "lots" }, gate: { severity: "P1" }, bogus: 1 });
+    expect(config.review).toEqual(DEFAULT_REPO_CONFIG.review);
+    expect(config.gate.severity).toBe("P1");
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/`review\.maxInlineComments`/);
+    expect(problems[1]).toMatch(/unknown setting `bogus`/);
+  });
+
+  test("a non-mapping file is reported", () => {
+    const { config, problems } = parseRepoConfig("enabled");
+    expect(config).toEqual(DEFAULT_REPO_CONFIG);
+    expect(problems[0]).toMatch(/expected a mapping/);
+  });
+});

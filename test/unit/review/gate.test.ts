@@ -1,0 +1,43 @@
+import { describe, expect, test } from "@jest/globals";
+import type { Category, Severity } from "../../../src/domain/finding.js";
+import { evaluateGate, parseFailOn, type GatePolicy } from "../../../src/review/gate.js";
+import { finding } from "../../helpers/findings.js";
+
+const defaultPolicy: GatePolicy = { severity: "P1", categories: ["bug", "security"] };
+
+describe("evaluateGate", () => {
+  const cases: [string, Severity, Category, GatePolicy, boolean][] = [
+    ["P0 security fails by default", "P0", "security", defaultPolicy, false],
+    ["P1 bug fails by default", "P1", "bug", defaultPolicy, false],
+    ["P2 bug passes by default", "P2", "bug", defaultPolicy, true],
+    ["P0 performance passes by default", "P0", "performance", defaultPolicy, true],
+    ["P0 other passes by default", "P0", "other", defaultPolicy, true],
+    ["P3 bug fails at threshold P3", "P3", "bug", { severity: "P3", categories: ["bug"] }, false],
+    ["P1 performance fails when performance gates", "P1", "performance", { severity: "P1", categories: ["performance"] }, false],
+    ["P1 security passes when only P0 gates", "P1", "security", { severity: "P0", categories: ["security"] }, true],
+  ];
+  test.each(cases)("%s", (_name, severity, category, policy, passed) => {
+    const verdict = evaluateGate([finding({ severity, category })], policy);
+    expect(verdict.passed).toBe(passed);
+    expect(verdict.gating).toHaveLength(passed ? 0 : 1);
+  });
+
+  test("no findings pass", () => {
+    expect(evaluateGate([], defaultPolicy).passed).toBe(true);
+  });
+});
+
+describe("parseFailOn", () => {
+  test.each([
+    ["P1", { severity: "P1", categories: ["bug", "security"] }],
+    ["P2:bug,performance", { severity: "P2", categories: ["bug", "performance"] }],
+    ["none", null],
+  ])("%s", (value, expected) => {
+    expect(parseFailOn(value, defaultPolicy)).toEqual(expected);
+  });
+  test.each(["P5", "high", "P1:style"])("%s is rejected with a reason", (value) => {
+    const result = parseFailOn(value, defaultPolicy);
+    expect(result).toBeInstanceOf(Error);
+    expect((result as Error).message).toMatch(/--fail-on/);
+  });
+});

@@ -14,6 +14,7 @@ export const GITHUB_FILE_CAP = 3_000;
 export interface FetchOptions {
   readonly filter: FileFilterOptions;
   readonly maxFileBytes: number;
+  readonly maxFiles: number;
   readonly concurrency: number;
   readonly log: Logger;
 }
@@ -24,15 +25,24 @@ export interface FetchOptions {
  * context, and every skipped file with its reason.
  */
 export async function fetchChangeSet(gh: GitHub, ref: PullRef, pr: PullRequest, options: FetchOptions): Promise<ChangeSet> {
-  const listed = await listPullRequestFiles(gh, ref);
+  const all = await listPullRequestFiles(gh, ref);
   const skipped: SkippedFile[] = [];
+  const listed = all.slice(0, options.maxFiles);
+  for (const file of all.slice(options.maxFiles)) {
+    skipped.push({
+      path: file.filename,
+      reason: "too-large",
+      lines: file.additions + file.deletions,
+      detail: `over the limit of ${options.maxFiles} files per review (LONGVIEW_MAX_FILES)`,
+    });
+  }
 
-  const declared = pr.changed_files ?? listed.length;
-  if (declared > listed.length) {
-    const listedLines = listed.reduce((n, f) => n + f.additions + f.deletions, 0);
+  const declared = pr.changed_files ?? all.length;
+  if (declared > all.length) {
+    const listedLines = all.reduce((n, f) => n + f.additions + f.deletions, 0);
     const totalLines = (pr.additions ?? 0) + (pr.deletions ?? 0);
     skipped.push({
-      path: `(${declared - listed.length} more files)`,
+      path: `(${declared - all.length} more files)`,
       reason: "github-file-cap",
       lines: Math.max(0, totalLines - listedLines),
       detail: `GitHub lists at most ${GITHUB_FILE_CAP} files of a pull request; this one changes ${declared}`,

@@ -67,3 +67,31 @@ export const ContentFileSchema = z.object({
   content: z.string().optional(),
   encoding: z.string().optional(),
 });
+
+const PullRequestLink = z.object({ number: z.number().int().positive() });
+
+export const CheckRunEventSchema = z.object({
+  action: z.string(),
+  repository: RepositorySchema,
+  sender: Account,
+  check_run: z.object({
+    id: z.number().int(),
+    name: z.string(),
+    head_sha: z.string(),
+    pull_requests: z.array(PullRequestLink),
+  }),
+  requested_action: z.object({ identifier: z.string() }).nullable().optional(),
+});
+export type CheckRunEvent = z.infer<typeof CheckRunEventSchema>;
+
+export const CheckSuiteEventSchema = z.object({
+  action: z.string(),
+  repository: RepositorySchema,
+  sender: Account,
+  check_suite: z.object({
+    id: z.number().int(),
+    head_sha: z.string(),
+    pull_requests: z.array(PullRequestLink),
+  }),
+});
+export type CheckSuiteEvent = z.infer<typeof CheckSuiteEventSchema>;

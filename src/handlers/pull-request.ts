@@ -23,7 +23,10 @@ export function handlePullRequest(deps: ReviewDeps) {
     const started = performance.now();
     const outcome = await reviewPullRequest(
       context.octokit,
-      { owner: event.repository.owner.login, repo: event.repository.name, pullNumber: event.pull_request.number },
+      {
+        ref: { owner: event.repository.owner.login, repo: event.repository.name, pullNumber: event.pull_request.number },
+        ...(event.action === "synchronize" && event.before ? { previousSha: event.before } : {}),
+      },
       deps,
       log,
     );

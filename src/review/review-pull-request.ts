@@ -5,10 +5,12 @@ import { extractReviewGuidelines } from "../agent/guidelines.js";
 import type { Env } from "../config/env.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { GitHub, PullRef } from "../github/client.js";
+import { CheckRun, cancelSupersededRuns, hasCheckRun } from "../github/check-run.js";
 import { fetchChangeSet } from "../github/fetch-change-set.js";
 import { postReview, type PostedReview } from "../github/post-review.js";
 import { readRepoConfig, readTextFile } from "../github/read-repo-config.js";
 import { PullRequestSchema, type PullRequest } from "../github/schemas.js";
+import { errorOutcome, reviewedOutcome, skippedOutcome, supersededOutcome } from "./check-output.js";
 import { formatReviewBody } from "./format-review-body.js";
 import { runReview, type ReviewResult } from "./run-review.js";
 
@@ -25,30 +27,100 @@ export interface ReviewDeps {
 }
 
 export type ReviewOutcome =
-  | { readonly kind: "reviewed"; readonly pr: PullRequest; readonly config: RepoConfig; readonly result: ReviewResult; readonly posted: PostedReview }
-  | { readonly kind: "skipped"; readonly pr: PullRequest | null; readonly reason: string };
+  | { readonly kind: "reviewed"; readonly pr: PullRequest; readonly config: RepoConfig; readonly result: ReviewResult; readonly posted: PostedReview; readonly checkRunId: number }
+  | { readonly kind: "skipped"; readonly pr: PullRequest | null; readonly reason: string; readonly checkRunId: number | null };
+
+export interface ReviewRequest {
+  readonly ref: PullRef;
+  /** The previous head (on `synchronize`): Longview's unfinished runs there are superseded. */
+  readonly previousSha?: string;
+  /** An existing check run to complete instead of creating one (re-run requests). */
+  readonly checkRunId?: number;
+  /** Do nothing when Longview already has a check run on the head (automatic `check_suite.requested`). */
+  readonly onlyIfUnreviewed?: boolean;
+  readonly signal?: AbortSignal;
+}
 
 export const REVIEW_MARKER_PREFIX = "<!-- longview:review";
 
-export async function reviewPullRequest(
-  gh: GitHub,
-  ref: PullRef,
-  deps: ReviewDeps,
-  log: Logger,
-  signal?: AbortSignal,
-): Promise<ReviewOutcome> {
+export async function reviewPullRequest(gh: GitHub, request: ReviewRequest, deps: ReviewDeps, log: Logger): Promise<ReviewOutcome> {
+  const { ref, signal } = request;
   const { data } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
   const pr = PullRequestSchema.parse(data);
-  if (pr.state !== "open") return { kind: "skipped", pr, reason: `the pull request is ${pr.merged ? "merged" : pr.state}` };
+  if (pr.state !== "open") return { kind: "skipped", pr, reason: `the pull request is ${pr.merged ? "merged" : pr.state}`, checkRunId: null };
 
   const { config, problems } = await readRepoConfig(gh, ref, log);
-  if (!config.enabled) return { kind: "skipped", pr, reason: "reviews are disabled in .github/longview.yml (`enabled: false`)" };
-  if (pr.draft && config.drafts === "skip") return { kind: "skipped", pr, reason: "draft pull request (set `drafts: review` to review drafts)" };
+  const checkName = config.gate.checkName;
+  if (request.onlyIfUnreviewed && (await hasCheckRun(gh, ref, pr.head.sha, checkName))) {
+    return { kind: "skipped", pr, reason: "this commit already has a Longview check run", checkRunId: null };
+  }
+  if (request.previousSha && request.previousSha !== pr.head.sha) {
+    const previousSha = request.previousSha;
+    await cancelSupersededRuns(gh, ref, {
+      oldSha: previousSha,
+      newSha: pr.head.sha,
+      name: checkName,
+      complete: (run) => run.complete(supersededOutcome(pr.head.sha)),
+      log,
+    });
+  }
 
+  const checkRun = request.checkRunId
+    ? CheckRun.attach(gh, ref, request.checkRunId, checkName, log)
+    : await CheckRun.start(gh, ref, { name: checkName, headSha: pr.head.sha, externalId: `${ref.pullNumber}`, log });
+  if (request.checkRunId) await checkRun.progress(0, 1);
+
+  try {
+    const skip = skipReason(pr, config);
+    if (skip) {
+      await checkRun.complete(skippedOutcome(skip));
+      return { kind: "skipped", pr, reason: skip, checkRunId: checkRun.id };
+    }
+    const { result, posted } = await reviewAndPost(gh, ref, pr, config, problems, deps, log, checkRun, signal);
+    await checkRun.complete(reviewedOutcome(result, config.gate, problems));
+    return { kind: "reviewed", pr, config, result, posted, checkRunId: checkRun.id };
+  } catch (error) {
+    if (error instanceof SupersededError) {
+      await checkRun.complete(supersededOutcome(error.newSha));
+      return { kind: "skipped", pr, reason: error.message, checkRunId: checkRun.id };
+    }
+    const err = error instanceof Error ? error : new Error(String(error));
+    log.error({ err }, "review failed");
+    // Never leave the run in progress: the author must see that the review did not happen.
+    await checkRun.complete(errorOutcome(err, config.gate.onError)).catch((e: unknown) => log.error({ err: e }, "could not complete the check run"));
+    throw err;
+  }
+}
+
+export class SupersededError extends Error {
+  constructor(readonly newSha: string) {
+    super(`superseded by ${newSha}`);
+    this.name = "SupersededError";
+  }
+}
+
+function skipReason(pr: PullRequest, config: RepoConfig): string | null {
+  if (!config.enabled) return "reviews are disabled in .github/longview.yml (`enabled: false`)";
+  if (pr.draft && config.drafts === "skip") return "draft pull request (set `drafts: review` in .github/longview.yml to review drafts)";
+  return null;
+}
+
+async function reviewAndPost(
+  gh: GitHub,
+  ref: PullRef,
+  pr: PullRequest,
+  config: RepoConfig,
+  problems: readonly string[],
+  deps: ReviewDeps,
+  log: Logger,
+  checkRun: CheckRun,
+  signal: AbortSignal | undefined,
+): Promise<{ result: ReviewResult; posted: PostedReview }> {
   const { env } = deps;
   const changeSet = await fetchChangeSet(gh, ref, pr, {
     filter: config.paths,
     maxFileBytes: env.LONGVIEW_MAX_FILE_BYTES,
+    maxFiles: env.LONGVIEW_MAX_FILES,
     concurrency: env.LONGVIEW_FETCH_CONCURRENCY,
     log,
   });
@@ -67,10 +139,14 @@ export async function reviewPullRequest(
     analyzers: deps.analyzers,
     windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
     log,
+    onProgress: ({ windowsDone, windowsTotal }) => checkRun.progress(windowsDone, windowsTotal),
     ...(signal ? { signal } : {}),
   });
 
   signal?.throwIfAborted();
+  // A push during the review makes it stale: the newer commit's review replaces it.
+  const { data: latest } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
+  if (latest.head.sha !== pr.head.sha) throw new SupersededError(latest.head.sha);
   const posted = await postReview(gh, {
     ref,
     commitId: pr.head.sha,
@@ -80,5 +156,5 @@ export async function reviewPullRequest(
     log,
   });
   log.info({ reviewId: posted.reviewId, inline: posted.inline, fileLevel: posted.fileLevel, rerouted: posted.rerouted.length }, "review posted");
-  return { kind: "reviewed", pr, config, result, posted };
+  return { result, posted };
 }

@@ -1,0 +1,117 @@
+import type { Logger } from "pino";
+import { ANNOTATIONS_PER_REQUEST, type CheckOutcome } from "../review/check-output.js";
+import type { GitHub, PullRef } from "./client.js";
+
+/**
+ * Longview's check run on a head commit: created at job start, progress while
+ * windows are reviewed (throttled — check-run updates count against GitHub's
+ * secondary rate limits), completed with annotations in batches of 50.
+ */
+
+export interface CheckRunAction {
+  readonly label: string;
+  readonly description: string;
+  readonly identifier: string;
+}
+
+export class CheckRun {
+  private lastProgressAt = 0;
+
+  private constructor(
+    private readonly gh: GitHub,
+    private readonly ref: Pick<PullRef, "owner" | "repo">,
+    readonly id: number,
+    private readonly name: string,
+    private readonly log: Logger,
+    private readonly minProgressIntervalMs: number,
+  ) {}
+
+  static async start(
+    gh: GitHub,
+    ref: Pick<PullRef, "owner" | "repo">,
+    input: { name: string; headSha: string; externalId: string; log: Logger; minProgressIntervalMs?: number },
+  ): Promise<CheckRun> {
+    const { data } = await gh.rest.checks.create({
+      owner: ref.owner,
+      repo: ref.repo,
+      name: input.name,
+      head_sha: input.headSha,
+      external_id: input.externalId,
+      status: "in_progress",
+      started_at: new Date().toISOString(),
+      output: { title: "Reviewing…", summary: "Longview is reviewing this commit." },
+    });
+    return new CheckRun(gh, ref, data.id, input.name, input.log, input.minProgressIntervalMs ?? 10_000);
+  }
+
+  /** Reuses an existing run (a re-run request names it). */
+  static attach(gh: GitHub, ref: Pick<PullRef, "owner" | "repo">, id: number, name: string, log: Logger): CheckRun {
+    return new CheckRun(gh, ref, id, name, log, 10_000);
+  }
+
+  async progress(done: number, total: number): Promise<void> {
+    const now = Date.now();
+    if (done < total && now - this.lastProgressAt < this.minProgressIntervalMs) return;
+    this.lastProgressAt = now;
+    await this.gh.rest.checks.update({
+      owner: this.ref.owner,
+      repo: this.ref.repo,
+      check_run_id: this.id,
+      status: "in_progress",
+      output: { title: `Reviewing… ${done}/${total} windows`, summary: `Reviewed ${done} of ${total} context windows.` },
+    });
+  }
+
+  async complete(outcome: CheckOutcome, actions: readonly CheckRunAction[] = []): Promise<void> {
+    const batches: (typeof outcome.annotations)[] = [];
+    for (let i = 0; i < outcome.annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+      batches.push(outcome.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+    }
+    const output = { title: outcome.title, summary: outcome.summary, ...(outcome.text ? { text: outcome.text } : {}) };
+    // All but the last batch go while the run is still in progress; GitHub appends annotations per update.
+    for (const batch of batches.slice(0, -1)) {
+      await this.gh.rest.checks.update({
+        owner: this.ref.owner,
+        repo: this.ref.repo,
+        check_run_id: this.id,
+        output: { ...output, annotations: [...batch] },
+      });
+    }
+    await this.gh.rest.checks.update({
+      owner: this.ref.owner,
+      repo: this.ref.repo,
+      check_run_id: this.id,
+      status: "completed",
+      conclusion: outcome.conclusion,
+      completed_at: new Date().toISOString(),
+      output: { ...output, annotations: [...(batches.at(-1) ?? [])] },
+      ...(actions.length > 0 ? { actions: actions.slice(0, 3).map((a) => ({ ...a })) } : {}),
+    });
+    this.log.info({ checkRunId: this.id, name: this.name, conclusion: outcome.conclusion, annotations: outcome.annotations.length }, "check run completed");
+  }
+}
+
+/** Completes Longview's unfinished runs on an older commit: a newer push supersedes them. */
+export async function cancelSupersededRuns(
+  gh: GitHub,
+  ref: Pick<PullRef, "owner" | "repo">,
+  input: { oldSha: string; newSha: string; name: string; complete: (run: CheckRun) => Promise<void>; log: Logger },
+): Promise<number> {
+  const runs = await gh.paginate(gh.rest.checks.listForRef, {
+    owner: ref.owner,
+    repo: ref.repo,
+    ref: input.oldSha,
+    check_name: input.name,
+    filter: "latest",
+    per_page: 100,
+  });
+  const unfinished = runs.filter((r) => r.status !== "completed");
+  for (const run of unfinished) await input.complete(CheckRun.attach(gh, ref, run.id, input.name, input.log));
+  return unfinished.length;
+}
+
+/** True when Longview already has a check run (any state) on this commit. */
+export async function hasCheckRun(gh: GitHub, ref: Pick<PullRef, "owner" | "repo">, sha: string, name: string): Promise<boolean> {
+  const { data } = await gh.rest.checks.listForRef({ owner: ref.owner, repo: ref.repo, ref: sha, check_name: name, per_page: 1 });
+  return data.total_count > 0;
+}

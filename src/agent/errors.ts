@@ -1,0 +1,81 @@
+import { ZERO_USAGE, type TokenUsage } from "./reviewer.js";
+
+/**
+ * Why a window's model review failed. Every error carries what was already
+ * spent (calls, tokens), so cost accounting stays right when a window fails.
+ */
+
+export interface ModelSpend {
+  readonly calls: number;
+  readonly usage: TokenUsage;
+}
+
+export const NO_SPEND: ModelSpend = { calls: 0, usage: ZERO_USAGE };
+
+export abstract class ModelError extends Error {
+  readonly calls: number;
+  readonly usage: TokenUsage;
+
+  constructor(
+    message: string,
+    readonly windowId: string,
+    spend: ModelSpend,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+    this.calls = spend.calls;
+    this.usage = spend.usage;
+  }
+}
+
+/** The model declined to answer (a `refusal` in its output, or a content filter stopped it). */
+export class ModelRefusalError extends ModelError {
+  constructor(
+    readonly refusal: string,
+    windowId: string,
+    spend: ModelSpend,
+  ) {
+    super(`The model refused to review window ${windowId}: ${refusal}`, windowId, spend);
+  }
+}
+
+/** The model's answer could not be used: invalid JSON or schema, even after one repair request. */
+export class ModelOutputError extends ModelError {}
+
+/** The model stopped before finishing its answer (e.g. it reached max_output_tokens). */
+export class ModelIncompleteError extends ModelOutputError {
+  constructor(
+    readonly reason: string,
+    windowId: string,
+    spend: ModelSpend,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `The model's answer for window ${windowId} is incomplete (${reason})` +
+        (reason === "max_output_tokens" ? "; raise LONGVIEW_OUTPUT_TOKENS or lower LONGVIEW_WINDOW_TOKENS" : ""),
+      windowId,
+      spend,
+      options,
+    );
+  }
+}
+
+/** No answer within LONGVIEW_OPENAI_TIMEOUT_MS (after the SDK's retries). */
+export class ModelTimeoutError extends ModelError {}
+
+/** The API answered with an error status, or could not be reached, after the SDK's retries. */
+export class ModelApiError extends ModelError {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    windowId: string,
+    spend: ModelSpend,
+    options?: { cause?: unknown },
+  ) {
+    super(message, windowId, spend, options);
+  }
+}
+
+/** The caller's AbortSignal fired. */
+export class ModelAbortedError extends ModelError {}

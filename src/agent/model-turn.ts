@@ -1,0 +1,35 @@
+import type OpenAI from "openai";
+import type { ModelOutput } from "./output-schema.js";
+import type { ModelRequest } from "./prompt.js";
+import type { TokenUsage } from "./reviewer.js";
+
+/**
+ * One request/answer exchange with the model, independent of which OpenAI API
+ * carried it. API errors (HTTP status, timeout, abort) are thrown by the SDK;
+ * everything the model itself answered is a value here.
+ */
+
+export type ModelAnswer =
+  | { readonly kind: "parsed"; readonly output: ModelOutput }
+  /** `problem` completes the sentence "the answer …"; `text` is what the model wrote. */
+  | { readonly kind: "invalid"; readonly problem: string; readonly text: string }
+  | { readonly kind: "refusal"; readonly refusal: string }
+  | { readonly kind: "incomplete"; readonly reason: string }
+  | { readonly kind: "failed"; readonly message: string };
+
+export interface ModelTurn {
+  readonly answer: ModelAnswer;
+  readonly usage: TokenUsage;
+}
+
+export interface ModelSettings {
+  readonly model: string;
+  readonly reasoningEffort: "none" | "low" | "medium" | "high" | "xhigh";
+  readonly maxOutputTokens: number;
+}
+
+export type ModelApi = "responses" | "chat";
+
+export type ModelCall = (client: OpenAI, request: ModelRequest, signal: AbortSignal | undefined) => Promise<ModelTurn>;
+
+export const NO_ANSWER_TEXT = "contained no answer text";

@@ -1,0 +1,119 @@
+import { describe, expect, test } from "@jest/globals";
+import type { ModelOutput, ModelOutputFinding } from "../../../src/agent/output-schema.js";
+import { OUTPUT_LIMITS, validateModelOutput } from "../../../src/agent/validate-output.js";
+import { makeWindow } from "./window-fixture.js";
+
+function outputFinding(overrides: Partial<ModelOutputFinding> = {}): ModelOutputFinding {
+  return {
+    path: "src/db/users.ts",
+    line: 11,
+    start_line: null,
+    side: "RIGHT",
+    severity: "P0",
+    category: "security",
+    title: "SQL injection through `name`",
+    body: "`name` is interpolated into the SQL text.",
+    suggestion: null,
+    confidence: 0.9,
+    ...overrides,
+  };
+}
+
+const output = (findings: ModelOutputFinding[], notes: ModelOutput["notes"] = []): ModelOutput => ({ findings, notes });
+
+describe("validateModelOutput", () => {
+  test("maps a valid finding and note to domain values", () => {
+    const result = validateModelOutput(
+      output(
+        [outputFinding({ start_line: 11, line: 12, suggestion: "  return db.query(\"SELECT * FROM users WHERE name = $1\", [name]);" })],
+        [{ kind: "api-change", path: "src/db/users.ts", text: "findUser no longer parameterizes its query." }],
+      ),
+      makeWindow({ id: "w7" }),
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.findings).toEqual([
+      {
+        path: "src/db/users.ts",
+        line: 12,
+        startLine: 11,
+        side: "RIGHT",
+        severity: "P0",
+        category: "security",
+        title: "SQL injection through `name`",
+        body: "`name` is interpolated into the SQL text.",
+        suggestion: '  return db.query("SELECT * FROM users WHERE name = $1", [name]);',
+        confidence: 0.9,
+        source: "agent",
+        ruleId: null,
+        corroboratedBy: [],
+      },
+    ]);
+    expect(result.notes).toEqual([
+      { kind: "api-change", path: "src/db/users.ts", text: "findUser no longer parameterizes its query.", windowId: "w7" },
+    ]);
+  });
+
+  test("drops findings on files the window did not show, and says why", () => {
+    const result = validateModelOutput(output([outputFinding({ path: "src/other.ts" }), outputFinding()]), makeWindow());
+    expect(result.findings.map((f) => f.path)).toEqual(["src/db/users.ts"]);
+    expect(result.problems).toEqual([
+      'dropped finding "SQL injection through `name`" at src/other.ts:11: path is not among the files shown in this window',
+    ]);
+  });
+
+  test("drops findings with impossible line numbers", () => {
+    const result = validateModelOutput(output([outputFinding({ line: 0 })]), makeWindow());
+    expect(result.findings).toEqual([]);
+    expect(result.problems[0]).toContain("line 0 is not a line number");
+  });
+
+  test("clamps confidence into 0..1", () => {
+    const result = validateModelOutput(
+      output([outputFinding({ confidence: 1.7 }), outputFinding({ line: 12, confidence: -0.2 })]),
+      makeWindow(),
+    );
+    expect(result.findings.map((f) => f.confidence)).toEqual([1, 0]);
+    expect(result.problems).toHaveLength(2);
+  });
+
+  test("keeps titles to one line of at most 120 characters, falling back to the body", () => {
+    const long = "x".repeat(300);
+    const result = validateModelOutput(
+      output([
+        outputFinding({ title: "  first line  \nsecond line" }),
+        outputFinding({ title: long }),
+        outputFinding({ title: "   ", body: "\nThe body's first line.\nMore." }),
+        outputFinding({ title: "", body: "  " }),
+      ]),
+      makeWindow(),
+    );
+    expect(result.findings.map((f) => f.title)).toEqual(["first line", `${"x".repeat(119)}…`, "The body's first line."]);
+    expect(result.problems).toEqual([expect.stringContaining("title and body are empty")]);
+  });
+
+  test("drops suggestions on the LEFT side and suggestions whose range is inverted", () => {
+    const result = validateModelOutput(
+      output([
+        outputFinding({ side: "LEFT", line: 11, suggestion: "x" }),
+        outputFinding({ start_line: 13, line: 12, suggestion: "y" }),
+        outputFinding({ start_line: 12, line: 12, suggestion: "z" }),
+      ]),
+      makeWindow(),
+    );
+    expect(result.findings.map((f) => [f.startLine, f.line, f.suggestion])).toEqual([
+      [null, 11, null],
+      [null, 12, null],
+      [null, 12, "z"],
+    ]);
+    expect(result.problems).toHaveLength(3);
+  });
+
+  test("caps the number and length of notes and drops empty ones", () => {
+    const notes = Array.from({ length: 20 }, (_, i) => ({ kind: "invariant" as const, path: null, text: `note ${i} ${"y".repeat(400)}` }));
+    const result = validateModelOutput(output([], [{ kind: "suspicion", path: " ", text: "  " }, ...notes]), makeWindow());
+    expect(result.notes).toHaveLength(OUTPUT_LIMITS.notes);
+    expect(result.notes.every((n) => n.text.length <= OUTPUT_LIMITS.noteChars && n.path === null)).toBe(true);
+    expect(result.notes[0]?.text.startsWith("note 0 ")).toBe(true);
+    expect(result.problems).toEqual(["dropped an empty suspicion note", `kept the first ${OUTPUT_LIMITS.notes} of 20 notes`]);
+  });
+});

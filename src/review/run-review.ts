@@ -12,7 +12,7 @@ import type { Coverage, MemoryNote, Window, WindowPlanStats } from "../domain/wi
 import { mapConcurrent } from "../util/map-concurrent.js";
 import { mergeFindings } from "./merge-findings.js";
 import { placeFindings } from "./placement.js";
-import { redactChangeSet } from "./redact-change-set.js";
+import { createRedactor, redactChangeSet } from "./redact-change-set.js";
 
 /**
  * The one review pipeline, shared by the GitHub App and the CLI:
@@ -75,11 +75,13 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   for (const e of analyzed.errors) notices.push(`Analyzer \`${e.analyzer}\` failed: ${e.message}`);
 
   await initSyntax();
-  // The model never sees secrets: windows are built from a redacted copy of the change.
-  const modelView = reviewer ? await redactChangeSet(changeSet) : changeSet;
+  // The model never sees secrets: windows are built from a redacted copy of the change and PR text.
+  const redactor = createRedactor();
+  const modelView = reviewer ? await redactChangeSet(changeSet, redactor) : changeSet;
+  const clean = (text: string) => (reviewer ? redactor.redactLine(text) : text);
   const plan = buildWindowPlan(
     modelView,
-    { title: input.pr.title, description: input.pr.description, guidelines: input.guidelines },
+    { title: clean(input.pr.title), description: clean(input.pr.description), guidelines: input.guidelines },
     input.budget,
     { waveSize: input.windowConcurrency, memoryTokenCap: MEMORY_TOKEN_CAP },
   );

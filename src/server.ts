@@ -5,6 +5,7 @@ import { createReviewer } from "./agent/index.js";
 import { createDefaultAnalyzers } from "./analyzers/index.js";
 import { createApp } from "./app.js";
 import { ConfigError, type Env } from "./config/env.js";
+import { createOctokitClass } from "./github/octokit.js";
 
 /**
  * The GitHub App server: Probot's webhook endpoint (signature verification
@@ -20,6 +21,11 @@ export interface RunningServer {
 export async function startServer(env: Env, log: Logger): Promise<RunningServer> {
   const credentials = appCredentials(env);
   const ProbotWithConfig = Probot.defaults({
+    Octokit: createOctokitClass({
+      writeIntervalMs: env.LONGVIEW_GITHUB_WRITE_INTERVAL_MS,
+      rateLimitRetries: env.LONGVIEW_GITHUB_RATE_LIMIT_RETRIES,
+      maxRetryAfterSeconds: env.LONGVIEW_GITHUB_MAX_RETRY_AFTER_S,
+    }),
     appId: credentials.appId,
     privateKey: credentials.privateKey,
     secret: credentials.secret,

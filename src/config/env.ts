@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ModelPriceTableSchema } from "../ops/model-prices.js";
 
 /**
  * Process environment → typed settings. Every variable Longview reads is here;
@@ -43,8 +44,43 @@ export const EnvSchema = z.object({
   LONGVIEW_MAX_FILE_BYTES: intFrom(1_000_000, 1_000, 100_000_000),
   LONGVIEW_MAX_FILES: intFrom(3_000, 1, 100_000),
 
+  // GitHub client policy.
+  LONGVIEW_GITHUB_WRITE_INTERVAL_MS: intFrom(1_000, 0, 60_000),
+  LONGVIEW_GITHUB_RATE_LIMIT_RETRIES: intFrom(3, 0, 10),
+  LONGVIEW_GITHUB_MAX_RETRY_AFTER_S: intFrom(120, 1, 3_600),
+
   // Queue (Redis optional; without it jobs run in-process).
   REDIS_URL: optionalString,
+  LONGVIEW_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - or _").default("longview"),
+  LONGVIEW_QUEUE_CONCURRENCY: intFrom(4, 1, 256),
+  LONGVIEW_INSTALLATION_CONCURRENCY: intFrom(2, 1, 256),
+  LONGVIEW_MODEL_CONCURRENCY: intFrom(8, 1, 1024),
+  LONGVIEW_JOB_ATTEMPTS: intFrom(3, 1, 20),
+  LONGVIEW_JOB_BACKOFF_MS: intFrom(15_000, 10, 3_600_000),
+  LONGVIEW_JOB_LOCK_MS: intFrom(30_000, 1_000, 600_000),
+  LONGVIEW_STALLED_INTERVAL_MS: intFrom(30_000, 100, 600_000),
+  LONGVIEW_JOB_MAX_STALLS: intFrom(2, 1, 100),
+  LONGVIEW_SHUTDOWN_TIMEOUT_MS: intFrom(25_000, 0, 3_600_000),
+  LONGVIEW_DEDUPE_TTL_SECONDS: intFrom(259_200, 60, 2_592_000),
+  LONGVIEW_WORKER_PORT: intFrom(3001, 0, 65535),
+
+  // Operations.
+  LONGVIEW_MODEL_PRICES: optionalString.transform((text, ctx) => {
+    if (text === undefined) return undefined;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be JSON, e.g. {\"my-model\":{\"input\":1.25,\"output\":10}}" });
+      return z.NEVER;
+    }
+    const table = ModelPriceTableSchema.safeParse(json);
+    if (!table.success) {
+      ctx.addIssue({ code: "custom", message: `USD per million tokens per model: ${z.prettifyError(table.error)}` });
+      return z.NEVER;
+    }
+    return table.data;
+  }),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

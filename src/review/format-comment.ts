@@ -14,9 +14,11 @@ export function formatFindingComment(finding: PlacedFinding): string {
 }
 
 export function formatCredit(finding: Finding): string {
-  const from = finding.ruleId ? `${finding.source} ${inlineCode(finding.ruleId)}` : finding.source;
-  const also = finding.corroboratedBy.length > 0 ? `; also reported by ${finding.corroboratedBy.join(", ")}` : "";
-  return `Longview · ${from}${also}`;
+  const rule = finding.ruleId ? ` ${inlineCode(finding.ruleId)}` : "";
+  const others = finding.corroboratedBy.join(", ");
+  // After merging, an agent finding may carry the corroborating analyzer's rule id.
+  if (finding.source === "agent") return `Longview · agent${others ? `; also reported by ${others}${rule}` : ""}`;
+  return `Longview · ${finding.source}${rule}${others ? `; also reported by ${others}` : ""}`;
 }
 
 export function oneLine(text: string): string {

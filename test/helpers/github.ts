@@ -1,16 +1,21 @@
 import { generateKeyPairSync } from "node:crypto";
 import { pino } from "pino";
-import { Probot, ProbotOctokit } from "probot";
+import { Probot } from "probot";
 import type { GitHub } from "../../src/github/client.js";
+import { createOctokitClass } from "../../src/github/octokit.js";
 
 export const GITHUB_API = "https://api.github.com";
 
-/** A token-authenticated Octokit with Probot's plugins, retries and throttling off (nock answers instantly). */
+/** Longview's Octokit class without waits: no write spacing, no retries (nock answers instantly). */
+export const TestOctokit = createOctokitClass({ writeIntervalMs: 0, rateLimitRetries: 0, maxRetryAfterSeconds: 1 }).defaults({
+  retry: { enabled: false },
+});
+
 export function testOctokit(): GitHub {
-  return new (ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }))({ auth: "test-token" }) as GitHub;
+  return new TestOctokit({ auth: "test-token" }) as GitHub;
 }
 
-export const silentLog = pino({ level: "silent" });
+export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
 let cachedKey: string | null = null;
 function privateKey(): string {
@@ -24,6 +29,6 @@ export function testProbot(): Probot {
     appId: 123,
     privateKey: privateKey(),
     log: silentLog,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    Octokit: TestOctokit,
   });
 }

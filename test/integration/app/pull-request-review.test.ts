@@ -53,7 +53,7 @@ function mockGitHub(options: { config?: string; checks?: unknown[] } = {}) {
     .post(`${repoPath}/check-runs`, (b: unknown) => (captured.checks.push(b), true))
     .reply(201, { id: 77 })
     .patch(`${repoPath}/check-runs/77`, (b: unknown) => (captured.checks.push(b), true))
-    .times(5)
+    .times(2) // progress (1/1 windows) and completion
     .reply(200, { id: 77 })
     .get(`${repoPath}/pulls/${number}/files`)
     .query({ per_page: "100" })
@@ -111,7 +111,7 @@ describe("pull_request.opened → one review", () => {
     });
     expect(comment!.body).toContain("**P0 · security** — SQL injection through `name`");
     expect(comment!.body).toContain('```suggestion\n  const rows = await db.query("SELECT * FROM users WHERE name = $1", [name]);\n```');
-    expect(comment!.body).toMatch(/Longview · agent; also reported by longview-rules/);
+    expect(comment!.body).toMatch(/Longview · agent; also reported by longview-rules `longview\/sql-injection`/);
     expect(review.body).toContain("Found 1 problem: 1 P0.");
     expect(review.body).toContain("**Coverage:** reviewed 4 of 4 changed lines (100%) in 1 of 1 files.");
     expect(review.body).toContain(`<!-- longview:review head=${head.sha} -->`);

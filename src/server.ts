@@ -1,58 +1,82 @@
-import { getPrivateKey } from "@probot/get-private-key";
 import type { Logger } from "pino";
-import { Probot, Server } from "probot";
-import { createReviewer } from "./agent/index.js";
-import { createDefaultAnalyzers } from "./analyzers/index.js";
+import { Server, type Probot } from "probot";
 import { createApp } from "./app.js";
-import { ConfigError, type Env } from "./config/env.js";
-import { createOctokitClass } from "./github/octokit.js";
+import type { Env } from "./config/env.js";
+import { createProbotClass } from "./github-app.js";
+import { LongviewMetrics } from "./ops/metrics.js";
+import { priceTable } from "./ops/model-prices.js";
+import { opsRoutes } from "./ops/ops-routes.js";
+import { observeRateLimit } from "./ops/rate-limit-hook.js";
+import { createReviewQueue } from "./queue/create-queue.js";
+import { InProcessQueue } from "./queue/in-process-queue.js";
+import type { JobHandler, ReviewWorker } from "./queue/queue.js";
+import { createReviewDeps } from "./queue/review-deps.js";
+import { createReviewJobHandler } from "./queue/review-job-handler.js";
 
 /**
  * The GitHub App server: Probot's webhook endpoint (signature verification
- * included) with Longview loaded. `main.ts` runs it; end-to-end tests start
- * the same process against the GitHub simulator.
+ * included) with Longview loaded, whose handlers only enqueue; `/healthz`
+ * and `/metrics`. Without REDIS_URL the reviews run in this process too
+ * (in-process queue); with Redis they run in `npm run worker` processes.
+ * `main.ts` runs it; end-to-end tests start the same server against the
+ * GitHub simulator.
  */
 
 export interface RunningServer {
   readonly port: number;
+  /** Stops taking webhooks, lets running reviews finish (LONGVIEW_SHUTDOWN_TIMEOUT_MS), closes the queue. */
   stop(): Promise<void>;
 }
 
-export async function startServer(env: Env, log: Logger): Promise<RunningServer> {
-  const credentials = appCredentials(env);
-  const ProbotWithConfig = Probot.defaults({
-    Octokit: createOctokitClass({
-      writeIntervalMs: env.LONGVIEW_GITHUB_WRITE_INTERVAL_MS,
-      rateLimitRetries: env.LONGVIEW_GITHUB_RATE_LIMIT_RETRIES,
-      maxRetryAfterSeconds: env.LONGVIEW_GITHUB_MAX_RETRY_AFTER_S,
-    }),
-    appId: credentials.appId,
-    privateKey: credentials.privateKey,
-    secret: credentials.secret,
-    baseUrl: env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}/api/v3` : "https://api.github.com",
-    log,
-  });
-  const server = new Server({ Probot: ProbotWithConfig, host: env.HOST, port: env.PORT, log, enableStaticFiles: false });
-  const reviewer = createReviewer(env, log);
-  await server.load(createApp({ env, reviewer, analyzers: createDefaultAnalyzers() }));
-  await server.start();
-  log.info({ port: server.port, model: reviewer?.model ?? null, mode: reviewer ? "model" : "offline" }, "Longview is listening");
-  return { port: server.port, stop: () => server.stop() };
+export interface ServerOptions {
+  /** Replaces the review job body (benchmarks, tests). Default: the real review. */
+  readonly jobHandler?: (probot: Probot) => JobHandler;
 }
 
-function appCredentials(env: Env): { appId: string; privateKey: string; secret: string } {
-  const problems: string[] = [];
-  if (!env.APP_ID) problems.push("APP_ID: required to run the GitHub App (the App's numeric id)");
-  let privateKey: string | null = null;
-  try {
-    privateKey = getPrivateKey({ env: { PRIVATE_KEY: env.PRIVATE_KEY, PRIVATE_KEY_PATH: env.PRIVATE_KEY_PATH } });
-  } catch (error) {
-    problems.push(`PRIVATE_KEY / PRIVATE_KEY_PATH: ${error instanceof Error ? error.message : String(error)}`);
+export async function startServer(env: Env, log: Logger, options: ServerOptions = {}): Promise<RunningServer> {
+  const ProbotWithConfig = createProbotClass(env, log, "webhooks");
+  const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true });
+  const queue = await createReviewQueue(env, log, metrics);
+  metrics.watchQueue(() => queue.depth());
+
+  const server = new Server({ Probot: ProbotWithConfig, host: env.HOST, port: env.PORT, log, enableStaticFiles: false });
+  // The server builds its own Probot instance; the in-process worker authenticates through that same one.
+  const loaded: { probot?: Probot } = {};
+  await server.load(async (app, appOptions) => {
+    loaded.probot = app;
+    appOptions.addHandler(opsRoutes({ queueKind: queue.kind, health: () => queue.health(), metrics, log }));
+    await createApp({ queue })(app, appOptions);
+  });
+  const probot = loaded.probot;
+  if (!probot) throw new Error("Probot did not load the app");
+
+  let worker: ReviewWorker | null = null;
+  let mode = "webhooks only (reviews run in `npm run worker` processes)";
+  if (queue instanceof InProcessQueue) {
+    const handler = options.jobHandler?.(probot) ?? reviewJobHandler(probot, env, log, metrics);
+    worker = queue.startWorker(handler);
+    mode = "in-process queue";
   }
-  if (!privateKey && problems.every((p) => !p.startsWith("PRIVATE_KEY"))) {
-    problems.push("PRIVATE_KEY or PRIVATE_KEY_PATH: required (the App's PEM private key)");
-  }
-  if (!env.WEBHOOK_SECRET) problems.push("WEBHOOK_SECRET: required; webhooks are verified with it");
-  if (problems.length > 0 || !env.APP_ID || !privateKey || !env.WEBHOOK_SECRET) throw new ConfigError(problems);
-  return { appId: env.APP_ID, privateKey, secret: env.WEBHOOK_SECRET };
+  await server.start();
+  log.info({ port: server.port, queue: queue.kind, mode }, "Longview is listening");
+
+  return {
+    port: server.port,
+    stop: async () => {
+      await server.stop();
+      await worker?.close(env.LONGVIEW_SHUTDOWN_TIMEOUT_MS);
+      await queue.close();
+    },
+  };
+}
+
+/** The real job body, for any process that runs reviews (this server in-process, or `npm run worker`). */
+export function reviewJobHandler(probot: Probot, env: Env, log: Logger, metrics: LongviewMetrics): JobHandler {
+  const deps = createReviewDeps(env, log, (model, usage, calls) => metrics.modelUsage(model, usage, calls));
+  log.info({ model: deps.reviewer?.model ?? null, mode: deps.reviewer ? "model" : "offline" }, "review worker ready");
+  return createReviewJobHandler({
+    auth: (installationId) => probot.auth(installationId),
+    deps,
+    onClient: (gh, installationId) => observeRateLimit(gh, installationId, (id, resource, remaining) => metrics.rateLimit(id, resource, remaining)),
+  });
 }

@@ -1,17 +1,23 @@
 import { ContentFilterFinishReasonError, LengthFinishReasonError } from "openai/error";
+import type { AutoParseableResponseFormat } from "openai/lib/parser";
 import type { ParsedChatCompletion } from "openai/resources/chat/completions";
 import type { ModelAnswer, ModelCall, ModelSettings, ModelTurn } from "./model-turn.js";
 import { NO_ANSWER_TEXT } from "./model-turn.js";
-import type { ParsedOutput } from "./output-schema.js";
+import type { ModelOutput } from "./output-schema.js";
 import { reviewResponseFormat } from "./review-format.js";
 import { ZERO_USAGE } from "./reviewer.js";
+import type { Parsed } from "./structured-output.js";
 import { usageFromChat } from "./usage.js";
 
-/** A model call through Chat Completions (`client.chat.completions.parse`), for servers without the Responses API. */
-export function chatCall(settings: ModelSettings): ModelCall {
-  const responseFormat = reviewResponseFormat();
-  return async (client, request, signal): Promise<ModelTurn> => {
-    let completion: ParsedChatCompletion<ParsedOutput>;
+/** A review call through Chat Completions (`client.chat.completions.parse`), for servers without the Responses API. */
+export function chatCall(settings: ModelSettings): ModelCall<ModelOutput> {
+  return structuredChatCall(settings, reviewResponseFormat());
+}
+
+/** A structured-output call through Chat Completions, for any format from `structuredResponseFormat`. */
+export function structuredChatCall<T>(settings: ModelSettings, responseFormat: AutoParseableResponseFormat<Parsed<T>>): ModelCall<T> {
+  return async (client, request, signal): Promise<ModelTurn<T>> => {
+    let completion: ParsedChatCompletion<Parsed<T>>;
     try {
       completion = await client.chat.completions.parse(
         {
@@ -36,7 +42,7 @@ export function chatCall(settings: ModelSettings): ModelCall {
   };
 }
 
-function answerOf(completion: ParsedChatCompletion<ParsedOutput>): ModelAnswer {
+function answerOf<T>(completion: ParsedChatCompletion<Parsed<T>>): ModelAnswer<T> {
   const message = completion.choices[0]?.message;
   if (message === undefined) return { kind: "invalid", problem: "contained no choices", text: "" };
   if (message.refusal) return { kind: "refusal", refusal: message.refusal };

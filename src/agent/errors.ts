@@ -12,6 +12,20 @@ export interface ModelSpend {
 
 export const NO_SPEND: ModelSpend = { calls: 0, usage: ZERO_USAGE };
 
+/** What a model call was for, as error messages name it. */
+export interface ModelTarget {
+  /** Carried by errors as `windowId`: the window's id, or another short id (e.g. `fix`). */
+  readonly id: string;
+  /** Noun phrase: "window w1", "pull request #12". */
+  readonly label: string;
+  /** Verb: "review", "fix". */
+  readonly task: string;
+}
+
+export function windowTarget(windowId: string): ModelTarget {
+  return { id: windowId, label: `window ${windowId}`, task: "review" };
+}
+
 export abstract class ModelError extends Error {
   readonly calls: number;
   readonly usage: TokenUsage;
@@ -35,8 +49,9 @@ export class ModelRefusalError extends ModelError {
     readonly refusal: string,
     windowId: string,
     spend: ModelSpend,
+    target: ModelTarget = windowTarget(windowId),
   ) {
-    super(`The model refused to review window ${windowId}: ${refusal}`, windowId, spend);
+    super(`The model refused to ${target.task} ${target.label}: ${refusal}`, windowId, spend);
   }
 }
 
@@ -50,10 +65,11 @@ export class ModelIncompleteError extends ModelOutputError {
     windowId: string,
     spend: ModelSpend,
     options?: { cause?: unknown },
+    target: ModelTarget = windowTarget(windowId),
   ) {
+    const hint = target.task === "review" ? "; raise LONGVIEW_OUTPUT_TOKENS or lower LONGVIEW_WINDOW_TOKENS" : "; raise LONGVIEW_OUTPUT_TOKENS";
     super(
-      `The model's answer for window ${windowId} is incomplete (${reason})` +
-        (reason === "max_output_tokens" ? "; raise LONGVIEW_OUTPUT_TOKENS or lower LONGVIEW_WINDOW_TOKENS" : ""),
+      `The model's answer for ${target.label} is incomplete (${reason})` + (reason === "max_output_tokens" ? hint : ""),
       windowId,
       spend,
       options,

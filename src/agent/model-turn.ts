@@ -9,16 +9,16 @@ import type { TokenUsage } from "./reviewer.js";
  * everything the model itself answered is a value here.
  */
 
-export type ModelAnswer =
-  | { readonly kind: "parsed"; readonly output: ModelOutput }
+export type ModelAnswer<T = ModelOutput> =
+  | { readonly kind: "parsed"; readonly output: T }
   /** `problem` completes the sentence "the answer …"; `text` is what the model wrote. */
   | { readonly kind: "invalid"; readonly problem: string; readonly text: string }
   | { readonly kind: "refusal"; readonly refusal: string }
   | { readonly kind: "incomplete"; readonly reason: string }
   | { readonly kind: "failed"; readonly message: string };
 
-export interface ModelTurn {
-  readonly answer: ModelAnswer;
+export interface ModelTurn<T = ModelOutput> {
+  readonly answer: ModelAnswer<T>;
   readonly usage: TokenUsage;
 }
 
@@ -30,6 +30,6 @@ export interface ModelSettings {
 
 export type ModelApi = "responses" | "chat";
 
-export type ModelCall = (client: OpenAI, request: ModelRequest, signal: AbortSignal | undefined) => Promise<ModelTurn>;
+export type ModelCall<T = ModelOutput> = (client: OpenAI, request: ModelRequest, signal: AbortSignal | undefined) => Promise<ModelTurn<T>>;
 
 export const NO_ANSWER_TEXT = "contained no answer text";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CategorySchema, SeveritySchema } from "../domain/finding.js";
+import { parseStructured, type Parsed } from "./structured-output.js";
 
 /**
  * What the model must answer, as a strict structured-output schema: every
@@ -45,26 +46,9 @@ export type ModelOutput = z.infer<typeof OutputSchema>;
 export type ModelOutputFinding = z.infer<typeof OutputFindingSchema>;
 export type ModelOutputNote = z.infer<typeof OutputNoteSchema>;
 
-/**
- * The outcome of reading the model's text: never throws, so a failed parse keeps the text for the repair request.
- * `error` completes the sentence "the answer …".
- */
-export type ParsedOutput =
-  | { readonly ok: true; readonly output: ModelOutput }
-  | { readonly ok: false; readonly error: string; readonly text: string };
-
-const MAX_ERROR_CHARS = 2_000;
+/** The outcome of reading the model's text: never throws, so a failed parse keeps the text for the repair request. */
+export type ParsedOutput = Parsed<ModelOutput>;
 
 export function parseModelOutput(text: string): ParsedOutput {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, error: `is not valid JSON: ${(error as Error).message}`, text };
-  }
-  const result = OutputSchema.safeParse(json);
-  if (!result.success) {
-    return { ok: false, error: `does not match the schema:\n${z.prettifyError(result.error)}`.slice(0, MAX_ERROR_CHARS), text };
-  }
-  return { ok: true, output: result.data };
+  return parseStructured(OutputSchema, text);
 }

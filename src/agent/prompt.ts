@@ -39,9 +39,7 @@ export function buildReviewPrompt(
 ): ReviewPrompt {
   const content = renderWindowForPrompt(window);
   const hints = renderEvidence(evidence);
-  let nonce = makeNonce();
-  // A nonce is 96 random bits, so this only guards against a broken `makeNonce`.
-  while (content.includes(nonce) || hints.includes(nonce)) nonce = newNonce();
+  const nonce = pickNonce([content, hints], makeNonce);
 
   const user = [
     `Review window ${window.id} (wave ${window.wave}). The pull request content is in the ${UNTRUSTED_TAG} block with id "${nonce}"; the analyzer findings are in the ${EVIDENCE_TAG} block with the same id.`,
@@ -63,7 +61,16 @@ export function buildRepairRequest(prompt: ModelRequest, previousAnswer: string,
   };
 }
 
-function delimited(tag: string, nonce: string, body: string): string {
+/** A nonce that occurs in none of the texts it will delimit. */
+export function pickNonce(texts: readonly string[], makeNonce: () => string = newNonce): string {
+  let nonce = makeNonce();
+  // A nonce is 96 random bits, so this only guards against a broken `makeNonce`.
+  while (texts.some((text) => text.includes(nonce))) nonce = newNonce();
+  return nonce;
+}
+
+/** Untrusted content between tags carrying the nonce: only a closing tag with the same nonce ends the block. */
+export function delimited(tag: string, nonce: string, body: string): string {
   return `<${tag} id="${nonce}">\n${body}\n</${tag} id="${nonce}">`;
 }
 

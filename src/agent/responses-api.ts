@@ -1,13 +1,19 @@
+import type { AutoParseableTextFormat } from "openai/lib/parser";
 import type { ParsedResponse } from "openai/resources/responses/responses";
 import type { ModelAnswer, ModelCall, ModelSettings } from "./model-turn.js";
 import { NO_ANSWER_TEXT } from "./model-turn.js";
-import type { ParsedOutput } from "./output-schema.js";
+import type { ModelOutput } from "./output-schema.js";
 import { reviewTextFormat } from "./review-format.js";
+import type { Parsed } from "./structured-output.js";
 import { usageFromResponses } from "./usage.js";
 
-/** A model call through the Responses API (`client.responses.parse`). */
-export function responsesCall(settings: ModelSettings): ModelCall {
-  const format = reviewTextFormat();
+/** A review call through the Responses API (`client.responses.parse`). */
+export function responsesCall(settings: ModelSettings): ModelCall<ModelOutput> {
+  return structuredResponsesCall(settings, reviewTextFormat());
+}
+
+/** A structured-output call through the Responses API, for any format from `structuredTextFormat`. */
+export function structuredResponsesCall<T>(settings: ModelSettings, format: AutoParseableTextFormat<Parsed<T>>): ModelCall<T> {
   return async (client, request, signal) => {
     const response = await client.responses.parse(
       {
@@ -26,7 +32,7 @@ export function responsesCall(settings: ModelSettings): ModelCall {
   };
 }
 
-function answerOf(response: ParsedResponse<ParsedOutput>): ModelAnswer {
+function answerOf<T>(response: ParsedResponse<Parsed<T>>): ModelAnswer<T> {
   if (response.status === "failed") {
     return { kind: "failed", message: response.error?.message ?? "the response failed without an error message" };
   }

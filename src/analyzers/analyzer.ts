@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { ChangedFile, LineMap } from "../domain/change-set.js";
 import type { Finding, FindingSource } from "../domain/finding.js";
 
@@ -10,6 +11,8 @@ export interface AnalyzerInput {
   readonly headContents: ReadonlyMap<string, string>;
   readonly lineMap: LineMap;
   readonly filter: AnalyzerFilter;
+  /** Where an analyzer reports files it could not read (parse errors, skipped sizes); `runAnalyzers` sets it. */
+  readonly log?: Logger;
 }
 
 /** A deterministic, offline checker. Runs on head content; reports only lines the filter admits. */

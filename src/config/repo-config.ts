@@ -50,6 +50,20 @@ const sections = {
     })
     .strict()
     .default({ enabled: true, filter: "added" }),
+  commands: z
+    .object({
+      /** Who may run `/agent review`: repository `write` access (or more), `read` access, or anyone who can comment. `/agent fix` always needs write. */
+      review: z.enum(["write", "read", "anyone"]).default("write"),
+    })
+    .strict()
+    .default({ review: "write" }),
+  fix: z
+    .object({
+      /** Proposals the model may make for one `/agent fix` before Longview gives up; each failed validation is fed back. */
+      maxAttempts: z.number().int().min(1).max(10).default(3),
+    })
+    .strict()
+    .default({ maxAttempts: 3 }),
 } as const;
 
 export const RepoConfigSchema = z.object(sections).strict();

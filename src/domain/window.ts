@@ -27,12 +27,23 @@ export interface MemoryNote {
   readonly windowId: string;
 }
 
+/** An occurrence of the same change elsewhere, reviewed through its representative hunk. */
+export interface DuplicateHunk {
+  readonly path: string;
+  readonly hunkIndex: number;
+  /**
+   * Added to a line number of the representative's changed span to get the same line here,
+   * per side (RIGHT: new line numbers, LEFT: old line numbers).
+   */
+  readonly lineDelta: { readonly RIGHT: number; readonly LEFT: number };
+}
+
 export interface WindowHunk {
   readonly hunk: Hunk;
   /** Head-side code around the hunk (enclosing function/class), with its first line number. */
   readonly surrounding: { readonly startLine: number; readonly text: string } | null;
-  /** Other files' paths whose identical hunk this one stands for (compaction fan-out). */
-  readonly duplicates: readonly { readonly path: string; readonly hunkIndex: number }[];
+  /** Occurrences of the identical change this hunk stands for (compaction fan-out). */
+  readonly duplicates: readonly DuplicateHunk[];
 }
 
 export interface WindowFile {

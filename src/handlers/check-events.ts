@@ -2,14 +2,26 @@ import type { Context } from "probot";
 import type { Logger } from "pino";
 import { findPullRequestsForSha } from "../github/find-pull-requests.js";
 import { CheckRunEventSchema, CheckSuiteEventSchema } from "../github/schemas.js";
-import { reviewPullRequest, type ReviewDeps } from "../review/review-pull-request.js";
+import type { ReviewJob } from "../queue/job.js";
+import type { ReviewIntake } from "../queue/queue.js";
+
+/**
+ * Check events → review jobs, one per pull request on the head. The events
+ * list their pull requests except for forks; only then does the handler ask
+ * GitHub (one listing of open pull requests) before it enqueues.
+ */
 
 /** "Re-run" on Longview's check run → review that head again, completing the same run. */
-export function handleCheckRunRerequested(deps: ReviewDeps) {
+export function handleCheckRunRerequested(queue: ReviewIntake) {
   return async (context: Context<"check_run.rerequested">): Promise<void> => {
     const event = CheckRunEventSchema.parse(context.payload);
     const repo = { owner: event.repository.owner.login, repo: event.repository.name };
     const log = childLog(context.log, context.id, event.repository.full_name);
+    const installationId = context.payload.installation?.id;
+    if (installationId === undefined) {
+      log.warn("event without an installation: nothing can review it");
+      return;
+    }
     const numbers = await findPullRequestsForSha(context.octokit, repo, event.check_run.head_sha, event.check_run.pull_requests);
     if (numbers.length === 0) {
       log.info({ sha: event.check_run.head_sha }, "re-run requested for a commit without an open pull request");
@@ -17,33 +29,51 @@ export function handleCheckRunRerequested(deps: ReviewDeps) {
     }
     // A new run per pull request; GitHub's re-run already reset the old one, which the first review completes.
     for (const [i, pullNumber] of numbers.entries()) {
-      await reviewPullRequest(
-        context.octokit,
-        { ref: { ...repo, pullNumber }, ...(i === 0 ? { checkRunId: event.check_run.id } : {}) },
-        deps,
-        log.child({ pr: pullNumber }),
-      );
+      await enqueue(queue, log.child({ pr: pullNumber }), {
+        kind: "review",
+        installationId,
+        ...repo,
+        pullNumber,
+        headSha: event.check_run.head_sha,
+        ...(i === 0 ? { checkRunId: event.check_run.id } : {}),
+        deliveryId: context.id,
+        trigger: "check_run.rerequested",
+      });
     }
   };
 }
 
 /** New check suite (a push) or "Re-run all checks" → review the pull requests on that head. */
-export function handleCheckSuite(deps: ReviewDeps) {
+export function handleCheckSuite(queue: ReviewIntake) {
   return async (context: Context<"check_suite.requested" | "check_suite.rerequested">): Promise<void> => {
     const event = CheckSuiteEventSchema.parse(context.payload);
     const repo = { owner: event.repository.owner.login, repo: event.repository.name };
     const log = childLog(context.log, context.id, event.repository.full_name);
+    const installationId = context.payload.installation?.id;
+    if (installationId === undefined) {
+      log.warn("event without an installation: nothing can review it");
+      return;
+    }
     const numbers = await findPullRequestsForSha(context.octokit, repo, event.check_suite.head_sha, event.check_suite.pull_requests);
     for (const pullNumber of numbers) {
-      await reviewPullRequest(
-        context.octokit,
+      await enqueue(queue, log.child({ pr: pullNumber }), {
+        kind: "review",
+        installationId,
+        ...repo,
+        pullNumber,
+        headSha: event.check_suite.head_sha,
         // `requested` arrives with every push, alongside `pull_request.synchronize`: review once.
-        { ref: { ...repo, pullNumber }, onlyIfUnreviewed: event.action === "requested" },
-        deps,
-        log.child({ pr: pullNumber }),
-      );
+        ...(event.action === "requested" ? { onlyIfUnreviewed: true } : {}),
+        deliveryId: context.id,
+        trigger: `check_suite.${event.action}`,
+      });
     }
   };
+}
+
+async function enqueue(queue: ReviewIntake, log: Logger, job: ReviewJob): Promise<void> {
+  const result = await queue.enqueue(job);
+  log.info({ ...result }, result.status === "queued" ? "review queued" : "review already pending");
 }
 
 function childLog(log: Logger, deliveryId: string, repo: string): Logger {

@@ -1,12 +1,16 @@
 import type { Context } from "probot";
 import type { Logger } from "pino";
 import { PullRequestEventSchema } from "../github/schemas.js";
-import { reviewPullRequest, type ReviewDeps } from "../review/review-pull-request.js";
+import type { ReviewIntake } from "../queue/queue.js";
 
 export const REVIEW_ACTIONS = ["opened", "reopened", "ready_for_review", "synchronize"] as const;
 
-/** `pull_request` opened / reopened / ready_for_review / synchronize → one review of the head. */
-export function handlePullRequest(deps: ReviewDeps) {
+/**
+ * `pull_request` opened / reopened / ready_for_review / synchronize → one
+ * review job for the head. Validates and enqueues, nothing else: GitHub
+ * waits 10 s for the answer and workers do the review.
+ */
+export function handlePullRequest(queue: ReviewIntake) {
   return async (context: Context<"pull_request">): Promise<void> => {
     const event = PullRequestEventSchema.parse(context.payload);
     const log: Logger = context.log.child({
@@ -20,18 +24,22 @@ export function handlePullRequest(deps: ReviewDeps) {
       log.debug({ sender: event.sender.login }, "event from a bot ignored");
       return;
     }
-    const started = performance.now();
-    const outcome = await reviewPullRequest(
-      context.octokit,
-      {
-        ref: { owner: event.repository.owner.login, repo: event.repository.name, pullNumber: event.pull_request.number },
-        ...(event.action === "synchronize" && event.before ? { previousSha: event.before } : {}),
-      },
-      deps,
-      log,
-    );
-    const durationMs = Math.round(performance.now() - started);
-    if (outcome.kind === "skipped") log.info({ reason: outcome.reason, durationMs }, "review skipped");
-    else log.info({ durationMs }, "review done");
+    const installationId = event.installation?.id;
+    if (installationId === undefined) {
+      log.warn("event without an installation: nothing can review it");
+      return;
+    }
+    const result = await queue.enqueue({
+      kind: "review",
+      installationId,
+      owner: event.repository.owner.login,
+      repo: event.repository.name,
+      pullNumber: event.pull_request.number,
+      headSha: event.pull_request.head.sha,
+      ...(event.action === "synchronize" && event.before ? { previousSha: event.before } : {}),
+      deliveryId: context.id,
+      trigger: `pull_request.${event.action}`,
+    });
+    log.info({ ...result }, result.status === "queued" ? "review queued" : "review already pending");
   };
 }

@@ -73,7 +73,8 @@ function formatRunLine(result: ReviewResult): string {
   const model = result.model
     ? `model ${inlineCode(result.model)}, ${result.modelCalls} calls, ${result.usage.inputTokens} input / ${result.usage.outputTokens} output tokens`
     : "analyzers only";
-  return `<sub>${result.plan.windows} context windows · ${model} · ${seconds}s</sub>`;
+  const windows = `${result.plan.windows} context window${result.plan.windows === 1 ? "" : "s"}`;
+  return `<sub>${windows} · ${model} · ${seconds}s</sub>`;
 }
 
 function escapeCell(text: string): string {

@@ -10,6 +10,7 @@ import { fetchChangeSet } from "../github/fetch-change-set.js";
 import { postReview, type PostedReview } from "../github/post-review.js";
 import { readRepoConfig, readTextFile } from "../github/read-repo-config.js";
 import { PullRequestSchema, type PullRequest } from "../github/schemas.js";
+import { fixAllActions } from "../fix/fix-all-action.js";
 import { errorOutcome, reviewedOutcome, skippedOutcome, supersededOutcome } from "./check-output.js";
 import { formatReviewBody } from "./format-review-body.js";
 import { runReview, type ReviewResult } from "./run-review.js";
@@ -38,7 +39,13 @@ export interface ReviewRequest {
   readonly checkRunId?: number;
   /** Do nothing when Longview already has a check run on the head (automatic `check_suite.requested`). */
   readonly onlyIfUnreviewed?: boolean;
+  /** A full re-review that ignores incremental state (`/agent review`). */
+  readonly force?: boolean;
   readonly signal?: AbortSignal;
+  /** Told the id of a newly created check run, so a later attempt (a retry, a restart after a crash) completes the same run. */
+  readonly onCheckRun?: (checkRunId: number) => Promise<void>;
+  /** True when the caller will run this review again after `error`: the check run then stays in progress instead of failing. */
+  readonly willRetry?: (error: unknown) => boolean;
 }
 
 export const REVIEW_MARKER_PREFIX = "<!-- longview:review";
@@ -69,6 +76,7 @@ export async function reviewPullRequest(gh: GitHub, request: ReviewRequest, deps
     ? CheckRun.attach(gh, ref, request.checkRunId, checkName, log)
     : await CheckRun.start(gh, ref, { name: checkName, headSha: pr.head.sha, externalId: `${ref.pullNumber}`, log });
   if (request.checkRunId) await checkRun.progress(0, 1);
+  else await request.onCheckRun?.(checkRun.id);
 
   try {
     const skip = skipReason(pr, config);
@@ -77,14 +85,20 @@ export async function reviewPullRequest(gh: GitHub, request: ReviewRequest, deps
       return { kind: "skipped", pr, reason: skip, checkRunId: checkRun.id };
     }
     const { result, posted } = await reviewAndPost(gh, ref, pr, config, problems, deps, log, checkRun, signal);
-    await checkRun.complete(reviewedOutcome(result, config.gate, problems));
+    await checkRun.complete(reviewedOutcome(result, config.gate, problems), fixAllActions(result.findings, config.gate));
     return { kind: "reviewed", pr, config, result, posted, checkRunId: checkRun.id };
   } catch (error) {
-    if (error instanceof SupersededError) {
-      await checkRun.complete(supersededOutcome(error.newSha));
-      return { kind: "skipped", pr, reason: error.message, checkRunId: checkRun.id };
+    // Aborted by a newer push: whatever the abort surfaced as, the signal's reason says why.
+    const superseded = error instanceof SupersededError ? error : signal?.reason instanceof SupersededError ? signal.reason : null;
+    if (superseded) {
+      await checkRun.complete(supersededOutcome(superseded.newSha));
+      return { kind: "skipped", pr, reason: superseded.message, checkRunId: checkRun.id };
     }
-    const err = error instanceof Error ? error : new Error(String(error));
+    if (request.willRetry?.(error)) {
+      log.warn({ err: error }, "review attempt failed; it will be retried, the check run stays in progress");
+      throw error;
+    }
+    const err = signal?.aborted && signal.reason instanceof Error ? signal.reason : error instanceof Error ? error : new Error(String(error));
     log.error({ err }, "review failed");
     // Never leave the run in progress: the author must see that the review did not happen.
     await checkRun.complete(errorOutcome(err, config.gate.onError)).catch((e: unknown) => log.error({ err: e }, "could not complete the check run"));

@@ -54,7 +54,8 @@ export interface ReviewResult {
   readonly notices: readonly string[];
 }
 
-const MEMORY_TOKEN_CAP = 1_500;
+/** Tokens of memory notes each window may carry; the context command plans with the same reserve. */
+export const MEMORY_TOKEN_CAP = 1_500;
 
 export const OFFLINE_NOTICE =
   "Offline mode: no `OPENAI_API_KEY` is configured, so this review comes from Longview's built-in analyzers only.";

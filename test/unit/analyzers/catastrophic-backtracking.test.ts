@@ -3,9 +3,9 @@ import { findCatastrophicBacktracking } from "../../../src/analyzers/regex/catas
 
 describe("findCatastrophicBacktracking", () => {
   test.each([
-    ["(a+)+", "(a+)+"],
+    ["(a+)+b", "(a+)+"],
     ["^(a+)+$", "(a+)+"],
-    ["(.*)*", "(.*)*"],
+    ["(.*)*x", "(.*)*"],
     ["(\\w+\\s?)*$", "(\\w+\\s?)*"],
     ["(x+x+)+y", "(x+x+)+"],
     ["^(?:\\s*\\w+)*$", "(?:\\s*\\w+)*"],
@@ -13,8 +13,10 @@ describe("findCatastrophicBacktracking", () => {
     ["^(([a-z])+.)+[A-Z]([a-z])+$", "(([a-z])+.)+"],
     ["^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+$", "(([\\-.]|[_]+)?([a-zA-Z0-9]+))*"],
     ["(\\d+|x)+z", "(\\d+|x)+"],
-    ["(a+){2,}", "(a+){2,}"],
-    ["((ab)+)+", "((ab)+)+"],
+    ["(a+){2,}$", "(a+){2,}"],
+    ["^((ab)+)+$", "((ab)+)+"],
+    ["(?:(a+)+)?\\b", "(a+)+"],
+    ["(?=(a+)+)", "(a+)+"],
     ['"(?:[^"\\\\]+|\\\\.)*"', '(?:[^"\\\\]+|\\\\.)*'],
   ])("flags %s", (pattern, fragment) => {
     expect(findCatastrophicBacktracking(pattern)).toEqual({ fragment });
@@ -34,6 +36,11 @@ describe("findCatastrophicBacktracking", () => {
     "(?:\\\\.|[^\"\\\\])*",
     "^\\s*$",
     "((",
+    // Nothing after the repetition can fail, so the first greedy attempt succeeds.
+    "(a+)+",
+    "(.*)*",
+    "(?:[^\\s\"']+|\"[^\"]*\"|'[^']*')+",
+    "^x(a+)+(?:y)?",
   ])("accepts %s", (pattern) => {
     expect(findCatastrophicBacktracking(pattern)).toBeNull();
   });

@@ -1,0 +1,90 @@
+import { Linter } from "eslint";
+import type { Logger } from "pino";
+import type { Finding } from "../../domain/finding.js";
+import { analyzableFiles, type AnalyzableFile } from "../analyzable-files.js";
+import type { Analyzer, AnalyzerInput } from "../analyzer.js";
+import { mapWithConcurrency } from "../map-with-concurrency.js";
+import { buildLintConfigs, lintProfileFor, type LintConfigs, type LintProfile } from "./lint-configs.js";
+import { ruleInfo } from "./rule-table.js";
+import { eslintMessageToFinding } from "./to-finding.js";
+
+export interface EslintAnalyzerOptions {
+  /** Used when the input carries no logger of its own. */
+  readonly log: Logger;
+  /** Files linted concurrently; linting is synchronous, so this mostly bounds latency between yields. */
+  readonly concurrency?: number;
+}
+
+/** Virtual working directory: file names are repository paths and nothing is read from disk. */
+const VIRTUAL_CWD = "/longview-review";
+
+/**
+ * ESLint through its Node API with Longview's fixed rule set. One Linter and
+ * one set of configs serve every file and every review.
+ */
+export function createEslintAnalyzer(options: EslintAnalyzerOptions): Analyzer {
+  const linter = new Linter({ cwd: VIRTUAL_CWD });
+  const configs = buildLintConfigs();
+  const concurrency = options.concurrency ?? 4;
+  return {
+    name: "eslint",
+    async analyze(input: AnalyzerInput, signal?: AbortSignal): Promise<Finding[]> {
+      const log = input.log ?? options.log;
+      const { files, skipped } = analyzableFiles(input, (path) => lintProfileFor(path) !== null);
+      for (const skip of skipped) log.info({ path: skip.path, reason: skip.reason }, "eslint: file not analyzed");
+      const perFile = await mapWithConcurrency(files, concurrency, async (file) => lintFile(linter, configs, file, log), signal);
+      return perFile.flat();
+    },
+  };
+}
+
+function lintFile(linter: Linter, configs: LintConfigs, file: AnalyzableFile, log: Logger): Finding[] {
+  const text = file.content.startsWith("\uFEFF") ? file.content.slice(1) : file.content;
+  let profile = lintProfileFor(file.path) as LintProfile;
+  let messages: Linter.LintMessage[];
+  try {
+    messages = linter.verify(text, configs[profile], { filename: file.path });
+    // `.js` files are ES modules or CommonJS scripts; only a parse failure tells which.
+    if (profile === "module" && messages.some((m) => m.fatal) && !file.path.endsWith(".mjs")) {
+      const script = linter.verify(text, configs.commonjs, { filename: file.path });
+      if (!script.some((m) => m.fatal)) {
+        profile = "commonjs";
+        messages = script;
+      }
+    }
+  } catch (error) {
+    // A rule crashed on this file; the other files' findings still count.
+    log.error({ path: file.path, err: error }, "eslint: linting failed; file skipped");
+    return [];
+  }
+  const fatal = messages.find((m) => m.fatal);
+  if (fatal) {
+    log.warn({ path: file.path, line: fatal.line, column: fatal.column, message: fatal.message }, "eslint: file could not be parsed; no ESLint findings for it");
+    return [];
+  }
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  let lines: string[] | null = null;
+  const reportedSource = (message: Linter.LintMessage): string | null => {
+    if (message.endLine !== undefined && message.endLine !== message.line) return null;
+    lines ??= text.split("\n");
+    return lines[message.line - 1]?.slice(message.column - 1, message.endColumn === undefined ? undefined : message.endColumn - 1) ?? null;
+  };
+  for (const message of messages) {
+    const info = message.ruleId === null ? undefined : ruleInfo(message.ruleId);
+    if (!info) {
+      log.debug({ path: file.path, message: message.message, ruleId: message.ruleId }, "eslint: message without a known rule ignored");
+      continue;
+    }
+    if (info.ignore) {
+      const source = reportedSource(message);
+      if (source !== null && info.ignore(source)) continue;
+    }
+    // Some rules report each occurrence on a line (one per bidi character); one comment per line and rule is enough.
+    const key = `${message.line}\u0000${message.ruleId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings.push(eslintMessageToFinding(file.path, message, info, text));
+  }
+  return findings;
+}

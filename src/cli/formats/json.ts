@@ -1,0 +1,108 @@
+import type { Side, SkipReason } from "../../domain/change-set.js";
+import type { Category, FindingSource, Placement, PlacedFinding, Severity } from "../../domain/finding.js";
+import { allNotices, formatPolicy, type CliReport } from "../report.js";
+
+/**
+ * The CLI's JSON report: a public contract (docs/cli.md). Field names and
+ * meanings change only with a new `version`; adding a field is compatible.
+ */
+
+export const JSON_REPORT_VERSION = 1;
+
+export interface JsonFinding {
+  readonly path: string;
+  readonly line: number;
+  readonly start_line: number | null;
+  readonly side: Side;
+  readonly severity: Severity;
+  readonly category: Category;
+  readonly title: string;
+  readonly body: string;
+  readonly suggestion: string | null;
+  readonly source: FindingSource;
+  readonly ruleId: string | null;
+  readonly confidence: number;
+  readonly corroboratedBy: readonly FindingSource[];
+  readonly placement: Placement;
+}
+
+export interface JsonReport {
+  readonly version: typeof JSON_REPORT_VERSION;
+  readonly findings: readonly JsonFinding[];
+  readonly coverage: {
+    readonly changedLines: number;
+    readonly reviewedLines: number;
+    readonly skippedLines: number;
+    readonly files: number;
+    readonly reviewedFiles: number;
+    readonly skipped: readonly { readonly path: string; readonly reason: SkipReason; readonly lines: number; readonly detail: string | null }[];
+  };
+  readonly gate: { readonly passed: boolean; readonly policy: string; readonly gating: number };
+  readonly model: string | null;
+  readonly notices: readonly string[];
+  readonly stats: {
+    readonly durationMs: number;
+    readonly windows: number;
+    readonly waves: number;
+    readonly modelCalls: number;
+    readonly inputTokens: number;
+    readonly outputTokens: number;
+    readonly reasoningTokens: number;
+    readonly diffTokens: number;
+    readonly tokensSent: number;
+  };
+}
+
+export function toJsonReport(report: CliReport): JsonReport {
+  const { result, gate } = report;
+  const { coverage, plan, usage } = result;
+  return {
+    version: JSON_REPORT_VERSION,
+    findings: result.findings.map(toJsonFinding),
+    coverage: {
+      changedLines: coverage.changedLines,
+      reviewedLines: coverage.reviewedLines,
+      skippedLines: coverage.skippedLines,
+      files: coverage.files,
+      reviewedFiles: coverage.reviewedFiles,
+      skipped: coverage.skipped.map((s) => ({ path: s.path, reason: s.reason, lines: s.lines, detail: s.detail ?? null })),
+    },
+    gate: { passed: gate.passed, policy: formatPolicy(gate.policy), gating: gate.gating.length },
+    model: result.model,
+    notices: allNotices(report),
+    stats: {
+      durationMs: result.durationMs,
+      windows: plan.windows,
+      waves: plan.waves,
+      modelCalls: result.modelCalls,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      reasoningTokens: usage.reasoningTokens,
+      diffTokens: plan.diffTokens,
+      tokensSent: plan.tokensSent,
+    },
+  };
+}
+
+function toJsonFinding(f: PlacedFinding): JsonFinding {
+  return {
+    path: f.path,
+    line: f.line,
+    start_line: f.startLine,
+    side: f.side,
+    severity: f.severity,
+    category: f.category,
+    title: f.title,
+    body: f.body,
+    suggestion: f.suggestion,
+    source: f.source,
+    ruleId: f.ruleId,
+    confidence: f.confidence,
+    corroboratedBy: f.corroboratedBy,
+    placement: f.placement,
+  };
+}
+
+export function formatJson(report: CliReport): string {
+  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+}

@@ -1,0 +1,26 @@
+import { formatFindingComment } from "../../review/format-comment.js";
+import { formatReviewBody } from "../../review/format-review-body.js";
+import { inlineCode } from "../../review/markdown.js";
+import type { PlacedFinding } from "../../domain/finding.js";
+import { gateSentence, type CliReport } from "../report.js";
+
+/**
+ * Markdown: the review body the app posts, then every finding the app would
+ * post as a line or file comment, each under its `path:line` heading, with
+ * the same comment text.
+ */
+export function formatMarkdown(report: CliReport): string {
+  const sections = [formatReviewBody(report.result, { configProblems: report.inputNotices }), "", `**${gateSentence(report.gate)}**`];
+  const comments = report.result.findings.filter((f) => f.placement !== "body");
+  if (comments.length > 0) {
+    sections.push("", `### Line and file comments (${comments.length})`);
+    for (const f of comments) sections.push("", `#### ${inlineCode(location(f))}`, "", formatFindingComment(f));
+  }
+  return `${sections.join("\n")}\n`;
+}
+
+function location(f: PlacedFinding): string {
+  const lines = f.startLine !== null ? `${f.startLine}-${f.line}` : `${f.line}`;
+  const where = f.placement === "file" ? `${f.path} (file)` : `${f.path}:${lines}`;
+  return f.side === "LEFT" ? `${where} (removed line)` : where;
+}

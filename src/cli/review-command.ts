@@ -1,0 +1,58 @@
+import type { Logger } from "pino";
+import { createReviewer } from "../agent/index.js";
+import { createDefaultAnalyzers } from "../analyzers/index.js";
+import { evaluateGate, parseFailOn, type GatePolicy } from "../review/gate.js";
+import { runReview } from "../review/run-review.js";
+import type { ReviewOptions } from "./args.js";
+import { renderReport } from "./formats/index.js";
+import { EXIT_GATE_FAILED, EXIT_OK, UsageError, type CliIo } from "./io.js";
+import { prepareChange, writeReport } from "./prepare-change.js";
+import type { CliReport } from "./report.js";
+import { readToolInfo } from "./version.js";
+
+/**
+ * `longview review`: a local change through the app's pipeline (`runReview`),
+ * rendered in the chosen format; the exit code carries the gate's verdict.
+ */
+export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logger): Promise<number> {
+  const prepared = await prepareChange(options, io, log);
+  const { env, change, settings, changeSet } = prepared;
+  const policy = gatePolicy(options.failOn, { severity: settings.config.gate.severity, categories: settings.config.gate.categories });
+
+  const progress = io.stderr.isTTY === true && !options.quiet;
+  if (progress) io.stderr.write(`longview: reviewing ${change.label}: ${changeSet.files.length} files\n`);
+  const result = await runReview({
+    changeSet,
+    pr: { title: change.title, description: change.description },
+    guidelines: settings.guidelines,
+    config: settings.config,
+    budget: prepared.budget,
+    reviewer: createReviewer(env, log),
+    analyzers: createDefaultAnalyzers({ log }),
+    windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
+    log,
+    ...(io.signal ? { signal: io.signal } : {}),
+    onProgress: progress
+      ? ({ windowsDone, windowsTotal }) => void io.stderr.write(`longview: window ${windowsDone}/${windowsTotal} done\n`)
+      : undefined,
+  });
+
+  const verdict = policy === null ? { passed: true, gating: [] } : evaluateGate(result.findings, policy);
+  const report: CliReport = {
+    result,
+    inputNotices: [...settings.problems, ...change.notices],
+    gate: { passed: verdict.passed, policy, gating: verdict.gating },
+    changeSet,
+    tool: await readToolInfo(),
+  };
+  await writeReport(renderReport(options.format, report), options.output, io);
+  return verdict.passed ? EXIT_OK : EXIT_GATE_FAILED;
+}
+
+/** `--fail-on` if given, else the config's gate. */
+function gatePolicy(failOn: string | undefined, configured: GatePolicy): GatePolicy | null {
+  if (failOn === undefined) return configured;
+  const parsed = parseFailOn(failOn, configured);
+  if (parsed instanceof Error) throw new UsageError(parsed.message);
+  return parsed;
+}

@@ -1,0 +1,65 @@
+import type { Finding } from "../domain/finding.js";
+import type { FixEngine, FixResult, NotFixed } from "../fix/run-fix.js";
+import { inlineCode, neutralizeUntrusted, truncate } from "../review/markdown.js";
+
+/** The reply to `/agent fix`: what was committed and checked, or why nothing was. Pure. */
+export function formatFixReply(result: FixResult, requester: string): string {
+  const to = `@${requester}`;
+  switch (result.kind) {
+    case "committed": {
+      const sha = inlineCode(result.commit.sha.slice(0, 7));
+      const commit = result.commit.url ? `[${sha}](${result.commit.url})` : sha;
+      const fixed = result.fixed.length;
+      const lines = [
+        fixed === 0 ? `${to} Committed ${commit}.` : `${to} Committed ${commit}, fixing ${fixed === 1 ? "1 finding" : `${fixed} findings`}:`,
+        ...result.fixed.map(findingLine),
+        "",
+        `Changed ${result.changes.map((c) => `${inlineCode(c.path)} (+${c.additions} −${c.deletions})`).join(", ")}.`,
+      ];
+      if (result.summary) lines.push("", quote(result.summary));
+      lines.push(...notFixedLines(result.notFixed));
+      const rebased = result.rebased ? " The branch moved meanwhile; the edits were re-applied and re-checked on its new head." : "";
+      lines.push("", `<sub>${engineText(result.engine)} Checked: ${result.checks.map(neutralizeUntrusted).join("; ")}.${rebased} A review of the new commit follows.</sub>`);
+      return lines.join("\n");
+    }
+    case "refused":
+      return [`${to} ${result.reason}`, ...notFixedLines(result.notFixed)].join("\n");
+    case "declined":
+      return [`${to} The model looked and made no change; nothing was committed.`, "", quote(result.summary), ...notFixedLines(result.notFixed), "", `<sub>${engineText(result.engine)}</sub>`].join("\n");
+    case "invalid": {
+      const attempts = result.history.length;
+      return [
+        `${to} Longview could not produce a fix that passes validation${attempts > 1 ? ` in ${attempts} attempts` : ""}; nothing was committed.`,
+        "",
+        ...result.history.map((h) => `- ${attempts > 1 ? `Attempt ${h.attempt}: ` : ""}${neutralizeUntrusted(truncate(h.problems.join(" "), 1_500))}`),
+        ...notFixedLines(result.notFixed),
+        "",
+        `<sub>${engineText(result.engine)}</sub>`,
+      ].join("\n");
+    }
+    case "model-error":
+      return `${to} The model could not propose a fix: ${neutralizeUntrusted(result.message)} Nothing was committed.`;
+  }
+}
+
+function findingLine(f: Finding): string {
+  return `- **${f.severity} · ${f.category}** ${inlineCode(`${f.path}:${f.line}`)} — ${neutralizeUntrusted(f.title)}`;
+}
+
+function notFixedLines(notFixed: readonly NotFixed[]): string[] {
+  if (notFixed.length === 0) return [];
+  return ["", "Not fixed:", ...notFixed.map((n) => `${findingLine(n.finding)}: ${neutralizeUntrusted(n.reason)}`)];
+}
+
+function engineText(engine: FixEngine): string {
+  if (engine.kind === "autofix") return "Fixed with the analyzers' own automatic fixes (no model).";
+  const tokens = engine.usage.inputTokens + engine.usage.outputTokens;
+  return `Proposed by ${inlineCode(engine.model)} in ${engine.attempts === 1 ? "1 attempt" : `${engine.attempts} attempts`} (${tokens.toLocaleString("en-US")} tokens).`;
+}
+
+function quote(text: string): string {
+  return neutralizeUntrusted(truncate(text.trim(), 1_000))
+    .split("\n")
+    .map((line) => `> ${line}`)
+    .join("\n");
+}

@@ -1,0 +1,124 @@
+import type { Context } from "probot";
+import type { Logger } from "pino";
+import { FIX_ALL_IDENTIFIER } from "../fix/fix-all-action.js";
+import { findPullRequestsForSha } from "../github/find-pull-requests.js";
+import { CheckRunEventSchema } from "../github/schemas.js";
+import type { ReviewIntake } from "../queue/queue.js";
+import { parseCommand } from "./parse-command.js";
+import { runCommand, type CommandDeps } from "./run-command.js";
+import { InstallationPayloadSchema, IssueCommentEventSchema, ReviewCommentEventSchema } from "./schemas.js";
+
+/**
+ * Webhook → `/agent` command. Comments by bots (Longview included) are never
+ * commands: bots quoting each other would loop.
+ */
+
+/** `issue_comment.created` on a pull request's conversation. */
+export function handleIssueCommentCommand(queue: ReviewIntake, deps: CommandDeps) {
+  return async (context: Context<"issue_comment.created">): Promise<void> => {
+    const event = IssueCommentEventSchema.parse(context.payload);
+    if (!event.issue.pull_request) return;
+    const log = childLog(context, event.repository.full_name, event.issue.number);
+    if (fromBot(context, event.sender, event.comment.user)) {
+      log.debug({ sender: event.sender.login }, "comment from a bot ignored");
+      return;
+    }
+    const command = parseCommand(event.comment.body);
+    if (command === null) return;
+    const installationId = installationOf(context, log);
+    if (installationId === null) return;
+    await runCommand(
+      context.octokit,
+      {
+        ref: { owner: event.repository.owner.login, repo: event.repository.name, pullNumber: event.issue.number },
+        installationId,
+        deliveryId: context.id,
+        source: { kind: "issue-comment", commentId: event.comment.id },
+        sender: event.sender.login,
+        command,
+        url: event.comment.html_url ?? null,
+      },
+      queue,
+      deps,
+      log.child({ command: command.kind, sender: event.sender.login }),
+    );
+  };
+}
+
+/** `pull_request_review_comment.created`: a line or file comment, or a reply in a review thread. */
+export function handleReviewCommentCommand(queue: ReviewIntake, deps: CommandDeps) {
+  return async (context: Context<"pull_request_review_comment.created">): Promise<void> => {
+    const event = ReviewCommentEventSchema.parse(context.payload);
+    const log = childLog(context, event.repository.full_name, event.pull_request.number);
+    if (fromBot(context, event.sender, event.comment.user)) {
+      log.debug({ sender: event.sender.login }, "comment from a bot ignored");
+      return;
+    }
+    const command = parseCommand(event.comment.body);
+    if (command === null) return;
+    const installationId = installationOf(context, log);
+    if (installationId === null) return;
+    const { comment } = event;
+    await runCommand(
+      context.octokit,
+      {
+        ref: { owner: event.repository.owner.login, repo: event.repository.name, pullNumber: event.pull_request.number },
+        installationId,
+        deliveryId: context.id,
+        source: { kind: "review-comment", commentId: comment.id, threadRootId: comment.in_reply_to_id ?? comment.id },
+        sender: event.sender.login,
+        command,
+        url: comment.html_url ?? null,
+      },
+      queue,
+      deps,
+      log.child({ command: command.kind, sender: event.sender.login }),
+    );
+  };
+}
+
+/** The check run's "Fix all" button: `/agent fix` for the gating findings of each pull request on that head. */
+export function handleFixAllAction(queue: ReviewIntake, deps: CommandDeps) {
+  return async (context: Context<"check_run.requested_action">): Promise<void> => {
+    const event = CheckRunEventSchema.parse(context.payload);
+    if (event.requested_action?.identifier !== FIX_ALL_IDENTIFIER) return;
+    const repo = { owner: event.repository.owner.login, repo: event.repository.name };
+    const log = context.log.child({ deliveryId: context.id, repo: event.repository.full_name, checkRunId: event.check_run.id });
+    if (fromBot(context, event.sender, null)) return;
+    const installationId = installationOf(context, log);
+    if (installationId === null) return;
+    const numbers = await findPullRequestsForSha(context.octokit, repo, event.check_run.head_sha, event.check_run.pull_requests);
+    if (numbers.length === 0) log.info({ sha: event.check_run.head_sha }, "\"Fix all\" requested for a commit without an open pull request");
+    for (const pullNumber of numbers) {
+      await runCommand(
+        context.octokit,
+        {
+          ref: { ...repo, pullNumber },
+          installationId,
+          deliveryId: context.id,
+          source: { kind: "check-run", checkRunId: event.check_run.id },
+          sender: event.sender.login,
+          command: { kind: "fix", instructions: "" },
+          url: null,
+        },
+        queue,
+        deps,
+        log.child({ pr: pullNumber, command: "fix", sender: event.sender.login }),
+      );
+    }
+  };
+}
+
+function childLog(context: Context, repo: string, pr: number): Logger {
+  return context.log.child({ deliveryId: context.id, repo, pr });
+}
+
+function fromBot(context: Context, sender: { type?: string | undefined }, author: { type?: string | undefined } | null): boolean {
+  return context.isBot || sender.type === "Bot" || author?.type === "Bot";
+}
+
+function installationOf(context: Context, log: Logger): number | null {
+  const id = InstallationPayloadSchema.parse(context.payload).installation?.id ?? null;
+  if (id === null) log.warn("event without an installation: nobody to act as");
+  return id;
+}

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { ReviewCommentSchema } from "../fix/github-schemas.js";
+import { RepositorySchema } from "../github/schemas.js";
+
+/**
+ * The parts of comment events and responses the `/agent` commands read,
+ * validated once at the edge. Unknown fields pass through untouched.
+ */
+
+const User = z.object({ login: z.string(), type: z.string().optional() });
+
+export const IssueCommentEventSchema = z.object({
+  action: z.string(),
+  repository: RepositorySchema,
+  sender: User,
+  issue: z.object({
+    number: z.number().int().positive(),
+    state: z.string().optional(),
+    /** Present only when the issue is a pull request. */
+    pull_request: z.object({ url: z.string().optional() }).passthrough().nullable().optional(),
+  }),
+  comment: z.object({
+    id: z.number().int(),
+    body: z.string().nullable().transform((b) => b ?? ""),
+    user: User.nullable(),
+    html_url: z.string().optional(),
+  }),
+});
+export type IssueCommentEvent = z.infer<typeof IssueCommentEventSchema>;
+
+export const ReviewCommentEventSchema = z.object({
+  action: z.string(),
+  repository: RepositorySchema,
+  sender: User,
+  pull_request: z.object({ number: z.number().int().positive() }),
+  comment: ReviewCommentSchema,
+});
+export type ReviewCommentEvent = z.infer<typeof ReviewCommentEventSchema>;
+
+/** `GET /repos/{o}/{r}/collaborators/{user}/permission`. */
+export const CollaboratorPermissionSchema = z.object({
+  /** Legacy base permission: admin, write, read or none (maintain → write, triage → read). */
+  permission: z.string(),
+  /** The role: admin, maintain, write, triage, read, or a custom role's name. */
+  role_name: z.string().optional(),
+});
+
+/** `GET /app`. */
+export const AppSchema = z.object({ id: z.number().int(), slug: z.string().min(1) });
+
+/** The installation an event came through: review jobs and fix commits act as that installation. */
+export const InstallationPayloadSchema = z.object({ installation: z.object({ id: z.number().int().positive() }).optional() });

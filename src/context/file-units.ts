@@ -1,0 +1,152 @@
+import type { ChangedFile, Hunk } from "../domain/change-set.js";
+import type { DuplicateHunk, WindowFile, WindowHunk } from "../domain/window.js";
+import { isSummarizedDeletion } from "./compaction.js";
+import { WindowPlanInvariantError } from "./errors.js";
+import { newSpan } from "./hunk-lines.js";
+import { fileHeader, fileTokens, hunkTokens } from "./render.js";
+import { SPLIT_OVERLAP_LINES, splitHunk } from "./split-hunk.js";
+import { enclosingRegion, type HeadFile, type Region } from "./surrounding-code.js";
+import { definitionStarts } from "./syntax/outline.js";
+import { countCached } from "./tokens.js";
+
+/**
+ * A file's share of the review as window-sized units: consecutive hunks (with
+ * their surrounding code) while they fit, a hunk alone when it is large, parts
+ * of a hunk when it is larger than a window. A file that only deletes is one
+ * summarized unit.
+ */
+
+export interface ReviewFile {
+  readonly file: ChangedFile;
+  /** The hunks to review: whitespace-only hunks and folded duplicates removed. */
+  readonly hunks: readonly Hunk[];
+  /** Identical changes each representative hunk (by index) stands for. */
+  readonly duplicates: ReadonlyMap<number, readonly DuplicateHunk[]>;
+  /** Head content, only when it agrees with the hunks. */
+  readonly head: HeadFile | null;
+}
+
+export interface Unit {
+  readonly file: WindowFile;
+  readonly tokens: number;
+  readonly summarized: boolean;
+}
+
+export function fileUnits(review: ReviewFile, capacity: number): Unit[] {
+  const { file, hunks, head } = review;
+  const headerTokens = countCached(fileHeader(file));
+  const dupes = (hunk: Hunk): readonly DuplicateHunk[] => review.duplicates.get(hunk.index) ?? [];
+  const windowFile = (windowHunks: WindowHunk[]): WindowFile => ({
+    path: file.path,
+    previousPath: file.previousPath,
+    status: file.status,
+    hunks: windowHunks,
+  });
+
+  if (isSummarizedDeletion(hunks)) {
+    const summary = windowFile(hunks.map((hunk) => ({ hunk, surrounding: null, duplicates: dupes(hunk) })));
+    const tokens = fileTokens(summary);
+    if (tokens <= capacity) return [{ file: summary, tokens, summarized: true }];
+  }
+
+  const spans = hunks.map(newSpan);
+  const regions = hunks.map((hunk, i) => {
+    const region = head === null ? null : enclosingRegion(hunk, head);
+    if (region === null) return null;
+    // Never show a neighbouring hunk's lines as surrounding code.
+    const start = i > 0 ? Math.max(region.start, spans[i - 1]!.last + 1) : region.start;
+    const end = i + 1 < hunks.length ? Math.min(region.end, spans[i + 1]!.first - 1) : region.end;
+    return { start, end };
+  });
+  const headLine = (line: number): string | undefined => (head !== null && line >= 1 ? head.lines[line - 1] : undefined);
+
+  const make = (i: number, shownUpTo: number): WindowHunk => {
+    const hunk = hunks[i]!;
+    const region = regions[i];
+    const span = spans[i]!;
+    if (!region || head === null) return { hunk, surrounding: null, duplicates: dupes(hunk) };
+    const start = Math.min(Math.max(region.start, shownUpTo + 1), span.first);
+    const end = Math.max(region.end, span.last);
+    if (start >= span.first && end <= span.last) return { hunk, surrounding: null, duplicates: dupes(hunk) };
+    return { hunk, surrounding: { startLine: start, text: head.lines.slice(start - 1, end).join("\n") }, duplicates: dupes(hunk) };
+  };
+
+  const units: Unit[] = [];
+  let current: WindowHunk[] = [];
+  let used = headerTokens;
+  let shownUpTo = 0;
+  const flush = (): void => {
+    if (current.length > 0) units.push({ file: windowFile(current), tokens: used, summarized: false });
+    current = [];
+    used = headerTokens;
+    shownUpTo = 0;
+  };
+  const append = (windowHunk: WindowHunk, tokens: number): void => {
+    current.push(windowHunk);
+    used += tokens;
+    shownUpTo = shownEnd(windowHunk);
+  };
+
+  for (let i = 0; i < hunks.length; i++) {
+    if (current.length > 0) {
+      const following = make(i, shownUpTo);
+      const tokens = hunkTokens(following);
+      if (used + tokens <= capacity) {
+        append(following, tokens);
+        continue;
+      }
+      flush();
+    }
+    const alone = make(i, 0);
+    const tokens = hunkTokens(alone);
+    if (headerTokens + tokens <= capacity) {
+      append(alone, tokens);
+      continue;
+    }
+    const bare: WindowHunk = { ...alone, surrounding: null };
+    if (bare.duplicates.length > 0) {
+      // A representative of folded duplicates is never split (fan-out maps whole hunks); it was chosen small enough to fit bare.
+      const bareTokens = hunkTokens(bare);
+      if (headerTokens + bareTokens > capacity) throw new WindowPlanInvariantError(`${file.path}: folded hunk ${i + 1} does not fit a window`);
+      append(bare, bareTokens);
+      continue;
+    }
+    const parts = splitHunk(hunks[i]!, {
+      capacity: capacity - headerTokens,
+      definitionStarts: head === null ? new Set() : definitionStarts(head.outline()),
+      headLine: head !== null ? headLine : hunkHeadLine(hunks[i]!),
+      overlap: SPLIT_OVERLAP_LINES,
+      before: beforePart(regions[i] ?? null, spans[i]!.first),
+      after: afterPart(regions[i] ?? null, spans[i]!.last),
+    });
+    for (const part of parts) {
+      const partTokens = hunkTokens(part);
+      if (current.length > 0 && used + partTokens > capacity) flush();
+      append(part, partTokens);
+    }
+  }
+  flush();
+  return units;
+}
+
+function shownEnd(windowHunk: WindowHunk): number {
+  const span = newSpan(windowHunk.hunk);
+  const surrounding = windowHunk.surrounding;
+  if (surrounding === null) return span.last;
+  return Math.max(span.last, surrounding.startLine + surrounding.text.split("\n").length - 1);
+}
+
+function beforePart(region: Region | null, first: number): Region | null {
+  return region !== null && region.start < first ? { start: region.start, end: first - 1 } : null;
+}
+
+function afterPart(region: Region | null, last: number): Region | null {
+  return region !== null && region.end > last ? { start: last + 1, end: region.end } : null;
+}
+
+/** Without head content, a hunk still knows its own head-side lines. */
+function hunkHeadLine(hunk: Hunk): (line: number) => string | undefined {
+  const byLine = new Map<number, string>();
+  for (const line of hunk.lines) if (line.newLine !== null) byLine.set(line.newLine, line.text);
+  return (line) => byLine.get(line);
+}

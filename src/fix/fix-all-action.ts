@@ -1,0 +1,18 @@
+import type { Finding } from "../domain/finding.js";
+import type { CheckRunAction } from "../github/check-run.js";
+import { evaluateGate, type GatePolicy } from "../review/gate.js";
+
+/** The check run's "Fix all" button: `check_run.requested_action` with this identifier runs `/agent fix` on the gating findings. */
+export const FIX_ALL_IDENTIFIER = "fix_all";
+
+/** GitHub's limits: label 20, description 40, identifier 20 characters. */
+export const FIX_ALL_ACTION: CheckRunAction = {
+  label: "Fix all",
+  description: "Commit fixes for the blocking findings",
+  identifier: FIX_ALL_IDENTIFIER,
+};
+
+/** The actions a completed review's check run offers: "Fix all" when findings fail the gate. */
+export function fixAllActions(findings: readonly Finding[], gate: GatePolicy): CheckRunAction[] {
+  return evaluateGate(findings, gate).passed ? [] : [FIX_ALL_ACTION];
+}

@@ -1,0 +1,66 @@
+import { z } from "zod";
+
+/**
+ * What the fix flow reads from GitHub (review comments, review threads, git
+ * objects), validated once at the edge.
+ */
+
+const User = z.object({ login: z.string(), type: z.string().optional() });
+
+/** A review (line or file) comment, as webhooks and `GET /pulls/comments/{id}` show it. */
+export const ReviewCommentSchema = z.object({
+  id: z.number().int(),
+  body: z.string().nullable().transform((b) => b ?? ""),
+  user: User.nullable(),
+  path: z.string(),
+  /** Null when the comment is outdated (its line left the diff) or on the whole file. */
+  line: z.number().int().nullable().optional(),
+  start_line: z.number().int().nullable().optional(),
+  original_line: z.number().int().nullable().optional(),
+  side: z.enum(["LEFT", "RIGHT"]).nullable().optional(),
+  subject_type: z.string().nullable().optional(),
+  in_reply_to_id: z.number().int().optional(),
+  pull_request_url: z.string().optional(),
+  html_url: z.string().optional(),
+  commit_id: z.string().optional(),
+});
+export type ReviewComment = z.infer<typeof ReviewCommentSchema>;
+
+/** The `reviewThreads` page of the GraphQL query in fix/review-threads.ts. */
+export const ReviewThreadsPageSchema = z.object({
+  repository: z.object({
+    pullRequest: z.object({
+      reviewThreads: z.object({
+        nodes: z.array(
+          z.object({
+            isResolved: z.boolean(),
+            isOutdated: z.boolean(),
+            comments: z.object({ nodes: z.array(z.object({ databaseId: z.number().int().nullable() }).nullable()) }),
+          }),
+        ),
+        pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+      }),
+    }),
+  }),
+});
+
+/** `GET /repos/{o}/{r}/git/commits/{sha}`. */
+export const GitCommitSchema = z.object({ sha: z.string(), tree: z.object({ sha: z.string() }) });
+
+export const GitTreeEntrySchema = z.object({
+  path: z.string(),
+  mode: z.string(),
+  type: z.string(),
+  sha: z.string(),
+  size: z.number().int().optional(),
+});
+export type GitTreeEntry = z.infer<typeof GitTreeEntrySchema>;
+
+/** `GET /repos/{o}/{r}/git/trees/{sha}` (with or without `recursive`). */
+export const GitTreeSchema = z.object({ sha: z.string(), tree: z.array(GitTreeEntrySchema), truncated: z.boolean().optional() });
+
+/** `POST /repos/{o}/{r}/git/commits`. */
+export const CreatedCommitSchema = z.object({ sha: z.string(), html_url: z.string().optional() });
+
+/** `POST /repos/{o}/{r}/git/blobs` and `…/git/trees`: only the new object's id matters. */
+export const CreatedObjectSchema = z.object({ sha: z.string() });

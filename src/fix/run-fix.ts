@@ -1,0 +1,406 @@
+import { diffLines } from "diff";
+import type { Logger } from "pino";
+import type { Analyzer } from "../analyzers/analyzer.js";
+import { ModelError } from "../agent/errors.js";
+import type { TokenUsage } from "../agent/reviewer.js";
+import type { RepoConfig } from "../config/repo-config.js";
+import type { Finding } from "../domain/finding.js";
+import type { GitHub, PullRef } from "../github/client.js";
+import { PullRequestSchema, type PullRequest } from "../github/schemas.js";
+import { createRedactor } from "../redact/index.js";
+import { analyzeWholeFiles } from "./analyzer-check.js";
+import { BranchMovedError, commitFiles, type FixCommit } from "./commit-edits.js";
+import { fixCommitMessage } from "./commit-message.js";
+import { WORKFLOW_REFUSAL, isWorkflowPath, normalizePath } from "./edit-policy.js";
+import { eslintAutofix } from "./eslint-autofix.js";
+import { findingFromComment, type PostedFinding } from "./finding-comment.js";
+import { runFixLoop, type AttemptRecord } from "./fix-loop.js";
+import type { FixModel } from "./fix-model.js";
+import { buildFixPrompt } from "./fix-prompt.js";
+import type { ReviewComment } from "./github-schemas.js";
+import { CommitFiles } from "./head-files.js";
+import { isLongview, isOutdated, readOpenFindings } from "./review-threads.js";
+import { selectTargets } from "./targets.js";
+import { validateEdits, type ValidatedFix, type ValidationContext } from "./validate-edits.js";
+
+/**
+ * `/agent fix` end to end: check the pull request can take a commit, decide
+ * what to fix, read the files at head, get a validated edit set (the
+ * analyzers' autofixes, or the model in a validation loop), and commit it to
+ * the branch, rebuilding once on a branch that moved. Returns what happened;
+ * the caller words the reply.
+ */
+
+export interface FixDeps {
+  readonly analyzers: readonly Analyzer[];
+  /** Null in offline mode: only analyzer autofixes. */
+  readonly model: FixModel | null;
+}
+
+export type FixScope =
+  /** A reply in a review thread; `root` is the thread's first comment. */
+  | { readonly kind: "thread"; readonly root: ReviewComment }
+  /** A comment on the conversation: the instructions name findings, or the gating ones. */
+  | { readonly kind: "conversation" }
+  /** The check run's "Fix all" button: the gating findings. */
+  | { readonly kind: "gating" };
+
+export interface FixRequest {
+  readonly ref: PullRef;
+  readonly scope: FixScope;
+  readonly instructions: string;
+  readonly requestedBy: string;
+  readonly requestUrl: string | null;
+  /** Longview's own login (`slug[bot]`): only its comments are findings. */
+  readonly botLogin: string;
+  readonly config: RepoConfig;
+  readonly signal?: AbortSignal;
+}
+
+export interface NotFixed {
+  readonly finding: Finding;
+  readonly reason: string;
+}
+
+export interface FileChange {
+  readonly path: string;
+  readonly additions: number;
+  readonly deletions: number;
+}
+
+export type FixEngine =
+  | { readonly kind: "autofix" }
+  | { readonly kind: "model"; readonly model: string; readonly attempts: number; readonly calls: number; readonly usage: TokenUsage };
+
+export type FixResult =
+  | {
+      readonly kind: "committed";
+      readonly commit: FixCommit;
+      readonly previousHead: string;
+      readonly fixed: readonly Finding[];
+      readonly notFixed: readonly NotFixed[];
+      readonly changes: readonly FileChange[];
+      readonly checks: readonly string[];
+      readonly engine: FixEngine;
+      readonly summary: string | null;
+      /** True when the branch moved and the fix was re-applied on its new head. */
+      readonly rebased: boolean;
+    }
+  | { readonly kind: "refused"; readonly reason: string; readonly notFixed: readonly NotFixed[] }
+  /** Validation failed on every attempt; nothing was written. */
+  | { readonly kind: "invalid"; readonly engine: FixEngine; readonly history: readonly AttemptRecord[]; readonly notFixed: readonly NotFixed[] }
+  /** The model looked and made no edit. */
+  | { readonly kind: "declined"; readonly engine: FixEngine; readonly summary: string; readonly notFixed: readonly NotFixed[] }
+  /** The model could not be used (API error, refusal, truncated answer). */
+  | { readonly kind: "model-error"; readonly message: string };
+
+/** Below this, a file is small enough to send whole; above it the fix is refused rather than sent in pieces. */
+const MAX_MODEL_CHARS = 400_000;
+
+export async function runFix(gh: GitHub, request: FixRequest, deps: FixDeps, log: Logger): Promise<FixResult> {
+  const { ref } = request;
+  const { data } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
+  const pr = PullRequestSchema.parse(data);
+  const blocked = branchProblem(pr);
+  if (blocked) return refused(blocked);
+  const headRepo = splitFullName(pr.head.repo!.full_name);
+
+  if (/(^|[\s`'"(])\.?\/?\.github\/workflows\//i.test(request.instructions)) return refused(`${WORKFLOW_REFUSAL}.`);
+
+  const task = await resolveTask(gh, request, deps, log);
+  if ("refusal" in task) return refused(task.refusal, task.notFixed ?? []);
+
+  const notFixed: NotFixed[] = [];
+  const targets: PostedFinding[] = [];
+  for (const posted of task.targets) {
+    if (isWorkflowPath(posted.finding.path)) notFixed.push({ finding: posted.finding, reason: WORKFLOW_REFUSAL });
+    else targets.push(posted);
+  }
+  if (targets.length === 0 && task.reviewerComment === null && task.extraPaths.length === 0) return refused(`${WORKFLOW_REFUSAL}.`, notFixed);
+
+  const snapshot = await CommitFiles.read(gh, headRepo, pr.head.sha);
+  const allowed = new Set<string>([...targets.map((t) => t.finding.path), ...(task.reviewerComment ? [task.reviewerComment.path] : [])]);
+  for (const candidate of pathLikeTokens(request.instructions)) {
+    if (!isWorkflowPath(candidate) && (await snapshot.entry(candidate)) !== null) allowed.add(candidate);
+  }
+  const originals = new Map<string, string>();
+  const modes = new Map<string, string>();
+  for (const path of allowed) {
+    const read = await snapshot.readText(path);
+    if (read.ok) {
+      originals.set(path, read.text);
+      modes.set(path, read.entry.mode);
+      continue;
+    }
+    allowed.delete(path);
+    for (const t of targets.filter((t) => t.finding.path === path)) notFixed.push({ finding: t.finding, reason: `\`${path}\` cannot be edited: ${read.reason}` });
+  }
+  const readable = targets.filter((t) => originals.has(t.finding.path));
+  if (originals.size === 0) return refused("None of the files involved can be edited.", notFixed);
+
+  const baseline = await analyzeWholeFiles(deps.analyzers, originals, log, request.signal);
+  const context = (findings: readonly Finding[]): ValidationContext => ({
+    originals,
+    allowedPaths: allowed,
+    targets: findings,
+    analyzers: deps.analyzers,
+    baseline,
+    log,
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+
+  // Mechanical fixes need neither a model nor words from the requester: the analyzers' own fixes come first.
+  const autofix = eslintAutofix(originals, readable.map((t) => t.finding));
+  const preferAutofix =
+    autofix.fixed.length > 0 && (deps.model === null || (autofix.unfixable.length === 0 && request.instructions.trim() === "" && task.reviewerComment === null));
+  let outcome: { fix: ValidatedFix; fixed: readonly Finding[]; engine: FixEngine; summary: string | null } | null = null;
+  if (preferAutofix) {
+    const validation = await validateEdits(autofix.edits, context(autofix.fixed));
+    if (validation.ok) {
+      outcome = { fix: validation.fix, fixed: autofix.fixed, engine: { kind: "autofix" }, summary: null };
+      notFixed.push(...autofix.unfixable.map((u) => ({ finding: u.finding, reason: `${u.reason}${deps.model === null ? " (and no model is configured)" : ""}` })));
+    } else if (deps.model === null) {
+      return { kind: "invalid", engine: { kind: "autofix" }, history: [{ attempt: 1, problems: validation.problems }], notFixed };
+    } else {
+      log.warn({ problems: validation.problems }, "analyzer autofix failed validation; asking the model");
+    }
+  }
+
+  if (outcome === null) {
+    if (deps.model === null) {
+      const reasons = autofix.unfixable.map((u) => ({ finding: u.finding, reason: u.reason }));
+      return refused(
+        "Longview runs without a model here (no `OPENAI_API_KEY`), so it can only apply the analyzers' own automatic fixes, and none applies to these findings.",
+        [...notFixed, ...reasons],
+      );
+    }
+    const prompted = await modelPrompt(originals, readable, task.reviewerComment, request.instructions);
+    if (prompted === null) return refused(`The files are too large to send to the model (more than ${MAX_MODEL_CHARS} characters).`, notFixed);
+    let loop;
+    try {
+      loop = await runFixLoop({
+        model: deps.model,
+        target: { id: "fix", label: `pull request #${ref.pullNumber}`, task: "fix" },
+        prompt: prompted,
+        maxAttempts: request.config.fix.maxAttempts,
+        validate: (edits) => validateEdits(edits, context(readable.map((t) => t.finding))),
+        log,
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+    } catch (error) {
+      if (error instanceof ModelError) {
+        log.error({ err: error }, "fix model failed");
+        return { kind: "model-error", message: error.message };
+      }
+      throw error;
+    }
+    const engineOf = (attempts: number): FixEngine => ({ kind: "model", model: deps.model!.model, attempts, calls: loop.spend.calls, usage: loop.spend.usage });
+    if (loop.kind === "exhausted") return { kind: "invalid", engine: engineOf(loop.history.length), history: loop.history, notFixed };
+    if (loop.kind === "declined") return { kind: "declined", engine: engineOf(loop.attempts), summary: loop.summary, notFixed };
+    const untouched = new Set(loop.fix.untouched);
+    for (const f of loop.fix.untouched) notFixed.push({ finding: f, reason: "the model made no edit in its file" });
+    outcome = {
+      fix: loop.fix,
+      fixed: readable.map((t) => t.finding).filter((f) => !untouched.has(f)),
+      engine: engineOf(loop.attempts),
+      summary: loop.summary,
+    };
+  }
+
+  const message = fixCommitMessage(outcome.fixed, { requestedBy: request.requestedBy, requestUrl: request.requestUrl, summary: outcome.summary });
+  const committed = await commitWithRebase(gh, {
+    headRepo,
+    branch: pr.head.ref,
+    snapshot,
+    originals,
+    modes,
+    fix: outcome.fix,
+    message,
+    revalidate: async (files) => {
+      const rebasedBaseline = await analyzeWholeFiles(deps.analyzers, files, log, request.signal);
+      return validateEdits(outcome.fix.edits, { ...context(outcome.fixed), originals: files, baseline: rebasedBaseline });
+    },
+    log,
+  });
+  if (committed.kind === "moved") return refused(committed.reason, notFixed);
+  log.info({ sha: committed.commit.sha, files: committed.fix.files.size, rebased: committed.rebased, engine: outcome.engine.kind }, "fix committed");
+  return {
+    kind: "committed",
+    commit: committed.commit,
+    previousHead: committed.parentSha,
+    fixed: outcome.fixed,
+    notFixed,
+    changes: [...committed.fix.files].map(([path, text]) => fileChange(path, committed.originals.get(path) ?? "", text)),
+    checks: committed.fix.checks,
+    engine: outcome.engine,
+    summary: outcome.summary,
+    rebased: committed.rebased,
+  };
+}
+
+function refused(reason: string, notFixed: readonly NotFixed[] = []): FixResult {
+  return { kind: "refused", reason, notFixed };
+}
+
+/** Why no commit can go to the pull request's branch, or null. */
+export function branchProblem(pr: PullRequest): string | null {
+  if (pr.merged) return "This pull request is already merged; Longview only fixes open pull requests.";
+  if (pr.state !== "open") return "This pull request is closed; Longview only fixes open pull requests.";
+  if (pr.head.repo === null) return "The repository this pull request comes from no longer exists, so there is no branch to commit to.";
+  if (pr.head.repo.full_name.toLowerCase() !== pr.base.repo.full_name.toLowerCase() && pr.maintainer_can_modify !== true) {
+    return "This pull request comes from a fork that does not allow edits by maintainers, so Longview cannot push to its branch. The author can tick “Allow edits by maintainers” on the pull request, or apply the fix themselves.";
+  }
+  return null;
+}
+
+interface FixTask {
+  readonly targets: readonly PostedFinding[];
+  readonly reviewerComment: { readonly author: string; readonly path: string; readonly line: number | null; readonly body: string } | null;
+  /** Paths the instructions name when there are no findings to target (a free-form request). */
+  readonly extraPaths: readonly string[];
+}
+
+async function resolveTask(gh: GitHub, request: FixRequest, deps: FixDeps, log: Logger): Promise<FixTask | { refusal: string; notFixed?: NotFixed[] }> {
+  const { scope } = request;
+  if (scope.kind === "thread") {
+    const root = scope.root;
+    if (isLongview(root.user?.login, request.botLogin)) {
+      const posted = findingFromComment(root);
+      if (posted === null) return { refusal: "This thread does not start with a Longview finding, so there is nothing to fix here." };
+      if (isOutdated(root)) {
+        return { refusal: "This finding is outdated: its line is no longer part of the pull request's diff. Comment `/agent review` for a fresh review." };
+      }
+      return { targets: [posted], reviewerComment: null, extraPaths: [] };
+    }
+    // A person's review comment: the model can act on what it asks for, within that file.
+    if (deps.model === null) {
+      return { refusal: "Acting on a reviewer's comment needs a model, and none is configured (`OPENAI_API_KEY`). Without one, Longview only applies analyzer fixes to its own findings." };
+    }
+    const author = root.user?.login ?? "reviewer";
+    return { targets: [], reviewerComment: { author, path: root.path, line: root.line ?? null, body: root.body }, extraPaths: [] };
+  }
+
+  const open = await readOpenFindings(gh, request.ref, request.botLogin);
+  const instructions = scope.kind === "gating" ? "" : request.instructions;
+  const selection = selectTargets(open, instructions, request.config.gate);
+  log.info({ open: open.length, targets: selection.targets.length, by: selection.by }, "fix targets selected");
+  if (selection.targets.length > 0) return { targets: selection.targets, reviewerComment: null, extraPaths: [] };
+  const named = pathLikeTokens(instructions);
+  if (deps.model !== null && named.length > 0 && instructions.trim() !== "") return { targets: [], reviewerComment: null, extraPaths: named };
+  const gate = `${request.config.gate.severity} or worse in ${request.config.gate.categories.join("/")}`;
+  return {
+    refusal:
+      open.length === 0
+        ? "There are no open Longview findings on this pull request to fix."
+        : `None of the ${open.length} open Longview finding${open.length === 1 ? "" : "s"} fails the gate (${gate}). Reply \`/agent fix\` in a finding's thread, or name it (its file or title) after \`/agent fix\`.`,
+  };
+}
+
+/** Words of the instructions that look like repository paths (`src/a.ts`, `README.md`). */
+function pathLikeTokens(instructions: string): string[] {
+  const tokens = instructions.split(/[\s,;()`'"]+/).map((t) => normalizePath(t.replace(/[.:]+$/, "")));
+  return [...new Set(tokens.filter((t) => /^[\w.@-]+(\/[\w.@-]+)*\.[\w-]+$/.test(t) || (t.includes("/") && /^[\w.@/-]+$/.test(t))))];
+}
+
+async function modelPrompt(
+  originals: ReadonlyMap<string, string>,
+  targets: readonly PostedFinding[],
+  reviewerComment: FixTask["reviewerComment"],
+  instructions: string,
+) {
+  const total = [...originals.values()].reduce((n, text) => n + text.length, 0);
+  if (total > MAX_MODEL_CHARS) return null;
+  // The model never sees secrets: files, findings and free text go through one redactor, files first.
+  const redactor = createRedactor();
+  const files = [];
+  for (const [path, text] of originals) files.push({ path, text: await redactor.redactFile(path, text) });
+  const clean = (text: string) => redactor.redactLine(text);
+  return buildFixPrompt({
+    findings: targets.map(({ finding: f }) => ({ ...f, title: clean(f.title), body: clean(f.body), suggestion: f.suggestion === null ? null : clean(f.suggestion) })),
+    files,
+    instructions: clean(instructions),
+    reviewerComment: reviewerComment ? { ...reviewerComment, body: clean(reviewerComment.body) } : null,
+  });
+}
+
+type CommitOutcome =
+  | { readonly kind: "committed"; readonly commit: FixCommit; readonly parentSha: string; readonly fix: ValidatedFix; readonly originals: ReadonlyMap<string, string>; readonly rebased: boolean }
+  | { readonly kind: "moved"; readonly reason: string };
+
+/** Commits; when the branch moved, rebuilds once on its new head from the (text-anchored) validated edits. */
+async function commitWithRebase(
+  gh: GitHub,
+  input: {
+    headRepo: Pick<PullRef, "owner" | "repo">;
+    branch: string;
+    snapshot: CommitFiles;
+    /** The head texts the fix was validated on. */
+    originals: ReadonlyMap<string, string>;
+    modes: ReadonlyMap<string, string>;
+    fix: ValidatedFix;
+    message: string;
+    revalidate: (files: ReadonlyMap<string, string>) => ReturnType<typeof validateEdits>;
+    log: Logger;
+  },
+): Promise<CommitOutcome> {
+  const { headRepo, branch, snapshot } = input;
+  try {
+    const commit = await commitFiles(gh, {
+      repo: headRepo,
+      branch,
+      parentSha: snapshot.commitSha,
+      baseTreeSha: snapshot.treeSha,
+      files: input.fix.files,
+      modes: input.modes,
+      message: input.message,
+    });
+    return { kind: "committed", commit, parentSha: snapshot.commitSha, fix: input.fix, originals: input.originals, rebased: false };
+  } catch (error) {
+    if (!(error instanceof BranchMovedError)) throw error;
+    if (error.actualSha === null) return { kind: "moved", reason: `The branch \`${branch}\` no longer exists.` };
+    input.log.info({ from: error.expectedSha, to: error.actualSha }, "branch moved during the fix; re-applying the edits on its new head");
+    const moved = await CommitFiles.read(gh, headRepo, error.actualSha);
+    const files = new Map<string, string>();
+    const modes = new Map<string, string>();
+    for (const path of new Set(input.fix.edits.map((e) => e.path))) {
+      const read = await moved.readText(path);
+      if (!read.ok) return { kind: "moved", reason: `The branch moved while Longview was fixing, and \`${path}\` cannot be edited on its new head: ${read.reason}.` };
+      files.set(path, read.text);
+      modes.set(path, read.entry.mode);
+    }
+    const validation = await input.revalidate(files);
+    if (!validation.ok) {
+      return { kind: "moved", reason: `The branch moved while Longview was fixing, and the fix no longer applies to its new head: ${validation.problems.join(" ")}` };
+    }
+    try {
+      const commit = await commitFiles(gh, {
+        repo: headRepo,
+        branch,
+        parentSha: moved.commitSha,
+        baseTreeSha: moved.treeSha,
+        files: validation.fix.files,
+        modes,
+        message: input.message,
+      });
+      return { kind: "committed", commit, parentSha: moved.commitSha, fix: validation.fix, originals: files, rebased: true };
+    } catch (again) {
+      if (again instanceof BranchMovedError) return { kind: "moved", reason: `The branch \`${branch}\` keeps moving (twice during this fix); comment \`/agent fix\` again once pushes have settled.` };
+      throw again;
+    }
+  }
+}
+
+function fileChange(path: string, before: string, after: string): FileChange {
+  let additions = 0;
+  let deletions = 0;
+  for (const part of diffLines(before, after)) {
+    if (part.added) additions += part.count ?? 0;
+    if (part.removed) deletions += part.count ?? 0;
+  }
+  return { path, additions, deletions };
+}
+
+function splitFullName(fullName: string): Pick<PullRef, "owner" | "repo"> {
+  const slash = fullName.indexOf("/");
+  return { owner: fullName.slice(0, slash), repo: fullName.slice(slash + 1) };
+}

@@ -1,0 +1,45 @@
+import type { Logger } from "pino";
+import type { Env } from "../config/env.js";
+import { InProcessQueue } from "./in-process-queue.js";
+import type { JobHandler, QueueObserver, QueueSettings } from "./queue.js";
+import { RedisReviewQueue } from "./redis-queue.js";
+import { RedisReviewWorker } from "./redis-worker.js";
+
+/** The queue the environment asks for: BullMQ on Redis when REDIS_URL is set, else in-process. */
+export async function createReviewQueue(env: Env, log: Logger, observer?: QueueObserver): Promise<InProcessQueue | RedisReviewQueue> {
+  const settings = queueSettings(env);
+  const queueLog = log.child({ component: "queue" });
+  if (!env.REDIS_URL) return new InProcessQueue({ settings, log: queueLog, ...(observer ? { observer } : {}) });
+  return RedisReviewQueue.connect({
+    redisUrl: env.REDIS_URL,
+    prefix: env.LONGVIEW_QUEUE_PREFIX,
+    settings,
+    deliveryTtlSeconds: env.LONGVIEW_DEDUPE_TTL_SECONDS,
+    log: queueLog,
+    ...(observer ? { observer } : {}),
+  });
+}
+
+/** A BullMQ worker on the environment's Redis. */
+export function startRedisWorker(env: Env & { REDIS_URL: string }, log: Logger, handler: JobHandler, observer?: QueueObserver): Promise<RedisReviewWorker> {
+  return RedisReviewWorker.start({
+    redisUrl: env.REDIS_URL,
+    prefix: env.LONGVIEW_QUEUE_PREFIX,
+    settings: queueSettings(env),
+    lockMs: env.LONGVIEW_JOB_LOCK_MS,
+    stalledIntervalMs: env.LONGVIEW_STALLED_INTERVAL_MS,
+    maxStalls: env.LONGVIEW_JOB_MAX_STALLS,
+    handler,
+    log: log.child({ component: "worker" }),
+    ...(observer ? { observer } : {}),
+  });
+}
+
+export function queueSettings(env: Env): QueueSettings {
+  return {
+    concurrency: env.LONGVIEW_QUEUE_CONCURRENCY,
+    installationConcurrency: env.LONGVIEW_INSTALLATION_CONCURRENCY,
+    attempts: env.LONGVIEW_JOB_ATTEMPTS,
+    backoffMs: env.LONGVIEW_JOB_BACKOFF_MS,
+  };
+}

@@ -1,0 +1,173 @@
+import { Queue, type JobsOptions } from "bullmq";
+import { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { z } from "zod";
+import { ReviewJobSchema, newJobId, pullRequestKey, type ReviewJob } from "./job.js";
+import type { EnqueueResult, QueueDepth, QueueHealth, QueueObserver, QueueSettings, ReviewQueue } from "./queue.js";
+import { RedisKeys, claimPending, unclaimPending } from "./redis-scripts.js";
+
+/**
+ * The producer side of the durable queue: BullMQ on Redis, shared by every
+ * app instance. Enqueueing is one atomic claim (de-duplication and
+ * supersede rules) and one BullMQ add; a superseded job is removed if still
+ * queued, or told to abort over pub/sub if a worker is running it.
+ */
+
+export const QUEUE_NAME = "reviews";
+export const JOB_NAME = "review";
+/** The worker's backoff strategy (`RedisReviewWorker`) handles this type. */
+export const BACKOFF_TYPE = "longview";
+
+const PENDING_TTL_SECONDS = 7 * 24 * 3600;
+
+export const CancelMessageSchema = z.object({ jobId: z.string().min(1), newSha: z.string().min(1), byJobId: z.string().min(1) });
+export type CancelMessage = z.infer<typeof CancelMessageSchema>;
+
+export interface RedisQueueOptions {
+  readonly redisUrl: string;
+  /** Namespaces every key, so several deployments (or test runs) share one Redis. No `:`. */
+  readonly prefix: string;
+  readonly settings: Pick<QueueSettings, "attempts" | "backoffMs">;
+  readonly deliveryTtlSeconds: number;
+  readonly log: Logger;
+  readonly observer?: QueueObserver;
+  /** Redis answers within this, or health checks report it down. */
+  readonly healthTimeoutMs?: number;
+}
+
+export class RedisReviewQueue implements ReviewQueue {
+  readonly kind = "redis" as const;
+  private readonly keys: RedisKeys;
+
+  private constructor(
+    private readonly options: RedisQueueOptions,
+    private readonly redis: Redis,
+    private readonly queue: Queue,
+  ) {
+    this.keys = new RedisKeys(options.prefix);
+  }
+
+  static async connect(options: RedisQueueOptions): Promise<RedisReviewQueue> {
+    assertPrefix(options.prefix);
+    // Producer commands give up quickly: a webhook must be answered, not wait for Redis forever.
+    const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, connectTimeout: 5_000 });
+    redis.on("error", (err) => options.log.warn({ err }, "redis connection error (queue)"));
+    const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: options.prefix });
+    queue.on("error", (err) => options.log.error({ err }, "BullMQ queue error"));
+    await queue.waitUntilReady();
+    return new RedisReviewQueue(options, redis, queue);
+  }
+
+  async enqueue(input: ReviewJob): Promise<EnqueueResult> {
+    const job = ReviewJobSchema.parse(input);
+    const prKey = pullRequestKey(job);
+    const jobId = newJobId(job);
+    const claim = await claimPending(this.redis, this.keys, {
+      prKey,
+      jobId,
+      deliveryId: job.deliveryId,
+      headSha: job.headSha,
+      previousSha: job.previousSha,
+      checkRunId: job.checkRunId,
+      onlyIfUnreviewed: job.onlyIfUnreviewed,
+      pendingTtlSeconds: PENDING_TTL_SECONDS,
+      deliveryTtlSeconds: this.options.deliveryTtlSeconds,
+    });
+    if (claim.kind === "duplicate") {
+      const result: EnqueueResult = { status: "duplicate", reason: claim.reason, jobId: claim.jobId };
+      this.options.observer?.enqueued(result);
+      return result;
+    }
+
+    const data: ReviewJob = {
+      ...job,
+      ...(claim.previousSha ? { previousSha: claim.previousSha } : {}),
+      ...(claim.checkRunId ? { checkRunId: claim.checkRunId } : {}),
+    };
+    try {
+      await this.queue.add(JOB_NAME, data, this.jobOptions(jobId));
+    } catch (error) {
+      await unclaimPending(this.redis, this.keys, { prKey, jobId, deliveryId: job.deliveryId }).catch((err: unknown) =>
+        this.options.log.error({ err, jobId }, "could not undo the claim of a job that was not enqueued"),
+      );
+      throw error;
+    }
+    const superseded = claim.supersedes ? await this.supersede(claim.supersedes.jobId, data, jobId) : null;
+    const result: EnqueueResult = { status: "queued", jobId, superseded };
+    this.options.observer?.enqueued(result);
+    return result;
+  }
+
+  async depth(): Promise<QueueDepth> {
+    const counts = await this.queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed");
+    return {
+      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+      active: counts.active ?? 0,
+      delayed: counts.delayed ?? 0,
+      failed: counts.failed ?? 0,
+    };
+  }
+
+  async health(): Promise<QueueHealth> {
+    return pingRedis(this.redis, this.kind, this.options.healthTimeoutMs ?? 1_000);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private jobOptions(jobId: string): JobsOptions {
+    return {
+      jobId,
+      attempts: this.options.settings.attempts,
+      backoff: { type: BACKOFF_TYPE, delay: this.options.settings.backoffMs },
+      // Finished jobs are kept a while for inspection, not forever.
+      removeOnComplete: { age: 24 * 3600, count: 1_000 },
+      removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
+    };
+  }
+
+  /**
+   * Removes the older job if it is still waiting; otherwise asks whichever
+   * worker runs it to stop. Best effort: a job that misses this still sees,
+   * when it starts, that it is no longer the pull request's pending job, and
+   * a running review re-checks the head before it posts.
+   */
+  private async supersede(oldJobId: string, by: ReviewJob, byJobId: string): Promise<{ jobId: string; state: "queued" | "running" } | null> {
+    const log = this.options.log.child({ jobId: oldJobId, supersededBy: byJobId, repo: `${by.owner}/${by.repo}`, pr: by.pullNumber });
+    try {
+      // 1: removed (or already gone); 0: locked by a worker, i.e. running.
+      if ((await this.queue.remove(oldJobId)) === 1) {
+        log.info("queued review superseded");
+        return { jobId: oldJobId, state: "queued" };
+      }
+      const message: CancelMessage = { jobId: oldJobId, newSha: by.headSha, byJobId };
+      await this.redis.publish(this.keys.cancelChannel, JSON.stringify(message));
+      log.info("running review told to stop: superseded");
+      return { jobId: oldJobId, state: "running" };
+    } catch (err) {
+      log.warn({ err }, "could not stop the superseded review; it will stop when it sees the newer job");
+      return null;
+    }
+  }
+}
+
+export function assertPrefix(prefix: string): void {
+  if (!/^[A-Za-z0-9_-]+$/.test(prefix)) throw new Error(`queue prefix must be letters, digits, - or _ (got "${prefix}")`);
+}
+
+export async function pingRedis(redis: Redis, queue: QueueHealth["queue"], timeoutMs: number): Promise<QueueHealth> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs} ms`)), timeoutMs);
+    });
+    await Promise.race([redis.ping(), timeout]);
+    return { ok: true, queue, redis: "up" };
+  } catch (error) {
+    return { ok: false, queue, redis: "down", error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,104 @@
+import type { Logger } from "pino";
+import { CheckRun } from "../github/check-run.js";
+import type { GitHub, PullRef } from "../github/client.js";
+import { readRepoConfig } from "../github/read-repo-config.js";
+import { errorOutcome } from "../review/check-output.js";
+import { SupersededError, reviewPullRequest, type ReviewDeps } from "../review/review-pull-request.js";
+import { JobSupersededError } from "./errors.js";
+import type { ReviewJob } from "./job.js";
+import type { JobHandler, JobOutcome } from "./queue.js";
+
+/**
+ * The job body of a review: an installation client from the App, then
+ * `reviewPullRequest`. It bridges the queue's vocabulary (superseded job,
+ * retry pending, saved check run) to the review's, and makes sure a final
+ * failure is visible on the pull request even when no check run existed yet.
+ */
+
+export interface ReviewJobHandlerInput {
+  /** `probot.auth(installationId)`: an installation-authenticated Octokit. */
+  readonly auth: (installationId: number) => Promise<GitHub>;
+  readonly deps: ReviewDeps;
+  /** Called with each job's client (e.g. to watch its rate-limit headers). */
+  readonly onClient?: (gh: GitHub, installationId: number) => void;
+}
+
+export function createReviewJobHandler(input: ReviewJobHandlerInput): JobHandler {
+  return {
+    async run(job, run): Promise<JobOutcome> {
+      const gh = await input.auth(job.installationId);
+      input.onClient?.(gh, job.installationId);
+      const ref = refOf(job);
+      const signal = reviewSignal(run.signal);
+      let checkRunId = job.checkRunId ?? null;
+      try {
+        const outcome = await reviewPullRequest(
+          gh,
+          {
+            ref,
+            signal,
+            ...(job.previousSha ? { previousSha: job.previousSha } : {}),
+            ...(job.checkRunId ? { checkRunId: job.checkRunId } : {}),
+            ...(job.onlyIfUnreviewed ? { onlyIfUnreviewed: true } : {}),
+            ...(job.force ? { force: true } : {}),
+            onCheckRun: async (id) => {
+              checkRunId = id;
+              await run.saveCheckRunId(id);
+            },
+            willRetry: (error) => run.willRetry(error),
+          },
+          input.deps,
+          run.log,
+        );
+        if (outcome.kind === "reviewed") return "reviewed";
+        run.log.info({ reason: outcome.reason }, "review skipped");
+        return signal.reason instanceof SupersededError ? "superseded" : "skipped";
+      } catch (error) {
+        // Failed before it had a check run (e.g. GitHub kept failing on the first request): say so on the commit.
+        if (checkRunId === null && !run.signal.aborted && !run.willRetry(error)) {
+          await reportFailure(gh, ref, job.headSha, null, describe(error), run.log);
+        }
+        throw error;
+      }
+    },
+
+    async abandoned(job, reason, log) {
+      const gh = await input.auth(job.installationId);
+      await reportFailure(gh, refOf(job), job.headSha, job.checkRunId ?? null, `the review kept crashing its worker (${reason})`, log);
+    },
+  };
+}
+
+function refOf(job: ReviewJob): PullRef {
+  return { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber };
+}
+
+/** The review's signal: a superseded job aborts with the review's own `SupersededError`, which marks its check run superseded. */
+function reviewSignal(jobSignal: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  const forward = () => {
+    const reason: unknown = jobSignal.reason;
+    controller.abort(reason instanceof JobSupersededError ? new SupersededError(reason.newSha) : reason);
+  };
+  if (jobSignal.aborted) forward();
+  else jobSignal.addEventListener("abort", forward, { once: true });
+  return controller.signal;
+}
+
+/** Completes (or creates and completes) Longview's check run with the failure, per the repository's `gate.onError`. */
+async function reportFailure(gh: GitHub, ref: PullRef, headSha: string, checkRunId: number | null, message: string, log: Logger): Promise<void> {
+  try {
+    const { config } = await readRepoConfig(gh, ref, log);
+    const name = config.gate.checkName;
+    const run = checkRunId
+      ? CheckRun.attach(gh, ref, checkRunId, name, log)
+      : await CheckRun.start(gh, ref, { name, headSha, externalId: `${ref.pullNumber}`, log });
+    await run.complete(errorOutcome(new Error(message), config.gate.onError));
+  } catch (err) {
+    log.error({ err, failure: message }, "could not report the failed review on GitHub");
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,76 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import type { Probot } from "probot";
+import { ConfigError, type Env } from "./config/env.js";
+import { createProbotClass } from "./github-app.js";
+import { LongviewMetrics } from "./ops/metrics.js";
+import { priceTable } from "./ops/model-prices.js";
+import { opsRoutes } from "./ops/ops-routes.js";
+import { createReviewQueue, startRedisWorker } from "./queue/create-queue.js";
+import type { JobHandler } from "./queue/queue.js";
+import { reviewJobHandler } from "./server.js";
+
+/**
+ * A worker process (`npm run worker`): consumes review jobs from Redis, and
+ * nothing else — no webhooks. Several run side by side, on one machine or
+ * many. Serves `/healthz` and `/metrics` on LONGVIEW_WORKER_PORT.
+ */
+
+export interface RunningWorker {
+  /** Port of `/healthz` and `/metrics`. */
+  readonly port: number;
+  /** Stops taking jobs, lets running ones finish until LONGVIEW_SHUTDOWN_TIMEOUT_MS, hands the rest back. */
+  stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  /** Replaces the review job body (tests). Default: the real review. */
+  readonly jobHandler?: (probot: Probot) => JobHandler;
+}
+
+export async function startWorker(env: Env, log: Logger, options: WorkerOptions = {}): Promise<RunningWorker> {
+  const redisUrl = env.REDIS_URL;
+  if (!redisUrl) {
+    throw new ConfigError(["REDIS_URL: required by `npm run worker` (without Redis, `npm start` runs the reviews itself)"]);
+  }
+  const ProbotWithConfig = createProbotClass(env, log, "worker");
+  const probot = new ProbotWithConfig();
+  const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true });
+  // Only for the depth gauge: this process never enqueues.
+  const queue = await createReviewQueue(env, log);
+  metrics.watchQueue(() => queue.depth());
+
+  const handler = options.jobHandler?.(probot) ?? reviewJobHandler(probot, env, log, metrics);
+  const worker = await startRedisWorker({ ...env, REDIS_URL: redisUrl }, log, handler, metrics);
+  const ops = opsRoutes({ queueKind: "redis", health: () => worker.health(), metrics, log });
+  const http = createServer((req, res) => {
+    ops(req, res).then(
+      (handled) => {
+        if (!handled) res.writeHead(404).end();
+      },
+      (err: unknown) => {
+        log.error({ err }, "ops request failed");
+        res.writeHead(500).end();
+      },
+    );
+  });
+  const port = await listen(http, env.LONGVIEW_WORKER_PORT, env.HOST);
+  log.info({ port, prefix: env.LONGVIEW_QUEUE_PREFIX }, "Longview worker is running");
+
+  return {
+    port,
+    stop: async () => {
+      await worker.close(env.LONGVIEW_SHUTDOWN_TIMEOUT_MS);
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await queue.close();
+    },
+  };
+}
+
+function listen(server: HttpServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}

@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Starts the real Longview server — the production entry point `src/main.ts`,
+ * run through tsx — as a child process against a GitHub API (the simulator).
+ * Used by the end-to-end tests and `npm run demo`.
+ */
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface LongviewProcess {
+  readonly port: number;
+  readonly webhookUrl: string;
+  /** Everything the server logged (pino JSON lines). */
+  readonly logs: string[];
+  stop(): Promise<void>;
+}
+
+export async function startLongview(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<LongviewProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      LOG_LEVEL: "info",
+      // The simulator does not rate-limit; spacing writes 1 s apart would only slow tests down.
+      LONGVIEW_GITHUB_WRITE_INTERVAL_MS: "0",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  const collect = (chunk: Buffer) => logs.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntilReady(child, `${baseUrl}/ping`, options.timeoutMs ?? 30_000, logs);
+  return { port, webhookUrl: `${baseUrl}/api/github/webhooks`, logs, stop: () => stop(child) };
+}
+
+async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: number, logs: string[]): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Longview exited with code ${child.exitCode}:\n${logs.join("\n")}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop(child);
+  throw new Error(`Longview did not start within ${timeoutMs} ms:\n${logs.join("\n")}`);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The environment that points Longview at a simulator, as its own App. */
+export function simulatorEnv(sim: { host: string; app: { id: number; privateKey: string; webhookSecret: string } }): Record<string, string> {
+  return {
+    APP_ID: String(sim.app.id),
+    PRIVATE_KEY: sim.app.privateKey,
+    WEBHOOK_SECRET: sim.app.webhookSecret,
+    GHE_HOST: sim.host,
+    GHE_PROTOCOL: "http",
+  };
+}

@@ -20,6 +20,8 @@ export interface DeliverWebhookInput {
   readonly id?: string;
   /** GitHub App id, sent as the hook's installation target. */
   readonly appId?: number;
+  /** Overrides the signature header (tests of rejected deliveries); null sends none. */
+  readonly signature?: string | null;
 }
 
 export interface DeliveryResult {
@@ -37,8 +39,9 @@ export async function deliverWebhook(input: DeliverWebhookInput): Promise<Delive
     "user-agent": "GitHub-Hookshot/simulator",
     "x-github-event": input.event,
     "x-github-delivery": id,
-    "x-hub-signature-256": await sign(input.secret, body),
   };
+  const signature = input.signature === undefined ? await sign(input.secret, body) : input.signature;
+  if (signature !== null) headers["x-hub-signature-256"] = signature;
   if (input.appId !== undefined) {
     headers["x-github-hook-installation-target-type"] = "integration";
     headers["x-github-hook-installation-target-id"] = String(input.appId);

@@ -2,6 +2,7 @@ import { getPrivateKey } from "@probot/get-private-key";
 import type { Logger } from "pino";
 import { Probot } from "probot";
 import { ConfigError, type Env } from "./config/env.js";
+import { createOctokitClass } from "./github/octokit.js";
 
 /**
  * The GitHub App's identity, shared by the webhook server and worker
@@ -24,6 +25,11 @@ export type CredentialUse = "webhooks" | "worker";
 export function createProbotClass(env: Env, log: Logger, use: CredentialUse): typeof Probot {
   const credentials = appCredentials(env, use);
   return Probot.defaults({
+    Octokit: createOctokitClass({
+      writeIntervalMs: env.LONGVIEW_GITHUB_WRITE_INTERVAL_MS,
+      rateLimitRetries: env.LONGVIEW_GITHUB_RATE_LIMIT_RETRIES,
+      maxRetryAfterSeconds: env.LONGVIEW_GITHUB_MAX_RETRY_AFTER_S,
+    }),
     appId: credentials.appId,
     privateKey: credentials.privateKey,
     ...(credentials.secret ? { secret: credentials.secret } : {}),

@@ -1,5 +1,6 @@
 import parseDiff from "parse-diff";
 import type { ChangedFile, DiffLine, FileStatus, Hunk } from "../domain/change-set.js";
+import { withLineCounts } from "./line-counts.js";
 
 /**
  * Unified diff text → ChangedFile[]. Hunks are parsed by `parse-diff`; the git
@@ -21,7 +22,7 @@ export function parseFilePatch(input: {
   patch: string;
 }): ChangedFile {
   const hunks = toHunks(parseDiff(`--- a/${input.path}\n+++ b/${input.path}\n${input.patch}`)[0]?.chunks ?? []);
-  return withCounts({ path: input.path, previousPath: input.previousPath, status: input.status, hunks });
+  return withLineCounts({ path: input.path, previousPath: input.previousPath, status: input.status, hunks });
 }
 
 /** Splits at `diff --git` lines; plain `diff -u` output (no git headers) is left whole for parse-diff. */
@@ -64,7 +65,7 @@ function toChangedFile(section: string, parsed: parseDiff.File | undefined): Cha
   else status = "modified";
 
   const previousPath = status === "renamed" || status === "copied" ? from : null;
-  return withCounts({ path, previousPath, status, hunks });
+  return withLineCounts({ path, previousPath, status, hunks });
 }
 
 function toHunks(chunks: readonly parseDiff.Chunk[]): Hunk[] {
@@ -91,18 +92,6 @@ function toDiffLine(change: parseDiff.Change): DiffLine[] {
     case "normal":
       return [{ kind: "context", oldLine: change.ln1, newLine: change.ln2, text }];
   }
-}
-
-function withCounts(file: Omit<ChangedFile, "additions" | "deletions">): ChangedFile {
-  let additions = 0;
-  let deletions = 0;
-  for (const hunk of file.hunks) {
-    for (const line of hunk.lines) {
-      if (line.kind === "add") additions++;
-      else if (line.kind === "del") deletions++;
-    }
-  }
-  return { ...file, additions, deletions };
 }
 
 function stripCarriageReturn(text: string): string {

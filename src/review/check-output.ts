@@ -2,7 +2,7 @@ import type { Category, PlacedFinding, Severity } from "../domain/finding.js";
 import { CATEGORIES, SEVERITIES } from "../domain/finding.js";
 import { formatCredit, oneLine } from "./format-comment.js";
 import { formatCoverage, summaryLine } from "./format-review-body.js";
-import { evaluateGate, type GatePolicy } from "./gate.js";
+import { evaluateGate, isGating, type GatePolicy } from "./gate.js";
 import { inlineCode, neutralizeUntrusted, truncate } from "./markdown.js";
 import type { ReviewResult } from "./run-review.js";
 
@@ -52,8 +52,21 @@ export function toAnnotation(f: PlacedFinding): CheckAnnotation {
   };
 }
 
-export function reviewedOutcome(result: ReviewResult, gate: GatePolicy, configProblems: readonly string[]): CheckOutcome {
-  const verdict = evaluateGate(result.findings, gate);
+/** A finding reported by an earlier review whose thread is still open and whose code is still there. */
+export interface OpenEarlierFinding {
+  readonly severity: Severity;
+  readonly category: Category;
+}
+
+export function reviewedOutcome(
+  result: ReviewResult,
+  gate: GatePolicy,
+  configProblems: readonly string[],
+  openFromEarlier: readonly OpenEarlierFinding[] = [],
+): CheckOutcome {
+  const current = evaluateGate(result.findings, gate);
+  const earlierGating = openFromEarlier.filter((f) => isGating(f, gate));
+  const verdict = { passed: current.passed && earlierGating.length === 0, gating: [...current.gating, ...earlierGating] };
   const gateText = `${gate.severity} or worse in ${gate.categories.join("/")}`;
   const title = verdict.passed
     ? result.findings.length === 0
@@ -69,6 +82,9 @@ export function reviewedOutcome(result: ReviewResult, gate: GatePolicy, configPr
     formatCoverage(result.coverage),
     "",
     ...[...configProblems, ...result.notices].map((n) => `> ${n.replace(/\n/g, " ")}`),
+    ...(earlierGating.length > 0
+      ? ["", `${earlierGating.length} blocking finding${earlierGating.length === 1 ? "" : "s"} from earlier reviews ${earlierGating.length === 1 ? "is" : "are"} still open (resolve the thread or fix the code).`]
+      : []),
     "",
     runLine(result),
   ].join("\n");

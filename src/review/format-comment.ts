@@ -1,5 +1,7 @@
 import type { Finding, PlacedFinding } from "../domain/finding.js";
+import type { Fingerprinted } from "./fingerprint.js";
 import { fence, inlineCode, neutralizeUntrusted } from "./markdown.js";
+import { findingMarker } from "./markers.js";
 
 /** The body of one finding's review comment, as posted on GitHub. */
 export function formatFindingComment(finding: PlacedFinding): string {
@@ -10,7 +12,15 @@ export function formatFindingComment(finding: PlacedFinding): string {
   }
   if (finding.placementNote) parts.push("", `<sub>Placed here because it was ${finding.placementNote}.</sub>`);
   parts.push("", `<sub>${formatCredit(finding)}</sub>`);
+  const marker = markerFor(finding);
+  if (marker) parts.push(marker);
   return parts.join("\n");
+}
+
+/** The hidden state marker of a fingerprinted finding; empty for findings without identity (CLI output). */
+export function markerFor(finding: PlacedFinding | Fingerprinted): string {
+  if (!("fingerprint" in finding)) return "";
+  return findingMarker({ fingerprint: finding.fingerprint, anchor: finding.anchor, severity: finding.severity, category: finding.category });
 }
 
 export function formatCredit(finding: Finding): string {

@@ -1,7 +1,7 @@
 import type { PlacedFinding, Severity } from "../domain/finding.js";
 import { SEVERITIES } from "../domain/finding.js";
 import type { Coverage } from "../domain/window.js";
-import { formatCredit, oneLine } from "./format-comment.js";
+import { formatCredit, markerFor, oneLine } from "./format-comment.js";
 import { inlineCode, neutralizeUntrusted, truncate } from "./markdown.js";
 import type { ReviewResult } from "./run-review.js";
 
@@ -14,10 +14,20 @@ export interface ReviewBodyContext {
   readonly configProblems: readonly string[];
   /** Findings that could not be posted as comments after GitHub rejected them. */
   readonly rerouted?: readonly PlacedFinding[];
+  /** An incremental review covers only what changed since `from`. */
+  readonly incremental?: { readonly from: string; readonly to: string };
+  /** Findings still present that earlier reviews already reported (not repeated). */
+  readonly alreadyReported?: number;
 }
 
 export function formatReviewBody(result: ReviewResult, context: ReviewBodyContext): string {
-  const sections: string[] = ["### Longview review", "", summaryLine(result.findings)];
+  const sections: string[] = ["### Longview review", ""];
+  if (context.incremental) {
+    const { from, to } = context.incremental;
+    sections.push(`Incremental review of \`${from.slice(0, 7)}..${to.slice(0, 7)}\`: the changes pushed since the last review, with the whole pull request as context.`, "");
+  }
+  const already = context.alreadyReported ?? 0;
+  sections.push(summaryLine(result.findings) + (already > 0 ? ` ${already} finding${already === 1 ? "" : "s"} reported earlier ${already === 1 ? "is" : "are"} not repeated.` : ""));
   const notices = [...context.configProblems, ...result.notices];
   if (notices.length > 0) sections.push("", ...notices.map((n) => `> ${n.replace(/\n/g, " ")}`));
   sections.push("", formatCoverage(result.coverage));
@@ -65,7 +75,7 @@ function formatBodyFinding(f: PlacedFinding): string {
   const where = `${inlineCode(`${f.path}:${f.startLine !== null ? `${f.startLine}-` : ""}${f.line}`)}`;
   const why = f.placementNote ? ` _(${f.placementNote})_` : "";
   const body = truncate(oneLine(neutralizeUntrusted(f.body)), 600);
-  return `- **${f.severity} · ${f.category}** ${where} — ${neutralizeUntrusted(oneLine(f.title))}${why}\n  ${body}\n  <sub>${formatCredit(f)}</sub>`;
+  return `- **${f.severity} · ${f.category}** ${where} — ${neutralizeUntrusted(oneLine(f.title))}${why}\n  ${body}\n  <sub>${formatCredit(f)}</sub>${markerFor(f)}`;
 }
 
 function formatRunLine(result: ReviewResult): string {

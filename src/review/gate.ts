@@ -16,7 +16,7 @@ export interface GateVerdict {
   readonly gating: readonly Finding[];
 }
 
-export function isGating(finding: Finding, policy: GatePolicy): boolean {
+export function isGating(finding: Pick<Finding, "severity" | "category">, policy: GatePolicy): boolean {
   return severityRank(finding.severity) <= severityRank(policy.severity) && policy.categories.includes(finding.category);
 }
 

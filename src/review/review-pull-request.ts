@@ -11,7 +11,14 @@ import { postReview, type PostedReview } from "../github/post-review.js";
 import { readRepoConfig, readTextFile } from "../github/read-repo-config.js";
 import { PullRequestSchema, type PullRequest } from "../github/schemas.js";
 import { fixAllActions } from "../fix/fix-all-action.js";
-import { errorOutcome, reviewedOutcome, skippedOutcome, supersededOutcome } from "./check-output.js";
+import { createAppIdentity } from "../commands/app-identity.js";
+import type { ChangeSet } from "../domain/change-set.js";
+import { focusChangeSet } from "../diff/focus-change-set.js";
+import { changesSince } from "../github/compare.js";
+import { markFixed, readPriorReviewState, type PriorComment } from "../github/review-state.js";
+import { errorOutcome, reviewedOutcome, skippedOutcome, supersededOutcome, type OpenEarlierFinding } from "./check-output.js";
+import { anchorsOf, fingerprintFindings } from "./fingerprint.js";
+import { fixedMarker, reviewMarker } from "./markers.js";
 import { formatReviewBody } from "./format-review-body.js";
 import { runReview, type ReviewResult } from "./run-review.js";
 
@@ -28,7 +35,7 @@ export interface ReviewDeps {
 }
 
 export type ReviewOutcome =
-  | { readonly kind: "reviewed"; readonly pr: PullRequest; readonly config: RepoConfig; readonly result: ReviewResult; readonly posted: PostedReview; readonly checkRunId: number }
+  | { readonly kind: "reviewed"; readonly pr: PullRequest; readonly config: RepoConfig; readonly result: ReviewResult; readonly posted: PostedReview | null; readonly checkRunId: number }
   | { readonly kind: "skipped"; readonly pr: PullRequest | null; readonly reason: string; readonly checkRunId: number | null };
 
 export interface ReviewRequest {
@@ -48,7 +55,8 @@ export interface ReviewRequest {
   readonly willRetry?: (error: unknown) => boolean;
 }
 
-export const REVIEW_MARKER_PREFIX = "<!-- longview:review";
+/** Longview's bot login, asked of GitHub once per process: only its comments carry trusted state. */
+const appIdentity = createAppIdentity();
 
 export async function reviewPullRequest(gh: GitHub, request: ReviewRequest, deps: ReviewDeps, log: Logger): Promise<ReviewOutcome> {
   const { ref, signal } = request;
@@ -84,8 +92,8 @@ export async function reviewPullRequest(gh: GitHub, request: ReviewRequest, deps
       await checkRun.complete(skippedOutcome(skip));
       return { kind: "skipped", pr, reason: skip, checkRunId: checkRun.id };
     }
-    const { result, posted } = await reviewAndPost(gh, ref, pr, config, problems, deps, log, checkRun, signal);
-    await checkRun.complete(reviewedOutcome(result, config.gate, problems), fixAllActions(result.findings, config.gate));
+    const { result, posted, openFromEarlier } = await reviewAndPost(gh, request, pr, config, problems, deps, log, checkRun);
+    await checkRun.complete(reviewedOutcome(result, config.gate, problems, openFromEarlier), fixAllActions(result.findings, config.gate));
     return { kind: "reviewed", pr, config, result, posted, checkRunId: checkRun.id };
   } catch (error) {
     // Aborted by a newer push: whatever the abort surfaced as, the signal's reason says why.
@@ -119,18 +127,25 @@ function skipReason(pr: PullRequest, config: RepoConfig): string | null {
   return null;
 }
 
+interface Reviewed {
+  readonly result: ReviewResult;
+  readonly posted: PostedReview | null;
+  /** Gating-relevant findings of earlier reviews that still apply. */
+  readonly openFromEarlier: readonly OpenEarlierFinding[];
+}
+
 async function reviewAndPost(
   gh: GitHub,
-  ref: PullRef,
+  request: ReviewRequest,
   pr: PullRequest,
   config: RepoConfig,
   problems: readonly string[],
   deps: ReviewDeps,
   log: Logger,
   checkRun: CheckRun,
-  signal: AbortSignal | undefined,
-): Promise<{ result: ReviewResult; posted: PostedReview }> {
+): Promise<Reviewed> {
   const { env } = deps;
+  const { ref, signal } = request;
   const changeSet = await fetchChangeSet(gh, ref, pr, {
     filter: config.paths,
     maxFileBytes: env.LONGVIEW_MAX_FILE_BYTES,
@@ -139,12 +154,21 @@ async function reviewAndPost(
     log,
   });
 
+  // What Longview said before decides what is new: an incremental range, fingerprints not to repeat, threads now fixed.
+  const prior = await readPriorReviewState(gh, ref, await appIdentity.botLogin(gh), log);
+  const increment =
+    !request.force && prior.lastReviewedHead && prior.lastReviewedHead !== pr.head.sha
+      ? await changesSince(gh, ref, prior.lastReviewedHead, pr.head.sha)
+      : null;
+  const target = increment ? focusChangeSet(changeSet, increment) : changeSet;
+  if (increment) log.info({ from: increment.from, files: target.files.length }, "incremental review");
+
   // Guidelines come from the base branch: the pull request under review must not write its own rules.
   const agentsMd = await readTextFile(gh, ref, "AGENTS.md", pr.base.sha);
   const guidelines = [extractReviewGuidelines(agentsMd ?? ""), config.review.instructions].filter(Boolean).join("\n\n");
 
   const result = await runReview({
-    changeSet,
+    changeSet: target,
     pr: { title: pr.title, description: pr.body },
     guidelines,
     config,
@@ -161,14 +185,50 @@ async function reviewAndPost(
   // A push during the review makes it stale: the newer commit's review replaces it.
   const { data: latest } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
   if (latest.head.sha !== pr.head.sha) throw new SupersededError(latest.head.sha);
-  const posted = await postReview(gh, {
-    ref,
-    commitId: pr.head.sha,
-    findings: result.findings,
-    body: (rerouted) =>
-      `${formatReviewBody(result, { configProblems: problems, rerouted })}\n\n${REVIEW_MARKER_PREFIX} head=${pr.head.sha} -->`,
-    log,
-  });
-  log.info({ reviewId: posted.reviewId, inline: posted.inline, fileLevel: posted.fileLevel, rerouted: posted.rerouted.length }, "review posted");
-  return { result, posted };
+
+  const current = fingerprintFindings(result.findings, changeSet);
+  const currentPrints = new Set(current.map((f) => f.fingerprint));
+  const fresh = request.force ? current : current.filter((f) => !prior.fingerprints.has(f.fingerprint));
+  const fixed = prior.comments.filter((c) => !c.resolved && !c.fixedReplied && !currentPrints.has(c.marker.fingerprint) && codeIsGone(changeSet, c));
+  const fixedIds = new Set(fixed.map((c) => c.id));
+  const openFromEarlier = prior.comments
+    .filter((c) => !c.resolved && !fixedIds.has(c.id) && !currentPrints.has(c.marker.fingerprint))
+    .map((c) => c.marker);
+
+  let posted: PostedReview | null = null;
+  // Say something only when there is something new: the first review of a pull request, or new findings.
+  // A retried job or a redelivered event finds its own comments and stays silent (the check run still completes).
+  if (fresh.length > 0 || prior.lastReviewedHead === null) {
+    const shown = { ...result, findings: fresh };
+    posted = await postReview(gh, {
+      ref,
+      commitId: pr.head.sha,
+      findings: fresh,
+      body: (rerouted) =>
+        `${formatReviewBody(shown, {
+          configProblems: problems,
+          rerouted,
+          alreadyReported: current.length - fresh.length,
+          ...(increment ? { incremental: { from: increment.from, to: pr.head.sha } } : {}),
+        })}\n\n${reviewMarker({ head: pr.head.sha, from: increment?.from ?? null })}`,
+      log,
+    });
+    log.info({ reviewId: posted.reviewId, inline: posted.inline, fileLevel: posted.fileLevel, rerouted: posted.rerouted.length, repeated: current.length - fresh.length }, "review posted");
+  } else {
+    log.info({ head: pr.head.sha, repeated: current.length }, "nothing new since the last review; no review posted");
+  }
+  for (const comment of fixed) {
+    await markFixed(gh, ref, comment, `Fixed in ${pr.head.sha}. ${fixedMarker(comment.marker.fingerprint)}`);
+  }
+  if (fixed.length > 0) log.info({ fixed: fixed.length }, "fixed findings resolved");
+  return { result, posted, openFromEarlier };
+}
+
+/** The anchored code of an earlier finding no longer exists at head (changed, or the file left the pull request). */
+function codeIsGone(changeSet: ChangeSet, comment: PriorComment): boolean {
+  if (comment.marker.anchor === null) return false;
+  const content = changeSet.headContents.get(comment.path);
+  if (content !== undefined) return !anchorsOf(content).has(comment.marker.anchor);
+  // Not reviewable now: gone only if the file is no longer part of the pull request at all.
+  return !changeSet.lineMap.hasFile(comment.path) && !changeSet.skipped.some((s) => s.path === comment.path);
 }

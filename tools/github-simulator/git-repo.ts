@@ -81,9 +81,10 @@ export class GitRepository {
   }
 
   /** Appends commits to `branch` (created from `from` when new) in one fast-import run; returns their shas. */
-  async importCommits(branch: string, from: string | null, commits: readonly ImportCommit[]): Promise<string[]> {
+  async importCommits(branch: string, from: string | null, commits: readonly ImportCommit[], options: { force?: boolean } = {}): Promise<string[]> {
     if (commits.length === 0) return [];
-    await this.run(["fast-import", "--quiet", "--done"], { input: buildFastImportStream(`refs/heads/${branch}`, from, commits) });
+    const args = ["fast-import", "--quiet", "--done", ...(options.force ? ["--force"] : [])];
+    await this.run(args, { input: buildFastImportStream(`refs/heads/${branch}`, from, commits) });
     const shas = (await this.text(["rev-list", `--max-count=${commits.length}`, "--reverse", `refs/heads/${branch}`, "--"]))
       .split("\n")
       .filter(Boolean);

@@ -113,6 +113,17 @@ export async function pushCommit(world: World, name: RepoName, branch: string, c
   return { sha, events: await world.events.branchMoved(world, repo, branch, before, sha, pusher) };
 }
 
+/** Rewrites a branch's history: the branch now points at `commit` made on top of `onto` (a ref or sha), like `git push --force`. */
+export async function forcePush(world: World, name: RepoName, branch: string, onto: string, commit: CommitInput, sender?: string): Promise<PushResult> {
+  const repo = repoNamed(world.state, name);
+  const before = await repo.git.branchTip(branch);
+  const base = await repo.git.resolveCommit(onto);
+  if (!before || !base) throw new Error(`simulator: no branch ${branch} or ref ${onto} in ${name}`);
+  const [sha = ""] = await repo.git.importCommits(branch, base, [toImport(commit, world.state.now())], { force: true });
+  const pusher = world.state.user(sender ?? repo.owner.login);
+  return { sha, events: await world.events.branchMoved(world, repo, branch, before, sha, pusher) };
+}
+
 export function installationOf(world: World, owner: string): number | null {
   const account = world.state.users.get(owner.toLowerCase());
   if (!account) return null;

@@ -125,6 +125,8 @@ export interface Simulator {
   createBranch(repo: RepoName, branch: string, from: string): Promise<string>;
   createPullRequest(input: CreatePullRequestInput): Promise<CreatedPullRequest>;
   pushCommit(repo: RepoName, branch: string, commit: CommitInput, options?: { readonly sender?: string }): Promise<PushResult>;
+  /** `git push --force`: the branch is reset to `commit` made on top of `onto` (its files are changes relative to `onto`). */
+  forcePush(repo: RepoName, branch: string, onto: string, commit: CommitInput, options?: { readonly sender?: string }): Promise<PushResult>;
   setPermission(repo: RepoName, user: string, permission: Permission): void;
   /** Expires every installation token issued so far. */
   expireTokens(): void;

@@ -14,7 +14,7 @@ import { Urls } from "./render/urls.js";
 import { repoNamed } from "./repo-lookup.js";
 import { allRoutes } from "./routes/index.js";
 import { Router } from "./router.js";
-import { createBranch, createPullRequest, createRepo, forkRepo, installationOf, pushCommit } from "./seeding.js";
+import { createBranch, createPullRequest, createRepo, forcePush, forkRepo, installationOf, pushCommit } from "./seeding.js";
 import { createRequestListener } from "./server.js";
 import type { Simulator, SimulatorOptions } from "./simulator-types.js";
 import { SimState } from "./state.js";
@@ -70,6 +70,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     createBranch: (name, branch, from) => createBranch(world, name, branch, from),
     createPullRequest: (input) => createPullRequest(world, input),
     pushCommit: (name, branch, commit, pushOptions) => pushCommit(world, name, branch, commit, pushOptions?.sender),
+    forcePush: (name, branch, onto, commit, pushOptions) => forcePush(world, name, branch, onto, commit, pushOptions?.sender),
     setPermission(name, user, permission) {
       repoNamed(state, name).permissions.set(user.toLowerCase(), permission);
     },

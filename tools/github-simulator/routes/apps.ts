@@ -9,6 +9,33 @@ import type { World } from "../world.js";
 export function appRoutes(world: World): Route[] {
   return [
     {
+      method: "GET",
+      template: "/app",
+      auth: "app",
+      async handle() {
+        const { app, urls } = world;
+        return {
+          status: 200,
+          json: {
+            id: app.id,
+            slug: app.slug,
+            node_id: `A_${app.id}`,
+            client_id: app.clientId,
+            owner: renderUser(urls, app.owner),
+            name: app.name,
+            description: "",
+            external_url: urls.html(`/apps/${app.slug}`),
+            html_url: urls.html(`/apps/${app.slug}`),
+            created_at: isoTime(app.createdAt),
+            updated_at: isoTime(app.createdAt),
+            permissions: { ...app.permissions },
+            events: [...app.events],
+            installations_count: world.state.installations.size,
+          },
+        };
+      },
+    },
+    {
       method: "POST",
       template: "/app/installations/{installation_id}/access_tokens",
       auth: "app",

@@ -1,0 +1,61 @@
+import { createHash } from "node:crypto";
+import type { ChangeSet, Side } from "../domain/change-set.js";
+import type { Finding, PlacedFinding } from "../domain/finding.js";
+
+/**
+ * Stable identities of findings across pushes. A fingerprint depends on the
+ * file, the category, the rule (or normalised title) and the text of the code
+ * it is anchored to — not on line numbers — so it survives lines moving.
+ */
+
+export interface Fingerprinted extends PlacedFinding {
+  readonly fingerprint: string;
+  /** Hash of the anchored head line's text; null for findings on deleted lines. */
+  readonly anchor: string | null;
+}
+
+export function fingerprintFindings(findings: readonly PlacedFinding[], changeSet: ChangeSet): Fingerprinted[] {
+  return findings.map((f) => {
+    const text = lineText(changeSet, f.path, f.line, f.side) ?? "";
+    return { ...f, fingerprint: fingerprintOf(f, text), anchor: f.side === "RIGHT" && text !== "" ? anchorHash(text) : null };
+  });
+}
+
+export function fingerprintOf(finding: Pick<Finding, "path" | "category" | "ruleId" | "title">, anchoredText: string): string {
+  const key = finding.ruleId ?? normalizeTitle(finding.title);
+  return hash(`${finding.path}\0${finding.category}\0${key}\0${normalizeCode(anchoredText)}`, 16);
+}
+
+export function anchorHash(text: string): string {
+  return hash(normalizeCode(text), 12);
+}
+
+/** Anchors present in a file: a finding whose anchor is gone had its code changed or removed. */
+export function anchorsOf(content: string): Set<string> {
+  return new Set(content.split("\n").map((line) => anchorHash(line)));
+}
+
+/** The text of one line of the change: head content for RIGHT, the diff's deleted lines for LEFT. */
+export function lineText(changeSet: ChangeSet, path: string, line: number, side: Side): string | null {
+  if (side === "RIGHT") {
+    const content = changeSet.headContents.get(path);
+    if (content !== undefined) return content.split("\n")[line - 1]?.replace(/\r$/, "") ?? null;
+  }
+  const file = changeSet.files.find((f) => f.path === path);
+  for (const hunk of file?.hunks ?? []) {
+    for (const l of hunk.lines) if ((side === "RIGHT" ? l.newLine : l.oldLine) === line) return l.text;
+  }
+  return null;
+}
+
+function normalizeCode(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function normalizeTitle(title: string): string {
+  return title.toLowerCase().replace(/`[^`]*`/g, " ").replace(/[^a-z0-9]+/g, " ").trim();
+}
+
+function hash(text: string, length: number): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, length);
+}

@@ -1,4 +1,4 @@
-import type { ChangeSet, Side } from "../domain/change-set.js";
+import type { ChangeSet } from "../domain/change-set.js";
 import type { PlacedFinding } from "../domain/finding.js";
 import type { GatePolicy } from "../review/gate.js";
 import type { ReviewResult } from "../review/run-review.js";
@@ -37,17 +37,6 @@ export function allNotices(report: CliReport): string[] {
 }
 
 /** The text of one line of the change on the given side, or null when the CLI does not have it. */
-export function lineText(changeSet: ChangeSet, path: string, line: number, side: Side): string | null {
-  if (side === "RIGHT") {
-    const content = changeSet.headContents.get(path);
-    if (content !== undefined) return content.split("\n")[line - 1]?.replace(/\r$/, "") ?? null;
-  }
-  const file = changeSet.files.find((f) => f.path === path);
-  for (const hunk of file?.hunks ?? []) {
-    for (const l of hunk.lines) if ((side === "RIGHT" ? l.newLine : l.oldLine) === line) return l.text;
-  }
-  return null;
-}
 
 export function gateSentence(gate: CliGate): string {
   if (gate.policy === null) return "Gate: off (--fail-on none).";

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Category, PlacedFinding, Severity } from "../../domain/finding.js";
 import { severityRank } from "../../domain/finding.js";
-import { allNotices, lineText, type CliReport } from "../report.js";
+import { lineText } from "../../review/fingerprint.js";
+import { allNotices, type CliReport } from "../report.js";
 import { plainBody } from "./plain-text.js";
 
 /**

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { Server, type Probot } from "probot";
 import { createApp } from "./app.js";
+import { createCommandDeps } from "./commands/run-command.js";
 import type { Env } from "./config/env.js";
 import { createProbotClass } from "./github-app.js";
 import { LongviewMetrics } from "./ops/metrics.js";
@@ -45,7 +46,7 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
   await server.load(async (app, appOptions) => {
     loaded.probot = app;
     appOptions.addHandler(opsRoutes({ queueKind: queue.kind, health: () => queue.health(), metrics, log }));
-    await createApp({ queue })(app, appOptions);
+    await createApp({ queue, commands: createCommandDeps(env, log) })(app, appOptions);
   });
   const probot = loaded.probot;
   if (!probot) throw new Error("Probot did not load the app");

@@ -5,7 +5,7 @@ import { scanWithSecretlint, type DetectedSecret } from "../redact/secretlint-sc
 import { analyzableFiles } from "./analyzable-files.js";
 import type { Analyzer, AnalyzerInput } from "./analyzer.js";
 import { lineIndex } from "./line-index.js";
-import { mapWithConcurrency } from "./map-with-concurrency.js";
+import { mapConcurrent } from "../util/map-concurrent.js";
 
 export interface SecretlintAnalyzerOptions {
   /** Used when the input carries no logger of its own. */
@@ -22,7 +22,7 @@ export function createSecretlintAnalyzer(options: SecretlintAnalyzerOptions): An
       const log = input.log ?? options.log;
       const { files, skipped } = analyzableFiles(input, () => true);
       for (const skip of skipped) log.info({ path: skip.path, reason: skip.reason }, "secretlint: file not analyzed");
-      const perFile = await mapWithConcurrency(
+      const perFile = await mapConcurrent(
         files,
         concurrency,
         async (file) => {

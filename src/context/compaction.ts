@@ -51,7 +51,8 @@ export function isWhitespaceOnly(path: string, hunk: Hunk): boolean {
     else if (line.kind === "add") added.push(line.text);
   }
   if (deleted.length === 0 && added.length === 0) return false;
-  // Equal text once every whitespace character is gone is necessary for any notion below; it is cheap to rule out.
+  // Equal text once every whitespace character is gone is necessary for any notion below; most hunks fail it on length alone.
+  if (nonWhitespaceLength(deleted) !== nonWhitespaceLength(added)) return false;
   if (deleted.join("").replace(/\s+/g, "") !== added.join("").replace(/\s+/g, "")) return false;
   if (isIndentationSensitive(path)) {
     const before = deleted.filter((t) => t.trim() !== "");
@@ -59,6 +60,17 @@ export function isWhitespaceOnly(path: string, hunk: Hunk): boolean {
     return before.length === after.length && before.every((t, i) => leadingWhitespace(t) === leadingWhitespace(after[i]!) && squash(t) === squash(after[i]!));
   }
   return deleted.map(squash).join("") === added.map(squash).join("");
+}
+
+function nonWhitespaceLength(lines: readonly string[]): number {
+  let n = 0;
+  for (const line of lines) {
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if (c !== 32 && c !== 9 && c !== 13 && c !== 11 && c !== 12 && c !== 0xa0 && !(c >= 0x2000 && c <= 0x200a) && c !== 0x2028 && c !== 0x2029 && c !== 0x3000 && c !== 0xfeff && c !== 0x1680 && c !== 0x202f && c !== 0x205f && c !== 0x85) n++;
+    }
+  }
+  return n;
 }
 
 function leadingWhitespace(text: string): string {

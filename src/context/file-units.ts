@@ -1,11 +1,12 @@
 import type { ChangedFile, Hunk } from "../domain/change-set.js";
 import type { DuplicateHunk, WindowFile, WindowHunk } from "../domain/window.js";
+import type { ReviewFile } from "./review-files.js";
 import { isSummarizedDeletion } from "./compaction.js";
 import { WindowPlanInvariantError } from "./errors.js";
 import { newSpan } from "./hunk-lines.js";
-import { fileHeader, fileTokens, hunkTokens } from "./render.js";
+import { fileHeader, fileTokens, hunkTokens, surroundingLines } from "./render.js";
 import { SPLIT_OVERLAP_LINES, splitHunk } from "./split-hunk.js";
-import { enclosingRegion, type HeadFile, type Region } from "./surrounding-code.js";
+import { enclosingRegion, type Region } from "./surrounding-code.js";
 import { definitionStarts } from "./syntax/outline.js";
 import { countCached } from "./tokens.js";
 
@@ -15,16 +16,6 @@ import { countCached } from "./tokens.js";
  * of a hunk when it is larger than a window. A file that only deletes is one
  * summarized unit.
  */
-
-export interface ReviewFile {
-  readonly file: ChangedFile;
-  /** The hunks to review: whitespace-only hunks and folded duplicates removed. */
-  readonly hunks: readonly Hunk[];
-  /** Identical changes each representative hunk (by index) stands for. */
-  readonly duplicates: ReadonlyMap<number, readonly DuplicateHunk[]>;
-  /** Head content, only when it agrees with the hunks. */
-  readonly head: HeadFile | null;
-}
 
 export interface Unit {
   readonly file: WindowFile;
@@ -133,7 +124,7 @@ function shownEnd(windowHunk: WindowHunk): number {
   const span = newSpan(windowHunk.hunk);
   const surrounding = windowHunk.surrounding;
   if (surrounding === null) return span.last;
-  return Math.max(span.last, surrounding.startLine + surrounding.text.split("\n").length - 1);
+  return Math.max(span.last, surrounding.startLine + surroundingLines(surrounding).length - 1);
 }
 
 function beforePart(region: Region | null, first: number): Region | null {

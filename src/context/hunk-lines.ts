@@ -1,4 +1,4 @@
-import type { DiffLine, Hunk } from "../domain/change-set.js";
+import type { Hunk } from "../domain/change-set.js";
 
 /** Head-side (new) line range a hunk occupies; empty (first > last) for a hunk that only deletes. */
 export function newSpan(hunk: Hunk): { first: number; last: number } {
@@ -11,10 +11,6 @@ export function newSpan(hunk: Hunk): { first: number; last: number } {
   }
   // Git's convention for an empty side: the start is the line before the change.
   return first === 0 ? { first: hunk.newStart + 1, last: hunk.newStart } : { first, last };
-}
-
-export function isChange(line: DiffLine): boolean {
-  return line.kind !== "context";
 }
 
 export function changedLineCount(hunk: Hunk): number {

@@ -1,4 +1,17 @@
-/** The windowed context builder: a ChangeSet becomes ordered, bounded windows that review every changed line once. */
+/**
+ * The windowed context builder: a ChangeSet becomes ordered, bounded windows
+ * that together review every changed line exactly once (or report it skipped).
+ *
+ *   await initSyntax({ logger });                       // once per process; tree-sitter grammars
+ *   const plan = buildWindowPlan(changeSet, global, budget, { waveSize: concurrency });
+ *   const memoryCap = resolveMemoryTokenCap(budget);    // what the plan reserved in every window
+ *   for each wave (Window.wave = 1, 2, …; windows of a wave run in parallel):
+ *     reviewer.review(withMemory(window, notesFromEarlierWaves, memoryCap))
+ *   const all = fanOutFindings(findings, plan);         // copies findings on folded duplicate hunks
+ *
+ * `renderWindow(window)` is the exact text of the three layers; `window.tokens.total`
+ * is its o200k token count. Instructions and delimiters the agent adds are not counted.
+ */
 export { buildWindowPlan } from "./build-window-plan.js";
 export { DEFAULT_WAVE_SIZE, planLimits, resolveMemoryTokenCap, type PlanLimits, type WindowBudget, type WindowPlanOptions } from "./budget.js";
 export { InvalidChangeSetError, WindowBudgetError, WindowPlanInvariantError } from "./errors.js";

@@ -1,8 +1,10 @@
 import type { WindowFile } from "../domain/window.js";
-import { newSpan } from "./hunk-lines.js";
-import { oneLine } from "./render.js";
+import type { ReviewFile } from "./review-files.js";
+import { changedAnchors, newSpan } from "./hunk-lines.js";
+import type { Relation } from "./relations.js";
+import { oneLine, surroundingLines } from "./render.js";
 import type { HeadFile } from "./surrounding-code.js";
-import type { SymbolDef } from "./syntax/outline.js";
+import { innermostDefAt, type SymbolDef } from "./syntax/outline.js";
 import { countCached } from "./tokens.js";
 
 /**
@@ -43,7 +45,9 @@ function signatureOf(head: HeadFile, def: SymbolDef): string {
   return oneLine((head.lines[def.startLine - 1] ?? "").trim()).slice(0, MAX_SIGNATURE_CHARS);
 }
 
-const CALL = /([A-Za-z_$][\w$]*)\s*\(|\bnew\s+([A-Za-z_$][\w$]*)|\b([A-Z][\w$]*)\b/g;
+/** Calls, constructions and capitalized type names; a name right after a definition keyword is being defined, not used. */
+const CALL =
+  /(?<!\b(?:def|function|func|fn|class|interface|struct|type|enum|trait)\s+)([A-Za-z_$][\w$]*)\s*\(|\bnew\s+([A-Za-z_$][\w$]*)|(?<!\b(?:def|function|func|fn|class|interface|struct|type|enum|trait)\s+)\b([A-Z][\w$]*)\b/g;
 const NOT_CALLS = new Set([
   "if", "for", "while", "switch", "catch", "return", "function", "typeof", "await", "super", "this", "new", "import", "require",
   "print", "len", "str", "int", "dict", "list", "set", "range", "isinstance", "make", "append", "func", "def", "class", "elif",
@@ -129,7 +133,7 @@ function shownRanges(files: readonly WindowFile[]): Map<string, [number, number]
     for (const { hunk, surrounding } of file.hunks) {
       const span = newSpan(hunk);
       const start = surrounding?.startLine ?? span.first;
-      const end = surrounding === null ? span.last : Math.max(span.last, surrounding.startLine + surrounding.text.split("\n").length - 1);
+      const end = surrounding === null ? span.last : Math.max(span.last, surrounding.startLine + surroundingLines(surrounding).length - 1);
       list.push([Math.min(start, span.first), end]);
     }
     ranges.set(file.path, list);
@@ -139,4 +143,39 @@ function shownRanges(files: readonly WindowFile[]): Map<string, [number, number]
 
 function isShown(shown: Map<string, [number, number][]>, ref: SymbolRef): boolean {
   return (shown.get(ref.head.path) ?? []).some(([a, b]) => ref.def.startLine <= b && ref.def.endLine >= a);
+}
+
+/** Definitions by name, related files and change summaries, for every window of a plan. */
+export function buildPeripheralIndex(reviewFiles: readonly ReviewFile[], relations: readonly Relation[]): PeripheralIndex {
+  const symbols = new Map<string, SymbolRef[]>();
+  const changeSummary = new Map<string, string>();
+  for (const review of reviewFiles) {
+    const head: HeadFile | null = review.head;
+    if (head === null) continue;
+    for (const ref of symbolRefs(head)) {
+      const list = symbols.get(ref.def.name);
+      if (list) list.push(ref);
+      else symbols.set(ref.def.name, [ref]);
+    }
+    const outline = head.quickOutline();
+    const names: string[] = [];
+    for (const hunk of review.hunks) {
+      const anchor = changedAnchors(hunk);
+      const def = anchor === null ? null : innermostDefAt(outline, anchor.first);
+      const name = def === null ? "top-level code" : `${def.kind} ${def.name}`;
+      if (!names.includes(name)) names.push(name);
+    }
+    changeSummary.set(review.file.path, `changes in ${names.slice(0, 6).join(", ")}${names.length > 6 ? `, and ${names.length - 6} more` : ""}`);
+  }
+  const related = new Map<string, Set<string>>();
+  const link = (a: string, b: string): void => {
+    const set = related.get(a) ?? new Set<string>();
+    set.add(b);
+    related.set(a, set);
+  };
+  for (const r of relations) {
+    link(r.from, r.to);
+    link(r.to, r.from);
+  }
+  return { symbols, related, changeSummary };
 }

@@ -136,30 +136,27 @@ const PY_IMPORT = /^\s*import\s+([\w., ]+)/;
 const GO_IMPORT = /"([^"\s]+)"/g;
 const JAVA_IMPORT = /^\s*import\s+(?:static\s+)?([\w.]+)\s*;/;
 
+/** Lines of the file's head that can hold an import (Go import blocks included). */
+const IMPORT_LINE = /^[^\n]*\b(?:import|require|from)\b[^\n]*$/gm;
+
 function importsOf(path: string, text: string, index: PathIndex): string[] {
-  const lines = firstLines(text, IMPORT_SCAN_LINES);
+  const head = prefixLines(text, IMPORT_SCAN_LINES);
   const found: string[] = [];
   if (/\.[cm]?[jt]sx?$/.test(path)) {
-    for (const line of lines) {
-      if (!line.includes("import") && !line.includes("require") && !line.includes("from")) continue;
+    for (const [line] of head.matchAll(IMPORT_LINE)) {
       for (const m of line.matchAll(ECMA_IMPORT)) {
         const spec = m[1]!;
         if (spec.startsWith(".")) found.push(...resolveRelative(path, spec, index));
       }
     }
   } else if (path.endsWith(".py")) {
-    for (const line of lines) found.push(...pythonImports(path, line, index));
+    for (const [line] of head.matchAll(IMPORT_LINE)) found.push(...pythonImports(path, line, index));
   } else if (path.endsWith(".go")) {
-    let inBlock = false;
-    for (const line of lines) {
-      const t = line.trim();
-      if (t.startsWith("import (")) inBlock = true;
-      else if (inBlock && t.startsWith(")")) inBlock = false;
-      if (!inBlock && !t.startsWith("import")) continue;
-      for (const m of t.matchAll(GO_IMPORT)) found.push(...goPackageFiles(m[1]!, index));
-    }
+    const block = /^import\s*\(([^)]*)\)/m.exec(head)?.[1] ?? "";
+    const single = [...head.matchAll(/^import\s+(?:\w+\s+)?("[^"\n]+")/gm)].map((m) => m[1]!).join("\n");
+    for (const m of `${block}\n${single}`.matchAll(GO_IMPORT)) found.push(...goPackageFiles(m[1]!, index));
   } else if (path.endsWith(".java")) {
-    for (const line of lines) {
+    for (const [line] of head.matchAll(IMPORT_LINE)) {
       const m = JAVA_IMPORT.exec(line);
       if (!m?.[1]) continue;
       const parts = m[1].split(".");
@@ -176,16 +173,14 @@ function importsOf(path: string, text: string, index: PathIndex): string[] {
   return found;
 }
 
-function firstLines(text: string, max: number): string[] {
-  const lines: string[] = [];
-  let start = 0;
-  while (lines.length < max && start <= text.length) {
-    const end = text.indexOf("\n", start);
-    lines.push(text.slice(start, end === -1 ? text.length : end));
-    if (end === -1) break;
-    start = end + 1;
+function prefixLines(text: string, max: number): string {
+  let end = 0;
+  for (let n = 0; n < max; n++) {
+    const next = text.indexOf("\n", end);
+    if (next === -1) return text;
+    end = next + 1;
   }
-  return lines;
+  return text.slice(0, end);
 }
 
 function resolveRelative(path: string, spec: string, index: PathIndex): string[] {

@@ -9,16 +9,21 @@ import { clipToTokens, countCached, countTokens } from "./tokens.js";
  * segments; the text is their concatenation and the token count their sum
  * (see tokens.ts for why that is exact). Every segment ends with "\n" and the
  * next starts with a marker character (`#`, `@`, `R`, `L`, `~`, `-`, `=`, `[`),
- * never with whitespace or "/". The same emitters serve rendering and counting,
- * so the builder's accounting cannot drift from the text.
+ * never with whitespace or "/". The same emitters serve rendering and counting
+ * (through two sinks), so the builder's accounting cannot drift from the text;
+ * the counting sink allocates nothing for code lines it has seen before.
  *
  * Code lines: `R<n> +` added (RIGHT, new line n), `L<n> -` deleted (LEFT, old
  * line n), `R<n> |` unchanged inside the hunk (RIGHT, n), `~<n> |` surrounding
  * code outside the diff (not commentable).
  */
 
-/** `tokens`, when given, is the segment's exact count, known without tokenizing. */
-export type Emit = (segment: string, tokens?: number) => void;
+/** Receives a rendering segment by segment: text, or a code line as its prefix parts and raw text. */
+export interface Sink {
+  text(segment: string): void;
+  prefix(tag: "R" | "L" | "~", lineNumber: number, marker: " +" | " -" | " |"): void;
+  code(raw: string): void;
+}
 
 /** A single line of code is cut beyond this, with a visible marker, so that any line fits a window. */
 export const MAX_LINE_TOKENS = 400;
@@ -59,13 +64,13 @@ export function globalTokens(global: GlobalLayer): number {
 }
 
 export function renderMemory(notes: readonly MemoryNote[]): string {
-  return collect((emit) => emitMemory(notes, emit));
+  return collect((sink) => emitMemory(notes, sink));
 }
 
-export function emitMemory(notes: readonly MemoryNote[], emit: Emit): void {
+export function emitMemory(notes: readonly MemoryNote[], sink: Sink): void {
   if (notes.length === 0) return;
-  emit(MEMORY_HEADER);
-  for (const note of notes) emit(memoryLine(note));
+  sink.text(MEMORY_HEADER);
+  for (const note of notes) sink.text(memoryLine(note));
 }
 
 export function memoryLine(note: MemoryNote): string {
@@ -74,76 +79,113 @@ export function memoryLine(note: MemoryNote): string {
 }
 
 export function renderLocal(local: LocalLayer): string {
-  return collect((emit) => emitLocal(local, emit));
+  return collect((sink) => emitLocal(local, sink));
 }
 
-export function emitLocal(local: LocalLayer, emit: Emit): void {
-  emit(LOCAL_HEADER);
-  for (const file of local.files) emitFile(file, emit);
-  if (local.peripheral !== "") emit(`${PERIPHERAL_HEADER}${local.peripheral}\n`);
+export function emitLocal(local: LocalLayer, sink: Sink): void {
+  sink.text(LOCAL_HEADER);
+  for (const file of local.files) emitFile(file, sink);
+  if (local.peripheral !== "") sink.text(`${PERIPHERAL_HEADER}${local.peripheral}\n`);
 }
 
-export function emitFile(file: WindowFile, emit: Emit): void {
-  emit(fileHeader(file));
-  if (isSummarizedDeletion(file.hunks.map((h) => h.hunk))) emitSummarizedDeletion(file, emit);
-  else for (const hunk of file.hunks) emitHunk(hunk, emit);
+export function emitFile(file: WindowFile, sink: Sink): void {
+  sink.text(fileHeader(file));
+  if (isSummarizedDeletion(file.hunks.map((h) => h.hunk))) emitSummarizedDeletion(file, sink);
+  else for (const hunk of file.hunks) emitHunk(hunk, sink);
 }
 
 export function fileHeader(file: { path: string; previousPath: string | null; status: FileStatus }): string {
   return `## ${oneLine(file.path)} (${statusText(file)})\n`;
 }
 
-export function emitHunk(windowHunk: WindowHunk, emit: Emit): void {
+export function emitHunk(windowHunk: WindowHunk, sink: Sink): void {
   const { hunk, surrounding } = windowHunk;
-  emit(hunkHeader(hunk));
+  sink.text(hunkHeader(hunk));
   const span = newSpan(hunk);
-  const around = surrounding === null ? [] : surrounding.text.split("\n");
+  const around = surrounding === null ? [] : surroundingLines(surrounding);
   let row = surrounding?.startLine ?? 0;
   let next = 0;
-  for (; next < around.length && row < span.first; next++, row++) emitCode("~", row, " |", around[next]!, emit);
-  for (const line of hunk.lines) emitLine(line, emit);
-  for (; next < around.length; next++, row++) if (row > span.last) emitCode("~", row, " |", around[next]!, emit);
-  if (windowHunk.duplicates.length > 0) emit(duplicatesLine(windowHunk));
+  for (; next < around.length && row < span.first; next++, row++) emitCode("~", row, " |", around[next]!, sink);
+  for (const line of hunk.lines) emitLine(line, sink);
+  for (; next < around.length; next++, row++) if (row > span.last) emitCode("~", row, " |", around[next]!, sink);
+  if (windowHunk.duplicates.length > 0) sink.text(duplicatesLine(windowHunk));
 }
 
-function emitSummarizedDeletion(file: WindowFile, emit: Emit): void {
+const splitMemo = new WeakMap<object, readonly string[]>();
+
+/** The surrounding text's lines, split once per surrounding object (it is emitted several times while planning). */
+export function surroundingLines(surrounding: { readonly text: string }): readonly string[] {
+  let lines = splitMemo.get(surrounding);
+  if (!lines) {
+    lines = surrounding.text.split("\n");
+    splitMemo.set(surrounding, lines);
+  }
+  return lines;
+}
+
+function emitSummarizedDeletion(file: WindowFile, sink: Sink): void {
   const deleted: DiffLine[] = [];
   for (const { hunk } of file.hunks) for (const line of hunk.lines) if (line.kind === "del") deleted.push(line);
-  emit(`[Pure deletion of ${deleted.length} lines, summarized: first ${SUMMARY_HEAD_LINES} and last ${SUMMARY_TAIL_LINES} shown]\n`);
-  for (const line of deleted.slice(0, SUMMARY_HEAD_LINES)) emitLine(line, emit);
-  emit(`[... ${deleted.length - SUMMARY_HEAD_LINES - SUMMARY_TAIL_LINES} deleted lines not shown ...]\n`);
-  for (const line of deleted.slice(deleted.length - SUMMARY_TAIL_LINES)) emitLine(line, emit);
+  sink.text(`[Pure deletion of ${deleted.length} lines, summarized: first ${SUMMARY_HEAD_LINES} and last ${SUMMARY_TAIL_LINES} shown]\n`);
+  for (const line of deleted.slice(0, SUMMARY_HEAD_LINES)) emitLine(line, sink);
+  sink.text(`[... ${deleted.length - SUMMARY_HEAD_LINES - SUMMARY_TAIL_LINES} deleted lines not shown ...]\n`);
+  for (const line of deleted.slice(deleted.length - SUMMARY_TAIL_LINES)) emitLine(line, sink);
   const duplicated = file.hunks.filter((h) => h.duplicates.length > 0);
-  for (const hunk of duplicated) emit(duplicatesLine(hunk));
+  for (const hunk of duplicated) sink.text(duplicatesLine(hunk));
 }
 
 const LISTED_DUPLICATES = 8;
 
+/** The list of other places stays short whatever their paths: at most 8, within this many tokens. */
+export const DUPLICATES_LIST_TOKENS = 120;
+
 function duplicatesLine({ hunk, duplicates }: WindowHunk): string {
-  const listed = duplicates.slice(0, LISTED_DUPLICATES).map((d) => `${oneLine(d.path)} (hunk ${d.hunkIndex + 1})`);
-  const more = duplicates.length > LISTED_DUPLICATES ? ` and ${duplicates.length - LISTED_DUPLICATES} more` : "";
+  const listed: string[] = [];
+  let used = 0;
+  for (const d of duplicates.slice(0, LISTED_DUPLICATES)) {
+    const entry = `${oneLine(d.path)} (hunk ${d.hunkIndex + 1})`;
+    const cost = countCached(entry);
+    if (used + cost > DUPLICATES_LIST_TOKENS) break;
+    listed.push(entry);
+    used += cost;
+  }
+  const more = duplicates.length > listed.length ? ` and ${duplicates.length - listed.length} more` : "";
   return `= The same change (hunk ${hunk.index + 1}) is repeated in ${duplicates.length} other place(s); findings on it are copied there: ${listed.join(", ")}${more}\n`;
+}
+
+/** Git keeps a function line of ~80 bytes; a hand-built header could hold anything. */
+const MAX_HEADER_CONTEXT_CHARS = 200;
+
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = /[\uD800-\uDBFF]$/.test(text.slice(0, max)) ? max - 1 : max;
+  return `${text.slice(0, cut)}...`;
 }
 
 /** Canonical numbers from the hunk itself, then git's function context (or the builder's part note). */
 export function hunkHeader(hunk: Hunk): string {
   const close = hunk.header.indexOf("@@", 2);
   const context = hunk.header.startsWith("@@") && close !== -1 ? hunk.header.slice(close + 2) : ` ${hunk.header}`;
-  return `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@${oneLine(context).trimEnd()}\n`;
+  return `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@${shorten(oneLine(context).trimEnd(), MAX_HEADER_CONTEXT_CHARS)}\n`;
 }
 
-function emitLine(line: DiffLine, emit: Emit): void {
+function emitLine(line: DiffLine, sink: Sink): void {
   switch (line.kind) {
     case "add":
-      emitCode("R", line.newLine!, " +", line.text, emit);
+      emitCode("R", line.newLine!, " +", line.text, sink);
       return;
     case "del":
-      emitCode("L", line.oldLine!, " -", line.text, emit);
+      emitCode("L", line.oldLine!, " -", line.text, sink);
       return;
     case "context":
-      emitCode("R", line.newLine!, " |", line.text, emit);
+      emitCode("R", line.newLine!, " |", line.text, sink);
       return;
   }
+}
+
+function emitCode(tag: "R" | "L" | "~", lineNumber: number, marker: " +" | " -" | " |", text: string, sink: Sink): void {
+  sink.prefix(tag, lineNumber, marker);
+  sink.code(text);
 }
 
 /**
@@ -151,10 +193,22 @@ function emitLine(line: DiffLine, emit: Emit): void {
  * the marker are one token each (checked in the tests), so prefixes, unique
  * per line number, need no tokenizing and do not crowd the cache.
  */
-function emitCode(tag: "R" | "L" | "~", lineNumber: number, marker: " +" | " -" | " |", text: string, emit: Emit): void {
-  const digits = String(lineNumber);
-  emit(`${tag}${digits}${marker}`, 2 + Math.ceil(digits.length / 3));
-  emit(codeText(text));
+export function prefixTokens(lineNumber: number): number {
+  let digits = 1;
+  for (let n = Math.abs(lineNumber); n >= 10; n = Math.floor(n / 10)) digits++;
+  return 2 + Math.ceil(digits / 3);
+}
+
+const codeTokenCache = new Map<string, number>();
+
+/** Tokens of a code line's text part as rendered (clipped when long), by its raw text. */
+export function codeTokens(raw: string): number {
+  const hit = codeTokenCache.get(raw);
+  if (hit !== undefined) return hit;
+  const n = countTokens(codeText(raw));
+  if (codeTokenCache.size >= 250_000) codeTokenCache.clear();
+  codeTokenCache.set(raw, n);
+  return n;
 }
 
 const clippedMemo = new Map<string, string>();
@@ -173,10 +227,6 @@ export function codeText(raw: string): string {
     clippedMemo.set(text, clipped);
   }
   return clipped;
-}
-
-export function isClippedLine(text: string): boolean {
-  return codeText(text).length !== sanitizeCode(text).length + 2;
 }
 
 /** A line of code never contains a newline; one that does (hand-built input) is shown escaped. */
@@ -204,35 +254,48 @@ export function oneLine(text: string): string {
   return /[\r\n\u2028\u2029\v\f]/.test(text) ? text.replace(/[\r\n\u2028\u2029\v\f]+/g, " ") : text;
 }
 
-export function collect(run: (emit: Emit) => void): string {
+export function collect(run: (sink: Sink) => void): string {
   const parts: string[] = [];
-  run((segment) => parts.push(segment));
+  run({
+    text: (segment) => parts.push(segment),
+    prefix: (tag, lineNumber, marker) => parts.push(`${tag}${lineNumber}${marker}`),
+    code: (raw) => parts.push(codeText(raw)),
+  });
   return parts.join("");
 }
 
-export function tokensOf(run: (emit: Emit) => void): number {
+export function tokensOf(run: (sink: Sink) => void): number {
   let n = 0;
-  run((segment, tokens) => {
-    n += tokens ?? countCached(segment);
+  run({
+    text: (segment) => {
+      n += countCached(segment);
+    },
+    prefix: (_tag, lineNumber) => {
+      n += prefixTokens(lineNumber);
+    },
+    code: (raw) => {
+      n += codeTokens(raw);
+    },
   });
   return n;
 }
 
 /** Tokens of a diff line as rendered, and whether its text had to be cut. */
 export function diffLineStats(line: DiffLine): { tokens: number; clipped: boolean } {
-  const number = line.newLine ?? line.oldLine ?? 0;
-  const text = codeText(line.text);
-  return { tokens: 2 + Math.ceil(String(number).length / 3) + countCached(text), clipped: text.length !== sanitizeCode(line.text).length + 2 };
+  const tokens = prefixTokens(line.newLine ?? line.oldLine ?? 0) + codeTokens(line.text);
+  // Only a line that could exceed the limit (3 tokens per UTF-16 unit at most) may have been cut.
+  const clipped = (line.text.length + 2) * 3 > MAX_LINE_TOKENS && codeText(line.text).length !== sanitizeCode(line.text).length + 2;
+  return { tokens, clipped };
 }
 
 export function codeLineTokens(line: DiffLine): number {
-  return tokensOf((emit) => emitLine(line, emit));
+  return tokensOf((sink) => emitLine(line, sink));
 }
 
 export function hunkTokens(windowHunk: WindowHunk): number {
-  return tokensOf((emit) => emitHunk(windowHunk, emit));
+  return tokensOf((sink) => emitHunk(windowHunk, sink));
 }
 
 export function fileTokens(file: WindowFile): number {
-  return tokensOf((emit) => emitFile(file, emit));
+  return tokensOf((sink) => emitFile(file, sink));
 }

@@ -1,11 +1,13 @@
 import { CATEGORIES, FINDING_SOURCES, SEVERITIES, type Category, type Finding, type FindingSource, type Severity } from "../domain/finding.js";
+import { parseFindingMarker } from "../review/markers.js";
 import type { ReviewComment } from "./github-schemas.js";
 
 /**
  * Longview's own finding comments, read back. Pure. The hidden marker
- * `<!-- longview:finding fp=HEX … -->` carries the finding's fingerprint when
- * the comment has one; the visible header `**P1 · security** — title` and
- * the credit line (`Longview · eslint \`rule\``) carry the rest.
+ * `<!-- longview:finding fp=HEX … -->` (review/markers.ts) carries the
+ * finding's fingerprint when the comment has one; the visible header
+ * `**P1 · security** — title` and the credit line (`Longview · eslint
+ * \`rule\``, format-comment.ts) carry the rest.
  * Callers must check that the comment's author is Longview: anybody can
  * type the same text.
  */
@@ -31,8 +33,11 @@ export interface FindingText {
 }
 
 const HEADER = new RegExp(`^\\*\\*(${SEVERITIES.join("|")}) · (${CATEGORIES.join("|")})\\*\\* — (.+)$`);
-const MARKER = /<!--\s*longview:finding\b[^>]*?\bfp=([0-9a-f]+)\b[\s\S]*?-->/i;
-const CREDIT = new RegExp(`^<sub>Longview · (${FINDING_SOURCES.join("|")})(?: (\`+) ?(.+?) ?\\2)?(?:; also reported by ([a-z, -]+))?</sub>$`);
+const HIDDEN_MARKER = /^<!--[\s\S]*-->$/;
+/** `Longview · eslint \`rule\`; also reported by agent` or, for agent findings, `Longview · agent; also reported by eslint \`rule\``. */
+const CREDIT = new RegExp(`^<sub>Longview · (${FINDING_SOURCES.join("|")})(.*)</sub>$`);
+const CODE_SPAN = /(`+) ?(.+?) ?\1/;
+const ALSO = /; also reported by ([a-z, -]+)/;
 const FENCE_OPEN = /^(`{3,})suggestion\s*$/;
 
 export function parseFindingText(body: string): FindingText | null {
@@ -43,7 +48,7 @@ export function parseFindingText(body: string): FindingText | null {
 
   const text: string[] = [];
   let suggestion: string | null = null;
-  let credit: RegExpExecArray | null = null;
+  let credit: { source: FindingSource; ruleId: string | null; also: string | undefined } | null = null;
   for (let i = start + 1; i < lines.length; i++) {
     const line = lines[i]!;
     const fence = FENCE_OPEN.exec(line);
@@ -56,11 +61,12 @@ export function parseFindingText(body: string): FindingText | null {
     }
     const creditMatch = CREDIT.exec(line.trim());
     if (creditMatch) {
-      credit = creditMatch;
+      const rest = creditMatch[2] ?? "";
+      credit = { source: creditMatch[1] as FindingSource, ruleId: CODE_SPAN.exec(rest)?.[2] ?? null, also: ALSO.exec(rest)?.[1] };
       continue;
     }
     // Placement notes and hidden markers are Longview's bookkeeping, not the finding.
-    if (line.startsWith("<sub>") || MARKER.test(line)) continue;
+    if (line.startsWith("<sub>") || HIDDEN_MARKER.test(line.trim())) continue;
     text.push(line);
   }
   const sources = (list: string | undefined): FindingSource[] =>
@@ -74,10 +80,10 @@ export function parseFindingText(body: string): FindingText | null {
     title: header[3]!.trim(),
     body: text.join("\n").trim(),
     suggestion,
-    source: (credit?.[1] as FindingSource | undefined) ?? "agent",
-    ruleId: credit?.[3] ?? null,
-    corroboratedBy: sources(credit?.[4]),
-    fingerprint: MARKER.exec(body)?.[1]?.toLowerCase() ?? null,
+    source: credit?.source ?? "agent",
+    ruleId: credit?.ruleId ?? null,
+    corroboratedBy: sources(credit?.also),
+    fingerprint: parseFindingMarker(body)?.fingerprint ?? null,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Finding } from "../domain/finding.js";
 import type { CheckRunAction } from "../github/check-run.js";
-import { evaluateGate, type GatePolicy } from "../review/gate.js";
+import { isGating, type GatePolicy } from "../review/gate.js";
 
 /** The check run's "Fix all" button: `check_run.requested_action` with this identifier runs `/agent fix` on the gating findings. */
 export const FIX_ALL_IDENTIFIER = "fix_all";
@@ -12,7 +12,7 @@ export const FIX_ALL_ACTION: CheckRunAction = {
   identifier: FIX_ALL_IDENTIFIER,
 };
 
-/** The actions a completed review's check run offers: "Fix all" when findings fail the gate. */
-export function fixAllActions(findings: readonly Finding[], gate: GatePolicy): CheckRunAction[] {
-  return evaluateGate(findings, gate).passed ? [] : [FIX_ALL_ACTION];
+/** The actions a completed review's check run offers: "Fix all" when open findings (this review's or earlier ones') fail the gate. */
+export function fixAllActions(findings: readonly Pick<Finding, "severity" | "category">[], gate: GatePolicy): CheckRunAction[] {
+  return findings.some((f) => isGating(f, gate)) ? [FIX_ALL_ACTION] : [];
 }

@@ -21,6 +21,7 @@ export interface MetricsOptions {
 export class LongviewMetrics implements QueueObserver {
   readonly registry = new Registry();
   private depthSource: (() => Promise<QueueDepth>) | null = null;
+  private depthQuery: Promise<QueueDepth | null> | null = null;
   private readonly unpriced = new Set<string>();
 
   private readonly enqueuedTotal: Counter<"result">;
@@ -36,23 +37,23 @@ export class LongviewMetrics implements QueueObserver {
     const registers = [this.registry];
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: "longview_" });
 
-    const up = new Gauge({ name: "longview_queue_up", help: "1 when the queue answered the last depth query, else 0.", registers });
+    // Both are asked when Prometheus scrapes (in parallel), so they share one depth query and are never stale.
     const depthGauge: Gauge<"state"> = new Gauge({
       name: "longview_queue_jobs",
       help: "Review jobs in the queue by state (waiting, active, delayed, failed).",
       labelNames: ["state"],
       registers,
-      // Asked when Prometheus scrapes, so the numbers are never stale.
       collect: async () => {
-        if (!this.depthSource) return;
-        try {
-          const depth = await this.depthSource();
-          for (const [state, n] of Object.entries(depth)) depthGauge.set({ state }, n);
-          up.set(1);
-        } catch (err) {
-          up.set(0);
-          this.options.log.warn({ err }, "queue depth unavailable for /metrics");
-        }
+        const depth = await this.scrapeDepth();
+        if (depth) for (const [state, n] of Object.entries(depth)) depthGauge.set({ state }, n);
+      },
+    });
+    const up: Gauge = new Gauge({
+      name: "longview_queue_up",
+      help: "Whether the queue answered the depth query of this scrape (1) or not (0).",
+      registers,
+      collect: async () => {
+        if (this.depthSource) up.set((await this.scrapeDepth()) ? 1 : 0);
       },
     });
 
@@ -80,6 +81,21 @@ export class LongviewMetrics implements QueueObserver {
   /** Where `longview_queue_jobs` comes from. */
   watchQueue(depth: () => Promise<QueueDepth>): void {
     this.depthSource = depth;
+  }
+
+  /** One depth query per scrape, shared by the gauges that need it; null when the queue did not answer. */
+  private scrapeDepth(): Promise<QueueDepth | null> {
+    const source = this.depthSource;
+    if (!source) return Promise.resolve(null);
+    this.depthQuery ??= source()
+      .catch((err: unknown) => {
+        this.options.log.warn({ err }, "queue depth unavailable for /metrics");
+        return null;
+      })
+      .finally(() => {
+        this.depthQuery = null;
+      });
+    return this.depthQuery;
   }
 
   enqueued(result: EnqueueResult): void {

@@ -174,7 +174,8 @@ export class InProcessQueue implements ReviewQueue {
         maxAttempts: ctx.maxAttempts,
         signal: controller.signal,
         log,
-        willRetry: (error) => willRetry(error, ctx),
+        // A process on its way down schedules no retry.
+        willRetry: (error) => !this.stopping && willRetry(error, ctx),
         saveCheckRunId: async (checkRunId) => {
           entry.job = { ...entry.job, checkRunId, onlyIfUnreviewed: false };
         },

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { ReviewJobSchema, newJobId, pullRequestKey, type ReviewJob } from "./job.js";
 import type { EnqueueResult, QueueDepth, QueueHealth, QueueObserver, QueueSettings, ReviewQueue } from "./queue.js";
-import { RedisKeys, claimPending, unclaimPending } from "./redis-scripts.js";
+import { PENDING_TTL_SECONDS, RedisKeys, claimPending, unclaimPending } from "./redis-scripts.js";
 
 /**
  * The producer side of the durable queue: BullMQ on Redis, shared by every
@@ -17,8 +17,6 @@ export const QUEUE_NAME = "reviews";
 export const JOB_NAME = "review";
 /** The worker's backoff strategy (`RedisReviewWorker`) handles this type. */
 export const BACKOFF_TYPE = "longview";
-
-const PENDING_TTL_SECONDS = 7 * 24 * 3600;
 
 export const CancelMessageSchema = z.object({ jobId: z.string().min(1), newSha: z.string().min(1), byJobId: z.string().min(1) });
 export type CancelMessage = z.infer<typeof CancelMessageSchema>;

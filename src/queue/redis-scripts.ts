@@ -15,6 +15,9 @@ import { z } from "zod";
  *   simply expires.
  */
 
+/** A pending entry outlives any job (retries and backoff included); the TTL only bounds what a lost release leaves behind. */
+export const PENDING_TTL_SECONDS = 24 * 3600;
+
 export class RedisKeys {
   constructor(readonly prefix: string) {}
 

@@ -8,6 +8,7 @@ import { ReviewJobSchema, jobLogFields, pullRequestKey, type ReviewJob } from ".
 import type { FinishedAs, JobHandler, JobOutcome, JobRun, QueueHealth, QueueObserver, QueueSettings, ReviewWorker } from "./queue.js";
 import { BACKOFF_TYPE, CancelMessageSchema, QUEUE_NAME, assertPrefix, pingRedis } from "./redis-queue.js";
 import {
+  PENDING_TTL_SECONDS,
   RedisKeys,
   acquireSlot,
   releasePending,
@@ -43,8 +44,6 @@ export interface RedisWorkerOptions {
   /** Wait before trying again when the installation has no free slot. */
   readonly slotRetryMs?: number;
 }
-
-const PENDING_TTL_SECONDS = 7 * 24 * 3600;
 
 export class RedisReviewWorker implements ReviewWorker {
   private readonly keys: RedisKeys;
@@ -188,7 +187,8 @@ export class RedisReviewWorker implements ReviewWorker {
       log.info("review job started");
       const outcome = await handler.run(data, this.jobRun(job, data, prKey, attempt, log));
       log.info({ outcome, durationMs: Math.round(performance.now() - started) }, "review job finished");
-      await releasePending(this.redis, this.keys, prKey, jobId);
+      // The review is done either way. A leftover entry expires within a day; until then automatic events for this head count as duplicates (re-runs still run).
+      await releasePending(this.redis, this.keys, prKey, jobId).catch((err: unknown) => log.warn({ err }, "could not release the pending entry"));
       finished(outcome);
       return outcome;
     } catch (error) {

@@ -93,7 +93,7 @@ export async function reviewPullRequest(gh: GitHub, request: ReviewRequest, deps
       return { kind: "skipped", pr, reason: skip, checkRunId: checkRun.id };
     }
     const { result, posted, openFromEarlier } = await reviewAndPost(gh, request, pr, config, problems, deps, log, checkRun);
-    await checkRun.complete(reviewedOutcome(result, config.gate, problems, openFromEarlier), fixAllActions(result.findings, config.gate));
+    await checkRun.complete(reviewedOutcome(result, config.gate, problems, openFromEarlier), fixAllActions([...result.findings, ...openFromEarlier], config.gate));
     return { kind: "reviewed", pr, config, result, posted, checkRunId: checkRun.id };
   } catch (error) {
     // Aborted by a newer push: whatever the abort surfaced as, the signal's reason says why.

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Finding } from "../../domain/finding.js";
 import { analyzableFiles, type AnalyzableFile } from "../analyzable-files.js";
 import type { Analyzer, AnalyzerInput } from "../analyzer.js";
-import { mapWithConcurrency } from "../map-with-concurrency.js";
+import { mapConcurrent } from "../../util/map-concurrent.js";
 import { buildLintConfigs, lintProfileFor, type LintConfigs, type LintProfile } from "./lint-configs.js";
 import { ruleInfo } from "./rule-table.js";
 import { eslintMessageToFinding } from "./to-finding.js";
@@ -32,7 +32,7 @@ export function createEslintAnalyzer(options: EslintAnalyzerOptions): Analyzer {
       const log = input.log ?? options.log;
       const { files, skipped } = analyzableFiles(input, (path) => lintProfileFor(path) !== null);
       for (const skip of skipped) log.info({ path: skip.path, reason: skip.reason }, "eslint: file not analyzed");
-      const perFile = await mapWithConcurrency(files, concurrency, async (file) => lintFile(linter, configs, file, log), signal);
+      const perFile = await mapConcurrent(files, concurrency, async (file) => lintFile(linter, configs, file, log), signal);
       return perFile.flat();
     },
   };

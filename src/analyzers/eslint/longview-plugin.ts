@@ -5,14 +5,17 @@ import { hardcodedCredentialsRule } from "./rules/hardcoded-credentials.js";
 import { insecureRandomRule } from "./rules/insecure-random.js";
 import { nosqlWhereInjectionRule } from "./rules/nosql-where-injection.js";
 import { openRedirectRule } from "./rules/open-redirect.js";
+import { quadraticLookupRule } from "./rules/quadratic-lookup.js";
+import { queryInLoopRule } from "./rules/query-in-loop.js";
 import { sqlInjectionRule } from "./rules/sql-injection.js";
+import { syncIoInHandlerRule } from "./rules/sync-io-in-handler.js";
 import { tlsVerificationDisabledRule } from "./rules/tls-verification-disabled.js";
 import { unsafeHtmlSinkRule } from "./rules/unsafe-html-sink.js";
 import { unsafeRegexRule } from "./rules/unsafe-regex.js";
 import { weakPasswordHashRule } from "./rules/weak-password-hash.js";
 
 /**
- * Longview's own vulnerability rules, written as ESLint rules rather than a
+ * Longview's own vulnerability and performance rules, written as ESLint rules rather than a
  * separate scanner: ESLint already parses each file once (espree for JS,
  * typescript-estree for TS, both yielding ESTree), gives scope analysis for
  * following variables and imports, and runs every rule in the same
@@ -33,6 +36,9 @@ export const longviewRules: Readonly<Record<string, Rule.RuleModule>> = {
   "weak-password-hash": weakPasswordHashRule,
   "insecure-random": insecureRandomRule,
   "unsafe-regex": unsafeRegexRule,
+  "query-in-loop": queryInLoopRule,
+  "sync-io-in-handler": syncIoInHandlerRule,
+  "quadratic-lookup": quadraticLookupRule,
 };
 
 export const longviewPlugin: ESLint.Plugin = {

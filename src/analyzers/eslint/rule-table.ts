@@ -89,6 +89,15 @@ export const SECURITY_PLUGIN_RULES: Readonly<Record<string, RuleInfo>> = {
   "security/detect-no-csrf-before-method-override": security("P2", "CSRF middleware registered before `methodOverride`", "`methodOverride` after `csrf` lets a GET request be turned into a state-changing verb that skipped the CSRF check. Register `methodOverride` first."),
 };
 
+const performance = (severity: Severity, title: string, advice: string, confidence: number): RuleInfo => ({
+  category: "performance",
+  severity,
+  confidence,
+  title,
+  advice,
+  typescript: true,
+});
+
 export const LONGVIEW_RULES: Readonly<Record<string, RuleInfo>> = {
   "longview/sql-injection": security("P1", undefined, "Values spliced into SQL text can change the query (SQL injection). Pass them as parameters (`db.query(\"… WHERE id = $1\", [id])`, `?` placeholders, or a tagged `sql` template) instead of concatenating or interpolating them.", 0.8),
   "longview/command-injection": security("P1", undefined, "`exec`/`execSync` run the string through a shell, so shell syntax in any interpolated value runs as a command. Use `execFile`/`spawn` with an argument array (no `shell: true`), or validate the value against a strict allow-list.", 0.9),
@@ -110,6 +119,9 @@ export const LONGVIEW_RULES: Readonly<Record<string, RuleInfo>> = {
     },
   },
   "longview/unsafe-regex": security("P2", undefined, "Nested quantifiers let the regex engine try exponentially many ways to split a non-matching input, so one crafted string blocks the event loop (ReDoS). Rewrite the pattern so each character can be matched in only one way (e.g. `(a+)+` → `a+`), or bound the input length.", 0.8),
+  "longview/query-in-loop": performance("P2", "Query inside a loop (N+1)", "Each iteration waits for its own round trip, so the time grows with the collection (N+1 queries). Fetch everything in one query (`WHERE id = ANY($1)` / `IN (…)`, `findMany({ where: { id: { in: ids } } })`, a join, or a batch endpoint), or run the calls with `Promise.all` over bounded chunks (e.g. `p-map` with `concurrency`).", 0.7),
+  "longview/quadratic-lookup": performance("P3", "Linear search inside a loop (quadratic)", "Each iteration scans the whole array, so the loop costs n × m and slows down sharply as both grow. Build a `Set` (or a `Map` by key) once before the loop and use `set.has(x)` / `map.get(key)`.", 0.6),
+  "longview/sync-io-in-handler": performance("P2", "Blocking call in a request handler", "Node serves every request on one thread: while this synchronous call runs, no other request is handled. Use the async version (`fs.promises.readFile`, `execFile` with `promisify`, `zlib.gzip`, `crypto.scrypt`, `bcrypt.hash`), or do the work once at start-up and reuse the result.", 0.9),
 };
 
 export const ESLINT_RULES: Readonly<Record<string, RuleInfo>> = { ...CORE_RULES, ...SECURITY_PLUGIN_RULES, ...LONGVIEW_RULES };

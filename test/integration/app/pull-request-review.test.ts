@@ -4,7 +4,12 @@ import nock from "nock";
 import { createReviewer } from "../../../src/agent/index.js";
 import { createDefaultAnalyzers } from "../../../src/analyzers/index.js";
 import { createApp } from "../../../src/app.js";
-import { loadEnv } from "../../../src/config/env.js";
+import type { Analyzer } from "../../../src/analyzers/analyzer.js";
+import type { Reviewer } from "../../../src/agent/reviewer.js";
+import { loadEnv, type Env } from "../../../src/config/env.js";
+import type { GitHub } from "../../../src/github/client.js";
+import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
+import { createReviewJobHandler } from "../../../src/queue/review-job-handler.js";
 import { GITHUB_API, silentLog, testProbot } from "../../helpers/github.js";
 import { responsesReply } from "../../helpers/openai.js";
 
@@ -58,6 +63,14 @@ function mockGitHub(options: { config?: string; checks?: unknown[] } = {}) {
     .get(`${repoPath}/pulls/${number}/files`)
     .query({ per_page: "100" })
     .reply(200, [{ sha: "blob1", filename: "src/users.js", status: "added", additions: 4, deletions: 0, changes: 4, patch }])
+    .get("/app")
+    .reply(200, { id: 123, slug: "longview", name: "Longview" })
+    .get(`${repoPath}/pulls/${number}/reviews`)
+    .query(true)
+    .reply(200, [])
+    .get(`${repoPath}/pulls/${number}/comments`)
+    .query(true)
+    .reply(200, [])
     .get(`${repoPath}/git/blobs/blob1`)
     .reply(200, { content: Buffer.from(source).toString("base64"), encoding: "base64", size: source.length })
     .get(`${repoPath}/contents/AGENTS.md`)
@@ -81,6 +94,16 @@ const modelFinding = {
   confidence: 0.97,
 };
 
+/** Real Probot with Longview loaded, its review jobs run by the in-process queue; `receive` resolves once the job is done. */
+async function receive(deps: { env: Env; reviewer: Reviewer | null; analyzers: readonly Analyzer[] }, id: string, payload: unknown): Promise<void> {
+  const probot = testProbot();
+  const queue = new InProcessQueue({ settings: { concurrency: 1, installationConcurrency: 1, attempts: 1, backoffMs: 10 }, log: silentLog });
+  queue.startWorker(createReviewJobHandler({ auth: async (installationId) => (await probot.auth(installationId)) as GitHub, deps }));
+  await probot.load(createApp({ queue }));
+  await probot.receive({ id, name: "pull_request", payload: payload as never });
+  await queue.idle();
+}
+
 beforeEach(() => nock.cleanAll());
 afterEach(() => nock.cleanAll());
 
@@ -92,9 +115,7 @@ describe("pull_request.opened → one review", () => {
       .reply(200, responsesReply(JSON.stringify({ findings: [modelFinding], notes: [] })));
 
     const env = loadEnv({ OPENAI_API_KEY: "sk-test", LONGVIEW_OPENAI_MAX_RETRIES: "0" });
-    const probot = testProbot();
-    await probot.load(createApp({ env, reviewer: createReviewer(env, silentLog), analyzers: createDefaultAnalyzers() }));
-    await probot.receive({ id: "delivery-1", name: "pull_request", payload: payload as never });
+    await receive({ env, reviewer: createReviewer(env, silentLog), analyzers: createDefaultAnalyzers() }, "delivery-1", payload);
 
     expect(openai.isDone()).toBe(true);
     const review = captured.review!;
@@ -125,9 +146,7 @@ describe("pull_request.opened → one review", () => {
     const captured = mockGitHub();
     nock("https://api.openai.com").post("/v1/responses").times(2).reply(200, responsesReply("{ not json"));
     const env = loadEnv({ OPENAI_API_KEY: "sk-test", LONGVIEW_OPENAI_MAX_RETRIES: "0" });
-    const probot = testProbot();
-    await probot.load(createApp({ env, reviewer: createReviewer(env, silentLog), analyzers: createDefaultAnalyzers() }));
-    await probot.receive({ id: "delivery-2", name: "pull_request", payload: payload as never });
+    await receive({ env, reviewer: createReviewer(env, silentLog), analyzers: createDefaultAnalyzers() }, "delivery-2", payload);
 
     const review = captured.review!;
     expect(review.body).toMatch(/The model could not review window w1 \(`src\/users.js`\)/);
@@ -138,9 +157,7 @@ describe("pull_request.opened → one review", () => {
   test("offline with an invalid .github/longview.yml: the review explains the problem and uses defaults", async () => {
     const captured = mockGitHub({ config: "review:\n  maxInlineComments: lots\n" });
     const env = loadEnv({});
-    const probot = testProbot();
-    await probot.load(createApp({ env, reviewer: null, analyzers: createDefaultAnalyzers() }));
-    await probot.receive({ id: "delivery-3", name: "pull_request", payload: payload as never });
+    await receive({ env, reviewer: null, analyzers: createDefaultAnalyzers() }, "delivery-3", payload);
 
     const review = captured.review!;
     expect(review.body).toContain("Offline mode");
@@ -149,13 +166,7 @@ describe("pull_request.opened → one review", () => {
   });
 
   test("events sent by bots are ignored", async () => {
-    const probot = testProbot();
-    await probot.load(createApp({ env: loadEnv({}), reviewer: null, analyzers: createDefaultAnalyzers() }));
-    await probot.receive({
-      id: "delivery-4",
-      name: "pull_request",
-      payload: { ...payload, sender: { login: "longview[bot]", type: "Bot" } } as never,
-    });
+    await receive({ env: loadEnv({}), reviewer: null, analyzers: createDefaultAnalyzers() }, "delivery-4", { ...payload, sender: { login: "longview[bot]", type: "Bot" } });
     expect(nock.pendingMocks()).toEqual([]);
   });
 });

@@ -43,7 +43,7 @@ export function testPrefix(): string {
   return `lvtest-${randomUUID().slice(0, 8)}`;
 }
 
-export async function redisHarness(settings: Partial<QueueSettings> = {}, prefix = testPrefix()): Promise<QueueHarness> {
+export async function redisHarness(settings: Partial<QueueSettings> = {}, prefix = testPrefix(), maxStalls = 2): Promise<QueueHarness> {
   const all = { ...FAST, ...settings };
   const queue = await RedisReviewQueue.connect({ redisUrl: REDIS_URL, prefix, settings: all, deliveryTtlSeconds: 600, log: silent });
   const workers: RedisReviewWorker[] = [];
@@ -57,7 +57,7 @@ export async function redisHarness(settings: Partial<QueueSettings> = {}, prefix
         settings: all,
         lockMs: 1_000,
         stalledIntervalMs: 500,
-        maxStalls: 2,
+        maxStalls,
         slotRetryMs: 100,
         handler,
         log: silent,

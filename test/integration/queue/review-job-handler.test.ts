@@ -61,6 +61,15 @@ function mockGitHub(checks: CheckCall[], files: (scope: nock.Interceptor) => noc
     .get(`${repo}/contents/AGENTS.md`)
     .query({ ref: base.sha })
     .reply(404, { message: "Not Found" })
+    // What Longview said on this pull request before (nothing yet), and who Longview is.
+    .get("/app")
+    .reply(200, { id: 1, slug: "longview" })
+    .get(`${repo}/pulls/${number}/reviews`)
+    .query(true)
+    .reply(200, [])
+    .get(`${repo}/pulls/${number}/comments`)
+    .query(true)
+    .reply(200, [])
     .post(`${repo}/pulls/${number}/reviews`)
     .reply(200, { id: 1001 });
   files(nock(GITHUB_API).get(`${repo}/pulls/${number}/files`).query({ per_page: "100" }));

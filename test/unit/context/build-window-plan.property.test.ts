@@ -103,11 +103,6 @@ describe("buildWindowPlan on random pull requests", () => {
         const budget = { windowTokens, outputTokens: 500, contextTokens: 200_000 };
         const plan = buildWindowPlan(changeSet, GLOBAL, budget, { waveSize });
         const cap = resolveMemoryTokenCap(budget);
-        const c = plan.stats.compaction;
-        const parts = plan.windows.some((w) => w.local.files.some((f) => f.hunks.some((h) => h.hunk.header.includes("(part "))));
-        (globalThis as any).__stats ??= {};
-        const st = (globalThis as any).__stats;
-        for (const [k, v] of Object.entries({ multi: plan.windows.length > 1, parts, dup: c.identicalHunks! > 0, ws: c.whitespaceOnlySkipped! > 0, clip: c.longLinesClipped! > 0, summ: c.pureDeletionsSummarized! > 0, peri: plan.windows.some((w) => w.local.peripheral !== ""), surr: plan.windows.some((w) => w.local.files.some((f) => f.hunks.some((h) => h.surrounding !== null))) })) st[k] = (st[k] ?? 0) + (v ? 1 : 0);
 
         plan.windows.forEach((w, i) => {
           expect(w.id).toBe(`w${i + 1}`);
@@ -129,8 +124,8 @@ describe("buildWindowPlan on random pull requests", () => {
         expect(JSON.stringify(again.windows)).toBe(JSON.stringify(plan.windows));
         expect(again.coverage).toEqual(plan.coverage);
       }),
+      // Inputs are large: shrinking a failure would take minutes, so the first counterexample is reported as is.
       { seed: 20240611, numRuns: 40, endOnFailure: true },
     );
-    console.log(JSON.stringify((globalThis as any).__stats));
   });
 });

@@ -58,6 +58,24 @@ describe("identical hunks", () => {
     expect(new Set(out.map((f) => `${f.path}:${f.side}`)).size).toBe(80);
   });
 
+  test("a multi-line finding keeps its range on every occurrence", () => {
+    const block = (i: number, body: string[]) => [`// file ${i}`, ...Array.from({ length: i }, (_, k) => `// pad ${k}`), "export function run() {", ...body, "}", ""].join("\n");
+    const before = ["  const a = load();", "  return a;"];
+    const after = ["  const a = load();", "  if (a === undefined) throw new Error(\"missing a\");", "  validate(a, { strict: true });", "  return a;"];
+    const pr = changeSetOf([0, 1, 2].map((i) => ({ path: `src/r${i}.ts`, base: block(i, before), head: block(i, after) })));
+    const folded = buildWindowPlan(pr, GLOBAL, BUDGET_24K);
+    expect(folded.stats.compaction.identicalHunks).toBe(2);
+    const representative = folded.windows[0]!.local.files[0]!;
+    const added = representative.hunks[0]!.hunk.lines.filter((l) => l.kind === "add");
+    const ranged = { ...finding(representative.path, added[1]!.newLine!), startLine: added[0]!.newLine! };
+    const out = fanOutFindings([ranged], folded);
+    expect(out.map((f) => [f.path, f.startLine, f.line])).toEqual([
+      ["src/r0.ts", 4, 5],
+      ["src/r1.ts", 5, 6],
+      ["src/r2.ts", 6, 7],
+    ]);
+  });
+
   test("findings on other lines are left alone", () => {
     const f = finding("src/feature7/handler.ts", 3);
     expect(fanOutFindings([f], plan)).toEqual([f]);

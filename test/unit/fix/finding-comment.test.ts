@@ -33,8 +33,14 @@ describe("parseFindingText", () => {
   });
 
   test("an agent finding has no rule; the hidden marker gives the fingerprint", () => {
-    const body = `${formatFindingComment(placed({ title: "Off by one" }))}\n\n<!-- longview:finding fp=3fa9c2 v=1 -->`;
-    expect(parseFindingText(body)).toMatchObject({ title: "Off by one", source: "agent", ruleId: null, fingerprint: "3fa9c2" });
+    const body = formatFindingComment({ ...placed({ title: "Off by one", body: "Loops once too often." }), fingerprint: "0123456789abcdef", anchor: null } as PlacedFinding);
+    expect(parseFindingText(body)).toMatchObject({ title: "Off by one", body: "Loops once too often.", source: "agent", ruleId: null, fingerprint: "0123456789abcdef" });
+  });
+
+  test("an agent finding corroborated by an analyzer carries the analyzer's rule", () => {
+    const body = formatFindingComment(placed({ source: "agent", ruleId: "longview/sql-injection", corroboratedBy: ["longview-rules"] }));
+    expect(body).toContain("Longview · agent; also reported by longview-rules `longview/sql-injection`");
+    expect(parseFindingText(body)).toMatchObject({ source: "agent", ruleId: "longview/sql-injection", corroboratedBy: ["longview-rules"] });
   });
 
   test("ordinary comments are not findings", () => {

@@ -1,0 +1,228 @@
+import type { Logger } from "pino";
+import { ModelError } from "../agent/errors.js";
+import { ZERO_USAGE, addUsage, type Reviewer, type TokenUsage } from "../agent/reviewer.js";
+import type { Analyzer } from "../analyzers/analyzer.js";
+import { workingTreeReader } from "../cli/head-content.js";
+import { buildLocalChangeSet } from "../cli/local-change-set.js";
+import { loadRepoSettings } from "../cli/repo-settings.js";
+import type { Env } from "../config/env.js";
+import type { PlacedFinding } from "../domain/finding.js";
+import { estimateCostUsd, priceTable, type ModelPriceTable } from "../ops/model-prices.js";
+import { OFFLINE_NOTICE, runReview } from "../review/run-review.js";
+import { mapConcurrent } from "../util/map-concurrent.js";
+import type { Judge } from "./judge.js";
+import type { EvalCase } from "./load-dataset.js";
+import { candidatePairs, matchFindings, type CandidatePair, type PairAcceptor } from "./match.js";
+import {
+  caseCounts,
+  overallScores,
+  score,
+  scoresByCategory,
+  scoresByLanguage,
+  scoresBySeverity,
+  severityAgreement,
+  type MatchedCase,
+} from "./metrics.js";
+import { RESULT_VERSION, type CaseResult, type EvalResult } from "./result.js";
+
+/**
+ * Runs every case through the review pipeline the app and the CLI use — the
+ * CLI's local ChangeSet construction and repository settings, then
+ * `runReview` — and scores the findings against the case's labels.
+ */
+
+export interface EvalRunInput {
+  /** The dataset as the user named it; recorded in the result. */
+  readonly dataset: string;
+  readonly cases: readonly EvalCase[];
+  readonly env: Env;
+  /** The model reviewer, or null for an offline (analyzers-only) run. */
+  readonly reviewer: Reviewer | null;
+  /** Why the run is offline (shown in the report); null for a model run. */
+  readonly offlineReason: string | null;
+  readonly analyzers: readonly Analyzer[];
+  readonly judge: Judge | null;
+  readonly tolerance: number;
+  readonly windowTokens: number;
+  /** Cases reviewed at once. */
+  readonly concurrency: number;
+  readonly log: Logger;
+  readonly signal?: AbortSignal;
+  readonly onCaseDone?: (result: CaseResult, done: number, total: number) => void;
+  readonly now?: () => Date;
+}
+
+export async function runEval(input: EvalRunInput): Promise<EvalResult> {
+  const startedAt = (input.now ?? (() => new Date()))();
+  const started = performance.now();
+  const prices = priceTable(input.env.LONGVIEW_MODEL_PRICES);
+  let done = 0;
+  const cases = await mapConcurrent(input.cases, input.concurrency, async (c) => {
+    input.signal?.throwIfAborted();
+    const result = await evaluateCase(c, input, prices);
+    input.onCaseDone?.(result, ++done, input.cases.length);
+    return result;
+  });
+  const matched = cases.map(toMatchedCase);
+  return {
+    version: RESULT_VERSION,
+    startedAt: startedAt.toISOString(),
+    dataset: input.dataset,
+    mode: input.reviewer === null ? "offline" : "model",
+    offlineReason: input.reviewer === null ? input.offlineReason : null,
+    model: input.reviewer?.model ?? null,
+    judgeModel: input.judge?.model ?? null,
+    tolerance: input.tolerance,
+    windowTokens: input.windowTokens,
+    overall: overallScores(matched),
+    byCategory: Object.fromEntries(scoresByCategory(matched)),
+    bySeverity: Object.fromEntries(scoresBySeverity(matched)),
+    byLanguage: Object.fromEntries(scoresByLanguage(matched)),
+    severityAgreement: severityAgreement(matched),
+    totals: {
+      review: { ...sumSpend(cases.map((c) => c.review)), durationMs: cases.reduce((sum, c) => sum + c.review.durationMs, 0) },
+      judge: input.judge === null ? null : sumJudge(cases),
+      wallMs: Math.round(performance.now() - started),
+    },
+    cases,
+  };
+}
+
+export function toMatchedCase(c: CaseResult): MatchedCase {
+  return { language: c.language, expected: c.expected, findings: c.findings, outcome: { pairs: c.matches } };
+}
+
+async function evaluateCase(c: EvalCase, input: EvalRunInput, prices: ModelPriceTable): Promise<CaseResult> {
+  const { env } = input;
+  const log = input.log.child({ caseId: c.id });
+  const settings = await loadRepoSettings(c.headDir, undefined, c.headDir ?? ".");
+  const readHead = c.headDir === null ? null : workingTreeReader(c.headDir, env.LONGVIEW_MAX_FILE_BYTES);
+  const changeSet = await buildLocalChangeSet(c.diffText, settings.config.paths, readHead);
+  const review = await runReview({
+    changeSet,
+    pr: { title: c.title, description: c.description },
+    guidelines: settings.guidelines,
+    config: settings.config,
+    budget: { windowTokens: input.windowTokens, outputTokens: env.LONGVIEW_OUTPUT_TOKENS, contextTokens: env.LONGVIEW_CONTEXT_TOKENS },
+    reviewer: input.reviewer,
+    analyzers: input.analyzers,
+    windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
+    log,
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
+
+  const findings = review.findings;
+  const judged = input.judge === null ? null : await judgeCandidates(c, findings, input.judge, input.tolerance, log, input.signal);
+  const outcome = matchFindings(c.expected, findings, { tolerance: input.tolerance, ...(judged ? { accepts: judged.accepts } : {}) });
+  const notices = [...settings.problems, ...review.notices.filter((n) => n !== OFFLINE_NOTICE), ...(judged?.notices ?? [])];
+
+  return {
+    id: c.id,
+    title: c.title,
+    language: c.language,
+    dir: c.dir,
+    expected: [...c.expected],
+    findings: findings.map(summarizeFinding),
+    matches: [...outcome.pairs],
+    missed: [...outcome.missedExpected],
+    falsePositives: [...outcome.unmatchedFindings],
+    scores: score(caseCounts({ language: c.language, expected: c.expected, findings, outcome })),
+    review: {
+      usage: review.usage,
+      modelCalls: review.modelCalls,
+      costUsd: review.model === null ? 0 : estimateCostUsd(prices, review.model, review.usage),
+      durationMs: review.durationMs,
+    },
+    judge:
+      judged === null || input.judge === null
+        ? null
+        : { usage: judged.usage, modelCalls: judged.calls, costUsd: estimateCostUsd(prices, input.judge.model, judged.usage), failures: judged.failures },
+    notices,
+  };
+}
+
+interface JudgedCandidates {
+  readonly accepts: PairAcceptor;
+  readonly usage: TokenUsage;
+  readonly calls: number;
+  readonly failures: number;
+  readonly notices: readonly string[];
+}
+
+/**
+ * One judge call per expected issue that has candidates. When the judge
+ * fails for an issue (after the SDK's retries and one repair), that issue is
+ * matched by location and category alone, and the case says so.
+ */
+async function judgeCandidates(
+  c: EvalCase,
+  findings: readonly PlacedFinding[],
+  judge: Judge,
+  tolerance: number,
+  log: Logger,
+  signal: AbortSignal | undefined,
+): Promise<JudgedCandidates> {
+  const byIssue = new Map<number, CandidatePair[]>();
+  for (const pair of candidatePairs(c.expected, findings, tolerance)) byIssue.set(pair.expected, [...(byIssue.get(pair.expected) ?? []), pair]);
+
+  const accepted = new Set<string>();
+  const notices: string[] = [];
+  let usage = ZERO_USAGE;
+  let calls = 0;
+  let failures = 0;
+  for (const [e, pairs] of [...byIssue].sort(([a], [b]) => a - b)) {
+    const issue = c.expected[e];
+    if (issue === undefined) continue;
+    const candidates = pairs.map((p) => findings[p.finding]).filter((f): f is PlacedFinding => f !== undefined);
+    try {
+      const verdict = await judge.decide(c.id, issue, candidates, signal);
+      usage = addUsage(usage, verdict.usage);
+      calls += verdict.calls;
+      pairs.forEach((p, i) => verdict.accepted.has(i) && accepted.add(key(p)));
+    } catch (error) {
+      if (!(error instanceof ModelError) || signal?.aborted) throw error;
+      usage = addUsage(usage, error.usage);
+      calls += error.calls;
+      failures++;
+      log.warn({ err: error, expected: e }, "judge failed; matching this issue by location only");
+      notices.push(`The judge failed for expected issue ${e + 1} (${error.message}); it was matched by location and category only.`);
+      for (const p of pairs) accepted.add(key(p));
+    }
+  }
+  return { accepts: (pair) => accepted.has(key(pair)), usage, calls, failures, notices };
+}
+
+function key(pair: Pick<CandidatePair, "expected" | "finding">): string {
+  return `${pair.expected}:${pair.finding}`;
+}
+
+function summarizeFinding(f: PlacedFinding): CaseResult["findings"][number] {
+  return {
+    path: f.path,
+    line: f.line,
+    startLine: f.startLine,
+    side: f.side,
+    category: f.category,
+    severity: f.severity,
+    title: f.title,
+    source: f.source,
+    ruleId: f.ruleId,
+    confidence: f.confidence,
+  };
+}
+
+type Spend = CaseResult["review"];
+
+function sumSpend(spends: readonly Omit<Spend, "durationMs">[]): Omit<Spend, "durationMs"> {
+  return {
+    usage: spends.reduce((sum, s) => addUsage(sum, s.usage), ZERO_USAGE),
+    modelCalls: spends.reduce((sum, s) => sum + s.modelCalls, 0),
+    // One unpriced case makes the total unknown rather than too low.
+    costUsd: spends.some((s) => s.costUsd === null) ? null : spends.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
+  };
+}
+
+function sumJudge(cases: readonly CaseResult[]): NonNullable<EvalResult["totals"]["judge"]> {
+  const judged = cases.flatMap((c) => (c.judge === null ? [] : [c.judge]));
+  return { ...sumSpend(judged), failures: judged.reduce((sum, j) => sum + j.failures, 0) };
+}

@@ -1,0 +1,191 @@
+import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
+import nock from "nock";
+import { responsesReply } from "../../helpers/openai.js";
+import {
+  HEAD,
+  HEAD_TREE,
+  NEW_BLOB,
+  NEW_COMMIT,
+  NEW_TREE,
+  api,
+  appWith,
+  longviewComment,
+  mockBranchAt,
+  mockCommandStart,
+  mockCommitObjects,
+  mockHeadFiles,
+  mockIdentity,
+  mockPermission,
+  mockPull,
+  mockReplies,
+  newCaptured,
+  repoPath,
+  reviewReplyEvent,
+  sha,
+} from "./github-mock.js";
+
+/**
+ * `/agent fix` with a model: a scripted Responses API (nock) whose answers
+ * the validation loop accepts or sends back, through real Probot.
+ */
+
+const users = [
+  "export async function findUser(db, name) {",
+  "  const rows = await db.query(`SELECT * FROM users WHERE name = '${name}'`);",
+  "  return rows[0];",
+  "}",
+  "",
+].join("\n");
+const FINDING_ID = 601;
+const sqlFinding = longviewComment(FINDING_ID, {
+  path: "src/users.js",
+  line: 2,
+  severity: "P1",
+  category: "security",
+  title: "SQL query built from run-time values is passed to `.query()`",
+  body: "Values spliced into SQL text can change the query (SQL injection).",
+  source: "longview-rules",
+  ruleId: "longview/sql-injection",
+});
+const sqlLine = "  const rows = await db.query(`SELECT * FROM users WHERE name = '${name}'`);";
+const brokenEdit = { path: "src/users.js", search: sqlLine, replace: '  const rows = await db.query("SELECT * FROM users WHERE name = $1", [name];' };
+const goodEdit = { path: "src/users.js", search: sqlLine, replace: '  const rows = await db.query("SELECT * FROM users WHERE name = $1", [name]);' };
+
+interface ResponsesBody {
+  model: string;
+  instructions: string;
+  input: { role: string; content: string }[];
+  text: { format: { type: string; name: string; strict: boolean } };
+  store: boolean;
+}
+
+/** The Responses API answering `answers` in order, recording each request's body. */
+function scriptedModel(answers: unknown[]): ResponsesBody[] {
+  const bodies: ResponsesBody[] = [];
+  const scope = nock("https://api.openai.com");
+  scope.on("request", (_req: unknown, _interceptor: unknown, body: string) => bodies.push(JSON.parse(body) as ResponsesBody));
+  for (const answer of answers) scope.post("/v1/responses").reply(200, responsesReply(JSON.stringify(answer)));
+  return bodies;
+}
+
+function mockUpToFiles(config?: string): void {
+  mockCommandStart({ kind: "review", commentId: 900 }, config);
+  mockPermission("alice", "write");
+  api().get(`${repoPath}/pulls/comments/${FINDING_ID}`).reply(200, sqlFinding);
+  mockIdentity();
+  mockPull();
+  mockHeadFiles(HEAD, HEAD_TREE, { "src/users.js": { text: users, blob: sha("1") } });
+}
+
+beforeEach(() => nock.cleanAll());
+afterEach(() => nock.cleanAll());
+
+describe("/agent fix with a model", () => {
+  test("the first edit breaks the syntax, the error goes back, the second edit is committed", async () => {
+    const captured = newCaptured();
+    mockUpToFiles();
+    const requests = scriptedModel([
+      { summary: "Pass name as a query parameter.", edits: [brokenEdit] },
+      { summary: "Pass `name` as a query parameter instead of splicing it into the SQL text.", edits: [goodEdit] },
+    ]);
+    mockBranchAt(HEAD);
+    mockCommitObjects({ blobs: [NEW_BLOB], tree: NEW_TREE, commit: NEW_COMMIT });
+    mockReplies({ thread: FINDING_ID });
+
+    const { probot, queue } = await appWith({ model: true });
+    const event = reviewReplyEvent("/agent fix use a query parameter", FINDING_ID);
+    await probot.receive({ id: "delivery-model-1", ...event, payload: event.payload as never });
+
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(requests).toHaveLength(2);
+    const [first, second] = requests as [ResponsesBody, ResponsesBody];
+    expect(first.text.format).toMatchObject({ type: "json_schema", name: "longview_fix", strict: true });
+    expect(first.store).toBe(false);
+    expect(first.instructions).toContain("You are Longview, fixing problems found in the code review of a pull request.");
+    const prompt = first.input[0]!.content;
+    const nonce = /block with id "([0-9a-f]+)"/.exec(prompt)?.[1];
+    expect(nonce).toMatch(/^[0-9a-f]{24}$/);
+    expect(prompt).toContain(`<untrusted_fix_content id="${nonce}">`);
+    expect(prompt).toContain("## 1. P1 security: SQL query built from run-time values is passed to `.query()`");
+    expect(prompt).toContain("In `src/users.js`, line 2 (reported by longview-rules rule longview/sql-injection).");
+    expect(prompt).toContain(`## src/users.js\n\`\`\`\n${users.trimEnd()}\n\`\`\``);
+    expect(prompt).toContain("# Request from the person who asked for the fix\n```\nuse a query parameter\n```");
+
+    // The second request is the conversation so far: the first answer and why it was rejected.
+    expect(second.input.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
+    expect(JSON.parse(second.input[1]!.content)).toEqual({ summary: "Pass name as a query parameter.", edits: [brokenEdit] });
+    expect(second.input[2]!.content).toContain("Your edits were not applied: they failed validation.");
+    expect(second.input[2]!.content).toContain("- `src/users.js` no longer parses after the edits (TypeScript): line 2: ')' expected.");
+    expect(second.input[2]!.content).toContain("2 attempts are left.");
+
+    expect(captured.blobs).toEqual([{ content: users.replace(sqlLine, goodEdit.replace), encoding: "utf-8" }]);
+    expect(captured.commits).toEqual([
+      {
+        message: [
+          "Fix P1 security: SQL query built from run-time values is passed to `.qu…",
+          "- P1 security: SQL query built from run-time values is passed to `.query()` (src/users.js:2)",
+          "Pass `name` as a query parameter instead of splicing it into the SQL text.",
+          "Requested by @alice in https://github.com/octo/shop/pull/7#discussion_r900 (Longview /agent fix).",
+        ].join("\n\n"),
+        tree: NEW_TREE,
+        parents: [HEAD],
+      },
+    ]);
+    const reply = captured.replies[0]!;
+    expect(reply).toContain("fixing 1 finding:");
+    expect(reply).toContain("> Pass `name` as a query parameter instead of splicing it into the SQL text.");
+    expect(reply).toContain("Proposed by `gpt-5.1-codex-max` in 2 attempts (3,000 tokens).");
+    expect(reply).toContain("Checked: `src/users.js` parses (TypeScript); the analyzers no longer report the finding; no new P0/P1 findings.");
+    expect(queue.jobs).toMatchObject([{ headSha: NEW_COMMIT, previousSha: HEAD, trigger: "agent.fix" }]);
+  });
+
+  test("edits to a workflow file are refused on every attempt; nothing is written", async () => {
+    const captured = newCaptured();
+    mockUpToFiles("fix:\n  maxAttempts: 2\n");
+    const workflowEdit = { path: ".github/workflows/ci.yml", search: "run: npm test", replace: "run: npm test || true" };
+    const requests = scriptedModel([
+      { summary: "Relax CI.", edits: [workflowEdit] },
+      { summary: "Relax CI, again.", edits: [workflowEdit, goodEdit] },
+    ]);
+    mockReplies({ thread: FINDING_ID });
+
+    const { probot, queue } = await appWith({ model: true });
+    const event = reviewReplyEvent("/agent fix", FINDING_ID);
+    await probot.receive({ id: "delivery-model-2", ...event, payload: event.payload as never });
+
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(requests).toHaveLength(2);
+    expect(requests[1]!.input.at(-1)!.content).toContain("This is the last attempt.");
+    expect(captured.blobs).toEqual([]);
+    expect(captured.refUpdates).toEqual([]);
+    expect(queue.jobs).toEqual([]);
+    const reply = captured.replies[0]!;
+    expect(reply).toContain("@alice Longview could not produce a fix that passes validation in 2 attempts; nothing was committed.");
+    expect(reply).toContain("- Attempt 1: `.github/workflows/ci.yml`: Longview does not edit GitHub Actions workflows (`.github/workflows/`).");
+    expect(reply).toContain("- Attempt 2: `.github/workflows/ci.yml`: Longview does not edit GitHub Actions workflows (`.github/workflows/`).");
+  });
+
+  test("a redacted secret never reaches the model, and a placeholder is never written back", async () => {
+    const captured = newCaptured();
+    const token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+    const withSecret = `const TOKEN = "${token}";\n${users}`;
+    mockCommandStart({ kind: "review", commentId: 900 }, "fix:\n  maxAttempts: 1\n");
+    mockPermission("alice", "write");
+    api().get(`${repoPath}/pulls/comments/${FINDING_ID}`).reply(200, { ...sqlFinding, line: 3 });
+    mockIdentity();
+    mockPull();
+    mockHeadFiles(HEAD, HEAD_TREE, { "src/users.js": { text: withSecret, blob: sha("1") } });
+    const requests = scriptedModel([{ summary: "Use a parameter.", edits: [{ path: "src/users.js", search: 'const TOKEN = "[REDACTED:github-token]";', replace: 'const TOKEN = "[REDACTED:github-token]"; // moved' }] }]);
+    mockReplies({ thread: FINDING_ID });
+
+    const { probot } = await appWith({ model: true });
+    const event = reviewReplyEvent("/agent fix", FINDING_ID);
+    await probot.receive({ id: "delivery-model-3", ...event, payload: event.payload as never });
+
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(JSON.stringify(requests)).not.toContain(token);
+    expect(requests[0]!.input[0]!.content).toMatch(/const TOKEN = "\[REDACTED:[a-z-]+\]";/);
+    expect(captured.blobs).toEqual([]);
+    expect(captured.replies[0]).toContain("placeholder");
+  });
+});

@@ -1,0 +1,269 @@
+import { generateKeyPairSync } from "node:crypto";
+import nock from "nock";
+import { Probot, ProbotOctokit } from "probot";
+import { createAppIdentity } from "../../../src/commands/app-identity.js";
+import type { CommandDeps } from "../../../src/commands/run-command.js";
+import { createDefaultAnalyzers } from "../../../src/analyzers/index.js";
+import { createApp } from "../../../src/app.js";
+import { loadEnv } from "../../../src/config/env.js";
+import type { PlacedFinding } from "../../../src/domain/finding.js";
+import { createFixModel } from "../../../src/fix/fix-model.js";
+import { ReviewJobSchema, type ReviewJob } from "../../../src/queue/job.js";
+import type { EnqueueResult, ReviewIntake } from "../../../src/queue/queue.js";
+import { formatFindingComment } from "../../../src/review/format-comment.js";
+import { GITHUB_API, silentLog } from "../../helpers/github.js";
+import { finding } from "../../helpers/findings.js";
+
+/**
+ * A pull request in octo/shop for `/agent` command tests: payload builders
+ * and nock interceptors for the GitHub requests Longview makes, each
+ * recording the exact body it received.
+ */
+
+export const OWNER = "octo";
+export const REPO = "shop";
+export const PR_NUMBER = 7;
+export const BRANCH = "feature";
+export const BOT = "longview[bot]";
+export const repoPath = `/repos/${OWNER}/${REPO}`;
+
+/** Full 40-hex SHAs, as GitHub (and the queue's job schema) require. */
+export const sha = (c: string) => c.repeat(40).slice(0, 40);
+export const HEAD = sha("a");
+export const HEAD_TREE = sha("b");
+export const NEW_BLOB = sha("c");
+export const NEW_TREE = sha("d");
+export const NEW_COMMIT = sha("e");
+export const BASE = sha("f");
+
+export const repository = { name: REPO, full_name: `${OWNER}/${REPO}`, owner: { login: OWNER, type: "Organization" }, default_branch: "main" };
+const alice = { login: "alice", type: "User" };
+
+export function pullRequest(overrides: Record<string, unknown> = {}) {
+  return {
+    number: PR_NUMBER,
+    title: "Ratios",
+    body: "",
+    state: "open",
+    draft: false,
+    merged: false,
+    user: alice,
+    maintainer_can_modify: false,
+    head: { sha: HEAD, ref: BRANCH, repo: { full_name: `${OWNER}/${REPO}` } },
+    base: { sha: BASE, ref: "main", repo: { full_name: `${OWNER}/${REPO}` } },
+    ...overrides,
+  };
+}
+
+/** Records review jobs as the real queue would accept them (validated by its schema). */
+export class RecordingQueue implements ReviewIntake {
+  readonly jobs: ReviewJob[] = [];
+  async enqueue(job: ReviewJob): Promise<EnqueueResult> {
+    this.jobs.push(ReviewJobSchema.parse(job));
+    return { status: "queued", jobId: `job-${this.jobs.length}`, superseded: null };
+  }
+}
+
+let key: string | null = null;
+
+/**
+ * Like `testProbot()`, with Octokit's throttling really off: Probot passes its own
+ * throttle options over a plain `defaults({ throttle })` object, and the throttle's
+ * 3 s spacing of comment posts would add up across tests.
+ */
+function fastProbot(): Probot {
+  key ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return new Probot({
+    appId: 123,
+    privateKey: key,
+    log: silentLog,
+    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { ...(options["throttle"] as object | undefined), enabled: false },
+    })),
+  });
+}
+
+export async function appWith(options: { model?: boolean } = {}) {
+  const env = loadEnv(options.model ? { OPENAI_API_KEY: "sk-test", LONGVIEW_OPENAI_MAX_RETRIES: "0" } : {});
+  const queue = new RecordingQueue();
+  const commands: CommandDeps = { analyzers: createDefaultAnalyzers(), fixModel: createFixModel(env, silentLog), identity: createAppIdentity() };
+  const probot = fastProbot();
+  await probot.load(createApp({ queue, commands }));
+  return { probot, queue };
+}
+
+/** A finding comment exactly as Longview posts it. */
+export function longviewComment(id: number, overrides: Partial<PlacedFinding> & { path: string; line: number }) {
+  const placed: PlacedFinding = { ...finding(overrides), placement: "inline", placementNote: null };
+  return {
+    id,
+    body: formatFindingComment(placed),
+    user: { login: BOT, type: "Bot" },
+    path: overrides.path,
+    line: overrides.line,
+    original_line: overrides.line,
+    start_line: null,
+    side: "RIGHT",
+    subject_type: "line",
+    html_url: `https://github.com/${OWNER}/${REPO}/pull/${PR_NUMBER}#discussion_r${id}`,
+    pull_request_url: `https://api.github.com${repoPath}/pulls/${PR_NUMBER}`,
+  };
+}
+
+export function reviewReplyEvent(body: string, inReplyTo: number, sender = alice) {
+  return {
+    name: "pull_request_review_comment" as const,
+    payload: {
+      action: "created",
+      installation: { id: 42 },
+      repository,
+      sender,
+      pull_request: pullRequest(),
+      comment: { id: 900, body, user: sender, path: "src/calc.js", line: 3, in_reply_to_id: inReplyTo, html_url: `https://github.com/${OWNER}/${REPO}/pull/${PR_NUMBER}#discussion_r900` },
+    },
+  };
+}
+
+export function conversationEvent(body: string, sender = alice) {
+  return {
+    name: "issue_comment" as const,
+    payload: {
+      action: "created",
+      installation: { id: 42 },
+      repository,
+      sender,
+      issue: { number: PR_NUMBER, state: "open", pull_request: { url: `https://api.github.com${repoPath}/pulls/${PR_NUMBER}` } },
+      comment: { id: 800, body, user: sender, html_url: `https://github.com/${OWNER}/${REPO}/pull/${PR_NUMBER}#issuecomment-800` },
+    },
+  };
+}
+
+/** Every request nock answered, with its JSON body (nock calls body predicates more than once, so bodies are taken from its events). */
+export interface LoggedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly body: unknown;
+}
+
+const requestLog: LoggedRequest[] = [];
+
+export function api(): nock.Scope {
+  const scope = nock(GITHUB_API);
+  scope.on("request", (_req: unknown, interceptor: { method: string; path: string }, body: string) => {
+    requestLog.push({ method: interceptor.method.toUpperCase(), path: interceptor.path.split("?")[0]!, body: body ? (JSON.parse(body) as unknown) : undefined });
+  });
+  return scope;
+}
+
+/** What Longview sent, by kind. */
+export class Captured {
+  private readonly from = requestLog.length;
+
+  private bodies(method: string, path: RegExp): unknown[] {
+    return requestLog.slice(this.from).filter((r) => r.method === method && path.test(r.path)).map((r) => r.body);
+  }
+
+  get replies(): string[] {
+    return this.bodies("POST", /\/(replies|issues\/\d+\/comments)$/).map((b) => (b as { body: string }).body);
+  }
+  get reactions(): unknown[] {
+    return this.bodies("POST", /\/reactions$/);
+  }
+  get blobs(): unknown[] {
+    return this.bodies("POST", /\/git\/blobs$/);
+  }
+  get trees(): unknown[] {
+    return this.bodies("POST", /\/git\/trees$/);
+  }
+  get commits(): unknown[] {
+    return this.bodies("POST", /\/git\/commits$/);
+  }
+  get refUpdates(): unknown[] {
+    return this.bodies("PATCH", /\/git\/refs\//);
+  }
+  get graphql(): unknown[] {
+    return this.bodies("POST", /^\/graphql$/);
+  }
+}
+
+/** Installation token, the 👀 reaction on the command's comment, and the config (absent unless given). */
+export function mockCommandStart(source: { kind: "issue" | "review"; commentId: number }, config?: string): void {
+  api()
+    .post("/app/installations/42/access_tokens")
+    .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {} })
+    .post(`${repoPath}/${source.kind === "issue" ? "issues" : "pulls"}/comments/${source.commentId}/reactions`)
+    .reply(201, { id: 1, content: "eyes" });
+  mockConfig(config);
+}
+
+/** `.github/longview.yml`; when the repository has none, Probot's config plugin looks in the owner's `.github` repository. */
+export function mockConfig(config?: string): void {
+  const scope = api()
+    .get(`${repoPath}/contents/.github%2Flongview.yml`)
+    .reply(config === undefined ? 404 : 200, config ?? { message: "Not Found" });
+  if (config === undefined) scope.get(`/repos/${OWNER}/.github/contents/.github%2Flongview.yml`).reply(404, { message: "Not Found" });
+}
+
+export function mockPermission(user: string, permission: string, roleName = permission): void {
+  api().get(`${repoPath}/collaborators/${user}/permission`).reply(200, { permission, role_name: roleName, user: { login: user } });
+}
+
+export function mockIdentity(): void {
+  api().get("/app").reply(200, { id: 123, slug: "longview", name: "Longview" });
+}
+
+export function mockPull(overrides: Record<string, unknown> = {}): void {
+  api().get(`${repoPath}/pulls/${PR_NUMBER}`).reply(200, pullRequest(overrides));
+}
+
+/** The head commit, its recursive tree and the blobs of `files`. */
+export function mockHeadFiles(commit: string, tree: string, files: Record<string, { text: string; blob: string; mode?: string }>): void {
+  const scope = api()
+    .get(`${repoPath}/git/commits/${commit}`)
+    .reply(200, { sha: commit, tree: { sha: tree }, parents: [] })
+    .get(`${repoPath}/git/trees/${tree}`)
+    .query({ recursive: "true" })
+    .reply(200, {
+      sha: tree,
+      truncated: false,
+      tree: [
+        { path: "src", mode: "040000", type: "tree", sha: sha("9") },
+        ...Object.entries(files).map(([path, f]) => ({ path, mode: f.mode ?? "100644", type: "blob", sha: f.blob, size: Buffer.byteLength(f.text) })),
+      ],
+    });
+  for (const f of Object.values(files)) {
+    scope.get(`${repoPath}/git/blobs/${f.blob}`).reply(200, { sha: f.blob, content: Buffer.from(f.text).toString("base64"), encoding: "base64", size: f.text.length });
+  }
+}
+
+export function mockBranchAt(commit: string): void {
+  api()
+    .get(`${repoPath}/git/ref/heads%2F${BRANCH}`)
+    .reply(200, { ref: `refs/heads/${BRANCH}`, object: { sha: commit, type: "commit" } });
+}
+
+/** Blob(s), tree, commit and the ref update. `refStatus` 422 simulates a branch that moved. */
+export function mockCommitObjects(ids: { blobs: string[]; tree: string; commit: string }, refStatus = 200): void {
+  const scope = api();
+  for (const blob of ids.blobs) {
+    scope.post(`${repoPath}/git/blobs`).reply(201, { sha: blob, url: "x" });
+  }
+  scope
+    .post(`${repoPath}/git/trees`)
+    .reply(201, { sha: ids.tree, url: "x", tree: [] })
+    .post(`${repoPath}/git/commits`)
+    .reply(201, { sha: ids.commit, html_url: `https://github.com/${OWNER}/${REPO}/commit/${ids.commit}`, tree: { sha: ids.tree }, parents: [] })
+    .patch(`${repoPath}/git/refs/heads%2F${BRANCH}`)
+    .reply(refStatus, refStatus === 200 ? { ref: `refs/heads/${BRANCH}`, object: { sha: ids.commit } } : { message: "Update is not a fast forward" });
+}
+
+export function mockReplies(where: { thread: number } | "conversation"): void {
+  const path = where === "conversation" ? `${repoPath}/issues/${PR_NUMBER}/comments` : `${repoPath}/pulls/${PR_NUMBER}/comments/${where.thread}/replies`;
+  api().post(path).reply(201, { id: 7000 });
+}
+
+export function newCaptured(): Captured {
+  return new Captured();
+}

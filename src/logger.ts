@@ -1,7 +1,14 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 
-/** The process logger: JSON lines on stdout (server) or stderr (CLI, whose stdout is the report). */
-export function createLogger(level: string, destination: "stdout" | "stderr" = "stdout"): Logger {
+/** Where log lines go: the server logs to stdout; the CLI to stderr, since its stdout carries only the report. */
+export type LogDestination = "stdout" | "stderr" | { write(line: string): unknown };
+
+/** The process logger: JSON lines with credentials redacted. */
+export function createLogger(level: string, destination: LogDestination = "stdout"): Logger {
+  const stream: DestinationStream =
+    typeof destination === "string"
+      ? pino.destination({ fd: destination === "stdout" ? 1 : 2, sync: destination === "stderr" })
+      : { write: (line: string) => void destination.write(line) };
   return pino(
     {
       level,
@@ -9,6 +16,6 @@ export function createLogger(level: string, destination: "stdout" | "stderr" = "
       // Never log credentials even if an error object carries request headers.
       redact: { paths: ["*.headers.authorization", "*.request.headers.authorization", "*.config.headers.authorization"], censor: "[redacted]" },
     },
-    pino.destination({ fd: destination === "stdout" ? 1 : 2, sync: destination === "stderr" }),
+    stream,
   );
 }

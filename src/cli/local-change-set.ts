@@ -1,7 +1,6 @@
-import type { ChangedFile, ChangeSet, SkippedFile } from "../domain/change-set.js";
-import { changedLineCount } from "../domain/change-set.js";
+import type { ChangeSet, SkippedFile } from "../domain/change-set.js";
 import { buildChangeSet } from "../diff/build-change-set.js";
-import { classifyContent, partitionFiles, type FileFilterOptions } from "../diff/file-filter.js";
+import { applyContentRules, partitionFiles, type FileFilterOptions } from "../diff/file-filter.js";
 import { parseUnifiedDiff } from "../diff/parse-unified-diff.js";
 import type { HeadContent, HeadReader } from "./head-content.js";
 
@@ -19,21 +18,9 @@ export async function buildLocalChangeSet(diffText: string, filter: FileFilterOp
   const readable = kept.filter((f) => f.status !== "removed").map((f) => f.path);
   const contents = readHead && readable.length > 0 ? await readHead(readable) : new Map<string, HeadContent>();
 
-  const headContents = new Map<string, string>();
-  const reviewable: ChangedFile[] = [];
-  for (const file of kept) {
-    const content = contents.get(file.path);
-    const text = content?.kind === "text" ? content.text : null;
-    if (text !== null && filter.skipGenerated) {
-      const verdict = classifyContent(text);
-      if (verdict) {
-        skipped.push({ path: file.path, reason: verdict.reason, lines: changedLineCount(file), detail: verdict.detail });
-        continue;
-      }
-    }
-    if (text !== null) headContents.set(file.path, text);
-    reviewable.push(file);
-  }
+  const texts = new Map([...contents].map(([path, content]) => [path, content.kind === "text" ? content.text : null]));
+  const { reviewable, skipped: generated, headContents } = applyContentRules(kept, (path) => texts.get(path) ?? null, filter.skipGenerated);
+  skipped.push(...generated);
   skipped.sort((a, b) => a.path.localeCompare(b.path));
   return buildChangeSet({ files: reviewable, skipped, headContents });
 }

@@ -1,15 +1,8 @@
-import { pino, type Logger } from "pino";
+import type { Logger } from "pino";
+import { createLogger } from "../logger.js";
 import type { CliOutput } from "./io.js";
 
-/** The CLI's logger: JSON lines on the given stream (stderr), since stdout carries only the report. */
+/** The CLI's logger on stderr: warnings by default, `--verbose` for progress, `--quiet` for errors only. */
 export function createCliLogger(stream: CliOutput, options: { readonly verbose: boolean; readonly quiet: boolean }): Logger {
-  const level = options.verbose ? "info" : options.quiet ? "error" : "warn";
-  return pino(
-    {
-      level,
-      base: { name: "longview" },
-      redact: { paths: ["*.headers.authorization", "*.request.headers.authorization", "*.config.headers.authorization"], censor: "[redacted]" },
-    },
-    { write: (line: string) => void stream.write(line) },
-  );
+  return createLogger(options.verbose ? "info" : options.quiet ? "error" : "warn", stream);
 }

@@ -80,3 +80,29 @@ export function partitionFiles(
   }
   return { kept, skipped };
 }
+
+/**
+ * Content rules on the head versions, shared by the GitHub and local sources:
+ * files marked generated or minified are skipped; the others keep their head
+ * content for context (null: not available, e.g. deleted or too large).
+ */
+export function applyContentRules(
+  files: readonly ChangedFile[],
+  contentOf: (path: string) => string | null,
+  skipGenerated: boolean,
+): { reviewable: ChangedFile[]; skipped: SkippedFile[]; headContents: Map<string, string> } {
+  const reviewable: ChangedFile[] = [];
+  const skipped: SkippedFile[] = [];
+  const headContents = new Map<string, string>();
+  for (const file of files) {
+    const content = contentOf(file.path);
+    const verdict = content !== null && skipGenerated ? classifyContent(content) : null;
+    if (verdict) {
+      skipped.push({ path: file.path, reason: verdict.reason, lines: changedLineCount(file), detail: verdict.detail });
+      continue;
+    }
+    if (content !== null) headContents.set(file.path, content);
+    reviewable.push(file);
+  }
+  return { reviewable, skipped, headContents };
+}

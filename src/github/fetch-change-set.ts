@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { ChangedFile, ChangeSet, FileStatus, SkippedFile } from "../domain/change-set.js";
 import { buildChangeSet } from "../diff/build-change-set.js";
 import { computeFileDiff, looksBinary } from "../diff/compute-file-diff.js";
-import { classifyContent, partitionFiles, type FileFilterOptions } from "../diff/file-filter.js";
+import { applyContentRules, partitionFiles, type FileFilterOptions } from "../diff/file-filter.js";
 import { parseFilePatch } from "../diff/parse-unified-diff.js";
 import { mapConcurrent } from "../util/map-concurrent.js";
 import { httpStatus, type GitHub, type PullRef } from "./client.js";
@@ -66,25 +66,14 @@ export async function fetchChangeSet(gh: GitHub, ref: PullRef, pr: PullRequest, 
   const { kept, skipped: filtered } = partitionFiles(files, options.filter);
   skipped.push(...filtered);
 
-  const headContents = new Map<string, string>();
   const shaByPath = new Map(listed.map((f) => [f.filename, f.sha ?? null]));
-  const reviewable: ChangedFile[] = [];
-  await mapConcurrent(kept, options.concurrency, async (file) => {
+  const contents = await mapConcurrent(kept, options.concurrency, async (file) => {
     const sha = shaByPath.get(file.path);
-    const content = file.status === "removed" || !sha ? null : await fetchBlobText(gh, ref, sha, options.maxFileBytes);
-    if (content !== null && options.filter.skipGenerated) {
-      const verdict = classifyContent(content);
-      if (verdict) {
-        skipped.push({ path: file.path, reason: verdict.reason, lines: file.additions + file.deletions, detail: verdict.detail });
-        return;
-      }
-    }
-    if (content !== null) headContents.set(file.path, content);
-    reviewable.push(file);
+    return file.status === "removed" || !sha ? null : fetchBlobText(gh, ref, sha, options.maxFileBytes);
   });
-  // mapConcurrent finishes out of order; keep GitHub's file order for determinism.
-  const order = new Map(listed.map((f, i) => [f.filename, i]));
-  reviewable.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
+  const byPath = new Map(kept.map((f, i) => [f.path, contents[i] ?? null]));
+  const { reviewable, skipped: generated, headContents } = applyContentRules(kept, (path) => byPath.get(path) ?? null, options.filter.skipGenerated);
+  skipped.push(...generated);
   skipped.sort((a, b) => a.path.localeCompare(b.path));
 
   options.log.info({ files: listed.length, reviewable: reviewable.length, skipped: skipped.length }, "change set fetched");

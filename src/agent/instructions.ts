@@ -26,9 +26,10 @@ Do not report style, naming, formatting, missing comments, test wishes or matter
 - P3: a minor defect with little impact.
 
 # Where to comment
-Each hunk in the window shows line numbers. Cite exactly those numbers:
-- added and context lines: their new line number, side RIGHT;
-- deleted lines: their old line number, side LEFT.
+Every code line in the window starts with its side and number. Cite exactly those:
+- \`R<n> +\` (added) and \`R<n> |\` (unchanged inside a hunk): line n, side RIGHT;
+- \`L<n> -\` (deleted): line n, side LEFT;
+- \`~<n> |\` is surrounding code outside the diff: context only, never a place to comment.
 Comment only on lines of hunks marked as under review in this window, and only on files shown in the window; surrounding code and outlines are context for you, not places to comment. For a multi-line problem set start_line to the first line and line to the last (same side, same hunk); otherwise start_line is null.
 Write the title as one line (at most 120 characters) that names the defect. In the body say what goes wrong, when, and how to fix it; be brief and concrete.
 Give a suggestion only for a small fix on the RIGHT side: the exact text that replaces lines start_line..line (or line alone), keeping indentation, with no diff markers and no code fences. Otherwise suggestion is null.

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Finding } from "../domain/finding.js";
 import type { Window } from "../domain/window.js";
-import { renderWindowForPrompt } from "./render-window-for-prompt.js";
+import { renderWindow } from "../context/index.js";
 import { EVIDENCE_TAG, REVIEW_INSTRUCTIONS, UNTRUSTED_TAG, closingReminder, repairRequest } from "./instructions.js";
 
 /**
@@ -37,7 +37,7 @@ export function buildReviewPrompt(
   evidence: readonly Finding[],
   makeNonce: () => string = newNonce,
 ): ReviewPrompt {
-  const content = renderWindowForPrompt(window);
+  const content = renderWindow(window);
   const hints = renderEvidence(evidence);
   const nonce = pickNonce([content, hints], makeNonce);
 

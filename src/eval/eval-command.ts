@@ -8,11 +8,12 @@ import { describeFileError, errorMessage, EXIT_OK, EXIT_USAGE, UsageError, type 
 import { createCliLogger } from "../cli/logger.js";
 import { ConfigError, hasModel, loadEnv, type Env } from "../config/env.js";
 import { WindowBudgetError } from "../context/errors.js";
-import { IMPORT_HELP, parseEvalArgs, RUN_HELP, type RunOptions } from "./args.js";
+import { IMPORT_HELP, parseEvalArgs, RUN_HELP, type ImportOptionsArgs, type RunOptions } from "./args.js";
 import { compareResults } from "./compare.js";
 import { importMartian } from "./import-martian.js";
 import { createJudge } from "./judge.js";
 import { DatasetError, loadDataset } from "./load-dataset.js";
+import { plural } from "./format.js";
 import { renderMarkdown, renderText } from "./render-report.js";
 import { EvalResultSchema, type EvalResult } from "./result.js";
 import { runEval } from "./run-eval.js";
@@ -68,7 +69,7 @@ async function runCommand(options: RunOptions, io: CliIo, log: Logger): Promise<
   await makeOutDir(outDir);
 
   const progress = !options.quiet;
-  if (progress) io.stderr.write(`eval: ${cases.length} cases, ${mode === "offline" ? `offline (${offlineReason})` : `model ${env.LONGVIEW_MODEL}`}\n`);
+  if (progress) io.stderr.write(`eval: ${plural(cases.length, "case")}, ${mode === "offline" ? `offline (${offlineReason})` : `model ${env.LONGVIEW_MODEL}`}\n`);
   const result = await runEval({
     dataset: options.dataset,
     cases,
@@ -98,7 +99,7 @@ async function runCommand(options: RunOptions, io: CliIo, log: Logger): Promise<
   return EXIT_OK;
 }
 
-async function importCommand(options: { input: string; diffs: string; out: string }, io: CliIo): Promise<number> {
+async function importCommand(options: ImportOptionsArgs, io: CliIo): Promise<number> {
   const summary = await importMartian({
     input: resolve(io.cwd, options.input),
     diffsDir: resolve(io.cwd, options.diffs),

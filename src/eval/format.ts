@@ -59,7 +59,7 @@ export function runLine(result: EvalResult): string {
     result.mode === "offline"
       ? `offline — analyzers only (${result.offlineReason ?? "no model"})`
       : `model ${result.model ?? "?"} + analyzers${result.judgeModel ? `, judge ${result.judgeModel}` : ""}`;
-  return `${result.cases.length} cases from ${result.dataset}; ${mode}; line tolerance ±${result.tolerance}; window ${thousands(result.windowTokens)} tokens`;
+  return `${plural(result.cases.length, "case")} from ${result.dataset}; ${mode}; line tolerance ±${result.tolerance}; window ${thousands(result.windowTokens)} tokens`;
 }
 
 /** Left-aligned first column, right-aligned others, two spaces apart. */
@@ -78,4 +78,8 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
     `| ${header.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`,
     ...rows.map((row) => `| ${row.map(escape).join(" | ")} |`),
   ].join("\n");
+}
+
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

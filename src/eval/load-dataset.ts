@@ -4,6 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { errorMessage, systemErrorCode } from "../cli/io.js";
 import { parseUnifiedDiff } from "../diff/parse-unified-diff.js";
+import type { ChangedFile } from "../domain/change-set.js";
 import { CaseFileSchema, toExpectedIssues, type ExpectedIssue } from "./case-schema.js";
 import { diffTrees, type FileTree } from "./tree-diff.js";
 
@@ -75,7 +76,7 @@ export async function loadCase(root: string, dir: string): Promise<EvalCase> {
   if (hasPatch) {
     if (hasBase) throw new DatasetError(dir, "has both diff.patch and base/; use one way to give the change");
     diffText = await readFile(patchPath, "utf8");
-    if (diffText.trim() === "" || parseUnifiedDiff(diffText).length === 0) throw new DatasetError(patchPath, "is not a unified diff");
+    if (diffText.trim() === "" || parseChange(patchPath, diffText).length === 0) throw new DatasetError(patchPath, "is not a unified diff");
   } else {
     if (!hasHead) throw new DatasetError(dir, "needs head/ (with base/, or alone when every file is new) or diff.patch");
     diffText = diffTrees(hasBase ? await readTree(baseDir) : new Map(), await readTree(headDir));
@@ -116,7 +117,7 @@ async function readCaseFile(dir: string) {
 
 /** Every issue names a file of the change and lines that file has at head. */
 async function checkLabels(dir: string, expected: readonly ExpectedIssue[], diffText: string, headDir: string | null): Promise<void> {
-  const changed = new Set(parseUnifiedDiff(diffText).map((f) => f.path));
+  const changed = new Set(parseChange(dir, diffText).map((f) => f.path));
   for (const [i, issue] of expected.entries()) {
     if (issue.path === null) continue;
     const where = `expected[${i}] (${issue.path})`;
@@ -130,6 +131,15 @@ async function checkLabels(dir: string, expected: readonly ExpectedIssue[], diff
     }
     const lines = text.endsWith("\n") ? text.split("\n").length - 1 : text.split("\n").length;
     if (issue.lineEnd > lines) throw new DatasetError(dir, `${where}: line_end ${issue.lineEnd} is past the file's last line (${lines})`);
+  }
+}
+
+/** The case's diff, parsed as the pipeline will parse it; a diff the parser rejects is the case's problem. */
+function parseChange(where: string, diffText: string): ChangedFile[] {
+  try {
+    return parseUnifiedDiff(diffText);
+  } catch (error) {
+    throw new DatasetError(where, `the change cannot be parsed: ${errorMessage(error)}`, { cause: error });
   }
 }
 

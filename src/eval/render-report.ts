@@ -33,9 +33,8 @@ function scoreRows(label: string, record: Readonly<Record<string, Scores>>, orde
 }
 
 function caseRows(result: EvalResult): Rows {
-  const priced = result.mode === "model";
   return [
-    ["Case", "Lang", "Expected", "Found", "Matched", "Missed", "FP", ...(priced ? ["Tokens in/out", "Calls", "Cost"] : []), "Time"],
+    ["Case", "Lang", "Expected", "Found", "Matched", "Missed", "FP", "Tokens in/out", "Calls", "Cost", "Time"],
     ...result.cases.map((c) => [
       c.id,
       c.language,
@@ -44,9 +43,9 @@ function caseRows(result: EvalResult): Rows {
       String(c.matches.length),
       String(c.missed.length),
       String(c.falsePositives.length),
-      ...(priced
-        ? [`${thousands(c.review.usage.inputTokens)}/${thousands(c.review.usage.outputTokens)}`, String(c.review.modelCalls), usd(c.review.costUsd)]
-        : []),
+      `${thousands(c.review.usage.inputTokens)}/${thousands(c.review.usage.outputTokens)}`,
+      String(c.review.modelCalls),
+      usd(c.review.costUsd),
       seconds(c.review.durationMs),
     ]),
   ];

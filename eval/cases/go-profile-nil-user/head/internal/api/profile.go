@@ -12,7 +12,6 @@ type ProfileHandler struct {
 	Users *users.Store
 }
 
-// FindByID returns (nil, users.ErrNotFound) for unknown ids.
 func (h *ProfileHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	user, err := h.Users.FindByID(r.Context(), r.PathValue("id"))
 	if err != nil && !errors.Is(err, users.ErrNotFound) {

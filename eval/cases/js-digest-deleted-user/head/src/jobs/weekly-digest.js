@@ -7,7 +7,6 @@ const { renderDigest } = require("../mail/templates");
 async function runWeeklyDigest(job, { users, activity, mailer, log }) {
   let sent = 0;
   for (const userId of job.userIds) {
-    // findById resolves to null for users deleted since the batch was queued.
     const user = await users.findById(userId);
     const prefs = user.preferences;
     if (!prefs.weeklyDigest) continue;

@@ -1,43 +1,5 @@
-import { ConfigError, loadEnv } from "./config/env.js";
-import { createLogger } from "./logger.js";
+import { runProcess } from "./run-process.js";
 import { startServer } from "./server.js";
 
-/** Production entry point: `npm start`. */
-async function main(): Promise<void> {
-  let env;
-  try {
-    env = loadEnv();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
-  const log = createLogger(env.LOG_LEVEL);
-  let server;
-  try {
-    server = await startServer(env, log);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      log.fatal(error.message);
-      process.stderr.write(`${error.message}\nSee .env.example and README.md ("Register the GitHub App").\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
-  const shutdown = (signal: string) => {
-    log.info({ signal }, "shutting down");
-    server.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
-}
-
-await main();
+/** Production entry point: `npm start` — the GitHub App's webhook server (and, without Redis, its in-process worker). */
+await runProcess(startServer, { configSection: "Register and run the GitHub App", stopping: "shutting down" });

@@ -15,13 +15,9 @@ import type { ReviewIntake } from "../queue/queue.js";
 export function handleCheckRunRerequested(queue: ReviewIntake) {
   return async (context: Context<"check_run.rerequested">): Promise<void> => {
     const event = CheckRunEventSchema.parse(context.payload);
-    const repo = { owner: event.repository.owner.login, repo: event.repository.name };
-    const log = childLog(context.log, context.id, event.repository.full_name);
-    const installationId = context.payload.installation?.id;
-    if (installationId === undefined) {
-      log.warn("event without an installation: nothing can review it");
-      return;
-    }
+    const target = eventTarget(context, event.repository);
+    if (!target) return;
+    const { repo, log, installationId } = target;
     const numbers = await findPullRequestsForSha(context.octokit, repo, event.check_run.head_sha, event.check_run.pull_requests);
     if (numbers.length === 0) {
       log.info({ sha: event.check_run.head_sha }, "re-run requested for a commit without an open pull request");
@@ -47,13 +43,9 @@ export function handleCheckRunRerequested(queue: ReviewIntake) {
 export function handleCheckSuite(queue: ReviewIntake) {
   return async (context: Context<"check_suite.requested" | "check_suite.rerequested">): Promise<void> => {
     const event = CheckSuiteEventSchema.parse(context.payload);
-    const repo = { owner: event.repository.owner.login, repo: event.repository.name };
-    const log = childLog(context.log, context.id, event.repository.full_name);
-    const installationId = context.payload.installation?.id;
-    if (installationId === undefined) {
-      log.warn("event without an installation: nothing can review it");
-      return;
-    }
+    const target = eventTarget(context, event.repository);
+    if (!target) return;
+    const { repo, log, installationId } = target;
     const numbers = await findPullRequestsForSha(context.octokit, repo, event.check_suite.head_sha, event.check_suite.pull_requests);
     for (const pullNumber of numbers) {
       await enqueue(queue, log.child({ pr: pullNumber }), {
@@ -76,6 +68,16 @@ async function enqueue(queue: ReviewIntake, log: Logger, job: ReviewJob): Promis
   log.info({ ...result }, result.status === "queued" ? "review queued" : "review already pending");
 }
 
-function childLog(log: Logger, deliveryId: string, repo: string): Logger {
-  return log.child({ deliveryId, repo });
+/** The repository, a correlated logger and the installation to act as; null (logged) when there is no installation. */
+function eventTarget(
+  context: { log: Logger; id: string; payload: { installation?: { id: number } } },
+  repository: { owner: { login: string }; name: string; full_name: string },
+): { repo: { owner: string; repo: string }; log: Logger; installationId: number } | null {
+  const log = context.log.child({ deliveryId: context.id, repo: repository.full_name });
+  const installationId = context.payload.installation?.id;
+  if (installationId === undefined) {
+    log.warn("event without an installation: nothing can review it");
+    return null;
+  }
+  return { repo: { owner: repository.owner.login, repo: repository.name }, log, installationId };
 }

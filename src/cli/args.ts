@@ -114,7 +114,8 @@ function sourceOf(v: z.infer<typeof SourceSchema>): ChangeSourceOptions {
   return { kind: "git", repo: v.repo ?? ".", base: v.base, head: v.head, workingTree: v["working-tree"] };
 }
 
-function tokenize<O extends NonNullable<ParseArgsConfig["options"]>>(args: readonly string[], options: O): Record<string, unknown> {
+/** `parseArgs` with strict options and no positionals; its errors become usage errors (exit code 2). */
+export function tokenize<O extends NonNullable<ParseArgsConfig["options"]>>(args: readonly string[], options: O): Record<string, unknown> {
   try {
     const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -126,7 +127,8 @@ function tokenize<O extends NonNullable<ParseArgsConfig["options"]>>(args: reado
   }
 }
 
-function validate<S extends z.ZodType>(schema: S, values: Record<string, unknown>): z.infer<S> {
+/** Parsed option values through a zod schema; the first problem becomes a usage error naming the option. */
+export function validate<S extends z.ZodType>(schema: S, values: Record<string, unknown>): z.infer<S> {
   const result = schema.safeParse(values);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

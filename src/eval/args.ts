@@ -1,6 +1,7 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { ParseArgsConfig } from "node:util";
 import { z } from "zod";
-import { errorMessage, UsageError } from "../cli/io.js";
+import { tokenize, validate } from "../cli/args.js";
+import { UsageError } from "../cli/io.js";
 import { DEFAULT_TOLERANCE } from "./match.js";
 
 /** `npm run eval -- …` words → validated options; every problem is one UsageError line. */
@@ -117,22 +118,6 @@ export function parseEvalArgs(argv: readonly string[]): EvalCommand {
   };
 }
 
-function tokenize(args: readonly string[], options: NonNullable<ParseArgsConfig["options"]>): Record<string, unknown> {
-  try {
-    const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    return values;
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(errorMessage(error), { cause: error });
-  }
-}
-
-function validate<T extends z.ZodType>(schema: T, values: Record<string, unknown>): z.infer<T> {
-  const result = schema.safeParse(values);
-  if (!result.success) throw new UsageError(result.error.issues.map((issue) => issue.message).join("; "));
-  return result.data;
-}
 
 export const RUN_HELP = `Usage: npm run eval -- --dataset DIR [options]
 

@@ -188,4 +188,44 @@ describe("/agent fix with a model", () => {
     expect(captured.blobs).toEqual([]);
     expect(captured.replies[0]).toContain("placeholder");
   });
+
+  test("a person's line comment starting with /agent fix: the model does what the comment asks, in that file", async () => {
+    const captured = newCaptured();
+    const comment = {
+      id: 900,
+      body: "/agent fix return null when no user matches",
+      user: { login: "alice", type: "User" },
+      path: "src/users.js",
+      line: 3,
+      side: "RIGHT",
+      subject_type: "line",
+      html_url: "https://github.com/octo/shop/pull/7#discussion_r900",
+    };
+    mockCommandStart({ kind: "review", commentId: 900 });
+    mockPermission("alice", "write");
+    // Not a reply: the thread's first comment is the command itself.
+    api().get(`${repoPath}/pulls/comments/900`).reply(200, comment);
+    mockIdentity();
+    mockPull();
+    mockHeadFiles(HEAD, HEAD_TREE, { "src/users.js": { text: users, blob: sha("1") } });
+    const requests = scriptedModel([
+      { summary: "Return null when no row matches.", edits: [{ path: "src/users.js", search: "  return rows[0];", replace: "  return rows[0] ?? null;" }] },
+    ]);
+    mockBranchAt(HEAD);
+    mockCommitObjects({ blobs: [NEW_BLOB], tree: NEW_TREE, commit: NEW_COMMIT });
+    mockReplies({ thread: 900 });
+
+    const { probot } = await appWith({ model: true });
+    const event = reviewReplyEvent("/agent fix return null when no user matches", 900);
+    const { in_reply_to_id: _reply, ...topLevel } = event.payload.comment;
+    await probot.receive({ id: "delivery-model-4", ...event, payload: { ...event.payload, comment: { ...topLevel, path: "src/users.js" } } as never });
+
+    expect(nock.pendingMocks()).toEqual([]);
+    const prompt = requests[0]!.input[0]!.content;
+    expect(prompt).toContain("# Reviewer's comment to act on\nBy @alice on `src/users.js` line 3:\n```\n/agent fix return null when no user matches\n```");
+    expect(prompt).not.toContain("# Findings to fix");
+    expect(captured.blobs).toEqual([{ content: users.replace("return rows[0];", "return rows[0] ?? null;"), encoding: "utf-8" }]);
+    expect((captured.commits[0] as { message: string }).message).toMatch(/^Apply requested fix\n\nReturn null when no row matches\.\n\nRequested by @alice/);
+    expect(captured.replies[0]).toMatch(/^@alice Committed \[`eeeeeee`\]\([^)]+\)\.\n/);
+  });
 });

@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, test } from "@jest/globals";
+import nock from "nock";
+import { CheckRun } from "../../../src/github/check-run.js";
+import { MAX_CHECK_TEXT, fitCheckText, reviewedOutcome, toAnnotation, type CheckOutcome } from "../../../src/review/check-output.js";
+import type { ReviewResult } from "../../../src/review/run-review.js";
+import { finding } from "../../helpers/findings.js";
+import { GITHUB_API, silentLog, testOctokit } from "../../helpers/github.js";
+
+const repo = { owner: "o", repo: "r" };
+afterEach(() => nock.cleanAll());
+
+function result(count: number): ReviewResult {
+  return {
+    findings: Array.from({ length: count }, (_, i) => ({
+      ...finding({ line: i + 1, severity: i === 0 ? "P1" : "P3", category: i === 0 ? "security" : "bug", title: `Problem ${i + 1}` }),
+      placement: "inline" as const,
+      placementNote: null,
+    })),
+    coverage: { changedLines: 10, reviewedLines: 10, skippedLines: 0, skipped: [], files: 1, reviewedFiles: 1 },
+    plan: { diffTokens: 100, tokensSent: 120, compaction: {}, ms: 3, windows: 1, waves: 1 },
+    model: "gpt-5.1-codex-max",
+    usage: { inputTokens: 1000, outputTokens: 200, reasoningTokens: 50 },
+    modelCalls: 1,
+    durationMs: 2_000,
+    notices: [],
+  };
+}
+
+describe("CheckRun", () => {
+  test("start: one in_progress run on the head commit", async () => {
+    let body: unknown;
+    nock(GITHUB_API).post("/repos/o/r/check-runs", (b: unknown) => ((body = b), true)).reply(201, { id: 9 });
+    const run = await CheckRun.start(testOctokit(), repo, { name: "Longview", headSha: "abc", externalId: "7", log: silentLog });
+    expect(run.id).toBe(9);
+    expect(body).toEqual({
+      name: "Longview",
+      head_sha: "abc",
+      external_id: "7",
+      status: "in_progress",
+      started_at: expect.any(String),
+      output: { title: "Reviewing…", summary: "Longview is reviewing this commit." },
+    });
+  });
+
+  test("complete: 120 annotations go in batches of 50, 50 and 20; only the last update completes the run", async () => {
+    const updates: Array<{ status?: string; conclusion?: string; output: { annotations: unknown[]; title: string } }> = [];
+    nock(GITHUB_API)
+      .patch("/repos/o/r/check-runs/9", (b: (typeof updates)[number]) => (updates.push(b), true))
+      .times(3)
+      .reply(200, { id: 9 });
+    const outcome = reviewedOutcome(result(120), { severity: "P1", categories: ["bug", "security"] }, []);
+    await CheckRun.attach(testOctokit(), repo, 9, "Longview", silentLog).complete(outcome);
+
+    expect(updates.map((u) => [u.status, u.conclusion, u.output.annotations.length])).toEqual([
+      [undefined, undefined, 50],
+      [undefined, undefined, 50],
+      ["completed", "failure", 20],
+    ]);
+    expect(updates[2]!.output.title).toBe("1 blocking finding (P1 or worse in bug/security)");
+    expect(updates[0]!.output.annotations[0]).toEqual({
+      path: "src/app.ts",
+      start_line: 1,
+      end_line: 1,
+      annotation_level: "failure",
+      title: "P1 security: Problem 1",
+      message: expect.stringContaining("The constant changed meaning."),
+    });
+  });
+
+  test("progress updates are throttled, the final one always goes through", async () => {
+    const titles: string[] = [];
+    nock(GITHUB_API)
+      .post("/repos/o/r/check-runs")
+      .reply(201, { id: 9 })
+      .patch("/repos/o/r/check-runs/9", (b: { output: { title: string } }) => (titles.push(b.output.title), true))
+      .times(2)
+      .reply(200, { id: 9 });
+    const run = await CheckRun.start(testOctokit(), repo, { name: "Longview", headSha: "abc", externalId: "7", log: silentLog, minProgressIntervalMs: 60_000 });
+    for (let done = 1; done <= 10; done++) await run.progress(done, 10);
+    expect(titles).toEqual(["Reviewing… 1/10 windows", "Reviewing… 10/10 windows"]);
+  });
+
+  test("a clean review succeeds; a below-gate finding passes with a title saying so", () => {
+    const gate = { severity: "P1", categories: ["bug", "security"] } as const;
+    expect(reviewedOutcome(result(0), gate, []).conclusion).toBe("success");
+    const below = reviewedOutcome({ ...result(2), findings: result(2).findings.slice(1) }, gate, []);
+    expect(below).toMatchObject({ conclusion: "success", title: "Passed: 1 finding below the gate (P1 or worse in bug/security)" });
+  });
+
+  test("earlier open gating findings keep the gate closed", () => {
+    const outcome = reviewedOutcome(result(0), { severity: "P1", categories: ["bug"] }, [], [{ severity: "P0", category: "bug" }]);
+    expect(outcome.conclusion).toBe("failure");
+    expect(outcome.summary).toContain("1 blocking finding from earlier reviews is still open");
+  });
+});
+
+describe("GitHub's output limits", () => {
+  test("summary and text stay within 65,535 characters, cut at a line and saying so", () => {
+    const long = Array.from({ length: 5_000 }, (_, i) => `- finding number ${i} with some words`).join("\n");
+    const fitted = fitCheckText(long);
+    expect(fitted.length).toBeLessThanOrEqual(MAX_CHECK_TEXT);
+    expect(fitted).toMatch(/truncated to fit GitHub's 65,535-character limit/);
+    expect(fitted.split("\n").slice(0, -2).every((l) => l === "" || /^- finding number \d+ with some words$/.test(l))).toBe(true);
+    const many: CheckOutcome = reviewedOutcome(result(3_000), { severity: "P1", categories: ["bug"] }, []);
+    expect(many.text.length).toBeLessThanOrEqual(MAX_CHECK_TEXT);
+    expect(many.summary.length).toBeLessThanOrEqual(MAX_CHECK_TEXT);
+  });
+
+  test("findings on deleted lines annotate the file and say which old line", () => {
+    const a = toAnnotation({ ...finding({ side: "LEFT", line: 40 }), placement: "inline", placementNote: null });
+    expect(a).toMatchObject({ start_line: 1, end_line: 1 });
+    expect(a.message).toMatch(/^\(deleted line 40\)/);
+  });
+});

@@ -22,6 +22,8 @@ type LimitHandler = (retryAfter: number, options: { method: string; url: string 
 
 export function createOctokitClass(policy: GitHubClientPolicy): typeof ProbotOctokit {
   const write = new Bottleneck.Group({ id: "longview-write", maxConcurrent: 1, minTime: policy.writeIntervalMs });
+  // Requests that notify people (comments, reviews) are spaced three times as far apart, as Octokit does by default.
+  const notifications = new Bottleneck.Group({ id: "longview-notifications", maxConcurrent: 1, minTime: 3 * policy.writeIntervalMs });
   const onLimit =
     (kind: string): LimitHandler =>
     (retryAfter, options, octokit, retryCount) => {
@@ -29,7 +31,7 @@ export function createOctokitClass(policy: GitHubClientPolicy): typeof ProbotOct
       octokit.log.warn(`${kind} rate limit on ${options.method} ${options.url}: ${retry ? `retrying in ${retryAfter}s` : "giving up"} (attempt ${retryCount + 1})`);
       return retry;
     };
-  const throttle = { write, onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary") };
+  const throttle = { write, notifications, onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary") };
 
   return class LongviewOctokit extends ProbotOctokit {
     constructor(options: OctokitOptions = {}) {

@@ -207,8 +207,11 @@ function directRoundTrip(context: Rule.RuleContext, call: ESTree.CallExpression)
   if (HTTP_METHODS.has(method) && HTTP_OWNERS.has(bare.toLowerCase())) return { kind: "http", selectors: args };
   if (method === "fetch" && GLOBAL_OWNERS.has(bare)) return { kind: "http", selectors: args };
   if (PRISMA_METHODS.has(method) && ownerPath!.length >= 2 && isPrismaClient(ownerPath![ownerPath!.length - 2]!)) return { kind: "orm", selectors: args };
-  if (DB_METHODS.has(method) && isDbOwner(bare)) return isSqlMethod(method) ? sqlCall(context, args) : { kind: "orm", selectors: args };
-  if (MODEL_STATIC_METHODS.has(method) && ownerPath!.length === 1 && /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)*$/.test(bare) && !isBuiltinClass(context, callee.object as Node)) {
+  if (DB_METHODS.has(method) && isDbOwner(bare)) {
+    if (isSqlMethod(method)) return sqlCall(context, args);
+    return { kind: /http|api|rest/i.test(bare) ? "http" : "orm", selectors: args };
+  }
+  if (MODEL_STATIC_METHODS.has(method) && ownerPath!.length === 1 && /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)*$/.test(bare) && isBoundInFile(context, callee.object as Node)) {
     return { kind: "orm", selectors: args };
   }
   if (SQL_FUNCTIONS.has(method) && isSqlText(context, args[0])) return sqlCall(context, args);
@@ -253,10 +256,10 @@ function staticInitializer(context: Rule.RuleContext, identifier: ESTree.Identif
   return init ? staticString(init) : null;
 }
 
-/** `Promise.find`, `Array.from`… are not models; only identifiers bound in this file (imports, requires, classes) are. */
-function isBuiltinClass(context: Rule.RuleContext, owner: Node): boolean {
+/** Models are imported, required or declared in the file; globals (`Promise`, `Array`) are not models. */
+function isBoundInFile(context: Rule.RuleContext, owner: Node): boolean {
   const n = unwrap(owner);
-  return n.type !== "Identifier" || findVariable(context, n)?.defs.length !== 1;
+  return n.type === "Identifier" && findVariable(context, n)?.defs.length === 1;
 }
 
 const helperCache = new WeakMap<Node, boolean>();

@@ -1,6 +1,6 @@
 import type { Rule } from "eslint";
 import type * as ESTree from "estree";
-import { findVariable, isFunction, isModuleFunction, unwrap, type Node } from "../ast.js";
+import { calleeName, findVariable, isFunction, isModuleFunction, unwrap, type Node } from "../ast.js";
 import { isRequestHandler } from "./request-handlers.js";
 import { contains } from "./syntax-walk.js";
 
@@ -57,7 +57,7 @@ export const syncIoInHandlerRule: Rule.RuleModule = {
   create(context) {
     return {
       CallExpression(call: ESTree.CallExpression) {
-        const name = blockingFunction(context, call.callee as Node);
+        const name = blockingFunction(context, call);
         if (name === null) return;
         const handler = enclosingHandler(context, call as Node);
         if (!handler || isCachedOutside(context, call as Node, handler)) return;
@@ -67,7 +67,13 @@ export const syncIoInHandlerRule: Rule.RuleModule = {
   },
 };
 
-function blockingFunction(context: Rule.RuleContext, callee: Node): string | null {
+const ALL_SYNC_NAMES = new Set([...SYNC_FUNCTIONS.values()].flatMap((names) => [...names]));
+
+function blockingFunction(context: Rule.RuleContext, call: ESTree.CallExpression): string | null {
+  // Cheap name test first: resolving the callee's import runs for every call otherwise.
+  const called = calleeName(call);
+  if (called === null || !ALL_SYNC_NAMES.has(called)) return null;
+  const callee = call.callee as Node;
   for (const [module, names] of SYNC_FUNCTIONS) {
     const name = isModuleFunction(context, callee, module, names);
     if (name !== null) return `${module}.${name}`;

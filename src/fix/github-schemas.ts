@@ -27,23 +27,6 @@ export const ReviewCommentSchema = z.object({
 export type ReviewComment = z.infer<typeof ReviewCommentSchema>;
 
 /** The `reviewThreads` page of the GraphQL query in fix/review-threads.ts. */
-export const ReviewThreadsPageSchema = z.object({
-  repository: z.object({
-    pullRequest: z.object({
-      reviewThreads: z.object({
-        nodes: z.array(
-          z.object({
-            isResolved: z.boolean(),
-            isOutdated: z.boolean(),
-            comments: z.object({ nodes: z.array(z.object({ databaseId: z.number().int().nullable() }).nullable()) }),
-          }),
-        ),
-        pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
-      }),
-    }),
-  }),
-});
-
 /** `GET /repos/{o}/{r}/git/commits/{sha}`. */
 export const GitCommitSchema = z.object({ sha: z.string(), tree: z.object({ sha: z.string() }) });
 

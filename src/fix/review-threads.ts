@@ -1,23 +1,13 @@
 import type { GitHub, PullRef } from "../github/client.js";
 import { findingFromComment, type PostedFinding } from "./finding-comment.js";
-import { ReviewCommentSchema, ReviewThreadsPageSchema, type ReviewComment } from "./github-schemas.js";
+import { readReviewThreads } from "../github/review-threads.js";
+import { ReviewCommentSchema, type ReviewComment } from "./github-schemas.js";
 
 /**
  * Longview's findings as they stand on the pull request: its own root review
  * comments (REST), minus the threads people resolved and those GitHub marks
- * outdated (GraphQL: REST does not expose either).
+ * outdated.
  */
-
-const THREADS_QUERY = `query($owner: String!, $name: String!, $number: Int!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    pullRequest(number: $number) {
-      reviewThreads(first: 100, after: $after) {
-        nodes { isResolved isOutdated comments(first: 1) { nodes { databaseId } } }
-        pageInfo { hasNextPage endCursor }
-      }
-    }
-  }
-}`;
 
 export async function readReviewComment(gh: GitHub, repo: Pick<PullRef, "owner" | "repo">, commentId: number): Promise<ReviewComment> {
   const { data } = await gh.rest.pulls.getReviewComment({ owner: repo.owner, repo: repo.repo, comment_id: commentId });
@@ -34,9 +24,10 @@ export async function readOpenFindings(gh: GitHub, ref: PullRef, botLogin: strin
   const comments = (
     await gh.paginate(gh.rest.pulls.listReviewComments, { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100 })
   ).map((c) => ReviewCommentSchema.parse(c));
-  const closed = await closedThreadRoots(gh, ref);
+  const threads = await readReviewThreads(gh, ref);
+  const closed = (id: number) => threads.get(id)?.resolved === true || threads.get(id)?.outdated === true;
   return comments
-    .filter((c) => c.in_reply_to_id === undefined && isLongview(c.user?.login, botLogin) && !closed.has(c.id) && !isOutdated(c))
+    .filter((c) => c.in_reply_to_id === undefined && isLongview(c.user?.login, botLogin) && !closed(c.id) && !isOutdated(c))
     .flatMap((c) => {
       const posted = findingFromComment(c);
       return posted === null ? [] : [posted];
@@ -46,20 +37,4 @@ export async function readOpenFindings(gh: GitHub, ref: PullRef, botLogin: strin
 /** REST's own sign: a line comment whose line left the diff has no `line` any more. */
 export function isOutdated(comment: ReviewComment): boolean {
   return comment.subject_type !== "file" && (comment.line === null || comment.line === undefined);
-}
-
-/** Database ids of the root comments of resolved or outdated threads. */
-async function closedThreadRoots(gh: GitHub, ref: PullRef): Promise<Set<number>> {
-  const closed = new Set<number>();
-  let after: string | null = null;
-  do {
-    const raw: unknown = await gh.graphql(THREADS_QUERY, { owner: ref.owner, name: ref.repo, number: ref.pullNumber, after });
-    const page = ReviewThreadsPageSchema.parse(raw).repository.pullRequest.reviewThreads;
-    for (const thread of page.nodes) {
-      const root = thread.comments.nodes[0]?.databaseId;
-      if ((thread.isResolved || thread.isOutdated) && typeof root === "number") closed.add(root);
-    }
-    after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-  } while (after !== null);
-  return closed;
 }

@@ -1,7 +1,7 @@
-import { z } from "zod";
 import type { Logger } from "pino";
 import { parseAllFindingMarkers, parseFindingMarker, parseFixedMarker, parseReviewMarker, type FindingMarker } from "../review/markers.js";
 import type { GitHub, PullRef } from "./client.js";
+import { readReviewThreads, resolveReviewThread, type ThreadState } from "./review-threads.js";
 
 /**
  * What Longview already said on a pull request, read back from GitHub: the
@@ -59,7 +59,7 @@ export async function readPriorReviewState(gh: GitHub, ref: PullRef, botLogin: s
     roots.push({ id: c.id, path: c.path, marker });
   }
 
-  const threads = roots.length > 0 ? await readThreads(gh, ref) : new Map<number, ThreadState>();
+  const threads = roots.length > 0 ? await readReviewThreads(gh, ref) : new Map<number, ThreadState>();
   log.debug({ lastReviewedHead, fingerprints: fingerprints.size, comments: roots.length }, "prior review state read");
   return {
     lastReviewedHead,
@@ -73,59 +73,8 @@ export async function readPriorReviewState(gh: GitHub, ref: PullRef, botLogin: s
   };
 }
 
-interface ThreadState {
-  readonly id: string;
-  readonly resolved: boolean;
-}
-
-const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
-  repository(owner: $owner, name: $repo) {
-    pullRequest(number: $number) {
-      reviewThreads(first: 100, after: $cursor) {
-        pageInfo { hasNextPage endCursor }
-        nodes { id isResolved comments(first: 1) { nodes { databaseId } } }
-      }
-    }
-  }
-}`;
-
-const ThreadsResponse = z.object({
-  repository: z.object({
-    pullRequest: z.object({
-      reviewThreads: z.object({
-        pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
-        nodes: z.array(
-          z.object({
-            id: z.string(),
-            isResolved: z.boolean(),
-            comments: z.object({ nodes: z.array(z.object({ databaseId: z.number().int().nullable() })) }),
-          }),
-        ),
-      }),
-    }),
-  }),
-});
-
-/** Thread id and resolution by the database id of the thread's first comment. */
-async function readThreads(gh: GitHub, ref: PullRef): Promise<Map<number, ThreadState>> {
-  const byComment = new Map<number, ThreadState>();
-  let cursor: string | null = null;
-  do {
-    const raw: unknown = await gh.graphql(THREADS_QUERY, { owner: ref.owner, repo: ref.repo, number: ref.pullNumber, cursor });
-    const page = ThreadsResponse.parse(raw).repository.pullRequest.reviewThreads;
-    for (const t of page.nodes) {
-      const first = t.comments.nodes[0]?.databaseId;
-      if (first !== undefined && first !== null) byComment.set(first, { id: t.id, resolved: t.isResolved });
-    }
-    cursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-  } while (cursor);
-  return byComment;
-}
-
 /** Replies "Fixed in <sha>" once in the finding's thread and resolves it. */
 export async function markFixed(gh: GitHub, ref: PullRef, comment: PriorComment, body: string): Promise<void> {
   await gh.rest.pulls.createReplyForReviewComment({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, comment_id: comment.id, body });
-  if (comment.threadId && !comment.resolved) {
-    await gh.graphql(`mutation($id: ID!) { resolveReviewThread(input: { threadId: $id }) { thread { id isResolved } } }`, { id: comment.threadId });
-  }
+  if (comment.threadId && !comment.resolved) await resolveReviewThread(gh, comment.threadId);
 }

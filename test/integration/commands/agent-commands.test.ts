@@ -161,11 +161,11 @@ function mockPostedFindings(): void {
           pullRequest: {
             reviewThreads: {
               nodes: [
-                { isResolved: false, isOutdated: false, comments: { nodes: [{ databaseId: 501 }] } },
-                { isResolved: true, isOutdated: false, comments: { nodes: [{ databaseId: 502 }] } },
-                { isResolved: false, isOutdated: true, comments: { nodes: [{ databaseId: 503 }] } },
-                { isResolved: false, isOutdated: false, comments: { nodes: [{ databaseId: 504 }] } },
-                { isResolved: false, isOutdated: false, comments: { nodes: [{ databaseId: 505 }] } },
+                { id: "PRRT_501", isResolved: false, isOutdated: false, comments: { nodes: [{ databaseId: 501 }] } },
+                { id: "PRRT_502", isResolved: true, isOutdated: false, comments: { nodes: [{ databaseId: 502 }] } },
+                { id: "PRRT_503", isResolved: false, isOutdated: true, comments: { nodes: [{ databaseId: 503 }] } },
+                { id: "PRRT_504", isResolved: false, isOutdated: false, comments: { nodes: [{ databaseId: 504 }] } },
+                { id: "PRRT_505", isResolved: false, isOutdated: false, comments: { nodes: [{ databaseId: 505 }] } },
               ],
               pageInfo: { hasNextPage: false, endCursor: null },
             },
@@ -195,8 +195,8 @@ describe("/agent fix on the conversation", () => {
 
     expect(nock.pendingMocks()).toEqual([]);
     const [query] = captured.graphql as [{ query: string; variables: Record<string, unknown> }];
-    expect(query.query).toContain("reviewThreads(first: 100, after: $after)");
-    expect(query.variables).toEqual({ owner: OWNER, name: REPO, number: PR_NUMBER, after: null });
+    expect(query.query).toContain("reviewThreads(first: 100, after: $cursor)");
+    expect(query.variables).toEqual({ owner: OWNER, repo: REPO, number: PR_NUMBER, cursor: null });
     expect(captured.blobs).toEqual([{ content: calc.replace("r === NaN", "Number.isNaN(r)"), encoding: "utf-8" }]);
     const reply = captured.replies[0]!;
     expect(reply).toContain("fixing 1 finding:\n- **P1 · bug** `src/calc.js:3` — Comparison with NaN is always false");

@@ -1,15 +1,12 @@
 import type { ApplicationFunction } from "probot";
 import { handleFixAllAction, handleIssueCommentCommand, handleReviewCommentCommand } from "./commands/handlers.js";
-import type { CommandDeps } from "./commands/run-command.js";
 import { handleCheckRunRerequested, handleCheckSuite } from "./handlers/check-events.js";
 import { REVIEW_ACTIONS, handlePullRequest } from "./handlers/pull-request.js";
 import type { ReviewIntake } from "./queue/queue.js";
 
 export interface AppDeps {
-  /** Where review jobs go; handlers validate, enqueue and return. */
+  /** Where review and `/agent` command jobs go; handlers validate, enqueue and return. */
   readonly queue: ReviewIntake;
-  /** `/agent` commands and the check run's "Fix all" (`createCommandDeps`); without them comments are not handled. */
-  readonly commands?: CommandDeps;
 }
 
 /** Longview as a Probot app: a table of event → handler. The work lives in the handlers. */
@@ -21,10 +18,8 @@ export function createApp(deps: AppDeps): ApplicationFunction {
     );
     app.on("check_run.rerequested", handleCheckRunRerequested(deps.queue));
     app.on(["check_suite.requested", "check_suite.rerequested"], handleCheckSuite(deps.queue));
-    if (deps.commands) {
-      app.on("issue_comment.created", handleIssueCommentCommand(deps.queue, deps.commands));
-      app.on("pull_request_review_comment.created", handleReviewCommentCommand(deps.queue, deps.commands));
-      app.on("check_run.requested_action", handleFixAllAction(deps.queue, deps.commands));
-    }
+    app.on("issue_comment.created", handleIssueCommentCommand(deps.queue));
+    app.on("pull_request_review_comment.created", handleReviewCommentCommand(deps.queue));
+    app.on("check_run.requested_action", handleFixAllAction(deps.queue));
   };
 }

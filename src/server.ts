@@ -1,24 +1,29 @@
 import type { Logger } from "pino";
 import { Server, type Probot } from "probot";
 import { createApp } from "./app.js";
+import { createCommandJobHandler } from "./commands/command-job-handler.js";
 import { createCommandDeps } from "./commands/run-command.js";
 import type { Env } from "./config/env.js";
 import { createProbotClass } from "./github-app.js";
+import type { GitHub } from "./github/client.js";
+import type { UsageSink } from "./ops/meter-reviewer.js";
 import { LongviewMetrics } from "./ops/metrics.js";
 import { priceTable } from "./ops/model-prices.js";
 import { opsRoutes } from "./ops/ops-routes.js";
 import { observeRateLimit } from "./ops/rate-limit-hook.js";
 import { createReviewQueue } from "./queue/create-queue.js";
 import { InProcessQueue } from "./queue/in-process-queue.js";
-import type { JobHandler, ReviewWorker } from "./queue/queue.js";
+import type { CommandJobHandler, JobHandler, ReviewIntake, ReviewWorker } from "./queue/queue.js";
 import { createReviewDeps } from "./queue/review-deps.js";
 import { createReviewJobHandler } from "./queue/review-job-handler.js";
+import { Semaphore } from "./queue/semaphore.js";
 
 /**
  * The GitHub App server: Probot's webhook endpoint (signature verification
  * included) with Longview loaded, whose handlers only enqueue; `/healthz`
- * and `/metrics`. Without REDIS_URL the reviews run in this process too
- * (in-process queue); with Redis they run in `npm run worker` processes.
+ * and `/metrics`. Without REDIS_URL the jobs (reviews and `/agent`
+ * commands) run in this process too (in-process queue); with Redis they run
+ * in `npm run worker` processes.
  * `main.ts` runs it; end-to-end tests start the same server against the
  * GitHub simulator.
  */
@@ -46,7 +51,7 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
   await server.load(async (app, appOptions) => {
     loaded.probot = app;
     appOptions.addHandler(opsRoutes({ queueKind: queue.kind, health: () => queue.health(), metrics, log }));
-    await createApp({ queue, commands: createCommandDeps(env, log) })(app, appOptions);
+    await createApp({ queue })(app, appOptions);
   });
   const probot = loaded.probot;
   if (!probot) throw new Error("Probot did not load the app");
@@ -54,8 +59,8 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
   let worker: ReviewWorker | null = null;
   let mode = "webhooks only (reviews run in `npm run worker` processes)";
   if (queue instanceof InProcessQueue) {
-    const handler = options.jobHandler?.(probot) ?? reviewJobHandler(probot, env, log, metrics);
-    worker = queue.startWorker(handler);
+    const handlers = jobHandlers(probot, env, log, metrics, queue);
+    worker = queue.startWorker(options.jobHandler?.(probot) ?? handlers.review, handlers.commands);
     mode = "in-process queue";
   }
   await server.start();
@@ -71,13 +76,27 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
   };
 }
 
-/** The real job body, for any process that runs reviews (this server in-process, or `npm run worker`). */
-export function reviewJobHandler(probot: Probot, env: Env, log: Logger, metrics: LongviewMetrics): JobHandler {
-  const deps = createReviewDeps(env, log, (model, usage, calls) => metrics.modelUsage(model, usage, calls));
+export interface JobHandlers {
+  readonly review: JobHandler;
+  readonly commands: CommandJobHandler;
+}
+
+/**
+ * The real job bodies, for any process that runs jobs (this server
+ * in-process, or `npm run worker`). Reviews and fixes share one cap on model
+ * calls in flight and one usage meter; `queue` takes the reviews commands ask for.
+ */
+export function jobHandlers(probot: Probot, env: Env, log: Logger, metrics: LongviewMetrics, queue: ReviewIntake): JobHandlers {
+  const usage: UsageSink = (model, tokens, calls) => metrics.modelUsage(model, tokens, calls);
+  const modelSlots = new Semaphore(env.LONGVIEW_MODEL_CONCURRENCY);
+  const deps = createReviewDeps(env, log, usage, modelSlots);
+  const commandDeps = createCommandDeps(env, log, { modelSlots, usage });
   log.info({ model: deps.reviewer?.model ?? null, mode: deps.reviewer ? "model" : "offline" }, "review worker ready");
-  return createReviewJobHandler({
-    auth: (installationId) => probot.auth(installationId),
-    deps,
-    onClient: (gh, installationId) => observeRateLimit(gh, installationId, (id, resource, remaining) => metrics.rateLimit(id, resource, remaining)),
-  });
+  const auth = (installationId: number): Promise<GitHub> => probot.auth(installationId);
+  const onClient = (gh: GitHub, installationId: number) =>
+    observeRateLimit(gh, installationId, (id, resource, remaining) => metrics.rateLimit(id, resource, remaining));
+  return {
+    review: createReviewJobHandler({ auth, deps, onClient }),
+    commands: createCommandJobHandler({ auth, deps: commandDeps, queue, onClient }),
+  };
 }

@@ -9,11 +9,11 @@ import { priceTable } from "./ops/model-prices.js";
 import { opsRoutes } from "./ops/ops-routes.js";
 import { createReviewQueue, startRedisWorker } from "./queue/create-queue.js";
 import type { JobHandler } from "./queue/queue.js";
-import { reviewJobHandler } from "./server.js";
+import { jobHandlers } from "./server.js";
 
 /**
- * A worker process (`npm run worker`): consumes review jobs from Redis, and
- * nothing else — no webhooks. Several run side by side, on one machine or
+ * A worker process (`npm run worker`): consumes jobs from Redis — reviews
+ * and `/agent` commands — and nothing else, no webhooks. Several run side by side, on one machine or
  * many. Serves `/healthz` and `/metrics` on LONGVIEW_WORKER_PORT.
  */
 
@@ -37,12 +37,12 @@ export async function startWorker(env: Env, log: Logger, options: WorkerOptions 
   const ProbotWithConfig = createProbotClass(env, log, "worker");
   const probot = new ProbotWithConfig();
   const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true });
-  // Only for the depth gauge: this process never enqueues.
-  const queue = await createReviewQueue(env, log);
+  // For the depth gauge, and for the reviews commands ask for (`/agent review`, a fix commit's review).
+  const queue = await createReviewQueue(env, log, metrics);
   metrics.watchQueue(() => queue.depth());
 
-  const handler = options.jobHandler?.(probot) ?? reviewJobHandler(probot, env, log, metrics);
-  const worker = await startRedisWorker({ ...env, REDIS_URL: redisUrl }, log, handler, metrics);
+  const handlers = jobHandlers(probot, env, log, metrics, queue);
+  const worker = await startRedisWorker({ ...env, REDIS_URL: redisUrl }, log, options.jobHandler?.(probot) ?? handlers.review, metrics, handlers.commands);
   const ops = opsRoutes({ queueKind: "redis", health: () => worker.health(), metrics, log });
   const http = createServer((req, res) => {
     ops(req, res).then(

@@ -1,20 +1,26 @@
 import type { Context } from "probot";
 import type { Logger } from "pino";
 import { FIX_ALL_IDENTIFIER } from "../fix/fix-all-action.js";
+import type { GitHub } from "../github/client.js";
 import { findPullRequestsForSha } from "../github/find-pull-requests.js";
 import { CheckRunEventSchema } from "../github/schemas.js";
 import type { ReviewIntake } from "../queue/queue.js";
+import { commandJobOf } from "./command-job-handler.js";
 import { parseCommand } from "./parse-command.js";
-import { runCommand, type CommandDeps } from "./run-command.js";
+import { acknowledge } from "./reply.js";
+import type { CommandInvocation } from "./run-command.js";
 import { InstallationPayloadSchema, IssueCommentEventSchema, ReviewCommentEventSchema } from "./schemas.js";
 
 /**
- * Webhook → `/agent` command. Comments by bots (Longview included) are never
- * commands: bots quoting each other would loop.
+ * Webhook → `/agent` command job. The handler only parses the command,
+ * adds the 👀 and queues the job; a worker runs it (`runCommand`), so a
+ * restart does not lose a fix and a redelivered webhook does not run it
+ * twice. Comments by bots (Longview included) are never commands: bots
+ * quoting each other would loop.
  */
 
 /** `issue_comment.created` on a pull request's conversation. */
-export function handleIssueCommentCommand(queue: ReviewIntake, deps: CommandDeps) {
+export function handleIssueCommentCommand(queue: ReviewIntake) {
   return async (context: Context<"issue_comment.created">): Promise<void> => {
     const event = IssueCommentEventSchema.parse(context.payload);
     if (!event.issue.pull_request) return;
@@ -27,7 +33,7 @@ export function handleIssueCommentCommand(queue: ReviewIntake, deps: CommandDeps
     if (command === null) return;
     const installationId = installationOf(context, log);
     if (installationId === null) return;
-    await runCommand(
+    await queueCommand(
       context.octokit,
       {
         ref: { owner: event.repository.owner.login, repo: event.repository.name, pullNumber: event.issue.number },
@@ -39,14 +45,13 @@ export function handleIssueCommentCommand(queue: ReviewIntake, deps: CommandDeps
         url: event.comment.html_url ?? null,
       },
       queue,
-      deps,
       log.child({ command: command.kind, sender: event.sender.login }),
     );
   };
 }
 
 /** `pull_request_review_comment.created`: a line or file comment, or a reply in a review thread. */
-export function handleReviewCommentCommand(queue: ReviewIntake, deps: CommandDeps) {
+export function handleReviewCommentCommand(queue: ReviewIntake) {
   return async (context: Context<"pull_request_review_comment.created">): Promise<void> => {
     const event = ReviewCommentEventSchema.parse(context.payload);
     const log = childLog(context, event.repository.full_name, event.pull_request.number);
@@ -59,7 +64,7 @@ export function handleReviewCommentCommand(queue: ReviewIntake, deps: CommandDep
     const installationId = installationOf(context, log);
     if (installationId === null) return;
     const { comment } = event;
-    await runCommand(
+    await queueCommand(
       context.octokit,
       {
         ref: { owner: event.repository.owner.login, repo: event.repository.name, pullNumber: event.pull_request.number },
@@ -71,14 +76,13 @@ export function handleReviewCommentCommand(queue: ReviewIntake, deps: CommandDep
         url: comment.html_url ?? null,
       },
       queue,
-      deps,
       log.child({ command: command.kind, sender: event.sender.login }),
     );
   };
 }
 
 /** The check run's "Fix all" button: `/agent fix` for the gating findings of each pull request on that head. */
-export function handleFixAllAction(queue: ReviewIntake, deps: CommandDeps) {
+export function handleFixAllAction(queue: ReviewIntake) {
   return async (context: Context<"check_run.requested_action">): Promise<void> => {
     const event = CheckRunEventSchema.parse(context.payload);
     if (event.requested_action?.identifier !== FIX_ALL_IDENTIFIER) return;
@@ -90,7 +94,7 @@ export function handleFixAllAction(queue: ReviewIntake, deps: CommandDeps) {
     const numbers = await findPullRequestsForSha(context.octokit, repo, event.check_run.head_sha, event.check_run.pull_requests);
     if (numbers.length === 0) log.info({ sha: event.check_run.head_sha }, "\"Fix all\" requested for a commit without an open pull request");
     for (const pullNumber of numbers) {
-      await runCommand(
+      await queueCommand(
         context.octokit,
         {
           ref: { ...repo, pullNumber },
@@ -102,11 +106,22 @@ export function handleFixAllAction(queue: ReviewIntake, deps: CommandDeps) {
           url: null,
         },
         queue,
-        deps,
         log.child({ pr: pullNumber, command: "fix", sender: event.sender.login }),
       );
     }
   };
+}
+
+/** 👀 on the comment, then the job: the answer comes from the worker. */
+async function queueCommand(gh: GitHub, invocation: CommandInvocation, queue: ReviewIntake, log: Logger): Promise<void> {
+  try {
+    await acknowledge(gh, invocation.ref, invocation.source);
+  } catch (error) {
+    // The reaction is a courtesy; the command still runs and answers.
+    log.warn({ err: error }, "could not add the 👀 reaction");
+  }
+  const result = await queue.enqueue(commandJobOf(invocation));
+  log.info({ ...result }, result.status === "queued" ? "command queued" : "command already queued (redelivered webhook)");
 }
 
 function childLog(context: Context, repo: string, pr: number): Logger {

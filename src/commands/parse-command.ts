@@ -22,7 +22,7 @@ export function parseCommand(body: string): AgentCommand | null {
   const lines = body.replace(/^\uFEFF/, "").split(/\r?\n/);
   const first = lines.findIndex((line) => line.trim() !== "");
   if (first === -1) return null;
-  const line = lines[first]!.replace(/\s+$/, "");
+  const line = lines[first]!.trimEnd(); // not /\s+$/: quadratic on a long run of blanks (anyone can comment)
   if (/^ {0,3}(>|```|~~~)/.test(line) || /^( {4}|\t)/.test(line)) return null;
 
   const match = COMMAND.exec(line);

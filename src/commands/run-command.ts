@@ -9,19 +9,27 @@ import { runFix, type FixScope } from "../fix/run-fix.js";
 import type { GitHub, PullRef } from "../github/client.js";
 import { readRepoConfig } from "../github/read-repo-config.js";
 import { PullRequestSchema } from "../github/schemas.js";
+import { meterFixModel } from "../ops/meter-fix-model.js";
+import type { UsageSink } from "../ops/meter-reviewer.js";
+import type { CommittedFix } from "../queue/job.js";
+import { limitFixModel } from "../queue/limit-fix-model.js";
 import type { ReviewIntake } from "../queue/queue.js";
+import type { Semaphore } from "../queue/semaphore.js";
 import { createAppIdentity, type AppIdentity } from "./app-identity.js";
 import { formatFixReply } from "./format-fix-reply.js";
 import { helpText } from "./help-text.js";
 import type { AgentCommand } from "./parse-command.js";
 import { meetsRequirement, repositoryAccess, type RequiredAccess } from "./permission.js";
-import { acknowledge, reply, type CommandSource } from "./reply.js";
+import { reply, type CommandSource } from "./reply.js";
 
 /**
- * One `/agent` command, after parsing: acknowledge, authorize, run, answer.
- * Reviews go through the review queue like every other review; a fix runs
- * here (it is bounded by `fix.maxAttempts` model calls) and its commit's
- * review is queued afterwards.
+ * One `/agent` command, in a worker (the webhook handler parsed it, added
+ * the 👀 and queued it): authorize, run, answer. A review it asks for is
+ * queued like every other review; a fix runs here (bounded by
+ * `fix.maxAttempts` model calls) and its commit's review is queued
+ * afterwards. A fix is committed at most once per job: the commit is saved
+ * on the job before anything else can fail, and a later attempt only
+ * answers and queues the review.
  */
 
 export interface CommandDeps {
@@ -31,8 +39,12 @@ export interface CommandDeps {
   readonly identity: AppIdentity;
 }
 
-export function createCommandDeps(env: Env, log: Logger): CommandDeps {
-  return { analyzers: createDefaultAnalyzers({ log }), fixModel: createFixModel(env, log), identity: createAppIdentity() };
+/** In a process that runs jobs, pass the reviews' `modelSlots` and usage sink: fixes then share their cap and their metering. */
+export function createCommandDeps(env: Env, log: Logger, options: { readonly modelSlots?: Semaphore; readonly usage?: UsageSink } = {}): CommandDeps {
+  let fixModel = createFixModel(env, log);
+  if (fixModel && options.usage) fixModel = meterFixModel(fixModel, options.usage);
+  if (fixModel && options.modelSlots) fixModel = limitFixModel(fixModel, options.modelSlots);
+  return { analyzers: createDefaultAnalyzers({ log }), fixModel, identity: createAppIdentity() };
 }
 
 export interface CommandInvocation {
@@ -48,17 +60,34 @@ export interface CommandInvocation {
   readonly url: string | null;
 }
 
-export async function runCommand(gh: GitHub, invocation: CommandInvocation, queue: ReviewIntake, deps: CommandDeps, log: Logger): Promise<void> {
+/** The queue's side of one attempt of a command job. */
+export interface CommandAttempt {
+  readonly signal?: AbortSignal;
+  /** True when the queue runs the command again after this error: the failure is not the answer yet. */
+  willRetry(error: unknown): boolean;
+  /** The fix an earlier attempt of this job committed, if any. */
+  readonly committed: CommittedFix | null;
+  saveCommitted(committed: CommittedFix): Promise<void>;
+}
+
+export async function runCommand(
+  gh: GitHub,
+  invocation: CommandInvocation,
+  queue: ReviewIntake,
+  deps: CommandDeps,
+  log: Logger,
+  attempt: CommandAttempt,
+): Promise<void> {
   const { ref, source, sender, command } = invocation;
-  try {
-    await acknowledge(gh, ref, source);
-  } catch (error) {
-    // The reaction is a courtesy; the command still runs and answers.
-    log.warn({ err: error }, "could not add the 👀 reaction");
-  }
-  const { config } = await readRepoConfig(gh, ref, log);
   const answer = (body: string) => reply(gh, ref, source, body);
   try {
+    if (attempt.committed) {
+      // An earlier attempt authorized and committed the fix: only what follows the commit is left.
+      log.info({ sha: attempt.committed.sha }, "the fix was committed by an earlier attempt; answering only");
+      await afterCommit(invocation, attempt.committed, queue, answer, log);
+      return;
+    }
+    const { config } = await readRepoConfig(gh, ref, log);
     switch (command.kind) {
       case "help":
         await answer(helpText(config));
@@ -72,10 +101,14 @@ export async function runCommand(gh: GitHub, invocation: CommandInvocation, queu
         return;
       case "fix":
         if (!(await authorized(gh, ref, sender, "write", "fix", answer, log))) return;
-        await fix(gh, invocation, command.instructions, config, queue, deps, answer, log);
+        await fix(gh, invocation, command.instructions, config, queue, deps, answer, attempt, log);
         return;
     }
   } catch (error) {
+    if (attempt.willRetry(error)) {
+      log.warn({ err: error }, "command failed; the queue runs it again");
+      throw error;
+    }
     log.error({ err: error }, "command failed");
     const message = error instanceof Error ? error.message : String(error);
     await answer(`@${sender} Longview could not finish \`/agent ${command.kind}\`: ${message.replace(/\s+/g, " ").slice(0, 300)}`).catch(
@@ -134,6 +167,7 @@ async function fix(
   queue: ReviewIntake,
   deps: CommandDeps,
   answer: (body: string) => Promise<void>,
+  attempt: CommandAttempt,
   log: Logger,
 ): Promise<void> {
   const { ref, source, sender } = invocation;
@@ -146,13 +180,29 @@ async function fix(
   const botLogin = await deps.identity.botLogin(gh);
   const result = await runFix(
     gh,
-    { ref, scope, instructions, requestedBy: sender, requestUrl: invocation.url, botLogin, config },
+    { ref, scope, instructions, requestedBy: sender, requestUrl: invocation.url, botLogin, config, ...(attempt.signal ? { signal: attempt.signal } : {}) },
     { analyzers: deps.analyzers, model: deps.fixModel },
     log,
   );
-  await answer(formatFixReply(result, sender));
-  if (result.kind !== "committed") return;
+  const text = formatFixReply(result, sender);
+  if (result.kind !== "committed") {
+    await answer(text);
+    return;
+  }
+  const committed: CommittedFix = { sha: result.commit.sha, previousHead: result.previousHead, reply: text.slice(0, 65_536) };
+  await attempt.saveCommitted(committed);
+  await afterCommit(invocation, committed, queue, answer, log);
+}
 
+/** After the commit, both steps are safe to repeat: the review is de-duplicated by delivery, and the answer comes last. */
+async function afterCommit(
+  invocation: CommandInvocation,
+  committed: CommittedFix,
+  queue: ReviewIntake,
+  answer: (body: string) => Promise<void>,
+  log: Logger,
+): Promise<void> {
+  const { ref } = invocation;
   // The `synchronize` GitHub sends for this commit comes from Longview's own bot, and the
   // pull_request handler ignores bot events (they would start loops with other bots). So the
   // new commit's review is queued here, with the old head for superseding its unfinished runs.
@@ -162,10 +212,11 @@ async function fix(
     owner: ref.owner,
     repo: ref.repo,
     pullNumber: ref.pullNumber,
-    headSha: result.commit.sha,
-    previousSha: result.previousHead,
+    headSha: committed.sha,
+    previousSha: committed.previousHead,
     deliveryId: invocation.deliveryId,
     trigger: "agent.fix",
   });
-  log.info({ ...queued, sha: result.commit.sha }, "review of the fix commit queued");
+  log.info({ ...queued, sha: committed.sha }, "review of the fix commit queued");
+  await answer(committed.reply);
 }

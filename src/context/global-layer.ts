@@ -26,7 +26,7 @@ function tidy(text: string): string {
   return text
     .replace(/\r\n?/g, "\n")
     .replace(/<!--[\s\S]*?-->/g, "")
-    .replace(/[ \t]+$/gm, "")
+    .replace(/(?<![ \t])[ \t]+$/gm, "") // the lookbehind keeps this linear on long runs of blanks (untrusted text)
     .replace(/\n{3,}/g, "\n\n")
     .trim();
 }

@@ -47,7 +47,7 @@ function signatureOf(head: HeadFile, def: SymbolDef): string {
 
 /** Calls, constructions and capitalized type names; a name right after a definition keyword is being defined, not used. */
 const CALL =
-  /(?<!\b(?:def|function|func|fn|class|interface|struct|type|enum|trait)\s+)([A-Za-z_$][\w$]*)\s*\(|\bnew\s+([A-Za-z_$][\w$]*)|(?<!\b(?:def|function|func|fn|class|interface|struct|type|enum|trait)\s+)\b([A-Z][\w$]*)\b/g;
+  /(?<!\b(?:def|function|func|fn|class|interface|struct|type|enum|trait)\s+)(?<![\w$])([A-Za-z_$][\w$]*)\s*\(|\bnew\s+([A-Za-z_$][\w$]*)|(?<!\b(?:def|function|func|fn|class|interface|struct|type|enum|trait)\s+)\b([A-Z][\w$]*)\b/g;
 const NOT_CALLS = new Set([
   "if", "for", "while", "switch", "catch", "return", "function", "typeof", "await", "super", "this", "new", "import", "require",
   "print", "len", "str", "int", "dict", "list", "set", "range", "isinstance", "make", "append", "func", "def", "class", "elif",

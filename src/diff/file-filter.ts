@@ -96,13 +96,41 @@ export function applyContentRules(
   const headContents = new Map<string, string>();
   for (const file of files) {
     const content = contentOf(file.path);
-    const verdict = content !== null && skipGenerated ? classifyContent(content) : null;
+    const verdict = classifyLongLines(file) ?? (content !== null && skipGenerated ? classifyContent(content) : null);
     if (verdict) {
       skipped.push({ path: file.path, reason: verdict.reason, lines: changedLineCount(file), detail: verdict.detail });
       continue;
     }
-    if (content !== null) headContents.set(file.path, content);
+    // Context only: a head version with a huge line is left out, the diff is still reviewed.
+    if (content !== null && longestLine(content) <= MAX_LINE_CHARS) headContents.set(file.path, content);
     reviewable.push(file);
   }
   return { reviewable, skipped, headContents };
+}
+
+/**
+ * Longest line Longview reviews or shows as context. Not a matter of taste: token
+ * counting is quadratic in the length of one unbroken word, so a single
+ * megabyte-long line would hold a review for many minutes. Code lines this long
+ * are data or generated.
+ */
+export const MAX_LINE_CHARS = 5_000;
+
+/** A diff line over MAX_LINE_CHARS (changed or context) keeps the whole file out of the review, with its reason. */
+export function classifyLongLines(file: ChangedFile): { reason: SkipReason; detail: string } | null {
+  let longest = 0;
+  for (const hunk of file.hunks) for (const line of hunk.lines) longest = Math.max(longest, line.text.length);
+  if (longest <= MAX_LINE_CHARS) return null;
+  return { reason: "too-large", detail: `a line of ${longest.toLocaleString("en-US")} characters (lines over ${MAX_LINE_CHARS.toLocaleString("en-US")} are not reviewed)` };
+}
+
+function longestLine(text: string): number {
+  let longest = 0;
+  let start = 0;
+  for (let end = text.indexOf("\n"); ; end = text.indexOf("\n", start)) {
+    const stop = end === -1 ? text.length : end;
+    longest = Math.max(longest, stop - start);
+    if (end === -1) return longest;
+    start = end + 1;
+  }
 }

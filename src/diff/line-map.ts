@@ -12,23 +12,33 @@ export function buildLineMap(files: readonly ChangedFile[]): LineMap {
 
   return {
     locate(path, line, side) {
-      const entry = index.get(path)?.[side].get(line);
+      const entry = index.get(path)?.[side].lines.get(line);
       return entry ? { path, hunkIndex: entry.hunkIndex, kind: entry.kind } : null;
     },
     isCommentableRange(path, startLine, line, side) {
-      const sideIndex = index.get(path)?.[side];
+      const sideIndex = index.get(path)?.[side].lines;
       const start = sideIndex?.get(startLine);
       const end = sideIndex?.get(line);
       return start !== undefined && end !== undefined && startLine <= line && start.hunkIndex === end.hunkIndex;
     },
     nearestCommentable(path, line, side, maxDistance) {
-      const sideIndex = index.get(path)?.[side];
-      if (!sideIndex) return null;
-      for (let d = 0; d <= maxDistance; d++) {
-        if (sideIndex.has(line - d)) return line - d;
-        if (sideIndex.has(line + d)) return line + d;
+      const sorted = index.get(path)?.[side].sorted;
+      if (!sorted || sorted.length === 0 || !Number.isInteger(line)) return null;
+      // Binary search, not a walk outwards: the cost must not grow with the distance asked for.
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[mid]! < line) lo = mid + 1;
+        else hi = mid;
       }
-      return null;
+      const above = sorted[lo];
+      const below = sorted[lo - 1];
+      const dAbove = above === undefined ? Infinity : above - line;
+      const dBelow = below === undefined ? Infinity : line - below;
+      // On a tie the earlier line wins, as a reader scanning down would meet it first.
+      const [best, distance] = dBelow <= dAbove ? [below, dBelow] : [above, dAbove];
+      return best !== undefined && distance <= maxDistance ? best : null;
     },
     hasFile(path) {
       return index.has(path);
@@ -41,7 +51,13 @@ interface Entry {
   kind: DiffLineKind;
 }
 
-type FileIndex = Record<Side, Map<number, Entry>>;
+interface SideIndex {
+  readonly lines: Map<number, Entry>;
+  /** The commentable line numbers, ascending. */
+  readonly sorted: readonly number[];
+}
+
+type FileIndex = Record<Side, SideIndex>;
 
 function indexFile(file: ChangedFile): FileIndex {
   const right = new Map<number, Entry>();
@@ -52,7 +68,8 @@ function indexFile(file: ChangedFile): FileIndex {
       if (l.oldLine !== null) left.set(l.oldLine, { hunkIndex: hunk.index, kind: l.kind });
     }
   }
-  return { RIGHT: right, LEFT: left };
+  const sorted = (lines: Map<number, Entry>) => [...lines.keys()].sort((a, b) => a - b);
+  return { RIGHT: { lines: right, sorted: sorted(right) }, LEFT: { lines: left, sorted: sorted(left) } };
 }
 
 export type { LineLocation };

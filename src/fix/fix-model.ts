@@ -15,8 +15,11 @@ import { FIX_FORMAT_NAME, FixProposalSchema, type FixProposal } from "./edit.js"
  */
 export interface FixModel {
   readonly model: string;
-  session(target: ModelTarget, log: Logger, signal?: AbortSignal): ModelSession<FixProposal>;
+  session(target: ModelTarget, log: Logger, signal?: AbortSignal): FixSession;
 }
+
+/** What the fix loop uses of a session; wrappers (the model-call limit, metering) provide the same. */
+export type FixSession = Pick<ModelSession<FixProposal>, "send" | "spend" | "errorFor">;
 
 /** Null when no API key is configured: fixes are then limited to the analyzers' own autofixes. */
 export function createFixModel(env: Env, log: Logger, options: { readonly fetch?: typeof fetch } = {}): FixModel | null {

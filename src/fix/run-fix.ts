@@ -102,140 +102,169 @@ export async function runFix(gh: GitHub, request: FixRequest, deps: FixDeps, log
   const { data } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
   const pr = PullRequestSchema.parse(data);
   const blocked = branchProblem(pr);
-  if (blocked) return refused(blocked);
+  if (blocked !== null) return refused(blocked);
+  // branchProblem() refuses a pull request whose head repository is gone.
   const headRepo = splitFullName(pr.head.repo!.full_name);
-
   if (/(^|[\s`'"(])\.?\/?\.github\/workflows\//i.test(request.instructions)) return refused(`${WORKFLOW_REFUSAL}.`);
 
-  const task = await resolveTask(gh, request, deps, log);
+  // The head's tree is read at most once, when first needed (refusals about the request itself need none).
+  let headFiles: Promise<CommitFiles> | null = null;
+  const head = () => (headFiles ??= CommitFiles.read(gh, headRepo, pr.head.sha));
+  const task = await resolveTask(gh, request, deps, head, log);
   if ("refusal" in task) return refused(task.refusal, task.notFixed ?? []);
 
-  const notFixed: NotFixed[] = [];
-  const targets: PostedFinding[] = [];
-  for (const posted of task.targets) {
-    if (isWorkflowPath(posted.finding.path)) notFixed.push({ finding: posted.finding, reason: WORKFLOW_REFUSAL });
-    else targets.push(posted);
-  }
-  if (targets.length === 0 && task.reviewerComment === null && task.extraPaths.length === 0) return refused(`${WORKFLOW_REFUSAL}.`, notFixed);
+  // Workflow files are refused before anything is read.
+  const notFixed: NotFixed[] = task.targets.filter((t) => isWorkflowPath(t.finding.path)).map((t) => ({ finding: t.finding, reason: WORKFLOW_REFUSAL }));
+  const editable = { ...task, targets: task.targets.filter((t) => !isWorkflowPath(t.finding.path)) };
+  if (editable.targets.length === 0 && task.reviewerComment === null && task.extraPaths.length === 0) return refused(`${WORKFLOW_REFUSAL}.`, notFixed);
 
-  const snapshot = await CommitFiles.read(gh, headRepo, pr.head.sha);
-  const allowed = new Set<string>([...targets.map((t) => t.finding.path), ...(task.reviewerComment ? [task.reviewerComment.path] : [])]);
-  for (const candidate of pathLikeTokens(request.instructions)) {
-    if (!isWorkflowPath(candidate) && (await snapshot.entry(candidate)) !== null) allowed.add(candidate);
-  }
-  const originals = new Map<string, string>();
-  const modes = new Map<string, string>();
-  for (const path of allowed) {
-    const read = await snapshot.readText(path);
-    if (read.ok) {
-      originals.set(path, read.text);
-      modes.set(path, read.entry.mode);
-      continue;
-    }
-    allowed.delete(path);
-    for (const t of targets.filter((t) => t.finding.path === path)) notFixed.push({ finding: t.finding, reason: `\`${path}\` cannot be edited: ${read.reason}` });
-  }
-  const readable = targets.filter((t) => originals.has(t.finding.path));
-  if (originals.size === 0) return refused("None of the files involved can be edited.", notFixed);
-
-  const baseline = await analyzeWholeFiles(deps.analyzers, originals, log, request.signal);
-  const context = (findings: readonly Finding[]): ValidationContext => ({
+  const workspace = await readWorkspace(editable, request.instructions, await head(), notFixed);
+  if ("refusal" in workspace) return refused(workspace.refusal, workspace.notFixed);
+  const baseline = await analyzeWholeFiles(deps.analyzers, workspace.originals, log, request.signal);
+  const context = (findings: readonly Finding[], originals = workspace.originals, before = baseline): ValidationContext => ({
     originals,
-    allowedPaths: allowed,
+    allowedPaths: workspace.allowed,
     targets: findings,
     analyzers: deps.analyzers,
-    baseline,
+    baseline: before,
     log,
     ...(request.signal ? { signal: request.signal } : {}),
   });
 
-  // Mechanical fixes need neither a model nor words from the requester: the analyzers' own fixes come first.
-  const autofix = eslintAutofix(originals, readable.map((t) => t.finding));
-  const preferAutofix =
-    autofix.fixed.length > 0 && (deps.model === null || (autofix.unfixable.length === 0 && request.instructions.trim() === "" && task.reviewerComment === null));
-  let outcome: { fix: ValidatedFix; fixed: readonly Finding[]; engine: FixEngine; summary: string | null } | null = null;
-  if (preferAutofix) {
-    const validation = await validateEdits(autofix.edits, context(autofix.fixed));
-    if (validation.ok) {
-      outcome = { fix: validation.fix, fixed: autofix.fixed, engine: { kind: "autofix" }, summary: null };
-      notFixed.push(...autofix.unfixable.map((u) => ({ finding: u.finding, reason: `${u.reason}${deps.model === null ? " (and no model is configured)" : ""}` })));
-    } else if (deps.model === null) {
-      return { kind: "invalid", engine: { kind: "autofix" }, history: [{ attempt: 1, problems: validation.problems }], notFixed };
-    } else {
-      log.warn({ problems: validation.problems }, "analyzer autofix failed validation; asking the model");
-    }
-  }
-
-  if (outcome === null) {
-    if (deps.model === null) {
-      const reasons = autofix.unfixable.map((u) => ({ finding: u.finding, reason: u.reason }));
-      return refused(
-        "Longview runs without a model here (no `OPENAI_API_KEY`), so it can only apply the analyzers' own automatic fixes, and none applies to these findings.",
-        [...notFixed, ...reasons],
-      );
-    }
-    const prompted = await modelPrompt(originals, readable, task.reviewerComment, request.instructions);
-    if (prompted === null) return refused(`The files are too large to send to the model (more than ${MAX_MODEL_CHARS} characters).`, notFixed);
-    let loop;
-    try {
-      loop = await runFixLoop({
-        model: deps.model,
-        target: { id: "fix", label: `pull request #${ref.pullNumber}`, task: "fix" },
-        prompt: prompted,
-        maxAttempts: request.config.fix.maxAttempts,
-        validate: (edits) => validateEdits(edits, context(readable.map((t) => t.finding))),
-        log,
-        ...(request.signal ? { signal: request.signal } : {}),
-      });
-    } catch (error) {
-      if (error instanceof ModelError) {
-        log.error({ err: error }, "fix model failed");
-        return { kind: "model-error", message: error.message };
-      }
-      throw error;
-    }
-    const engineOf = (attempts: number): FixEngine => ({ kind: "model", model: deps.model!.model, attempts, calls: loop.spend.calls, usage: loop.spend.usage });
-    if (loop.kind === "exhausted") return { kind: "invalid", engine: engineOf(loop.history.length), history: loop.history, notFixed };
-    if (loop.kind === "declined") return { kind: "declined", engine: engineOf(loop.attempts), summary: loop.summary, notFixed };
-    const untouched = new Set(loop.fix.untouched);
-    for (const f of loop.fix.untouched) notFixed.push({ finding: f, reason: "the model made no edit in its file" });
-    outcome = {
-      fix: loop.fix,
-      fixed: readable.map((t) => t.finding).filter((f) => !untouched.has(f)),
-      engine: engineOf(loop.attempts),
-      summary: loop.summary,
-    };
-  }
-
-  const message = fixCommitMessage(outcome.fixed, { requestedBy: request.requestedBy, requestUrl: request.requestUrl, summary: outcome.summary });
+  const made = await makeFix(editable, workspace, request, deps, context, log);
+  if ("kind" in made) return made;
+  const message = fixCommitMessage(made.fixed, { requestedBy: request.requestedBy, requestUrl: request.requestUrl, summary: made.summary });
   const committed = await commitWithRebase(gh, {
     headRepo,
     branch: pr.head.ref,
-    snapshot,
-    originals,
-    modes,
-    fix: outcome.fix,
+    snapshot: workspace.snapshot,
+    originals: workspace.originals,
+    modes: workspace.modes,
+    fix: made.fix,
     message,
-    revalidate: async (files) => {
-      const rebasedBaseline = await analyzeWholeFiles(deps.analyzers, files, log, request.signal);
-      return validateEdits(outcome.fix.edits, { ...context(outcome.fixed), originals: files, baseline: rebasedBaseline });
-    },
+    revalidate: async (files) => validateEdits(made.fix.edits, context(made.fixed, files, await analyzeWholeFiles(deps.analyzers, files, log, request.signal))),
     log,
   });
   if (committed.kind === "moved") return refused(committed.reason, notFixed);
-  log.info({ sha: committed.commit.sha, files: committed.fix.files.size, rebased: committed.rebased, engine: outcome.engine.kind }, "fix committed");
+  log.info({ sha: committed.commit.sha, files: committed.fix.files.size, rebased: committed.rebased, engine: made.engine.kind }, "fix committed");
   return {
     kind: "committed",
     commit: committed.commit,
     previousHead: committed.parentSha,
-    fixed: outcome.fixed,
+    fixed: made.fixed,
     notFixed,
     changes: [...committed.fix.files].map(([path, text]) => fileChange(path, committed.originals.get(path) ?? "", text)),
     checks: committed.fix.checks,
-    engine: outcome.engine,
-    summary: outcome.summary,
+    engine: made.engine,
+    summary: made.summary,
     rebased: committed.rebased,
   };
+}
+
+/** The files a fix may read and edit, at head; targets whose files cannot be edited become `notFixed`. */
+interface Workspace {
+  readonly snapshot: CommitFiles;
+  readonly originals: ReadonlyMap<string, string>;
+  readonly modes: ReadonlyMap<string, string>;
+  readonly allowed: ReadonlySet<string>;
+  /** Targets whose file can be edited. */
+  readonly targets: readonly PostedFinding[];
+  /** Grows as the fix goes: targets left out, and why. */
+  readonly notFixed: NotFixed[];
+}
+
+async function readWorkspace(
+  task: FixTask,
+  instructions: string,
+  snapshot: CommitFiles,
+  notFixed: NotFixed[],
+): Promise<Workspace | { refusal: string; notFixed: NotFixed[] }> {
+  const { targets } = task;
+  const wanted = new Set<string>([
+    ...targets.map((t) => t.finding.path),
+    ...(task.reviewerComment ? [task.reviewerComment.path] : []),
+    ...task.extraPaths,
+    ...(await existingPaths(pathLikeTokens(instructions), snapshot)),
+  ]);
+  const originals = new Map<string, string>();
+  const modes = new Map<string, string>();
+  for (const path of wanted) {
+    const read = await snapshot.readText(path);
+    if (read.ok) {
+      originals.set(path, read.text);
+      modes.set(path, read.entry.mode);
+    } else {
+      for (const t of targets.filter((t) => t.finding.path === path)) notFixed.push({ finding: t.finding, reason: `\`${path}\` cannot be edited: ${read.reason}` });
+    }
+  }
+  if (originals.size === 0) return { refusal: "None of the files involved can be edited.", notFixed };
+  return { snapshot, originals, modes, allowed: new Set(originals.keys()), targets: targets.filter((t) => originals.has(t.finding.path)), notFixed };
+}
+
+interface MadeFix {
+  readonly fix: ValidatedFix;
+  readonly fixed: readonly Finding[];
+  readonly engine: FixEngine;
+  readonly summary: string | null;
+}
+
+/** A validated edit set from the analyzers' autofixes or the model, or the result that ends the fix. */
+async function makeFix(
+  task: FixTask,
+  workspace: Workspace,
+  request: FixRequest,
+  deps: FixDeps,
+  context: (findings: readonly Finding[]) => ValidationContext,
+  log: Logger,
+): Promise<MadeFix | FixResult> {
+  const { notFixed } = workspace;
+  const findings = workspace.targets.map((t) => t.finding);
+  // Mechanical fixes need neither a model nor words from the requester: the analyzers' own fixes come first.
+  const autofix = eslintAutofix(workspace.originals, findings);
+  const preferAutofix =
+    autofix.fixed.length > 0 && (deps.model === null || (autofix.unfixable.length === 0 && request.instructions.trim() === "" && task.reviewerComment === null));
+  if (preferAutofix) {
+    const validation = await validateEdits(autofix.edits, context(autofix.fixed));
+    if (validation.ok) {
+      const offline = deps.model === null ? " (and no model is configured)" : "";
+      notFixed.push(...autofix.unfixable.map((u) => ({ finding: u.finding, reason: `${u.reason}${offline}` })));
+      return { fix: validation.fix, fixed: autofix.fixed, engine: { kind: "autofix" }, summary: null };
+    }
+    if (deps.model === null) return { kind: "invalid", engine: { kind: "autofix" }, history: [{ attempt: 1, problems: validation.problems }], notFixed };
+    log.warn({ problems: validation.problems }, "analyzer autofix failed validation; asking the model");
+  }
+  const model = deps.model;
+  if (model === null) {
+    return refused(
+      "Longview runs without a model here (no `OPENAI_API_KEY`), so it can only apply the analyzers' own automatic fixes, and none applies to these findings.",
+      [...notFixed, ...autofix.unfixable],
+    );
+  }
+
+  const prompt = await modelPrompt(workspace.originals, workspace.targets, task.reviewerComment, request.instructions);
+  if (prompt === null) return refused(`The files are too large to send to the model (more than ${MAX_MODEL_CHARS} characters).`, notFixed);
+  let loop;
+  try {
+    loop = await runFixLoop({
+      model,
+      target: { id: "fix", label: `pull request #${request.ref.pullNumber}`, task: "fix" },
+      prompt,
+      maxAttempts: request.config.fix.maxAttempts,
+      validate: (edits) => validateEdits(edits, context(findings)),
+      log,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof ModelError)) throw error;
+    log.error({ err: error }, "fix model failed");
+    return { kind: "model-error", message: error.message };
+  }
+  const engine = (attempts: number): FixEngine => ({ kind: "model", model: model.model, attempts, calls: loop.spend.calls, usage: loop.spend.usage });
+  if (loop.kind === "exhausted") return { kind: "invalid", engine: engine(loop.history.length), history: loop.history, notFixed };
+  if (loop.kind === "declined") return { kind: "declined", engine: engine(loop.attempts), summary: loop.summary, notFixed };
+  const untouched = new Set(loop.fix.untouched);
+  notFixed.push(...loop.fix.untouched.map((finding) => ({ finding, reason: "the model made no edit in its file" })));
+  return { fix: loop.fix, fixed: findings.filter((f) => !untouched.has(f)), engine: engine(loop.attempts), summary: loop.summary };
 }
 
 function refused(reason: string, notFixed: readonly NotFixed[] = []): FixResult {
@@ -260,7 +289,13 @@ interface FixTask {
   readonly extraPaths: readonly string[];
 }
 
-async function resolveTask(gh: GitHub, request: FixRequest, deps: FixDeps, log: Logger): Promise<FixTask | { refusal: string; notFixed?: NotFixed[] }> {
+async function resolveTask(
+  gh: GitHub,
+  request: FixRequest,
+  deps: FixDeps,
+  head: () => Promise<CommitFiles>,
+  log: Logger,
+): Promise<FixTask | { refusal: string; notFixed?: NotFixed[] }> {
   const { scope } = request;
   if (scope.kind === "thread") {
     const root = scope.root;
@@ -284,9 +319,11 @@ async function resolveTask(gh: GitHub, request: FixRequest, deps: FixDeps, log: 
   const instructions = scope.kind === "gating" ? "" : request.instructions;
   const selection = selectTargets(open, instructions, request.config.gate);
   log.info({ open: open.length, targets: selection.targets.length, by: selection.by }, "fix targets selected");
+  if (selection.by === "named") return { targets: selection.targets, reviewerComment: null, extraPaths: [] };
+  // Files named without findings in them: a request for those files, which only a model can act on.
+  const named = deps.model === null ? [] : await existingPaths(pathLikeTokens(instructions), await head());
+  if (named.length > 0) return { targets: [], reviewerComment: null, extraPaths: named };
   if (selection.targets.length > 0) return { targets: selection.targets, reviewerComment: null, extraPaths: [] };
-  const named = pathLikeTokens(instructions);
-  if (deps.model !== null && named.length > 0 && instructions.trim() !== "") return { targets: [], reviewerComment: null, extraPaths: named };
   const gate = `${request.config.gate.severity} or worse in ${request.config.gate.categories.join("/")}`;
   return {
     refusal:
@@ -294,6 +331,13 @@ async function resolveTask(gh: GitHub, request: FixRequest, deps: FixDeps, log: 
         ? "There are no open Longview findings on this pull request to fix."
         : `None of the ${open.length} open Longview finding${open.length === 1 ? "" : "s"} fails the gate (${gate}). Reply \`/agent fix\` in a finding's thread, or name it (its file or title) after \`/agent fix\`.`,
   };
+}
+
+/** The paths that exist at head and may be edited (never workflows). */
+async function existingPaths(candidates: readonly string[], files: CommitFiles): Promise<string[]> {
+  const found: string[] = [];
+  for (const path of candidates) if (!isWorkflowPath(path) && (await files.entry(path)) !== null) found.push(path);
+  return found;
 }
 
 /** Words of the instructions that look like repository paths (`src/a.ts`, `README.md`). */

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Env } from "../config/env.js";
 import { InProcessQueue } from "./in-process-queue.js";
-import type { JobHandler, QueueObserver, QueueSettings } from "./queue.js";
+import type { CommandJobHandler, JobHandler, QueueObserver, QueueSettings } from "./queue.js";
 import { RedisReviewQueue } from "./redis-queue.js";
 import { RedisReviewWorker } from "./redis-worker.js";
 
@@ -20,8 +20,14 @@ export async function createReviewQueue(env: Env, log: Logger, observer?: QueueO
   });
 }
 
-/** A BullMQ worker on the environment's Redis. */
-export function startRedisWorker(env: Env & { REDIS_URL: string }, log: Logger, handler: JobHandler, observer?: QueueObserver): Promise<RedisReviewWorker> {
+/** A BullMQ worker on the environment's Redis: reviews with `handler`, `/agent` commands with `commandHandler`. */
+export function startRedisWorker(
+  env: Env & { REDIS_URL: string },
+  log: Logger,
+  handler: JobHandler,
+  observer?: QueueObserver,
+  commandHandler?: CommandJobHandler,
+): Promise<RedisReviewWorker> {
   return RedisReviewWorker.start({
     redisUrl: env.REDIS_URL,
     prefix: env.LONGVIEW_QUEUE_PREFIX,
@@ -32,6 +38,7 @@ export function startRedisWorker(env: Env & { REDIS_URL: string }, log: Logger, 
     handler,
     log: log.child({ component: "worker" }),
     ...(observer ? { observer } : {}),
+    ...(commandHandler ? { commandHandler } : {}),
   });
 }
 

@@ -38,3 +38,11 @@ export class InvalidJobError extends Error {
     this.name = "InvalidJobError";
   }
 }
+
+/** A command job reached a worker started without a command handler. */
+export class NoCommandHandlerError extends Error {
+  constructor() {
+    super("this worker runs no /agent command jobs");
+    this.name = "NoCommandHandlerError";
+  }
+}

@@ -1,12 +1,16 @@
 import type { Logger } from "pino";
 import { resolveClaim, type PendingJob } from "./claim.js";
-import { JobShutdownError, JobSupersededError } from "./errors.js";
+import { JobShutdownError, JobSupersededError, NoCommandHandlerError } from "./errors.js";
 import { decideFailure, retryDelayMs, willRetry, type AttemptContext } from "./failure-policy.js";
-import { ReviewJobSchema, jobLogFields, newJobId, pullRequestKey, type ReviewJob } from "./job.js";
+import { QueueJobSchema, commandDeliveryKey, jobLogFields, newJobId, pullRequestKey, type CommandJob, type QueueJob, type ReviewJob } from "./job.js";
 import type {
+  AttemptRun,
+  CommandJobHandler,
+  CommandOutcome,
   EnqueueResult,
   FinishedAs,
   JobHandler,
+  JobOutcome,
   QueueDepth,
   QueueHealth,
   QueueObserver,
@@ -19,7 +23,8 @@ import { RecentKeys } from "./recent-keys.js";
 /**
  * The embedded queue: jobs live in this process's memory and run here with
  * bounded concurrency (per process and per installation), the same
- * supersede / de-duplication / retry rules as the Redis queue, and no
+ * supersede / de-duplication / retry rules as the Redis queue (supersede
+ * for reviews only; command jobs are de-duplicated by delivery), and no
  * dependencies. Not durable: a restart loses queued jobs (they are logged);
  * set REDIS_URL for that.
  */
@@ -35,8 +40,9 @@ export interface InProcessQueueOptions {
 
 interface Entry {
   readonly jobId: string;
+  /** Reviews: the pull request's key (one pending review each); commands: their delivery key. */
   readonly key: string;
-  job: ReviewJob;
+  job: QueueJob;
   state: "queued" | "running" | "delayed";
   /** Attempts started so far. */
   attempts: number;
@@ -51,6 +57,7 @@ export class QueueClosedError extends Error {
   }
 }
 
+
 export class InProcessQueue implements ReviewQueue {
   readonly kind = "in-process" as const;
   private readonly pending = new Map<string, Entry>();
@@ -61,6 +68,7 @@ export class InProcessQueue implements ReviewQueue {
   private readonly deliveries: RecentKeys;
   private readonly idleWaiters: (() => void)[] = [];
   private handler: JobHandler | null = null;
+  private commands: CommandJobHandler | null = null;
   private accepting = true;
   private stopping = false;
   private failed = 0;
@@ -69,19 +77,19 @@ export class InProcessQueue implements ReviewQueue {
     this.deliveries = new RecentKeys(options.recentDeliveries ?? 10_000);
   }
 
-  async enqueue(input: ReviewJob): Promise<EnqueueResult> {
+  async enqueue(input: QueueJob): Promise<EnqueueResult> {
     if (!this.accepting) throw new QueueClosedError();
-    const job = ReviewJobSchema.parse(input);
-    const key = pullRequestKey(job);
-    const result = this.admit(job, key);
+    const job = QueueJobSchema.parse(input);
+    const result = job.kind === "review" ? this.admit(job, pullRequestKey(job)) : this.admitCommand(job);
     this.options.observer?.enqueued(result);
     return result;
   }
 
-  /** Starts running jobs in this process. */
-  startWorker(handler: JobHandler): ReviewWorker {
+  /** Starts running jobs in this process: reviews with `handler`, `/agent` commands with `commands`. */
+  startWorker(handler: JobHandler, commands?: CommandJobHandler): ReviewWorker {
     if (this.handler) throw new Error("the in-process worker is already started");
     this.handler = handler;
+    this.commands = commands ?? null;
     this.pump();
     const running = this.running;
     return {
@@ -117,20 +125,30 @@ export class InProcessQueue implements ReviewQueue {
     if (decision.kind === "duplicate") return { status: "duplicate", reason: "head", jobId: decision.pendingJobId };
 
     const entry: Entry = { jobId: newJobId(job), key, job: decision.job, state: "queued", attempts: 0, controller: null, timer: null };
-    const superseded = current ? this.supersede(current, entry) : null;
+    const superseded = current ? this.supersede(current, entry.jobId, decision.job.headSha) : null;
     this.pending.set(key, entry);
     this.waiting.push(entry);
     this.pump();
     return { status: "queued", jobId: entry.jobId, superseded };
   }
 
-  private supersede(old: Entry, by: Entry): { jobId: string; state: "queued" | "running" } {
+  /** Commands are not pull-request work items: only a redelivered webhook is a duplicate. */
+  private admitCommand(job: CommandJob): EnqueueResult {
+    const key = commandDeliveryKey(job);
+    if (!this.deliveries.add(key)) return { status: "duplicate", reason: "delivery", jobId: null };
+    const entry: Entry = { jobId: newJobId(job), key, job, state: "queued", attempts: 0, controller: null, timer: null };
+    this.waiting.push(entry);
+    this.pump();
+    return { status: "queued", jobId: entry.jobId, superseded: null };
+  }
+
+  private supersede(old: Entry, byJobId: string, newSha: string): { jobId: string; state: "queued" | "running" } {
     if (old.state === "running") {
-      old.controller?.abort(new JobSupersededError(by.job.headSha, by.jobId));
+      old.controller?.abort(new JobSupersededError(newSha, byJobId));
       return { jobId: old.jobId, state: "running" };
     }
     this.unschedule(old);
-    this.options.log.info({ ...jobLogFields(old.jobId, old.job), by: by.jobId }, "queued review superseded");
+    this.options.log.info({ ...jobLogFields(old.jobId, old.job), by: byJobId }, "queued review superseded");
     return { jobId: old.jobId, state: "queued" };
   }
 
@@ -162,13 +180,14 @@ export class InProcessQueue implements ReviewQueue {
     entry.controller = controller;
     const ctx: AttemptContext = { attempt: entry.attempts, maxAttempts: this.options.settings.attempts, signal: controller.signal };
     const log = this.options.log.child({ ...jobLogFields(entry.jobId, entry.job), attempt: ctx.attempt });
+    const what = `${entry.job.kind} job`;
     const started = performance.now();
     const finished = (as: FinishedAs) => this.options.observer?.jobFinished(as, (performance.now() - started) / 1000);
     try {
       // Yield once so `running` holds this job before its body runs.
       await Promise.resolve();
-      log.info("review job started");
-      const outcome = await handler.run(entry.job, {
+      log.info(`${what} started`);
+      const attempt: AttemptRun = {
         jobId: entry.jobId,
         attempt: ctx.attempt,
         maxAttempts: ctx.maxAttempts,
@@ -176,27 +195,25 @@ export class InProcessQueue implements ReviewQueue {
         log,
         // A process on its way down schedules no retry.
         willRetry: (error) => !this.stopping && willRetry(error, ctx),
-        saveCheckRunId: async (checkRunId) => {
-          entry.job = { ...entry.job, checkRunId, onlyIfUnreviewed: false };
-        },
-      });
-      log.info({ outcome, durationMs: Math.round(performance.now() - started) }, "review job finished");
+      };
+      const outcome = await this.runBody(entry, handler, attempt);
+      log.info({ outcome, durationMs: Math.round(performance.now() - started) }, `${what} finished`);
       finished(outcome);
       this.forget(entry);
     } catch (error) {
       const decision = decideFailure(error, ctx);
       if (decision.kind === "superseded") {
-        log.info({ newSha: decision.newSha }, "review job superseded");
+        log.info({ newSha: decision.newSha }, `${what} superseded`);
         finished("superseded");
         this.forget(entry);
       } else if (decision.kind === "retry" && !this.stopping) {
         const delayMs = retryDelayMs(ctx.attempt, this.options.settings.backoffMs, decision.retryAfterMs, this.options.random);
-        log.warn({ err: error, reason: decision.reason, delayMs }, "review job failed; retrying");
+        log.warn({ err: error, reason: decision.reason, delayMs }, `${what} failed; retrying`);
         finished("retrying");
         this.scheduleRetry(entry, delayMs);
       } else {
         const reason = decision.kind === "fail" ? decision.reason : "the process is shutting down";
-        log.error({ err: error, reason }, "review job failed");
+        log.error({ err: error, reason }, `${what} failed`);
         this.failed++;
         finished("failed");
         this.forget(entry);
@@ -212,13 +229,35 @@ export class InProcessQueue implements ReviewQueue {
     }
   }
 
+  /** The job's body; what it saves for its next attempt lands in the entry. */
+  private async runBody(entry: Entry, handler: JobHandler, attempt: AttemptRun): Promise<JobOutcome | CommandOutcome> {
+    const job = entry.job;
+    if (job.kind === "review") {
+      return handler.run(job, {
+        ...attempt,
+        saveCheckRunId: async (checkRunId) => {
+          const current = entry.job;
+          if (current.kind === "review") entry.job = { ...current, checkRunId, onlyIfUnreviewed: false };
+        },
+      });
+    }
+    if (!this.commands) throw new NoCommandHandlerError();
+    return this.commands.run(job, {
+      ...attempt,
+      saveCommitted: async (committed) => {
+        const current = entry.job;
+        if (current.kind === "command") entry.job = { ...current, committed };
+      },
+    });
+  }
+
   private scheduleRetry(entry: Entry, delayMs: number): void {
     entry.state = "delayed";
     this.delayed.add(entry);
     entry.timer = setTimeout(() => {
       entry.timer = null;
       this.delayed.delete(entry);
-      if (this.pending.get(entry.key) !== entry || this.stopping) return;
+      if ((entry.job.kind === "review" && this.pending.get(entry.key) !== entry) || this.stopping) return;
       entry.state = "queued";
       this.waiting.push(entry);
       this.pump();
@@ -266,12 +305,15 @@ export class InProcessQueue implements ReviewQueue {
 }
 
 function asPending(entry: Entry): PendingJob {
+  const job: QueueJob = entry.job;
+  // Only reviews are ever a pull request's pending job.
+  if (job.kind !== "review") throw new Error(`job ${entry.jobId} is not a review`);
   return {
     jobId: entry.jobId,
-    headSha: entry.job.headSha,
+    headSha: job.headSha,
     // A job waiting for its retry is as replaceable as a queued one.
     state: entry.state === "running" ? "running" : "queued",
-    previousSha: entry.job.previousSha,
-    checkRunId: entry.job.checkRunId,
+    previousSha: job.previousSha,
+    checkRunId: job.checkRunId,
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 
 /**
- * The review job: plain JSON, validated when it is enqueued and again when a
+ * Queue jobs (a review, or an `/agent` command): plain JSON, validated when it is enqueued and again when a
  * worker (possibly another process, possibly a newer release) takes it.
  */
 
@@ -30,26 +30,81 @@ export const ReviewJobSchema = z.object({
 });
 export type ReviewJob = z.infer<typeof ReviewJobSchema>;
 
+/** Where the command was written (see `CommandSource` in commands/reply.ts), as plain JSON. */
+const CommandSourceSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("issue-comment"), commentId: z.number().int().positive() }),
+  z.object({ kind: z.literal("review-comment"), commentId: z.number().int().positive(), threadRootId: z.number().int().positive() }),
+  z.object({ kind: z.literal("check-run"), checkRunId: z.number().int().positive() }),
+]);
+
+/** The parsed command (see `AgentCommand` in commands/parse-command.ts). */
+const AgentCommandSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("fix"), instructions: z.string().max(10_000) }),
+  z.object({ kind: z.literal("review") }),
+  z.object({ kind: z.literal("help") }),
+  z.object({ kind: z.literal("unknown"), name: z.string().max(200) }),
+]);
+
+/**
+ * What a fix job already did, saved right after its commit: a retry (or a
+ * worker that recovers the job after a crash) answers and queues the
+ * review of that commit, and never runs the fix a second time.
+ */
+const CommittedFixSchema = z.object({
+  sha: Sha,
+  previousHead: Sha,
+  /** The answer to post, worded when the commit was made. */
+  reply: z.string().min(1).max(65_536),
+});
+export type CommittedFix = z.infer<typeof CommittedFixSchema>;
+
+/**
+ * An `/agent` command (or the check run's "Fix all") to run in a worker.
+ * One job per webhook delivery and pull request; command jobs never
+ * supersede review jobs, nor are superseded by them.
+ */
+export const CommandJobSchema = z.object({
+  kind: z.literal("command"),
+  installationId: z.number().int().positive(),
+  owner: z.string().min(1).max(100),
+  repo: z.string().min(1).max(100),
+  pullNumber: z.number().int().positive(),
+  deliveryId: z.string().min(1).max(200),
+  source: CommandSourceSchema,
+  /** Login of the person who commented (or clicked the check run's button). */
+  sender: z.string().min(1).max(100),
+  command: AgentCommandSchema,
+  /** The comment's URL, cited in the fix commit's message. */
+  url: z.string().max(2_000).nullable(),
+  committed: CommittedFixSchema.optional(),
+});
+export type CommandJob = z.infer<typeof CommandJobSchema>;
+
+/** Everything the queue carries: `kind` tells the work apart. Supersede rules apply to reviews only. */
+export const QueueJobSchema = z.discriminatedUnion("kind", [ReviewJobSchema, CommandJobSchema]);
+export type QueueJob = z.infer<typeof QueueJobSchema>;
+
 /** One pending review per pull request: this is its identity (GitHub names are case-insensitive). */
 export function pullRequestKey(job: Pick<ReviewJob, "owner" | "repo" | "pullNumber">): string {
   return `${job.owner}/${job.repo}#${job.pullNumber}`.toLowerCase();
 }
 
+/** De-duplication of command jobs: one per webhook delivery and pull request, apart from the review jobs of that delivery. */
+export function commandDeliveryKey(job: Pick<CommandJob, "deliveryId" | "owner" | "repo" | "pullNumber">): string {
+  return `command|${job.deliveryId}|${pullRequestKey(job)}`;
+}
+
 /** A readable, unique job id (no `:`, which BullMQ reserves). */
-export function newJobId(job: Pick<ReviewJob, "owner" | "repo" | "pullNumber" | "headSha">): string {
+export function newJobId(job: QueueJob): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, "_");
-  return `${safe(job.owner)}.${safe(job.repo)}.${job.pullNumber}-${job.headSha.slice(0, 7)}-${randomUUID().slice(0, 8)}`;
+  const what = job.kind === "review" ? job.headSha.slice(0, 7) : `agent-${job.command.kind}`;
+  return `${safe(job.owner)}.${safe(job.repo)}.${job.pullNumber}-${what}-${randomUUID().slice(0, 8)}`;
 }
 
 /** Fields that correlate logs from the webhook delivery to the job to the pull request. */
-export function jobLogFields(jobId: string, job: ReviewJob): Record<string, unknown> {
-  return {
-    jobId,
-    deliveryId: job.deliveryId,
-    installationId: job.installationId,
-    repo: `${job.owner}/${job.repo}`,
-    pr: job.pullNumber,
-    headSha: job.headSha,
-    trigger: job.trigger,
-  };
+export function jobLogFields(jobId: string, job: QueueJob): Record<string, unknown> {
+  const common = { jobId, kind: job.kind, deliveryId: job.deliveryId, installationId: job.installationId, repo: `${job.owner}/${job.repo}`, pr: job.pullNumber };
+  return job.kind === "review"
+    ? { ...common, headSha: job.headSha, trigger: job.trigger }
+    : { ...common, command: job.command.kind, sender: job.sender };
 }

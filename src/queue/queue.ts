@@ -1,9 +1,10 @@
 import type { Logger } from "pino";
-import type { ReviewJob } from "./job.js";
+import type { CommandJob, CommittedFix, QueueJob, ReviewJob } from "./job.js";
 
 /**
- * The review queue, seen from both ends. Webhook handlers only `enqueue`
- * (validate, enqueue, return); workers run a `JobHandler` for each job.
+ * The job queue, seen from both ends. Webhook handlers only `enqueue`
+ * (validate, enqueue, return); workers run a `JobHandler` for each review
+ * job and a `CommandJobHandler` for each `/agent` command job.
  * Two implementations: `InProcessQueue` (embedded default) and the BullMQ
  * pair `RedisReviewQueue` / `RedisReviewWorker` (several app instances and
  * worker processes sharing one Redis).
@@ -11,7 +12,7 @@ import type { ReviewJob } from "./job.js";
 
 /** What webhook handlers need: nothing but a place to put the job. */
 export interface ReviewIntake {
-  enqueue(job: ReviewJob): Promise<EnqueueResult>;
+  enqueue(job: QueueJob): Promise<EnqueueResult>;
 }
 
 export type EnqueueResult =
@@ -23,7 +24,7 @@ export type EnqueueResult =
     }
   | {
       readonly status: "duplicate";
-      /** `delivery`: this webhook delivery was already enqueued; `head`: a pending job already covers this head. */
+      /** `delivery`: this webhook delivery was already enqueued; `head`: a pending job already covers this head (reviews only). */
       readonly reason: "delivery" | "head";
       readonly jobId: string | null;
     };
@@ -62,6 +63,8 @@ export interface ReviewWorker {
 }
 
 export type JobOutcome = "reviewed" | "skipped" | "superseded";
+/** A command job ran to its answer (a refusal included: that is an answer too). */
+export type CommandOutcome = "answered";
 
 /** The work. Tests inject fakes; production uses `createReviewJobHandler`. */
 export interface JobHandler {
@@ -73,7 +76,13 @@ export interface JobHandler {
   abandoned?(job: ReviewJob, reason: string, log: Logger): Promise<void>;
 }
 
-export interface JobRun {
+/** The body of `/agent` command jobs (`createCommandJobHandler`). */
+export interface CommandJobHandler {
+  run(job: CommandJob, run: CommandJobRun): Promise<CommandOutcome>;
+}
+
+/** One attempt of a job, whatever its kind. */
+export interface AttemptRun {
   readonly jobId: string;
   /** 1-based. */
   readonly attempt: number;
@@ -84,6 +93,14 @@ export interface JobRun {
   readonly log: Logger;
   /** True when the queue will run this job again after this error: do not report it as final. */
   willRetry(error: unknown): boolean;
+}
+
+export interface CommandJobRun extends AttemptRun {
+  /** Remembers that the fix is committed, so no later attempt of this job commits again. */
+  saveCommitted(committed: CommittedFix): Promise<void>;
+}
+
+export interface JobRun extends AttemptRun {
   /** Remembers the job's check run, so a retry (or a worker recovering after a crash) completes the same run. */
   saveCheckRunId(checkRunId: number): Promise<void>;
 }
@@ -94,7 +111,7 @@ export interface QueueObserver {
   jobFinished(outcome: FinishedAs, durationSeconds: number): void;
 }
 
-export type FinishedAs = JobOutcome | "failed" | "retrying" | "handed_back";
+export type FinishedAs = JobOutcome | CommandOutcome | "failed" | "retrying" | "handed_back";
 
 export interface QueueSettings {
   /** Jobs run at once by one worker process. */

@@ -2,7 +2,7 @@ import { Queue, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { ReviewJobSchema, newJobId, pullRequestKey, type ReviewJob } from "./job.js";
+import { QueueJobSchema, commandDeliveryKey, newJobId, pullRequestKey, type CommandJob, type QueueJob, type ReviewJob } from "./job.js";
 import type { EnqueueResult, QueueDepth, QueueHealth, QueueObserver, QueueSettings, ReviewQueue } from "./queue.js";
 import { PENDING_TTL_SECONDS, RedisKeys, claimPending, unclaimPending } from "./redis-scripts.js";
 
@@ -10,11 +10,14 @@ import { PENDING_TTL_SECONDS, RedisKeys, claimPending, unclaimPending } from "./
  * The producer side of the durable queue: BullMQ on Redis, shared by every
  * app instance. Enqueueing is one atomic claim (de-duplication and
  * supersede rules) and one BullMQ add; a superseded job is removed if still
- * queued, or told to abort over pub/sub if a worker is running it.
+ * queued, or told to abort over pub/sub if a worker is running it. Command
+ * jobs share the BullMQ queue (job name `command`) but not the supersede
+ * rules: only a redelivered webhook is refused as a duplicate.
  */
 
 export const QUEUE_NAME = "reviews";
 export const JOB_NAME = "review";
+export const COMMAND_JOB_NAME = "command";
 /** The worker's backoff strategy (`RedisReviewWorker`) handles this type. */
 export const BACKOFF_TYPE = "longview";
 
@@ -56,8 +59,14 @@ export class RedisReviewQueue implements ReviewQueue {
     return new RedisReviewQueue(options, redis, queue);
   }
 
-  async enqueue(input: ReviewJob): Promise<EnqueueResult> {
-    const job = ReviewJobSchema.parse(input);
+  async enqueue(input: QueueJob): Promise<EnqueueResult> {
+    const job = QueueJobSchema.parse(input);
+    const result = job.kind === "review" ? await this.enqueueReview(job) : await this.enqueueCommand(job);
+    this.options.observer?.enqueued(result);
+    return result;
+  }
+
+  private async enqueueReview(job: ReviewJob): Promise<EnqueueResult> {
     const prKey = pullRequestKey(job);
     const jobId = newJobId(job);
     const claim = await claimPending(this.redis, this.keys, {
@@ -71,11 +80,7 @@ export class RedisReviewQueue implements ReviewQueue {
       pendingTtlSeconds: PENDING_TTL_SECONDS,
       deliveryTtlSeconds: this.options.deliveryTtlSeconds,
     });
-    if (claim.kind === "duplicate") {
-      const result: EnqueueResult = { status: "duplicate", reason: claim.reason, jobId: claim.jobId };
-      this.options.observer?.enqueued(result);
-      return result;
-    }
+    if (claim.kind === "duplicate") return { status: "duplicate", reason: claim.reason, jobId: claim.jobId };
 
     const data: ReviewJob = {
       ...job,
@@ -91,9 +96,22 @@ export class RedisReviewQueue implements ReviewQueue {
       throw error;
     }
     const superseded = claim.supersedes ? await this.supersede(claim.supersedes.jobId, data, jobId) : null;
-    const result: EnqueueResult = { status: "queued", jobId, superseded };
-    this.options.observer?.enqueued(result);
-    return result;
+    return { status: "queued", jobId, superseded };
+  }
+
+  private async enqueueCommand(job: CommandJob): Promise<EnqueueResult> {
+    const jobId = newJobId(job);
+    const deliveryKey = this.keys.commandDelivery(commandDeliveryKey(job));
+    const claimed = await this.redis.set(deliveryKey, jobId, "EX", this.options.deliveryTtlSeconds, "NX");
+    if (claimed === null) return { status: "duplicate", reason: "delivery", jobId: null };
+    try {
+      await this.queue.add(COMMAND_JOB_NAME, job, this.jobOptions(jobId));
+    } catch (error) {
+      // So a redelivery can try again.
+      await this.redis.del(deliveryKey).catch((err: unknown) => this.options.log.error({ err, jobId }, "could not undo the claim of a command that was not enqueued"));
+      throw error;
+    }
+    return { status: "queued", jobId, superseded: null };
   }
 
   async depth(): Promise<QueueDepth> {

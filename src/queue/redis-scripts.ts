@@ -10,6 +10,8 @@ import { z } from "zod";
  *   state queued|running, previousSha, checkRunId). `claim` applies the rules
  *   of `claim.ts` — keep the two in step.
  * - `delivery:<id>:<pr>`  webhook deliveries already enqueued (TTL).
+ * - `command:<key>`  command deliveries already enqueued (TTL; a plain SET NX,
+ *   command jobs have no pending entry).
  * - `slots:<installation>`  sorted set of running job ids → lease expiry:
  *   per-installation concurrency across processes; a killed worker's lease
  *   simply expires.
@@ -27,6 +29,10 @@ export class RedisKeys {
 
   delivery(deliveryId: string, prKey: string): string {
     return `${this.prefix}:lv:delivery:${deliveryId}:${prKey}`;
+  }
+
+  commandDelivery(deliveryKey: string): string {
+    return `${this.prefix}:lv:command:${deliveryKey}`;
   }
 
   slots(installationId: number): string {

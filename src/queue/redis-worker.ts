@@ -2,10 +2,22 @@ import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { InvalidJobError, JobHandedBackError, JobSupersededError } from "./errors.js";
+import { InvalidJobError, JobHandedBackError, JobSupersededError, NoCommandHandlerError } from "./errors.js";
 import { decideFailure, retryDelayMs, willRetry, type AttemptContext } from "./failure-policy.js";
-import { ReviewJobSchema, jobLogFields, pullRequestKey, type ReviewJob } from "./job.js";
-import type { FinishedAs, JobHandler, JobOutcome, JobRun, QueueHealth, QueueObserver, QueueSettings, ReviewWorker } from "./queue.js";
+import { QueueJobSchema, jobLogFields, pullRequestKey, type CommandJob, type ReviewJob } from "./job.js";
+import type {
+  CommandJobHandler,
+  CommandJobRun,
+  CommandOutcome,
+  FinishedAs,
+  JobHandler,
+  JobOutcome,
+  JobRun,
+  QueueHealth,
+  QueueObserver,
+  QueueSettings,
+  ReviewWorker,
+} from "./queue.js";
 import { BACKOFF_TYPE, CancelMessageSchema, QUEUE_NAME, assertPrefix, pingRedis } from "./redis-queue.js";
 import {
   PENDING_TTL_SECONDS,
@@ -25,7 +37,8 @@ import { classifyError } from "./transient-error.js";
  * stops renewing its lock, and after `lockMs` (checked every
  * `stalledIntervalMs`) another worker takes the job again. Supersede
  * reaches a running job over pub/sub; per-installation concurrency is a
- * Redis lease shared by all workers.
+ * Redis lease shared by all workers. Command jobs (`/agent`) run the same
+ * way, minus the pull request's pending entry (nothing supersedes them).
  */
 
 export interface RedisWorkerOptions {
@@ -39,6 +52,8 @@ export interface RedisWorkerOptions {
   /** Crashes a job survives before it fails for good. */
   readonly maxStalls: number;
   readonly handler: JobHandler;
+  /** Runs `/agent` command jobs; without it they fail. */
+  readonly commandHandler?: CommandJobHandler;
   readonly log: Logger;
   readonly observer?: QueueObserver;
   /** Wait before trying again when the installation has no free slot. */
@@ -147,17 +162,19 @@ export class RedisReviewWorker implements ReviewWorker {
     controller.abort(new JobSupersededError(parsed.newSha, parsed.byJobId));
   }
 
-  private async process(job: Job, token: string | undefined): Promise<JobOutcome> {
+  private async process(job: Job, token: string | undefined): Promise<JobOutcome | CommandOutcome> {
     const jobId = job.id ?? "";
-    const parsed = ReviewJobSchema.safeParse(job.data);
+    const parsed = QueueJobSchema.safeParse(job.data);
     if (!parsed.success) {
       const error = new InvalidJobError(jobId, z.prettifyError(parsed.error));
-      this.options.log.error({ err: error, jobId }, "review job rejected");
+      this.options.log.error({ err: error, jobId }, "job rejected");
       this.options.observer?.jobFinished("failed", 0);
       throw new UnrecoverableError(error.message);
     }
     const data = parsed.data;
-    const prKey = pullRequestKey(data);
+    // Only reviews hold their pull request's pending entry.
+    const prKey = data.kind === "review" ? pullRequestKey(data) : null;
+    const what = `${data.kind} job`;
     const { settings, handler, lockMs } = this.options;
     const controller = new AbortController();
     const attempt: AttemptContext = { attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1, signal: controller.signal };
@@ -179,21 +196,24 @@ export class RedisReviewWorker implements ReviewWorker {
         renewSlot(this.redis, this.keys, data.installationId, jobId, lockMs).catch((err: unknown) => log.warn({ err }, "could not renew the installation slot"));
       }, Math.max(250, Math.floor(lockMs / 3)));
 
-      if (!(await setPendingState(this.redis, this.keys, prKey, jobId, "running", PENDING_TTL_SECONDS))) {
+      if (prKey !== null && !(await setPendingState(this.redis, this.keys, prKey, jobId, "running", PENDING_TTL_SECONDS))) {
         log.info("a newer job took over this pull request before this one started");
         finished("superseded");
         return "superseded";
       }
-      log.info("review job started");
-      const outcome = await handler.run(data, this.jobRun(job, data, prKey, attempt, log));
-      log.info({ outcome, durationMs: Math.round(performance.now() - started) }, "review job finished");
+      log.info(`${what} started`);
+      const outcome =
+        data.kind === "review" ? await handler.run(data, this.jobRun(job, data, prKey ?? "", attempt, log)) : await this.runCommand(job, data, attempt, log);
+      log.info({ outcome, durationMs: Math.round(performance.now() - started) }, `${what} finished`);
       // The review is done either way. A leftover entry expires within a day; until then automatic events for this head count as duplicates (re-runs still run).
-      await releasePending(this.redis, this.keys, prKey, jobId).catch((err: unknown) => log.warn({ err }, "could not release the pending entry"));
+      if (prKey !== null) {
+        await releasePending(this.redis, this.keys, prKey, jobId).catch((err: unknown) => log.warn({ err }, "could not release the pending entry"));
+      }
       finished(outcome);
       return outcome;
     } catch (error) {
       if (error instanceof DelayedError) throw error;
-      return await this.afterFailure(error, { job, token, data, prKey, attempt, log, finished });
+      return await this.afterFailure(error, { job, token, what, prKey, attempt, log, finished });
     } finally {
       clearInterval(renewal);
       this.controllers.delete(jobId);
@@ -205,35 +225,56 @@ export class RedisReviewWorker implements ReviewWorker {
 
   private async afterFailure(
     error: unknown,
-    input: { job: Job; token: string | undefined; data: ReviewJob; prKey: string; attempt: AttemptContext; log: Logger; finished: (as: FinishedAs) => void },
+    input: { job: Job; token: string | undefined; what: string; prKey: string | null; attempt: AttemptContext; log: Logger; finished: (as: FinishedAs) => void },
   ): Promise<JobOutcome> {
-    const { job, token, prKey, attempt, log, finished } = input;
+    const { job, token, what, prKey, attempt, log, finished } = input;
     const jobId = job.id ?? "";
     const decision = decideFailure(error, attempt);
     switch (decision.kind) {
       case "superseded":
-        log.info({ newSha: decision.newSha }, "review job superseded");
+        log.info({ newSha: decision.newSha }, `${what} superseded`);
         finished("superseded");
         return "superseded";
       case "hand_back":
-        await setPendingState(this.redis, this.keys, prKey, jobId, "queued", PENDING_TTL_SECONDS);
+        if (prKey !== null) await setPendingState(this.redis, this.keys, prKey, jobId, "queued", PENDING_TTL_SECONDS);
         await job.moveToWait(token);
-        log.info("review job handed back to the queue");
+        log.info(`${what} handed back to the queue`);
         finished("handed_back");
         throw new WaitingError();
       case "retry":
-        await setPendingState(this.redis, this.keys, prKey, jobId, "queued", PENDING_TTL_SECONDS);
-        log.warn({ err: error, reason: decision.reason }, "review job failed; BullMQ retries it with backoff");
+        if (prKey !== null) await setPendingState(this.redis, this.keys, prKey, jobId, "queued", PENDING_TTL_SECONDS);
+        log.warn({ err: error, reason: decision.reason }, `${what} failed; BullMQ retries it with backoff`);
         finished("retrying");
         throw error;
       case "fail": {
-        log.error({ err: error, reason: decision.reason }, "review job failed");
-        await releasePending(this.redis, this.keys, prKey, jobId);
+        log.error({ err: error, reason: decision.reason }, `${what} failed`);
+        if (prKey !== null) await releasePending(this.redis, this.keys, prKey, jobId);
         finished("failed");
         const message = error instanceof Error ? error.message : String(error);
         throw new UnrecoverableError(`${decision.reason}: ${message}`);
       }
     }
+  }
+
+  private async runCommand(job: Job, data: CommandJob, attempt: AttemptContext, log: Logger): Promise<CommandOutcome> {
+    const handler = this.options.commandHandler;
+    if (!handler) throw new NoCommandHandlerError();
+    const run: CommandJobRun = {
+      jobId: job.id ?? "",
+      attempt: attempt.attempt,
+      maxAttempts: attempt.maxAttempts,
+      signal: attempt.signal,
+      log,
+      willRetry: (error) => willRetry(error, attempt),
+      saveCommitted: async (committed) => {
+        try {
+          await job.updateData({ ...data, committed });
+        } catch (err) {
+          log.error({ err, sha: committed.sha }, "could not save the fix commit on the job; a retry would fix again");
+        }
+      },
+    };
+    return handler.run(data, run);
   }
 
   private jobRun(job: Job, data: ReviewJob, prKey: string, attempt: AttemptContext, log: Logger): JobRun {
@@ -258,11 +299,12 @@ export class RedisReviewWorker implements ReviewWorker {
 
   private async abandon(job: Job, reason: string): Promise<void> {
     const jobId = job.id ?? "";
-    const parsed = ReviewJobSchema.safeParse(job.data);
+    const parsed = QueueJobSchema.safeParse(job.data);
     const log = this.options.log.child(parsed.success ? jobLogFields(jobId, parsed.data) : { jobId });
-    log.error({ reason }, "review job failed for good outside its body");
+    log.error({ reason }, "job failed for good outside its body");
     this.options.observer?.jobFinished("failed", 0);
-    if (!parsed.success) return;
+    // A command's requester saw the 👀 and gets no answer; the log above is what is left of it.
+    if (!parsed.success || parsed.data.kind !== "review") return;
     try {
       await releasePending(this.redis, this.keys, pullRequestKey(parsed.data), jobId);
       await this.options.handler.abandoned?.(parsed.data, reason, log);

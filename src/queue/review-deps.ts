@@ -10,10 +10,11 @@ import { Semaphore } from "./semaphore.js";
 /**
  * What a process that runs review jobs needs: the analyzers and the model
  * reviewer, metered (tokens, cost) and capped at LONGVIEW_MODEL_CONCURRENCY
- * calls in flight for the whole process.
+ * calls in flight for the whole process (`modelSlots`: pass the semaphore
+ * the fix model uses too, so reviews and fixes share the cap).
  */
-export function createReviewDeps(env: Env, log: Logger, usage: UsageSink): ReviewDeps {
+export function createReviewDeps(env: Env, log: Logger, usage: UsageSink, modelSlots = new Semaphore(env.LONGVIEW_MODEL_CONCURRENCY)): ReviewDeps {
   const model = createReviewer(env, log);
-  const reviewer = model ? limitReviewer(meterReviewer(model, usage), new Semaphore(env.LONGVIEW_MODEL_CONCURRENCY)) : null;
+  const reviewer = model ? limitReviewer(meterReviewer(model, usage), modelSlots) : null;
   return { env, reviewer, analyzers: createDefaultAnalyzers({ log }) };
 }

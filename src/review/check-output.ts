@@ -1,7 +1,7 @@
 import type { Category, PlacedFinding, Severity } from "../domain/finding.js";
 import { CATEGORIES, SEVERITIES } from "../domain/finding.js";
 import { formatCredit, oneLine } from "./format-comment.js";
-import { formatCoverage, summaryLine } from "./format-review-body.js";
+import { formatCoverage, formatNotice, summaryLine } from "./format-review-body.js";
 import { evaluateGate, isGating, type GatePolicy } from "./gate.js";
 import { inlineCode, neutralizeUntrusted, truncate } from "./markdown.js";
 import type { ReviewResult } from "./run-review.js";
@@ -81,7 +81,7 @@ export function reviewedOutcome(
     "",
     formatCoverage(result.coverage),
     "",
-    ...[...configProblems, ...result.notices].map((n) => `> ${n.replace(/\n/g, " ")}`),
+    ...[...configProblems, ...result.notices].map(formatNotice),
     ...(earlierGating.length > 0
       ? ["", `${earlierGating.length} blocking finding${earlierGating.length === 1 ? "" : "s"} from earlier reviews ${earlierGating.length === 1 ? "is" : "are"} still open (resolve the thread or fix the code).`]
       : []),

@@ -1,6 +1,6 @@
 import type { Finding, PlacedFinding } from "../domain/finding.js";
 import type { Fingerprinted } from "./fingerprint.js";
-import { fence, inlineCode, neutralizeUntrusted } from "./markdown.js";
+import { defuseMarkers, fence, inlineCode, neutralizeUntrusted } from "./markdown.js";
 import { findingMarker } from "./markers.js";
 
 /** The body of one finding's review comment, as posted on GitHub. */
@@ -8,9 +8,11 @@ export function formatFindingComment(finding: PlacedFinding): string {
   const parts = [`**${finding.severity} · ${finding.category}** — ${neutralizeUntrusted(oneLine(finding.title))}`, ""];
   parts.push(neutralizeUntrusted(finding.body.trim()));
   if (finding.suggestion !== null && finding.placement === "inline") {
-    parts.push("", fence("suggestion", finding.suggestion));
+    // The suggestion is code the author may commit: only a forged marker is defused in it.
+    parts.push("", fence("suggestion", defuseMarkers(finding.suggestion)));
   }
-  if (finding.placementNote) parts.push("", `<sub>Placed here because it was ${finding.placementNote}.</sub>`);
+  // The note can quote a path, which comes from the pull request.
+  if (finding.placementNote) parts.push("", `<sub>Placed here because it was ${neutralizeUntrusted(oneLine(finding.placementNote))}.</sub>`);
   parts.push("", `<sub>${formatCredit(finding)}</sub>`);
   const marker = markerFor(finding);
   if (marker) parts.push(marker);

@@ -29,7 +29,7 @@ export function formatReviewBody(result: ReviewResult, context: ReviewBodyContex
   const already = context.alreadyReported ?? 0;
   sections.push(summaryLine(result.findings) + (already > 0 ? ` ${already} finding${already === 1 ? "" : "s"} reported earlier ${already === 1 ? "is" : "are"} not repeated.` : ""));
   const notices = [...context.configProblems, ...result.notices];
-  if (notices.length > 0) sections.push("", ...notices.map((n) => `> ${n.replace(/\n/g, " ")}`));
+  if (notices.length > 0) sections.push("", ...notices.map(formatNotice));
   sections.push("", formatCoverage(result.coverage));
 
   const inBody = [...result.findings.filter((f) => f.placement === "body"), ...(context.rerouted ?? [])];
@@ -39,6 +39,14 @@ export function formatReviewBody(result: ReviewResult, context: ReviewBodyContex
   }
   sections.push("", formatRunLine(result));
   return truncate(sections.join("\n"), MAX_REVIEW_BODY, "\n\n… (truncated to fit GitHub's limit)");
+}
+
+/**
+ * A notice as a quoted line. Notices quote error messages, which can carry
+ * model output (a refusal, an API error body) and configuration text.
+ */
+export function formatNotice(notice: string): string {
+  return `> ${neutralizeUntrusted(oneLine(notice))}`;
 }
 
 export function summaryLine(findings: readonly PlacedFinding[]): string {
@@ -63,7 +71,7 @@ export function formatCoverage(coverage: Coverage): string {
     lines.push("", "<details><summary>Skipped (" + coverage.skipped.length + ")</summary>", "", "| File | Reason | Lines |", "| --- | --- | ---: |");
     for (const s of coverage.skipped.slice(0, MAX_SKIPPED_ROWS)) {
       const reason = s.detail ? `${s.reason}: ${s.detail}` : s.reason;
-      lines.push(`| ${inlineCode(s.path)} | ${escapeCell(reason)} | ${s.lines} |`);
+      lines.push(`| ${escapeCell(inlineCode(s.path))} | ${escapeCell(neutralizeUntrusted(oneLine(reason)))} | ${s.lines} |`);
     }
     if (coverage.skipped.length > MAX_SKIPPED_ROWS) lines.push(`| … and ${coverage.skipped.length - MAX_SKIPPED_ROWS} more | | |`);
     lines.push("", "</details>");
@@ -73,7 +81,7 @@ export function formatCoverage(coverage: Coverage): string {
 
 function formatBodyFinding(f: PlacedFinding): string {
   const where = `${inlineCode(`${f.path}:${f.startLine !== null ? `${f.startLine}-` : ""}${f.line}`)}`;
-  const why = f.placementNote ? ` _(${f.placementNote})_` : "";
+  const why = f.placementNote ? ` _(${neutralizeUntrusted(oneLine(f.placementNote))})_` : "";
   const body = truncate(oneLine(neutralizeUntrusted(f.body)), 600);
   return `- **${f.severity} · ${f.category}** ${where} — ${neutralizeUntrusted(oneLine(f.title))}${why}\n  ${body}\n  <sub>${formatCredit(f)}</sub>${markerFor(f)}`;
 }

@@ -5,7 +5,11 @@ import { CATEGORIES, SEVERITIES } from "../domain/finding.js";
  * Hidden HTML-comment markers that keep Longview's state in GitHub itself, so
  * any instance can pick up any pull request. Only markers in comments written
  * by Longview's own bot account are trusted (the caller checks the author),
- * and model or PR text can never produce one (`neutralizeUntrusted`).
+ * and model or PR text can never produce one (`neutralizeUntrusted`,
+ * `inlineCode`). As a second line of defence, a marker counts only where
+ * Longview writes it: the review and finding markers on the last line of
+ * their body, the review body's finding markers at the end of a line. Text
+ * quoted from elsewhere in the body cannot stand in for them.
  */
 
 export interface ReviewMarker {
@@ -22,7 +26,7 @@ export interface FindingMarker {
 }
 
 const SHA = "[0-9a-f]{7,64}";
-const REVIEW_RE = new RegExp(`<!-- longview:review head=(${SHA})(?: from=(${SHA}))? -->`);
+const REVIEW_RE = new RegExp(`^<!-- longview:review head=(${SHA})(?: from=(${SHA}))? -->$`);
 const FINDING_RE = new RegExp(
   `<!-- longview:finding fp=([0-9a-f]{16}) anchor=([0-9a-f]{12}|-) sev=(${SEVERITIES.join("|")}) cat=(${CATEGORIES.join("|")}) -->`,
 );
@@ -33,8 +37,18 @@ export function reviewMarker(marker: ReviewMarker): string {
 }
 
 export function parseReviewMarker(body: string | null | undefined): ReviewMarker | null {
-  const m = REVIEW_RE.exec(body ?? "");
+  const m = REVIEW_RE.exec(lastLine(body));
   return m?.[1] ? { head: m[1], from: m[2] ?? null } : null;
+}
+
+/** The last non-blank line, whole: a marker must be all of it. */
+function lastLine(body: string | null | undefined): string {
+  const trimmed = (body ?? "").trimEnd();
+  return trimmed.slice(trimmed.lastIndexOf("\n") + 1).trim();
+}
+
+function anchoredWhole(re: RegExp): RegExp {
+  return new RegExp(`^${re.source}$`);
 }
 
 export function findingMarker(marker: FindingMarker): string {
@@ -42,7 +56,7 @@ export function findingMarker(marker: FindingMarker): string {
 }
 
 export function parseFindingMarker(body: string | null | undefined): FindingMarker | null {
-  const m = FINDING_RE.exec(body ?? "");
+  const m = anchoredWhole(FINDING_RE).exec(lastLine(body));
   if (!m?.[1] || !m[2] || !m[3] || !m[4]) return null;
   return { fingerprint: m[1], anchor: m[2] === "-" ? null : m[2], severity: m[3] as Severity, category: m[4] as Category };
 }
@@ -52,13 +66,13 @@ export function fixedMarker(fingerprint: string): string {
 }
 
 export function parseFixedMarker(body: string | null | undefined): string | null {
-  return FIXED_RE.exec(body ?? "")?.[1] ?? null;
+  return new RegExp(`${FIXED_RE.source}$`).exec(lastLine(body))?.[1] ?? null;
 }
 
-/** Every finding marker in a text (review bodies list several). */
+/** Every finding marker in a review body, each where Longview writes it: at the end of a line. */
 export function parseAllFindingMarkers(body: string | null | undefined): FindingMarker[] {
-  const global = new RegExp(FINDING_RE.source, "g");
-  return [...(body ?? "").matchAll(global)].flatMap((m) => {
+  const atLineEnd = new RegExp(`${FINDING_RE.source}[ \\t]*$`, "gm");
+  return [...(body ?? "").matchAll(atLineEnd)].flatMap((m) => {
     const parsed = parseFindingMarker(m[0]);
     return parsed ? [parsed] : [];
   });

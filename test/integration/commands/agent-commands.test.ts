@@ -35,9 +35,9 @@ beforeEach(() => nock.cleanAll());
 afterEach(() => nock.cleanAll());
 
 async function receive(event: { name: "issue_comment" | "pull_request_review_comment"; payload: object }, id = "delivery") {
-  const { probot, queue } = await appWith();
-  await probot.receive({ id, name: event.name, payload: event.payload as never });
-  return queue;
+  const app = await appWith();
+  await app.receive({ id, name: event.name, payload: event.payload });
+  return app.queue;
 }
 
 describe("/agent help and unknown commands", () => {
@@ -232,8 +232,8 @@ describe("the check run's \"Fix all\" button", () => {
     mockFixToCommit();
     mockReplies("conversation");
 
-    const { probot, queue } = await appWith();
-    await probot.receive({
+    const { receive, queue } = await appWith();
+    await receive({
       id: "delivery-fix-all",
       name: "check_run",
       payload: {
@@ -255,8 +255,8 @@ describe("the check run's \"Fix all\" button", () => {
   });
 
   test("other requested actions are not ours", async () => {
-    const { probot, queue } = await appWith();
-    await probot.receive({
+    const { receive, queue } = await appWith();
+    await receive({
       id: "delivery-other-action",
       name: "check_run",
       payload: {

@@ -92,9 +92,9 @@ describe("/agent fix with a model", () => {
     mockCommitObjects({ blobs: [NEW_BLOB], tree: NEW_TREE, commit: NEW_COMMIT });
     mockReplies({ thread: FINDING_ID });
 
-    const { probot, queue } = await appWith({ model: true });
+    const { receive, queue } = await appWith({ model: true });
     const event = reviewReplyEvent("/agent fix use a query parameter", FINDING_ID);
-    await probot.receive({ id: "delivery-model-1", ...event, payload: event.payload as never });
+    await receive({ id: "delivery-model-1", ...event, payload: event.payload as never });
 
     expect(nock.pendingMocks()).toEqual([]);
     expect(requests).toHaveLength(2);
@@ -149,9 +149,9 @@ describe("/agent fix with a model", () => {
     ]);
     mockReplies({ thread: FINDING_ID });
 
-    const { probot, queue } = await appWith({ model: true });
+    const { receive, queue } = await appWith({ model: true });
     const event = reviewReplyEvent("/agent fix", FINDING_ID);
-    await probot.receive({ id: "delivery-model-2", ...event, payload: event.payload as never });
+    await receive({ id: "delivery-model-2", ...event, payload: event.payload as never });
 
     expect(nock.pendingMocks()).toEqual([]);
     expect(requests).toHaveLength(2);
@@ -178,9 +178,9 @@ describe("/agent fix with a model", () => {
     const requests = scriptedModel([{ summary: "Use a parameter.", edits: [{ path: "src/users.js", search: 'const TOKEN = "[REDACTED:github-token]";', replace: 'const TOKEN = "[REDACTED:github-token]"; // moved' }] }]);
     mockReplies({ thread: FINDING_ID });
 
-    const { probot } = await appWith({ model: true });
+    const { receive } = await appWith({ model: true });
     const event = reviewReplyEvent("/agent fix", FINDING_ID);
-    await probot.receive({ id: "delivery-model-3", ...event, payload: event.payload as never });
+    await receive({ id: "delivery-model-3", ...event, payload: event.payload as never });
 
     expect(nock.pendingMocks()).toEqual([]);
     expect(JSON.stringify(requests)).not.toContain(token);
@@ -215,10 +215,10 @@ describe("/agent fix with a model", () => {
     mockCommitObjects({ blobs: [NEW_BLOB], tree: NEW_TREE, commit: NEW_COMMIT });
     mockReplies({ thread: 900 });
 
-    const { probot } = await appWith({ model: true });
+    const { receive } = await appWith({ model: true });
     const event = reviewReplyEvent("/agent fix return null when no user matches", 900);
     const { in_reply_to_id: _reply, ...topLevel } = event.payload.comment;
-    await probot.receive({ id: "delivery-model-4", ...event, payload: { ...event.payload, comment: { ...topLevel, path: "src/users.js" } } as never });
+    await receive({ id: "delivery-model-4", ...event, payload: { ...event.payload, comment: { ...topLevel, path: "src/users.js" } } as never });
 
     expect(nock.pendingMocks()).toEqual([]);
     const prompt = requests[0]!.input[0]!.content;

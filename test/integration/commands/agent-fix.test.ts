@@ -68,9 +68,9 @@ describe("/agent fix in a finding's thread, offline", () => {
     mockCommitObjects({ blobs: [NEW_BLOB], tree: NEW_TREE, commit: NEW_COMMIT });
     mockReplies({ thread: FINDING_ID });
 
-    const { probot, queue } = await appWith();
+    const { receive, queue } = await appWith();
     const event = reviewReplyEvent("/agent fix", FINDING_ID);
-    await probot.receive({ id: "delivery-fix-1", ...event, payload: event.payload as never });
+    await receive({ id: "delivery-fix-1", ...event, payload: event.payload as never });
 
     expect(nock.pendingMocks()).toEqual([]);
     expect(captured.reactions).toEqual([{ content: "eyes" }]);
@@ -133,9 +133,9 @@ describe("/agent fix in a finding's thread, offline", () => {
     mockCommitObjects({ blobs: [sha("3")], tree: sha("4"), commit: sha("5") });
     mockReplies({ thread: FINDING_ID });
 
-    const { probot, queue } = await appWith();
+    const { receive, queue } = await appWith();
     const event = reviewReplyEvent("/agent fix", FINDING_ID);
-    await probot.receive({ id: "delivery-fix-2", ...event, payload: event.payload as never });
+    await receive({ id: "delivery-fix-2", ...event, payload: event.payload as never });
 
     expect(nock.pendingMocks()).toEqual([]);
     expect(captured.blobs).toEqual([
@@ -164,9 +164,9 @@ describe("/agent fix in a finding's thread, offline", () => {
     mockCommitObjects({ blobs: [NEW_BLOB], tree: NEW_TREE, commit: NEW_COMMIT });
     mockReplies({ thread: FINDING_ID });
 
-    const { probot } = await appWith();
+    const { receive } = await appWith();
     const event = reviewReplyEvent("/agent fix", FINDING_ID);
-    await probot.receive({ id: "delivery-fix-3", ...event, payload: event.payload as never });
+    await receive({ id: "delivery-fix-3", ...event, payload: event.payload as never });
     expect(captured.trees).toEqual([{ base_tree: HEAD_TREE, tree: [{ path: "src/calc.js", mode: "100755", type: "blob", sha: NEW_BLOB }] }]);
   });
 });
@@ -177,9 +177,9 @@ describe("/agent fix refusals: a clear reply and nothing written", () => {
     mockCommandStart({ kind: "review", commentId: 900 });
     setup();
     mockReplies({ thread: FINDING_ID });
-    const { probot, queue } = await appWith();
+    const { receive, queue } = await appWith();
     const event = reviewReplyEvent("/agent fix", FINDING_ID, sender);
-    await probot.receive({ id: "delivery-refusal", ...event, payload: event.payload as never });
+    await receive({ id: "delivery-refusal", ...event, payload: event.payload as never });
     // No blob, tree, commit or ref request was mocked: any write would have failed the delivery.
     expect(nock.pendingMocks()).toEqual([]);
     expect(queue.jobs).toEqual([]);
@@ -247,9 +247,9 @@ describe("/agent fix refusals: a clear reply and nothing written", () => {
     mockIdentity();
     mockPull();
     mockReplies({ thread: FINDING_ID });
-    const { probot } = await appWith();
+    const { receive } = await appWith();
     const event = reviewReplyEvent("/agent fix and bump node in .github/workflows/ci.yml", FINDING_ID);
-    await probot.receive({ id: "delivery-refusal-wf", ...event, payload: event.payload as never });
+    await receive({ id: "delivery-refusal-wf", ...event, payload: event.payload as never });
     expect(nock.pendingMocks()).toEqual([]);
     expect(captured.replies).toEqual(["@alice Longview does not edit GitHub Actions workflows (`.github/workflows/`)."]);
   });

@@ -2,14 +2,17 @@ import { generateKeyPairSync } from "node:crypto";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { createAppIdentity } from "../../../src/commands/app-identity.js";
+import { createCommandJobHandler } from "../../../src/commands/command-job-handler.js";
 import type { CommandDeps } from "../../../src/commands/run-command.js";
 import { createDefaultAnalyzers } from "../../../src/analyzers/index.js";
 import { createApp } from "../../../src/app.js";
 import { loadEnv } from "../../../src/config/env.js";
 import type { PlacedFinding } from "../../../src/domain/finding.js";
 import { createFixModel } from "../../../src/fix/fix-model.js";
-import { ReviewJobSchema, type ReviewJob } from "../../../src/queue/job.js";
-import type { EnqueueResult, ReviewIntake } from "../../../src/queue/queue.js";
+import type { GitHub } from "../../../src/github/client.js";
+import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
+import type { ReviewJob } from "../../../src/queue/job.js";
+import type { JobHandler, JobOutcome, QueueSettings } from "../../../src/queue/queue.js";
 import { formatFindingComment } from "../../../src/review/format-comment.js";
 import { GITHUB_API, silentLog } from "../../helpers/github.js";
 import { finding } from "../../helpers/findings.js";
@@ -55,14 +58,17 @@ export function pullRequest(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** Records review jobs as the real queue would accept them (validated by its schema). */
-export class RecordingQueue implements ReviewIntake {
+/** The review jobs the queue hands its worker (the review itself is not under test here). */
+export class RecordedReviews implements JobHandler {
   readonly jobs: ReviewJob[] = [];
-  async enqueue(job: ReviewJob): Promise<EnqueueResult> {
-    this.jobs.push(ReviewJobSchema.parse(job));
-    return { status: "queued", jobId: `job-${this.jobs.length}`, superseded: null };
+  async run(job: ReviewJob): Promise<JobOutcome> {
+    this.jobs.push(job);
+    return "reviewed";
   }
 }
+
+/** Fast retries, so a transient failure's second attempt comes within the test. */
+const TEST_QUEUE: QueueSettings = { concurrency: 4, installationConcurrency: 4, attempts: 3, backoffMs: 5 };
 
 let key: string | null = null;
 
@@ -85,13 +91,33 @@ function fastProbot(): Probot {
   });
 }
 
-export async function appWith(options: { model?: boolean } = {}) {
+/**
+ * Longview on the in-process queue, as `npm start` runs it without Redis:
+ * the webhook handler queues the command, the worker runs it. `receive`
+ * delivers a webhook and waits until the queue is idle; `queue.jobs` are the
+ * review jobs that reached the worker. With `startWorker: false` nothing
+ * runs until `startWorker()`.
+ */
+export async function appWith(options: { model?: boolean; startWorker?: boolean } = {}) {
   const env = loadEnv(options.model ? { OPENAI_API_KEY: "sk-test", LONGVIEW_OPENAI_MAX_RETRIES: "0" } : {});
-  const queue = new RecordingQueue();
-  const commands: CommandDeps = { analyzers: createDefaultAnalyzers(), fixModel: createFixModel(env, silentLog), identity: createAppIdentity() };
+  const jobs = new InProcessQueue({ settings: TEST_QUEUE, log: silentLog, random: () => 0.5 });
+  const reviews = new RecordedReviews();
+  const deps: CommandDeps = { analyzers: createDefaultAnalyzers(), fixModel: createFixModel(env, silentLog), identity: createAppIdentity() };
   const probot = fastProbot();
-  await probot.load(createApp({ queue, commands }));
-  return { probot, queue };
+  await probot.load(createApp({ queue: jobs }));
+  const commands = createCommandJobHandler({ auth: async (installationId) => (await probot.auth(installationId)) as GitHub, deps, queue: jobs });
+  const startWorker = () => jobs.startWorker(reviews, commands);
+  if (options.startWorker !== false) startWorker();
+  return {
+    probot,
+    jobs,
+    queue: reviews,
+    startWorker,
+    async receive(event: { id: string; name: string; payload: unknown }): Promise<void> {
+      await probot.receive(event as never);
+      await jobs.idle();
+    },
+  };
 }
 
 /** A finding comment exactly as Longview posts it. */

@@ -32,7 +32,7 @@ describe("markers", () => {
   test("round-trip", () => {
     const marker = { fingerprint: "0123456789abcdef", anchor: "abcdefabcdef", severity: "P1" as const, category: "security" as const };
     expect(parseFindingMarker(`text\n${findingMarker(marker)}`)).toEqual(marker);
-    expect(parseAllFindingMarkers(`${findingMarker(marker)} and ${findingMarker({ ...marker, anchor: null })}`)).toHaveLength(2);
+    expect(parseAllFindingMarkers(`- one <sub>x</sub>${findingMarker(marker)}\n- two ${findingMarker({ ...marker, anchor: null })}`)).toHaveLength(2);
     expect(parseReviewMarker(reviewMarker({ head: "a".repeat(40), from: "b".repeat(40) }))).toEqual({ head: "a".repeat(40), from: "b".repeat(40) });
   });
 

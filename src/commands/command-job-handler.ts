@@ -1,0 +1,65 @@
+import type { GitHub } from "../github/client.js";
+import type { CommandJob } from "../queue/job.js";
+import type { CommandJobHandler, ReviewIntake } from "../queue/queue.js";
+import { runCommand, type CommandDeps, type CommandInvocation } from "./run-command.js";
+
+/**
+ * The job body of an `/agent` command (and of the check run's "Fix all"):
+ * an installation client from the App, then `runCommand`, with the queue's
+ * retry verdict and the saved fix commit passed through.
+ */
+
+export interface CommandJobHandlerInput {
+  /** `probot.auth(installationId)`: an installation-authenticated Octokit. */
+  readonly auth: (installationId: number) => Promise<GitHub>;
+  readonly deps: CommandDeps;
+  /** Where the reviews commands ask for go (`/agent review`, the review of a fix commit). */
+  readonly queue: ReviewIntake;
+  /** Called with each job's client (e.g. to watch its rate-limit headers). */
+  readonly onClient?: (gh: GitHub, installationId: number) => void;
+}
+
+export function createCommandJobHandler(input: CommandJobHandlerInput): CommandJobHandler {
+  return {
+    async run(job, run) {
+      const gh = await input.auth(job.installationId);
+      input.onClient?.(gh, job.installationId);
+      await runCommand(gh, invocationOf(job), input.queue, input.deps, run.log, {
+        signal: run.signal,
+        willRetry: (error) => run.willRetry(error),
+        committed: job.committed ?? null,
+        saveCommitted: (committed) => run.saveCommitted(committed),
+      });
+      return "answered";
+    },
+  };
+}
+
+export function invocationOf(job: CommandJob): CommandInvocation {
+  return {
+    ref: { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber },
+    installationId: job.installationId,
+    deliveryId: job.deliveryId,
+    source: job.source,
+    sender: job.sender,
+    command: job.command,
+    url: job.url,
+  };
+}
+
+/** The job that runs `invocation` (the inverse of `invocationOf`). */
+export function commandJobOf(invocation: CommandInvocation): CommandJob {
+  const { ref } = invocation;
+  return {
+    kind: "command",
+    installationId: invocation.installationId,
+    owner: ref.owner,
+    repo: ref.repo,
+    pullNumber: ref.pullNumber,
+    deliveryId: invocation.deliveryId,
+    source: invocation.source,
+    sender: invocation.sender,
+    command: invocation.command,
+    url: invocation.url,
+  };
+}

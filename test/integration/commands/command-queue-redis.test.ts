@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, test } from "@jest/globals";
+import nock from "nock";
+import { createApp } from "../../../src/app.js";
+import { createAppIdentity } from "../../../src/commands/app-identity.js";
+import { createCommandJobHandler } from "../../../src/commands/command-job-handler.js";
+import type { GitHub } from "../../../src/github/client.js";
+import { RedisReviewQueue } from "../../../src/queue/redis-queue.js";
+import { RedisReviewWorker } from "../../../src/queue/redis-worker.js";
+import { silentLog, testProbot } from "../../helpers/github.js";
+import { REDIS_URL, deleteKeys, sleep, testPrefix, waitFor } from "../queue/queue-harness.js";
+import { RecordedReviews, conversationEvent, mockCommandStart, mockReplies, newCaptured, repoPath, api } from "./github-mock.js";
+
+/** With Redis (BullMQ on the local Redis at REDIS_URL): the app queues the command, a worker process runs it, a redelivery does not. */
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  nock.cleanAll();
+});
+
+describe("/agent commands on the Redis queue", () => {
+  test("a command job is processed by a worker; its redelivered webhook is not queued again", async () => {
+    const prefix = testPrefix();
+    cleanups.push(() => deleteKeys(prefix));
+    const settings = { concurrency: 2, installationConcurrency: 2, attempts: 2, backoffMs: 10 };
+    const queue = await RedisReviewQueue.connect({ redisUrl: REDIS_URL, prefix, settings, deliveryTtlSeconds: 60, log: silentLog });
+    cleanups.push(() => queue.close());
+    const probot = testProbot();
+    await probot.load(createApp({ queue }));
+
+    const captured = newCaptured();
+    mockCommandStart({ kind: "issue", commentId: 800 });
+    api().post(`${repoPath}/issues/comments/800/reactions`).reply(200, { id: 1, content: "eyes" });
+    mockReplies("conversation");
+    await probot.receive({ id: "redis-help", ...conversationEvent("/agent help") } as never);
+    await probot.receive({ id: "redis-help", ...conversationEvent("/agent help") } as never);
+    // Nothing ran in the webhook handler: the job waits for a worker.
+    expect(captured.replies).toEqual([]);
+    expect(await queue.depth()).toMatchObject({ waiting: 1, active: 0 });
+
+    const reviews = new RecordedReviews();
+    const commandHandler = createCommandJobHandler({
+      auth: async (installationId) => (await probot.auth(installationId)) as GitHub,
+      deps: { analyzers: [], fixModel: null, identity: createAppIdentity() },
+      queue,
+    });
+    const worker = await RedisReviewWorker.start({
+      redisUrl: REDIS_URL,
+      prefix,
+      settings,
+      lockMs: 2_000,
+      stalledIntervalMs: 1_000,
+      maxStalls: 1,
+      handler: reviews,
+      commandHandler,
+      log: silentLog,
+    });
+    cleanups.push(() => worker.close(1_000));
+
+    await waitFor(() => captured.replies.length === 1, 10_000, "the help text");
+    expect(captured.replies[0]).toMatch(/^\*\*Longview commands\*\*/);
+    await waitFor(async () => (await queue.depth()).active === 0, 5_000, "the job to finish");
+    await sleep(100);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(captured.replies).toHaveLength(1);
+    expect(await queue.depth()).toMatchObject({ waiting: 0, active: 0, failed: 0 });
+    expect(reviews.jobs).toEqual([]);
+  }, 20_000);
+});

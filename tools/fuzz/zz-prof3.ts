@@ -1,0 +1,12 @@
+import { buildChangeSet } from "../../src/diff/build-change-set.js";
+import { parseFilePatch } from "../../src/diff/parse-unified-diff.js";
+import { buildWindowPlan, initSyntax } from "../../src/context/index.js";
+await initSyntax();
+const n = Number(process.argv[2]);
+const ch = process.argv[3] ?? "x";
+const patch = `@@ -1,3 +1,3 @@\n a\n-b\n+${ch.repeat(n)}\n c`;
+const f = parseFilePatch({ path: "a.ts", previousPath: null, status: "modified", patch });
+const cs = buildChangeSet({ files: [f] });
+const t = performance.now();
+const plan = buildWindowPlan(cs, { title: "t", description: "d", guidelines: "" }, { windowTokens: 4000, outputTokens: 500, contextTokens: 200000 }, { waveSize: 2 });
+console.log(n, "ms", Math.round(performance.now() - t), plan.windows.length, plan.coverage.reviewedLines, plan.coverage.skippedLines);

@@ -1,0 +1,10 @@
+import fc from "fast-check";
+import { writeFileSync } from "node:fs";
+import { TARGETS } from "./targets.js";
+const [name, seed, path] = process.argv.slice(2);
+const t = TARGETS.find((x) => x.name === name)!;
+let captured: unknown;
+fc.check(fc.property(t.arbitrary, (v) => { captured = v; return true; }), { seed: Number(seed), path, numRuns: 1 });
+writeFileSync("/tmp/fz/case.json", JSON.stringify(captured));
+const c = captured as Record<string, unknown>;
+for (const [k, v] of Object.entries(c)) console.log(k, typeof v === "string" ? `${v.length} chars: ${JSON.stringify(v.slice(0, 300))}` : JSON.stringify(v)?.slice(0, 200));

@@ -15,7 +15,7 @@ import type { CommittedFix } from "../queue/job.js";
 import { limitFixModel } from "../queue/limit-fix-model.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import type { Semaphore } from "../queue/semaphore.js";
-import { createAppIdentity, type AppIdentity } from "./app-identity.js";
+import { createAppIdentity, type AppIdentity } from "../github/app-identity.js";
 import { formatFixReply } from "./format-fix-reply.js";
 import { helpText } from "./help-text.js";
 import type { AgentCommand } from "./parse-command.js";

@@ -46,7 +46,6 @@ export const CollaboratorPermissionSchema = z.object({
 });
 
 /** `GET /app`. */
-export const AppSchema = z.object({ id: z.number().int(), slug: z.string().min(1) });
 
 /** The installation an event came through: review jobs and fix commits act as that installation. */
 export const InstallationPayloadSchema = z.object({ installation: z.object({ id: z.number().int().positive() }).optional() });

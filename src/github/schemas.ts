@@ -95,3 +95,6 @@ export const CheckSuiteEventSchema = z.object({
   }),
 });
 export type CheckSuiteEvent = z.infer<typeof CheckSuiteEventSchema>;
+
+/** `GET /app`: the App itself (its slug names its bot account, `slug[bot]`). */
+export const AppSchema = z.object({ id: z.number().int(), slug: z.string().min(1) });

@@ -11,7 +11,7 @@ import { postReview, type PostedReview } from "../github/post-review.js";
 import { readRepoConfig, readTextFile } from "../github/read-repo-config.js";
 import { PullRequestSchema, type PullRequest } from "../github/schemas.js";
 import { fixAllActions } from "../fix/fix-all-action.js";
-import { createAppIdentity } from "../commands/app-identity.js";
+import { createAppIdentity } from "../github/app-identity.js";
 import type { ChangeSet } from "../domain/change-set.js";
 import { focusChangeSet } from "../diff/focus-change-set.js";
 import { changesSince } from "../github/compare.js";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { createApp } from "../../../src/app.js";
-import { createAppIdentity } from "../../../src/commands/app-identity.js";
+import { createAppIdentity } from "../../../src/github/app-identity.js";
 import { createCommandJobHandler } from "../../../src/commands/command-job-handler.js";
 import type { GitHub } from "../../../src/github/client.js";
 import { RedisReviewQueue } from "../../../src/queue/redis-queue.js";

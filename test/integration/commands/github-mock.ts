@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
-import { createAppIdentity } from "../../../src/commands/app-identity.js";
+import { createAppIdentity } from "../../../src/github/app-identity.js";
 import { createCommandJobHandler } from "../../../src/commands/command-job-handler.js";
 import type { CommandDeps } from "../../../src/commands/run-command.js";
 import { createDefaultAnalyzers } from "../../../src/analyzers/index.js";

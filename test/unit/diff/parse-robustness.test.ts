@@ -99,9 +99,10 @@ describe("line map: cost does not grow with the distance asked for", () => {
   });
 
   test("ties go to the earlier line, as before", () => {
-    const map = buildLineMap([patch("@@ -1,3 +1,3 @@\n+a\n-x\n c\n-y\n+d")]);
-    expect(map.nearestCommentable("x.ts", 10, "LEFT", 20)).toBe(3);
-    expect(map.nearestCommentable("x.ts", 2, "RIGHT", 1)).toBe(1);
+    const map = buildLineMap([patch("@@ -1 +1 @@\n-a\n+b\n@@ -5 +5 @@\n-c\n+d")]);
+    expect(map.nearestCommentable("x.ts", 3, "RIGHT", 5)).toBe(1);
+    expect(map.nearestCommentable("x.ts", 4, "RIGHT", 5)).toBe(5);
+    expect(map.nearestCommentable("x.ts", 3, "RIGHT", 1)).toBeNull();
   });
 });
 

@@ -1,4 +1,4 @@
-import type { GitHub } from "../github/client.js";
+import type { GitHub } from "./client.js";
 import { AppSchema } from "./schemas.js";
 
 /**

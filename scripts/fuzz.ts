@@ -6,6 +6,7 @@
  *   npm run fuzz -- --seed 42          # reproducible
  *   npm run fuzz -- --target line-map --runs 50000
  *   npm run fuzz -- --scale 0.1        # a tenth of the default cases
+ *   npm run fuzz -- --target window-plan --seed 2 --path 56   # replay the case a failure reported
  *
  * Targets run in a worker thread watched by this one: a case that never
  * returns (a hang, not just a slow case) is stopped and reported with the seed
@@ -18,6 +19,7 @@ import { TARGETS } from "../tools/fuzz/targets.js";
 interface Plan {
   readonly targets: readonly { readonly name: string; readonly runs: number }[];
   readonly seed: number;
+  readonly path?: string;
 }
 
 interface WorkerInput extends Plan {
@@ -42,7 +44,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const plan: Plan = {
     seed: options.seed,
-    targets: selected.map((t) => ({ name: t.name, runs: options.runs ?? Math.max(1, Math.round(t.runs * options.scale)) })),
+    targets: selected.map((t) => ({ name: t.name, runs: options.path !== undefined ? 1 : (options.runs ?? Math.max(1, Math.round(t.runs * options.scale))) })),
+    ...(options.path !== undefined ? { path: options.path } : {}),
   };
   process.stdout.write(`fuzzing ${plan.targets.length} targets, seed ${plan.seed}\n`);
 
@@ -146,6 +149,7 @@ async function work(input: WorkerInput): Promise<void> {
     const report = runTarget(target, {
       runs: planned.runs,
       seed: input.seed,
+      ...(input.path !== undefined ? { path: input.path } : {}),
       onCase: (index) => {
         Atomics.store(view, 1, index);
         Atomics.add(view, 2, 1);
@@ -176,6 +180,7 @@ interface Options {
   readonly seed: number;
   readonly scale: number;
   readonly runs: number | undefined;
+  readonly path: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -183,6 +188,7 @@ function parseArgs(argv: readonly string[]): Options {
   let seed = Date.now() % 2 ** 31;
   let scale = 1;
   let runs: number | undefined;
+  let path: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -194,10 +200,12 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === "--seed") seed = Number(value());
     else if (arg === "--scale") scale = Number(value());
     else if (arg === "--runs") runs = Number(value());
-    else throw new Error(`unknown option ${arg} (expected --target, --seed, --scale, --runs)`);
+    else if (arg === "--path") path = value();
+    else throw new Error(`unknown option ${arg} (expected --target, --seed, --scale, --runs, --path)`);
   }
   for (const [name, n] of [["--seed", seed], ["--scale", scale], ["--runs", runs ?? 1]] as const) {
     if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number`);
   }
-  return { targets, seed, scale, runs };
+  if (path !== undefined && targets.length !== 1) throw new Error("--path replays one case: name its --target");
+  return { targets, seed, scale, runs, path };
 }

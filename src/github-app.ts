@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { Probot } from "probot";
 import { ConfigError, type Env } from "./config/env.js";
 import { createOctokitClass } from "./github/octokit.js";
+import { secretValues } from "./github/scrub-secrets.js";
 
 /**
  * The GitHub App's identity, shared by the webhook server and worker
@@ -29,6 +30,7 @@ export function createProbotClass(env: Env, log: Logger, use: CredentialUse): ty
       writeIntervalMs: env.LONGVIEW_GITHUB_WRITE_INTERVAL_MS,
       rateLimitRetries: env.LONGVIEW_GITHUB_RATE_LIMIT_RETRIES,
       maxRetryAfterSeconds: env.LONGVIEW_GITHUB_MAX_RETRY_AFTER_S,
+      secrets: secretValues([env.OPENAI_API_KEY, env.WEBHOOK_SECRET, credentials.privateKey]),
     }),
     appId: credentials.appId,
     privateKey: credentials.privateKey,

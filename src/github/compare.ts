@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ChangedFile } from "../domain/change-set.js";
-import { parseFilePatch } from "../diff/parse-unified-diff.js";
+import { DiffParseError, parseFilePatch } from "../diff/parse-unified-diff.js";
 import type { GitHub, PullRef } from "./client.js";
 import { PullRequestFileSchema } from "./schemas.js";
 
@@ -32,8 +32,19 @@ export async function changesSince(gh: GitHub, ref: PullRef, from: string, to: s
   const wholeFiles = new Set<string>();
   for (const f of compare.files) {
     const status = f.status === "changed" || f.status === "unchanged" ? "modified" : f.status;
-    if (f.patch !== undefined) files.push(parseFilePatch({ path: f.filename, previousPath: f.previous_filename ?? null, status, patch: f.patch }));
+    const parsed = f.patch === undefined ? null : readPatch(f.filename, f.previous_filename ?? null, status, f.patch);
+    if (parsed) files.push(parsed);
+    // No patch, or one that cannot be trusted: every hunk of the file counts as touched.
     else wholeFiles.add(f.filename);
   }
   return { from, files, wholeFiles };
+}
+
+function readPatch(path: string, previousPath: string | null, status: ChangedFile["status"], patch: string): ChangedFile | null {
+  try {
+    return parseFilePatch({ path, previousPath, status, patch });
+  } catch (error) {
+    if (error instanceof DiffParseError) return null;
+    throw error;
+  }
 }

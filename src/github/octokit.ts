@@ -1,5 +1,7 @@
 import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
+import { httpStatus } from "./client.js";
+import { scrubSecrets } from "./scrub-secrets.js";
 
 /**
  * Probot's Octokit (REST, pagination, retry and throttling plugins) with
@@ -15,6 +17,10 @@ export interface GitHubClientPolicy {
   readonly rateLimitRetries: number;
   /** A longer `retry-after` is not waited for in-process: the job fails and is retried later. */
   readonly maxRetryAfterSeconds: number;
+  /** Values never sent to GitHub (Longview's own secrets, see `secretValues`): replaced in every request's parameters. */
+  readonly secrets?: readonly string[];
+  /** Milliseconds per second of `retry-after` (1000; tests shrink time, not the policy). */
+  readonly retryAfterUnitMs?: number;
 }
 
 type OctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
@@ -31,12 +37,58 @@ export function createOctokitClass(policy: GitHubClientPolicy): typeof ProbotOct
       octokit.log.warn(`${kind} rate limit on ${options.method} ${options.url}: ${retry ? `retrying in ${retryAfter}s` : "giving up"} (attempt ${retryCount + 1})`);
       return retry;
     };
-  const throttle = { write, notifications, onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary") };
+  const throttle = {
+    write,
+    notifications,
+    onRateLimit: onLimit("primary"),
+    onSecondaryRateLimit: onLimit("secondary"),
+    retryAfterBaseValue: policy.retryAfterUnitMs ?? 1_000,
+  };
 
+  const secrets = policy.secrets ?? [];
   return class LongviewOctokit extends ProbotOctokit {
     constructor(options: OctokitOptions = {}) {
       // Probot sets its own throttle handlers on every instance; ours take precedence.
-      super({ ...options, throttle: { ...(options.throttle ?? {}), ...throttle } } as OctokitOptions);
+      super({ ...withAuthBaseUrl(options), throttle: { ...(options.throttle ?? {}), ...throttle } } as OctokitOptions);
+      // An installation token GitHub no longer accepts (revoked, or expired before the time it was issued
+      // for) stays in the token cache for up to an hour: every later job would fail with 401. Get a new
+      // token once and send the request again.
+      this.hook.wrap("request", async (request, requestOptions) => {
+        try {
+          return await request(requestOptions);
+        } catch (error) {
+          if (httpStatus(error) !== 401 || requestOptions.request?.longviewReauthenticated) throw error;
+          const refreshed = await (this.auth as (options: object) => Promise<unknown>)({ type: "installation", refresh: true }).then(
+            () => true,
+            () => false,
+          );
+          if (!refreshed) throw error;
+          this.log.warn(`401 on ${requestOptions.method} ${requestOptions.url}: installation token refreshed, sending the request again`);
+          return request({ ...requestOptions, request: { ...requestOptions.request, longviewReauthenticated: true } });
+        }
+      });
+      if (secrets.length > 0) {
+        this.hook.before("request", (request) => {
+          const { url: _url, method: _method, headers: _headers, request: _transport, baseUrl: _baseUrl, mediaType: _mediaType, ...params } = request;
+          const { value, found } = scrubSecrets(params, secrets);
+          if (found === 0) return;
+          Object.assign(request, value);
+          this.log.warn(`removed ${found} occurrence(s) of Longview's own secrets from ${request.method} ${request.url} before sending it`);
+        });
+      }
     }
   } as typeof ProbotOctokit;
+}
+
+/**
+ * Probot gives the app auth strategy a `request` without the base URL: its
+ * hook re-bases every request, but a direct `octokit.auth(…)` call (the token
+ * refresh above) would go to api.github.com instead of GitHub Enterprise.
+ */
+function withAuthBaseUrl(options: OctokitOptions): OctokitOptions {
+  const auth: unknown = options.auth;
+  if (!options.baseUrl || typeof auth !== "object" || auth === null || !("request" in auth)) return options;
+  const request: unknown = auth.request;
+  if (typeof request !== "function" || !("defaults" in request) || typeof request.defaults !== "function") return options;
+  return { ...options, auth: { ...auth, request: (request.defaults as (o: object) => unknown)({ baseUrl: options.baseUrl }) } };
 }

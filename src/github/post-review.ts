@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { PlacedFinding } from "../domain/finding.js";
 import { formatFindingComment } from "../review/format-comment.js";
 import { httpStatus, type GitHub, type PullRef } from "./client.js";
+import { NO_PLUGIN_RETRY, writeOnce } from "./idempotent-write.js";
 
 /**
  * Posts one review: every inline finding as a line comment in a single
@@ -45,7 +46,7 @@ export async function postReview(gh: GitHub, input: PostReviewInput): Promise<Po
 
   const drafts = input.findings.filter((f) => f.placement === "inline").map(toDraft);
   try {
-    const reviewId = await createReview(gh, ref, commitId, input.body(rerouted), drafts);
+    const reviewId = await createReview(gh, ref, commitId, input.body(rerouted), drafts, log);
     return { reviewId, inline: drafts.length, fileLevel, rerouted };
   } catch (error) {
     if (httpStatus(error) !== 422 || drafts.length === 0) throw error;
@@ -61,7 +62,7 @@ export async function postReview(gh: GitHub, input: PostReviewInput): Promise<Po
     }
   }
   log.warn({ accepted: accepted.length, refused: refused.length }, "re-posting review without refused comments");
-  const reviewId = await createReview(gh, ref, commitId, input.body(rerouted), accepted);
+  const reviewId = await createReview(gh, ref, commitId, input.body(rerouted), accepted, log);
   return { reviewId, inline: accepted.length, fileLevel, rerouted };
 }
 
@@ -74,17 +75,28 @@ function toDraft(finding: PlacedFinding): DraftComment {
   return { finding, payload };
 }
 
-async function createReview(gh: GitHub, ref: PullRef, commitId: string, body: string, comments: readonly DraftComment[]): Promise<number> {
-  const { data } = await gh.rest.pulls.createReview({
-    owner: ref.owner,
-    repo: ref.repo,
-    pull_number: ref.pullNumber,
-    commit_id: commitId,
-    event: "COMMENT",
-    body,
-    comments: comments.map((c) => c.payload),
+async function createReview(gh: GitHub, ref: PullRef, commitId: string, body: string, comments: readonly DraftComment[], log: Logger): Promise<number> {
+  const params = { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber };
+  return writeOnce({
+    what: "posting the review",
+    log,
+    write: async () => {
+      const { data } = await gh.rest.pulls.createReview({
+        ...params,
+        commit_id: commitId,
+        event: "COMMENT",
+        body,
+        comments: comments.map((c) => c.payload),
+        request: NO_PLUGIN_RETRY,
+      });
+      return data.id;
+    },
+    // The body carries the review marker for this head: equal text is this review.
+    find: async () => {
+      const reviews = await gh.paginate(gh.rest.pulls.listReviews, { ...params, per_page: 100 });
+      return reviews.find((r) => r.body === body && r.commit_id === commitId)?.id ?? null;
+    },
   });
-  return data.id;
 }
 
 /**
@@ -124,15 +136,20 @@ async function probe(gh: GitHub, ref: PullRef, commitId: string, drafts: readonl
 }
 
 async function postFileComment(gh: GitHub, ref: PullRef, commitId: string, finding: PlacedFinding, log: Logger): Promise<boolean> {
+  const params = { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber };
+  const body = formatFindingComment({ ...finding, placement: "file" });
   try {
-    await gh.rest.pulls.createReviewComment({
-      owner: ref.owner,
-      repo: ref.repo,
-      pull_number: ref.pullNumber,
-      commit_id: commitId,
-      path: finding.path,
-      subject_type: "file",
-      body: formatFindingComment({ ...finding, placement: "file" }),
+    await writeOnce({
+      what: `posting a file comment on ${finding.path}`,
+      log,
+      write: async () => {
+        await gh.rest.pulls.createReviewComment({ ...params, commit_id: commitId, path: finding.path, subject_type: "file", body, request: NO_PLUGIN_RETRY });
+        return true;
+      },
+      find: async () => {
+        const comments = await gh.paginate(gh.rest.pulls.listReviewComments, { ...params, per_page: 100 });
+        return comments.some((c) => c.body === body && c.path === finding.path) ? true : null;
+      },
     });
     return true;
   } catch (error) {

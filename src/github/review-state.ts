@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { parseAllFindingMarkers, parseFindingMarker, parseFixedMarker, parseReviewMarker, type FindingMarker } from "../review/markers.js";
 import type { GitHub, PullRef } from "./client.js";
+import { NO_PLUGIN_RETRY, writeOnce } from "./idempotent-write.js";
 import { readReviewThreads, resolveReviewThread, type ThreadState } from "./review-threads.js";
 
 /**
@@ -74,7 +75,19 @@ export async function readPriorReviewState(gh: GitHub, ref: PullRef, botLogin: s
 }
 
 /** Replies "Fixed in <sha>" once in the finding's thread and resolves it. */
-export async function markFixed(gh: GitHub, ref: PullRef, comment: PriorComment, body: string): Promise<void> {
-  await gh.rest.pulls.createReplyForReviewComment({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, comment_id: comment.id, body });
+export async function markFixed(gh: GitHub, ref: PullRef, comment: PriorComment, body: string, log: Logger): Promise<void> {
+  const params = { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber };
+  await writeOnce({
+    what: "replying that a finding is fixed",
+    log,
+    write: async () => {
+      await gh.rest.pulls.createReplyForReviewComment({ ...params, comment_id: comment.id, body, request: NO_PLUGIN_RETRY });
+      return true;
+    },
+    find: async () => {
+      const replies = await gh.paginate(gh.rest.pulls.listReviewComments, { ...params, per_page: 100 });
+      return replies.some((r) => r.in_reply_to_id === comment.id && r.body === body) ? true : null;
+    },
+  });
   if (comment.threadId && !comment.resolved) await resolveReviewThread(gh, comment.threadId);
 }

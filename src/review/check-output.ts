@@ -3,7 +3,7 @@ import { CATEGORIES, SEVERITIES } from "../domain/finding.js";
 import { formatCredit, oneLine } from "./format-comment.js";
 import { formatCoverage, formatNotice, summaryLine } from "./format-review-body.js";
 import { evaluateGate, isGating, type GatePolicy } from "./gate.js";
-import { inlineCode, neutralizeUntrusted, truncate } from "./markdown.js";
+import { defuseMarkers, inlineCode, neutralizeUntrusted, truncate } from "./markdown.js";
 import type { ReviewResult } from "./run-review.js";
 
 /**
@@ -47,8 +47,9 @@ export function toAnnotation(f: PlacedFinding): CheckAnnotation {
     start_line: start,
     end_line: onHead ? f.line : 1,
     annotation_level: annotationLevel(f.severity),
-    title: truncate(`${f.severity} ${f.category}: ${oneLine(f.title)}`, 255),
-    message: truncate(`${onHead ? "" : `(deleted line ${f.line}) `}${f.body.trim()}\n\n${formatCredit(f)}`, 64_000),
+    // Annotations are plain text (never rendered); only markers are defused, in case anything ever reads them back.
+    title: truncate(defuseMarkers(`${f.severity} ${f.category}: ${oneLine(f.title)}`), 255),
+    message: truncate(defuseMarkers(`${onHead ? "" : `(deleted line ${f.line}) `}${f.body.trim()}\n\n${formatCredit(f)}`), 64_000),
   };
 }
 
@@ -68,11 +69,14 @@ export function reviewedOutcome(
   const earlierGating = openFromEarlier.filter((f) => isGating(f, gate));
   const verdict = { passed: current.passed && earlierGating.length === 0, gating: [...current.gating, ...earlierGating] };
   const gateText = `${gate.severity} or worse in ${gate.categories.join("/")}`;
-  const title = verdict.passed
+  const verdictTitle = verdict.passed
     ? result.findings.length === 0
       ? "No problems found"
       : `Passed: ${result.findings.length} finding${result.findings.length === 1 ? "" : "s"} below the gate (${gateText})`
     : `${verdict.gating.length} blocking finding${verdict.gating.length === 1 ? "" : "s"} (${gateText})`;
+  // A review the model could not finish must not read like a clean one at a glance.
+  const failed = result.windowsFailed ?? 0;
+  const title = failed > 0 ? `${verdictTitle}; the model could not review ${failed} of ${result.plan.windows} windows` : verdictTitle;
 
   const summary = [
     summaryLine(result.findings),

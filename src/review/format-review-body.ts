@@ -65,8 +65,10 @@ export function countBySeverity(findings: readonly { severity: Severity }[]): Re
 export function formatCoverage(coverage: Coverage): string {
   const pct = coverage.changedLines === 0 ? 100 : Math.floor((coverage.reviewedLines / coverage.changedLines) * 1000) / 10;
   const lines = [
-    `**Coverage:** reviewed ${coverage.reviewedLines} of ${coverage.changedLines} changed lines (${pct}%) in ${coverage.reviewedFiles} of ${coverage.files} files.`,
+    `**Coverage:** reviewed ${coverage.reviewedLines} of ${coverage.changedLines} changed lines (${pct}%) in ${coverage.reviewedFiles} of ${totalFiles(coverage)} files.`,
   ];
+  const sizeNote = formatSizeLimits(coverage);
+  if (sizeNote) lines.push("", sizeNote);
   if (coverage.skipped.length > 0) {
     lines.push("", "<details><summary>Skipped (" + coverage.skipped.length + ")</summary>", "", "| File | Reason | Lines |", "| --- | --- | ---: |");
     for (const s of coverage.skipped.slice(0, MAX_SKIPPED_ROWS)) {
@@ -77,6 +79,41 @@ export function formatCoverage(coverage: Coverage): string {
     lines.push("", "</details>");
   }
   return lines.join("\n");
+}
+
+/**
+ * What the size limits (and GitHub's own file cap) left out, said plainly
+ * above the table, which is folded and cut at 30 rows.
+ */
+export function formatSizeLimits(coverage: Coverage): string | null {
+  const left = coverage.skipped.filter((s) => s.reason === "too-large" || s.reason === "github-file-cap");
+  if (left.length === 0) return null;
+  const groups = new Map<string, { files: number; lines: number }>();
+  for (const s of left) {
+    const key = s.detail ?? s.reason;
+    const group = groups.get(key) ?? { files: 0, lines: 0 };
+    group.files += s.reason === "github-file-cap" ? filesIn(s.path) : 1;
+    group.lines += s.lines;
+    groups.set(key, group);
+  }
+  const n = (x: number) => x.toLocaleString("en-US");
+  const reasons = [...groups.entries()]
+    .sort((a, b) => b[1].files - a[1].files)
+    .map(([why, g]) => `${n(g.files)} file${g.files === 1 ? "" : "s"} (${n(g.lines)} changed lines): ${neutralizeUntrusted(oneLine(why))}`);
+  const shown = reasons.slice(0, 4);
+  if (reasons.length > shown.length) shown.push(`and ${reasons.length - shown.length} more reasons`);
+  return `**Too large:** reviewed ${n(coverage.reviewedFiles)} of ${n(totalFiles(coverage))} files. Left out by size limits: ${shown.join("; ")}.`;
+}
+
+/** Files in the pull request, counting those GitHub did not list (one `(N more files)` entry stands for N). */
+function totalFiles(coverage: Coverage): number {
+  return coverage.skipped.reduce((n, s) => (s.reason === "github-file-cap" ? n - 1 + filesIn(s.path) : n), coverage.files);
+}
+
+/** `(497 more files)` → 497. */
+function filesIn(path: string): number {
+  const m = /^\((\d+) more files\)$/.exec(path);
+  return m ? Number(m[1]) : 1;
 }
 
 function formatBodyFinding(f: PlacedFinding): string {

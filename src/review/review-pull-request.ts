@@ -150,6 +150,8 @@ async function reviewAndPost(
     filter: config.paths,
     maxFileBytes: env.LONGVIEW_MAX_FILE_BYTES,
     maxFiles: env.LONGVIEW_MAX_FILES,
+    maxChangedLines: env.LONGVIEW_MAX_CHANGED_LINES,
+    maxTotalBytes: env.LONGVIEW_MAX_TOTAL_BYTES,
     concurrency: env.LONGVIEW_FETCH_CONCURRENCY,
     log,
   });
@@ -218,7 +220,7 @@ async function reviewAndPost(
     log.info({ head: pr.head.sha, repeated: current.length }, "nothing new since the last review; no review posted");
   }
   for (const comment of fixed) {
-    await markFixed(gh, ref, comment, `Fixed in ${pr.head.sha}. ${fixedMarker(comment.marker.fingerprint)}`);
+    await markFixed(gh, ref, comment, `Fixed in ${pr.head.sha}. ${fixedMarker(comment.marker.fingerprint)}`, log);
   }
   if (fixed.length > 0) log.info({ fixed: fixed.length }, "fixed findings resolved");
   return { result, posted, openFromEarlier };

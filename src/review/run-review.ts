@@ -52,6 +52,8 @@ export interface ReviewResult {
   readonly durationMs: number;
   /** Sentences for the reader: offline mode, windows the model could not review, analyzer failures. */
   readonly notices: readonly string[];
+  /** Windows the model could not review (each also a notice); absent when none failed. */
+  readonly windowsFailed?: number;
 }
 
 /** Tokens of memory notes each window may carry; the context command plans with the same reserve. */
@@ -91,6 +93,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   let agentFindings: Finding[] = [];
   let usage = ZERO_USAGE;
   let modelCalls = 0;
+  let windowsFailed = 0;
   if (reviewer) {
     const notes: MemoryNote[] = [];
     let done = 0;
@@ -117,6 +120,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
           usage = addUsage(usage, review.usage);
           modelCalls += review.calls;
         } else {
+          windowsFailed++;
           const files = window.local.files.map((f) => `\`${f.path}\``).join(", ");
           log.error({ err: error, windowId: window.id }, "window review failed");
           notices.push(`The model could not review window ${window.id} (${files}): ${error?.message ?? "unknown error"}. Analyzer findings for these files are still included.`);
@@ -151,6 +155,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     modelCalls,
     durationMs,
     notices,
+    ...(windowsFailed > 0 ? { windowsFailed } : {}),
   };
 }
 

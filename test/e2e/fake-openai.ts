@@ -29,7 +29,17 @@ export interface FakeOpenAI {
   close(): Promise<void>;
 }
 
-export type Script = (request: { body: unknown; index: number }) => Promise<ScriptedModelOutput> | ScriptedModelOutput;
+/** What a misbehaving model API does instead of answering (fault-injection scripts). */
+export type ModelFault =
+  | { readonly fault: "status"; readonly status: number; readonly message: string; readonly headers?: Readonly<Record<string, string>> }
+  /** Answers after `ms` (a client with a shorter timeout gives up first). */
+  | { readonly fault: "slow"; readonly ms: number; readonly output: ScriptedModelOutput }
+  | { readonly fault: "incomplete"; readonly text: string }
+  | { readonly fault: "refusal"; readonly refusal: string }
+  /** Any text as the answer (invalid JSON, a wrong shape). */
+  | { readonly fault: "text"; readonly text: string };
+
+export type Script = (request: { body: unknown; index: number }) => Promise<ScriptedModelOutput | ModelFault> | ScriptedModelOutput | ModelFault;
 
 export async function startFakeOpenAI(script: Script): Promise<FakeOpenAI> {
   const requests: unknown[] = [];
@@ -42,7 +52,31 @@ export async function startFakeOpenAI(script: Script): Promise<FakeOpenAI> {
       const body = JSON.parse(await readBody(req)) as unknown;
       const index = requests.push(body) - 1;
       const output = await script({ body, index });
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(responseFor(JSON.stringify(output))));
+      if (!("fault" in output)) {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(responseFor(JSON.stringify(output))));
+        return;
+      }
+      switch (output.fault) {
+        case "status":
+          res.writeHead(output.status, { "content-type": "application/json", ...output.headers }).end(JSON.stringify({ error: { message: output.message, type: "fake", code: null } }));
+          return;
+        case "slow":
+          await new Promise((resolve) => setTimeout(resolve, output.ms));
+          if (!res.destroyed) res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(responseFor(JSON.stringify(output.output))));
+          return;
+        case "incomplete":
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...responseFor(output.text), status: "incomplete", incomplete_details: { reason: "max_output_tokens" } }));
+          return;
+        case "refusal": {
+          const refusal = responseFor("");
+          refusal.output[0]!.content = [{ type: "refusal", refusal: output.refusal } as never];
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(refusal));
+          return;
+        }
+        case "text":
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(responseFor(output.text)));
+          return;
+      }
     })().catch((error: unknown) => {
       res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: String(error) } }));
     });

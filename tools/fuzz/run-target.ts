@@ -40,6 +40,8 @@ export interface RunOptions {
   readonly onCase?: (index: number) => void;
   /** Time allowed for shrinking a counterexample. */
   readonly shrinkMs?: number;
+  /** Replays one case (the `path` a failure reported) instead of generating `runs` cases. */
+  readonly path?: string;
 }
 
 export function runTarget<T>(target: FuzzTarget<T>, options: RunOptions): TargetReport {
@@ -60,7 +62,12 @@ export function runTarget<T>(target: FuzzTarget<T>, options: RunOptions): Target
   };
 
   const started = performance.now();
-  const run = fc.check(fc.property(target.arbitrary, predicate), { numRuns: options.runs, seed: options.seed, endOnFailure: true });
+  const run = fc.check(fc.property(target.arbitrary, predicate), {
+    numRuns: options.runs,
+    seed: options.seed,
+    endOnFailure: true,
+    ...(options.path !== undefined ? { path: options.path } : {}),
+  });
   const ms = performance.now() - started;
   const report = { name: target.name, cases, accepted, rejected, ms, slowestMs };
   if (!run.failed) return { ...report, failure: null };

@@ -65,7 +65,8 @@ describe("fetchChangeSet", () => {
     expect(cs.headContents.get("src/a.ts")).toBe("a\nb\n");
     expect(cs.skipped).toEqual([
       { path: "img/logo.png", reason: "mode-only", lines: 0, detail: "file mode change only" },
-      { path: "package-lock.json", reason: "lockfile", lines: 2, detail: "package-lock.json" },
+      // Path rules run on GitHub's file list, before any patch is read: the line count is GitHub's.
+      { path: "package-lock.json", reason: "lockfile", lines: 9, detail: "package-lock.json" },
     ]);
     expect(nock.isDone()).toBe(true);
   });

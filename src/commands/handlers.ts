@@ -24,29 +24,13 @@ export function handleIssueCommentCommand(queue: ReviewIntake) {
   return async (context: Context<"issue_comment.created">): Promise<void> => {
     const event = IssueCommentEventSchema.parse(context.payload);
     if (!event.issue.pull_request) return;
-    const log = childLog(context, event.repository.full_name, event.issue.number);
-    if (fromBot(context, event.sender, event.comment.user)) {
-      log.debug({ sender: event.sender.login }, "comment from a bot ignored");
-      return;
-    }
-    const command = parseCommand(event.comment.body);
-    if (command === null) return;
-    const installationId = installationOf(context, log);
-    if (installationId === null) return;
-    await queueCommand(
-      context.octokit,
-      {
-        ref: { owner: event.repository.owner.login, repo: event.repository.name, pullNumber: event.issue.number },
-        installationId,
-        deliveryId: context.id,
-        source: { kind: "issue-comment", commentId: event.comment.id },
-        sender: event.sender.login,
-        command,
-        url: event.comment.html_url ?? null,
-      },
-      queue,
-      log.child({ command: command.kind, sender: event.sender.login }),
-    );
+    await commentCommand(context, queue, {
+      repository: event.repository,
+      pullNumber: event.issue.number,
+      sender: event.sender,
+      comment: event.comment,
+      source: { kind: "issue-comment", commentId: event.comment.id },
+    });
   };
 }
 
@@ -54,31 +38,53 @@ export function handleIssueCommentCommand(queue: ReviewIntake) {
 export function handleReviewCommentCommand(queue: ReviewIntake) {
   return async (context: Context<"pull_request_review_comment.created">): Promise<void> => {
     const event = ReviewCommentEventSchema.parse(context.payload);
-    const log = childLog(context, event.repository.full_name, event.pull_request.number);
-    if (fromBot(context, event.sender, event.comment.user)) {
-      log.debug({ sender: event.sender.login }, "comment from a bot ignored");
-      return;
-    }
-    const command = parseCommand(event.comment.body);
-    if (command === null) return;
-    const installationId = installationOf(context, log);
-    if (installationId === null) return;
     const { comment } = event;
-    await queueCommand(
-      context.octokit,
-      {
-        ref: { owner: event.repository.owner.login, repo: event.repository.name, pullNumber: event.pull_request.number },
-        installationId,
-        deliveryId: context.id,
-        source: { kind: "review-comment", commentId: comment.id, threadRootId: comment.in_reply_to_id ?? comment.id },
-        sender: event.sender.login,
-        command,
-        url: comment.html_url ?? null,
-      },
-      queue,
-      log.child({ command: command.kind, sender: event.sender.login }),
-    );
+    await commentCommand(context, queue, {
+      repository: event.repository,
+      pullNumber: event.pull_request.number,
+      sender: event.sender,
+      comment,
+      source: { kind: "review-comment", commentId: comment.id, threadRootId: comment.in_reply_to_id ?? comment.id },
+    });
   };
+}
+
+/** A comment on a pull request: ignored from bots and when it holds no command; otherwise acknowledged and queued. */
+async function commentCommand(
+  context: Context<"issue_comment.created" | "pull_request_review_comment.created">,
+  queue: ReviewIntake,
+  input: {
+    repository: { owner: { login: string }; name: string; full_name: string };
+    pullNumber: number;
+    sender: { login: string; type?: string | undefined };
+    comment: { body: string; user?: { type?: string | undefined } | null; html_url?: string | null | undefined };
+    source: CommandInvocation["source"];
+  },
+): Promise<void> {
+  const { repository, sender, comment } = input;
+  const log = childLog(context, repository.full_name, input.pullNumber);
+  if (fromBot(context, sender, comment.user ?? null)) {
+    log.debug({ sender: sender.login }, "comment from a bot ignored");
+    return;
+  }
+  const command = parseCommand(comment.body);
+  if (command === null) return;
+  const installationId = installationOf(context, log);
+  if (installationId === null) return;
+  await queueCommand(
+    context.octokit,
+    {
+      ref: { owner: repository.owner.login, repo: repository.name, pullNumber: input.pullNumber },
+      installationId,
+      deliveryId: context.id,
+      source: input.source,
+      sender: sender.login,
+      command,
+      url: comment.html_url ?? null,
+    },
+    queue,
+    log.child({ command: command.kind, sender: sender.login }),
+  );
 }
 
 /** The check run's "Fix all" button: `/agent fix` for the gating findings of each pull request on that head. */

@@ -1,4 +1,4 @@
-import type { ChangedFile, Hunk } from "../domain/change-set.js";
+import type { Hunk } from "../domain/change-set.js";
 import type { DuplicateHunk, WindowFile, WindowHunk } from "../domain/window.js";
 import type { ReviewFile } from "./review-files.js";
 import { isSummarizedDeletion } from "./compaction.js";

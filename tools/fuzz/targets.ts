@@ -245,7 +245,10 @@ export const TARGETS: readonly FuzzTarget[] = [parseWellFormed, parseMalformed, 
 function headFromHunks(file: ChangedFile): string {
   const byLine = new Map<number, string>();
   let last = 0;
-  for (const h of file.hunks) for (const l of h.lines) if (l.newLine !== null) (byLine.set(l.newLine, l.text), (last = Math.max(last, l.newLine)));
+  for (const h of file.hunks) for (const l of h.lines) if (l.newLine !== null) {
+    byLine.set(l.newLine, l.text);
+    last = Math.max(last, l.newLine);
+  }
   const lines: string[] = [];
   for (let n = 1; n <= last + 2; n++) lines.push(byLine.get(n) ?? `  filler(${n});`);
   return `${lines.join("\n")}\n`;

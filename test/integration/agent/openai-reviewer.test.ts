@@ -424,7 +424,7 @@ describe("createReviewer", () => {
 
   test("uses the fetch it is given", async () => {
     const seen: string[] = [];
-    const fetchSpy: typeof fetch = async (input, init) => {
+    const fetchSpy: typeof fetch = async (input) => {
       seen.push(String(input));
       return new Response(JSON.stringify(responsesReply(JSON.stringify(GOOD_OUTPUT))), {
         status: 200,

@@ -19,8 +19,6 @@ const FILE: FakeFile = {
   patch: ["@@ -0,0 +1,3 @@", ...source.trimEnd().split("\n").map((l) => `+${l}`)].join("\n"),
   content: source,
 };
-const repo = "/repos/Codertocat/Hello-World";
-const pull = `${repo}/pulls/2`;
 const secondary = (retryAfter: string) => ({
   status: 403,
   headers: { "retry-after": retryAfter },

@@ -60,7 +60,10 @@ describe("secret redaction before the model", () => {
       "MIICXQIBAAKBgQCxEb3mpmiZfXomCXK0LTsATAK9ICWNnO5SDhsES8dKc/Ox7X2q",
       "g2XYTPGs7LMlrMJNIrlUaz81G+g1AOkSolqXWmP9icFY",
     ];
-    for (const secret of secrets) expect(sent).not.toContain(secret.replace(/\//g, "\\/")), expect(sent).not.toContain(secret);
+    for (const secret of secrets) {
+      expect(sent).not.toContain(secret.replace(/\//g, "\\/"));
+      expect(sent).not.toContain(secret);
+    }
     expect(sent).toContain("[REDACTED:");
     // The code around the secrets still reaches the model.
     expect(sent).toContain("new S3Client");

@@ -1,4 +1,5 @@
 import { lintSource } from "@secretlint/core";
+import { secretLintProfiler } from "@secretlint/profiler";
 import { creator as recommendedPreset } from "@secretlint/secretlint-rule-preset-recommend";
 import type { SecretRange } from "./secret-range.js";
 
@@ -33,6 +34,26 @@ export interface SecretlintScanOptions {
 }
 
 const PRESET_ID = "@secretlint/secretlint-rule-preset-recommend";
+
+/*
+ * secretlint's built-in profiler (a process-wide singleton, pinned to the
+ * version `@secretlint/core` uses) puts ~36 performance marks per scanned file
+ * into Node's global timeline and never clears them — unbounded growth in a
+ * long-running server — and measures them in a detached promise whose
+ * mark-name regex stops at a line break: a file named "a\nb.js" rejected that
+ * promise and ended the process. Longview never reads the profile, so the
+ * profiler records nothing.
+ */
+secretLintProfiler.mark = () => undefined;
+
+/**
+ * The path secretlint sees. Only its name matters to the rules (`.npmrc`,
+ * `package.json`, `*.p12` …); control characters and line terminators, which
+ * a pull request can put in a file name, are replaced.
+ */
+export function secretlintPath(path: string): string {
+  return `/${path.replace(/^\/+/, "").replace(/[\p{Cc}\u0085\u2028\u2029]/gu, "_")}`;
+}
 
 function config(honorDisableComments: boolean): SecretLintCoreConfig {
   return {
@@ -78,7 +99,7 @@ const LABELS: Readonly<Record<string, string>> = {
 
 export async function scanWithSecretlint(path: string, content: string, options: SecretlintScanOptions): Promise<DetectedSecret[]> {
   const result = await lintSource({
-    source: { content, filePath: `/${path.replace(/^\/+/, "")}`, contentType: "text" },
+    source: { content, filePath: secretlintPath(path), contentType: "text" },
     // Values stay unmasked in memory because the ranges are recovered from them; messages are never logged.
     options: { config: options.honorDisableComments ? CONFIGS.honor : CONFIGS.ignore, maskSecrets: false, noPhysicFilePath: true },
   });

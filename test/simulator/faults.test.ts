@@ -55,6 +55,14 @@ describe("fault injection", () => {
     expect(sim.violations).toEqual([]);
   });
 
+  test("a fault after the request applied: the write happened, the client sees a 502", async () => {
+    sim.faults.inject({ method: "POST", route: "/repos/{owner}/{repo}/issues/{issue_number}/comments", status: 502, when: "after" });
+    const before = sim.state.issueComments("acme/widgets", 1).length;
+    await expect(gh.issues.createComment({ owner: "acme", repo: "widgets", issue_number: 1, body: "applied" })).rejects.toMatchObject({ status: 502 });
+    expect(sim.state.issueComments("acme/widgets", 1).map((c) => c.body).slice(before)).toEqual(["applied"]);
+    expect(sim.requests.filter((r) => r.applied).map((r) => r.status)).toEqual([502]);
+  });
+
   test("times must be positive", () => {
     expect(() => sim.faults.inject({ route: "/x", status: 500, times: 0 })).toThrow(RangeError);
   });

@@ -15,6 +15,13 @@ export interface FaultSpec {
   readonly headers?: Readonly<Record<string, string>>;
   /** JSON body; defaults to GitHub's body for the status (see {@link defaultFaultBody}). */
   readonly body?: unknown;
+  /**
+   * `after`: GitHub applies the request, then the answer is lost and the
+   * client sees the fault (a gateway error after a write): the ambiguous
+   * case that idempotent writes must resolve by looking. Default `before`:
+   * nothing happens.
+   */
+  readonly when?: "before" | "after";
 }
 
 export interface InjectedFault {
@@ -25,6 +32,7 @@ export interface InjectedFault {
 }
 
 export interface FaultResponse {
+  readonly when: "before" | "after";
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: unknown;
@@ -94,7 +102,7 @@ export class FaultInjector {
     if (!entry) return null;
     entry.remaining--;
     entry.hits++;
-    return { status: entry.spec.status, headers: entry.spec.headers ?? {}, body: entry.spec.body ?? defaultFaultBody(entry.spec.status) };
+    return { when: entry.spec.when ?? "before", status: entry.spec.status, headers: entry.spec.headers ?? {}, body: entry.spec.body ?? defaultFaultBody(entry.spec.status) };
   }
 
   /** Faults injected so far, spent ones included. */

@@ -59,7 +59,7 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
   }
 
   const fault = deps.faults.take(method, match.route.template, rawPath);
-  if (fault) {
+  if (fault?.when === "before") {
     send(res, fault.status, fault.body, fault.headers);
     record(fault.status, { fault: true, error: messageOf(fault.body) });
     return;
@@ -73,6 +73,12 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     if (operation) checkRequest(deps.world, operation, body);
     const result = await match.route.handle({ method, path: rawPath, params: match.params, query: url.searchParams, headers: req.headers, body, caller });
     if (operation && result.json !== undefined) checkResponse(deps.world, operation, result.status, result.json);
+    if (fault) {
+      // Applied, then the answer is lost on the way back.
+      send(res, fault.status, fault.body, fault.headers);
+      record(fault.status, { fault: true, applied: true, error: messageOf(fault.body) });
+      return;
+    }
     sendResult(res, result);
     record(result.status);
   } catch (error) {

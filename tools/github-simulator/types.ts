@@ -27,6 +27,8 @@ export interface RequestLogEntry {
   readonly error?: string;
   /** True when an injected fault answered. */
   readonly fault?: boolean;
+  /** True when the request took effect before the fault answered (`when: "after"`). */
+  readonly applied?: boolean;
 }
 
 /** A webhook the simulator would send: event name, delivery id and payload. */

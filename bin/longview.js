@@ -8,4 +8,4 @@ try {
   process.stderr.write("longview: the CLI is not built (dist/ is missing); run `npm run build` first\n");
   process.exit(2);
 }
-process.exitCode = await cli.main(process.argv.slice(2), cli.processIo());
+process.exitCode = await cli.runCliProcess(process.argv.slice(2));

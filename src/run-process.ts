@@ -1,14 +1,16 @@
 import type { Logger } from "pino";
 import { ConfigError, loadEnv, type Env } from "./config/env.js";
 import { createLogger } from "./logger.js";
+import { guardProcess, type ProcessGuard } from "./ops/process-guard.js";
 
 /**
  * The life of a Longview process (server or worker): validate the
- * environment, start, and stop cleanly on SIGTERM/SIGINT. Configuration
- * problems exit with code 2 and every problem listed.
+ * environment, guard the process against faults nobody handled, start, and
+ * stop cleanly on SIGTERM/SIGINT. Configuration problems exit with code 2
+ * and every problem listed.
  */
 export async function runProcess(
-  start: (env: Env, log: Logger) => Promise<{ stop(): Promise<void> }>,
+  start: (env: Env, log: Logger, guard: ProcessGuard) => Promise<{ stop(): Promise<void> }>,
   help: { configSection: string; stopping: string },
 ): Promise<void> {
   let env: Env;
@@ -22,9 +24,10 @@ export async function runProcess(
     throw error;
   }
   const log = createLogger(env.LOG_LEVEL);
+  const guard = guardProcess(log);
   let running: { stop(): Promise<void> };
   try {
-    running = await start(env, log);
+    running = await start(env, log, guard);
   } catch (error) {
     if (error instanceof ConfigError) {
       log.fatal(error.message);

@@ -10,6 +10,7 @@ import type { UsageSink } from "./ops/meter-reviewer.js";
 import { LongviewMetrics } from "./ops/metrics.js";
 import { priceTable } from "./ops/model-prices.js";
 import { opsRoutes } from "./ops/ops-routes.js";
+import type { ProcessGuard } from "./ops/process-guard.js";
 import { observeRateLimit } from "./ops/rate-limit-hook.js";
 import { createReviewQueue } from "./queue/create-queue.js";
 import { InProcessQueue } from "./queue/in-process-queue.js";
@@ -37,11 +38,13 @@ export interface RunningServer {
 export interface ServerOptions {
   /** Replaces the review job body (benchmarks, tests). Default: the real review. */
   readonly jobHandler?: (probot: Probot) => JobHandler;
+  /** The process's fault guard, counted in `/metrics`. */
+  readonly processGuard?: ProcessGuard;
 }
 
 export async function startServer(env: Env, log: Logger, options: ServerOptions = {}): Promise<RunningServer> {
   const ProbotWithConfig = createProbotClass(env, log, "webhooks");
-  const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true });
+  const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true, ...(options.processGuard ? { processFaults: options.processGuard.counts } : {}) });
   const queue = await createReviewQueue(env, log, metrics);
   metrics.watchQueue(() => queue.depth());
 

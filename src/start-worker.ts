@@ -7,6 +7,7 @@ import { createProbotClass } from "./github-app.js";
 import { LongviewMetrics } from "./ops/metrics.js";
 import { priceTable } from "./ops/model-prices.js";
 import { opsRoutes } from "./ops/ops-routes.js";
+import type { ProcessGuard } from "./ops/process-guard.js";
 import { createReviewQueue, startRedisWorker } from "./queue/create-queue.js";
 import type { JobHandler } from "./queue/queue.js";
 import { jobHandlers } from "./server.js";
@@ -27,6 +28,8 @@ export interface RunningWorker {
 export interface WorkerOptions {
   /** Replaces the review job body (tests). Default: the real review. */
   readonly jobHandler?: (probot: Probot) => JobHandler;
+  /** The process's fault guard, counted in `/metrics`. */
+  readonly processGuard?: ProcessGuard;
 }
 
 export async function startWorker(env: Env, log: Logger, options: WorkerOptions = {}): Promise<RunningWorker> {
@@ -36,7 +39,7 @@ export async function startWorker(env: Env, log: Logger, options: WorkerOptions 
   }
   const ProbotWithConfig = createProbotClass(env, log, "worker");
   const probot = new ProbotWithConfig();
-  const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true });
+  const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true, ...(options.processGuard ? { processFaults: options.processGuard.counts } : {}) });
   // For the depth gauge, and for the reviews commands ask for (`/agent review`, a fix commit's review).
   const queue = await createReviewQueue(env, log, metrics);
   metrics.watchQueue(() => queue.depth());

@@ -84,6 +84,27 @@ export function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env, signal: controller.signal };
 }
 
+/**
+ * The CLI as a process: `main` on the real streams, with a guard. A fault
+ * inside a dependency (a detached promise that rejects, a callback that
+ * throws) ends with one line on stderr and exit code 2 — never a raw stack,
+ * and never exit code 1, which CI reads as "the gate failed".
+ */
+export async function runCliProcess(argv: readonly string[]): Promise<number> {
+  const io = processIo();
+  let faulted = false;
+  const onFault = (error: unknown) => {
+    faulted = true;
+    io.stderr.write(`longview: error: unexpected failure: ${errorMessage(error)}\n`);
+    // It may come after `main` returned: the exit code must still say the run failed.
+    process.exitCode = EXIT_USAGE;
+  };
+  process.on("unhandledRejection", onFault);
+  process.on("uncaughtException", onFault);
+  const code = await main(argv, io);
+  return faulted ? EXIT_USAGE : code;
+}
+
 /** True when this module is the process entry (`tsx src/cli/main.ts`), not imported by the shim or tests. */
 function isEntryPoint(): boolean {
   const entry = process.argv[1];
@@ -97,4 +118,4 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) process.exitCode = await main(process.argv.slice(2), processIo());
+if (isEntryPoint()) process.exitCode = await runCliProcess(process.argv.slice(2));

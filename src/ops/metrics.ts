@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import type { TokenUsage } from "../agent/reviewer.js";
 import type { EnqueueResult, FinishedAs, QueueDepth, QueueObserver } from "../queue/queue.js";
 import { estimateCostUsd, type ModelPriceTable } from "./model-prices.js";
+import type { ProcessFaultKind } from "./process-guard.js";
 
 /**
  * Longview's Prometheus metrics (`GET /metrics`), one registry per process.
@@ -16,6 +17,8 @@ export interface MetricsOptions {
   readonly log: Logger;
   /** Node.js process metrics (CPU, memory, event loop lag). */
   readonly processMetrics?: boolean;
+  /** Faults the process guard caught and survived (`longview_process_faults_total`). */
+  readonly processFaults?: () => Readonly<Record<ProcessFaultKind, number>>;
 }
 
 export class LongviewMetrics implements QueueObserver {
@@ -70,6 +73,19 @@ export class LongviewMetrics implements QueueObserver {
     this.tokens = new Counter({ name: "longview_model_tokens_total", help: "Model tokens by kind (input, output, reasoning; reasoning is part of output).", labelNames: ["model", "kind"], registers });
     this.modelCalls = new Counter({ name: "longview_model_calls_total", help: "Model API calls (retries and repairs included).", labelNames: ["model"], registers });
     this.cost = new Counter({ name: "longview_model_cost_usd_total", help: "Estimated model cost in USD (LONGVIEW_MODEL_PRICES).", labelNames: ["model"], registers });
+    const processFaults = options.processFaults;
+    if (processFaults) {
+      const faults: Counter<"kind"> = new Counter({
+        name: "longview_process_faults_total",
+        help: "Unhandled rejections and uncaught exceptions the process caught, logged and survived (each is a bug to report).",
+        labelNames: ["kind"],
+        registers,
+        collect: () => {
+          faults.reset();
+          for (const [kind, n] of Object.entries(processFaults())) faults.inc({ kind }, n);
+        },
+      });
+    }
     this.rateLimitRemaining = new Gauge({
       name: "longview_github_rate_limit_remaining",
       help: "x-ratelimit-remaining of the latest GitHub response, per installation and resource.",

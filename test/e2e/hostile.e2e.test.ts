@@ -166,3 +166,41 @@ describe("webhooks", () => {
     expect(sim.violations).toEqual([]);
   });
 });
+
+describe("hostile file names", () => {
+  test("names with every line terminator and control characters: the server lives, the check completes and gates, the next pull request is reviewed", async () => {
+    const content = `const token = "ghp_U73TbiGuc1X8d5FM0CLPGNIFowY0qz8Y56lO";\neval(process.argv[2]);\n`;
+    const names = ["a\nb.js", "c\rd.js", "e\u2028f.js", "g\u2029h.js", "i\u0085j.js", "k\u001b[31ml.js", "m\u0001n.js", `${"x".repeat(200)}\n.js`];
+    await sim.createRepo({
+      owner: "acme",
+      name: "names",
+      commits: [{ message: "base", files: { "README.md": "# names\n" } }],
+      branches: { feature: { commits: [{ message: "files", files: Object.fromEntries(names.map((n) => [n, content])) }] } },
+    });
+    const pr = await sim.createPullRequest({ repo: "acme/names", head: "feature", base: "main", title: "hostile names" });
+    await deliverWebhook({ url: longview.webhookUrl, secret: sim.app.webhookSecret, event: "pull_request", payload: pr.payload });
+    const run = await waitFor(completedRun("acme/names", pr.headSha), "check run");
+    expect(run.conclusion).toBe("failure");
+
+    const commented = new Set(sim.state.reviewComments("acme/names", pr.number).map((c) => c.path));
+    for (const name of names) expect(commented).toContain(name);
+    expect((await fetch(`http://127.0.0.1:${longview.port}/ping`)).status).toBe(200);
+    expect(longview.logs.filter((l) => l.includes('"fault"'))).toEqual([]);
+
+    // Still serving: another pull request is reviewed.
+    const next = await freshPullRequestIn("names-after");
+    await deliverWebhook({ url: longview.webhookUrl, secret: sim.app.webhookSecret, event: "pull_request", payload: next.payload });
+    await waitFor(completedRun("acme/names-after", next.headSha), "check run after the hostile names");
+    expect(sim.violations).toEqual([]);
+  });
+});
+
+async function freshPullRequestIn(name: string) {
+  await sim.createRepo({
+    owner: "acme",
+    name,
+    commits: [{ message: "base", files: { "a.js": "1\n" } }],
+    branches: { feature: { commits: [{ message: "eval", files: { "a.js": "eval(process.argv[2]);\n" } }] } },
+  });
+  return sim.createPullRequest({ repo: `acme/${name}`, head: "feature", base: "main", title: "x" });
+}

@@ -60,6 +60,39 @@ describe("tsx src/cli/main.ts", () => {
     const report = JsonReportContract.parse(JSON.parse(run.stdout));
     expect(report.findings.some((f) => f.path === "src/server.js" && f.line === LINES.eval && f.placement === "inline")).toBe(true);
   });
+
+  test("file names with line terminators and control characters: a report, no crash", async () => {
+    // git quotes such names in C style; each file commits a secret and calls eval, so both analyzers read it.
+    const names = ["a\\nb.js", "c\\rd.js", "e\\342\\200\\250f.js", "g\\342\\200\\251h.js", "i\\033[31mj.js", "k\\001l.js"];
+    const paths = ["a\nb.js", "c\rd.js", "e\u2028f.js", "g\u2029h.js", "i\u001b[31mj.js", "k\u0001l.js"];
+    const content = 'const token = "ghp_U73TbiGuc1X8d5FM0CLPGNIFowY0qz8Y56lO";\neval(process.argv[2]);\n';
+    const dir = join(scratch, "hostile-names");
+    await mkdir(dir, { recursive: true });
+    for (const path of paths) await writeFile(join(dir, path), content);
+    const diff = names
+      .map((name) =>
+        [
+          `diff --git "a/${name}" "b/${name}"`,
+          "new file mode 100644",
+          "--- /dev/null",
+          `+++ "b/${name}"`,
+          "@@ -0,0 +1,2 @@",
+          '+const token = "ghp_U73TbiGuc1X8d5FM0CLPGNIFowY0qz8Y56lO";',
+          "+eval(process.argv[2]);",
+        ].join("\n"),
+      )
+      .join("\n");
+    const run = await runProcess([join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "src/cli/main.ts"), "review", "--diff", "-", "--repo", dir, "--format", "json"], {
+      stdin: `${diff}\n`,
+    });
+    expect(run.stderr).toBe("");
+    const report = JsonReportContract.parse(JSON.parse(run.stdout));
+    for (const path of paths) {
+      expect(report.findings.filter((f) => f.path === path).map((f) => f.source).sort()).toEqual(["longview-rules", "secretlint"]);
+    }
+    // The committed token and the eval fail the default gate: exit 1 is the gate's verdict, not a crash.
+    expect(run.code).toBe(1);
+  });
 });
 
 describe("bin/longview.js on a fresh build", () => {

@@ -128,3 +128,15 @@ describe("observeRateLimit", () => {
     ]);
   });
 });
+
+describe("process faults", () => {
+  test("the guard's counts are exported as longview_process_faults_total", async () => {
+    let counts = { unhandled_rejection: 0, uncaught_exception: 0 };
+    const m = new LongviewMetrics({ prices: priceTable({}), log: silentLog, processFaults: () => counts });
+    expect(await m.render()).toContain('longview_process_faults_total{kind="unhandled_rejection"} 0');
+    counts = { unhandled_rejection: 2, uncaught_exception: 1 };
+    const text = await m.render();
+    expect(text).toContain('longview_process_faults_total{kind="unhandled_rejection"} 2');
+    expect(text).toContain('longview_process_faults_total{kind="uncaught_exception"} 1');
+  });
+});

@@ -2,10 +2,11 @@ import type { Logger } from "pino";
 import { CheckRun } from "../github/check-run.js";
 import type { GitHub, PullRef } from "../github/client.js";
 import { readRepoConfig } from "../github/read-repo-config.js";
-import { errorOutcome } from "../review/check-output.js";
+import { errorOutcome, type FailureOrigin } from "../review/check-output.js";
 import { SupersededError, reviewPullRequest, type ReviewDeps } from "../review/review-pull-request.js";
 import { JobSupersededError } from "./errors.js";
 import type { ReviewJob } from "./job.js";
+import { classifyError } from "./transient-error.js";
 import type { JobHandler, JobOutcome } from "./queue.js";
 
 /**
@@ -56,7 +57,7 @@ export function createReviewJobHandler(input: ReviewJobHandlerInput): JobHandler
       } catch (error) {
         // Failed before it had a check run (e.g. GitHub kept failing on the first request): say so on the commit.
         if (checkRunId === null && !run.signal.aborted && !run.willRetry(error)) {
-          await reportFailure(gh, ref, job.headSha, null, describe(error), run.log);
+          await reportFailure(gh, ref, job.headSha, null, { message: describe(error), origin: classifyError(error).origin }, run.log);
         }
         throw error;
       }
@@ -64,7 +65,7 @@ export function createReviewJobHandler(input: ReviewJobHandlerInput): JobHandler
 
     async abandoned(job, reason, log) {
       const gh = await input.auth(job.installationId);
-      await reportFailure(gh, refOf(job), job.headSha, job.checkRunId ?? null, `the review kept crashing its worker (${reason})`, log);
+      await reportFailure(gh, refOf(job), job.headSha, job.checkRunId ?? null, { message: `the review kept crashing its worker (${reason})`, origin: "internal" }, log);
     },
   };
 }
@@ -86,16 +87,23 @@ function reviewSignal(jobSignal: AbortSignal): AbortSignal {
 }
 
 /** Completes (or creates and completes) Longview's check run with the failure, per the repository's `gate.onError`. */
-async function reportFailure(gh: GitHub, ref: PullRef, headSha: string, checkRunId: number | null, message: string, log: Logger): Promise<void> {
+async function reportFailure(
+  gh: GitHub,
+  ref: PullRef,
+  headSha: string,
+  checkRunId: number | null,
+  failure: { readonly message: string; readonly origin: FailureOrigin },
+  log: Logger,
+): Promise<void> {
   try {
     const { config } = await readRepoConfig(gh, ref, log);
     const name = config.gate.checkName;
     const run = checkRunId
       ? CheckRun.attach(gh, ref, checkRunId, name, log)
       : await CheckRun.start(gh, ref, { name, headSha, externalId: `${ref.pullNumber}`, log });
-    await run.complete(errorOutcome(new Error(message), config.gate.onError));
+    await run.complete(errorOutcome(new Error(failure.message), config.gate.onError, failure.origin));
   } catch (err) {
-    log.error({ err, failure: message }, "could not report the failed review on GitHub");
+    log.error({ err, failure: failure.message }, "could not report the failed review on GitHub");
   }
 }
 

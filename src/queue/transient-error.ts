@@ -10,6 +10,8 @@ import { httpStatus } from "../github/client.js";
 
 export interface FailureClass {
   readonly transient: boolean;
+  /** `service`: GitHub, the model API or the network failed; `internal`: Longview itself did (a bug, or hostile input it broke on). */
+  readonly origin: "service" | "internal";
   readonly reason: string;
   /** What the server asked us to wait (Retry-After, rate-limit reset), if anything. */
   readonly retryAfterMs: number | null;
@@ -54,15 +56,15 @@ export function classifyError(error: unknown, now: number = Date.now()): Failure
 
   const code = networkCode(error);
   if (code) return transient(`network error ${code}`);
-  return final(error instanceof Error ? error.name : "unknown error");
+  return { transient: false, origin: "internal", reason: error instanceof Error ? error.name : "unknown error", retryAfterMs: null };
 }
 
 function transient(reason: string, retryAfterMs: number | null = null): FailureClass {
-  return { transient: true, reason, retryAfterMs };
+  return { transient: true, origin: "service", reason, retryAfterMs };
 }
 
 function final(reason: string): FailureClass {
-  return { transient: false, reason, retryAfterMs: null };
+  return { transient: false, origin: "service", reason, retryAfterMs: null };
 }
 
 type Headers = Readonly<Record<string, unknown>>;

@@ -110,7 +110,33 @@ export function skippedOutcome(reason: string): CheckOutcome {
   return { conclusion: "neutral", title: "Review skipped", summary: `Longview did not review this commit: ${reason}.`, text: "", annotations: [] };
 }
 
-export function errorOutcome(error: Error, onError: "neutral" | "failure"): CheckOutcome {
+/**
+ * Why a review failed: a service it depends on (GitHub, the model API, the
+ * network) was unavailable, or Longview itself broke on this change.
+ */
+export type FailureOrigin = "service" | "internal";
+
+/**
+ * A review that did not complete. Outages follow `gate.onError`. A crash
+ * (Longview broke on this change, or the job kept killing its worker) always
+ * fails: whatever broke it came with the change, and a neutral conclusion
+ * passes a required check — a pull request must not get through by crashing
+ * its reviewer.
+ */
+export function errorOutcome(error: Error, onError: "neutral" | "failure", origin: FailureOrigin = "service"): CheckOutcome {
+  if (origin === "internal") {
+    return {
+      conclusion: "failure",
+      title: "Review crashed",
+      summary: fitCheckText(
+        `Longview failed while reviewing this commit: ${neutralizeUntrusted(error.message)}\n\n` +
+          "A crash never passes the gate (whatever `gate.onError` says). Re-run the check to try again; if it fails the same way, " +
+          "something in this change breaks Longview: report it (the logs carry the job id), and a maintainer can override the check meanwhile.",
+      ),
+      text: "",
+      annotations: [],
+    };
+  }
   const explanation = onError === "failure"
     ? "This repository fails closed (`gate.onError: failure`), so the check fails until a review completes."
     : "The check is neutral (`gate.onError: neutral`); re-run it to try again.";

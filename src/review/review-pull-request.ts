@@ -16,6 +16,7 @@ import type { ChangeSet } from "../domain/change-set.js";
 import { focusChangeSet } from "../diff/focus-change-set.js";
 import { changesSince } from "../github/compare.js";
 import { markFixed, readPriorReviewState, type PriorComment } from "../github/review-state.js";
+import { classifyError } from "../queue/transient-error.js";
 import { errorOutcome, reviewedOutcome, skippedOutcome, supersededOutcome, type OpenEarlierFinding } from "./check-output.js";
 import { anchorsOf, fingerprintFindings } from "./fingerprint.js";
 import { fixedMarker, reviewMarker } from "./markers.js";
@@ -109,7 +110,7 @@ export async function reviewPullRequest(gh: GitHub, request: ReviewRequest, deps
     const err = signal?.aborted && signal.reason instanceof Error ? signal.reason : error instanceof Error ? error : new Error(String(error));
     log.error({ err }, "review failed");
     // Never leave the run in progress: the author must see that the review did not happen.
-    await checkRun.complete(errorOutcome(err, config.gate.onError)).catch((e: unknown) => log.error({ err: e }, "could not complete the check run"));
+    await checkRun.complete(errorOutcome(err, config.gate.onError, classifyError(err).origin)).catch((e: unknown) => log.error({ err: e }, "could not complete the check run"));
     throw err;
   }
 }

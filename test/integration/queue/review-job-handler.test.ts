@@ -170,6 +170,31 @@ describe("the review job body under the queue", () => {
     expect(checks[1]!.body.output?.summary).toContain("Server Error");
   });
 
+  test("a crash inside the review fails the check, whatever gate.onError says (a neutral run would pass a required check)", async () => {
+    const checks: CheckCall[] = [];
+    // Input the pipeline breaks on: GitHub's file list in a shape no schema accepts.
+    mockGitHub(checks, (files) => files.reply(200, [{ filename: { nested: "not a path" } }]));
+    const queue = new InProcessQueue({ settings: { ...FAST, attempts: 3 }, log: silent });
+    queue.startWorker(realHandler());
+    await queue.enqueue(job());
+    await queue.idle();
+
+    // Not retried: it would break the same way again.
+    expect(checks.filter((c) => c.method === "POST")).toHaveLength(1);
+    const [completed] = completions(checks);
+    expect(completed?.body).toMatchObject({ conclusion: "failure", output: { title: "Review crashed" } });
+    expect(completed?.body.output?.summary).toContain("A crash never passes the gate");
+  });
+
+  test("a job that kept killing its worker is abandoned as a failed check, never a neutral one", async () => {
+    const checks: CheckCall[] = [];
+    mockGitHub(checks, (files) => files.reply(200, FILES));
+    await realHandler().abandoned?.(job({ checkRunId: 77 }), "job stalled more than allowable limit", silent);
+
+    expect(checks.map((c) => [c.method, c.id, c.body.conclusion ?? null, c.body.output?.title ?? null])).toEqual([["PATCH", 77, "failure", "Review crashed"]]);
+    expect(checks[0]?.body.output?.summary).toContain("the review kept crashing its worker (job stalled more than allowable limit)");
+  });
+
   test("a newer push aborts the running review, whose check run is marked superseded", async () => {
     const checks: CheckCall[] = [];
     // The files arrive late: the newer push lands while the older head is being reviewed.

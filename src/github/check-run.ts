@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
 import { ANNOTATIONS_PER_REQUEST, type CheckOutcome } from "../review/check-output.js";
 import type { GitHub, PullRef } from "./client.js";
+import { NO_PLUGIN_RETRY, writeOnce } from "./idempotent-write.js";
+import { CheckRunListSchema, type CheckRunSummary } from "./schemas.js";
 
 /**
  * Longview's check run on a head commit: created at job start, progress while
@@ -26,22 +28,45 @@ export class CheckRun {
     private readonly minProgressIntervalMs: number,
   ) {}
 
-  static async start(
+  /**
+   * Longview's run for this review: an unfinished run with the same
+   * `external_id` on the head is taken over (a retry whose creation GitHub
+   * applied but did not confirm, or a review that died mid-way); otherwise one
+   * is created, once — after an ambiguous failure Longview looks before
+   * creating again, so no run is left in progress beside a duplicate.
+   */
+  static async open(
     gh: GitHub,
     ref: Pick<PullRef, "owner" | "repo">,
-    input: { name: string; headSha: string; externalId: string; log: Logger; minProgressIntervalMs?: number },
+    input: { name: string; headSha: string; externalId: string; log: Logger; minProgressIntervalMs?: number; existing?: readonly CheckRunSummary[] },
   ): Promise<CheckRun> {
-    const { data } = await gh.rest.checks.create({
-      owner: ref.owner,
-      repo: ref.repo,
-      name: input.name,
-      head_sha: input.headSha,
-      external_id: input.externalId,
-      status: "in_progress",
-      started_at: new Date().toISOString(),
-      output: { title: "Reviewing…", summary: "Longview is reviewing this commit." },
+    const interval = input.minProgressIntervalMs ?? 10_000;
+    const unfinished = (runs: readonly CheckRunSummary[]) => runs.find((r) => r.status !== "completed" && r.external_id === input.externalId) ?? null;
+    const adopted = unfinished(input.existing ?? (await listRuns(gh, ref, input.headSha, input.name)));
+    if (adopted) {
+      input.log.info({ checkRunId: adopted.id }, "an unfinished check run of this review exists; continuing it");
+      return new CheckRun(gh, ref, adopted.id, input.name, input.log, interval);
+    }
+    const id = await writeOnce({
+      what: "create the check run",
+      log: input.log,
+      write: async () => {
+        const { data } = await gh.rest.checks.create({
+          owner: ref.owner,
+          repo: ref.repo,
+          name: input.name,
+          head_sha: input.headSha,
+          external_id: input.externalId,
+          status: "in_progress",
+          started_at: new Date().toISOString(),
+          output: { title: "Reviewing…", summary: "Longview is reviewing this commit." },
+          request: NO_PLUGIN_RETRY,
+        });
+        return data.id;
+      },
+      find: async () => unfinished(await listRuns(gh, ref, input.headSha, input.name))?.id ?? null,
     });
-    return new CheckRun(gh, ref, data.id, input.name, input.log, input.minProgressIntervalMs ?? 10_000);
+    return new CheckRun(gh, ref, id, input.name, input.log, interval);
   }
 
   /** Reuses an existing run (a re-run request names it). */
@@ -110,8 +135,17 @@ export async function cancelSupersededRuns(
   return unfinished.length;
 }
 
-/** True when Longview already has a check run (any state) on this commit. */
-export async function hasCheckRun(gh: GitHub, ref: Pick<PullRef, "owner" | "repo">, sha: string, name: string): Promise<boolean> {
-  const { data } = await gh.rest.checks.listForRef({ owner: ref.owner, repo: ref.repo, ref: sha, check_name: name, per_page: 1 });
-  return data.total_count > 0;
+/** Every run named `name` on the commit (all of them, not only the latest), validated. */
+export async function listRuns(gh: GitHub, ref: Pick<PullRef, "owner" | "repo">, sha: string, name: string): Promise<CheckRunSummary[]> {
+  const runs = await gh.paginate(gh.rest.checks.listForRef, { owner: ref.owner, repo: ref.repo, ref: sha, check_name: name, filter: "all", per_page: 100 });
+  return CheckRunListSchema.shape.check_runs.parse(runs);
+}
+
+/**
+ * The commit already has Longview's verdict: a completed review that passed
+ * or failed. Runs that were skipped, cancelled, neutral or are unfinished do
+ * not count — an automatic event reviews again, or takes the unfinished run over.
+ */
+export function hasVerdict(runs: readonly CheckRunSummary[]): boolean {
+  return runs.some((r) => r.status === "completed" && (r.conclusion === "success" || r.conclusion === "failure"));
 }

@@ -97,4 +97,14 @@ export const CheckSuiteEventSchema = z.object({
 export type CheckSuiteEvent = z.infer<typeof CheckSuiteEventSchema>;
 
 /** `GET /app`: the App itself (its slug names its bot account, `slug[bot]`). */
+/** One check run as `GET …/commits/{ref}/check-runs` lists it: what Longview decides on. */
+export const CheckRunSummarySchema = z.object({
+  id: z.number().int().positive(),
+  status: z.string(),
+  conclusion: z.string().nullable(),
+  external_id: z.string().nullable(),
+});
+export type CheckRunSummary = z.infer<typeof CheckRunSummarySchema>;
+export const CheckRunListSchema = z.object({ total_count: z.number().int(), check_runs: z.array(CheckRunSummarySchema) });
+
 export const AppSchema = z.object({ id: z.number().int(), slug: z.string().min(1) });

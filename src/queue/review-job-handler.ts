@@ -100,7 +100,7 @@ async function reportFailure(
     const name = config.gate.checkName;
     const run = checkRunId
       ? CheckRun.attach(gh, ref, checkRunId, name, log)
-      : await CheckRun.start(gh, ref, { name, headSha, externalId: `${ref.pullNumber}`, log });
+      : await CheckRun.open(gh, ref, { name, headSha, externalId: `${ref.pullNumber}`, log });
     await run.complete(errorOutcome(new Error(failure.message), config.gate.onError, failure.origin));
   } catch (err) {
     log.error({ err, failure: failure.message }, "could not report the failed review on GitHub");

@@ -5,7 +5,7 @@ import { extractReviewGuidelines } from "../agent/guidelines.js";
 import type { Env } from "../config/env.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { GitHub, PullRef } from "../github/client.js";
-import { CheckRun, cancelSupersededRuns, hasCheckRun } from "../github/check-run.js";
+import { CheckRun, cancelSupersededRuns, hasVerdict, listRuns } from "../github/check-run.js";
 import { fetchChangeSet } from "../github/fetch-change-set.js";
 import { postReview, type PostedReview } from "../github/post-review.js";
 import { readRepoConfig, readTextFile } from "../github/read-repo-config.js";
@@ -67,8 +67,10 @@ export async function reviewPullRequest(gh: GitHub, request: ReviewRequest, deps
 
   const { config, problems } = await readRepoConfig(gh, ref, log);
   const checkName = config.gate.checkName;
-  if (request.onlyIfUnreviewed && (await hasCheckRun(gh, ref, pr.head.sha, checkName))) {
-    return { kind: "skipped", pr, reason: "this commit already has a Longview check run", checkRunId: null };
+  const headRuns = request.checkRunId ? [] : await listRuns(gh, ref, pr.head.sha, checkName);
+  // Automatic events review a head once: a replayed or repeated event finds the verdict already there.
+  if (request.onlyIfUnreviewed && hasVerdict(headRuns)) {
+    return { kind: "skipped", pr, reason: "this commit already has Longview's verdict", checkRunId: null };
   }
   if (request.previousSha && request.previousSha !== pr.head.sha) {
     const previousSha = request.previousSha;
@@ -83,7 +85,7 @@ export async function reviewPullRequest(gh: GitHub, request: ReviewRequest, deps
 
   const checkRun = request.checkRunId
     ? CheckRun.attach(gh, ref, request.checkRunId, checkName, log)
-    : await CheckRun.start(gh, ref, { name: checkName, headSha: pr.head.sha, externalId: `${ref.pullNumber}`, log });
+    : await CheckRun.open(gh, ref, { name: checkName, headSha: pr.head.sha, externalId: `${ref.pullNumber}`, log, existing: headRuns });
   if (request.checkRunId) await checkRun.progress(0, 1);
   else await request.onCheckRun?.(checkRun.id);
 

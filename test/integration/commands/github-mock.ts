@@ -178,7 +178,7 @@ const requestLog: LoggedRequest[] = [];
 export function api(): nock.Scope {
   const scope = nock(GITHUB_API);
   scope.on("request", (_req: unknown, interceptor: { method: string; path: string }, body: string) => {
-    requestLog.push({ method: interceptor.method.toUpperCase(), path: interceptor.path.split("?")[0]!, body: body ? (JSON.parse(body) as unknown) : undefined });
+    requestLog.push({ method: interceptor.method.toUpperCase(), path: String(interceptor.path).split("?")[0]!, body: body ? (JSON.parse(body) as unknown) : undefined });
   });
   return scope;
 }

@@ -27,10 +27,10 @@ function result(count: number): ReviewResult {
 }
 
 describe("CheckRun", () => {
-  test("start: one in_progress run on the head commit", async () => {
+  test("open: one in_progress run on the head commit", async () => {
     let body: unknown;
     nock(GITHUB_API).post("/repos/o/r/check-runs", (b: unknown) => ((body = b), true)).reply(201, { id: 9 });
-    const run = await CheckRun.start(testOctokit(), repo, { name: "Longview", headSha: "abc", externalId: "7", log: silentLog });
+    const run = await CheckRun.open(testOctokit(), repo, { name: "Longview", headSha: "abc", externalId: "7", log: silentLog, existing: [] });
     expect(run.id).toBe(9);
     expect(body).toEqual({
       name: "Longview",
@@ -40,6 +40,35 @@ describe("CheckRun", () => {
       started_at: expect.any(String),
       output: { title: "Reviewing…", summary: "Longview is reviewing this commit." },
     });
+  });
+
+  test("open: an unfinished run of the same review on the head is continued, not duplicated", async () => {
+    const listed = { total_count: 3, check_runs: [
+      { id: 5, status: "completed", conclusion: "success", external_id: "7" },
+      { id: 6, status: "in_progress", conclusion: null, external_id: "8" },
+      { id: 7, status: "in_progress", conclusion: null, external_id: "7" },
+    ] };
+    nock(GITHUB_API).get("/repos/o/r/commits/abc/check-runs").query({ check_name: "Longview", filter: "all", per_page: "100" }).reply(200, listed);
+    const run = await CheckRun.open(testOctokit(), repo, { name: "Longview", headSha: "abc", externalId: "7", log: silentLog });
+    expect(run.id).toBe(7);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  test("open: a 502 after GitHub created the run is resolved by looking; the run is not created twice", async () => {
+    let creates = 0;
+    const created = { total_count: 1, check_runs: [{ id: 11, status: "in_progress", conclusion: null, external_id: "7" }] };
+    nock(GITHUB_API)
+      .post("/repos/o/r/check-runs")
+      .reply(() => {
+        creates++;
+        return [502, { message: "Server Error" }];
+      })
+      .get("/repos/o/r/commits/abc/check-runs")
+      .query(true)
+      .reply(200, created);
+    const run = await CheckRun.open(testOctokit(), repo, { name: "Longview", headSha: "abc", externalId: "7", log: silentLog, existing: [] });
+    expect(run.id).toBe(11);
+    expect(creates).toBe(1);
   });
 
   test("complete: 120 annotations go in batches of 50, 50 and 20; only the last update completes the run", async () => {
@@ -75,7 +104,7 @@ describe("CheckRun", () => {
       .patch("/repos/o/r/check-runs/9", (b: { output: { title: string } }) => (titles.push(b.output.title), true))
       .times(2)
       .reply(200, { id: 9 });
-    const run = await CheckRun.start(testOctokit(), repo, { name: "Longview", headSha: "abc", externalId: "7", log: silentLog, minProgressIntervalMs: 60_000 });
+    const run = await CheckRun.open(testOctokit(), repo, { name: "Longview", headSha: "abc", externalId: "7", log: silentLog, minProgressIntervalMs: 60_000, existing: [] });
     for (let done = 1; done <= 10; done++) await run.progress(done, 10);
     expect(titles).toEqual(["Reviewing… 1/10 windows", "Reviewing… 10/10 windows"]);
   });

@@ -4,6 +4,7 @@ import { FIX_ALL_IDENTIFIER } from "../fix/fix-all-action.js";
 import type { GitHub } from "../github/client.js";
 import { findPullRequestsForSha } from "../github/find-pull-requests.js";
 import { CheckRunEventSchema } from "../github/schemas.js";
+import { commentReplayKey, payloadReplayKey } from "../handlers/replay-key.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import { commandJobOf } from "./command-job-handler.js";
 import { parseCommand } from "./parse-command.js";
@@ -58,7 +59,7 @@ async function commentCommand(
     pullNumber: number;
     sender: { login: string; type?: string | undefined };
     comment: { body: string; user?: { type?: string | undefined } | null; html_url?: string | null | undefined };
-    source: CommandInvocation["source"];
+    source: Extract<CommandInvocation["source"], { kind: "issue-comment" | "review-comment" }>;
   },
 ): Promise<void> {
   const { repository, sender, comment } = input;
@@ -77,6 +78,7 @@ async function commentCommand(
       ref: { owner: repository.owner.login, repo: repository.name, pullNumber: input.pullNumber },
       installationId,
       deliveryId: context.id,
+      replayKey: commentReplayKey(input.source.kind, input.source.commentId),
       source: input.source,
       sender: sender.login,
       command,
@@ -106,6 +108,7 @@ export function handleFixAllAction(queue: ReviewIntake) {
           ref: { ...repo, pullNumber },
           installationId,
           deliveryId: context.id,
+          replayKey: payloadReplayKey(context.name, context.payload),
           source: { kind: "check-run", checkRunId: event.check_run.id },
           sender: event.sender.login,
           command: { kind: "fix", instructions: "" },

@@ -52,6 +52,8 @@ export interface CommandInvocation {
   readonly installationId: number;
   /** `X-GitHub-Delivery` of the event, carried into queued review jobs. */
   readonly deliveryId: string;
+  /** The event itself (handlers/replay-key.ts): the same command arriving twice runs once, and so do the reviews it queues. */
+  readonly replayKey?: string;
   readonly source: CommandSource;
   /** Login of the person who commented (or clicked the check run's button). */
   readonly sender: string;
@@ -152,6 +154,7 @@ async function requestReview(gh: GitHub, invocation: CommandInvocation, queue: R
     headSha: pr.head.sha,
     force: true,
     deliveryId: invocation.deliveryId,
+    ...(invocation.replayKey ? { replayKey: invocation.replayKey } : {}),
     trigger: "agent.review",
   });
   log.info({ ...result }, "full review requested");
@@ -215,6 +218,7 @@ async function afterCommit(
     headSha: committed.sha,
     previousSha: committed.previousHead,
     deliveryId: invocation.deliveryId,
+    ...(invocation.replayKey ? { replayKey: invocation.replayKey } : {}),
     trigger: "agent.fix",
   });
   log.info({ ...queued, sha: committed.sha }, "review of the fix commit queued");

@@ -4,6 +4,7 @@ import { findPullRequestsForSha } from "../github/find-pull-requests.js";
 import { CheckRunEventSchema, CheckSuiteEventSchema } from "../github/schemas.js";
 import type { ReviewJob } from "../queue/job.js";
 import type { ReviewIntake } from "../queue/queue.js";
+import { payloadReplayKey } from "./replay-key.js";
 
 /**
  * Check events → review jobs, one per pull request on the head. The events
@@ -33,6 +34,7 @@ export function handleCheckRunRerequested(queue: ReviewIntake) {
         headSha: event.check_run.head_sha,
         ...(i === 0 ? { checkRunId: event.check_run.id } : {}),
         deliveryId: context.id,
+        replayKey: payloadReplayKey(context.name, context.payload),
         trigger: "check_run.rerequested",
       });
     }
@@ -57,6 +59,7 @@ export function handleCheckSuite(queue: ReviewIntake) {
         // `requested` arrives with every push, alongside `pull_request.synchronize`: review once.
         ...(event.action === "requested" ? { onlyIfUnreviewed: true } : {}),
         deliveryId: context.id,
+        replayKey: payloadReplayKey(context.name, context.payload),
         trigger: `check_suite.${event.action}`,
       });
     }

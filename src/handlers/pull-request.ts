@@ -2,6 +2,7 @@ import type { Context } from "probot";
 import type { Logger } from "pino";
 import { PullRequestEventSchema } from "../github/schemas.js";
 import type { ReviewIntake } from "../queue/queue.js";
+import { payloadReplayKey } from "./replay-key.js";
 
 export const REVIEW_ACTIONS = ["opened", "reopened", "ready_for_review", "synchronize"] as const;
 
@@ -37,7 +38,10 @@ export function handlePullRequest(queue: ReviewIntake) {
       pullNumber: event.pull_request.number,
       headSha: event.pull_request.head.sha,
       ...(event.action === "synchronize" && event.before ? { previousSha: event.before } : {}),
+      // A head is reviewed once; only `ready_for_review` asks again for a head whose draft was skipped.
+      ...(event.action === "ready_for_review" ? {} : { onlyIfUnreviewed: true }),
       deliveryId: context.id,
+      replayKey: payloadReplayKey(context.name, context.payload),
       trigger: `pull_request.${event.action}`,
     });
     log.info({ ...result }, result.status === "queued" ? "review queued" : "review already pending");

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { resolveClaim, type PendingJob } from "./claim.js";
 import { JobShutdownError, JobSupersededError, NoCommandHandlerError } from "./errors.js";
 import { decideFailure, retryDelayMs, willRetry, type AttemptContext } from "./failure-policy.js";
-import { QueueJobSchema, commandDeliveryKey, jobLogFields, newJobId, pullRequestKey, type CommandJob, type QueueJob, type ReviewJob } from "./job.js";
+import { QueueJobSchema, commandDeliveryKey, jobLogFields, newJobId, pullRequestKey, replayKeyOf, type CommandJob, type QueueJob, type ReviewJob } from "./job.js";
 import type {
   AttemptRun,
   CommandJobHandler,
@@ -119,7 +119,7 @@ export class InProcessQueue implements ReviewQueue {
   }
 
   private admit(job: ReviewJob, key: string): EnqueueResult {
-    if (!this.deliveries.add(`${job.deliveryId}|${key}`)) return { status: "duplicate", reason: "delivery", jobId: null };
+    if (!this.deliveries.add(`${replayKeyOf(job)}|${key}`)) return { status: "duplicate", reason: "delivery", jobId: null };
     const current = this.pending.get(key) ?? null;
     const decision = resolveClaim(current ? asPending(current) : null, job);
     if (decision.kind === "duplicate") return { status: "duplicate", reason: "head", jobId: decision.pendingJobId };

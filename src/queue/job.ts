@@ -8,6 +8,13 @@ import { z } from "zod";
 
 const Sha = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, "a full commit SHA");
 
+/**
+ * What tells a replayed webhook from a new one (see handlers/replay-key.ts):
+ * `X-GitHub-Delivery` is not covered by the signature, the payload is. Jobs
+ * queued by an older release have none and fall back to the delivery id.
+ */
+const ReplayKey = z.string().min(1).max(200).optional();
+
 export const ReviewJobSchema = z.object({
   kind: z.literal("review"),
   installationId: z.number().int().positive(),
@@ -25,6 +32,7 @@ export const ReviewJobSchema = z.object({
   force: z.boolean().optional(),
   /** `X-GitHub-Delivery` of the webhook that asked for this review. */
   deliveryId: z.string().min(1).max(200),
+  replayKey: ReplayKey,
   /** What asked for it, e.g. `pull_request.synchronize`. */
   trigger: z.string().min(1).max(100),
 });
@@ -70,6 +78,7 @@ export const CommandJobSchema = z.object({
   repo: z.string().min(1).max(100),
   pullNumber: z.number().int().positive(),
   deliveryId: z.string().min(1).max(200),
+  replayKey: ReplayKey,
   source: CommandSourceSchema,
   /** Login of the person who commented (or clicked the check run's button). */
   sender: z.string().min(1).max(100),
@@ -89,9 +98,14 @@ export function pullRequestKey(job: Pick<ReviewJob, "owner" | "repo" | "pullNumb
   return `${job.owner}/${job.repo}#${job.pullNumber}`.toLowerCase();
 }
 
-/** De-duplication of command jobs: one per webhook delivery and pull request, apart from the review jobs of that delivery. */
-export function commandDeliveryKey(job: Pick<CommandJob, "deliveryId" | "owner" | "repo" | "pullNumber">): string {
-  return `command|${job.deliveryId}|${pullRequestKey(job)}`;
+/** What a queue de-duplicates a job on (with its pull request): the signed event it came from, else its delivery. */
+export function replayKeyOf(job: Pick<QueueJob, "deliveryId" | "replayKey">): string {
+  return job.replayKey ?? job.deliveryId;
+}
+
+/** De-duplication of command jobs: one per event (a comment, a button press) and pull request, apart from the review jobs of that event. */
+export function commandDeliveryKey(job: Pick<CommandJob, "deliveryId" | "replayKey" | "owner" | "repo" | "pullNumber">): string {
+  return `command|${replayKeyOf(job)}|${pullRequestKey(job)}`;
 }
 
 /** A readable, unique job id (no `:`, which BullMQ reserves). */

@@ -2,7 +2,7 @@ import { Queue, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { QueueJobSchema, commandDeliveryKey, newJobId, pullRequestKey, type CommandJob, type QueueJob, type ReviewJob } from "./job.js";
+import { QueueJobSchema, commandDeliveryKey, newJobId, pullRequestKey, replayKeyOf, type CommandJob, type QueueJob, type ReviewJob } from "./job.js";
 import type { EnqueueResult, QueueDepth, QueueHealth, QueueObserver, QueueSettings, ReviewQueue } from "./queue.js";
 import { PENDING_TTL_SECONDS, RedisKeys, claimPending, unclaimPending } from "./redis-scripts.js";
 
@@ -72,7 +72,7 @@ export class RedisReviewQueue implements ReviewQueue {
     const claim = await claimPending(this.redis, this.keys, {
       prKey,
       jobId,
-      deliveryId: job.deliveryId,
+      replayKey: replayKeyOf(job),
       headSha: job.headSha,
       previousSha: job.previousSha,
       checkRunId: job.checkRunId,
@@ -90,7 +90,7 @@ export class RedisReviewQueue implements ReviewQueue {
     try {
       await this.queue.add(JOB_NAME, data, this.jobOptions(jobId));
     } catch (error) {
-      await unclaimPending(this.redis, this.keys, { prKey, jobId, deliveryId: job.deliveryId }).catch((err: unknown) =>
+      await unclaimPending(this.redis, this.keys, { prKey, jobId, replayKey: replayKeyOf(job) }).catch((err: unknown) =>
         this.options.log.error({ err, jobId }, "could not undo the claim of a job that was not enqueued"),
       );
       throw error;

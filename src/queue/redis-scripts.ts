@@ -9,7 +9,8 @@ import { z } from "zod";
  * - `pending:<pr>`  hash: the pull request's one pending job (jobId, headSha,
  *   state queued|running, previousSha, checkRunId). `claim` applies the rules
  *   of `claim.ts` — keep the two in step.
- * - `delivery:<id>:<pr>`  webhook deliveries already enqueued (TTL).
+ * - `delivery:<replay key>:<pr>`  webhook events already enqueued (TTL; the
+ *   key is the signed payload's digest, see handlers/replay-key.ts).
  * - `command:<key>`  command deliveries already enqueued (TTL; a plain SET NX,
  *   command jobs have no pending entry).
  * - `slots:<installation>`  sorted set of running job ids → lease expiry:
@@ -27,8 +28,8 @@ export class RedisKeys {
     return `${this.prefix}:lv:pending:${prKey}`;
   }
 
-  delivery(deliveryId: string, prKey: string): string {
-    return `${this.prefix}:lv:delivery:${deliveryId}:${prKey}`;
+  delivery(replayKey: string, prKey: string): string {
+    return `${this.prefix}:lv:delivery:${replayKey}:${prKey}`;
   }
 
   commandDelivery(deliveryKey: string): string {
@@ -171,7 +172,8 @@ export type RedisClaim =
 export interface ClaimInput {
   readonly prKey: string;
   readonly jobId: string;
-  readonly deliveryId: string;
+  /** The event this job came from (`replayKeyOf`): the same event twice is a replay. */
+  readonly replayKey: string;
   readonly headSha: string;
   readonly previousSha?: string | undefined;
   readonly checkRunId?: number | undefined;
@@ -184,7 +186,7 @@ export async function claimPending(redis: Redis, keys: RedisKeys, input: ClaimIn
   const reply = ClaimReply.parse(
     await CLAIM.run(
       redis,
-      [keys.pending(input.prKey), keys.delivery(input.deliveryId, input.prKey)],
+      [keys.pending(input.prKey), keys.delivery(input.replayKey, input.prKey)],
       [
         input.jobId,
         input.headSha,
@@ -210,9 +212,9 @@ export async function claimPending(redis: Redis, keys: RedisKeys, input: ClaimIn
 }
 
 /** Undoes a claim whose job could not be added (so a redelivery can try again). */
-export async function unclaimPending(redis: Redis, keys: RedisKeys, input: Pick<ClaimInput, "prKey" | "jobId" | "deliveryId">): Promise<void> {
+export async function unclaimPending(redis: Redis, keys: RedisKeys, input: Pick<ClaimInput, "prKey" | "jobId" | "replayKey">): Promise<void> {
   await RELEASE.run(redis, [keys.pending(input.prKey)], [input.jobId]);
-  await redis.del(keys.delivery(input.deliveryId, input.prKey));
+  await redis.del(keys.delivery(input.replayKey, input.prKey));
 }
 
 /** Marks the job running (or queued again); false when another job took the pull request meanwhile. */

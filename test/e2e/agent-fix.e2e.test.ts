@@ -89,14 +89,15 @@ describe("/agent fix against the simulator", () => {
     const gh = await app.auth(installationId);
     const { data: command } = await gh.rest.pulls.createReplyForReviewComment({ owner: "acme", repo: "thread-fix", pull_number: pr.number, comment_id: findingId, body: "/agent fix" });
 
-    await deliver("pull_request_review_comment", {
+    const event = {
       action: "created",
       installation: { id: installationId },
       repository: pr.payload["repository"],
       sender: alice,
       pull_request: pr.pullRequest,
       comment: { ...command, user: alice, body: "/agent fix", in_reply_to_id: findingId },
-    });
+    };
+    await deliver("pull_request_review_comment", event);
 
     const reply = await waitFor(
       () => sim.state.reviewComments(repo, pr.number).find((c) => c.inReplyToId === findingId && c.body.startsWith("@alice")),
@@ -104,7 +105,14 @@ describe("/agent fix against the simulator", () => {
     );
     expect(reply.body).toMatch(/^@alice Committed \[`[0-9a-f]{7}`\]\(http:\/\/[^)]+\/commit\/[0-9a-f]{40}\), fixing 1 finding:/);
     expect(sim.state.reactions()).toContainEqual(expect.objectContaining({ subjectType: "review_comment", subjectId: command.id, content: "eyes" }));
-    await expectFixedAndReviewed(repo, pr, findingId);
+    const head = await expectFixedAndReviewed(repo, pr, findingId);
+
+    // A captured copy of the command, re-sent with a fresh delivery id (not covered by the signature): it ran once.
+    await deliver("pull_request_review_comment", event);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(sim.state.reviewComments(repo, pr.number).filter((c) => c.inReplyToId === findingId && c.body.startsWith("@alice"))).toHaveLength(1);
+    expect(await sim.state.branchTip(repo, "feature")).toBe(head);
+    expect(longview.logs.filter((l) => l.includes("command job started"))).toHaveLength(1);
     expect(sim.violations).toEqual([]);
   }, 120_000);
 

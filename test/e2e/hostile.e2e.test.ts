@@ -165,6 +165,26 @@ describe("webhooks", () => {
     expect(sim.state.reviews("acme/replayed", pr.number).filter((r) => r.body.includes("### Longview review"))).toHaveLength(1);
     expect(sim.violations).toEqual([]);
   });
+
+  test("a captured delivery re-sent with new delivery ids (the id is not signed) starts no second review and no second model run", async () => {
+    const pr = await freshPullRequest("captured");
+    const send = () => deliverWebhook({ url: longview.webhookUrl, secret: sim.app.webhookSecret, event: "pull_request", payload: pr.payload });
+    const modelCallsBefore = model.requests.length;
+    // Twice at once, then twice after the review: each with a fresh X-GitHub-Delivery.
+    const answers = await Promise.all([send(), send()]);
+    await waitFor(completedRun("acme/captured", pr.headSha), "check run");
+    const modelCalls = model.requests.length - modelCallsBefore;
+    answers.push(await send(), await send());
+    expect(new Set(answers.map((a) => a.id)).size).toBe(4);
+    for (const a of answers) expect(a.status).toBeLessThan(300);
+    await new Promise((r) => setTimeout(r, 1_500));
+
+    expect(sim.state.checkRuns("acme/captured", pr.headSha)).toHaveLength(1);
+    expect(sim.state.reviews("acme/captured", pr.number).filter((r) => r.body.includes("### Longview review"))).toHaveLength(1);
+    expect(modelCalls).toBeGreaterThan(0);
+    expect(model.requests.length - modelCallsBefore).toBe(modelCalls);
+    expect(sim.violations).toEqual([]);
+  });
 });
 
 describe("hostile file names", () => {

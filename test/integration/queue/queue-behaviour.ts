@@ -45,6 +45,22 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
     expect(body.runs).toHaveLength(1);
   });
 
+  test("a replayed event (same signed payload, fresh delivery id) does not create a second job, once finished either", async () => {
+    const h = await open();
+    const body = new FakeBody();
+    await h.startWorker(body);
+    const first = await h.queue.enqueue(reviewJob({ deliveryId: "d-1", replayKey: "pull_request:abc" }));
+    expect(first.status).toBe("queued");
+    await waitFor(() => body.finished().length === 1);
+    const replayed = await h.queue.enqueue(reviewJob({ deliveryId: "d-2", replayKey: "pull_request:abc" }));
+    expect(replayed).toEqual({ status: "duplicate", reason: "delivery", jobId: null });
+    // Another event for the same head is not a replay.
+    expect((await h.queue.enqueue(reviewJob({ deliveryId: "d-3", replayKey: "check_run:def", checkRunId: 5 }))).status).toBe("queued");
+    await waitFor(() => body.finished().length === 2);
+    await sleep(200);
+    expect(body.runs).toHaveLength(2);
+  });
+
   test("a newer head replaces the queued job of the same pull request and inherits the old head as previousSha", async () => {
     const h = await open();
     const older = await h.queue.enqueue(reviewJob({ headSha: sha(1) }));

@@ -13,13 +13,18 @@ RUN npm run build
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=3000
+    PORT=3000 \
+    LONGVIEW_JOURNAL=/app/data/longview-jobs.sqlite
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+# better-sqlite3 (the job journal) is the one native addon: its install script fetches the prebuilt binary.
+RUN npm ci --omit=dev --ignore-scripts && npm rebuild better-sqlite3 && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY app.yml ./
+# The in-process queue's journal: mount a volume here so queued reviews survive a new container.
+RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME /app/data
 USER node
 EXPOSE 3000
 # Probot answers GET /ping with "PONG".

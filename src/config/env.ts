@@ -65,6 +65,8 @@ export const EnvSchema = z.object({
   LONGVIEW_SHUTDOWN_TIMEOUT_MS: intFrom(25_000, 0, 3_600_000),
   LONGVIEW_DEDUPE_TTL_SECONDS: intFrom(259_200, 60, 2_592_000),
   LONGVIEW_WORKER_PORT: intFrom(3001, 0, 65535),
+  /** The in-process queue's journal (SQLite); `off` keeps jobs in memory only. Unused with REDIS_URL. */
+  LONGVIEW_JOURNAL: z.string().min(1).default("data/longview-jobs.sqlite"),
 
   // Operations.
   LONGVIEW_MODEL_PRICES: optionalString.transform((text, ctx) => {

@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
-import type { Env } from "../config/env.js";
+import { ConfigError, type Env } from "../config/env.js";
 import { InProcessQueue } from "./in-process-queue.js";
+import { JobJournal, JournalError } from "./job-journal.js";
+import { memoryStore, type JobStore } from "./job-store.js";
 import type { CommandJobHandler, JobHandler, QueueObserver, QueueSettings } from "./queue.js";
 import { RedisReviewQueue } from "./redis-queue.js";
 import { RedisReviewWorker } from "./redis-worker.js";
@@ -9,7 +11,16 @@ import { RedisReviewWorker } from "./redis-worker.js";
 export async function createReviewQueue(env: Env, log: Logger, observer?: QueueObserver): Promise<InProcessQueue | RedisReviewQueue> {
   const settings = queueSettings(env);
   const queueLog = log.child({ component: "queue" });
-  if (!env.REDIS_URL) return new InProcessQueue({ settings, log: queueLog, ...(observer ? { observer } : {}) });
+  if (!env.REDIS_URL) {
+    return new InProcessQueue({
+      settings,
+      log: queueLog,
+      store: openStore(env, queueLog),
+      replayTtlMs: env.LONGVIEW_DEDUPE_TTL_SECONDS * 1000,
+      maxCrashes: env.LONGVIEW_JOB_MAX_STALLS,
+      ...(observer ? { observer } : {}),
+    });
+  }
   return RedisReviewQueue.connect({
     redisUrl: env.REDIS_URL,
     prefix: env.LONGVIEW_QUEUE_PREFIX,
@@ -40,6 +51,24 @@ export function startRedisWorker(
     ...(observer ? { observer } : {}),
     ...(commandHandler ? { commandHandler } : {}),
   });
+}
+
+/** The journal the environment names; a file that cannot be used stops the start with a clear message, not a half-working queue. */
+function openStore(env: Env, log: Logger): JobStore {
+  if (env.LONGVIEW_JOURNAL === "off") {
+    log.warn("LONGVIEW_JOURNAL=off: queued and running jobs are lost if this process stops");
+    return memoryStore();
+  }
+  try {
+    const journal = JobJournal.open(env.LONGVIEW_JOURNAL);
+    log.info({ journal: env.LONGVIEW_JOURNAL }, "job journal opened");
+    return journal;
+  } catch (error) {
+    if (!(error instanceof JournalError)) throw error;
+    throw new ConfigError([
+      `LONGVIEW_JOURNAL: ${error.message}. Is another Longview process using it? Give each process its own file, use REDIS_URL to share work, or set LONGVIEW_JOURNAL=off.`,
+    ]);
+  }
 }
 
 export function queueSettings(env: Env): QueueSettings {

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -15,11 +18,16 @@ export interface LongviewProcess {
   readonly webhookUrl: string;
   /** Everything the server logged (pino JSON lines). */
   readonly logs: string[];
+  /** SIGTERM: a graceful stop. */
   stop(): Promise<void>;
+  /** SIGKILL: the process dies on the spot, as in a crash or an OOM kill. */
+  kill(): Promise<void>;
 }
 
 export async function startLongview(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<LongviewProcess> {
   const port = await freePort();
+  // Each process its own job journal (unless the caller names one, e.g. to restart on it), removed when it stops.
+  const scratch = env["LONGVIEW_JOURNAL"] === undefined ? mkdtempSync(join(tmpdir(), "longview-process-")) : null;
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: ROOT,
     env: {
@@ -30,6 +38,7 @@ export async function startLongview(env: Record<string, string>, options: { time
       LOG_LEVEL: "info",
       // The simulator does not rate-limit; spacing writes 1 s apart would only slow tests down.
       LONGVIEW_GITHUB_WRITE_INTERVAL_MS: "0",
+      ...(scratch ? { LONGVIEW_JOURNAL: join(scratch, "jobs.sqlite") } : {}),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -40,8 +49,22 @@ export async function startLongview(env: Record<string, string>, options: { time
   child.stderr?.on("data", collect);
 
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitUntilReady(child, `${baseUrl}/ping`, options.timeoutMs ?? 30_000, logs);
-  return { port, webhookUrl: `${baseUrl}/api/github/webhooks`, logs, stop: () => stop(child) };
+  const cleanup = () => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    await waitUntilReady(child, `${baseUrl}/ping`, options.timeoutMs ?? 30_000, logs);
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+  return {
+    port,
+    webhookUrl: `${baseUrl}/api/github/webhooks`,
+    logs,
+    stop: () => stop(child).finally(cleanup),
+    kill: () => kill(child).finally(cleanup),
+  };
 }
 
 async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: number, logs: string[]): Promise<void> {
@@ -69,6 +92,14 @@ function stop(child: ChildProcess): Promise<void> {
       resolve();
     });
     child.kill("SIGTERM");
+  });
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
   });
 }
 

@@ -106,7 +106,7 @@ describe("/agent review", () => {
     expect(nock.pendingMocks()).toEqual([]);
     expect(captured.replies).toEqual([]);
     expect(queue.jobs).toEqual([
-      { kind: "review", installationId: 42, owner: OWNER, repo: REPO, pullNumber: PR_NUMBER, headSha: HEAD, force: true, deliveryId: "delivery-review-1", trigger: "agent.review" },
+      { kind: "review", installationId: 42, owner: OWNER, repo: REPO, pullNumber: PR_NUMBER, headSha: HEAD, force: true, deliveryId: "delivery-review-1", replayKey: "issue-comment:800", trigger: "agent.review" },
     ]);
   });
 

@@ -107,6 +107,7 @@ describe("/agent fix in a finding's thread, offline", () => {
         headSha: NEW_COMMIT,
         previousSha: HEAD,
         deliveryId: "delivery-fix-1",
+        replayKey: "review-comment:900",
         trigger: "agent.fix",
       },
     ]);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
+import { memoryStore } from "../../../src/queue/job-store.js";
 import { queueBehaviour } from "./queue-behaviour.js";
 import { FAST, FakeBody, inProcessHarness, reviewJob, silent, waitFor } from "./queue-harness.js";
 
@@ -7,7 +8,7 @@ describe("InProcessQueue", () => {
   queueBehaviour(inProcessHarness);
 
   test("remembers a bounded number of deliveries: the oldest are forgotten", async () => {
-    const queue = new InProcessQueue({ settings: FAST, log: silent, recentDeliveries: 2 });
+    const queue = new InProcessQueue({ settings: FAST, log: silent, store: memoryStore(2) });
     const a = reviewJob({ pullNumber: 1 });
     await queue.enqueue(a);
     await queue.enqueue(reviewJob({ pullNumber: 2 }));

@@ -45,6 +45,9 @@ describe("webhook intake", () => {
       pullNumber: payload.pull_request.number,
       headSha: payload.pull_request.head.sha,
       deliveryId: "delivery-intake-1",
+      // The signed payload, not the delivery id, tells a replay; an automatic event reviews a head once.
+      replayKey: expect.stringMatching(/^pull_request:[0-9a-f]{64}$/),
+      onlyIfUnreviewed: true,
       trigger: "pull_request.opened",
     });
     await queue.close();

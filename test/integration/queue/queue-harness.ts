@@ -1,7 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { pino } from "pino";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
+import { JobJournal } from "../../../src/queue/job-journal.js";
 import type { ReviewJob } from "../../../src/queue/job.js";
 import type { JobHandler, JobOutcome, JobRun, QueueSettings, ReviewQueue, ReviewWorker } from "../../../src/queue/queue.js";
 import { RedisReviewQueue } from "../../../src/queue/redis-queue.js";
@@ -13,7 +17,7 @@ export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 export const silent = pino({ level: "silent" });
 
 export interface QueueHarness {
-  readonly name: "in-process" | "redis";
+  readonly name: "in-process" | "journaled" | "redis";
   readonly queue: ReviewQueue;
   startWorker(handler: JobHandler): Promise<ReviewWorker>;
   cleanup(): Promise<void>;
@@ -35,6 +39,27 @@ export async function inProcessHarness(settings: Partial<QueueSettings> = {}): P
     cleanup: async () => {
       await Promise.all(workers.map((w) => w.close(0)));
       await queue.close();
+    },
+  };
+}
+
+/** The in-process queue on a SQLite journal in a fresh temporary directory (the production default). */
+export async function journaledHarness(settings: Partial<QueueSettings> = {}): Promise<QueueHarness> {
+  const dir = mkdtempSync(join(tmpdir(), "longview-journal-"));
+  const queue = new InProcessQueue({ settings: { ...FAST, ...settings }, log: silent, random: () => 0.5, store: JobJournal.open(join(dir, "jobs.sqlite")) });
+  const workers: ReviewWorker[] = [];
+  return {
+    name: "journaled",
+    queue,
+    startWorker: async (handler) => {
+      const worker = queue.startWorker(handler);
+      workers.push(worker);
+      return worker;
+    },
+    cleanup: async () => {
+      await Promise.all(workers.map((w) => w.close(0)));
+      await queue.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

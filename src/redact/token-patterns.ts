@@ -51,7 +51,7 @@ const PATTERNS: readonly TokenPattern[] = [
   { kind: "stripe-webhook-secret", pattern: /\bwhsec_[A-Za-z0-9+/]{24,}={0,2}/g, group: 0 },
   { kind: "google-api-key", pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, group: 0 },
   { kind: "google-oauth-client-secret", pattern: /\bGOCSPX-[A-Za-z0-9_-]{28}(?![A-Za-z0-9_-])/g, group: 0 },
-  { kind: "npm-token", pattern: /\bnpm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g, group: 0 },
+  { kind: "npm-access-token", pattern: /\bnpm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g, group: 0 },
   // PyPI and TestPyPI API tokens are macaroons whose base64 starts with the same bytes.
   { kind: "pypi-token", pattern: /\bpypi-AgE[A-Za-z0-9_-]{50,}/g, group: 0 },
   // Personal, deploy, runner, pipeline-trigger, CI-job, incoming-mail, SCIM, feature-flag, agent, OAuth-app and feed tokens.

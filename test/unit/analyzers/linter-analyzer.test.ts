@@ -119,3 +119,47 @@ describe("secrets quoted in analyzer messages", () => {
     expect(finding?.title).toContain("token [REDAC");
   });
 });
+
+describe("hard-coded credentials handed to redaction", () => {
+  const analyzer = createEslintAnalyzer({ log: captureLog().log });
+  const valuesOf = (content: string, secrets: readonly { start: number; end: number }[] = []) => secrets.map((s) => content.slice(s.start, s.end));
+
+  test("each flagged literal's characters, without quotes, on every line (not only changed ones)", async () => {
+    const content = [
+      "const db = {",
+      '  password: "Sup3r-S3cret!",',
+      "  user: 'app',",
+      "};",
+      "const apiToken = `t0k3n-value-42`;",
+      "let dbPassword; dbPassword = 'another-Secret9', other = 1;",
+      'const passwordField = "password";',
+      "const token = process.env.TOKEN;",
+    ].join("\n");
+    const report = await analyzer.analyze(inputFor([{ path: "src/db.ts", content }]));
+    expect(report.secrets?.every((s) => s.path === "src/db.ts" && s.kind === "credential")).toBe(true);
+    expect(valuesOf(content, report.secrets)).toEqual(["Sup3r-S3cret!", "t0k3n-value-42", "another-Secret9"]);
+  });
+
+  test("offsets are in the file's own text: after a byte-order mark, CRLF and U+2028 inside a string", async () => {
+    const content = '\uFEFFconst note = "a\u2028b";\r\nconst clientSecret = "cl1ent-S3cret";\r\n';
+    const report = await analyzer.analyze(inputFor([{ path: "src/a.js", content }]));
+    expect(valuesOf(content, report.secrets)).toEqual(["cl1ent-S3cret"]);
+  });
+
+  test("two credentials on one line are both handed over, though the line gets one finding", async () => {
+    const content = 'const cfg = { password: "first-Secret1", token: "second-Secret2" };\n';
+    const report = await analyzer.analyze(inputFor([{ path: "src/a.js", content }]));
+    expect(report.findings.filter((f) => f.ruleId === "longview/hardcoded-credentials")).toHaveLength(1);
+    expect(valuesOf(content, report.secrets)).toEqual(["first-Secret1", "second-Secret2"]);
+  });
+
+  test("files the rule skips (tests) and files that do not parse hand over nothing", async () => {
+    const report = await analyzer.analyze(
+      inputFor([
+        { path: "test/login.test.ts", content: 'const password = "Sup3r-S3cret!";\n' },
+        { path: "src/broken.js", content: 'const password = "Sup3r-S3cret!"; (\n' },
+      ]),
+    );
+    expect(report.secrets).toEqual([]);
+  });
+});

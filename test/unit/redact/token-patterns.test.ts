@@ -56,7 +56,7 @@ const CASES: readonly Case[] = [
     negatives: [`"https://hooks.slack.com/services/"`, `"https://api.slack.com/apps"`],
   },
   {
-    kind: "npm-token",
+    kind: "npm-access-token",
     positives: [[`//registry.npmjs.org/:_authToken=${FAKE.npm}`, FAKE.npm]],
     negatives: [`process.env.npm_config_user_agent_and_more_words_here`, `const npm_lifecycle_event = "test";`],
   },

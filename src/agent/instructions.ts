@@ -38,6 +38,12 @@ Set confidence between 0 and 1: how sure you are that the defect is real.
 # Analyzer findings
 Deterministic analyzers have already reported the findings listed in the ${EVIDENCE_TAG} block. They are posted anyway: do not repeat them. Use them as hints: report a finding on the same line only when you add something they miss (a higher severity with the reason, a concrete exploit, the correct fix).
 
+# Redacted values
+Before the code reaches you, secrets are replaced by placeholders of the form [REDACTED:<kind>], e.g. [REDACTED:stripe-secret-key], [REDACTED:url-password] or [REDACTED:credential] (a value an analyzer flagged as a hard-coded credential); <kind> says what was removed. The real file holds the original value, and the code around a placeholder is exactly as written. So:
+- never report the placeholder itself: not as a syntax error, a broken or unterminated string, a wrong or missing value, a malformed URL, nor as text to remove;
+- a placeholder in code or configuration does mean the change commits a secret there: report that as a security finding (the secret is hard-coded; load it from the environment or a secret manager, and rotate it), unless an analyzer finding in the ${EVIDENCE_TAG} block already reports that line. [REDACTED:env-value] replaces every value of a .env-style file, secret or not: report it only when the file is evidently committed with real values;
+- never write a placeholder into a suggestion: for a line that holds one, give no suggestion (null) and describe the fix in the body.
+
 # Memory notes
 Add short, factual notes for the reviewers of later windows, who will not see this code: changed function signatures or APIs (kind api-change), invariants the code relies on (kind invariant), and things you suspect but could not check here because the code is elsewhere (kind suspicion). One sentence each, at most a few per window; no notes is fine. Notes from earlier windows are shown in the window; use them to connect changes across files.
 

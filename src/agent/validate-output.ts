@@ -1,6 +1,7 @@
 import type { Finding } from "../domain/finding.js";
 import type { MemoryNote, Window } from "../domain/window.js";
 import type { ModelOutput, ModelOutputFinding, ModelOutputNote } from "./output-schema.js";
+import { PLACEHOLDER_PATTERN } from "../redact/redact.js";
 
 /**
  * Schema-valid output → domain values, checked against what the window showed.
@@ -88,6 +89,11 @@ function toFinding(
   }
   if (suggestion !== null && raw.side === "LEFT") {
     adjustments.push("suggestion dropped: suggestions replace new (RIGHT) lines only");
+    suggestion = null;
+  }
+  if (suggestion !== null && PLACEHOLDER_PATTERN.test(suggestion)) {
+    // Committing it would write the placeholder over the real value.
+    adjustments.push("suggestion dropped: it contains a redaction placeholder, not the real value");
     suggestion = null;
   }
   if (suggestion !== null && suggestion.length > OUTPUT_LIMITS.suggestionChars) {

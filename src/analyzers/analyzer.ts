@@ -15,8 +15,28 @@ export interface AnalyzerInput {
   readonly log?: Logger;
 }
 
+/**
+ * A credential an analyzer found in a file's head content (a hard-coded
+ * password, token or key). Handed to redaction so the model never sees it:
+ * the analyzer's own judgement, not a second scan with copied patterns.
+ */
+export interface FlaggedSecret {
+  readonly path: string;
+  /** [start, end) in UTF-16 offsets of the head content: the value's own characters, never its quotes. */
+  readonly start: number;
+  readonly end: number;
+  /** Kebab-case name for the placeholder, e.g. `credential`. */
+  readonly kind: string;
+}
+
+export interface AnalyzerReport {
+  readonly findings: Finding[];
+  /** Credentials flagged anywhere in the head contents (not only on the lines the filter admits). */
+  readonly secrets?: readonly FlaggedSecret[];
+}
+
 /** A deterministic, offline checker. Runs on head content; reports only lines the filter admits. */
 export interface Analyzer {
   readonly name: FindingSource;
-  analyze(input: AnalyzerInput, signal?: AbortSignal): Promise<Finding[]>;
+  analyze(input: AnalyzerInput, signal?: AbortSignal): Promise<AnalyzerReport>;
 }

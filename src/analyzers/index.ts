@@ -4,7 +4,7 @@ import { createEslintAnalyzer } from "./eslint/linter-analyzer.js";
 import { createSecretlintAnalyzer } from "./secretlint-analyzer.js";
 import { createTemplateRulesAnalyzer } from "./template-rules.js";
 
-export type { Analyzer, AnalyzerFilter, AnalyzerInput } from "./analyzer.js";
+export type { Analyzer, AnalyzerFilter, AnalyzerInput, AnalyzerReport, FlaggedSecret } from "./analyzer.js";
 export { runAnalyzers, type AnalyzerError, type AnalyzerRun } from "./run-analyzers.js";
 export { applyLineFilter, isAdmitted } from "./line-filter.js";
 export { createEslintAnalyzer } from "./eslint/linter-analyzer.js";

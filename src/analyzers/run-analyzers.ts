@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { compareFindings, type Finding } from "../domain/finding.js";
-import type { Analyzer, AnalyzerInput } from "./analyzer.js";
+import type { Analyzer, AnalyzerInput, FlaggedSecret } from "./analyzer.js";
 import { applyLineFilter } from "./line-filter.js";
 
 export interface AnalyzerError {
@@ -11,6 +11,8 @@ export interface AnalyzerError {
 export interface AnalyzerRun {
   readonly findings: Finding[];
   readonly errors: AnalyzerError[];
+  /** Credentials the analyzers flagged, for redaction: every line of the head contents, not only the filtered ones. */
+  readonly secrets: FlaggedSecret[];
 }
 
 /**
@@ -27,14 +29,15 @@ export async function runAnalyzers(
   const settled = await Promise.allSettled(
     analyzers.map(async (analyzer) => {
       const started = performance.now();
-      const findings = await analyzer.analyze({ ...input, log: log.child({ analyzer: analyzer.name }) }, signal);
-      log.debug({ analyzer: analyzer.name, findings: findings.length, ms: Math.round(performance.now() - started) }, "analyzer finished");
-      return findings;
+      const report = await analyzer.analyze({ ...input, log: log.child({ analyzer: analyzer.name }) }, signal);
+      log.debug({ analyzer: analyzer.name, findings: report.findings.length, ms: Math.round(performance.now() - started) }, "analyzer finished");
+      return report;
     }),
   );
   signal?.throwIfAborted();
   const findings: Finding[] = [];
   const errors: AnalyzerError[] = [];
+  const secrets: FlaggedSecret[] = [];
   settled.forEach((result, i) => {
     const name = analyzers[i]!.name;
     if (result.status === "rejected") {
@@ -43,13 +46,14 @@ export async function runAnalyzers(
       errors.push({ analyzer: name, message });
       return;
     }
-    for (const finding of result.value) {
+    secrets.push(...(result.value.secrets ?? []));
+    for (const finding of result.value.findings) {
       const admitted = applyLineFilter(finding, input.lineMap, input.filter);
       if (admitted) findings.push(admitted);
     }
   });
   findings.sort(compareFindingsFully);
-  return { findings, errors };
+  return { findings, errors, secrets };
 }
 
 /** compareFindings plus tie-breakers, so equal-looking findings from parallel analyzers always come out in one order. */

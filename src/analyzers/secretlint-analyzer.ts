@@ -3,7 +3,7 @@ import type { Finding } from "../domain/finding.js";
 import { maskSecret } from "../redact/mask-secret.js";
 import { scanWithSecretlint, type DetectedSecret } from "../redact/secretlint-scan.js";
 import { analyzableFiles } from "./analyzable-files.js";
-import type { Analyzer, AnalyzerInput } from "./analyzer.js";
+import type { Analyzer, AnalyzerInput, AnalyzerReport } from "./analyzer.js";
 import { lineIndex } from "./line-index.js";
 import { mapConcurrent } from "../util/map-concurrent.js";
 
@@ -18,7 +18,7 @@ export function createSecretlintAnalyzer(options: SecretlintAnalyzerOptions): An
   const concurrency = options.concurrency ?? 4;
   return {
     name: "secretlint",
-    async analyze(input: AnalyzerInput, signal?: AbortSignal): Promise<Finding[]> {
+    async analyze(input: AnalyzerInput, signal?: AbortSignal): Promise<AnalyzerReport> {
       const log = input.log ?? options.log;
       const { files, skipped } = analyzableFiles(input, () => true);
       for (const skip of skipped) log.info({ path: skip.path, reason: skip.reason }, "secretlint: file not analyzed");
@@ -37,7 +37,8 @@ export function createSecretlintAnalyzer(options: SecretlintAnalyzerOptions): An
         },
         signal,
       );
-      return perFile.flat();
+      // No `secrets`: redaction runs the same engine itself, with `secretlint-disable` comments ignored (a superset).
+      return { findings: perFile.flat() };
     },
   };
 }

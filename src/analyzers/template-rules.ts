@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Category, Finding, Severity } from "../domain/finding.js";
 import { analyzableFiles, extensionOf } from "./analyzable-files.js";
-import type { Analyzer, AnalyzerInput } from "./analyzer.js";
+import type { Analyzer, AnalyzerInput, AnalyzerReport } from "./analyzer.js";
 import { JS_EXTENSIONS, TS_EXTENSIONS } from "./eslint/lint-configs.js";
 import { LONGVIEW_RULES } from "./eslint/rule-table.js";
 import { TLS_ENV_TEXT } from "./eslint/rules/tls-verification-disabled.js";
@@ -89,7 +89,7 @@ export const TEXT_RULES: readonly TextRule[] = [
 export function createTemplateRulesAnalyzer(options: TemplateRulesOptions): Analyzer {
   return {
     name: "longview-rules",
-    async analyze(input: AnalyzerInput, signal?: AbortSignal): Promise<Finding[]> {
+    async analyze(input: AnalyzerInput, signal?: AbortSignal): Promise<AnalyzerReport> {
       const log = input.log ?? options.log;
       const applies = (path: string): boolean => TEXT_RULES.some((rule) => rule.applies(extensionOf(path), path));
       const { files, skipped } = analyzableFiles(input, applies);
@@ -110,7 +110,7 @@ export function createTemplateRulesAnalyzer(options: TemplateRulesOptions): Anal
           }
         }
       }
-      return findings;
+      return { findings };
     },
   };
 }

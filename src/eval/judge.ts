@@ -11,6 +11,7 @@ import type { TokenUsage } from "../agent/reviewer.js";
 import { structuredResponseFormat, structuredTextFormat } from "../agent/structured-output.js";
 import type { Env } from "../config/env.js";
 import type { Finding } from "../domain/finding.js";
+import { redactTokenShapes } from "../redact/redact.js";
 import type { ExpectedIssue } from "./case-schema.js";
 
 /**
@@ -60,10 +61,11 @@ export const JUDGE_INSTRUCTIONS = [
 
 export function buildJudgeRequest(issue: ExpectedIssue, candidates: readonly JudgedFinding[]): ModelRequest {
   const where = issue.path === null ? "anywhere in the change" : issue.lineStart === null ? issue.path : `${issue.path}:${issue.lineStart}-${issue.lineEnd}`;
-  const issueText = `Location: ${where}\nCategory: ${issue.category}\nSeverity: ${issue.severity}\n\n${issue.description}`;
+  // No code goes to the judge, but issue texts and finding bodies may quote a key: token shapes are redacted.
+  const issueText = redactTokenShapes(`Location: ${where}\nCategory: ${issue.category}\nSeverity: ${issue.severity}\n\n${issue.description}`);
   const candidateTexts = candidates.map((c, i) => {
     const lines = c.startLine === null ? `${c.line}` : `${c.startLine}-${c.line}`;
-    return `Candidate ${i}\nLocation: ${c.path}:${lines}\nCategory: ${c.category}\nSeverity: ${c.severity}\nTitle: ${c.title}\n\n${c.body}`;
+    return redactTokenShapes(`Candidate ${i}\nLocation: ${c.path}:${lines}\nCategory: ${c.category}\nSeverity: ${c.severity}\nTitle: ${c.title}\n\n${c.body}`);
   });
   const nonce = pickNonce([issueText, ...candidateTexts]);
   const content = [

@@ -1,3 +1,4 @@
+import { PLACEHOLDER_PATTERN } from "../redact/redact.js";
 import type { FileEdit } from "./edit.js";
 
 /**
@@ -9,7 +10,7 @@ import type { FileEdit } from "./edit.js";
 
 const WORKFLOW_DIR = /^\.github\/workflows\//i;
 /** What `redact()` puts where a secret was: the model never saw the value, so it must never be written back. */
-export const PLACEHOLDER = /\[REDACTED:[^\]\n]*\]/;
+export const PLACEHOLDER = PLACEHOLDER_PATTERN;
 
 export const WORKFLOW_REFUSAL = "Longview does not edit GitHub Actions workflows (`.github/workflows/`)";
 

@@ -1,13 +1,13 @@
 import { diffLines } from "diff";
 import type { Logger } from "pino";
-import type { Analyzer } from "../analyzers/analyzer.js";
+import type { Analyzer, FlaggedSecret } from "../analyzers/analyzer.js";
 import { ModelError } from "../agent/errors.js";
 import type { TokenUsage } from "../agent/reviewer.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { Finding } from "../domain/finding.js";
 import type { GitHub, PullRef } from "../github/client.js";
 import { PullRequestSchema, type PullRequest } from "../github/schemas.js";
-import { createRedactor } from "../redact/index.js";
+import { createRedactor, rangesByPath } from "../redact/index.js";
 import { analyzeWholeFiles } from "./analyzer-check.js";
 import { BranchMovedError, commitFiles, type FixCommit } from "./commit-edits.js";
 import { fixCommitMessage } from "./commit-message.js";
@@ -131,7 +131,7 @@ export async function runFix(gh: GitHub, request: FixRequest, deps: FixDeps, log
     ...(request.signal ? { signal: request.signal } : {}),
   });
 
-  const made = await makeFix(editable, workspace, request, deps, context, log);
+  const made = await makeFix(editable, workspace, request, deps, context, baseline.secrets, log);
   if ("kind" in made) return made;
   const message = fixCommitMessage(made.fixed, { requestedBy: request.requestedBy, requestUrl: request.requestUrl, summary: made.summary });
   const committed = await commitWithRebase(gh, {
@@ -215,6 +215,7 @@ async function makeFix(
   request: FixRequest,
   deps: FixDeps,
   context: (findings: readonly Finding[]) => ValidationContext,
+  flagged: readonly FlaggedSecret[],
   log: Logger,
 ): Promise<MadeFix | FixResult> {
   const { notFixed } = workspace;
@@ -241,7 +242,7 @@ async function makeFix(
     );
   }
 
-  const prompt = await modelPrompt(workspace.originals, workspace.targets, task.reviewerComment, request.instructions);
+  const prompt = await modelPrompt(workspace.originals, flagged, workspace.targets, task.reviewerComment, request.instructions);
   if (prompt === null) return refused(`The files are too large to send to the model (more than ${MAX_MODEL_CHARS} characters).`, notFixed);
   let loop;
   try {
@@ -348,16 +349,19 @@ function pathLikeTokens(instructions: string): string[] {
 
 async function modelPrompt(
   originals: ReadonlyMap<string, string>,
+  flagged: readonly FlaggedSecret[],
   targets: readonly PostedFinding[],
   reviewerComment: FixTask["reviewerComment"],
   instructions: string,
 ) {
   const total = [...originals.values()].reduce((n, text) => n + text.length, 0);
   if (total > MAX_MODEL_CHARS) return null;
-  // The model never sees secrets: files, findings and free text go through one redactor, files first.
+  // The model never sees secrets: files, findings and free text go through one redactor, files first,
+  // with the credentials the analyzers flagged in the files.
   const redactor = createRedactor();
+  const flaggedByPath = rangesByPath(flagged);
   const files = [];
-  for (const [path, text] of originals) files.push({ path, text: await redactor.redactFile(path, text) });
+  for (const [path, text] of originals) files.push({ path, text: await redactor.redactFile(path, text, flaggedByPath.get(path) ?? []) });
   const clean = (text: string) => redactor.redactLine(text);
   return buildFixPrompt({
     findings: targets.map(({ finding: f }) => ({ ...f, title: clean(f.title), body: clean(f.body), suggestion: f.suggestion === null ? null : clean(f.suggestion) })),

@@ -74,17 +74,18 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
         log,
         signal,
       )
-    : { findings: [], errors: [] };
+    : { findings: [], errors: [], secrets: [] };
   for (const e of analyzed.errors) notices.push(`Analyzer \`${e.analyzer}\` failed: ${e.message}`);
 
   await initSyntax();
-  // The model never sees secrets: windows are built from a redacted copy of the change and PR text.
+  // The model never sees secrets: windows are built from a redacted copy of the change, PR text and guidelines,
+  // hiding the credentials the analyzers flagged as well.
   const redactor = createRedactor();
-  const modelView = reviewer ? await redactChangeSet(changeSet, redactor) : changeSet;
+  const modelView = reviewer ? await redactChangeSet(changeSet, redactor, analyzed.secrets) : changeSet;
   const clean = (text: string) => (reviewer ? redactor.redactLine(text) : text);
   const plan = buildWindowPlan(
     modelView,
-    { title: clean(input.pr.title), description: clean(input.pr.description), guidelines: input.guidelines },
+    { title: clean(input.pr.title), description: clean(input.pr.description), guidelines: clean(input.guidelines) },
     input.budget,
     { waveSize: input.windowConcurrency, memoryTokenCap: MEMORY_TOKEN_CAP },
   );

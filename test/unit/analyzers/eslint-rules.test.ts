@@ -17,7 +17,7 @@ describe("ESLint rules on fixtures", () => {
 
   test.each(fixtures)("%s: exactly the marked lines are reported", async (name) => {
     const content = readFixture(`eslint/${name}`);
-    const findings = await analyzer.analyze(inputFor([{ path: `src/${name}`, content }]));
+    const { findings } = await analyzer.analyze(inputFor([{ path: `src/${name}`, content }]));
     expect(findingKeys(findings)).toEqual(expectedMarkers(content));
   });
 });

@@ -53,7 +53,7 @@ function finding(overrides: Partial<Finding>): Finding {
   };
 }
 
-const fixed = (name: Analyzer["name"], findings: Finding[]): Analyzer => ({ name, analyze: async () => findings });
+const fixed = (name: Analyzer["name"], findings: Finding[]): Analyzer => ({ name, analyze: async () => ({ findings }) });
 
 describe("runAnalyzers", () => {
   test("`added` keeps findings on added lines only; `diff_context` also on context lines; nothing outside hunks", async () => {
@@ -79,13 +79,22 @@ describe("runAnalyzers", () => {
     expect(records().some((r) => r["analyzer"] === "secretlint" && r["level"] === 50)).toBe(true);
   });
 
+  test("passes on the credentials analyzers flag on any line, outside the line filter too", async () => {
+    const flagging: Analyzer = {
+      name: "eslint",
+      analyze: async () => ({ findings: [], secrets: [{ path: "src/x.js", start: 80, end: 86, kind: "credential" }] }),
+    };
+    const result = await runAnalyzers([flagging, fixed("secretlint", [])], input("added"), captureLog().log);
+    expect(result.secrets).toEqual([{ path: "src/x.js", start: 80, end: 86, kind: "credential" }]);
+  });
+
   test("gives each analyzer the run's logger", async () => {
     let received: AnalyzerInput["log"];
     const spy: Analyzer = {
       name: "eslint",
       analyze: async (i) => {
         received = i.log;
-        return [];
+        return { findings: [] };
       },
     };
     await runAnalyzers([spy], input("added"), captureLog().log);
@@ -95,7 +104,7 @@ describe("runAnalyzers", () => {
   test("output order does not depend on analyzer order or timing", async () => {
     const one = [finding({ line: 5, title: "b", source: "eslint" }), finding({ line: 5, title: "a", severity: "P1", source: "eslint" })];
     const two = [finding({ line: 5, title: "b", source: "longview-rules", ruleId: "x" })];
-    const slow: Analyzer = { name: "longview-rules", analyze: () => new Promise((resolve) => setTimeout(() => resolve(two), 10)) };
+    const slow: Analyzer = { name: "longview-rules", analyze: () => new Promise((resolve) => setTimeout(() => resolve({ findings: two }), 10)) };
     const first = await runAnalyzers([fixed("eslint", one), slow], input("added"), captureLog().log);
     const second = await runAnalyzers([slow, fixed("eslint", [...one].reverse())], input("added"), captureLog().log);
     expect(second.findings).toEqual(first.findings);

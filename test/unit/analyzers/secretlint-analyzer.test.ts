@@ -12,7 +12,7 @@ const analyzer = createSecretlintAnalyzer({ log: captureLog().log });
 
 describe("secretlint analyzer", () => {
   test("reports each secret as a P0 security finding on its line, never showing the value", async () => {
-    const findings = await analyzer.analyze(inputFor([{ path: "deploy/config.js", content: leaky }]));
+    const { findings } = await analyzer.analyze(inputFor([{ path: "deploy/config.js", content: leaky }]));
     const lines = leaky.split("\n");
     const lineOf = (needle: string): number => lines.findIndex((l) => l.includes(needle)) + 1;
     const summary = findings.map((f) => [f.startLine, f.line, f.title]).sort((a, b) => Number(a[1]) - Number(b[1]));
@@ -39,13 +39,13 @@ describe("secretlint analyzer", () => {
 
   test("honors secretlint-disable comments written by the author", async () => {
     const content = `const t = "${values["githubToken"]}"; // secretlint-disable-line\n`;
-    expect(await analyzer.analyze(inputFor([{ path: "a.js", content }]))).toEqual([]);
+    expect((await analyzer.analyze(inputFor([{ path: "a.js", content }]))).findings).toEqual([]);
   });
 
   test("scans any text file and skips minified ones", async () => {
     const yaml = `token: ${values["githubToken"]}\n`;
     const minified = `var a="${values["githubToken"]}";${"x=1;".repeat(3_000)}`;
-    const findings = await analyzer.analyze(inputFor([{ path: "ci/config.yml", content: yaml }, { path: "dist/app.min.js", content: minified }]));
+    const { findings } = await analyzer.analyze(inputFor([{ path: "ci/config.yml", content: yaml }, { path: "dist/app.min.js", content: minified }]));
     expect(findings.map((f) => `${f.path}:${f.line}`)).toEqual(["ci/config.yml:1"]);
   });
 });

@@ -26,6 +26,16 @@ describe("judge request", () => {
   });
 });
 
+describe("judge request secrets", () => {
+  test("a key quoted in an issue or a finding reaches the judge as a placeholder", () => {
+    const key = `sk_live_${"4eC39HqLyjWDarjtT1zdp7dc".repeat(2)}`;
+    const content = buildJudgeRequest({ ...issue, description: `Hard-coded ${key} in the client.` }, [{ ...candidate, body: `Remove \`${key}\`.` }]).messages[0]?.content ?? "";
+    expect(content).not.toContain(key);
+    expect(content).toContain("Hard-coded [REDACTED:stripe-secret-key] in the client.");
+    expect(content).toContain("Remove `[REDACTED:stripe-secret-key]`.");
+  });
+});
+
 describe("acceptedCandidates", () => {
   test("keeps yes verdicts with valid candidate numbers", () => {
     const accepted = acceptedCandidates(

@@ -23,7 +23,9 @@ describe("createRedactor on a file with an AWS key pair, an RSA private key and 
     expect(redacted).toContain('accessKeyId: "[REDACTED:aws-access-key]"');
     expect(redacted).toContain('secretAccessKey: "[REDACTED:aws-secret-access-key]"');
     expect(redacted).toContain('const octokitAuth = "[REDACTED:github-token]"');
-    expect(redacted).toMatch(/deployKey = `\[REDACTED:private-key\]`/);
+    // The key's body lines are replaced one by one: BEGIN/END lines, the template literal and the line count stay.
+    expect(redacted).toContain(`deployKey = \`-----BEGIN RSA PRIVATE KEY-----\n${pemLines.map(() => "[REDACTED:private-key]").join("\n")}\n-----END RSA PRIVATE KEY-----\`;`);
+    expect(redacted.split("\n")).toHaveLength(leaky.split("\n").length);
     // Everything that is not a secret survives.
     expect(redacted).toContain('region: "eu-west-1"');
     expect(redacted).toContain("export { s3, AWS_SECRET_ACCESS_KEY, octokitAuth };");
@@ -64,18 +66,19 @@ describe("createRedactor on a file with an AWS key pair, an RSA private key and 
   test("redactLines spreads a multi-line key over the lines it covers", () => {
     const redactor = createRedactor();
     const out = redactor.redactLines(["before", ...pemBody.split("\n"), "after"]);
-    expect(out[0]).toBe("before");
-    expect(out[out.length - 1]).toBe("after");
-    expect(out.slice(1, -1).every((line) => line === "[REDACTED:private-key]")).toBe(true);
+    expect(out).toEqual(["before", "-----BEGIN RSA PRIVATE KEY-----", ...pemLines.map(() => "[REDACTED:private-key]"), "-----END RSA PRIVATE KEY-----", "after"]);
   });
 });
 
 describe("findSecretRanges", () => {
-  test("redacts every value of a .env file, keeping names and comments", async () => {
-    const env = "# local settings\nNODE_ENV=production\nexport DATABASE_URL=postgres://app:hunter2@db:5432/app\nEMPTY=\nAPI_KEY = 'abc123'\n";
+  test("redacts every value of a .env file, keeping names, quotes and comments", async () => {
+    const env =
+      "# local settings\nNODE_ENV=production\nexport DATABASE_URL=postgres://app:hunter2@db:5432/app\nEMPTY=\nAPI_KEY = 'abc123'\n" +
+      'QUOTED="a \\"quoted\\" value" # the comment\nPLAIN=value # a comment\n';
     const out = redact(env, await findSecretRanges("config/.env.local", env));
     expect(out).toBe(
-      "# local settings\nNODE_ENV=[REDACTED:env-value]\nexport DATABASE_URL=[REDACTED:env-value]\nEMPTY=\nAPI_KEY = [REDACTED:env-value]\n",
+      "# local settings\nNODE_ENV=[REDACTED:env-value]\nexport DATABASE_URL=[REDACTED:env-value]\nEMPTY=\nAPI_KEY = '[REDACTED:env-value]'\n" +
+        'QUOTED="[REDACTED:env-value]" # the comment\nPLAIN=[REDACTED:env-value] # a comment\n',
     );
   });
 
@@ -108,7 +111,9 @@ describe("findSecretRanges", () => {
 
   test("a private-key block cut off by the end of the text is redacted to the end", async () => {
     const text = "key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\nAAAAMwAAAAtzc2gtZW";
-    expect(redact(text, await findSecretRanges("notes.txt", text))).toBe("key:\n[REDACTED:private-key]");
+    expect(redact(text, await findSecretRanges("notes.txt", text))).toBe(
+      "key:\n-----BEGIN OPENSSH PRIVATE KEY-----\n[REDACTED:private-key]\n[REDACTED:private-key]",
+    );
   });
 });
 

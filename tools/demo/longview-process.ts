@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 /**
  * Starts the real Longview server — the production entry point `src/main.ts`,
  * run through tsx — as a child process against a GitHub API (the simulator).
- * Used by the end-to-end tests and `npm run demo`.
+ * Used by the end-to-end tests and `npm run demo`. `entry: "worker"` starts
+ * a queue worker (`src/worker.ts`, Redis deployments) instead.
  */
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -15,18 +16,23 @@ export interface LongviewProcess {
   readonly webhookUrl: string;
   /** Everything the server logged (pino JSON lines). */
   readonly logs: string[];
+  /** SIGTERM: a graceful stop. */
   stop(): Promise<void>;
+  /** SIGKILL: the process dies on the spot, as in a crash. */
+  kill(): Promise<void>;
 }
 
-export async function startLongview(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<LongviewProcess> {
+export async function startLongview(env: Record<string, string>, options: { timeoutMs?: number; entry?: "server" | "worker" } = {}): Promise<LongviewProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const worker = options.entry === "worker";
+  const child = spawn(process.execPath, ["--import", "tsx", worker ? "src/worker.ts" : "src/main.ts"], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
       HOST: "127.0.0.1",
       PORT: String(port),
+      LONGVIEW_WORKER_PORT: String(port),
       LOG_LEVEL: "info",
       // The simulator does not rate-limit; spacing writes 1 s apart would only slow tests down.
       LONGVIEW_GITHUB_WRITE_INTERVAL_MS: "0",
@@ -40,8 +46,8 @@ export async function startLongview(env: Record<string, string>, options: { time
   child.stderr?.on("data", collect);
 
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitUntilReady(child, `${baseUrl}/ping`, options.timeoutMs ?? 30_000, logs);
-  return { port, webhookUrl: `${baseUrl}/api/github/webhooks`, logs, stop: () => stop(child) };
+  await waitUntilReady(child, `${baseUrl}${worker ? "/healthz" : "/ping"}`, options.timeoutMs ?? 30_000, logs);
+  return { port, webhookUrl: `${baseUrl}/api/github/webhooks`, logs, stop: () => stop(child), kill: () => stop(child, "SIGKILL") };
 }
 
 async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: number, logs: string[]): Promise<void> {
@@ -60,7 +66,7 @@ async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: numbe
   throw new Error(`Longview did not start within ${timeoutMs} ms:\n${logs.join("\n")}`);
 }
 
-function stop(child: ChildProcess): Promise<void> {
+function stop(child: ChildProcess, signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
@@ -68,7 +74,7 @@ function stop(child: ChildProcess): Promise<void> {
       clearTimeout(timer);
       resolve();
     });
-    child.kill("SIGTERM");
+    child.kill(signal);
   });
 }
 

@@ -29,6 +29,7 @@ export function createCommandJobHandler(input: CommandJobHandlerInput): CommandJ
         willRetry: (error) => run.willRetry(error),
         committed: job.committed ?? null,
         saveCommitted: (committed) => run.saveCommitted(committed),
+        rerun: run.attempt > 1,
       });
       return "answered";
     },

@@ -1,4 +1,10 @@
+import { createHash } from "node:crypto";
+import type { Logger } from "pino";
+import { z } from "zod";
 import type { GitHub, PullRef } from "../github/client.js";
+import { NO_PLUGIN_RETRY, writeOnce } from "../github/idempotent-write.js";
+import { truncate } from "../review/markdown.js";
+import { answerMarker, parseAnswerMarker } from "../review/markers.js";
 
 /**
  * Where a command came from, and so where Longview acknowledges it and
@@ -11,7 +17,12 @@ export type CommandSource =
   | { readonly kind: "review-comment"; readonly commentId: number; readonly threadRootId: number }
   | { readonly kind: "check-run"; readonly checkRunId: number };
 
-/** 👀 on the comment: the command was seen and is being handled. */
+/**
+ * 👀 on the comment: the command was seen and is being handled. Left to
+ * Octokit's retries: GitHub keeps one reaction per user and content, and
+ * answers a repeated one with the existing reaction, so a re-sent request
+ * cannot add a second.
+ */
 export async function acknowledge(gh: GitHub, ref: PullRef, source: CommandSource): Promise<void> {
   const { owner, repo } = ref;
   if (source.kind === "issue-comment") {
@@ -21,11 +32,63 @@ export async function acknowledge(gh: GitHub, ref: PullRef, source: CommandSourc
   }
 }
 
-export async function reply(gh: GitHub, ref: PullRef, source: CommandSource, body: string): Promise<void> {
+/** How one command job answers: once, whatever fails on the way. */
+export interface AnswerOptions {
+  /** The command job's identity (`answerKey`), carried by its answer in a hidden marker. */
+  readonly key: string;
+  /** An earlier attempt of the job may have answered already: look before sending. */
+  readonly lookFirst: boolean;
+  /** Longview's own login: only its comments count as answers. */
+  readonly botLogin: () => Promise<string>;
+  readonly log: Logger;
+}
+
+/** The key of a command job's answer: one per webhook delivery and pull request, as the job itself. */
+export function answerKey(deliveryId: string, ref: PullRef): string {
+  return createHash("sha256").update(`${deliveryId}|${ref.owner}/${ref.repo}#${ref.pullNumber}`.toLowerCase()).digest("hex").slice(0, 16);
+}
+
+/** GitHub's limit on a comment's body. */
+const MAX_COMMENT_CHARS = 65_536;
+
+/**
+ * Posts the answer, exactly once: never re-sent blindly after a 5xx (GitHub
+ * may have stored it), and not at all when an earlier attempt of the job
+ * already posted it.
+ */
+export async function reply(gh: GitHub, ref: PullRef, source: CommandSource, body: string, options: AnswerOptions): Promise<void> {
+  const marker = answerMarker(options.key);
+  const text = `${truncate(body, MAX_COMMENT_CHARS - marker.length - 2)}\n\n${marker}`;
+  const find = async () => ((await answered(gh, ref, source, options)) ? true : null);
+  if (options.lookFirst && (await find()) !== null) {
+    options.log.info("the command was already answered by an earlier attempt; not answering again");
+    return;
+  }
+  await writeOnce({ what: "answering the command", log: options.log, write: () => post(gh, ref, source, text), find });
+}
+
+async function post(gh: GitHub, ref: PullRef, source: CommandSource, body: string): Promise<true> {
   const { owner, repo, pullNumber } = ref;
   if (source.kind === "review-comment") {
-    await gh.rest.pulls.createReplyForReviewComment({ owner, repo, pull_number: pullNumber, comment_id: source.threadRootId, body });
+    await gh.rest.pulls.createReplyForReviewComment({ owner, repo, pull_number: pullNumber, comment_id: source.threadRootId, body, request: NO_PLUGIN_RETRY });
   } else {
-    await gh.rest.issues.createComment({ owner, repo, issue_number: pullNumber, body });
+    await gh.rest.issues.createComment({ owner, repo, issue_number: pullNumber, body, request: NO_PLUGIN_RETRY });
   }
+  return true;
+}
+
+const CommentSchema = z.object({ body: z.string().nullable().optional(), user: z.object({ login: z.string() }).nullable().optional() });
+
+/** Whether Longview's answer with this key is on the pull request (in the thread, or on the conversation). */
+async function answered(gh: GitHub, ref: PullRef, source: CommandSource, options: AnswerOptions): Promise<boolean> {
+  const bot = await options.botLogin();
+  const params = { owner: ref.owner, repo: ref.repo, per_page: 100 };
+  const comments: unknown[] =
+    source.kind === "review-comment"
+      ? await gh.paginate(gh.rest.pulls.listReviewComments, { ...params, pull_number: ref.pullNumber })
+      : await gh.paginate(gh.rest.issues.listComments, { ...params, issue_number: ref.pullNumber });
+  return comments.some((c) => {
+    const comment = CommentSchema.safeParse(c);
+    return comment.success && comment.data.user?.login === bot && parseAnswerMarker(comment.data.body) === options.key;
+  });
 }

@@ -3,9 +3,10 @@ import type { Analyzer } from "../analyzers/analyzer.js";
 import { createDefaultAnalyzers } from "../analyzers/index.js";
 import type { Env } from "../config/env.js";
 import type { RepoConfig } from "../config/repo-config.js";
+import { settleCommit } from "../fix/commit-edits.js";
 import { createFixModel, type FixModel } from "../fix/fix-model.js";
 import { readReviewComment } from "../fix/review-threads.js";
-import { runFix, type FixScope } from "../fix/run-fix.js";
+import { runFix, type CommittedFixResult, type FixScope } from "../fix/run-fix.js";
 import type { GitHub, PullRef } from "../github/client.js";
 import { readRepoConfig } from "../github/read-repo-config.js";
 import { PullRequestSchema } from "../github/schemas.js";
@@ -16,11 +17,11 @@ import { limitFixModel } from "../queue/limit-fix-model.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import type { Semaphore } from "../queue/semaphore.js";
 import { createAppIdentity, type AppIdentity } from "../github/app-identity.js";
-import { formatFixReply } from "./format-fix-reply.js";
+import { formatFixReply, formatUnappliedFix } from "./format-fix-reply.js";
 import { helpText } from "./help-text.js";
 import type { AgentCommand } from "./parse-command.js";
 import { meetsRequirement, repositoryAccess, type RequiredAccess } from "./permission.js";
-import { reply, type CommandSource } from "./reply.js";
+import { answerKey, reply, type CommandSource } from "./reply.js";
 
 /**
  * One `/agent` command, in a worker (the webhook handler parsed it, added
@@ -28,8 +29,10 @@ import { reply, type CommandSource } from "./reply.js";
  * queued like every other review; a fix runs here (bounded by
  * `fix.maxAttempts` model calls) and its commit's review is queued
  * afterwards. A fix is committed at most once per job: the commit is saved
- * on the job before anything else can fail, and a later attempt only
- * answers and queues the review.
+ * on the job as "committing" before the branch moves, and a later attempt
+ * never fixes again — it reads the branch, finishes the update if it never
+ * happened, and answers and queues the review of the commit. Every command
+ * answers once: a retry looks for the answer before posting it.
  */
 
 export interface CommandDeps {
@@ -67,9 +70,12 @@ export interface CommandAttempt {
   readonly signal?: AbortSignal;
   /** True when the queue runs the command again after this error: the failure is not the answer yet. */
   willRetry(error: unknown): boolean;
-  /** The fix an earlier attempt of this job committed, if any. */
+  /** How far an earlier attempt of this job got with its fix commit, if it made one. */
   readonly committed: CommittedFix | null;
+  /** Durable before it resolves; see `CommandJobRun.saveCommitted`. */
   saveCommitted(committed: CommittedFix): Promise<void>;
+  /** An earlier attempt of this job ran (and may have answered). */
+  readonly rerun: boolean;
 }
 
 export async function runCommand(
@@ -81,12 +87,17 @@ export async function runCommand(
   attempt: CommandAttempt,
 ): Promise<void> {
   const { ref, source, sender, command } = invocation;
-  const answer = (body: string) => reply(gh, ref, source, body);
+  const answerOptions = {
+    key: answerKey(invocation.deliveryId, ref),
+    lookFirst: attempt.rerun || attempt.committed !== null,
+    botLogin: () => deps.identity.botLogin(gh),
+    log,
+  };
+  const answer = (body: string) => reply(gh, ref, source, body, answerOptions);
   try {
     if (attempt.committed) {
-      // An earlier attempt authorized and committed the fix: only what follows the commit is left.
-      log.info({ sha: attempt.committed.sha }, "the fix was committed by an earlier attempt; answering only");
-      await afterCommit(invocation, attempt.committed, queue, answer, log);
+      // An earlier attempt authorized the fix and made its commit: what is left follows from where the branch is.
+      await resumeFix(gh, invocation, attempt.committed, queue, answer, attempt, log);
       return;
     }
     const { config } = await readRepoConfig(gh, ref, log);
@@ -181,23 +192,73 @@ async function fix(
         ? { kind: "gating" }
         : { kind: "conversation" };
   const botLogin = await deps.identity.botLogin(gh);
+  const saved = (result: CommittedFixResult, state: CommittedFix["state"]): CommittedFix => ({
+    state,
+    sha: result.commit.sha,
+    previousHead: result.previousHead,
+    branch: result.branch,
+    reply: formatFixReply(result, sender).slice(0, 65_536),
+  });
   const result = await runFix(
     gh,
-    { ref, scope, instructions, requestedBy: sender, requestUrl: invocation.url, botLogin, config, ...(attempt.signal ? { signal: attempt.signal } : {}) },
+    {
+      ref,
+      scope,
+      instructions,
+      requestedBy: sender,
+      requestUrl: invocation.url,
+      botLogin,
+      config,
+      ...(attempt.signal ? { signal: attempt.signal } : {}),
+      // Whatever happens from here on (a 5xx on the update, a crash, a restart), a later attempt finds this and reads the branch.
+      beforeRefMove: (pending) => attempt.saveCommitted(saved(pending, "committing")),
+    },
     { analyzers: deps.analyzers, model: deps.fixModel },
     log,
   );
-  const text = formatFixReply(result, sender);
   if (result.kind !== "committed") {
-    await answer(text);
+    await answer(formatFixReply(result, sender));
     return;
   }
-  const committed: CommittedFix = { sha: result.commit.sha, previousHead: result.previousHead, reply: text.slice(0, 65_536) };
+  const committed = saved(result, "committed");
   await attempt.saveCommitted(committed);
   await afterCommit(invocation, committed, queue, answer, log);
 }
 
-/** After the commit, both steps are safe to repeat: the review is de-duplicated by delivery, and the answer comes last. */
+/** A later attempt of a fix job that made its commit: never fixes again. */
+async function resumeFix(
+  gh: GitHub,
+  invocation: CommandInvocation,
+  saved: CommittedFix,
+  queue: ReviewIntake,
+  answer: (body: string) => Promise<void>,
+  attempt: CommandAttempt,
+  log: Logger,
+): Promise<void> {
+  if (saved.state === "committed") {
+    log.info({ sha: saved.sha }, "the fix was committed by an earlier attempt; answering only");
+    await afterCommit(invocation, saved, queue, answer, log);
+    return;
+  }
+  const { branch } = saved;
+  const settled = await settleCommit(gh, branch, branch.name, saved.sha, saved.previousHead, log);
+  if (settled.kind === "not-applied") {
+    log.warn({ sha: saved.sha, head: settled.head }, "the fix commit never reached its branch, which has moved since");
+    await answer(formatUnappliedFix(invocation.sender, { sha: saved.sha, branch: branch.name }, settled.head));
+    return;
+  }
+  const committed: CommittedFix = { ...saved, state: "committed" };
+  await attempt.saveCommitted(committed);
+  await afterCommit(invocation, committed, queue, answer, log);
+}
+
+/**
+ * Once the branch holds the commit: its review, then the answer. Both are
+ * safe to repeat on a later attempt — the review is de-duplicated by
+ * delivery (and by head), the answer is looked for before it is posted —
+ * and the review comes first, so an answer is never left promising a
+ * review that was not queued.
+ */
 async function afterCommit(
   invocation: CommandInvocation,
   committed: CommittedFix,

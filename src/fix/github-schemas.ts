@@ -47,3 +47,9 @@ export const CreatedCommitSchema = z.object({ sha: z.string(), html_url: z.strin
 
 /** `POST /repos/{o}/{r}/git/blobs` and `…/git/trees`: only the new object's id matters. */
 export const CreatedObjectSchema = z.object({ sha: z.string() });
+
+/** `GET /repos/{o}/{r}/git/ref/{ref}`. */
+export const GitRefSchema = z.object({ object: z.object({ sha: z.string() }) });
+
+/** `GET /repos/{o}/{r}/compare/{base}...{head}`: only how the two commits relate. */
+export const CompareStatusSchema = z.object({ status: z.enum(["diverged", "ahead", "behind", "identical"]) });

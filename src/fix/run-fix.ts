@@ -55,6 +55,12 @@ export interface FixRequest {
   readonly botLogin: string;
   readonly config: RepoConfig;
   readonly signal?: AbortSignal;
+  /**
+   * Called with the result, commit included, just before the branch moves to
+   * the commit (again for a second commit when the branch moved). When it
+   * throws, the branch is left alone and the error ends the fix.
+   */
+  readonly beforeRefMove?: (result: CommittedFixResult) => Promise<void>;
 }
 
 export interface NotFixed {
@@ -72,20 +78,24 @@ export type FixEngine =
   | { readonly kind: "autofix" }
   | { readonly kind: "model"; readonly model: string; readonly attempts: number; readonly calls: number; readonly usage: TokenUsage };
 
+export interface CommittedFixResult {
+  readonly kind: "committed";
+  readonly commit: FixCommit;
+  /** The branch that got the commit (the fork's, for a fork's pull request). */
+  readonly branch: { readonly owner: string; readonly repo: string; readonly name: string };
+  readonly previousHead: string;
+  readonly fixed: readonly Finding[];
+  readonly notFixed: readonly NotFixed[];
+  readonly changes: readonly FileChange[];
+  readonly checks: readonly string[];
+  readonly engine: FixEngine;
+  readonly summary: string | null;
+  /** True when the branch moved and the fix was re-applied on its new head. */
+  readonly rebased: boolean;
+}
+
 export type FixResult =
-  | {
-      readonly kind: "committed";
-      readonly commit: FixCommit;
-      readonly previousHead: string;
-      readonly fixed: readonly Finding[];
-      readonly notFixed: readonly NotFixed[];
-      readonly changes: readonly FileChange[];
-      readonly checks: readonly string[];
-      readonly engine: FixEngine;
-      readonly summary: string | null;
-      /** True when the branch moved and the fix was re-applied on its new head. */
-      readonly rebased: boolean;
-    }
+  | CommittedFixResult
   | { readonly kind: "refused"; readonly reason: string; readonly notFixed: readonly NotFixed[] }
   /** Validation failed on every attempt; nothing was written. */
   | { readonly kind: "invalid"; readonly engine: FixEngine; readonly history: readonly AttemptRecord[]; readonly notFixed: readonly NotFixed[] }
@@ -134,6 +144,19 @@ export async function runFix(gh: GitHub, request: FixRequest, deps: FixDeps, log
   const made = await makeFix(editable, workspace, request, deps, context, baseline.secrets, log);
   if ("kind" in made) return made;
   const message = fixCommitMessage(made.fixed, { requestedBy: request.requestedBy, requestUrl: request.requestUrl, summary: made.summary });
+  const result = (pending: PendingCommit): CommittedFixResult => ({
+    kind: "committed",
+    commit: pending.commit,
+    branch: { ...headRepo, name: pr.head.ref },
+    previousHead: pending.parentSha,
+    fixed: made.fixed,
+    notFixed,
+    changes: [...pending.fix.files].map(([path, text]) => fileChange(path, pending.originals.get(path) ?? "", text)),
+    checks: pending.fix.checks,
+    engine: made.engine,
+    summary: made.summary,
+    rebased: pending.rebased,
+  });
   const committed = await commitWithRebase(gh, {
     headRepo,
     branch: pr.head.ref,
@@ -143,22 +166,12 @@ export async function runFix(gh: GitHub, request: FixRequest, deps: FixDeps, log
     fix: made.fix,
     message,
     revalidate: async (files) => validateEdits(made.fix.edits, context(made.fixed, files, await analyzeWholeFiles(deps.analyzers, files, log, request.signal))),
+    beforeRefMove: async (pending) => request.beforeRefMove?.(result(pending)),
     log,
   });
   if (committed.kind === "moved") return refused(committed.reason, notFixed);
   log.info({ sha: committed.commit.sha, files: committed.fix.files.size, rebased: committed.rebased, engine: made.engine.kind }, "fix committed");
-  return {
-    kind: "committed",
-    commit: committed.commit,
-    previousHead: committed.parentSha,
-    fixed: made.fixed,
-    notFixed,
-    changes: [...committed.fix.files].map(([path, text]) => fileChange(path, committed.originals.get(path) ?? "", text)),
-    checks: committed.fix.checks,
-    engine: made.engine,
-    summary: made.summary,
-    rebased: committed.rebased,
-  };
+  return result(committed);
 }
 
 /** The files a fix may read and edit, at head; targets whose files cannot be edited become `notFixed`. */
@@ -371,9 +384,17 @@ async function modelPrompt(
   });
 }
 
-type CommitOutcome =
-  | { readonly kind: "committed"; readonly commit: FixCommit; readonly parentSha: string; readonly fix: ValidatedFix; readonly originals: ReadonlyMap<string, string>; readonly rebased: boolean }
-  | { readonly kind: "moved"; readonly reason: string };
+/** A commit made on `parentSha` from `fix`, about to be (or already) on the branch. */
+interface PendingCommit {
+  readonly commit: FixCommit;
+  readonly parentSha: string;
+  readonly fix: ValidatedFix;
+  /** The texts `fix` was validated on. */
+  readonly originals: ReadonlyMap<string, string>;
+  readonly rebased: boolean;
+}
+
+type CommitOutcome = ({ readonly kind: "committed" } & PendingCommit) | { readonly kind: "moved"; readonly reason: string };
 
 /** Commits; when the branch moved, rebuilds once on its new head from the (text-anchored) validated edits. */
 async function commitWithRebase(
@@ -388,21 +409,28 @@ async function commitWithRebase(
     fix: ValidatedFix;
     message: string;
     revalidate: (files: ReadonlyMap<string, string>) => ReturnType<typeof validateEdits>;
+    beforeRefMove: (pending: PendingCommit) => Promise<void>;
     log: Logger;
   },
 ): Promise<CommitOutcome> {
-  const { headRepo, branch, snapshot } = input;
+  const { headRepo, branch, snapshot, log } = input;
   try {
-    const commit = await commitFiles(gh, {
-      repo: headRepo,
-      branch,
-      parentSha: snapshot.commitSha,
-      baseTreeSha: snapshot.treeSha,
-      files: input.fix.files,
-      modes: input.modes,
-      message: input.message,
-    });
-    return { kind: "committed", commit, parentSha: snapshot.commitSha, fix: input.fix, originals: input.originals, rebased: false };
+    const first = { parentSha: snapshot.commitSha, fix: input.fix, originals: input.originals, rebased: false };
+    const commit = await commitFiles(
+      gh,
+      {
+        repo: headRepo,
+        branch,
+        parentSha: first.parentSha,
+        baseTreeSha: snapshot.treeSha,
+        files: first.fix.files,
+        modes: input.modes,
+        message: input.message,
+        beforeRefMove: (made) => input.beforeRefMove({ ...first, commit: made }),
+      },
+      log,
+    );
+    return { kind: "committed", commit, ...first };
   } catch (error) {
     if (!(error instanceof BranchMovedError)) throw error;
     if (error.actualSha === null) return { kind: "moved", reason: `The branch \`${branch}\` no longer exists.` };
@@ -421,16 +449,22 @@ async function commitWithRebase(
       return { kind: "moved", reason: `The branch moved while Longview was fixing, and the fix no longer applies to its new head: ${validation.problems.join(" ")}` };
     }
     try {
-      const commit = await commitFiles(gh, {
-        repo: headRepo,
-        branch,
-        parentSha: moved.commitSha,
-        baseTreeSha: moved.treeSha,
-        files: validation.fix.files,
-        modes,
-        message: input.message,
-      });
-      return { kind: "committed", commit, parentSha: moved.commitSha, fix: validation.fix, originals: files, rebased: true };
+      const second = { parentSha: moved.commitSha, fix: validation.fix, originals: files, rebased: true };
+      const commit = await commitFiles(
+        gh,
+        {
+          repo: headRepo,
+          branch,
+          parentSha: second.parentSha,
+          baseTreeSha: moved.treeSha,
+          files: second.fix.files,
+          modes,
+          message: input.message,
+          beforeRefMove: (made) => input.beforeRefMove({ ...second, commit: made }),
+        },
+        log,
+      );
+      return { kind: "committed", commit, ...second };
     } catch (again) {
       if (again instanceof BranchMovedError) return { kind: "moved", reason: `The branch \`${branch}\` keeps moving (twice during this fix); comment \`/agent fix\` again once pushes have settled.` };
       throw again;

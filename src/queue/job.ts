@@ -53,18 +53,42 @@ const AgentCommandSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("unknown"), name: z.string().max(200) }),
 ]);
 
-/**
- * What a fix job already did, saved right after its commit: a retry (or a
- * worker that recovers the job after a crash) answers and queues the
- * review of that commit, and never runs the fix a second time.
- */
-const CommittedFixSchema = z.object({
+/** The branch a fix commit goes to (the fork's, for a fork's pull request). */
+const FixBranchSchema = z.object({
+  owner: z.string().min(1).max(100),
+  repo: z.string().min(1).max(100),
+  name: z.string().min(1).max(255),
+});
+
+const FixCommitFields = {
   sha: Sha,
+  /** The branch head the commit was built on: its parent. */
   previousHead: Sha,
   /** The answer to post, worded when the commit was made. */
   reply: z.string().min(1).max(65_536),
-});
+};
+
+/**
+ * How far a fix job got with its commit, saved on the job so that no later
+ * attempt (a retry, or a worker that recovers the job after a crash or a
+ * restart) ever runs the fix a second time:
+ * - `committing`: the commit object exists and the branch is about to move
+ *   to it — saved BEFORE the ref update, because the update can land while
+ *   its answer is lost (a 5xx, a timeout, a dead worker). A later attempt
+ *   reads the branch to learn whether it moved.
+ * - `committed`: the branch holds the commit; a later attempt only answers
+ *   and queues the review of that commit.
+ * Jobs saved by releases before `state` existed were `committed`.
+ */
+const CommittedFixSchema = z.preprocess(
+  (value) => (typeof value === "object" && value !== null && !("state" in value) ? { ...value, state: "committed" } : value),
+  z.discriminatedUnion("state", [
+    z.object({ state: z.literal("committing"), branch: FixBranchSchema, ...FixCommitFields }),
+    z.object({ state: z.literal("committed"), branch: FixBranchSchema.optional(), ...FixCommitFields }),
+  ]),
+);
 export type CommittedFix = z.infer<typeof CommittedFixSchema>;
+export type FixBranch = z.infer<typeof FixBranchSchema>;
 
 /**
  * An `/agent` command (or the check run's "Fix all") to run in a worker.

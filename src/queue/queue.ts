@@ -96,7 +96,14 @@ export interface AttemptRun {
 }
 
 export interface CommandJobRun extends AttemptRun {
-  /** Remembers that the fix is committed, so no later attempt of this job commits again. */
+  /**
+   * Saves how far the fix's commit got (`committing` before the branch
+   * moves, `committed` once it holds the commit), replacing the value saved
+   * before. Resolves only once the value is durable — as durable as the job
+   * itself: every later attempt of this job (a retry, or a recovery after a
+   * crash or a restart) must see it as `job.committed`. Rejects when it could
+   * not be saved: the caller then does not move the branch.
+   */
   saveCommitted(committed: CommittedFix): Promise<void>;
 }
 

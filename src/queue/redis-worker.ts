@@ -266,13 +266,8 @@ export class RedisReviewWorker implements ReviewWorker {
       signal: attempt.signal,
       log,
       willRetry: (error) => willRetry(error, attempt),
-      saveCommitted: async (committed) => {
-        try {
-          await job.updateData({ ...data, committed });
-        } catch (err) {
-          log.error({ err, sha: committed.sha }, "could not save the fix commit on the job; a retry would fix again");
-        }
-      },
+      // Not caught: a fix whose state is not saved must not move the branch.
+      saveCommitted: (committed) => job.updateData({ ...data, committed }),
     };
     return handler.run(data, run);
   }

@@ -69,6 +69,19 @@ export function parseFixedMarker(body: string | null | undefined): string | null
   return new RegExp(`${FIXED_RE.source}$`).exec(lastLine(body))?.[1] ?? null;
 }
 
+/**
+ * Ends Longview's answer to one `/agent` command (`key`: the command job's
+ * identity, see commands/reply.ts): a retry finds the answer it already
+ * posted instead of posting it twice.
+ */
+export function answerMarker(key: string): string {
+  return `<!-- longview:answer key=${key} -->`;
+}
+
+export function parseAnswerMarker(body: string | null | undefined): string | null {
+  return /^<!-- longview:answer key=([0-9a-f]{16}) -->$/.exec(lastLine(body))?.[1] ?? null;
+}
+
 /** Every finding marker in a review body, each where Longview writes it: at the end of a line. */
 export function parseAllFindingMarkers(body: string | null | undefined): FindingMarker[] {
   const atLineEnd = new RegExp(`${FINDING_RE.source}[ \\t]*$`, "gm");

@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 /**
  * Starts the real Longview server — the production entry point `src/main.ts`,
  * run through tsx — as a child process against a GitHub API (the simulator).
- * Used by the end-to-end tests and `npm run demo`.
+ * Used by the end-to-end tests and `npm run demo`. `entry: "worker"` starts
+ * a queue worker (`src/worker.ts`, Redis deployments) instead.
  */
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -24,17 +25,19 @@ export interface LongviewProcess {
   kill(): Promise<void>;
 }
 
-export async function startLongview(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<LongviewProcess> {
+export async function startLongview(env: Record<string, string>, options: { timeoutMs?: number; entry?: "server" | "worker" } = {}): Promise<LongviewProcess> {
   const port = await freePort();
   // Each process its own job journal (unless the caller names one, e.g. to restart on it), removed when it stops.
   const scratch = env["LONGVIEW_JOURNAL"] === undefined ? mkdtempSync(join(tmpdir(), "longview-process-")) : null;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const worker = options.entry === "worker";
+  const child = spawn(process.execPath, ["--import", "tsx", worker ? "src/worker.ts" : "src/main.ts"], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
       HOST: "127.0.0.1",
       PORT: String(port),
+      LONGVIEW_WORKER_PORT: String(port),
       LOG_LEVEL: "info",
       // The simulator does not rate-limit; spacing writes 1 s apart would only slow tests down.
       LONGVIEW_GITHUB_WRITE_INTERVAL_MS: "0",
@@ -53,7 +56,7 @@ export async function startLongview(env: Record<string, string>, options: { time
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   };
   try {
-    await waitUntilReady(child, `${baseUrl}/ping`, options.timeoutMs ?? 30_000, logs);
+    await waitUntilReady(child, `${baseUrl}${worker ? "/healthz" : "/ping"}`, options.timeoutMs ?? 30_000, logs);
   } catch (error) {
     cleanup();
     throw error;
@@ -63,7 +66,7 @@ export async function startLongview(env: Record<string, string>, options: { time
     webhookUrl: `${baseUrl}/api/github/webhooks`,
     logs,
     stop: () => stop(child).finally(cleanup),
-    kill: () => kill(child).finally(cleanup),
+    kill: () => stop(child, "SIGKILL").finally(cleanup),
   };
 }
 
@@ -83,7 +86,7 @@ async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: numbe
   throw new Error(`Longview did not start within ${timeoutMs} ms:\n${logs.join("\n")}`);
 }
 
-function stop(child: ChildProcess): Promise<void> {
+function stop(child: ChildProcess, signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
@@ -91,15 +94,7 @@ function stop(child: ChildProcess): Promise<void> {
       clearTimeout(timer);
       resolve();
     });
-    child.kill("SIGTERM");
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
+    child.kill(signal);
   });
 }
 

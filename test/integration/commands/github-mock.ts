@@ -191,7 +191,11 @@ export class Captured {
     return requestLog.slice(this.from).filter((r) => r.method === method && path.test(r.path)).map((r) => r.body);
   }
 
+  /** The answers as people read them: without the hidden answer marker that ends each one. */
   get replies(): string[] {
+    return this.rawReplies.map((body) => body.replace(/\n\n<!-- longview:answer key=[0-9a-f]{16} -->$/, ""));
+  }
+  get rawReplies(): string[] {
     return this.bodies("POST", /\/(replies|issues\/\d+\/comments)$/).map((b) => (b as { body: string }).body);
   }
   get reactions(): unknown[] {

@@ -12,6 +12,8 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface LongviewProcess {
   readonly port: number;
+  /** The server's process id (memory measurements read /proc/<pid>/status). */
+  readonly pid: number;
   readonly webhookUrl: string;
   /** Everything the server logged (pino JSON lines). */
   readonly logs: string[];
@@ -41,7 +43,7 @@ export async function startLongview(env: Record<string, string>, options: { time
 
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilReady(child, `${baseUrl}/ping`, options.timeoutMs ?? 30_000, logs);
-  return { port, webhookUrl: `${baseUrl}/api/github/webhooks`, logs, stop: () => stop(child) };
+  return { port, pid: child.pid ?? 0, webhookUrl: `${baseUrl}/api/github/webhooks`, logs, stop: () => stop(child) };
 }
 
 async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: number, logs: string[]): Promise<void> {

@@ -5,6 +5,7 @@ import { createCommandJobHandler } from "./commands/command-job-handler.js";
 import { createCommandDeps } from "./commands/run-command.js";
 import type { Env } from "./config/env.js";
 import { createProbotClass } from "./github-app.js";
+import { intakeSettings, withWebhookIntake } from "./intake/probot-intake.js";
 import type { GitHub } from "./github/client.js";
 import type { UsageSink } from "./ops/meter-reviewer.js";
 import { LongviewMetrics } from "./ops/metrics.js";
@@ -20,9 +21,9 @@ import { createReviewJobHandler } from "./queue/review-job-handler.js";
 import { Semaphore } from "./queue/semaphore.js";
 
 /**
- * The GitHub App server: Probot's webhook endpoint (signature verification
- * included) with Longview loaded, whose handlers only enqueue; `/healthz`
- * and `/metrics`. Without REDIS_URL the jobs (reviews and `/agent`
+ * The GitHub App server: Probot's server with Longview's webhook intake
+ * (bounded read, signature, then Probot's event routing — intake/) and
+ * Longview loaded, whose handlers only enqueue; `/healthz` and `/metrics`. Without REDIS_URL the jobs (reviews and `/agent`
  * commands) run in this process too (in-process queue); with Redis they run
  * in `npm run worker` processes.
  * `main.ts` runs it; end-to-end tests start the same server against the
@@ -43,7 +44,7 @@ export interface ServerOptions {
 }
 
 export async function startServer(env: Env, log: Logger, options: ServerOptions = {}): Promise<RunningServer> {
-  const ProbotWithConfig = createProbotClass(env, log, "webhooks");
+  const ProbotWithConfig = withWebhookIntake(createProbotClass(env, log, "webhooks"), intakeSettings(env), log);
   const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true, ...(options.processGuard ? { processFaults: options.processGuard.counts } : {}) });
   const queue = await createReviewQueue(env, log, metrics);
   metrics.watchQueue(() => queue.depth());

@@ -4,6 +4,7 @@ import { FIX_ALL_IDENTIFIER } from "../fix/fix-all-action.js";
 import type { GitHub } from "../github/client.js";
 import { findPullRequestsForSha } from "../github/find-pull-requests.js";
 import { CheckRunEventSchema } from "../github/schemas.js";
+import { parseWebhookPayload } from "../github/webhook-payload.js";
 import { commentReplayKey, payloadReplayKey } from "../handlers/replay-key.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import { commandJobOf } from "./command-job-handler.js";
@@ -23,7 +24,7 @@ import { InstallationPayloadSchema, IssueCommentEventSchema, ReviewCommentEventS
 /** `issue_comment.created` on a pull request's conversation. */
 export function handleIssueCommentCommand(queue: ReviewIntake) {
   return async (context: Context<"issue_comment.created">): Promise<void> => {
-    const event = IssueCommentEventSchema.parse(context.payload);
+    const event = parseWebhookPayload(IssueCommentEventSchema, context);
     if (!event.issue.pull_request) return;
     await commentCommand(context, queue, {
       repository: event.repository,
@@ -38,7 +39,7 @@ export function handleIssueCommentCommand(queue: ReviewIntake) {
 /** `pull_request_review_comment.created`: a line or file comment, or a reply in a review thread. */
 export function handleReviewCommentCommand(queue: ReviewIntake) {
   return async (context: Context<"pull_request_review_comment.created">): Promise<void> => {
-    const event = ReviewCommentEventSchema.parse(context.payload);
+    const event = parseWebhookPayload(ReviewCommentEventSchema, context);
     const { comment } = event;
     await commentCommand(context, queue, {
       repository: event.repository,
@@ -92,7 +93,7 @@ async function commentCommand(
 /** The check run's "Fix all" button: `/agent fix` for the gating findings of each pull request on that head. */
 export function handleFixAllAction(queue: ReviewIntake) {
   return async (context: Context<"check_run.requested_action">): Promise<void> => {
-    const event = CheckRunEventSchema.parse(context.payload);
+    const event = parseWebhookPayload(CheckRunEventSchema, context);
     if (event.requested_action?.identifier !== FIX_ALL_IDENTIFIER) return;
     const repo = { owner: event.repository.owner.login, repo: event.repository.name };
     const log = context.log.child({ deliveryId: context.id, repo: event.repository.full_name, checkRunId: event.check_run.id });
@@ -142,7 +143,7 @@ function fromBot(context: Context, sender: { type?: string | undefined }, author
 }
 
 function installationOf(context: Context, log: Logger): number | null {
-  const id = InstallationPayloadSchema.parse(context.payload).installation?.id ?? null;
+  const id = parseWebhookPayload(InstallationPayloadSchema, context).installation?.id ?? null;
   if (id === null) log.warn("event without an installation: nobody to act as");
   return id;
 }

@@ -9,10 +9,15 @@ import { RepositorySchema } from "../github/schemas.js";
 
 const User = z.object({ login: z.string(), type: z.string().optional() });
 
+// What a command job requires of the fields it copies, checked at the edge: a bad delivery is refused, not failed.
+const Sender = User.extend({ login: z.string().min(1).max(100) });
+const CommentId = z.number().int().positive();
+const CommentUrl = z.string().max(2_000);
+
 export const IssueCommentEventSchema = z.object({
   action: z.string(),
   repository: RepositorySchema,
-  sender: User,
+  sender: Sender,
   issue: z.object({
     number: z.number().int().positive(),
     state: z.string().optional(),
@@ -20,10 +25,10 @@ export const IssueCommentEventSchema = z.object({
     pull_request: z.object({ url: z.string().optional() }).passthrough().nullable().optional(),
   }),
   comment: z.object({
-    id: z.number().int(),
+    id: CommentId,
     body: z.string().nullable().transform((b) => b ?? ""),
     user: User.nullable(),
-    html_url: z.string().optional(),
+    html_url: CommentUrl.optional(),
   }),
 });
 export type IssueCommentEvent = z.infer<typeof IssueCommentEventSchema>;
@@ -31,9 +36,9 @@ export type IssueCommentEvent = z.infer<typeof IssueCommentEventSchema>;
 export const ReviewCommentEventSchema = z.object({
   action: z.string(),
   repository: RepositorySchema,
-  sender: User,
+  sender: Sender,
   pull_request: z.object({ number: z.number().int().positive() }),
-  comment: ReviewCommentSchema,
+  comment: ReviewCommentSchema.extend({ id: CommentId, in_reply_to_id: CommentId.optional(), html_url: CommentUrl.optional() }),
 });
 export type ReviewCommentEvent = z.infer<typeof ReviewCommentEventSchema>;
 

@@ -26,6 +26,14 @@ export const EnvSchema = z.object({
   PORT: intFrom(3000, 0, 65535),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 
+  // Webhook intake: what one delivery may cost before its signature is checked.
+  /** GitHub's own maximum payload is 25 MB; nothing larger is a genuine delivery. */
+  LONGVIEW_WEBHOOK_MAX_BYTES: intFrom(25 * 1024 * 1024, 1_024, 1024 * 1024 * 1024),
+  /** GitHub gives up on an answer after 10 s. */
+  LONGVIEW_WEBHOOK_READ_TIMEOUT_MS: intFrom(10_000, 100, 600_000),
+  LONGVIEW_WEBHOOK_IDLE_TIMEOUT_MS: intFrom(5_000, 100, 600_000),
+  LONGVIEW_WEBHOOK_BUFFER_BYTES: intFrom(100 * 1024 * 1024, 1_024, 16 * 1024 * 1024 * 1024),
+
   // Model.
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
@@ -85,6 +93,9 @@ export const EnvSchema = z.object({
     }
     return table.data;
   }),
+}).refine((env) => env.LONGVIEW_WEBHOOK_BUFFER_BYTES >= env.LONGVIEW_WEBHOOK_MAX_BYTES, {
+  path: ["LONGVIEW_WEBHOOK_BUFFER_BYTES"],
+  message: "must be at least LONGVIEW_WEBHOOK_MAX_BYTES, or a delivery of the largest size could never be read",
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -7,10 +7,19 @@ import { z } from "zod";
 
 const Account = z.object({ login: z.string(), type: z.string().optional() });
 
+/** A full commit SHA (SHA-1, or SHA-256 repositories): what a review job is keyed on. */
+export const CommitShaSchema = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, "a full commit SHA");
+
+/** GitHub's limit on owner and repository names; events must satisfy the jobs they become. */
+const Name = z.string().min(1).max(100);
+
+/** The installation a webhook came through (absent outside GitHub Apps). */
+const InstallationRef = z.object({ id: z.number().int().positive() });
+
 export const RepositorySchema = z.object({
-  name: z.string(),
+  name: Name,
   full_name: z.string(),
-  owner: Account,
+  owner: Account.extend({ login: Name }),
   default_branch: z.string().optional(),
 });
 
@@ -33,11 +42,11 @@ export type PullRequest = z.infer<typeof PullRequestSchema>;
 
 export const PullRequestEventSchema = z.object({
   action: z.string(),
-  installation: z.object({ id: z.number().int() }).optional(),
+  installation: InstallationRef.optional(),
   repository: RepositorySchema,
-  pull_request: PullRequestSchema,
+  pull_request: PullRequestSchema.extend({ head: PullRequestSchema.shape.head.extend({ sha: CommitShaSchema }) }),
   sender: Account,
-  before: z.string().optional(),
+  before: CommitShaSchema.optional(),
   after: z.string().optional(),
 });
 export type PullRequestEvent = z.infer<typeof PullRequestEventSchema>;
@@ -72,12 +81,14 @@ const PullRequestLink = z.object({ number: z.number().int().positive() });
 
 export const CheckRunEventSchema = z.object({
   action: z.string(),
+  installation: InstallationRef.optional(),
   repository: RepositorySchema,
-  sender: Account,
+  // "Fix all" turns the sender into a command job's sender.
+  sender: Account.extend({ login: Name }),
   check_run: z.object({
-    id: z.number().int(),
+    id: z.number().int().positive(),
     name: z.string(),
-    head_sha: z.string(),
+    head_sha: CommitShaSchema,
     pull_requests: z.array(PullRequestLink),
   }),
   requested_action: z.object({ identifier: z.string() }).nullable().optional(),
@@ -86,11 +97,12 @@ export type CheckRunEvent = z.infer<typeof CheckRunEventSchema>;
 
 export const CheckSuiteEventSchema = z.object({
   action: z.string(),
+  installation: InstallationRef.optional(),
   repository: RepositorySchema,
   sender: Account,
   check_suite: z.object({
     id: z.number().int(),
-    head_sha: z.string(),
+    head_sha: CommitShaSchema,
     pull_requests: z.array(PullRequestLink),
   }),
 });

@@ -2,6 +2,7 @@ import type { Context } from "probot";
 import type { Logger } from "pino";
 import { findPullRequestsForSha } from "../github/find-pull-requests.js";
 import { CheckRunEventSchema, CheckSuiteEventSchema } from "../github/schemas.js";
+import { parseWebhookPayload } from "../github/webhook-payload.js";
 import type { ReviewJob } from "../queue/job.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import { payloadReplayKey } from "./replay-key.js";
@@ -15,8 +16,8 @@ import { payloadReplayKey } from "./replay-key.js";
 /** "Re-run" on Longview's check run → review that head again, completing the same run. */
 export function handleCheckRunRerequested(queue: ReviewIntake) {
   return async (context: Context<"check_run.rerequested">): Promise<void> => {
-    const event = CheckRunEventSchema.parse(context.payload);
-    const target = eventTarget(context, event.repository);
+    const event = parseWebhookPayload(CheckRunEventSchema, context);
+    const target = eventTarget(context, event);
     if (!target) return;
     const { repo, log, installationId } = target;
     const numbers = await findPullRequestsForSha(context.octokit, repo, event.check_run.head_sha, event.check_run.pull_requests);
@@ -44,8 +45,8 @@ export function handleCheckRunRerequested(queue: ReviewIntake) {
 /** New check suite (a push) or "Re-run all checks" → review the pull requests on that head. */
 export function handleCheckSuite(queue: ReviewIntake) {
   return async (context: Context<"check_suite.requested" | "check_suite.rerequested">): Promise<void> => {
-    const event = CheckSuiteEventSchema.parse(context.payload);
-    const target = eventTarget(context, event.repository);
+    const event = parseWebhookPayload(CheckSuiteEventSchema, context);
+    const target = eventTarget(context, event);
     if (!target) return;
     const { repo, log, installationId } = target;
     const numbers = await findPullRequestsForSha(context.octokit, repo, event.check_suite.head_sha, event.check_suite.pull_requests);
@@ -73,11 +74,12 @@ async function enqueue(queue: ReviewIntake, log: Logger, job: ReviewJob): Promis
 
 /** The repository, a correlated logger and the installation to act as; null (logged) when there is no installation. */
 function eventTarget(
-  context: { log: Logger; id: string; payload: { installation?: { id: number } } },
-  repository: { owner: { login: string }; name: string; full_name: string },
+  context: { log: Logger; id: string },
+  event: { repository: { owner: { login: string }; name: string; full_name: string }; installation?: { id: number } | undefined },
 ): { repo: { owner: string; repo: string }; log: Logger; installationId: number } | null {
+  const { repository } = event;
   const log = context.log.child({ deliveryId: context.id, repo: repository.full_name });
-  const installationId = context.payload.installation?.id;
+  const installationId = event.installation?.id;
   if (installationId === undefined) {
     log.warn("event without an installation: nothing can review it");
     return null;

@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import type { Logger } from "pino";
 import { PullRequestEventSchema } from "../github/schemas.js";
+import { parseWebhookPayload } from "../github/webhook-payload.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import { payloadReplayKey } from "./replay-key.js";
 
@@ -13,7 +14,7 @@ export const REVIEW_ACTIONS = ["opened", "reopened", "ready_for_review", "synchr
  */
 export function handlePullRequest(queue: ReviewIntake) {
   return async (context: Context<"pull_request">): Promise<void> => {
-    const event = PullRequestEventSchema.parse(context.payload);
+    const event = parseWebhookPayload(PullRequestEventSchema, context);
     const log: Logger = context.log.child({
       deliveryId: context.id,
       repo: event.repository.full_name,

@@ -16,6 +16,8 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface LongviewProcess {
   readonly port: number;
+  /** The server's process id (memory measurements read /proc/<pid>/status). */
+  readonly pid: number;
   readonly webhookUrl: string;
   /** Everything the server logged (pino JSON lines). */
   readonly logs: string[];
@@ -63,6 +65,7 @@ export async function startLongview(env: Record<string, string>, options: { time
   }
   return {
     port,
+    pid: child.pid ?? 0,
     webhookUrl: `${baseUrl}/api/github/webhooks`,
     logs,
     stop: () => stop(child).finally(cleanup),

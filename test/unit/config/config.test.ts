@@ -27,6 +27,19 @@ describe("loadEnv", () => {
     expect(problems).toMatch(/LONGVIEW_REASONING_EFFORT/);
     expect(problems).toMatch(/OPENAI_BASE_URL/);
   });
+
+  test("webhook intake: GitHub's 25 MB payload cap by default; a memory budget smaller than one body is refused", () => {
+    const env = loadEnv({});
+    expect([env.LONGVIEW_WEBHOOK_MAX_BYTES, env.LONGVIEW_WEBHOOK_READ_TIMEOUT_MS, env.LONGVIEW_WEBHOOK_IDLE_TIMEOUT_MS, env.LONGVIEW_WEBHOOK_BUFFER_BYTES]).toEqual([
+      25 * 1024 * 1024,
+      10_000,
+      5_000,
+      100 * 1024 * 1024,
+    ]);
+    expect(() => loadEnv({ LONGVIEW_WEBHOOK_MAX_BYTES: "2000000", LONGVIEW_WEBHOOK_BUFFER_BYTES: "1000000" })).toThrow(
+      /LONGVIEW_WEBHOOK_BUFFER_BYTES: must be at least LONGVIEW_WEBHOOK_MAX_BYTES/,
+    );
+  });
 });
 
 describe("parseRepoConfig", () => {

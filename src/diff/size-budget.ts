@@ -1,3 +1,5 @@
+import type { Env } from "../config/env.js";
+
 /**
  * The size limits of one review (LONGVIEW_MAX_FILES, _MAX_CHANGED_LINES,
  * _MAX_FILE_BYTES, _MAX_TOTAL_BYTES), spent in the change's file order by both
@@ -13,6 +15,16 @@ export interface SizeLimits {
   readonly maxChangedLines?: number;
   /** Bytes of diff and head content held for one review; default: no limit. */
   readonly maxTotalBytes?: number;
+}
+
+/** The limits as configured (.env.example): the same for the App, the CLI and the eval harness. */
+export function sizeLimitsFrom(env: Pick<Env, "LONGVIEW_MAX_FILES" | "LONGVIEW_MAX_FILE_BYTES" | "LONGVIEW_MAX_CHANGED_LINES" | "LONGVIEW_MAX_TOTAL_BYTES">): SizeLimits {
+  return {
+    maxFiles: env.LONGVIEW_MAX_FILES,
+    maxFileBytes: env.LONGVIEW_MAX_FILE_BYTES,
+    maxChangedLines: env.LONGVIEW_MAX_CHANGED_LINES,
+    maxTotalBytes: env.LONGVIEW_MAX_TOTAL_BYTES,
+  };
 }
 
 export class SizeBudget {

@@ -72,7 +72,7 @@ export interface GapRemedies {
 }
 
 /** A Markdown paragraph and list: what was not reviewed, why, how to re-run, how to accept. Numbers only: nothing untrusted. */
-export function gapsSummary(gaps: ReviewGaps, policy: CompletenessPolicy, blocking: number, remedies: GapRemedies): string {
+export function gapsSummary(gaps: ReviewGaps, policy: Pick<CompletenessPolicy, "onIncomplete">, blocking: number, remedies: GapRemedies): string {
   const consequence =
     blocking > 0
       ? `It also has blocking findings, which fail the check whatever \`gate.onIncomplete\` says.`

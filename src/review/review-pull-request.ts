@@ -14,6 +14,7 @@ import { fixAllActions } from "../fix/fix-all-action.js";
 import { createAppIdentity } from "../github/app-identity.js";
 import type { ChangeSet } from "../domain/change-set.js";
 import { focusChangeSet } from "../diff/focus-change-set.js";
+import { sizeLimitsFrom } from "../diff/size-budget.js";
 import { changesSince } from "../github/compare.js";
 import { markFixed, readPriorReviewState, type PriorComment } from "../github/review-state.js";
 import { errorOutcome, reviewedOutcome, skippedOutcome, supersededOutcome, type OpenEarlierFinding } from "./check-output.js";
@@ -148,10 +149,7 @@ async function reviewAndPost(
   const { ref, signal } = request;
   const changeSet = await fetchChangeSet(gh, ref, pr, {
     filter: config.paths,
-    maxFileBytes: env.LONGVIEW_MAX_FILE_BYTES,
-    maxFiles: env.LONGVIEW_MAX_FILES,
-    maxChangedLines: env.LONGVIEW_MAX_CHANGED_LINES,
-    maxTotalBytes: env.LONGVIEW_MAX_TOTAL_BYTES,
+    ...sizeLimitsFrom(env),
     concurrency: env.LONGVIEW_FETCH_CONCURRENCY,
     log,
   });

@@ -67,7 +67,7 @@ describe("gapsSummary", () => {
   )!;
 
   test("says what was not reviewed, how to re-run, and how to accept", () => {
-    const text = gapsSummary(gaps, { onIncomplete: "failure", maxUnreviewedLines: 0 }, 0, remedies);
+    const text = gapsSummary(gaps, { onIncomplete: "failure" }, 0, remedies);
     expect(text).toContain("So the check concludes `failure` (`gate.onIncomplete: failure`).");
     expect(text).toContain("**2,001 of 5,002 files were not reviewed**: GitHub lists only the first 3,001 files");
     expect(text).toContain("split the pull request");
@@ -79,10 +79,10 @@ describe("gapsSummary", () => {
   });
 
   test("with blocking findings, says that they fail the check anyway", () => {
-    expect(gapsSummary(gaps, { onIncomplete: "neutral", maxUnreviewedLines: 0 }, 2, remedies)).toContain("blocking findings, which fail the check whatever `gate.onIncomplete` says");
+    expect(gapsSummary(gaps, { onIncomplete: "neutral" }, 2, remedies)).toContain("blocking findings, which fail the check whatever `gate.onIncomplete` says");
   });
 
   test("an accepted incomplete review says it passes", () => {
-    expect(gapsSummary(gaps, { onIncomplete: "success", maxUnreviewedLines: 0 }, 0, remedies)).toContain("accepts incomplete reviews (`gate.onIncomplete: success`), so the check passes");
+    expect(gapsSummary(gaps, { onIncomplete: "success" }, 0, remedies)).toContain("accepts incomplete reviews (`gate.onIncomplete: success`), so the check passes");
   });
 });

@@ -86,12 +86,14 @@ function sectionCandidate(section: DiffSection): Candidate {
   // The header alone parses to the file's paths and status (binary, rename, …); only its hunks can say it is more than a mode change.
   const parsed = parseUnifiedDiff(section.header)[0] ?? { path: "(unknown)", previousPath: null, status: "modified" as const, hunks: [], additions: 0, deletions: 0 };
   const header = parsed.status === "mode-only" && section.hasHunks ? { ...parsed, status: "modified" as const } : parsed;
-  const text = section.text;
   return {
     header,
     lines: section.changedLines,
     bytes: section.bytes,
-    parse: () => (text === null ? null : (parseUnifiedDiff(text)[0] ?? null)),
+    parse: () => {
+      const text = section.text();
+      return text === null ? null : (parseUnifiedDiff(text)[0] ?? null);
+    },
   };
 }
 

@@ -12,8 +12,8 @@
 export interface DiffSection {
   /** The section's first lines, up to its first hunk: enough to know its paths and status. */
   readonly header: string;
-  /** The whole section, or null when it is over `maxSectionBytes` (then it was only counted). */
-  readonly text: string | null;
+  /** The whole section (joined when asked: most sections of a huge diff are only counted), or null when it is over `maxSectionBytes`. */
+  text(): string | null;
   /** UTF-8 bytes of the section. */
   readonly bytes: number;
   /** Added and deleted lines in its hunks. */
@@ -144,9 +144,10 @@ export class DiffSectionReader {
     const section = this.current;
     if (section === null) return;
     this.current = null;
+    const lines = section.lines;
     this.options.onSection({
       header: joinLines(section.header),
-      text: section.lines === null ? null : joinLines(section.lines),
+      text: () => (lines === null ? null : joinLines(lines)),
       bytes: section.bytes,
       changedLines: section.changedLines,
       hasHunks: section.inHunks,

@@ -156,9 +156,10 @@ async function reviewAndPost(
 
   // What Longview said before decides what is new: an incremental range, fingerprints not to repeat, threads now fixed.
   const prior = await readPriorReviewState(gh, ref, await appIdentity.botLogin(gh), log);
+  // Only a review the model finished is a base for the next increment: hunks whose windows failed are reviewed again.
   const increment =
-    !request.force && prior.lastReviewedHead && prior.lastReviewedHead !== pr.head.sha
-      ? await changesSince(gh, ref, prior.lastReviewedHead, pr.head.sha)
+    !request.force && prior.lastCompleteHead && prior.lastCompleteHead !== pr.head.sha
+      ? await changesSince(gh, ref, prior.lastCompleteHead, pr.head.sha)
       : null;
   const target = increment ? focusChangeSet(changeSet, increment) : changeSet;
   if (increment) log.info({ from: increment.from, files: target.files.length }, "incremental review");
@@ -210,7 +211,7 @@ async function reviewAndPost(
           rerouted,
           alreadyReported: current.length - fresh.length,
           ...(increment ? { incremental: { from: increment.from, to: pr.head.sha } } : {}),
-        })}\n\n${reviewMarker({ head: pr.head.sha, from: increment?.from ?? null })}`,
+        })}\n\n${reviewMarker({ head: pr.head.sha, from: increment?.from ?? null, partial: (result.windowsFailed ?? 0) > 0 })}`,
       log,
     });
     log.info({ reviewId: posted.reviewId, inline: posted.inline, fileLevel: posted.fileLevel, rerouted: posted.rerouted.length, repeated: current.length - fresh.length }, "review posted");

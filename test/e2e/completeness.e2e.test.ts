@@ -17,13 +17,17 @@ let model: FakeOpenAI;
 let longview: LongviewProcess;
 const NONE: ScriptedModelOutput = { findings: [], notes: [] };
 const CLEAN = "export function add(a, b) {\n  return a + b;\n}\n";
+/** While true, windows holding src/once.js fail too. */
+let onceFails = true;
 
 beforeAll(async () => {
   sim = await startSimulator({ limits: { maxListedFiles: 5 } });
   // Windows holding a file called flaky fail, as a model outage would.
-  model = await startFakeOpenAI(({ body }) =>
-    JSON.stringify(body).includes("src/flaky.js") ? { fault: "status", status: 500, message: "The server had an error" } : NONE,
-  );
+  model = await startFakeOpenAI(({ body }) => {
+    const text = JSON.stringify(body);
+    const fails = text.includes("src/flaky.js") || (onceFails && text.includes("src/once.js"));
+    return fails ? { fault: "status", status: 500, message: "The server had an error" } : NONE;
+  });
   longview = await startLongview({ ...simulatorEnv(sim), OPENAI_API_KEY: "sk-e2e-completeness", OPENAI_BASE_URL: model.baseUrl, LONGVIEW_OPENAI_MAX_RETRIES: "0" });
 }, 60_000);
 
@@ -76,6 +80,21 @@ describe("incomplete reviews do not pass the gate", () => {
     const { run } = await reviewPullRequest("flaky-accepted", { "src/flaky.js": CLEAN }, { base: { ".github/longview.yml": "gate:\n  onIncomplete: neutral\n" } });
     expect(run.conclusion).toBe("neutral");
     expect(run.title).toBe("Incomplete: the model could not review 1 of 1 windows");
+  });
+});
+
+describe("after an incomplete review", () => {
+  test("the next push reviews again what the model could not, not only what the push changed", async () => {
+    const { run } = await reviewPullRequest("once", { "src/once.js": CLEAN, "src/other.js": CLEAN });
+    expect(run.conclusion).toBe("failure");
+    onceFails = false;
+    const asked = model.requests.length;
+    const { sha, events } = await sim.pushCommit("acme/once", "feature", { message: "more", files: { "src/other.js": `${CLEAN}// more\n` } });
+    await deliverWebhook({ url: longview.webhookUrl, secret: sim.app.webhookSecret, event: events[0]!.name, payload: events[0]!.payload });
+    const next = await waitFor(() => sim.state.checkRuns("acme/once", sha).find((c) => c.status === "completed"), "check run after the push");
+    // The push touched only other.js; once.js, which the model never reviewed, is reviewed now.
+    expect(model.requests.slice(asked).some((r) => JSON.stringify(r).includes("src/once.js"))).toBe(true);
+    expect(next).toMatchObject({ conclusion: "success", title: "No problems found" });
   });
 });
 

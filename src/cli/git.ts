@@ -19,7 +19,7 @@ export class GitError extends Error {
   }
 }
 
-/** Diff output can be large; the limit only guards against runaway memory. */
+/** Output of the small commands (refs, commit messages); diffs are streamed. The limit only guards against runaway memory. */
 const MAX_OUTPUT_BYTES = 1024 * 1024 * 1024;
 
 const PINNED_CONFIG = ["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false", "-c", "color.ui=never"];
@@ -87,11 +87,34 @@ export async function mergeBase(dir: string, a: string, b: string): Promise<stri
   }
 }
 
-/** Unified diff (3 lines of context, renames detected) from `base` to `head`, or to the working tree when `head` is null. */
-export async function diff(dir: string, base: string, head: string | null): Promise<string> {
+/**
+ * Unified diff (3 lines of context, renames detected) from `base` to `head`, or
+ * to the working tree when `head` is null, as git writes it: a diff can be far
+ * larger than what a review holds, so it is streamed, never buffered.
+ */
+export async function* diffStream(dir: string, base: string, head: string | null): AsyncGenerator<Buffer> {
   const args = ["diff", "--no-ext-diff", "--no-color", "--no-relative", "--no-textconv", "-M", "--unified=3", "--src-prefix=a/", "--dst-prefix=b/", base];
   if (head !== null) args.push(head);
-  return git(dir, [...args, "--"]);
+  const full = [...PINNED_CONFIG, ...args, "--"];
+  const child = spawn("git", full, { cwd: dir, env: gitEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const errors: Buffer[] = [];
+  child.stderr.on("data", (c: Buffer) => errors.push(c));
+  const closed = new Promise<{ code: number | null; error: Error | null }>((resolve) => {
+    child.once("error", (error) => resolve({ code: null, error }));
+    child.once("close", (code) => resolve({ code, error: null }));
+  });
+  try {
+    for await (const chunk of child.stdout) yield chunk as Buffer;
+  } finally {
+    // The reader stopped early (an error downstream): git must not keep running.
+    if (child.exitCode === null) child.kill();
+  }
+  const { code, error } = await closed;
+  if (error) throw systemErrorCode(error) === "ENOENT" ? new UsageError("git is not installed or not on PATH") : error;
+  if (code !== 0) {
+    const stderr = Buffer.concat(errors).toString("utf8");
+    throw new GitError(`git diff failed: ${stderr.trim().split("\n")[0] || `exit code ${code}`}`, full, stderr);
+  }
 }
 
 /** Full commit messages of base..head, oldest first: the local stand-in for a PR description. */

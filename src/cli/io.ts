@@ -36,12 +36,6 @@ export class UsageError extends Error {
   }
 }
 
-export async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /**
  * The `code` of a Node system error (`ENOENT`, …). Checked structurally:
  * errors from Node's built-ins need not be `instanceof Error` of this realm (jest's VM).

@@ -1,14 +1,15 @@
-import { readFile, stat } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { access, constants, stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { parseUnifiedDiff } from "../diff/parse-unified-diff.js";
-import { commitMessages, diff, findDefaultBranch, findRepoRoot, mergeBase, resolveCommit } from "./git.js";
+import { commitMessages, diffStream, findDefaultBranch, findRepoRoot, mergeBase, resolveCommit } from "./git.js";
 import { commitReader, workingTreeReader, type HeadReader } from "./head-content.js";
-import { describeFileError, readAll, UsageError, type CliIo } from "./io.js";
+import { describeFileError, UsageError, type CliIo } from "./io.js";
 
 /**
  * Where the CLI's change comes from: a git range of a local repository, or a
- * unified diff file (or stdin). Either way the result is the diff text, a way
- * to read head versions, and the stand-ins for a PR's title and description.
+ * unified diff file (or stdin). Either way the result is the diff as a stream
+ * (read once, never held whole: see local-change-set.ts), a way to read head
+ * versions, and the stand-ins for a PR's title and description.
  */
 
 export type ChangeSourceOptions =
@@ -23,7 +24,10 @@ export type ChangeSourceOptions =
   | { readonly kind: "diff"; readonly diff: string; readonly repo: string | undefined };
 
 export interface LocalChange {
-  readonly diffText: string;
+  /** The unified diff, read once. */
+  readonly diff: AsyncIterable<string | Uint8Array>;
+  /** What the diff is called in messages: `stdin`, the file, or the git range. */
+  readonly diffName: string;
   readonly readHead: HeadReader | null;
   /** Directory with `AGENTS.md` and `.github/longview.yml`, or null when there is none. */
   readonly repoRoot: string | null;
@@ -53,13 +57,13 @@ async function loadGitRange(options: Extract<ChangeSourceOptions, { kind: "git" 
   const headCommit = await resolveCommit(root, headRef);
   // Like a pull request: the changes on head since it left base.
   const since = await mergeBase(root, baseCommit, headCommit);
-  const diffText = await diff(root, since, options.workingTree ? null : headCommit);
 
   const messages = await commitMessages(root, since, headCommit);
   const range = `${baseRef}...${options.workingTree ? "working tree" : headRef}`;
   const single = messages.length === 1 && !options.workingTree ? splitMessage(messages[0] ?? "") : null;
   return {
-    diffText,
+    diff: diffStream(root, since, options.workingTree ? null : headCommit),
+    diffName: `the diff of ${range}`,
     readHead: options.workingTree ? workingTreeReader(root, maxFileBytes) : commitReader(root, headCommit, maxFileBytes),
     repoRoot: root,
     title: single?.subject ?? `Local changes ${range}`,
@@ -75,14 +79,12 @@ async function loadDiffFile(
   maxFileBytes: number,
 ): Promise<LocalChange> {
   const fromStdin = options.diff === "-";
-  const diffText = fromStdin ? await readAll(io.stdin) : await readDiffFile(resolve(io.cwd, options.diff));
-  if (diffText.trim() !== "" && parseUnifiedDiff(diffText).length === 0) {
-    throw new UsageError(`${fromStdin ? "stdin" : options.diff} is not a unified diff (no file headers or hunks found)`);
-  }
+  const diff = fromStdin ? io.stdin : await diffFile(resolve(io.cwd, options.diff));
   const root = options.repo === undefined ? null : await existingDirectory(resolve(io.cwd, options.repo), "--repo");
   const name = fromStdin ? "stdin" : basename(options.diff);
   return {
-    diffText,
+    diff,
+    diffName: fromStdin ? "stdin" : options.diff,
     readHead: root === null ? null : workingTreeReader(root, maxFileBytes),
     repoRoot: root,
     title: `Diff from ${name}`,
@@ -92,12 +94,22 @@ async function loadDiffFile(
   };
 }
 
-async function readDiffFile(path: string): Promise<string> {
+/** A diff file, checked now (so a wrong name is reported before anything else) and read later as a stream. */
+async function diffFile(path: string): Promise<AsyncIterable<Uint8Array>> {
+  const cannotRead = (error: unknown) => new UsageError(`cannot read diff file ${path}: ${describeFileError(error)}`, { cause: error });
   try {
-    return await readFile(path, "utf8");
+    await access(path, constants.R_OK);
+    if ((await stat(path)).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
   } catch (error) {
-    throw new UsageError(`cannot read diff file ${path}: ${describeFileError(error)}`, { cause: error });
+    throw cannotRead(error);
   }
+  return (async function* () {
+    try {
+      yield* createReadStream(path) as AsyncIterable<Uint8Array>;
+    } catch (error) {
+      throw cannotRead(error);
+    }
+  })();
 }
 
 async function existingDirectory(path: string, option: string): Promise<string> {

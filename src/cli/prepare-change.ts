@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { ConfigError, loadEnv, type Env } from "../config/env.js";
 import type { WindowBudget } from "../context/index.js";
 import type { ChangeSet } from "../domain/change-set.js";
+import { count, sizeLimitsFrom } from "../diff/size-budget.js";
 import type { CommonOptions } from "./args.js";
 import { describeFileError, UsageError, type CliIo } from "./io.js";
 import { buildLocalChangeSet } from "./local-change-set.js";
@@ -26,7 +27,15 @@ export async function prepareChange(options: CommonOptions, io: CliIo, log: Logg
   const change = await loadLocalChange(options.source, io, env.LONGVIEW_MAX_FILE_BYTES);
   const settings = await loadRepoSettings(change.repoRoot, options.config, io.cwd);
   if (!options.quiet) for (const problem of settings.problems) io.stderr.write(`longview: warning: ${problem}\n`);
-  const changeSet = await buildLocalChangeSet(change.diffText, settings.config.paths, change.readHead);
+  const limits = sizeLimitsFrom(env);
+  const local = await buildLocalChangeSet(change.diff, settings.config.paths, change.readHead, limits);
+  if (local.plainTooLarge) {
+    throw new UsageError(
+      `${change.diffName} is over ${count(limits.maxTotalBytes ?? 0)} bytes (LONGVIEW_MAX_TOTAL_BYTES) and has no \`diff --git\` file headers, so it cannot be reviewed in part; use git's diff format or raise the limit`,
+    );
+  }
+  if (!local.recognised) throw new UsageError(`${change.diffName} is not a unified diff (no file headers or hunks found)`);
+  const { changeSet } = local;
   log.info({ source: change.label, files: changeSet.files.length, skipped: changeSet.skipped.length, config: settings.configPath }, "change loaded");
   return {
     env,

@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import { createReviewer } from "../agent/index.js";
 import { createDefaultAnalyzers } from "../analyzers/index.js";
-import { evaluateGate, parseFailOn, type GatePolicy } from "../review/gate.js";
+import { findGaps } from "../review/completeness.js";
+import { evaluateGate, gateConclusion, parseFailOn, type GatePolicy } from "../review/gate.js";
 import { runReview } from "../review/run-review.js";
 import type { ReviewOptions } from "./args.js";
 import { renderReport } from "./formats/index.js";
@@ -37,16 +38,20 @@ export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logg
       : undefined,
   });
 
-  const verdict = policy === null ? { passed: true, gating: [] } : evaluateGate(result.findings, policy);
+  // The check run's decision (review/check-output.ts): blocking findings, then a review that did not cover the change.
+  const { onIncomplete, maxUnreviewedLines } = settings.config.gate;
+  const gating = policy === null ? [] : evaluateGate(result.findings, policy).gating;
+  const gaps = findGaps({ coverage: result.coverage, windows: result.plan.windows, windowsFailed: result.windowsFailed }, maxUnreviewedLines);
+  const conclusion = policy === null ? "success" : gateConclusion({ blocking: gating.length, incomplete: gaps !== null, onIncomplete });
   const report: CliReport = {
     result,
     inputNotices: [...settings.problems, ...change.notices],
-    gate: { passed: verdict.passed, policy, gating: verdict.gating },
+    gate: { passed: conclusion !== "failure", policy, gating, gaps, onIncomplete },
     changeSet,
     tool: await readToolInfo(),
   };
   await writeReport(renderReport(options.format, report), options.output, io);
-  return verdict.passed ? EXIT_OK : EXIT_GATE_FAILED;
+  return conclusion === "failure" ? EXIT_GATE_FAILED : EXIT_OK;
 }
 
 /** `--fail-on` if given, else the config's gate. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CATEGORIES, SEVERITIES } from "../domain/finding.js";
+import { ON_INCOMPLETE } from "../review/gate.js";
 
 /**
  * `.github/longview.yml`: what a repository may change. Invalid sections fall
@@ -39,9 +40,17 @@ const sections = {
       severity: z.enum(SEVERITIES).default("P1"),
       categories: z.array(z.enum(CATEGORIES)).min(1).default(["bug", "security"]),
       onError: z.enum(["neutral", "failure"]).default("neutral"),
+      /**
+       * The conclusion of a review that did not cover the whole change (files GitHub did not list,
+       * windows the model could not review, more than `maxUnreviewedLines` left out by size limits).
+       * Blocking findings fail the check whatever this says.
+       */
+      onIncomplete: z.enum(ON_INCOMPLETE).default("failure"),
+      /** Changed lines that size limits (or unreadable diffs) may leave unreviewed before the review counts as incomplete. */
+      maxUnreviewedLines: z.number().int().min(0).default(0),
     })
     .strict()
-    .default({ checkName: "Longview", severity: "P1", categories: ["bug", "security"], onError: "neutral" }),
+    .default({ checkName: "Longview", severity: "P1", categories: ["bug", "security"], onError: "neutral", onIncomplete: "failure", maxUnreviewedLines: 0 }),
   analyzers: z
     .object({
       enabled: z.boolean().default(true),

@@ -1,4 +1,4 @@
-import type { ChangedFile, ChangeSet, Hunk } from "../domain/change-set.js";
+import { leavesChangeUnreviewed, type ChangedFile, type ChangeSet, type Hunk } from "../domain/change-set.js";
 import { withLineCounts } from "./line-counts.js";
 
 /**
@@ -26,7 +26,8 @@ export function focusChangeSet(
   return {
     files,
     lineMap: full.lineMap,
-    skipped: full.skipped.filter((s) => touched.has(s.path) || increment.wholeFiles.has(s.path)),
+    // What the pull request leaves unreviewed stays said (and gated) until it is reviewed, whatever the increment touched.
+    skipped: full.skipped.filter((s) => touched.has(s.path) || increment.wholeFiles.has(s.path) || leavesChangeUnreviewed(s.reason)),
     headContents: full.headContents,
   };
 }

@@ -65,6 +65,23 @@ export interface SkippedFile {
   readonly lines: number;
   /** Free-text detail for the reader, e.g. which glob excluded the file. */
   readonly detail?: string;
+  /** Files this entry stands for when more than one: GitHub's unlisted files (`github-file-cap`) have no paths. */
+  readonly files?: number;
+}
+
+/**
+ * Skips that leave part of a change unreviewed without anyone having chosen so
+ * (GitHub's file cap, size limits, diffs that cannot be read), unlike skips by
+ * rule (configuration, lockfiles, generated, binary, …). They make a review
+ * incomplete (review/completeness.ts).
+ */
+export function leavesChangeUnreviewed(reason: SkipReason): boolean {
+  return reason === "github-file-cap" || reason === "too-large" || reason === "patch-unavailable";
+}
+
+/** Files a skip stands for. */
+export function skippedFileCount(skip: Pick<SkippedFile, "files">): number {
+  return skip.files ?? 1;
 }
 
 /** Where a (path, line, side) sits in the diff. */

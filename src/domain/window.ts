@@ -1,4 +1,5 @@
 import type { FileStatus, Hunk, SkippedFile } from "./change-set.js";
+import { skippedFileCount } from "./change-set.js";
 
 /**
  * Window: what one model call sees. Three layers:
@@ -85,6 +86,11 @@ export interface Coverage {
   /** Number of files in the PR and how many were reviewed. */
   readonly files: number;
   readonly reviewedFiles: number;
+}
+
+/** Files in the change, counting a skip that stands for several files (GitHub's unlisted ones) as that many. */
+export function changedFileCount(coverage: Pick<Coverage, "files" | "skipped">): number {
+  return coverage.skipped.reduce((n, s) => n - 1 + skippedFileCount(s), coverage.files);
 }
 
 export interface WindowPlanStats {

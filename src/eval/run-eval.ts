@@ -4,6 +4,7 @@ import { ZERO_USAGE, addUsage, type Reviewer, type TokenUsage } from "../agent/r
 import type { Analyzer } from "../analyzers/analyzer.js";
 import { workingTreeReader } from "../cli/head-content.js";
 import { buildLocalChangeSet } from "../cli/local-change-set.js";
+import { sizeLimitsFrom } from "../diff/size-budget.js";
 import { loadRepoSettings } from "../cli/repo-settings.js";
 import type { Env } from "../config/env.js";
 import type { PlacedFinding } from "../domain/finding.js";
@@ -97,7 +98,7 @@ async function evaluateCase(c: EvalCase, input: EvalRunInput, prices: ModelPrice
   const log = input.log.child({ caseId: c.id });
   const settings = await loadRepoSettings(c.headDir, undefined, c.headDir ?? ".");
   const readHead = c.headDir === null ? null : workingTreeReader(c.headDir, env.LONGVIEW_MAX_FILE_BYTES);
-  const changeSet = await buildLocalChangeSet(c.diffText, settings.config.paths, readHead);
+  const { changeSet } = await buildLocalChangeSet(c.diffText, settings.config.paths, readHead, sizeLimitsFrom(env));
   const review = await runReview({
     changeSet,
     pr: { title: c.title, description: c.description },

@@ -4,22 +4,15 @@ import { buildChangeSet } from "../diff/build-change-set.js";
 import { computeFileDiff, looksBinary } from "../diff/compute-file-diff.js";
 import { applyContentRules, classifyFile, partitionFiles, type FileFilterOptions } from "../diff/file-filter.js";
 import { DiffParseError, parseFilePatch } from "../diff/parse-unified-diff.js";
+import { count, overFiles, SizeBudget, type SizeLimits } from "../diff/size-budget.js";
 import { mapConcurrent } from "../util/map-concurrent.js";
 import { httpStatus, type GitHub, type PullRef } from "./client.js";
 import { BlobSchema, ContentFileSchema, PullRequestFileSchema, type PullRequest, type PullRequestFile } from "./schemas.js";
+import { CommitFiles } from "../fix/head-files.js";
+import { classifyUnpatched } from "./unpatched-file.js";
 
-/** GitHub's pulls.listFiles returns at most this many files. */
-export const GITHUB_FILE_CAP = 3_000;
-
-export interface FetchOptions {
+export interface FetchOptions extends SizeLimits {
   readonly filter: FileFilterOptions;
-  /** Per file: a larger diff is not reviewed; a larger head version is not used as context. */
-  readonly maxFileBytes: number;
-  readonly maxFiles: number;
-  /** Changed lines (additions + deletions) reviewed per pull request; default: no limit. */
-  readonly maxChangedLines?: number;
-  /** Bytes of diff and head content held for one review; default: no limit. */
-  readonly maxTotalBytes?: number;
   readonly concurrency: number;
   readonly log: Logger;
 }
@@ -37,10 +30,9 @@ export async function fetchChangeSet(gh: GitHub, ref: PullRef, pr: PullRequest, 
   const all = await listPullRequestFiles(gh, ref);
   const skipped: SkippedFile[] = [];
   const listed = all.slice(0, options.maxFiles);
-  for (const file of all.slice(options.maxFiles)) {
-    skipped.push(tooLarge(file, `over the limit of ${count(options.maxFiles)} files per review (LONGVIEW_MAX_FILES)`));
-  }
+  for (const file of all.slice(options.maxFiles)) skipped.push(tooLarge(file, overFiles(options.maxFiles)));
 
+  // GitHub lists at most 3,000 files and says so nowhere but in the pull request's own count.
   const declared = pr.changed_files ?? all.length;
   if (declared > all.length) {
     const listedLines = all.reduce((n, f) => n + f.additions + f.deletions, 0);
@@ -49,7 +41,8 @@ export async function fetchChangeSet(gh: GitHub, ref: PullRef, pr: PullRequest, 
       path: `(${declared - all.length} more files)`,
       reason: "github-file-cap",
       lines: Math.max(0, totalLines - listedLines),
-      detail: `GitHub lists at most ${GITHUB_FILE_CAP} files of a pull request; this one changes ${declared}`,
+      detail: `GitHub lists at most ${count(all.length)} files of a pull request; this one changes ${count(declared)}`,
+      files: declared - all.length,
     });
   }
 
@@ -63,14 +56,15 @@ export async function fetchChangeSet(gh: GitHub, ref: PullRef, pr: PullRequest, 
   const budget = new SizeBudget(options);
   const admitted: PullRequestFile[] = [];
   for (const file of candidates) {
-    const over = budget.admitDiff(file);
+    const over = budget.admitDiff({ lines: file.additions + file.deletions, bytes: Buffer.byteLength(file.patch ?? "") });
     if (over) skipped.push(tooLarge(file, over));
     else admitted.push(file);
   }
 
+  const baseBlob = baseBlobReader(gh, ref, pr.base.sha);
   const parsed = await mapConcurrent(admitted, options.concurrency, async (file) => {
     try {
-      return await toChangedFile(gh, ref, pr, file, budget, options.log);
+      return await toChangedFile(gh, ref, pr, file, { budget, baseBlob, log: options.log });
     } catch (error) {
       if (httpStatus(error) === 404) return { skip: patchUnavailable(file, "file not found at base or head (deleted meanwhile?)") };
       // A patch whose structure cannot be trusted is not reviewed, and the reader is told why.
@@ -92,7 +86,7 @@ export async function fetchChangeSet(gh: GitHub, ref: PullRef, pr: PullRequest, 
     const sha = shaByPath.get(file.path);
     const text = file.status === "removed" || !sha ? null : await fetchBlobText(gh, ref, sha, options.maxFileBytes).catch(gone);
     // Context only: past the total budget a file is reviewed from its diff alone.
-    return text !== null && budget.admitContent(text) ? text : null;
+    return text !== null && budget.admitContent(text.length) ? text : null;
   });
   const byPath = new Map(kept.map((f, i) => [f.path, contents[i] ?? null]));
   const { reviewable, skipped: generated, headContents } = applyContentRules(kept, (path) => byPath.get(path) ?? null, options.filter.skipGenerated);
@@ -108,75 +102,30 @@ export async function listPullRequestFiles(gh: GitHub, ref: PullRef): Promise<Pu
   return raw.map((f) => PullRequestFileSchema.parse(f));
 }
 
-/**
- * The size limits of one review, spent in GitHub's file order: changed lines
- * and diff bytes when a file is admitted, head-content bytes as they arrive.
- */
-class SizeBudget {
-  private lines = 0;
-  private bytes = 0;
-  private readonly maxLines: number;
-  private readonly maxTotal: number;
-  readonly maxFileBytes: number;
-
-  constructor(options: FetchOptions) {
-    this.maxLines = options.maxChangedLines ?? Infinity;
-    this.maxTotal = options.maxTotalBytes ?? Infinity;
-    this.maxFileBytes = options.maxFileBytes;
-  }
-
-  /** Null when the file's diff fits; otherwise why it does not (the skip's detail). */
-  admitDiff(file: PullRequestFile): string | null {
-    const lines = file.additions + file.deletions;
-    const bytes = Buffer.byteLength(file.patch ?? "");
-    if (bytes > this.maxFileBytes) return `its diff is over ${count(this.maxFileBytes)} bytes (LONGVIEW_MAX_FILE_BYTES)`;
-    if (this.lines + lines > this.maxLines) return `over the limit of ${count(this.maxLines)} changed lines per review (LONGVIEW_MAX_CHANGED_LINES)`;
-    if (this.bytes + bytes > this.maxTotal) return `over the limit of ${count(this.maxTotal)} bytes per review (LONGVIEW_MAX_TOTAL_BYTES)`;
-    this.lines += lines;
-    this.bytes += bytes;
-    return null;
-  }
-
-  /** A diff computed here (GitHub sent none) is charged when it exists. */
-  admitComputedDiff(file: ChangedFile): string | null {
-    const bytes = file.hunks.reduce((n, h) => n + h.lines.reduce((m, l) => m + l.text.length + 2, h.header.length + 1), 0);
-    if (bytes > this.maxFileBytes) return `its diff is over ${count(this.maxFileBytes)} bytes (LONGVIEW_MAX_FILE_BYTES)`;
-    if (this.bytes + bytes > this.maxTotal) return `over the limit of ${count(this.maxTotal)} bytes per review (LONGVIEW_MAX_TOTAL_BYTES)`;
-    this.bytes += bytes;
-    return null;
-  }
-
-  admitContent(text: string): boolean {
-    const bytes = text.length;
-    if (this.bytes + bytes > this.maxTotal) return false;
-    this.bytes += bytes;
-    return true;
-  }
-
-  usage(): { changedLines: number; bytes: number } {
-    return { changedLines: this.lines, bytes: this.bytes };
-  }
-}
-
 function tooLarge(file: PullRequestFile, detail: string): SkippedFile {
   return { path: file.filename, reason: "too-large", lines: file.additions + file.deletions, detail };
 }
 
-function count(n: number): string {
-  return n.toLocaleString("en-US");
-}
-
 type Parsed = { file: ChangedFile } | { skip: SkippedFile };
 
-async function toChangedFile(gh: GitHub, ref: PullRef, pr: PullRequest, file: PullRequestFile, budget: SizeBudget, log: Logger): Promise<Parsed> {
+async function toChangedFile(
+  gh: GitHub,
+  ref: PullRef,
+  pr: PullRequest,
+  file: PullRequestFile,
+  { budget, baseBlob, log }: { budget: SizeBudget; baseBlob: (path: string) => Promise<string | null>; log: Logger },
+): Promise<Parsed> {
   const status = mapStatus(file.status);
   const previousPath = file.previous_filename ?? null;
   if (file.patch !== undefined) {
     return { file: parseFilePatch({ path: file.filename, previousPath, status, patch: file.patch }) };
   }
   if (file.changes === 0) {
-    // No patch and no line changes: a pure rename, a mode change, or a binary file.
-    return { file: { path: file.filename, previousPath, status: status === "modified" ? "mode-only" : status, hunks: [], additions: 0, deletions: 0 } };
+    // No patch and no changed lines: binary content, an empty file, a mode change, or a rename that kept its content.
+    const kind = await classifyUnpatched(file, baseBlob);
+    if (kind === "binary") return { skip: binary(file) };
+    const unchanged = kind === "same-content" && (status === "modified" || file.status === "changed");
+    return { file: { path: file.filename, previousPath, status: unchanged ? "mode-only" : status, hunks: [], additions: 0, deletions: 0 } };
   }
   // GitHub omits the patch of binary files and of diffs too large for the API: fetch both sides and diff locally.
   const maxBytes = budget.maxFileBytes;
@@ -185,13 +134,31 @@ async function toChangedFile(gh: GitHub, ref: PullRef, pr: PullRequest, file: Pu
   if (oldText === TOO_LARGE || newText === TOO_LARGE) {
     return { skip: tooLarge(file, `GitHub sent no diff and the file is over ${count(maxBytes)} bytes (LONGVIEW_MAX_FILE_BYTES)`) };
   }
-  if (oldText === null || newText === null) {
-    return { skip: { path: file.filename, reason: "binary", lines: file.changes, detail: "binary content (no text diff)" } };
-  }
+  if (oldText === null || newText === null) return { skip: binary(file) };
   log.debug({ path: file.filename }, "patch recomputed from blobs");
   const computed = computeFileDiff({ path: file.filename, previousPath, status, oldText, newText });
-  const over = budget.admitComputedDiff(computed);
+  const over = budget.admitComputedDiff(diffBytes(computed));
   return over ? { skip: tooLarge(file, over) } : { file: computed };
+}
+
+/** Blob ids at base, read (once, and only if asked) from the base commit's tree. */
+function baseBlobReader(gh: GitHub, ref: PullRef, baseSha: string): (path: string) => Promise<string | null> {
+  let base: Promise<CommitFiles | null> | null = null;
+  return async (path) => {
+    base ??= CommitFiles.read(gh, ref, baseSha).catch(gone);
+    const entry = await (await base)?.entry(path);
+    return entry?.type === "blob" ? entry.sha : null;
+  };
+}
+
+function binary(file: PullRequestFile): SkippedFile {
+  const how = file.previous_filename !== undefined ? `${file.status} from ${file.previous_filename}` : file.status;
+  return { path: file.filename, reason: "binary", lines: file.additions + file.deletions, detail: `binary file (${how}); binary content is not reviewed` };
+}
+
+/** Bytes of a computed diff as a patch would hold them. */
+function diffBytes(file: ChangedFile): number {
+  return file.hunks.reduce((n, h) => n + h.lines.reduce((m, l) => m + l.text.length + 2, h.header.length + 1), 0);
 }
 
 const TOO_LARGE = Symbol("too large");

@@ -24,6 +24,8 @@ export interface PriorComment {
 export interface PriorReviewState {
   /** Head of Longview's newest review, or null when it never reviewed this pull request. */
   readonly lastReviewedHead: string | null;
+  /** Head of its newest review that the model finished: where an incremental review may start. */
+  readonly lastCompleteHead: string | null;
   /** Every fingerprint Longview posted, as a line/file comment or in a review body. */
   readonly fingerprints: ReadonlySet<string>;
   /** Longview's finding comments that start a thread. */
@@ -40,10 +42,12 @@ export async function readPriorReviewState(gh: GitHub, ref: PullRef, botLogin: s
 
   const fingerprints = new Set<string>();
   let lastReviewedHead: string | null = null;
+  let lastCompleteHead: string | null = null;
   for (const review of ours(reviews)) {
     const marker = parseReviewMarker(review.body);
     if (!marker) continue;
     lastReviewedHead = marker.head; // listReviews is chronological.
+    if (!marker.partial) lastCompleteHead = marker.head;
     for (const f of parseAllFindingMarkers(review.body)) fingerprints.add(f.fingerprint);
   }
 
@@ -61,9 +65,10 @@ export async function readPriorReviewState(gh: GitHub, ref: PullRef, botLogin: s
   }
 
   const threads = roots.length > 0 ? await readReviewThreads(gh, ref) : new Map<number, ThreadState>();
-  log.debug({ lastReviewedHead, fingerprints: fingerprints.size, comments: roots.length }, "prior review state read");
+  log.debug({ lastReviewedHead, lastCompleteHead, fingerprints: fingerprints.size, comments: roots.length }, "prior review state read");
   return {
     lastReviewedHead,
+    lastCompleteHead,
     fingerprints,
     comments: roots.map((r) => ({
       ...r,

@@ -2,7 +2,8 @@ import type { Category, PlacedFinding, Severity } from "../domain/finding.js";
 import { CATEGORIES, SEVERITIES } from "../domain/finding.js";
 import { formatCredit, oneLine } from "./format-comment.js";
 import { formatCoverage, formatNotice, summaryLine } from "./format-review-body.js";
-import { evaluateGate, isGating, type GatePolicy } from "./gate.js";
+import { findGaps, gapsSummary, gapsTitle, type CompletenessPolicy, type GapRemedies } from "./completeness.js";
+import { evaluateGate, gateConclusion, isGating, type GatePolicy } from "./gate.js";
 import { defuseMarkers, inlineCode, neutralizeUntrusted, truncate } from "./markdown.js";
 import type { ReviewResult } from "./run-review.js";
 
@@ -59,26 +60,32 @@ export interface OpenEarlierFinding {
   readonly category: Category;
 }
 
+/** How to review a pull request again, from its check run. */
+const CHECK_RUN_REMEDIES: GapRemedies = { rerun: "use **Re-run** on this check or comment `/agent review`", configFile: "`.github/longview.yml`" };
+
 export function reviewedOutcome(
   result: ReviewResult,
-  gate: GatePolicy,
+  gate: GatePolicy & CompletenessPolicy,
   configProblems: readonly string[],
   openFromEarlier: readonly OpenEarlierFinding[] = [],
 ): CheckOutcome {
   const current = evaluateGate(result.findings, gate);
   const earlierGating = openFromEarlier.filter((f) => isGating(f, gate));
   const verdict = { passed: current.passed && earlierGating.length === 0, gating: [...current.gating, ...earlierGating] };
+  // A review that did not cover the change must not read (or conclude) like a clean one.
+  const gaps = findGaps({ coverage: result.coverage, windows: result.plan.windows, windowsFailed: result.windowsFailed }, gate.maxUnreviewedLines);
+  const conclusion = gateConclusion({ blocking: verdict.gating.length, incomplete: gaps !== null, onIncomplete: gate.onIncomplete });
   const gateText = `${gate.severity} or worse in ${gate.categories.join("/")}`;
-  const verdictTitle = verdict.passed
-    ? result.findings.length === 0
-      ? "No problems found"
-      : `Passed: ${result.findings.length} finding${result.findings.length === 1 ? "" : "s"} below the gate (${gateText})`
-    : `${verdict.gating.length} blocking finding${verdict.gating.length === 1 ? "" : "s"} (${gateText})`;
-  // A review the model could not finish must not read like a clean one at a glance.
-  const failed = result.windowsFailed ?? 0;
-  const title = failed > 0 ? `${verdictTitle}; the model could not review ${failed} of ${result.plan.windows} windows` : verdictTitle;
+  const belowGate = `${result.findings.length} finding${result.findings.length === 1 ? "" : "s"} below the gate (${gateText})`;
+  const blockingTitle = `${verdict.gating.length} blocking finding${verdict.gating.length === 1 ? "" : "s"} (${gateText})`;
+  const title = !verdict.passed
+    ? gaps ? `${blockingTitle}. ${gapsTitle(gaps)}` : blockingTitle
+    : gaps
+      ? result.findings.length === 0 ? gapsTitle(gaps) : `${gapsTitle(gaps)}; ${belowGate}`
+      : result.findings.length === 0 ? "No problems found" : `Passed: ${belowGate}`;
 
   const summary = [
+    ...(gaps ? [gapsSummary(gaps, gate, verdict.gating.length, CHECK_RUN_REMEDIES), ""] : []),
     summaryLine(result.findings),
     "",
     severityCategoryTable(result.findings),
@@ -98,7 +105,7 @@ export function reviewedOutcome(
     .join("\n");
 
   return {
-    conclusion: verdict.passed ? "success" : "failure",
+    conclusion,
     title: truncate(title, 200),
     summary: fitCheckText(summary),
     text: fitCheckText(text),

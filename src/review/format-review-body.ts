@@ -1,6 +1,7 @@
 import type { PlacedFinding, Severity } from "../domain/finding.js";
 import { SEVERITIES } from "../domain/finding.js";
-import type { Coverage } from "../domain/window.js";
+import { skippedFileCount } from "../domain/change-set.js";
+import { changedFileCount, type Coverage } from "../domain/window.js";
 import { formatCredit, markerFor, oneLine } from "./format-comment.js";
 import { inlineCode, neutralizeUntrusted, truncate } from "./markdown.js";
 import type { ReviewResult } from "./run-review.js";
@@ -65,7 +66,7 @@ export function countBySeverity(findings: readonly { severity: Severity }[]): Re
 export function formatCoverage(coverage: Coverage): string {
   const pct = coverage.changedLines === 0 ? 100 : Math.floor((coverage.reviewedLines / coverage.changedLines) * 1000) / 10;
   const lines = [
-    `**Coverage:** reviewed ${coverage.reviewedLines} of ${coverage.changedLines} changed lines (${pct}%) in ${coverage.reviewedFiles} of ${totalFiles(coverage)} files.`,
+    `**Coverage:** reviewed ${coverage.reviewedLines} of ${coverage.changedLines} changed lines (${pct}%) in ${coverage.reviewedFiles} of ${changedFileCount(coverage)} files.`,
   ];
   const sizeNote = formatSizeLimits(coverage);
   if (sizeNote) lines.push("", sizeNote);
@@ -92,7 +93,7 @@ export function formatSizeLimits(coverage: Coverage): string | null {
   for (const s of left) {
     const key = s.detail ?? s.reason;
     const group = groups.get(key) ?? { files: 0, lines: 0 };
-    group.files += s.reason === "github-file-cap" ? filesIn(s.path) : 1;
+    group.files += skippedFileCount(s);
     group.lines += s.lines;
     groups.set(key, group);
   }
@@ -102,18 +103,7 @@ export function formatSizeLimits(coverage: Coverage): string | null {
     .map(([why, g]) => `${n(g.files)} file${g.files === 1 ? "" : "s"} (${n(g.lines)} changed lines): ${neutralizeUntrusted(oneLine(why))}`);
   const shown = reasons.slice(0, 4);
   if (reasons.length > shown.length) shown.push(`and ${reasons.length - shown.length} more reasons`);
-  return `**Too large:** reviewed ${n(coverage.reviewedFiles)} of ${n(totalFiles(coverage))} files. Left out by size limits: ${shown.join("; ")}.`;
-}
-
-/** Files in the pull request, counting those GitHub did not list (one `(N more files)` entry stands for N). */
-function totalFiles(coverage: Coverage): number {
-  return coverage.skipped.reduce((n, s) => (s.reason === "github-file-cap" ? n - 1 + filesIn(s.path) : n), coverage.files);
-}
-
-/** `(497 more files)` → 497. */
-function filesIn(path: string): number {
-  const m = /^\((\d+) more files\)$/.exec(path);
-  return m ? Number(m[1]) : 1;
+  return `**Too large:** reviewed ${n(coverage.reviewedFiles)} of ${n(changedFileCount(coverage))} files. Left out by size limits: ${shown.join("; ")}.`;
 }
 
 function formatBodyFinding(f: PlacedFinding): string {

@@ -36,3 +36,21 @@ export function parseFailOn(value: string, fallback: GatePolicy): GatePolicy | n
   if (unknown.length > 0) return new Error(`--fail-on: unknown categories ${unknown.join(", ")} (known: ${known.join(", ")})`);
   return { severity: m[1] as Severity, categories: categories as Category[] };
 }
+
+/** What a review that did not cover the whole change concludes (`gate.onIncomplete`). */
+export const ON_INCOMPLETE = ["failure", "neutral", "success"] as const;
+export type OnIncomplete = (typeof ON_INCOMPLETE)[number];
+
+export type GateConclusion = "success" | "failure" | "neutral";
+
+/**
+ * The one decision behind the check run's conclusion and the CLI's exit code:
+ * blocking findings fail; otherwise a review that did not cover the change
+ * concludes as the repository chose (failure unless it accepts gaps);
+ * otherwise it passes.
+ */
+export function gateConclusion(input: { readonly blocking: number; readonly incomplete: boolean; readonly onIncomplete: OnIncomplete }): GateConclusion {
+  if (input.blocking > 0) return "failure";
+  if (input.incomplete) return input.onIncomplete;
+  return "success";
+}

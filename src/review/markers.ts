@@ -16,6 +16,8 @@ export interface ReviewMarker {
   readonly head: string;
   /** Set for incremental reviews: the previously reviewed head. */
   readonly from: string | null;
+  /** The model could not review some windows: later reviews must not start from this head. */
+  readonly partial?: boolean;
 }
 
 export interface FindingMarker {
@@ -26,19 +28,20 @@ export interface FindingMarker {
 }
 
 const SHA = "[0-9a-f]{7,64}";
-const REVIEW_RE = new RegExp(`^<!-- longview:review head=(${SHA})(?: from=(${SHA}))? -->$`);
+const REVIEW_RE = new RegExp(`^<!-- longview:review head=(${SHA})(?: from=(${SHA}))?( partial)? -->$`);
 const FINDING_RE = new RegExp(
   `<!-- longview:finding fp=([0-9a-f]{16}) anchor=([0-9a-f]{12}|-) sev=(${SEVERITIES.join("|")}) cat=(${CATEGORIES.join("|")}) -->`,
 );
 const FIXED_RE = /<!-- longview:fixed fp=([0-9a-f]{16}) -->/;
 
 export function reviewMarker(marker: ReviewMarker): string {
-  return `<!-- longview:review head=${marker.head}${marker.from ? ` from=${marker.from}` : ""} -->`;
+  return `<!-- longview:review head=${marker.head}${marker.from ? ` from=${marker.from}` : ""}${marker.partial ? " partial" : ""} -->`;
 }
 
 export function parseReviewMarker(body: string | null | undefined): ReviewMarker | null {
   const m = REVIEW_RE.exec(lastLine(body));
-  return m?.[1] ? { head: m[1], from: m[2] ?? null } : null;
+  if (!m?.[1]) return null;
+  return { head: m[1], from: m[2] ?? null, ...(m[3] ? { partial: true } : {}) };
 }
 
 /** The last non-blank line, whole: a marker must be all of it. */

@@ -14,6 +14,7 @@ import { fixAllActions } from "../fix/fix-all-action.js";
 import { createAppIdentity } from "../github/app-identity.js";
 import type { ChangeSet } from "../domain/change-set.js";
 import { focusChangeSet } from "../diff/focus-change-set.js";
+import { sizeLimitsFrom } from "../diff/size-budget.js";
 import { changesSince } from "../github/compare.js";
 import { markFixed, readPriorReviewState, type PriorComment } from "../github/review-state.js";
 import { classifyError } from "../queue/transient-error.js";
@@ -151,19 +152,17 @@ async function reviewAndPost(
   const { ref, signal } = request;
   const changeSet = await fetchChangeSet(gh, ref, pr, {
     filter: config.paths,
-    maxFileBytes: env.LONGVIEW_MAX_FILE_BYTES,
-    maxFiles: env.LONGVIEW_MAX_FILES,
-    maxChangedLines: env.LONGVIEW_MAX_CHANGED_LINES,
-    maxTotalBytes: env.LONGVIEW_MAX_TOTAL_BYTES,
+    ...sizeLimitsFrom(env),
     concurrency: env.LONGVIEW_FETCH_CONCURRENCY,
     log,
   });
 
   // What Longview said before decides what is new: an incremental range, fingerprints not to repeat, threads now fixed.
   const prior = await readPriorReviewState(gh, ref, await appIdentity.botLogin(gh), log);
+  // Only a review the model finished is a base for the next increment: hunks whose windows failed are reviewed again.
   const increment =
-    !request.force && prior.lastReviewedHead && prior.lastReviewedHead !== pr.head.sha
-      ? await changesSince(gh, ref, prior.lastReviewedHead, pr.head.sha)
+    !request.force && prior.lastCompleteHead && prior.lastCompleteHead !== pr.head.sha
+      ? await changesSince(gh, ref, prior.lastCompleteHead, pr.head.sha)
       : null;
   const target = increment ? focusChangeSet(changeSet, increment) : changeSet;
   if (increment) log.info({ from: increment.from, files: target.files.length }, "incremental review");
@@ -215,7 +214,7 @@ async function reviewAndPost(
           rerouted,
           alreadyReported: current.length - fresh.length,
           ...(increment ? { incremental: { from: increment.from, to: pr.head.sha } } : {}),
-        })}\n\n${reviewMarker({ head: pr.head.sha, from: increment?.from ?? null })}`,
+        })}\n\n${reviewMarker({ head: pr.head.sha, from: increment?.from ?? null, partial: (result.windowsFailed ?? 0) > 0 })}`,
       log,
     });
     log.info({ reviewId: posted.reviewId, inline: posted.inline, fileLevel: posted.fileLevel, rerouted: posted.rerouted.length, repeated: current.length - fresh.length }, "review posted");

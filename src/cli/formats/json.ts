@@ -1,5 +1,7 @@
 import type { Side, SkipReason } from "../../domain/change-set.js";
 import type { Category, FindingSource, Placement, PlacedFinding, Severity } from "../../domain/finding.js";
+import { gapsTitle } from "../../review/completeness.js";
+import type { OnIncomplete } from "../../review/gate.js";
 import { allNotices, formatPolicy, type CliReport } from "../report.js";
 
 /**
@@ -37,7 +39,14 @@ export interface JsonReport {
     readonly reviewedFiles: number;
     readonly skipped: readonly { readonly path: string; readonly reason: SkipReason; readonly lines: number; readonly detail: string | null }[];
   };
-  readonly gate: { readonly passed: boolean; readonly policy: string; readonly gating: number };
+  readonly gate: {
+    readonly passed: boolean;
+    readonly policy: string;
+    readonly gating: number;
+    /** What the review did not cover ("Incomplete: …"), or null. */
+    readonly incomplete: string | null;
+    readonly onIncomplete: OnIncomplete;
+  };
   readonly model: string | null;
   readonly notices: readonly string[];
   readonly stats: {
@@ -67,7 +76,13 @@ export function toJsonReport(report: CliReport): JsonReport {
       reviewedFiles: coverage.reviewedFiles,
       skipped: coverage.skipped.map((s) => ({ path: s.path, reason: s.reason, lines: s.lines, detail: s.detail ?? null })),
     },
-    gate: { passed: gate.passed, policy: formatPolicy(gate.policy), gating: gate.gating.length },
+    gate: {
+      passed: gate.passed,
+      policy: formatPolicy(gate.policy),
+      gating: gate.gating.length,
+      incomplete: gate.gaps ? gapsTitle(gate.gaps) : null,
+      onIncomplete: gate.onIncomplete,
+    },
     model: result.model,
     notices: allNotices(report),
     stats: {

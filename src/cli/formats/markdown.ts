@@ -2,7 +2,8 @@ import { formatFindingComment } from "../../review/format-comment.js";
 import { formatReviewBody } from "../../review/format-review-body.js";
 import { inlineCode } from "../../review/markdown.js";
 import type { PlacedFinding } from "../../domain/finding.js";
-import { gateSentence, type CliReport } from "../report.js";
+import { gapsSummary } from "../../review/completeness.js";
+import { CLI_REMEDIES, gateSentence, type CliReport } from "../report.js";
 
 /**
  * Markdown: the review body the app posts, then every finding the app would
@@ -10,7 +11,9 @@ import { gateSentence, type CliReport } from "../report.js";
  * the same comment text.
  */
 export function formatMarkdown(report: CliReport): string {
-  const sections = [formatReviewBody(report.result, { configProblems: report.inputNotices }), "", `**${gateSentence(report.gate)}**`];
+  const { gate } = report;
+  const sections = [formatReviewBody(report.result, { configProblems: report.inputNotices }), "", `**${gateSentence(gate)}**`];
+  if (gate.gaps) sections.push("", gapsSummary(gate.gaps, gate, gate.gating.length, CLI_REMEDIES));
   const comments = report.result.findings.filter((f) => f.placement !== "body");
   if (comments.length > 0) {
     sections.push("", `### Line and file comments (${comments.length})`);

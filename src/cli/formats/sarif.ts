@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Category, PlacedFinding, Severity } from "../../domain/finding.js";
 import { severityRank } from "../../domain/finding.js";
 import { lineText } from "../../review/fingerprint.js";
+import { gapsTitle } from "../../review/completeness.js";
 import { allNotices, type CliReport } from "../report.js";
 import { plainBody } from "./plain-text.js";
 
@@ -123,6 +124,8 @@ export function toSarif(report: CliReport): SarifLog {
 
   const notifications = [
     ...allNotices(report).map((text) => ({ level: "note" as const, message: { text } })),
+    // A review that did not cover the change says so where code scanning shows the run's problems.
+    ...(report.gate.gaps ? [{ level: report.gate.passed ? ("warning" as const) : ("error" as const), message: { text: gapsTitle(report.gate.gaps) } }] : []),
     ...deleted.map((f) => ({
       level: LEVEL[f.severity],
       message: {

@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { diff, findDefaultBranch, findRepoRoot, mergeBase, readBlobs, resolveCommit } from "../../../src/cli/git.js";
+import { diffStream, findDefaultBranch, findRepoRoot, mergeBase, readBlobs, resolveCommit } from "../../../src/cli/git.js";
 import { UsageError } from "../../../src/cli/io.js";
 import { loadLocalChange } from "../../../src/cli/local-change.js";
 import { parseUnifiedDiff } from "../../../src/diff/parse-unified-diff.js";
 import { createGitFixture, HEAD_SERVER, type GitFixture } from "./git-fixture.js";
 
 const noStdin = { cwd: "/", stdin: (async function* () {})() };
+
+async function text(stream: AsyncIterable<string | Uint8Array>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 let repo: GitFixture;
 beforeAll(async () => {
@@ -27,7 +33,7 @@ describe("git helpers", () => {
   });
 
   test("diff is a plain unified diff with renames and deletions", async () => {
-    const files = parseUnifiedDiff(await diff(repo.dir, repo.base, repo.head));
+    const files = parseUnifiedDiff(await text(diffStream(repo.dir, repo.base, repo.head)));
     expect(files.map((f) => [f.path, f.status])).toEqual([
       ["package-lock.json", "modified"],
       ["src/old.js", "removed"],
@@ -76,7 +82,7 @@ describe("loadLocalChange", () => {
     await repo.write("src/server.js", `${HEAD_SERVER}// uncommitted\n`);
     try {
       const change = await loadLocalChange({ kind: "git", repo: repo.dir, base: "main", head: undefined, workingTree: true }, noStdin, 1_000_000);
-      expect(change.diffText).toContain("+// uncommitted");
+      expect(await text(change.diff)).toContain("+// uncommitted");
       expect((await change.readHead!(["src/server.js"])).get("src/server.js")).toEqual({ kind: "text", text: `${HEAD_SERVER}// uncommitted\n` });
     } finally {
       await repo.git("checkout", "-q", "--", "src/server.js");

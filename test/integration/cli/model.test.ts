@@ -133,5 +133,16 @@ describe("longview review with a model", () => {
     const report = JsonReportContract.parse(JSON.parse(run.stdout));
     expect(report.notices.some((n) => n.startsWith("The model could not review window"))).toBe(true);
     expect(report.findings.some((f) => f.line === LINES.sql && f.source !== "agent")).toBe(true);
+    expect(report.gate.incomplete).toBe("Incomplete: the model could not review 1 of 1 windows");
+  });
+
+  test("a clean change the model could not review does not pass: the review is incomplete", async () => {
+    const run = await runCli(["review", "--base", repo.head, "--head", repo.clean, "--repo", repo.dir, "--format", "json"], {
+      env: { ...modelEnv(), OPENAI_BASE_URL: `${LLM}/broken/v1` },
+    });
+    const report = JsonReportContract.parse(JSON.parse(run.stdout));
+    expect(report.findings).toEqual([]);
+    expect(report.gate).toMatchObject({ passed: false, gating: 0, incomplete: "Incomplete: the model could not review 1 of 1 windows" });
+    expect(run.code).toBe(1);
   });
 });

@@ -70,7 +70,7 @@ describe("longview review (git range)", () => {
   test("the config's gate decides the exit code when --fail-on is absent", async () => {
     const json = parseJson((await runCli(["review", "--base", repo.base, "--head", repo.head, "--repo", repo.dir, "--format", "json"])).stdout);
     const expectedGating = json.findings.filter((f) => ["P0", "P1"].includes(f.severity) && ["bug", "security"].includes(f.category)).length;
-    expect(json.gate).toEqual({ passed: expectedGating === 0, policy: "P1:bug,security", gating: expectedGating });
+    expect(json.gate).toEqual({ passed: expectedGating === 0, policy: "P1:bug,security", gating: expectedGating, incomplete: null, onIncomplete: "failure" });
   });
 
   test("a clean change passes the gate with exit code 0", async () => {
@@ -78,7 +78,7 @@ describe("longview review (git range)", () => {
     expect(run.code).toBe(0);
     const report = parseJson(run.stdout);
     expect(report.findings).toEqual([]);
-    expect(report.gate).toEqual({ passed: true, policy: "P3:bug,security", gating: 0 });
+    expect(report.gate).toEqual({ passed: true, policy: "P3:bug,security", gating: 0, incomplete: null, onIncomplete: "failure" });
     expect(report.coverage).toMatchObject({ files: 1, reviewedFiles: 1, changedLines: 3, reviewedLines: 3 });
   });
 
@@ -94,6 +94,34 @@ describe("longview review (git range)", () => {
     } finally {
       await repo.git("clean", "-fdq", ".github");
     }
+  });
+
+  test("a change the size limits cut is an incomplete review: exit 1 by default, saying what was left out; gate.onIncomplete and gate.maxUnreviewedLines accept it", async () => {
+    const args = ["review", "--base", repo.head, "--head", repo.clean, "--repo", repo.dir];
+    const env = { PATH: process.env.PATH, LONGVIEW_MAX_CHANGED_LINES: "1" };
+    const run = await runCli([...args, "--format", "json"], { env });
+    expect(run.code).toBe(1);
+    const report = parseJson(run.stdout);
+    expect(report.findings).toEqual([]);
+    expect(report.coverage.skipped).toEqual([
+      { path: "src/util.ts", reason: "too-large", lines: 3, detail: "over the limit of 1 changed lines per review (LONGVIEW_MAX_CHANGED_LINES)" },
+    ]);
+    expect(report.gate).toEqual({ passed: false, policy: "P1:bug,security", gating: 0, incomplete: "Incomplete: 1 file (3 changed lines) over size limits", onIncomplete: "failure" });
+    const text = await runCli([...args], { env });
+    expect(text.stdout).toMatch(/^Gate: failed, no findings at P1 or worse in bug, security, but the review is incomplete\. Incomplete: 1 file \(3 changed lines\) over size limits \(gate\.onIncomplete: failure\)\.$/m);
+    const markdown = await runCli([...args, "--format", "markdown"], { env });
+    expect(markdown.stdout).toContain("set `gate.onIncomplete: neutral` (or `success`) in `.github/longview.yml` (or the `--config` file)");
+
+    const accepting = join(scratch, "accept-incomplete.yml");
+    await writeFile(accepting, "gate:\n  onIncomplete: neutral\n");
+    const accepted = await runCli([...args, "--format", "json", "--config", accepting], { env });
+    expect(accepted.code).toBe(0);
+    expect(parseJson(accepted.stdout).gate).toMatchObject({ passed: true, incomplete: "Incomplete: 1 file (3 changed lines) over size limits", onIncomplete: "neutral" });
+    const tolerant = join(scratch, "tolerate-lines.yml");
+    await writeFile(tolerant, "gate:\n  maxUnreviewedLines: 3\n");
+    const tolerated = await runCli([...args, "--format", "json", "--config", tolerant], { env });
+    expect(tolerated.code).toBe(0);
+    expect(parseJson(tolerated.stdout).gate.incomplete).toBeNull();
   });
 
   test("--output writes the report to a file and nothing to stdout", async () => {

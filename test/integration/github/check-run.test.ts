@@ -7,6 +7,8 @@ import { finding } from "../../helpers/findings.js";
 import { GITHUB_API, silentLog, testOctokit } from "../../helpers/github.js";
 
 const repo = { owner: "o", repo: "r" };
+/** The default completeness settings of `.github/longview.yml`. */
+const COMPLETE = { onIncomplete: "failure", maxUnreviewedLines: 0 } as const;
 afterEach(() => nock.cleanAll());
 
 function result(count: number): ReviewResult {
@@ -77,7 +79,7 @@ describe("CheckRun", () => {
       .patch("/repos/o/r/check-runs/9", (b: (typeof updates)[number]) => (updates.push(b), true))
       .times(3)
       .reply(200, { id: 9 });
-    const outcome = reviewedOutcome(result(120), { severity: "P1", categories: ["bug", "security"] }, []);
+    const outcome = reviewedOutcome(result(120), { ...COMPLETE, severity: "P1", categories: ["bug", "security"] }, []);
     await CheckRun.attach(testOctokit(), repo, 9, "Longview", silentLog).complete(outcome);
 
     expect(updates.map((u) => [u.status, u.conclusion, u.output.annotations.length])).toEqual([
@@ -110,14 +112,47 @@ describe("CheckRun", () => {
   });
 
   test("a clean review succeeds; a below-gate finding passes with a title saying so", () => {
-    const gate = { severity: "P1", categories: ["bug", "security"] } as const;
+    const gate = { ...COMPLETE, severity: "P1", categories: ["bug", "security"] } as const;
     expect(reviewedOutcome(result(0), gate, []).conclusion).toBe("success");
     const below = reviewedOutcome({ ...result(2), findings: result(2).findings.slice(1) }, gate, []);
     expect(below).toMatchObject({ conclusion: "success", title: "Passed: 1 finding below the gate (P1 or worse in bug/security)" });
   });
 
+  test("a review that did not cover the change never concludes success by default; the title says what was not reviewed", () => {
+    const cap = { path: "(2001 more files)", reason: "github-file-cap" as const, lines: 2_001, files: 2_001 };
+    const capped: ReviewResult = { ...result(0), coverage: { changedLines: 5_001, reviewedLines: 3_000, skippedLines: 2_001, skipped: [cap], files: 3_001, reviewedFiles: 3_000 } };
+    const gate = { ...COMPLETE, severity: "P1", categories: ["bug", "security"] } as const;
+
+    const outcome = reviewedOutcome(capped, gate, []);
+    expect(outcome.conclusion).toBe("failure");
+    expect(outcome.title).toBe("Incomplete: 2,001 of 5,001 files not listed by GitHub");
+    expect(outcome.summary).toMatch(/^\*\*Incomplete review\.\*\*/);
+    expect(outcome.summary).toContain("set `gate.onIncomplete: neutral` (or `success`) in `.github/longview.yml`");
+
+    // Accepting incomplete reviews is the repository's choice.
+    expect(reviewedOutcome(capped, { ...gate, onIncomplete: "neutral" }, []).conclusion).toBe("neutral");
+    expect(reviewedOutcome(capped, { ...gate, onIncomplete: "success" }, []).conclusion).toBe("success");
+
+    // Failed model windows: incomplete too, with the re-run instructions.
+    const modelFailed = reviewedOutcome({ ...result(0), windowsFailed: 1 }, gate, []);
+    expect(modelFailed).toMatchObject({ conclusion: "failure", title: "Incomplete: the model could not review 1 of 1 windows" });
+    expect(modelFailed.summary).toContain("use **Re-run** on this check or comment `/agent review`");
+
+    // Blocking findings and gaps: failure, and the title says both.
+    const both = reviewedOutcome({ ...capped, findings: result(1).findings }, { ...gate, onIncomplete: "neutral" }, []);
+    expect(both).toMatchObject({ conclusion: "failure", title: "1 blocking finding (P1 or worse in bug/security). Incomplete: 2,001 of 5,001 files not listed by GitHub" });
+  });
+
+  test("size skips within gate.maxUnreviewedLines do not make a review incomplete", () => {
+    const tooLarge = { path: "data.json", reason: "too-large" as const, lines: 40, detail: "a line of 9,000 characters" };
+    const skippedLarge: ReviewResult = { ...result(0), coverage: { changedLines: 50, reviewedLines: 10, skippedLines: 40, skipped: [tooLarge], files: 2, reviewedFiles: 1 } };
+    const gate = { ...COMPLETE, severity: "P1", categories: ["bug"] } as const;
+    expect(reviewedOutcome(skippedLarge, gate, [])).toMatchObject({ conclusion: "failure", title: "Incomplete: 1 file (40 changed lines) over size limits" });
+    expect(reviewedOutcome(skippedLarge, { ...gate, maxUnreviewedLines: 40 }, [])).toMatchObject({ conclusion: "success", title: "No problems found" });
+  });
+
   test("earlier open gating findings keep the gate closed", () => {
-    const outcome = reviewedOutcome(result(0), { severity: "P1", categories: ["bug"] }, [], [{ severity: "P0", category: "bug" }]);
+    const outcome = reviewedOutcome(result(0), { ...COMPLETE, severity: "P1", categories: ["bug"] }, [], [{ severity: "P0", category: "bug" }]);
     expect(outcome.conclusion).toBe("failure");
     expect(outcome.summary).toContain("1 blocking finding from earlier reviews is still open");
   });
@@ -130,7 +165,7 @@ describe("GitHub's output limits", () => {
     expect(fitted.length).toBeLessThanOrEqual(MAX_CHECK_TEXT);
     expect(fitted).toMatch(/truncated to fit GitHub's 65,535-character limit/);
     expect(fitted.split("\n").slice(0, -2).every((l) => l === "" || /^- finding number \d+ with some words$/.test(l))).toBe(true);
-    const many: CheckOutcome = reviewedOutcome(result(3_000), { severity: "P1", categories: ["bug"] }, []);
+    const many: CheckOutcome = reviewedOutcome(result(3_000), { ...COMPLETE, severity: "P1", categories: ["bug"] }, []);
     expect(many.text.length).toBeLessThanOrEqual(MAX_CHECK_TEXT);
     expect(many.summary.length).toBeLessThanOrEqual(MAX_CHECK_TEXT);
   });

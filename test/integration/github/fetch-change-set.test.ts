@@ -47,6 +47,12 @@ describe("fetchChangeSet", () => {
       .get("/repos/o/r/contents/src%2Fbig.ts")
       .query({ ref: "HEAD" })
       .reply(200, { type: "file", sha: "s2", size: newBig.length, encoding: "base64", content: b64(newBig) })
+      // The image's blob at base, to tell new content from a mode change.
+      .get("/repos/o/r/git/commits/BASE")
+      .reply(200, { sha: "BASE", tree: { sha: "TREE" } })
+      .get("/repos/o/r/git/trees/TREE")
+      .query({ recursive: "true" })
+      .reply(200, { sha: "TREE", truncated: false, tree: [{ path: "img/logo.png", mode: "100644", type: "blob", sha: "old3" }] })
       .get("/repos/o/r/git/blobs/s1")
       .reply(200, { content: b64("a\nb\n"), encoding: "base64", size: 4 })
       .get("/repos/o/r/git/blobs/s2")
@@ -64,7 +70,7 @@ describe("fetchChangeSet", () => {
     expect(cs.lineMap.locate("src/big.ts", 15, "RIGHT")?.kind).toBe("add");
     expect(cs.headContents.get("src/a.ts")).toBe("a\nb\n");
     expect(cs.skipped).toEqual([
-      { path: "img/logo.png", reason: "mode-only", lines: 0, detail: "file mode change only" },
+      { path: "img/logo.png", reason: "binary", lines: 0, detail: "binary file (modified); binary content is not reviewed" },
       // Path rules run on GitHub's file list, before any patch is read: the line count is GitHub's.
       { path: "package-lock.json", reason: "lockfile", lines: 9, detail: "package-lock.json" },
     ]);
@@ -84,7 +90,65 @@ describe("fetchChangeSet", () => {
       .reply(200, { type: "file", sha: "s9", size: 3, encoding: "base64", content: b64(Buffer.from([0, 1, 3])) });
     const cs = await fetchChangeSet(testOctokit(), ref, { ...pr, changed_files: 1 }, options);
     expect(cs.files).toEqual([]);
-    expect(cs.skipped).toEqual([{ path: "data.bin", reason: "binary", lines: 6, detail: "binary content (no text diff)" }]);
+    expect(cs.skipped).toEqual([{ path: "data.bin", reason: "binary", lines: 6, detail: "binary file (modified); binary content is not reviewed" }]);
+  });
+
+  test("files without patch or changed lines: binaries (added, modified, removed, renamed) are skipped as binary; only a kept blob is a mode change or a pure rename", async () => {
+    const EMPTY = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
+    const listing = [
+      { sha: "new1", filename: "img/added.png", status: "added" },
+      { sha: EMPTY, filename: "img/.keep", status: "added" },
+      { sha: "new2", filename: "img/changed.png", status: "modified" },
+      { sha: "old4", filename: "img/removed.png", status: "removed" },
+      { sha: "new5", filename: "assets/moved.png", status: "renamed", previous_filename: "img/moved.png" },
+      { sha: "same6", filename: "assets/same.png", status: "renamed", previous_filename: "img/same.png" },
+      { sha: "same7", filename: "run.sh", status: "changed" },
+      // Some listings report a mode change as "modified": the blob tells.
+      { sha: "same8", filename: "tool.sh", status: "modified" },
+    ].map((f) => ({ ...f, additions: 0, deletions: 0, changes: 0 }));
+    nock(GITHUB_API)
+      .get("/repos/o/r/pulls/3/files")
+      .query(true)
+      .reply(200, listing)
+      // The base commit's tree, read once for all of them.
+      .get("/repos/o/r/git/commits/BASE")
+      .reply(200, { sha: "BASE", tree: { sha: "TREE" } })
+      .get("/repos/o/r/git/trees/TREE")
+      .query({ recursive: "true" })
+      .reply(200, {
+        sha: "TREE",
+        truncated: false,
+        tree: [
+          { path: "img", mode: "040000", type: "tree", sha: "t1" },
+          { path: "img/changed.png", mode: "100644", type: "blob", sha: "old2" },
+          { path: "img/moved.png", mode: "100644", type: "blob", sha: "old5" },
+          { path: "img/same.png", mode: "100644", type: "blob", sha: "same6" },
+          { path: "run.sh", mode: "100644", type: "blob", sha: "same7" },
+          { path: "tool.sh", mode: "100644", type: "blob", sha: "same8" },
+        ],
+      })
+      // Head versions of the two files kept (context for the analyzers, though they have no lines).
+      .get(/\/repos\/o\/r\/git\/blobs\/(e69de29|same6)/)
+      .times(2)
+      .reply(200, { content: "", encoding: "base64", size: 0 });
+
+    const cs = await fetchChangeSet(testOctokit(), ref, { ...pr, changed_files: listing.length, additions: 0, deletions: 0 }, options);
+
+    const binary = (path: string, how: string) => ({ path, reason: "binary", lines: 0, detail: `binary file (${how}); binary content is not reviewed` });
+    expect(cs.skipped).toEqual([
+      binary("assets/moved.png", "renamed from img/moved.png"),
+      binary("img/added.png", "added"),
+      binary("img/changed.png", "modified"),
+      binary("img/removed.png", "removed"),
+      { path: "run.sh", reason: "mode-only", lines: 0, detail: "file mode change only" },
+      { path: "tool.sh", reason: "mode-only", lines: 0, detail: "file mode change only" },
+    ]);
+    // Nothing to review and nothing hidden: an empty new file and a rename that kept its content.
+    expect(cs.files.map((f) => [f.path, f.status, f.hunks.length])).toEqual([
+      ["img/.keep", "added", 0],
+      ["assets/same.png", "renamed", 0],
+    ]);
+    expect(nock.isDone()).toBe(true);
   });
 
   test("reports files GitHub did not list (3,000-file cap) and files over LONGVIEW_MAX_FILES", async () => {
@@ -107,7 +171,7 @@ describe("fetchChangeSet", () => {
     const cs = await fetchChangeSet(testOctokit(), ref, { ...pr, changed_files: 3_500, additions: 4_000, deletions: 0 }, { ...options, maxFiles: 2 });
     expect(cs.files.map((f) => f.path)).toEqual(["f0.ts", "f1.ts"]);
     expect(cs.skipped).toEqual([
-      expect.objectContaining({ path: "(3497 more files)", reason: "github-file-cap", lines: 3_997 }),
+      expect.objectContaining({ path: "(3497 more files)", reason: "github-file-cap", lines: 3_997, files: 3_497 }),
       expect.objectContaining({ path: "f2.ts", reason: "too-large", lines: 1 }),
     ]);
   });

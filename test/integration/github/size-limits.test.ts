@@ -128,7 +128,7 @@ describe("a 3,000-file pull request under the size limits", () => {
     const text = formatCoverage(plan.coverage);
     expect(text).toContain("**Coverage:** reviewed 20000 of 68000 changed lines (29.4%) in 1000 of 3400 files.");
     expect(text).toContain(
-      "**Too large:** reviewed 1,000 of 3,400 files. Left out by size limits: 2,000 files (40,000 changed lines): over the limit of 20,000 changed lines per review (LONGVIEW_MAX_CHANGED_LINES); 400 files (8,000 changed lines): GitHub lists at most 3000 files of a pull request; this one changes 3400.",
+      "**Too large:** reviewed 1,000 of 3,400 files. Left out by size limits: 2,000 files (40,000 changed lines): over the limit of 20,000 changed lines per review (LONGVIEW_MAX_CHANGED_LINES); 400 files (8,000 changed lines): GitHub lists at most 3,000 files of a pull request; this one changes 3,400.",
     );
   }, 60_000);
 });

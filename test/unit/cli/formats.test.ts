@@ -29,7 +29,7 @@ describe("JSON format", () => {
       corroboratedBy: [],
       placement: "inline",
     });
-    expect(json.gate).toEqual({ passed: false, policy: "P1:bug,security", gating: 2 });
+    expect(json.gate).toEqual({ passed: false, policy: "P1:bug,security", gating: 2, incomplete: null, onIncomplete: "failure" });
     expect(json.coverage.skipped).toEqual([{ path: "package-lock.json", reason: "lockfile", lines: 2, detail: "package-lock.json" }]);
     expect(json.model).toBeNull();
     // Input notices (config problems) come before the pipeline's.
@@ -39,8 +39,8 @@ describe("JSON format", () => {
   });
 
   test("gate off prints policy none", async () => {
-    const json = JsonReportContract.parse(JSON.parse(formatJson(await fixtureReport({ gate: { passed: true, policy: null, gating: [] } }))));
-    expect(json.gate).toEqual({ passed: true, policy: "none", gating: 0 });
+    const json = JsonReportContract.parse(JSON.parse(formatJson(await fixtureReport({ gate: { passed: true, policy: null, gating: [], gaps: null, onIncomplete: "failure" } }))));
+    expect(json.gate).toEqual({ passed: true, policy: "none", gating: 0, incomplete: null, onIncomplete: "failure" });
   });
 });
 
@@ -84,10 +84,11 @@ describe("SARIF format", () => {
     const before = toSarif(await fixtureReport({ result: fixtureResult([finding({ line: 4 })]) })).runs[0].results[0];
     // The same code moved two lines down keeps its fingerprint; different code gets another one.
     const moved = `\n\n${HEAD_APP}`;
-    const changeSet = await buildLocalChangeSet(
+    const { changeSet } = await buildLocalChangeSet(
       DIFF,
       { include: ["**"], exclude: [], skipGenerated: true },
       async (paths) => new Map(paths.map((p) => [p, { kind: "text" as const, text: moved }])),
+      { maxFiles: 3_000, maxFileBytes: 1_000_000 },
     );
     const after = toSarif(await fixtureReport({ result: fixtureResult([finding({ line: 6 })]), changeSet })).runs[0].results[0];
     const other = toSarif(await fixtureReport({ result: fixtureResult([finding({ line: 2 })]) })).runs[0].results[0];
@@ -135,7 +136,7 @@ describe("text format", () => {
   });
 
   test("an empty review says so", async () => {
-    const text = formatText(await fixtureReport({ result: fixtureResult([]), gate: { passed: true, policy: null, gating: [] } }));
+    const text = formatText(await fixtureReport({ result: fixtureResult([]), gate: { passed: true, policy: null, gating: [], gaps: null, onIncomplete: "failure" } }));
     expect(text).toContain("No problems found in the reviewed changes.");
     expect(text).toContain("Gate: off (--fail-on none).");
   });

@@ -42,7 +42,15 @@ export const JsonReportContract = z
         ),
       })
       .strict(),
-    gate: z.object({ passed: z.boolean(), policy: z.string().regex(/^(none|P[0-3]:[a-z]+(,[a-z]+)*)$/), gating: z.number().int().min(0) }).strict(),
+    gate: z
+      .object({
+        passed: z.boolean(),
+        policy: z.string().regex(/^(none|P[0-3]:[a-z]+(,[a-z]+)*)$/),
+        gating: z.number().int().min(0),
+        incomplete: z.string().startsWith("Incomplete: ").nullable(),
+        onIncomplete: z.enum(["failure", "neutral", "success"]),
+      })
+      .strict(),
     model: z.string().nullable(),
     notices: z.array(z.string()),
     stats: z

@@ -3,7 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { isInside, workingTreeReader } from "../../../src/cli/head-content.js";
-import { buildLocalChangeSet } from "../../../src/cli/local-change-set.js";
+import { buildLocalChangeSet as buildWithLimits, type DiffInput } from "../../../src/cli/local-change-set.js";
+import type { HeadReader } from "../../../src/cli/head-content.js";
+import type { FileFilterOptions } from "../../../src/diff/file-filter.js";
+import type { SizeLimits } from "../../../src/diff/size-budget.js";
+
+/** The environment's defaults (.env.example). */
+const DEFAULT_LIMITS: SizeLimits = { maxFiles: 3_000, maxFileBytes: 1_000_000, maxChangedLines: 100_000, maxTotalBytes: 100_000_000 };
+
+async function buildLocalChangeSet(diff: DiffInput, filter: FileFilterOptions, readHead: HeadReader | null) {
+  return (await buildWithLimits(diff, filter, readHead, DEFAULT_LIMITS)).changeSet;
+}
 
 const filter = { include: ["**"], exclude: ["docs/**"], skipGenerated: true };
 
@@ -61,6 +71,78 @@ describe("buildLocalChangeSet", () => {
     );
     expect(changeSet.skipped).toEqual([]);
     expect(changeSet.headContents.get("src/gen.ts")).toBe("// @generated\n");
+  });
+});
+
+describe("buildLocalChangeSet: the app's size limits, in the diff's file order", () => {
+  const lines = (n: number, prefix = "line") => Array.from({ length: n }, (_, i) => `${prefix} ${i}`);
+  const build = (diff: DiffInput, limits: Partial<SizeLimits>) => buildWithLimits(diff, filter, null, { ...DEFAULT_LIMITS, ...limits });
+
+  test("LONGVIEW_MAX_FILES, _MAX_CHANGED_LINES, _MAX_FILE_BYTES and _MAX_TOTAL_BYTES leave files out as too-large, naming the limit; rules use no budget", async () => {
+    const diff = [
+      fileDiff("a.ts", lines(40)),
+      fileDiff("package-lock.json", lines(500)), // a lockfile: no budget used
+      fileDiff("b.ts", lines(50)), // 90 lines so far
+      fileDiff("c.ts", lines(20)), // would make 110 > 100
+      fileDiff("d.ts", lines(5)),
+      fileDiff("e.ts", lines(5)),
+    ].join("");
+    const { changeSet } = await build(diff, { maxFiles: 5, maxChangedLines: 100 });
+    expect(changeSet.files.map((f) => f.path)).toEqual(["a.ts", "b.ts", "d.ts"]);
+    expect(changeSet.skipped).toEqual([
+      { path: "c.ts", reason: "too-large", lines: 20, detail: "over the limit of 100 changed lines per review (LONGVIEW_MAX_CHANGED_LINES)" },
+      { path: "e.ts", reason: "too-large", lines: 5, detail: "over the limit of 5 files per review (LONGVIEW_MAX_FILES)" },
+      { path: "package-lock.json", reason: "lockfile", lines: 500, detail: "package-lock.json" },
+    ]);
+
+    const bytes = await build([fileDiff("big.ts", lines(100, "x".repeat(100))), fileDiff("f.ts", lines(10)), fileDiff("g.ts", lines(300))].join(""), {
+      maxFileBytes: 5_000,
+      maxTotalBytes: 2_000,
+    });
+    expect(bytes.changeSet.files.map((f) => f.path)).toEqual(["f.ts"]);
+    expect(bytes.changeSet.skipped).toEqual([
+      { path: "big.ts", reason: "too-large", lines: 100, detail: "its diff is over 5,000 bytes (LONGVIEW_MAX_FILE_BYTES)" },
+      { path: "g.ts", reason: "too-large", lines: 300, detail: "over the limit of 2,000 bytes per review (LONGVIEW_MAX_TOTAL_BYTES)" },
+    ]);
+  });
+
+  test("the diff is read as a stream: chunks cut anywhere, even inside a character, give the same change set", async () => {
+    const diff = [fileDiff("src/é.ts", ["const café = 'crème';"]), fileDiff("package-lock.json", ["{}"]), fileDiff("src/b.ts", lines(3))].join("");
+    const whole = await build(diff, {});
+    const bytes = Buffer.from(diff);
+    const chunks = (async function* () {
+      for (let i = 0; i < bytes.length; i += 3) yield bytes.subarray(i, i + 3);
+    })();
+    const streamed = await build(chunks, {});
+    expect(streamed.changeSet.files).toEqual(whole.changeSet.files);
+    expect(streamed.changeSet.skipped).toEqual(whole.changeSet.skipped);
+    expect(whole.changeSet.files.map((f) => f.path)).toEqual(["src/é.ts", "src/b.ts"]);
+  });
+
+  test("binaries (added, modified, deleted) are skipped as binary; a mode change with hunks is a modified file, not mode-only", async () => {
+    const diff = [
+      "diff --git a/new.png b/new.png\nnew file mode 100644\nindex 0000000..1111111\nBinary files /dev/null and b/new.png differ\n",
+      "diff --git a/mod.png b/mod.png\nindex 1111111..2222222 100644\nBinary files a/mod.png and b/mod.png differ\n",
+      "diff --git a/old.png b/old.png\ndeleted file mode 100644\nindex 1111111..0000000\nBinary files a/old.png and /dev/null differ\n",
+      "diff --git a/run.sh b/run.sh\nold mode 100644\nnew mode 100755\n",
+      "diff --git a/tool.sh b/tool.sh\nold mode 100644\nnew mode 100755\n--- a/tool.sh\n+++ b/tool.sh\n@@ -1 +1 @@\n-echo a\n+echo b\n",
+    ].join("");
+    const { changeSet } = await build(diff, {});
+    expect(changeSet.skipped.map((s) => [s.path, s.reason, s.lines])).toEqual([
+      ["mod.png", "binary", 0],
+      ["new.png", "binary", 0],
+      ["old.png", "binary", 0],
+      ["run.sh", "mode-only", 0],
+    ]);
+    expect(changeSet.files.map((f) => [f.path, f.status, f.additions + f.deletions])).toEqual([["tool.sh", "modified", 2]]);
+  });
+
+  test("text that is not a diff is not recognised; a plain diff over LONGVIEW_MAX_TOTAL_BYTES is refused", async () => {
+    expect((await build("hello\nworld\n", {})).recognised).toBe(false);
+    expect((await build("", {})).recognised).toBe(true);
+    const plain = `--- a/x.ts\n+++ b/x.ts\n@@ -1,0 +1,200 @@\n${lines(200).map((l) => `+${l}\n`).join("")}`;
+    expect((await build(plain, {})).changeSet.files.map((f) => f.path)).toEqual(["x.ts"]);
+    expect(await build(plain, { maxTotalBytes: 1_000 })).toMatchObject({ plainTooLarge: true });
   });
 });
 

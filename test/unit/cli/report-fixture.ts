@@ -27,9 +27,13 @@ app.get("/", (req, res) => {
 `;
 
 export async function fixtureChangeSet(): Promise<ChangeSet> {
-  return buildLocalChangeSet(DIFF, { include: ["**"], exclude: [], skipGenerated: true }, async (paths) =>
-    new Map(paths.map((p) => [p, p === "src/app.js" ? { kind: "text" as const, text: HEAD_APP } : { kind: "missing" as const }])),
+  const local = await buildLocalChangeSet(
+    DIFF,
+    { include: ["**"], exclude: [], skipGenerated: true },
+    async (paths) => new Map(paths.map((p) => [p, p === "src/app.js" ? { kind: "text" as const, text: HEAD_APP } : { kind: "missing" as const }])),
+    { maxFiles: 3_000, maxFileBytes: 1_000_000 },
   );
+  return local.changeSet;
 }
 
 export function finding(overrides: Partial<PlacedFinding>): PlacedFinding {
@@ -126,7 +130,7 @@ export async function fixtureReport(overrides: Partial<CliReport> = {}): Promise
   return {
     result,
     inputNotices: [".github/longview.yml: unknown setting `foo` (known: enabled); ignored."],
-    gate: { passed: gating.length === 0, policy: { severity: "P1", categories: ["bug", "security"] }, gating },
+    gate: { passed: gating.length === 0, policy: { severity: "P1", categories: ["bug", "security"] }, gating, gaps: null, onIncomplete: "failure" },
     changeSet: await fixtureChangeSet(),
     tool: { version: "0.1.0", informationUri: "https://example.com/longview" },
     ...overrides,

@@ -63,6 +63,15 @@ describe("parseRepoConfig", () => {
     expect(problems[1]).toMatch(/unknown setting `bogus`/);
   });
 
+  test("gate.onIncomplete: incomplete reviews fail by default; an invalid value falls back to the default and says so", () => {
+    expect(DEFAULT_REPO_CONFIG.gate).toMatchObject({ onIncomplete: "failure", maxUnreviewedLines: 0 });
+    expect(parseRepoConfig({ gate: { onIncomplete: "neutral", maxUnreviewedLines: 500 } }).config.gate).toMatchObject({ onIncomplete: "neutral", maxUnreviewedLines: 500 });
+    const { config, problems } = parseRepoConfig({ gate: { onIncomplete: "ignore", severity: "P0" } });
+    expect(config.gate).toEqual(DEFAULT_REPO_CONFIG.gate);
+    expect(problems).toEqual([expect.stringMatching(/`gate\.onIncomplete`: .*"failure"\|"neutral"\|"success".*using the default for `gate`/)]);
+    expect(parseRepoConfig({ gate: { maxUnreviewedLines: -1 } }).problems).toEqual([expect.stringMatching(/`gate\.maxUnreviewedLines`/)]);
+  });
+
   test("a non-mapping file is reported", () => {
     const { config, problems } = parseRepoConfig("enabled");
     expect(config).toEqual(DEFAULT_REPO_CONFIG);

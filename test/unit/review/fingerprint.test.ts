@@ -34,6 +34,9 @@ describe("markers", () => {
     expect(parseFindingMarker(`text\n${findingMarker(marker)}`)).toEqual(marker);
     expect(parseAllFindingMarkers(`- one <sub>x</sub>${findingMarker(marker)}\n- two ${findingMarker({ ...marker, anchor: null })}`)).toHaveLength(2);
     expect(parseReviewMarker(reviewMarker({ head: "a".repeat(40), from: "b".repeat(40) }))).toEqual({ head: "a".repeat(40), from: "b".repeat(40) });
+    // A review the model did not finish says so, and later reviews do not start from it.
+    expect(reviewMarker({ head: "a".repeat(40), from: null, partial: true })).toBe(`<!-- longview:review head=${"a".repeat(40)} partial -->`);
+    expect(parseReviewMarker(reviewMarker({ head: "a".repeat(40), from: "b".repeat(40), partial: true }))).toEqual({ head: "a".repeat(40), from: "b".repeat(40), partial: true });
   });
 
   test("model or PR text cannot forge a marker once neutralised", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
 import type { Category, Severity } from "../../../src/domain/finding.js";
-import { evaluateGate, parseFailOn, type GatePolicy } from "../../../src/review/gate.js";
+import { evaluateGate, gateConclusion, parseFailOn, type GatePolicy, type GateConclusion, type OnIncomplete } from "../../../src/review/gate.js";
 import { finding } from "../../helpers/findings.js";
 
 const defaultPolicy: GatePolicy = { severity: "P1", categories: ["bug", "security"] };
@@ -39,5 +39,25 @@ describe("parseFailOn", () => {
     const result = parseFailOn(value, defaultPolicy);
     expect(result).toBeInstanceOf(Error);
     expect((result as Error).message).toMatch(/--fail-on/);
+  });
+});
+
+describe("gateConclusion: one decision for the check run and the CLI", () => {
+  const table: [blocking: number, incomplete: boolean, onIncomplete: OnIncomplete, expected: GateConclusion][] = [
+    [0, false, "failure", "success"],
+    [0, false, "neutral", "success"],
+    [0, false, "success", "success"],
+    // A review that did not cover the change concludes as the repository chose; by default it fails.
+    [0, true, "failure", "failure"],
+    [0, true, "neutral", "neutral"],
+    [0, true, "success", "success"],
+    // Blocking findings fail whatever the completeness setting.
+    [2, false, "failure", "failure"],
+    [2, true, "failure", "failure"],
+    [2, true, "neutral", "failure"],
+    [2, true, "success", "failure"],
+  ];
+  test.each(table)("%i blocking, incomplete %s, onIncomplete %s → %s", (blocking, incomplete, onIncomplete, expected) => {
+    expect(gateConclusion({ blocking, incomplete, onIncomplete })).toBe(expected);
   });
 });

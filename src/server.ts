@@ -46,7 +46,7 @@ export interface ServerOptions {
 export async function startServer(env: Env, log: Logger, options: ServerOptions = {}): Promise<RunningServer> {
   const ProbotWithConfig = withWebhookIntake(createProbotClass(env, log, "webhooks"), intakeSettings(env), log);
   const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true, ...(options.processGuard ? { processFaults: options.processGuard.counts } : {}) });
-  const queue = await createReviewQueue(env, log, metrics);
+  const queue = await createReviewQueue(env, log, metrics, { spool: true });
   metrics.watchQueue(() => queue.depth());
 
   const server = new Server({ Probot: ProbotWithConfig, host: env.HOST, port: env.PORT, log, enableStaticFiles: false });

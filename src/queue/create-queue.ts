@@ -6,9 +6,20 @@ import { memoryStore, type JobStore } from "./job-store.js";
 import type { CommandJobHandler, JobHandler, QueueObserver, QueueSettings } from "./queue.js";
 import { RedisReviewQueue } from "./redis-queue.js";
 import { RedisReviewWorker } from "./redis-worker.js";
+import { SpoolingQueue } from "./spooling-queue.js";
 
-/** The queue the environment asks for: BullMQ on Redis when REDIS_URL is set, else in-process. */
-export async function createReviewQueue(env: Env, log: Logger, observer?: QueueObserver): Promise<InProcessQueue | RedisReviewQueue> {
+/**
+ * The queue the environment asks for: BullMQ on Redis when REDIS_URL is set,
+ * else in-process on its journal. With Redis, a process that takes webhooks
+ * (`spool: true`) puts a local spool in front, so an outage of Redis loses no
+ * delivery; workers do not need one (their jobs stay in Redis).
+ */
+export async function createReviewQueue(
+  env: Env,
+  log: Logger,
+  observer?: QueueObserver,
+  options: { spool?: boolean } = {},
+): Promise<InProcessQueue | RedisReviewQueue | SpoolingQueue> {
   const settings = queueSettings(env);
   const queueLog = log.child({ component: "queue" });
   if (!env.REDIS_URL) {
@@ -21,14 +32,18 @@ export async function createReviewQueue(env: Env, log: Logger, observer?: QueueO
       ...(observer ? { observer } : {}),
     });
   }
-  return RedisReviewQueue.connect({
+  const redis = await RedisReviewQueue.connect({
     redisUrl: env.REDIS_URL,
     prefix: env.LONGVIEW_QUEUE_PREFIX,
     settings,
     deliveryTtlSeconds: env.LONGVIEW_DEDUPE_TTL_SECONDS,
     log: queueLog,
+    // A webhook server starts even while Redis is down: its spool takes the work meanwhile.
+    ...(options.spool ? { readyTimeoutMs: 5_000 } : {}),
     ...(observer ? { observer } : {}),
   });
+  if (!options.spool || env.LONGVIEW_JOURNAL === "off") return redis;
+  return new SpoolingQueue(redis, openStore(env, queueLog), { log: queueLog.child({ component: "spool" }) });
 }
 
 /** A BullMQ worker on the environment's Redis: reviews with `handler`, `/agent` commands with `commandHandler`. */
@@ -53,10 +68,14 @@ export function startRedisWorker(
   });
 }
 
-/** The journal the environment names; a file that cannot be used stops the start with a clear message, not a half-working queue. */
+/**
+ * The local job file the environment names (the in-process queue's journal,
+ * or the spool in front of Redis); a file that cannot be used stops the start
+ * with a clear message, not a half-working queue.
+ */
 function openStore(env: Env, log: Logger): JobStore {
   if (env.LONGVIEW_JOURNAL === "off") {
-    log.warn("LONGVIEW_JOURNAL=off: queued and running jobs are lost if this process stops");
+    log.warn("LONGVIEW_JOURNAL=off: jobs not yet handed to a worker are lost if this process stops");
     return memoryStore();
   }
   try {

@@ -34,6 +34,8 @@ export interface RedisQueueOptions {
   readonly observer?: QueueObserver;
   /** Redis answers within this, or health checks report it down. */
   readonly healthTimeoutMs?: number;
+  /** Give up waiting for Redis at start-up after this long and go on (it keeps reconnecting); default: wait. */
+  readonly readyTimeoutMs?: number;
 }
 
 export class RedisReviewQueue implements ReviewQueue {
@@ -55,7 +57,17 @@ export class RedisReviewQueue implements ReviewQueue {
     redis.on("error", (err) => options.log.warn({ err }, "redis connection error (queue)"));
     const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: options.prefix });
     queue.on("error", (err) => options.log.error({ err }, "BullMQ queue error"));
-    await queue.waitUntilReady();
+    const ready = queue.waitUntilReady().then(() => true);
+    if (options.readyTimeoutMs === undefined) await ready;
+    else {
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.readyTimeoutMs)));
+      // Not awaited further: a rejection after start-up is only the same outage the client keeps reporting.
+      ready.catch((err: unknown) => options.log.warn({ err }, "Redis was not ready at start-up"));
+      const answered = await Promise.race([ready.catch(() => false), gaveUp]);
+      clearTimeout(timer);
+      if (!answered) options.log.warn({ waitedMs: options.readyTimeoutMs }, "Redis does not answer; starting anyway, jobs are spooled until it does");
+    }
     return new RedisReviewQueue(options, redis, queue);
   }
 

@@ -11,5 +11,6 @@ export default {
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   setupFilesAfterEnv: ["<rootDir>/test/setup-after-env.ts"],
+  globalSetup: "<rootDir>/test/global-setup.js",
   testTimeout: 30000,
 };

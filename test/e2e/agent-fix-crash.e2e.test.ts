@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { describeWithRedis } from "../helpers/redis.js";
 import nock from "nock";
 import { startSimulator, type Simulator } from "../../tools/github-simulator/index.js";
 import { simulatorEnv, startLongview, type LongviewProcess } from "../../tools/demo/longview-process.js";
@@ -53,7 +54,7 @@ async function startWorker(): Promise<LongviewProcess> {
   return worker;
 }
 
-describe("/agent fix: the worker dies right after the branch moved", () => {
+describeWithRedis("/agent fix: the worker dies right after the branch moved", () => {
   test("the job's next run answers that the fix was committed and queues its review; the fix is not made twice", async () => {
     const first = await startWorker();
     const scenario = await reviewedPullRequest(sim, server.webhookUrl, "crash-fix");

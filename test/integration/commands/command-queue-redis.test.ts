@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, test } from "@jest/globals";
+import { afterEach, expect, test } from "@jest/globals";
+import { describeWithRedis } from "../../helpers/redis.js";
 import nock from "nock";
 import { createApp } from "../../../src/app.js";
 import { createAppIdentity } from "../../../src/github/app-identity.js";
@@ -18,7 +19,7 @@ afterEach(async () => {
   nock.cleanAll();
 });
 
-describe("/agent commands on the Redis queue", () => {
+describeWithRedis("/agent commands on the Redis queue", () => {
   test("a command job is processed by a worker; its redelivered webhook is not queued again", async () => {
     const prefix = testPrefix();
     cleanups.push(() => deleteKeys(prefix));

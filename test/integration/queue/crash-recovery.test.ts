@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { describeWithRedis } from "../../helpers/redis.js";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, test } from "@jest/globals";
+import { afterEach, expect, test } from "@jest/globals";
 import { FakeBody, REDIS_URL, redisHarness, reviewJob, testPrefix, waitFor, type QueueHarness } from "./queue-harness.js";
 
 const STUCK_WORKER = fileURLToPath(new URL("./fixtures/stuck-worker.ts", import.meta.url));
@@ -31,7 +32,7 @@ async function crashWhileRunning(prefix: string, enqueue: () => Promise<string>)
   return Date.now();
 }
 
-describe("crash safety (BullMQ)", () => {
+describeWithRedis("crash safety (BullMQ)", () => {
   test("a worker process killed with SIGKILL mid-review: another worker takes the job after the stall interval and completes it", async () => {
     const prefix = testPrefix();
     const h = (harness = await redisHarness({ installationConcurrency: 1 }, prefix));

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "@jest/globals";
+import { testWithRedis } from "../../helpers/redis.js";
 import { createApp } from "../../../src/app.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
 import { testProbot } from "../../helpers/github.js";
@@ -53,7 +54,7 @@ describe("webhook intake", () => {
     await queue.close();
   });
 
-  test("with Redis: a redelivered webhook is acknowledged but enqueued once; a bot's event not at all", async () => {
+  testWithRedis("with Redis: a redelivered webhook is acknowledged but enqueued once; a bot's event not at all", async () => {
     harness = await redisHarness();
     const probot = testProbot();
     await probot.load(createApp({ queue: harness.queue }));

@@ -13,7 +13,8 @@ import { RedisReviewWorker } from "../../../src/queue/redis-worker.js";
 
 /** Both queue implementations behind one shape, so one behavioural suite runs against each. */
 
-export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+export { REDIS_URL } from "../../helpers/redis.js";
+import { REDIS_URL } from "../../helpers/redis.js";
 export const silent = pino({ level: "silent" });
 
 export interface QueueHarness {

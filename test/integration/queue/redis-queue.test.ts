@@ -1,8 +1,9 @@
-import { describe, expect, test } from "@jest/globals";
+import { expect, test } from "@jest/globals";
+import { describeWithRedis } from "../../helpers/redis.js";
 import { queueBehaviour } from "./queue-behaviour.js";
 import { FakeBody, redisHarness, reviewJob, untilAborted, waitFor } from "./queue-harness.js";
 
-describe("RedisReviewQueue + RedisReviewWorker (BullMQ on the local Redis)", () => {
+describeWithRedis("RedisReviewQueue + RedisReviewWorker (BullMQ on the local Redis)", () => {
   queueBehaviour(redisHarness);
 
   test("a job handed back at shutdown is finished by another worker without using up an attempt", async () => {

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
+import { testWithRedis } from "../../helpers/redis.js";
 import { request } from "node:http";
 import { afterEach, describe, expect, test } from "@jest/globals";
 import { sign } from "@octokit/webhooks-methods";
@@ -65,7 +66,7 @@ describe("server and worker wiring", () => {
     expect(metrics).toContain('longview_jobs_finished_total{outcome="reviewed"}');
   });
 
-  test("Redis: the app only enqueues; a worker process composition runs the job and serves its own /healthz", async () => {
+  testWithRedis("Redis: the app only enqueues; a worker process composition runs the job and serves its own /healthz", async () => {
     const prefix = testPrefix();
     const redisEnv = env({ REDIS_URL, LONGVIEW_QUEUE_PREFIX: prefix, LONGVIEW_SHUTDOWN_TIMEOUT_MS: "1000" });
     stops.push(() => deleteKeys(prefix));

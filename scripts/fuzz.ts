@@ -146,7 +146,7 @@ async function work(input: WorkerInput): Promise<void> {
     Atomics.store(view, 1, 0);
     Atomics.store(view, 2, 0);
     await target.setup?.();
-    const report = runTarget(target, {
+    const report = await runTarget(target, {
       runs: planned.runs,
       seed: input.seed,
       ...(input.path !== undefined ? { path: input.path } : {}),

@@ -44,16 +44,16 @@ export interface RunOptions {
   readonly path?: string;
 }
 
-export function runTarget<T>(target: FuzzTarget<T>, options: RunOptions): TargetReport {
+export async function runTarget<T>(target: FuzzTarget<T>, options: RunOptions): Promise<TargetReport> {
   let cases = 0;
   let accepted = 0;
   let rejected = 0;
   let slowestMs = 0;
-  const predicate = (input: T): void => {
+  const predicate = async (input: T): Promise<void> => {
     options.onCase?.(cases);
     cases++;
     const started = performance.now();
-    const outcome = target.check(input);
+    const outcome = await target.check(input);
     const ms = performance.now() - started;
     slowestMs = Math.max(slowestMs, ms);
     if (ms > target.caseLimitMs) throw new SlowCaseError(ms, target.caseLimitMs);
@@ -62,7 +62,7 @@ export function runTarget<T>(target: FuzzTarget<T>, options: RunOptions): Target
   };
 
   const started = performance.now();
-  const run = fc.check(fc.property(target.arbitrary, predicate), {
+  const run = await fc.check(fc.asyncProperty(target.arbitrary, predicate), {
     numRuns: options.runs,
     seed: options.seed,
     endOnFailure: true,
@@ -76,11 +76,10 @@ export function runTarget<T>(target: FuzzTarget<T>, options: RunOptions): Target
     return { ...report, failure: { seed: run.seed, path: run.counterexamplePath ?? "", error: describeError(run.errorInstance), counterexample: fc.stringify(run.counterexample).slice(0, 2_000) } };
   }
   // Replay the failing case with shrinking, within a time limit, for a smaller counterexample.
-  const shrunk = fc.check(fc.property(target.arbitrary, (input: T) => void target.check(input)), {
-    seed: run.seed,
-    path: run.counterexamplePath ?? undefined,
-    interruptAfterTimeLimit: options.shrinkMs ?? 30_000,
-  });
+  const shrunk = await fc.check(
+    fc.asyncProperty(target.arbitrary, async (input: T) => void (await target.check(input))),
+    { seed: run.seed, path: run.counterexamplePath ?? undefined, interruptAfterTimeLimit: options.shrinkMs ?? 30_000 },
+  );
   const best = shrunk.failed ? shrunk : run;
   return {
     ...report,

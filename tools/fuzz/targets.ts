@@ -10,6 +10,7 @@ import type { ChangedFile, SkippedFile } from "../../src/domain/change-set.js";
 import { anyBodyArb } from "./command-bodies.js";
 import { expectedFile, expectedFiles, modelDiffArb, modelFileArb, renderDiff, renderPatch, type ModelDiff, type ModelFile } from "./diff-model.js";
 import { checkLineMap, checkParsedFiles, InvariantViolation, type LineQuery } from "./invariants.js";
+import { checkHostilePaths, hostileChangeArb, type HostileChange } from "./hostile-paths.js";
 import { applyMutations, mutationArb } from "./mutations.js";
 
 /**
@@ -31,8 +32,8 @@ export interface FuzzTarget<T = unknown> {
   /** One case taking longer than this is a failure (a hang in the making). */
   readonly caseLimitMs: number;
   readonly setup?: () => Promise<void>;
-  /** Throws on a violation; returns what happened to the input. */
-  check(input: T): CaseOutcome;
+  /** Throws (or rejects) on a violation; returns what happened to the input. */
+  check(input: T): CaseOutcome | Promise<CaseOutcome>;
 }
 
 export type CaseOutcome = "accepted" | "rejected";
@@ -239,7 +240,16 @@ const commandTarget: FuzzTarget<string> = {
   },
 };
 
-export const TARGETS: readonly FuzzTarget[] = [parseWellFormed, parseMalformed, parsePatch, lineMapTarget, windowPlanTarget, commandTarget] as readonly FuzzTarget[];
+const hostilePathsTarget: FuzzTarget<HostileChange> = {
+  name: "pipeline/hostile-paths",
+  description: "file names with every line terminator, control characters, bidi overrides, Markdown and marker syntax, 5,000-character names: through parsing, analyzers, a model reviewer, placement, every posted text and every CLI format",
+  arbitrary: hostileChangeArb(),
+  runs: 2_000,
+  caseLimitMs: 20_000,
+  check: checkHostilePaths,
+};
+
+export const TARGETS: readonly FuzzTarget[] = [parseWellFormed, parseMalformed, parsePatch, lineMapTarget, windowPlanTarget, commandTarget, hostilePathsTarget] as readonly FuzzTarget[];
 
 /** A head version consistent with a parsed file's hunks. */
 function headFromHunks(file: ChangedFile): string {

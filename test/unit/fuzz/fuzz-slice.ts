@@ -15,7 +15,7 @@ export function target(name: string): FuzzTarget {
 export async function expectSliceToPass(name: string, runs: number): Promise<TargetReport> {
   const t = target(name);
   await t.setup?.();
-  const report = runTarget(t, { runs, seed: FUZZ_SEED, shrinkMs: 5_000 });
+  const report = await runTarget(t, { runs, seed: FUZZ_SEED, shrinkMs: 5_000 });
   const failure = report.failure ? `seed ${report.failure.seed}, path ${report.failure.path}\n${report.failure.error}\ncounterexample: ${report.failure.counterexample}` : null;
   expect(failure).toBeNull();
   expect(report.cases).toBe(runs);

@@ -297,9 +297,10 @@ function plainPath(raw: string | undefined): string | null {
   if (raw === undefined) return null;
   let name = raw;
   const tab = name.indexOf("\t");
+  // git ends a name that has a space with a tab: up to the tab, trailing blanks are part of the name ("x ").
   if (tab !== -1) name = name.slice(0, tab);
-  else name = name.replace(/ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [+-]\d{4}$/, "");
-  name = unquote(name.trimEnd());
+  else name = name.replace(/ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [+-]\d{4}$/, "").trimEnd();
+  name = unquote(name);
   if (name === DEV_NULL) return DEV_NULL;
   const path = stripPrefix(name);
   return path === "" ? null : path;

@@ -69,7 +69,9 @@ export function renderNewFilesDiff(change: HostileChange): string {
     const a = quoted.startsWith('"') ? `"a/${quoted.slice(1)}` : `a/${path}`;
     const b = quoted.startsWith('"') ? `"b/${quoted.slice(1)}` : `b/${path}`;
     const lines = content.replace(/\n$/, "").split("\n");
-    out.push(`diff --git ${a} ${b}`, "new file mode 100644", "--- /dev/null", `+++ ${b}`, `@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`));
+    // git ends an unquoted name with a space with a tab, so trailing blanks stay part of the name.
+    const plus = `+++ ${b}${!b.startsWith('"') && b.includes(" ") ? "\t" : ""}`;
+    out.push(`diff --git ${a} ${b}`, "new file mode 100644", "--- /dev/null", plus, `@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`));
   }
   return `${out.join("\n")}\n`;
 }

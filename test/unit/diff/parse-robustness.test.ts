@@ -26,6 +26,15 @@ describe("parser: crashes and misreadings", () => {
     expect(patch("@@ -1 +1 @@\n\\ No newline at end of file\n-a\n+b").hunks[0]!.lines.map((l) => l.kind)).toEqual(["del", "add"]);
   });
 
+  test("a name ending in a blank keeps it: git ends such a name with a tab (found by the hostile-paths target)", () => {
+    // What `git diff` prints for a new file named "src/x " (trailing space).
+    const diff = "diff --git a/src/x  b/src/x \nnew file mode 100644\n--- /dev/null\n+++ b/src/x \t\n@@ -0,0 +1 @@\n+y\n";
+    expect(parseUnifiedDiff(diff).map((f) => f.path)).toEqual(["src/x "]);
+    // diff -u's timestamp after a tab is still not part of the name.
+    const plain = "--- a/x.ts\t2024-01-01 00:00:00.000000000 +0000\n+++ b/x.ts\t2024-01-02 00:00:00.000000000 +0000\n@@ -1 +1 @@\n-a\n+b\n";
+    expect(parseUnifiedDiff(plain).map((f) => f.path)).toEqual(["x.ts"]);
+  });
+
   test("a hunk header whose counts are too large does not swallow the next hunk as context lines", () => {
     const file = patch("@@ -1,10 +1,10 @@\n-a\n+b\n@@ -20 +20 @@\n-c\n+d");
     expect(file.hunks.map((h) => [h.oldStart, h.oldLines, h.newLines, h.lines.length])).toEqual([

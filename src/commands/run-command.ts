@@ -16,6 +16,7 @@ import { limitFixModel } from "../queue/limit-fix-model.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import type { Semaphore } from "../queue/semaphore.js";
 import { createAppIdentity, type AppIdentity } from "../github/app-identity.js";
+import { formatCommandFailure } from "./format-failure.js";
 import { formatFixReply } from "./format-fix-reply.js";
 import { helpText } from "./help-text.js";
 import type { AgentCommand } from "./parse-command.js";
@@ -110,10 +111,7 @@ export async function runCommand(
       throw error;
     }
     log.error({ err: error }, "command failed");
-    const message = error instanceof Error ? error.message : String(error);
-    await answer(`@${sender} Longview could not finish \`/agent ${command.kind}\`: ${message.replace(/\s+/g, " ").slice(0, 300)}`).catch(
-      (e: unknown) => log.error({ err: e }, "could not report the failure"),
-    );
+    await answer(formatCommandFailure(sender, command.kind, error)).catch((e: unknown) => log.error({ err: e }, "could not report the failure"));
     throw error;
   }
 }

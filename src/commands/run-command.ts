@@ -16,6 +16,7 @@ import { limitFixModel } from "../queue/limit-fix-model.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import type { Semaphore } from "../queue/semaphore.js";
 import { createAppIdentity, type AppIdentity } from "../github/app-identity.js";
+import { truncateMarkdown } from "../review/markdown.js";
 import { formatCommandFailure } from "./format-failure.js";
 import { formatFixReply } from "./format-fix-reply.js";
 import { helpText } from "./help-text.js";
@@ -32,6 +33,9 @@ import { reply, type CommandSource } from "./reply.js";
  * on the job before anything else can fail, and a later attempt only
  * answers and queues the review.
  */
+
+/** GitHub refuses comments over 65,536 characters (the job schema holds the reply to the same limit). */
+const MAX_COMMENT = 65_536;
 
 export interface CommandDeps {
   readonly analyzers: readonly Analyzer[];
@@ -187,7 +191,7 @@ async function fix(
     await answer(text);
     return;
   }
-  const committed: CommittedFix = { sha: result.commit.sha, previousHead: result.previousHead, reply: text.slice(0, 65_536) };
+  const committed: CommittedFix = { sha: result.commit.sha, previousHead: result.previousHead, reply: truncateMarkdown(text, MAX_COMMENT, "\n\n… (truncated to fit GitHub's limit)") };
   await attempt.saveCommitted(committed);
   await afterCommit(invocation, committed, queue, answer, log);
 }

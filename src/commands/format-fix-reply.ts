@@ -1,6 +1,6 @@
 import type { Finding } from "../domain/finding.js";
 import type { FixEngine, FixResult, NotFixed } from "../fix/run-fix.js";
-import { inlineCode, neutralizeUntrusted, truncate } from "../review/markdown.js";
+import { inlineCode, neutralizeLine, neutralizeUntrusted } from "../review/markdown.js";
 
 /** The reply to `/agent fix`: what was committed and checked, or why nothing was. Pure. */
 export function formatFixReply(result: FixResult, requester: string): string {
@@ -19,11 +19,12 @@ export function formatFixReply(result: FixResult, requester: string): string {
       if (result.summary) lines.push("", quote(result.summary));
       lines.push(...notFixedLines(result.notFixed));
       const rebased = result.rebased ? " The branch moved meanwhile; the edits were re-applied and re-checked on its new head." : "";
-      lines.push("", `<sub>${engineText(result.engine)} Checked: ${result.checks.map(neutralizeUntrusted).join("; ")}.${rebased} A review of the new commit follows.</sub>`);
+      lines.push("", `<sub>${engineText(result.engine)} Checked: ${result.checks.map((c) => neutralizeLine(c)).join("; ")}.${rebased} A review of the new commit follows.</sub>`);
       return lines.join("\n");
     }
     case "refused":
-      return [`${to} ${result.reason}`, ...notFixedLines(result.notFixed)].join("\n");
+      // Reasons quote branch names, paths and validation problems (model edits).
+      return [`${to} ${neutralizeUntrusted(result.reason)}`, ...notFixedLines(result.notFixed)].join("\n");
     case "declined":
       return [`${to} The model looked and made no change; nothing was committed.`, "", quote(result.summary), ...notFixedLines(result.notFixed), "", `<sub>${engineText(result.engine)}</sub>`].join("\n");
     case "invalid": {
@@ -31,14 +32,14 @@ export function formatFixReply(result: FixResult, requester: string): string {
       return [
         `${to} Longview could not produce a fix that passes validation${attempts > 1 ? ` in ${attempts} attempts` : ""}; nothing was committed.`,
         "",
-        ...result.history.map((h) => `- ${attempts > 1 ? `Attempt ${h.attempt}: ` : ""}${neutralizeUntrusted(truncate(h.problems.join(" "), 1_500))}`),
+        ...result.history.map((h) => `- ${attempts > 1 ? `Attempt ${h.attempt}: ` : ""}${neutralizeLine(h.problems.join(" "), 1_500)}`),
         ...notFixedLines(result.notFixed),
         "",
         `<sub>${engineText(result.engine)}</sub>`,
       ].join("\n");
     }
     case "model-error":
-      return `${to} The model could not propose a fix: ${neutralizeUntrusted(result.message)} Nothing was committed.`;
+      return `${to} The model could not propose a fix: ${neutralizeLine(result.message, 1_000)} Nothing was committed.`;
   }
 }
 
@@ -55,12 +56,12 @@ export function formatUnappliedFix(requester: string, fix: { readonly sha: strin
 }
 
 function findingLine(f: Finding): string {
-  return `- **${f.severity} · ${f.category}** ${inlineCode(`${f.path}:${f.line}`)} — ${neutralizeUntrusted(f.title)}`;
+  return `- **${f.severity} · ${f.category}** ${inlineCode(`${f.path}:${f.line}`)} — ${neutralizeLine(f.title)}`;
 }
 
 function notFixedLines(notFixed: readonly NotFixed[]): string[] {
   if (notFixed.length === 0) return [];
-  return ["", "Not fixed:", ...notFixed.map((n) => `${findingLine(n.finding)}: ${neutralizeUntrusted(n.reason)}`)];
+  return ["", "Not fixed:", ...notFixed.map((n) => `${findingLine(n.finding)}: ${neutralizeLine(n.reason)}`)];
 }
 
 function engineText(engine: FixEngine): string {
@@ -70,7 +71,7 @@ function engineText(engine: FixEngine): string {
 }
 
 function quote(text: string): string {
-  return neutralizeUntrusted(truncate(text.trim(), 1_000))
+  return neutralizeUntrusted(text, 1_000)
     .split("\n")
     .map((line) => `> ${line}`)
     .join("\n");

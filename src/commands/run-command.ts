@@ -17,6 +17,8 @@ import { limitFixModel } from "../queue/limit-fix-model.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import type { Semaphore } from "../queue/semaphore.js";
 import { createAppIdentity, type AppIdentity } from "../github/app-identity.js";
+import { truncateMarkdown } from "../review/markdown.js";
+import { formatCommandFailure } from "./format-failure.js";
 import { formatFixReply, formatUnappliedFix } from "./format-fix-reply.js";
 import { helpText } from "./help-text.js";
 import type { AgentCommand } from "./parse-command.js";
@@ -34,6 +36,9 @@ import { answerKey, reply, type CommandSource } from "./reply.js";
  * happened, and answers and queues the review of the commit. Every command
  * answers once: a retry looks for the answer before posting it.
  */
+
+/** GitHub refuses comments over 65,536 characters (the job schema holds the reply to the same limit). */
+const MAX_COMMENT = 65_536;
 
 export interface CommandDeps {
   readonly analyzers: readonly Analyzer[];
@@ -123,10 +128,7 @@ export async function runCommand(
       throw error;
     }
     log.error({ err: error }, "command failed");
-    const message = error instanceof Error ? error.message : String(error);
-    await answer(`@${sender} Longview could not finish \`/agent ${command.kind}\`: ${message.replace(/\s+/g, " ").slice(0, 300)}`).catch(
-      (e: unknown) => log.error({ err: e }, "could not report the failure"),
-    );
+    await answer(formatCommandFailure(sender, command.kind, error)).catch((e: unknown) => log.error({ err: e }, "could not report the failure"));
     throw error;
   }
 }
@@ -197,7 +199,7 @@ async function fix(
     sha: result.commit.sha,
     previousHead: result.previousHead,
     branch: result.branch,
-    reply: formatFixReply(result, sender).slice(0, 65_536),
+    reply: truncateMarkdown(formatFixReply(result, sender), MAX_COMMENT, "\n\n… (truncated to fit GitHub's limit)"),
   });
   const result = await runFix(
     gh,

@@ -1,4 +1,5 @@
 import type { Finding } from "../domain/finding.js";
+import { plainUntrusted } from "../review/markdown.js";
 
 /** The fix commit's message: a subject line, then one line per fixed finding and who asked. Pure. */
 export function fixCommitMessage(fixed: readonly Finding[], request: { readonly requestedBy: string; readonly requestUrl: string | null; readonly summary: string | null }): string {
@@ -15,8 +16,9 @@ export function fixCommitMessage(fixed: readonly Finding[], request: { readonly 
   return paragraphs.join("\n\n");
 }
 
+/** GitHub shows commit messages as plain text but links mentions in them: model text notifies nobody and forges no marker. */
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+  return plainUntrusted(text);
 }
 
 function truncate(text: string, max: number): string {

@@ -8,6 +8,7 @@ import type { Finding } from "../domain/finding.js";
 import type { GitHub, PullRef } from "../github/client.js";
 import { PullRequestSchema, type PullRequest } from "../github/schemas.js";
 import { createRedactor, rangesByPath } from "../redact/index.js";
+import { inlineCode } from "../review/markdown.js";
 import { analyzeWholeFiles } from "./analyzer-check.js";
 import { BranchMovedError, commitFiles, type FixCommit } from "./commit-edits.js";
 import { fixCommitMessage } from "./commit-message.js";
@@ -207,7 +208,7 @@ async function readWorkspace(
       originals.set(path, read.text);
       modes.set(path, read.entry.mode);
     } else {
-      for (const t of targets.filter((t) => t.finding.path === path)) notFixed.push({ finding: t.finding, reason: `\`${path}\` cannot be edited: ${read.reason}` });
+      for (const t of targets.filter((t) => t.finding.path === path)) notFixed.push({ finding: t.finding, reason: `${inlineCode(path)} cannot be edited: ${read.reason}` });
     }
   }
   if (originals.size === 0) return { refusal: "None of the files involved can be edited.", notFixed };
@@ -433,14 +434,14 @@ async function commitWithRebase(
     return { kind: "committed", commit, ...first };
   } catch (error) {
     if (!(error instanceof BranchMovedError)) throw error;
-    if (error.actualSha === null) return { kind: "moved", reason: `The branch \`${branch}\` no longer exists.` };
+    if (error.actualSha === null) return { kind: "moved", reason: `The branch ${inlineCode(branch)} no longer exists.` };
     input.log.info({ from: error.expectedSha, to: error.actualSha }, "branch moved during the fix; re-applying the edits on its new head");
     const moved = await CommitFiles.read(gh, headRepo, error.actualSha);
     const files = new Map<string, string>();
     const modes = new Map<string, string>();
     for (const path of new Set(input.fix.edits.map((e) => e.path))) {
       const read = await moved.readText(path);
-      if (!read.ok) return { kind: "moved", reason: `The branch moved while Longview was fixing, and \`${path}\` cannot be edited on its new head: ${read.reason}.` };
+      if (!read.ok) return { kind: "moved", reason: `The branch moved while Longview was fixing, and ${inlineCode(path)} cannot be edited on its new head: ${read.reason}.` };
       files.set(path, read.text);
       modes.set(path, read.entry.mode);
     }
@@ -466,7 +467,7 @@ async function commitWithRebase(
       );
       return { kind: "committed", commit, ...second };
     } catch (again) {
-      if (again instanceof BranchMovedError) return { kind: "moved", reason: `The branch \`${branch}\` keeps moving (twice during this fix); comment \`/agent fix\` again once pushes have settled.` };
+      if (again instanceof BranchMovedError) return { kind: "moved", reason: `The branch ${inlineCode(branch)} keeps moving (twice during this fix); comment \`/agent fix\` again once pushes have settled.` };
       throw again;
     }
   }

@@ -4,7 +4,7 @@ import { formatCredit, oneLine } from "./format-comment.js";
 import { formatCoverage, formatNotice, summaryLine } from "./format-review-body.js";
 import { findGaps, gapsSummary, gapsTitle, type CompletenessPolicy, type GapRemedies } from "./completeness.js";
 import { evaluateGate, gateConclusion, isGating, type GatePolicy } from "./gate.js";
-import { defuseMarkers, inlineCode, neutralizeUntrusted, truncate } from "./markdown.js";
+import { defuseMarkers, inlineCode, neutralizeLine, neutralizeUntrusted, truncate } from "./markdown.js";
 import type { ReviewResult } from "./run-review.js";
 
 /**
@@ -101,7 +101,7 @@ export function reviewedOutcome(
   ].join("\n");
 
   const text = result.findings
-    .map((f) => `- **${f.severity} · ${f.category}** ${inlineCode(`${f.path}:${f.line}`)} — ${neutralizeUntrusted(oneLine(f.title))}`)
+    .map((f) => `- **${f.severity} · ${f.category}** ${inlineCode(`${f.path}:${f.line}`)} — ${neutralizeLine(f.title)}`)
     .join("\n");
 
   return {

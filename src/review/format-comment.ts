@@ -1,18 +1,18 @@
 import type { Finding, PlacedFinding } from "../domain/finding.js";
 import type { Fingerprinted } from "./fingerprint.js";
-import { defuseMarkers, fence, inlineCode, neutralizeUntrusted } from "./markdown.js";
+import { defuseMarkers, fence, inlineCode, neutralizeLine, neutralizeUntrusted } from "./markdown.js";
 import { findingMarker } from "./markers.js";
 
 /** The body of one finding's review comment, as posted on GitHub. */
 export function formatFindingComment(finding: PlacedFinding): string {
-  const parts = [`**${finding.severity} · ${finding.category}** — ${neutralizeUntrusted(oneLine(finding.title))}`, ""];
-  parts.push(neutralizeUntrusted(finding.body.trim()));
+  const parts = [`**${finding.severity} · ${finding.category}** — ${neutralizeLine(finding.title)}`, ""];
+  parts.push(neutralizeUntrusted(finding.body));
   if (finding.suggestion !== null && finding.placement === "inline") {
     // The suggestion is code the author may commit: only a forged marker is defused in it.
     parts.push("", fence("suggestion", defuseMarkers(finding.suggestion)));
   }
   // The note can quote a path, which comes from the pull request.
-  if (finding.placementNote) parts.push("", `<sub>Placed here because it was ${neutralizeUntrusted(oneLine(finding.placementNote))}.</sub>`);
+  if (finding.placementNote) parts.push("", `<sub>Placed here because it was ${neutralizeLine(finding.placementNote)}.</sub>`);
   parts.push("", `<sub>${formatCredit(finding)}</sub>`);
   const marker = markerFor(finding);
   if (marker) parts.push(marker);

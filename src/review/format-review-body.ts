@@ -2,8 +2,8 @@ import type { PlacedFinding, Severity } from "../domain/finding.js";
 import { SEVERITIES } from "../domain/finding.js";
 import { skippedFileCount } from "../domain/change-set.js";
 import { changedFileCount, type Coverage } from "../domain/window.js";
-import { formatCredit, markerFor, oneLine } from "./format-comment.js";
-import { inlineCode, neutralizeUntrusted, truncate } from "./markdown.js";
+import { formatCredit, markerFor } from "./format-comment.js";
+import { inlineCode, neutralizeLine, truncateMarkdown } from "./markdown.js";
 import type { ReviewResult } from "./run-review.js";
 
 /** GitHub rejects review bodies over 65,536 characters; stay well below. */
@@ -39,7 +39,7 @@ export function formatReviewBody(result: ReviewResult, context: ReviewBodyContex
     for (const f of inBody) sections.push(formatBodyFinding(f));
   }
   sections.push("", formatRunLine(result));
-  return truncate(sections.join("\n"), MAX_REVIEW_BODY, "\n\n… (truncated to fit GitHub's limit)");
+  return truncateMarkdown(sections.join("\n"), MAX_REVIEW_BODY, "\n\n… (truncated to fit GitHub's limit)");
 }
 
 /**
@@ -47,7 +47,7 @@ export function formatReviewBody(result: ReviewResult, context: ReviewBodyContex
  * model output (a refusal, an API error body) and configuration text.
  */
 export function formatNotice(notice: string): string {
-  return `> ${neutralizeUntrusted(oneLine(notice))}`;
+  return `> ${neutralizeLine(notice)}`;
 }
 
 export function summaryLine(findings: readonly PlacedFinding[]): string {
@@ -74,7 +74,7 @@ export function formatCoverage(coverage: Coverage): string {
     lines.push("", "<details><summary>Skipped (" + coverage.skipped.length + ")</summary>", "", "| File | Reason | Lines |", "| --- | --- | ---: |");
     for (const s of coverage.skipped.slice(0, MAX_SKIPPED_ROWS)) {
       const reason = s.detail ? `${s.reason}: ${s.detail}` : s.reason;
-      lines.push(`| ${escapeCell(inlineCode(s.path))} | ${escapeCell(neutralizeUntrusted(oneLine(reason)))} | ${s.lines} |`);
+      lines.push(`| ${escapeCell(inlineCode(s.path))} | ${escapeCell(neutralizeLine(reason))} | ${s.lines} |`);
     }
     if (coverage.skipped.length > MAX_SKIPPED_ROWS) lines.push(`| … and ${coverage.skipped.length - MAX_SKIPPED_ROWS} more | | |`);
     lines.push("", "</details>");
@@ -100,7 +100,7 @@ export function formatSizeLimits(coverage: Coverage): string | null {
   const n = (x: number) => x.toLocaleString("en-US");
   const reasons = [...groups.entries()]
     .sort((a, b) => b[1].files - a[1].files)
-    .map(([why, g]) => `${n(g.files)} file${g.files === 1 ? "" : "s"} (${n(g.lines)} changed lines): ${neutralizeUntrusted(oneLine(why))}`);
+    .map(([why, g]) => `${n(g.files)} file${g.files === 1 ? "" : "s"} (${n(g.lines)} changed lines): ${neutralizeLine(why)}`);
   const shown = reasons.slice(0, 4);
   if (reasons.length > shown.length) shown.push(`and ${reasons.length - shown.length} more reasons`);
   return `**Too large:** reviewed ${n(coverage.reviewedFiles)} of ${n(changedFileCount(coverage))} files. Left out by size limits: ${shown.join("; ")}.`;
@@ -108,9 +108,10 @@ export function formatSizeLimits(coverage: Coverage): string | null {
 
 function formatBodyFinding(f: PlacedFinding): string {
   const where = `${inlineCode(`${f.path}:${f.startLine !== null ? `${f.startLine}-` : ""}${f.line}`)}`;
-  const why = f.placementNote ? ` _(${neutralizeUntrusted(oneLine(f.placementNote))})_` : "";
-  const body = truncate(oneLine(neutralizeUntrusted(f.body)), 600);
-  return `- **${f.severity} · ${f.category}** ${where} — ${neutralizeUntrusted(oneLine(f.title))}${why}\n  ${body}\n  <sub>${formatCredit(f)}</sub>${markerFor(f)}`;
+  const why = f.placementNote ? ` _(${neutralizeLine(f.placementNote)})_` : "";
+  // Flattened and cut before anything is escaped or delimited: a fence becomes a span, a cut span is closed.
+  const body = neutralizeLine(f.body, 600);
+  return `- **${f.severity} · ${f.category}** ${where} — ${neutralizeLine(f.title)}${why}\n  ${body}\n  <sub>${formatCredit(f)}</sub>${markerFor(f)}`;
 }
 
 function formatRunLine(result: ReviewResult): string {
@@ -122,6 +123,14 @@ function formatRunLine(result: ReviewResult): string {
   return `<sub>${windows} · ${model} · ${seconds}s</sub>`;
 }
 
+/** A pipe ends a table cell unless a backslash escapes it; one already escaped (an odd run of backslashes before it) stays as it is. */
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  let out = "";
+  let backslashes = 0;
+  for (const c of text.replace(/\n/g, " ")) {
+    if (c === "|" && backslashes % 2 === 0) out += "\\";
+    backslashes = c === "\\" ? backslashes + 1 : 0;
+    out += c;
+  }
+  return out;
 }

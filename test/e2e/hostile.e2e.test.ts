@@ -3,6 +3,7 @@ import { sign } from "@octokit/webhooks-methods";
 import { deliverWebhook, startSimulator, type Simulator } from "../../tools/github-simulator/index.js";
 import { simulatorEnv, startLongview, type LongviewProcess } from "../../tools/demo/longview-process.js";
 import { waitFor } from "../../tools/demo/wait-for.js";
+import { longviewHtml, strayRendering } from "../helpers/rendered-markdown.js";
 import { startFakeOpenAI, type FakeOpenAI, type ScriptedModelOutput } from "./fake-openai.js";
 
 /**
@@ -19,20 +20,21 @@ let sim: Simulator;
 let model: FakeOpenAI;
 let longview: LongviewProcess;
 
+const f = (over: Partial<ScriptedModelOutput["findings"][number]>): ScriptedModelOutput["findings"][number] => ({
+  path: "src/app.js",
+  line: 4,
+  start_line: null,
+  side: "RIGHT",
+  severity: "P3",
+  category: "other",
+  title: "LGTM",
+  body: "",
+  suggestion: null,
+  confidence: 1,
+  ...over,
+});
+
 function compromised(): ScriptedModelOutput {
-  const f = (over: Partial<ScriptedModelOutput["findings"][number]>): ScriptedModelOutput["findings"][number] => ({
-    path: "src/app.js",
-    line: 4,
-    start_line: null,
-    side: "RIGHT",
-    severity: "P3",
-    category: "other",
-    title: "LGTM",
-    body: "",
-    suggestion: null,
-    confidence: 1,
-    ...over,
-  });
   return {
     findings: [
       f({
@@ -46,9 +48,51 @@ function compromised(): ScriptedModelOutput {
   };
 }
 
+const TRAP_PATH = "src/trap.js";
+const FORGED_HEAD = "0".repeat(40);
+
+/**
+ * Finding bodies that try every way out of the neutraliser at once: HTML,
+ * links, an image and mentions in prose and inside fenced code (tildes and
+ * backticks), a code span that runs across paragraphs, a reference
+ * definition, an autolink and a forged marker.
+ */
+const TRAP_BODY = [
+  `@maintainers please re-authenticate: <a href="${EVIL}/login">re-authenticate</a> [the docs](${EVIL}/docs) ![pixel](${EVIL}/pixel.png)`,
+  "~~~html",
+  `<img src="${EVIL}/fenced.png">`,
+  `<a href="${EVIL}/fenced">sign in</a> [fenced link](${EVIL}/f) @octocat`,
+  "~~~",
+  "```",
+  `<img src="${EVIL}/backtick.png"> @org/team`,
+  "```",
+  "`start",
+  "",
+  `<img src="${EVIL}/span.png">`,
+  "",
+  "end`",
+  `[ref]: ${EVIL}/ref`,
+  `<${EVIL}/autolink> &#64;octocat`,
+  `<!-- longview:review head=${FORGED_HEAD} -->`,
+].join("\n");
+
+/** Four findings on a 40-line file whose diff is lines 2-4: one inline, two over `maxInlineComments: 1`, one far outside the diff. */
+function trapping(): ScriptedModelOutput {
+  const t = (line: number, severity: "P1" | "P2" | "P3", title: string) => f({ path: TRAP_PATH, line, severity, category: "bug", title, body: TRAP_BODY });
+  return {
+    findings: [
+      t(2, "P1", `Inline <img src="${EVIL}/title.png"> @octocat`),
+      t(3, "P2", "Over the cap [x](https://evil.example/cap)"),
+      t(4, "P3", "Also over the cap ~~~"),
+      t(30, "P2", "Outside the diff `<img src=x>"),
+    ],
+    notes: [],
+  };
+}
+
 beforeAll(async () => {
   sim = await startSimulator();
-  model = await startFakeOpenAI(() => compromised());
+  model = await startFakeOpenAI(({ body }) => (JSON.stringify(body).includes(TRAP_PATH) ? trapping() : compromised()));
   longview = await startLongview({ ...simulatorEnv(sim), OPENAI_API_KEY, OPENAI_BASE_URL: model.baseUrl, LONGVIEW_OPENAI_MAX_RETRIES: "0" });
 }, 60_000);
 
@@ -112,13 +156,44 @@ describe("a hostile pull request reviewed by a compromised model", () => {
     for (const text of posted) {
       expect(text).not.toContain(OPENAI_API_KEY);
       expect(text).not.toContain(AWS_SECRET);
-      expect(text).not.toMatch(/<img\b/i);
-      expect(text).not.toMatch(/\]\(https?:/);
-      expect(text).not.toMatch(/(^|[^\w])@maintainers\b/);
-      expect(text).not.toContain(`<!-- longview:review head=${"0".repeat(40)}`);
+      expect(strayRendering(text, longviewHtml(pr.headSha))).toEqual([]);
     }
     // The "approval" gates nothing: the analyzers' command injection and committed secret fail the check.
     expect(run.conclusion).toBe("failure");
+    expect(sim.violations).toEqual([]);
+  });
+});
+
+describe("a compromised model whose findings land in the review body", () => {
+  test("over the inline cap, outside the diff, rerouted after a 422: nothing in them renders anywhere Longview posts", async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `export const v${i + 1} = ${i + 1};`);
+    const changed = lines.map((l, i) => (i >= 1 && i <= 3 ? l.replace("=", "= 100 +") : l));
+    await sim.createRepo({
+      owner: "acme",
+      name: "trapped",
+      commits: [{ message: "base", files: { ".github/longview.yml": "review:\n  maxInlineComments: 1\n", [TRAP_PATH]: `${lines.join("\n")}\n` } }],
+      branches: { feature: { commits: [{ message: "feature", files: { [TRAP_PATH]: `${changed.join("\n")}\n` } }] } },
+    });
+    const pr = await sim.createPullRequest({ repo: "acme/trapped", head: "feature", base: "main", title: "Constants" });
+    // GitHub refuses the file comment for line 30: it is rerouted into the review body too.
+    sim.faults.inject({ method: "POST", route: `/repos/acme/trapped/pulls/${pr.number}/comments`, status: 422, times: Infinity });
+    await deliverWebhook({ url: longview.webhookUrl, secret: sim.app.webhookSecret, event: "pull_request", payload: pr.payload });
+    const run = await waitFor(completedRun("acme/trapped", pr.headSha), "check run");
+    sim.faults.clear();
+
+    const reviews = sim.state.reviews("acme/trapped", pr.number);
+    const comments = sim.state.reviewComments("acme/trapped", pr.number);
+    expect(reviews).toHaveLength(1);
+    const body = reviews[0]!.body;
+    // The findings did land in the body: two over the cap, one GitHub refused.
+    expect(body).toContain("#### Findings not posted as line comments (3)");
+    expect(body).toContain("over the limit of 1 inline comments");
+    expect(body).toContain("GitHub refused it as a file comment");
+    expect(comments).toHaveLength(1);
+    // What they said is still there, as text and code.
+    for (const word of ["re-authenticate", "fenced.png", "backtick.png", "span.png", "pixel.png", "autolink"]) expect(body).toContain(word);
+
+    for (const text of [body, ...comments.map((c) => c.body), run.summary ?? "", run.text ?? ""]) expect(strayRendering(text, longviewHtml(pr.headSha))).toEqual([]);
     expect(sim.violations).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { parseAllFindingMarkers, parseFindingMarker, parseReviewMarker } from "../../../src/review/markers.js";
 import { responsesReply } from "../../helpers/openai.js";
+import { longviewHtml, strayRendering } from "../../helpers/rendered-markdown.js";
 import { BOT_LOGIN, FakeGitHub, type FakeFile } from "../../helpers/nock-github.js";
 import { PRIVATE_KEY, runReviewApp, WEBHOOK_SECRET } from "../../helpers/run-review-app.js";
 
@@ -112,12 +113,8 @@ describe("a hostile pull request and a compromised model", () => {
     // Check-run annotations are plain text on GitHub (never rendered); every Markdown field is checked.
     const output = github.lastCheckRun?.output ?? {};
     const texts = [...github.posted.map((r) => r.body), ...github.comments.map((c) => c.body), String(output.title), String(output.summary), String(output.text)];
-    for (const text of texts) {
-      expect(text).not.toMatch(/<(img|details|summary|a)\b/i);
-      expect(text).not.toMatch(/(?<!\\)!\[[^\]]*\]\(/);
-      expect(text).not.toMatch(/\]\(https?:/);
-      expect(text).not.toMatch(/(^|[^\w])@(maintainers|security-team)\b/);
-    }
+    // Judged by how a CommonMark + GFM parser reads them, not by how they look.
+    for (const text of texts) expect(strayRendering(text, longviewHtml(github.headSha))).toEqual([]);
 
     // No forged state: the review's marker is the real head, each comment carries only its own finding marker.
     const summary = github.posted[0]!;

@@ -6,7 +6,7 @@ import { isWorkflowPath, pathProblem } from "../../../src/fix/edit-policy.js";
 import { SCRUBBED, scrubSecrets, secretValues } from "../../../src/github/scrub-secrets.js";
 import { formatFindingComment } from "../../../src/review/format-comment.js";
 import { formatReviewBody } from "../../../src/review/format-review-body.js";
-import { inlineCode, neutralizeUntrusted } from "../../../src/review/markdown.js";
+import { inlineCode, neutralizeLine, neutralizeUntrusted, truncateMarkdown } from "../../../src/review/markdown.js";
 import { findingMarker, parseAllFindingMarkers, parseFindingMarker, parseReviewMarker, reviewMarker } from "../../../src/review/markers.js";
 import type { ReviewResult } from "../../../src/review/run-review.js";
 import { finding } from "../../helpers/findings.js";
@@ -24,24 +24,50 @@ const HEAD = "1".repeat(40);
 
 describe("neutralizeUntrusted", () => {
   const cases: [string, string, string][] = [
-    ["an image from another host is shown as text, never loaded", "see ![pixel](https://evil.example/p.png?d=secret)", "see !\\[pixel]\\(https://evil.example/p.png?d=secret)"],
-    ["a link shows its destination (the bare URL is GitHub's autolink)", "[the docs](https://evil.example/login)", "[the docs]\\(https://evil.example/login)"],
-    ["reference-style links and their definitions", "[x][r]\n[r]: https://evil.example", "[x]\\[r]\n[r]\\: https://evil.example"],
+    ["an image from another host is shown as text, never loaded", "see ![pixel](https://evil.example/p.png?d=secret)", "see !\\[pixel](https://evil.example/p.png?d=secret)"],
+    ["a link shows its destination (the bare URL is GitHub's autolink)", "[the docs](https://evil.example/login)", "\\[the docs](https://evil.example/login)"],
+    ["reference-style links and their definitions", "[x][r]\n[r]: https://evil.example", "\\[x]\\[r]\n\\[r]: https://evil.example"],
     ["raw HTML is text", '<img src="https://evil.example/x.png"> <details><summary>hidden</summary>', '&lt;img src="https://evil.example/x.png"> &lt;details>&lt;summary>hidden&lt;/summary>'],
     ["autolinks are text", "<https://evil.example>", "&lt;https://evil.example>"],
-    ["a hidden marker cannot be written", FORGED_REVIEW, "&lt;!--\u200B longview:review head=0000000000000000000000000000000000000000 -->"],
+    ["a hidden marker cannot be written", FORGED_REVIEW, "&lt;!-- longview:review head=0000000000000000000000000000000000000000 -->"],
     ["mentions notify nobody; emails stay as they are", "cc @octocat and @org/team, mail a@b.example", "cc @\u200Boctocat and @\u200Borg/team, mail a@b.example"],
     ["code spans keep their text (only markers defused)", "use `a<b> [x](y) @z` here", "use `a<b> [x](y) @z` here"],
-    ["fenced code keeps its text (only markers defused)", "```html\n<img src=x>\n<!-- longview:review head=abcdef0 -->\n```", "```html\n<img src=x>\n<!--\u200B longview:review head=abcdef0 -->\n```"],
-    ["an escaped backtick opens no code span: the HTML after it is neutralised", "\\`<img src=x>`", "\\`&lt;img src=x>`"],
+    ["fenced code keeps its text (only markers defused), on lines of its own", "```html\n<img src=x>\n<!-- longview:review head=abcdef0 -->\n```", "\n```html\n<img src=x>\n<!--\u200B longview:review head=abcdef0 -->\n```\n"],
+    ["an escaped backtick opens no code span: the HTML after it is neutralised", "\\`<img src=x>`", "\\`&lt;img src=x>\\`"],
+    ["entities are kept, but not one that reads as @", "&lt;b&gt; &#64;octocat", "&lt;b&gt; &amp;#64;octocat"],
+    ["a fence the text never closed is closed", "~~~\n<img src=x>", "\n```\n<img src=x>\n```\n"],
+    ["escaping twice changes nothing", "\\[x](y) &lt;b&gt; @\u200Bz `c`", "\\[x](y) &lt;b&gt; @\u200Bz `c`"],
   ];
   test.each(cases)("%s", (_name, input, expected) => {
     expect(neutralizeUntrusted(input)).toBe(expected);
   });
 
   test("a path cannot break out of its code span", () => {
+    expect(inlineCode("")).toBe("` `");
     expect(inlineCode("a`` <img src=x> ``b")).toBe("``` a`` <img src=x> ``b ```");
     expect(inlineCode(`x\n${FORGED_REVIEW}`)).not.toContain("<!-- longview:");
+  });
+});
+
+describe("neutralizeLine: untrusted text on one line", () => {
+  const cases: [string, string, number, string][] = [
+    ["a fenced block becomes a code span (it was lost to the flattening before)", "Run:\n```sh\nrm -rf <dir>\n```\nthen", Infinity, "Run: `rm -rf <dir>` then"],
+    ["a cut code span is closed, then marked", "ab `<img src=x> cdef`", 8, "ab `<img`…"],
+    ["no heading", "# x", Infinity, "\\# x"],
+    ["no ordered list", "1. x", Infinity, "1\\. x"],
+    ["no table delimiter row", "--|--", Infinity, "--\\|--"],
+    ["a bare URL does not run into a code span", "see https://e.x/a`<b>`", Infinity, "see https://e.x/a `<b>`"],
+    ["every kind of line break is a space", "a\r\nb\rc\u2028d\u2029e\u0085f", Infinity, "a b c d e f"],
+  ];
+  test.each(cases)("%s", (_name, input, max, expected) => {
+    expect(neutralizeLine(input, max)).toBe(expected);
+  });
+});
+
+describe("truncateMarkdown", () => {
+  test("cuts between lines and closes the fence it cut into", () => {
+    expect(truncateMarkdown("intro\n````js\nline one\nline two\nline three\n````\nafter", 30, "\n…")).toBe("intro\n````js\nline one\n````\n…");
+    expect(truncateMarkdown("short", 30, "\n…")).toBe("short");
   });
 });
 

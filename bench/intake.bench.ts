@@ -19,6 +19,9 @@
  */
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { Agent, request } from "node:http";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { sign } from "@octokit/webhooks-methods";
 import { pino } from "pino";
@@ -82,6 +85,8 @@ function benchEnv(extra: Record<string, string> = {}): Env {
     LONGVIEW_INSTALLATION_CONCURRENCY: "256",
     LONGVIEW_SHUTDOWN_TIMEOUT_MS: String(JOB_MS + 5_000),
     LONGVIEW_WORKER_PORT: "0",
+    // The production default: every job journaled on disk before the webhook is answered.
+    LONGVIEW_JOURNAL: join(mkdtempSync(join(tmpdir(), "longview-bench-")), "jobs.sqlite"),
     ...extra,
   });
 }

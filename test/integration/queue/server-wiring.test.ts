@@ -1,4 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { testWithRedis } from "../../helpers/redis.js";
 import { request } from "node:http";
 import { afterEach, describe, expect, test } from "@jest/globals";
@@ -18,8 +21,18 @@ import { FakeBody, REDIS_URL, deleteKeys, reviewJob, silent, testPrefix, waitFor
 
 const SECRET = "wiring-secret";
 const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+// A journal of this run's own: the default one (data/ under the working directory) would carry state between runs.
 const env = (extra: Record<string, string> = {}) =>
-  loadEnv({ APP_ID: "1", PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, HOST: "127.0.0.1", PORT: "0", LONGVIEW_WORKER_PORT: "0", ...extra });
+  loadEnv({
+    APP_ID: "1",
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET: SECRET,
+    HOST: "127.0.0.1",
+    PORT: "0",
+    LONGVIEW_WORKER_PORT: "0",
+    LONGVIEW_JOURNAL: join(mkdtempSync(join(tmpdir(), "longview-wiring-")), "jobs.sqlite"),
+    ...extra,
+  });
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -18,9 +18,15 @@ export interface LongviewProcess {
   stop(): Promise<void>;
 }
 
-export async function startLongview(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<LongviewProcess> {
+export interface StartOptions {
+  readonly timeoutMs?: number;
+  /** Extra node flags (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow). */
+  readonly nodeArgs?: readonly string[];
+}
+
+export async function startLongview(env: Record<string, string>, options: StartOptions = {}): Promise<LongviewProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "src/main.ts"], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",

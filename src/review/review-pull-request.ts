@@ -20,6 +20,7 @@ import { errorOutcome, reviewedOutcome, skippedOutcome, supersededOutcome, type 
 import { anchorsOf, fingerprintFindings } from "./fingerprint.js";
 import { fixedMarker, reviewMarker } from "./markers.js";
 import { formatReviewBody } from "./format-review-body.js";
+import type { PlanWindows } from "./plan-windows.js";
 import { runReview, type ReviewResult } from "./run-review.js";
 
 /**
@@ -32,6 +33,8 @@ export interface ReviewDeps {
   readonly env: Env;
   readonly analyzers: readonly Analyzer[];
   readonly reviewer: Reviewer | null;
+  /** Where windows are planned (worker threads in the app); inline when absent. */
+  readonly planWindows?: PlanWindows;
 }
 
 export type ReviewOutcome =
@@ -177,6 +180,7 @@ async function reviewAndPost(
     budget: { windowTokens: env.LONGVIEW_WINDOW_TOKENS, outputTokens: env.LONGVIEW_OUTPUT_TOKENS, contextTokens: env.LONGVIEW_CONTEXT_TOKENS },
     reviewer: deps.reviewer,
     analyzers: deps.analyzers,
+    ...(deps.planWindows ? { planWindows: deps.planWindows } : {}),
     windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
     log,
     onProgress: ({ windowsDone, windowsTotal }) => checkRun.progress(windowsDone, windowsTotal),

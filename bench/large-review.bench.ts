@@ -12,7 +12,10 @@
  *     runs the simulator, so an upper bound),
  *   - the review's duration and model calls (answered / failed).
  *
- * Settings (environment): BENCH_FILES=3000, BENCH_TIMEOUT_S=900, BENCH_NODE_ARGS (flags for
+ * Settings (environment): BENCH_FILES=3000, BENCH_LINE=finding (every module's first line
+ * is one the analyzers report) or plain, BENCH_LINES_PER_FILE=1, BENCH_MODIFY=1 (the modules
+ * exist on the base branch and only their first line changes), BENCH_TIMEOUT_S=900,
+ * BENCH_COMPUTE_THREADS (the server's LONGVIEW_COMPUTE_THREADS; 0: everything on the event loop), BENCH_NODE_ARGS (flags for
  * the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 import { pino } from "pino";
@@ -26,14 +29,17 @@ const FILES = positive("BENCH_FILES", 3_000);
 const LINES = { plain: PLAIN_LINE, finding: FINDING_LINE } as const;
 const LINE = process.env.BENCH_LINE ?? "finding";
 if (LINE !== "plain" && LINE !== "finding") throw new Error("BENCH_LINE must be plain or finding");
+const LINES_PER_FILE = positive("BENCH_LINES_PER_FILE", 1);
+const MODIFY = process.env.BENCH_MODIFY === "1";
 const TIMEOUT_S = positive("BENCH_TIMEOUT_S", 900);
 const log = pino({ level: "info" });
 
 const sim = await startSimulator();
 const model = await startFakeOpenAI(() => ({ findings: [], notes: [] }));
-const server = await startLongview({ ...simulatorEnv(sim), OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: model.baseUrl }, { timeoutMs: 60_000, nodeArgs: (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean) });
+const threads = process.env.BENCH_COMPUTE_THREADS;
+const server = await startLongview({ ...simulatorEnv(sim), OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: model.baseUrl, ...(threads ? { LONGVIEW_COMPUTE_THREADS: threads } : {}) }, { timeoutMs: 60_000, nodeArgs: (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean) });
 try {
-  const pr = await generatedPullRequest(sim, { repo: "bench", files: FILES, line: LINES[LINE] });
+  const pr = await generatedPullRequest(sim, { repo: "bench", files: FILES, line: LINES[LINE], linesPerFile: LINES_PER_FILE, modify: MODIFY });
   const baseUrl = `http://127.0.0.1:${server.port}`;
   await readEventLoopDelay(baseUrl); // resets the server's histogram: what follows is the review alone
   const probe = probePing(`${baseUrl}/ping`, 50);
@@ -60,7 +66,7 @@ try {
   // Errors the server logged, so a failed review says why.
   for (const line of server.logs.filter((l) => /"level":(5|6)\d/.test(l))) process.stdout.write(`server: ${line.slice(0, 2_000)}\n`);
   process.stdout.write(
-    `\n${FILES}-file pull request: review ${result.reviewS} s (${result.modelRequests} model requests, windows failed: ${result.windowsFailed})\n` +
+    `\n${FILES}-file pull request (${LINES_PER_FILE} line${LINES_PER_FILE === 1 ? "" : "s"} per file, ${LINE} lines${MODIFY ? ", first line changed" : ""}): review ${result.reviewS} s (${result.modelRequests} model requests, windows failed: ${result.windowsFailed})\n` +
       `  event-loop delay (server): p50 ${delay.p50} ms, p99 ${delay.p99} ms, max ${delay.max} ms\n` +
       `  /ping latency: p50 ${ping.p50} ms, p99 ${ping.p99} ms, max ${ping.max} ms over ${ping.count} probes (${ping.failed} failed)\n`,
   );

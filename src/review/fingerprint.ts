@@ -38,20 +38,21 @@ export function anchorsOf(content: string): Set<string> {
 
 /**
  * The text of one line of the change: head content for RIGHT, the diff's
- * deleted lines for LEFT. Each file is split and indexed once per reader, so
- * thousands of findings in a large file cost one pass over it, not one each.
+ * deleted lines for LEFT. Each file is indexed once per reader, and only as
+ * far as the lines asked for: thousands of findings in a large file cost one
+ * pass over it, not one each, and a finding on line 1 does not copy the file.
  */
 export function lineReader(changeSet: ChangeSet): (path: string, line: number, side: Side) => string | null {
-  const headLines = new Map<string, readonly string[]>();
+  const headLines = new Map<string, (line: number) => string | undefined>();
   const diffLines = new Map<string, Map<number, string>>();
   let files: Map<string, ChangeSet["files"][number]> | null = null;
   return (path, line, side) => {
     if (side === "RIGHT") {
       const content = changeSet.headContents.get(path);
       if (content !== undefined) {
-        let lines = headLines.get(path);
-        if (!lines) headLines.set(path, (lines = content.split("\n")));
-        return lines[line - 1]?.replace(/\r$/, "") ?? null;
+        let lineOf = headLines.get(path);
+        if (!lineOf) headLines.set(path, (lineOf = lazyLines(content)));
+        return lineOf(line)?.replace(/\r$/, "") ?? null;
       }
     }
     const key = `${side}\0${path}`;
@@ -71,6 +72,24 @@ export function lineReader(changeSet: ChangeSet): (path: string, line: number, s
       diffLines.set(key, byLine);
     }
     return byLine.get(line) ?? null;
+  };
+}
+
+/** `text.split("\n")[line - 1]`, finding line starts only as far as needed. */
+function lazyLines(text: string): (line: number) => string | undefined {
+  const starts = [0];
+  let complete = false;
+  return (line) => {
+    if (!Number.isInteger(line) || line < 1) return undefined;
+    while (starts.length < line && !complete) {
+      const next = text.indexOf("\n", starts.at(-1));
+      if (next === -1) complete = true;
+      else starts.push(next + 1);
+    }
+    const start = starts[line - 1];
+    if (start === undefined) return undefined;
+    const end = text.indexOf("\n", start);
+    return text.slice(start, end === -1 ? undefined : end);
   };
 }
 

@@ -17,19 +17,38 @@ export const PLAIN_LINE: ModuleLine = (i, n) => `export const value${n} = ${i} *
 /** A line each analyzer run reports on (dynamic code execution). */
 export const FINDING_LINE: ModuleLine = (_i, n) => `export const run${n} = (input: string) => eval(input);`;
 
-/** A repository `acme/<repo>` and a pull request adding `files` one-line TypeScript files. */
-export async function generatedPullRequest(sim: Simulator, input: { repo: string; files: number; line?: ModuleLine }): Promise<GeneratedPullRequest> {
+export interface GeneratedInput {
+  readonly repo: string;
+  readonly files: number;
+  /** The first line of every module (default PLAIN_LINE). */
+  readonly line?: ModuleLine;
+  /** Lines per module (default 1); the ones after the first are plain constants. */
+  readonly linesPerFile?: number;
+  /**
+   * The modules exist on the base branch already (with PLAIN_LINE first) and
+   * the pull request changes only their first line: large head contents, few
+   * changed lines.
+   */
+  readonly modify?: boolean;
+}
+
+/** A repository `acme/<repo>` and a pull request adding `files` TypeScript modules (one line each by default). */
+export async function generatedPullRequest(sim: Simulator, input: GeneratedInput): Promise<GeneratedPullRequest> {
   const line = input.line ?? PLAIN_LINE;
+  const base: Record<string, string> = { "README.md": "# generated\n" };
   const files: Record<string, string> = {};
   for (let i = 0; i < input.files; i++) {
     const n = String(i).padStart(5, "0");
-    files[`src/generated/module${n}.ts`] = `${line(i, n)}\n`;
+    const path = `src/generated/module${n}.ts`;
+    const rest = Array.from({ length: (input.linesPerFile ?? 1) - 1 }, (_, k) => `export const constant${n}_${k} = "${k}";\n`).join("");
+    files[path] = `${line(i, n)}\n${rest}`;
+    if (input.modify) base[path] = `${PLAIN_LINE(i, n)}\n${rest}`;
   }
   await sim.createRepo({
     owner: "acme",
     name: input.repo,
-    commits: [{ message: "base", files: { "README.md": "# generated\n" } }],
-    branches: { feature: { commits: [{ message: `Add ${input.files} modules`, files }] } },
+    commits: [{ message: "base", files: base }],
+    branches: { feature: { commits: [{ message: `${input.modify ? "Change" : "Add"} ${input.files} modules`, files }] } },
   });
   const repo: RepoName = `acme/${input.repo}`;
   const pr = await sim.createPullRequest({ repo, head: "feature", base: "main", title: `Add ${input.files} modules` });

@@ -2,7 +2,7 @@ import { describe, expect, test } from "@jest/globals";
 import { buildChangeSet } from "../../../src/diff/build-change-set.js";
 import { focusChangeSet } from "../../../src/diff/focus-change-set.js";
 import { parseFilePatch } from "../../../src/diff/parse-unified-diff.js";
-import { anchorHash, anchorsOf, fingerprintFindings, fingerprintOf } from "../../../src/review/fingerprint.js";
+import { anchorHash, anchorsOf, fingerprintFindings, fingerprintOf, lineReader } from "../../../src/review/fingerprint.js";
 import { findingMarker, parseAllFindingMarkers, parseFindingMarker, parseReviewMarker, reviewMarker } from "../../../src/review/markers.js";
 import { neutralizeUntrusted } from "../../../src/review/markdown.js";
 import { finding } from "../../helpers/findings.js";
@@ -78,5 +78,18 @@ describe("fingerprints at scale", () => {
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(printed[7]!.anchor).toBe(anchorHash(lines[70]!));
     expect(new Set(printed.map((f) => f.fingerprint)).size).toBe(4_000);
+  });
+});
+
+describe("lineReader", () => {
+  test("reads lines as split would: CRLF, the empty last line, out-of-range and odd line numbers", () => {
+    const content = "one\r\ntwo\n\nfour\n";
+    const file = parseFilePatch({ path: "a.ts", previousPath: null, status: "added", patch: "@@ -0,0 +1,4 @@\n+one\n+two\n+\n+four" });
+    const read = lineReader(buildChangeSet({ files: [file], headContents: new Map([["a.ts", content]]) }));
+    const lines = content.split("\n");
+    for (const n of [4, 1, 2, 3, 5, 6, 0, -1, 1.5, Number.NaN, 2 ** 53]) {
+      expect(read("a.ts", n, "RIGHT")).toBe(lines[n - 1]?.replace(/\r$/, "") ?? null);
+    }
+    expect(read("missing.ts", 1, "RIGHT")).toBeNull();
   });
 });

@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 /**
  * Starts the real Longview server — the production entry point `src/main.ts`,
  * run through tsx — as a child process against a GitHub API (the simulator).
- * Used by the end-to-end tests and `npm run demo`.
+ * Used by the end-to-end tests and `npm run demo`. With `entry: "worker"`, a
+ * queue worker process (`src/worker.ts`, needs REDIS_URL) instead.
  */
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -22,17 +23,20 @@ export interface StartOptions {
   readonly timeoutMs?: number;
   /** Extra node flags (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow). */
   readonly nodeArgs?: readonly string[];
+  /** The App server (default), or a queue worker; `port` is then its `/healthz` and `/metrics` port. */
+  readonly entry?: "server" | "worker";
 }
 
 export async function startLongview(env: Record<string, string>, options: StartOptions = {}): Promise<LongviewProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "src/main.ts"], {
+  const worker = options.entry === "worker";
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", worker ? "src/worker.ts" : "src/main.ts"], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
       HOST: "127.0.0.1",
-      PORT: String(port),
+      ...(worker ? { LONGVIEW_WORKER_PORT: String(port) } : { PORT: String(port) }),
       LOG_LEVEL: "info",
       // The simulator does not rate-limit; spacing writes 1 s apart would only slow tests down.
       LONGVIEW_GITHUB_WRITE_INTERVAL_MS: "0",
@@ -46,7 +50,7 @@ export async function startLongview(env: Record<string, string>, options: StartO
   child.stderr?.on("data", collect);
 
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitUntilReady(child, `${baseUrl}/ping`, options.timeoutMs ?? 30_000, logs);
+  await waitUntilReady(child, `${baseUrl}${worker ? "/healthz" : "/ping"}`, options.timeoutMs ?? 30_000, logs);
   return { port, webhookUrl: `${baseUrl}/api/github/webhooks`, logs, stop: () => stop(child) };
 }
 

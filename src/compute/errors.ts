@@ -21,7 +21,7 @@ export class ComputeWorkerCrashedError extends ComputeError {
   }
 }
 
-/** The task ran longer than LONGVIEW_COMPUTE_TASK_TIMEOUT_MS; its thread was stopped. */
+/** The task ran longer than LONGVIEW_COMPUTE_TASK_TIMEOUT_MS on its thread (waiting for one does not count); the thread was stopped. */
 export class ComputeTimeoutError extends ComputeError {
   constructor(task: string, timeoutMs: number) {
     super(`\`${task}\` did not finish within ${timeoutMs} ms on its worker thread (LONGVIEW_COMPUTE_TASK_TIMEOUT_MS); the thread was stopped`, task);

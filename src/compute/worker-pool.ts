@@ -47,7 +47,9 @@ interface Pending {
   readonly signal: AbortSignal | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
-  /** Detaches the abort listener and the timer. */
+  /** The time limit, running from the moment a thread takes the task. */
+  timer: NodeJS.Timeout | null;
+  /** Detaches the abort listener. */
   cleanup(): void;
 }
 
@@ -89,15 +91,10 @@ export class WorkerPool<R extends TaskRegistry> {
         signal,
         resolve: (value) => resolve(value as TaskResult<R, K>),
         reject,
-        cleanup: () => {
-          signal?.removeEventListener("abort", onAbort);
-          clearTimeout(timer);
-        },
+        timer: null,
+        cleanup: () => signal?.removeEventListener("abort", onAbort),
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      // The time limit covers waiting too: a task stuck behind others is as late as one that runs long.
-      const timer = setTimeout(() => this.cancel(pending, new ComputeTimeoutError(task, this.options.taskTimeoutMs)), this.options.taskTimeoutMs);
-      timer.unref();
       this.queue.push(pending);
       this.dispatch();
     });
@@ -121,6 +118,9 @@ export class WorkerPool<R extends TaskRegistry> {
   private start(thread: Thread, pending: Pending): void {
     thread.current = pending;
     thread.worker.ref();
+    // Waiting behind other reviews' tasks does not count: the limit is for a task that runs away (hostile input).
+    pending.timer = setTimeout(() => this.cancel(pending, new ComputeTimeoutError(pending.task, this.options.taskTimeoutMs)), this.options.taskTimeoutMs);
+    pending.timer.unref();
     const request: RunRequest = { type: "run", id: pending.id, task: pending.task, input: pending.input, logLevel: pending.log.level as LogLevel };
     try {
       thread.worker.postMessage(request);
@@ -230,6 +230,7 @@ export class WorkerPool<R extends TaskRegistry> {
 
   private settle(pending: Pending, error: unknown, value?: unknown): void {
     pending.cleanup();
+    if (pending.timer) clearTimeout(pending.timer);
     if (error !== null) pending.reject(error);
     else pending.resolve(value);
   }

@@ -92,8 +92,13 @@ describe("abort and time limits", () => {
     await expect(pool().run("echo", { text: "x", log: false }, { signal: AbortSignal.abort(new Error("gone")) })).rejects.toThrow("gone");
   });
 
-  test("a task over its time limit fails with ComputeTimeoutError and its thread is stopped", async () => {
-    const p = pool({ taskTimeoutMs: 300 });
+  test("a task over its time limit fails with ComputeTimeoutError and its thread is stopped; waiting does not count", async () => {
+    const p = pool({ taskTimeoutMs: 2_500 });
+    await p.run("echo", { text: "warm", log: false });
+    const first = p.run("spin", { ms: 1_500 });
+    const second = p.run("spin", { ms: 1_500 });
+    // The second waits ~1.5 s and runs ~1.5 s: over the limit in total, within it on its thread.
+    await expect(Promise.all([first, second])).resolves.toHaveLength(2);
     const error = await p.run("spin", { ms: 30_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ComputeTimeoutError);
     expect((error as Error).message).toContain("LONGVIEW_COMPUTE_TASK_TIMEOUT_MS");

@@ -61,9 +61,10 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
   if (!probot) throw new Error("Probot did not load the app");
 
   let worker: ReviewWorker | null = null;
+  let handlers: JobHandlers | null = null;
   let mode = "webhooks only (reviews run in `npm run worker` processes)";
   if (queue instanceof InProcessQueue) {
-    const handlers = jobHandlers(probot, env, log, metrics, queue);
+    handlers = jobHandlers(probot, env, log, metrics, queue);
     worker = queue.startWorker(options.jobHandler?.(probot) ?? handlers.review, handlers.commands);
     mode = "in-process queue";
   }
@@ -75,6 +76,7 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
     stop: async () => {
       await server.stop();
       await worker?.close(env.LONGVIEW_SHUTDOWN_TIMEOUT_MS);
+      await handlers?.close();
       await queue.close();
     },
   };
@@ -83,6 +85,8 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
 export interface JobHandlers {
   readonly review: JobHandler;
   readonly commands: CommandJobHandler;
+  /** Stops the worker threads of the reviews (after the jobs finished). */
+  close(): Promise<void>;
 }
 
 /**
@@ -102,5 +106,6 @@ export function jobHandlers(probot: Probot, env: Env, log: Logger, metrics: Long
   return {
     review: createReviewJobHandler({ auth, deps, onClient }),
     commands: createCommandJobHandler({ auth, deps: commandDeps, queue, onClient }),
+    close: () => deps.close(),
   };
 }

@@ -65,6 +65,7 @@ export async function startWorker(env: Env, log: Logger, options: WorkerOptions 
     port,
     stop: async () => {
       await worker.close(env.LONGVIEW_SHUTDOWN_TIMEOUT_MS);
+      await handlers.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await queue.close();
     },

@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import type { FindingSource } from "../domain/finding.js";
 import type { Analyzer } from "./analyzer.js";
 import { createEslintAnalyzer } from "./eslint/linter-analyzer.js";
 import { createSecretlintAnalyzer } from "./secretlint-analyzer.js";
@@ -17,6 +18,9 @@ export interface DefaultAnalyzerOptions {
   /** Files analyzed at once per analyzer. */
   readonly concurrency?: number;
 }
+
+/** The names of `createDefaultAnalyzers()`, in its order. */
+export const DEFAULT_ANALYZER_NAMES = ["eslint", "secretlint", "longview-rules"] as const satisfies readonly FindingSource[];
 
 /** ESLint (core correctness, security plugin and Longview's rules), secretlint, and the template/text rules. */
 export function createDefaultAnalyzers(options: DefaultAnalyzerOptions = {}): Analyzer[] {

@@ -54,6 +54,10 @@ export const EnvSchema = z.object({
   LONGVIEW_MAX_CHANGED_LINES: intFrom(100_000, 1, 100_000_000),
   LONGVIEW_MAX_TOTAL_BYTES: intFrom(100_000_000, 10_000, 10_000_000_000),
 
+  // Worker threads for analyzers and window planning (unset: one per core but one, 1 to 4; 0: on the event loop).
+  LONGVIEW_COMPUTE_THREADS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(64).optional()),
+  LONGVIEW_COMPUTE_TASK_TIMEOUT_MS: intFrom(600_000, 1_000, 3_600_000),
+
   // GitHub client policy.
   LONGVIEW_GITHUB_WRITE_INTERVAL_MS: intFrom(1_000, 0, 60_000),
   LONGVIEW_GITHUB_RATE_LIMIT_RETRIES: intFrom(3, 0, 10),

@@ -36,7 +36,14 @@ export function formatReviewBody(result: ReviewResult, context: ReviewBodyContex
   const inBody = [...result.findings.filter((f) => f.placement === "body"), ...(context.rerouted ?? [])];
   if (inBody.length > 0) {
     sections.push("", `#### Findings not posted as line comments (${inBody.length})`, "");
-    for (const f of inBody) sections.push(formatBodyFinding(f));
+    // Past GitHub's limit the body is cut anyway: thousands of findings need not all be formatted.
+    let length = sections.reduce((n, section) => n + section.length + 1, 0);
+    for (const f of inBody) {
+      if (length > MAX_REVIEW_BODY) break;
+      const text = formatBodyFinding(f);
+      sections.push(text);
+      length += text.length + 1;
+    }
   }
   sections.push("", formatRunLine(result));
   return truncateMarkdown(sections.join("\n"), MAX_REVIEW_BODY, "\n\n… (truncated to fit GitHub's limit)");

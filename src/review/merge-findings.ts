@@ -13,12 +13,70 @@ import { FINDING_SOURCES, severityRank, type Finding, type FindingSource } from 
  */
 export function mergeFindings(findings: readonly Finding[]): Finding[] {
   const clusters: Finding[][] = [];
+  const index = new ClusterIndex();
   for (const finding of [...findings].sort(compareFindingsFully)) {
-    const cluster = clusters.find((members) => members.some((member) => sameProblem(member, finding)));
-    if (cluster) cluster.push(finding);
-    else clusters.push([finding]);
+    // The first cluster (in creation order) with a member describing the same problem.
+    const id = index.candidates(finding).find((c) => clusters[c]!.some((member) => sameProblem(member, finding)));
+    if (id !== undefined) {
+      clusters[id]!.push(finding);
+      index.add(id, finding, false);
+      continue;
+    }
+    index.add(clusters.push([finding]) - 1, finding, true);
   }
   return clusters.map(combine).sort(compareFindingsFully);
+}
+
+/** Ranges longer than this are compared with every cluster of their file instead of being indexed line by line. */
+const WIDE_RANGE = 64;
+
+/**
+ * Which clusters a finding could join: only those with a member on the same
+ * path, side and category whose lines overlap the finding's (the preconditions
+ * of `sameProblem`). Indexing by line keeps a pull request with thousands of
+ * findings near-linear instead of comparing every finding with every cluster.
+ */
+class ClusterIndex {
+  private readonly groups = new Map<string, { all: number[]; byLine: Map<number, Set<number>>; wide: Set<number> }>();
+
+  add(id: number, finding: Finding, created: boolean): void {
+    const group = this.group(finding);
+    if (created) group.all.push(id);
+    const range = narrowRange(finding);
+    if (!range) {
+      group.wide.add(id);
+      return;
+    }
+    for (let line = range.from; line <= range.to; line++) {
+      const ids = group.byLine.get(line);
+      if (ids) ids.add(id);
+      else group.byLine.set(line, new Set([id]));
+    }
+  }
+
+  /** Cluster ids in creation order. */
+  candidates(finding: Finding): number[] {
+    const group = this.group(finding);
+    const range = narrowRange(finding);
+    if (!range) return group.all;
+    const ids = new Set(group.wide);
+    for (let line = range.from; line <= range.to; line++) for (const id of group.byLine.get(line) ?? []) ids.add(id);
+    return [...ids].sort((a, b) => a - b);
+  }
+
+  private group(finding: Finding) {
+    const key = `${finding.path}\0${finding.side}\0${finding.category}`;
+    let group = this.groups.get(key);
+    if (!group) this.groups.set(key, (group = { all: [], byLine: new Map(), wide: new Set() }));
+    return group;
+  }
+}
+
+/** The finding's lines when they form a short, well-formed range; null for anything to compare exhaustively. */
+function narrowRange(finding: Finding): { from: number; to: number } | null {
+  const from = finding.startLine ?? finding.line;
+  const to = finding.line;
+  return Number.isSafeInteger(from) && Number.isSafeInteger(to) && from <= to && to - from <= WIDE_RANGE ? { from, to } : null;
 }
 
 export function sameProblem(a: Finding, b: Finding): boolean {

@@ -22,6 +22,7 @@ import { errorOutcome, reviewedOutcome, skippedOutcome, supersededOutcome, type 
 import { anchorsOf, fingerprintFindings } from "./fingerprint.js";
 import { fixedMarker, reviewMarker } from "./markers.js";
 import { formatReviewBody } from "./format-review-body.js";
+import type { PlanWindows } from "./plan-windows.js";
 import { runReview, type ReviewResult } from "./run-review.js";
 
 /**
@@ -34,6 +35,8 @@ export interface ReviewDeps {
   readonly env: Env;
   readonly analyzers: readonly Analyzer[];
   readonly reviewer: Reviewer | null;
+  /** Where windows are planned (worker threads in the app); inline when absent. */
+  readonly planWindows?: PlanWindows;
 }
 
 export type ReviewOutcome =
@@ -179,6 +182,7 @@ async function reviewAndPost(
     budget: { windowTokens: env.LONGVIEW_WINDOW_TOKENS, outputTokens: env.LONGVIEW_OUTPUT_TOKENS, contextTokens: env.LONGVIEW_CONTEXT_TOKENS },
     reviewer: deps.reviewer,
     analyzers: deps.analyzers,
+    ...(deps.planWindows ? { planWindows: deps.planWindows } : {}),
     windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
     log,
     onProgress: ({ windowsDone, windowsTotal }) => checkRun.progress(windowsDone, windowsTotal),
@@ -193,7 +197,8 @@ async function reviewAndPost(
   const current = fingerprintFindings(result.findings, changeSet);
   const currentPrints = new Set(current.map((f) => f.fingerprint));
   const fresh = request.force ? current : current.filter((f) => !prior.fingerprints.has(f.fingerprint));
-  const fixed = prior.comments.filter((c) => !c.resolved && !c.fixedReplied && !currentPrints.has(c.marker.fingerprint) && codeIsGone(changeSet, c));
+  const codeIsGone = goneCheck(changeSet);
+  const fixed = prior.comments.filter((c) => !c.resolved && !c.fixedReplied && !currentPrints.has(c.marker.fingerprint) && codeIsGone(c));
   const fixedIds = new Set(fixed.map((c) => c.id));
   const openFromEarlier = prior.comments
     .filter((c) => !c.resolved && !fixedIds.has(c.id) && !currentPrints.has(c.marker.fingerprint))
@@ -228,11 +233,22 @@ async function reviewAndPost(
   return { result, posted, openFromEarlier };
 }
 
-/** The anchored code of an earlier finding no longer exists at head (changed, or the file left the pull request). */
-function codeIsGone(changeSet: ChangeSet, comment: PriorComment): boolean {
-  if (comment.marker.anchor === null) return false;
-  const content = changeSet.headContents.get(comment.path);
-  if (content !== undefined) return !anchorsOf(content).has(comment.marker.anchor);
-  // Not reviewable now: gone only if the file is no longer part of the pull request at all.
-  return !changeSet.lineMap.hasFile(comment.path) && !changeSet.skipped.some((s) => s.path === comment.path);
+/**
+ * Whether the anchored code of an earlier finding no longer exists at head (changed, or the file left
+ * the pull request). Each file's anchors are computed once, however many earlier comments it has.
+ */
+function goneCheck(changeSet: ChangeSet): (comment: PriorComment) => boolean {
+  const anchors = new Map<string, Set<string>>();
+  const skipped = new Set(changeSet.skipped.map((s) => s.path));
+  return (comment) => {
+    if (comment.marker.anchor === null) return false;
+    const content = changeSet.headContents.get(comment.path);
+    if (content !== undefined) {
+      let present = anchors.get(comment.path);
+      if (!present) anchors.set(comment.path, (present = anchorsOf(content)));
+      return !present.has(comment.marker.anchor);
+    }
+    // Not reviewable now: gone only if the file is no longer part of the pull request at all.
+    return !changeSet.lineMap.hasFile(comment.path) && !skipped.has(comment.path);
+  };
 }

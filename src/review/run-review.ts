@@ -4,7 +4,7 @@ import { runAnalyzers } from "../analyzers/index.js";
 import type { Reviewer, TokenUsage } from "../agent/reviewer.js";
 import { ZERO_USAGE, addUsage } from "../agent/reviewer.js";
 import type { RepoConfig } from "../config/repo-config.js";
-import { buildWindowPlan, fanOutFindings, initSyntax, withMemory, type WindowBudget } from "../context/index.js";
+import { fanOutFindings, withMemory, type WindowBudget } from "../context/index.js";
 import type { ChangeSet } from "../domain/change-set.js";
 import type { Finding, PlacedFinding } from "../domain/finding.js";
 import { severityRank } from "../domain/finding.js";
@@ -12,7 +12,7 @@ import type { Coverage, MemoryNote, Window, WindowPlanStats } from "../domain/wi
 import { mapConcurrent } from "../util/map-concurrent.js";
 import { mergeFindings } from "./merge-findings.js";
 import { placeFindings } from "./placement.js";
-import { createRedactor, redactChangeSet } from "./redact-change-set.js";
+import { planWindows, type PlanWindows } from "./plan-windows.js";
 
 /**
  * The one review pipeline, shared by the GitHub App and the CLI:
@@ -29,6 +29,8 @@ export interface ReviewInput {
   readonly budget: WindowBudget;
   readonly reviewer: Reviewer | null;
   readonly analyzers: readonly Analyzer[];
+  /** Redaction and window planning; inline by default, on worker threads in the app. */
+  readonly planWindows?: PlanWindows;
   readonly windowConcurrency: number;
   readonly log: Logger;
   readonly signal?: AbortSignal;
@@ -77,17 +79,17 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     : { findings: [], errors: [], secrets: [] };
   for (const e of analyzed.errors) notices.push(`Analyzer \`${e.analyzer}\` failed: ${e.message}`);
 
-  await initSyntax();
-  // The model never sees secrets: windows are built from a redacted copy of the change, PR text and guidelines,
-  // hiding the credentials the analyzers flagged as well.
-  const redactor = createRedactor();
-  const modelView = reviewer ? await redactChangeSet(changeSet, redactor, analyzed.secrets) : changeSet;
-  const clean = (text: string) => (reviewer ? redactor.redactLine(text) : text);
-  const plan = buildWindowPlan(
-    modelView,
-    { title: clean(input.pr.title), description: clean(input.pr.description), guidelines: clean(input.guidelines) },
-    input.budget,
-    { waveSize: input.windowConcurrency, memoryTokenCap: MEMORY_TOKEN_CAP },
+  const plan = await (input.planWindows ?? planWindows)(
+    {
+      changeSet,
+      pr: input.pr,
+      guidelines: input.guidelines,
+      budget: input.budget,
+      options: { waveSize: input.windowConcurrency, memoryTokenCap: MEMORY_TOKEN_CAP },
+      redact: reviewer !== null,
+      flaggedSecrets: analyzed.secrets,
+    },
+    signal,
   );
   const waves = groupByWave(plan.windows);
 
@@ -102,7 +104,8 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
       signal?.throwIfAborted();
       const results = await mapConcurrent(wave, input.windowConcurrency, async (window) => {
         const withNotes = withMemory(window, notes, MEMORY_TOKEN_CAP);
-        const evidence = analyzed.findings.filter((f) => window.local.files.some((file) => file.path === f.path));
+        const paths = new Set(window.local.files.map((file) => file.path));
+        const evidence = analyzed.findings.filter((f) => paths.has(f.path));
         try {
           const review = await reviewer.review(withNotes, evidence, signal);
           return { window, review, error: null };

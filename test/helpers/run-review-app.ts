@@ -10,6 +10,7 @@ import { secretValues } from "../../src/github/scrub-secrets.js";
 import { InProcessQueue } from "../../src/queue/in-process-queue.js";
 import type { FinishedAs } from "../../src/queue/queue.js";
 import { createReviewJobHandler } from "../../src/queue/review-job-handler.js";
+import type { ReviewDeps } from "../../src/review/review-pull-request.js";
 import { silentLog } from "./github.js";
 import type { FakeGitHub } from "./nock-github.js";
 
@@ -36,6 +37,8 @@ export interface RunOptions {
   readonly attempts?: number;
   readonly rateLimitRetries?: number;
   readonly maxRetryAfterSeconds?: number;
+  /** Replaces parts of the review's dependencies (e.g. stages on a worker-thread pool). */
+  readonly deps?: Partial<ReviewDeps>;
 }
 
 export function testEnv(extra: Record<string, string> = {}): Env {
@@ -61,7 +64,7 @@ export async function runReviewApp(github: FakeGitHub, options: RunOptions = {})
   queue.startWorker(
     createReviewJobHandler({
       auth: async (installationId) => (await probot.auth(installationId)) as GitHub,
-      deps: { env, reviewer: createReviewer(env, silentLog), analyzers: createDefaultAnalyzers() },
+      deps: { env, reviewer: createReviewer(env, silentLog), analyzers: createDefaultAnalyzers(), ...options.deps },
     }),
   );
   await probot.load(createApp({ queue }));

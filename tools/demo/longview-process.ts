@@ -8,8 +8,8 @@ import { fileURLToPath } from "node:url";
 /**
  * Starts the real Longview server — the production entry point `src/main.ts`,
  * run through tsx — as a child process against a GitHub API (the simulator).
- * Used by the end-to-end tests and `npm run demo`. `entry: "worker"` starts
- * a queue worker (`src/worker.ts`, Redis deployments) instead.
+ * Used by the end-to-end tests and `npm run demo`. With `entry: "worker"`, a
+ * queue worker process (`src/worker.ts`, needs REDIS_URL) instead.
  */
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -27,19 +27,26 @@ export interface LongviewProcess {
   kill(): Promise<void>;
 }
 
-export async function startLongview(env: Record<string, string>, options: { timeoutMs?: number; entry?: "server" | "worker" } = {}): Promise<LongviewProcess> {
+export interface StartOptions {
+  readonly timeoutMs?: number;
+  /** Extra node flags (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow). */
+  readonly nodeArgs?: readonly string[];
+  /** The App server (default), or a queue worker; `port` is then its `/healthz` and `/metrics` port. */
+  readonly entry?: "server" | "worker";
+}
+
+export async function startLongview(env: Record<string, string>, options: StartOptions = {}): Promise<LongviewProcess> {
   const port = await freePort();
   // Each process its own job journal (unless the caller names one, e.g. to restart on it), removed when it stops.
   const scratch = env["LONGVIEW_JOURNAL"] === undefined ? mkdtempSync(join(tmpdir(), "longview-process-")) : null;
   const worker = options.entry === "worker";
-  const child = spawn(process.execPath, ["--import", "tsx", worker ? "src/worker.ts" : "src/main.ts"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", worker ? "src/worker.ts" : "src/main.ts"], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
       HOST: "127.0.0.1",
-      PORT: String(port),
-      LONGVIEW_WORKER_PORT: String(port),
+      ...(worker ? { LONGVIEW_WORKER_PORT: String(port) } : { PORT: String(port) }),
       LOG_LEVEL: "info",
       // The simulator does not rate-limit; spacing writes 1 s apart would only slow tests down.
       LONGVIEW_GITHUB_WRITE_INTERVAL_MS: "0",

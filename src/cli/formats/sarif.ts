@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Category, PlacedFinding, Severity } from "../../domain/finding.js";
 import { severityRank } from "../../domain/finding.js";
-import { lineText } from "../../review/fingerprint.js";
+import { lineReader } from "../../review/fingerprint.js";
 import { gapsTitle } from "../../review/completeness.js";
 import { allNotices, type CliReport } from "../report.js";
 import { plainBody } from "./plain-text.js";
@@ -91,9 +91,10 @@ export function toSarif(report: CliReport): SarifLog {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
 
   const seen = new Map<string, number>();
+  const lineText = lineReader(report.changeSet);
   const results = reportable.map((f): SarifResult => {
     const ruleId = sarifRuleId(f);
-    const base = fingerprint(f.path, ruleId, lineText(report.changeSet, f.path, f.line, f.side) ?? "");
+    const base = fingerprint(f.path, ruleId, lineText(f.path, f.line, f.side) ?? "");
     // Identical lines with the same rule in one file must still get distinct fingerprints.
     const occurrence = (seen.get(base) ?? 0) + 1;
     seen.set(base, occurrence);

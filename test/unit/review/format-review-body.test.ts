@@ -1,0 +1,38 @@
+import { describe, expect, test } from "@jest/globals";
+import { ZERO_USAGE } from "../../../src/agent/reviewer.js";
+import type { PlacedFinding } from "../../../src/domain/finding.js";
+import { MAX_REVIEW_BODY, formatReviewBody } from "../../../src/review/format-review-body.js";
+import type { ReviewResult } from "../../../src/review/run-review.js";
+import { finding } from "../../helpers/findings.js";
+
+function result(findings: readonly PlacedFinding[]): ReviewResult {
+  return {
+    findings,
+    coverage: { changedLines: findings.length, reviewedLines: findings.length, skippedLines: 0, skipped: [], files: findings.length, reviewedFiles: findings.length },
+    plan: { diffTokens: 0, tokensSent: 0, compaction: {}, ms: 0, windows: 1, waves: 1 },
+    model: null,
+    usage: ZERO_USAGE,
+    modelCalls: 0,
+    durationMs: 1_000,
+    notices: [],
+  };
+}
+
+describe("review body", () => {
+  test("thousands of findings in the body: cut at GitHub's limit without formatting every one", () => {
+    // Before, every finding was formatted and then all but the first ~100 thrown away: 5,000 long ones took ~2 s on the event loop.
+    const long = "A long explanation. ".repeat(2_500);
+    const findings = Array.from({ length: 5_000 }, (_, i): PlacedFinding => ({
+      ...finding({ path: `src/m${i}.ts`, title: `Problem ${i}`, body: long }),
+      placement: "body",
+      placementNote: "over the limit of 50 inline comments (review.maxInlineComments)",
+    }));
+    const started = performance.now();
+    const body = formatReviewBody(result(findings), { configProblems: [] });
+    expect(performance.now() - started).toBeLessThan(400);
+    expect(body.length).toBeLessThanOrEqual(MAX_REVIEW_BODY);
+    expect(body).toContain("#### Findings not posted as line comments (5000)");
+    expect(body).toContain("`src/m0.ts:2`");
+    expect(body.endsWith("… (truncated to fit GitHub's limit)")).toBe(true);
+  });
+});

@@ -174,10 +174,29 @@ function runLine(result: ReviewResult): string {
   return `${model} ${result.plan.windows} context windows in ${result.plan.waves} waves. Duration ${(result.durationMs / 1000).toFixed(1)}s.`;
 }
 
-/** Keeps text within GitHub's limit, cutting at a line boundary and saying so. */
+/**
+ * Keeps text within GitHub's limit, cutting at a line boundary and saying so.
+ * The limit is in UTF-8 bytes ("exceeds a maximum bytesize of 65535"): counted
+ * in characters, a summary full of `·` and `—` was refused with a 422.
+ */
 export function fitCheckText(text: string, max = MAX_CHECK_TEXT): string {
-  if (text.length <= max) return text;
-  const note = "\n\n… truncated to fit GitHub's 65,535-character limit; every finding is also an annotation and a review comment.";
-  const cut = text.lastIndexOf("\n", max - note.length);
-  return text.slice(0, cut > 0 ? cut : max - note.length) + note;
+  if (Buffer.byteLength(text, "utf8") <= max) return text;
+  const note = "\n\n… truncated to fit GitHub's 65,535-byte limit; every finding is also an annotation and a review comment.";
+  const prefix = utf8Prefix(text, max - Buffer.byteLength(note, "utf8"));
+  const cut = prefix.lastIndexOf("\n");
+  return (cut > 0 ? prefix.slice(0, cut) : prefix) + note;
+}
+
+/** The longest prefix of `text` within `bytes` UTF-8 bytes, never splitting a character. */
+function utf8Prefix(text: string, bytes: number): string {
+  let low = 0;
+  let high = Math.min(text.length, bytes);
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (Buffer.byteLength(text.slice(0, mid), "utf8") <= bytes) low = mid;
+    else high = mid - 1;
+  }
+  // A lone high surrogate at the end would become a replacement character (3 bytes) on the wire.
+  const last = text.charCodeAt(low - 1);
+  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, low - 1) : text.slice(0, low);
 }

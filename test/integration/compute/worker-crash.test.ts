@@ -52,7 +52,8 @@ describe("a worker thread crashing under a review", () => {
     const github = new FakeGitHub({ files: [FILE] }).install();
     const run = await runReviewApp(github, { deps: { planWindows: pooledPlanWindows(crashing) } });
     expect(run.attempts).toEqual(["failed"]);
-    expect(github.lastCheckRun).toMatchObject({ status: "completed", conclusion: "neutral", output: { title: "Review failed" } });
+    // Longview itself broke (docs/decisions/0003-crash-conclusion.md): never a neutral pass.
+    expect(github.lastCheckRun).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "Review crashed" } });
     expect(String(github.lastCheckRun?.output.summary)).toMatch(/The worker thread running `plan` crashed: .*memory/i);
     expect(github.reviews.filter((r) => r.user === "longview[bot]")).toHaveLength(0);
   }, 120_000);

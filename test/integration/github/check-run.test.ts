@@ -159,15 +159,22 @@ describe("CheckRun", () => {
 });
 
 describe("GitHub's output limits", () => {
-  test("summary and text stay within 65,535 characters, cut at a line and saying so", () => {
+  test("summary and text stay within 65,535 bytes (not characters), cut at a line and saying so", () => {
+    const bytes = (text: string) => Buffer.byteLength(text, "utf8");
     const long = Array.from({ length: 5_000 }, (_, i) => `- finding number ${i} with some words`).join("\n");
     const fitted = fitCheckText(long);
-    expect(fitted.length).toBeLessThanOrEqual(MAX_CHECK_TEXT);
-    expect(fitted).toMatch(/truncated to fit GitHub's 65,535-character limit/);
+    expect(bytes(fitted)).toBeLessThanOrEqual(MAX_CHECK_TEXT);
+    expect(fitted).toMatch(/truncated to fit GitHub's 65,535-byte limit/);
     expect(fitted.split("\n").slice(0, -2).every((l) => l === "" || /^- finding number \d+ with some words$/.test(l))).toBe(true);
+    // Multi-byte text under the character count but over the byte count: GitHub answered 422 to it.
+    const wide = Array.from({ length: 1_600 }, (_, i) => `- **P1 · bug** — 漢字 finding ${i} 😀`).join("\n");
+    expect(wide.length).toBeLessThan(MAX_CHECK_TEXT);
+    expect(bytes(wide)).toBeGreaterThan(MAX_CHECK_TEXT);
+    expect(bytes(fitCheckText(wide))).toBeLessThanOrEqual(MAX_CHECK_TEXT);
+    expect(fitCheckText(wide)).not.toMatch(/\uFFFD/);
     const many: CheckOutcome = reviewedOutcome(result(3_000), { ...COMPLETE, severity: "P1", categories: ["bug"] }, []);
-    expect(many.text.length).toBeLessThanOrEqual(MAX_CHECK_TEXT);
-    expect(many.summary.length).toBeLessThanOrEqual(MAX_CHECK_TEXT);
+    expect(bytes(many.text)).toBeLessThanOrEqual(MAX_CHECK_TEXT);
+    expect(bytes(many.summary)).toBeLessThanOrEqual(MAX_CHECK_TEXT);
   });
 
   test("findings on deleted lines annotate the file and say which old line", () => {

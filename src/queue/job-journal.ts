@@ -24,7 +24,7 @@ export class JournalError extends Error {
     readonly path: string,
     cause: unknown,
   ) {
-    super(`the job journal ${path} cannot be used: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`the job journal ${path} cannot be used: ${messageOf(cause)}`, { cause });
     this.name = "JournalError";
   }
 }
@@ -167,4 +167,10 @@ function parseJob(payload: string): { success: true; job: QueueJob } | { success
   }
   const job = QueueJobSchema.safeParse(json);
   return job.success ? { success: true, job: job.data } : { success: false, problem: z.prettifyError(job.error) };
+}
+
+/** The driver's own message ("database is locked"), whatever realm its error class comes from. */
+function messageOf(error: unknown): string {
+  if (typeof error === "object" && error !== null && "message" in error && typeof error.message === "string") return error.message;
+  return String(error);
 }

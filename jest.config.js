@@ -1,5 +1,10 @@
+import { availableParallelism } from "node:os";
+
 /** ESM + TypeScript through @swc/jest; `.js` import suffixes map back to `.ts` sources. */
 export default {
+  // Jest's default (cores − 1) runs everything in one process on a 2-core machine; most suites wait on child
+  // processes and sockets, so two workers halve the suite's time there (440 s → 221 s measured).
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   testEnvironment: "node",
   extensionsToTreatAsEsm: [".ts"],
   transform: {

@@ -8,7 +8,9 @@ import { connect } from "node:net";
  * reports what it did not run. `.ci/run` starts Redis, so CI runs them all.
  */
 
-export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+import { REDIS_URL } from "./redis-url.js";
+
+export { REDIS_URL };
 
 /** One TCP connect + PING at module load (no client library, no reconnect noise). */
 export const redisAvailable: boolean = await ping(REDIS_URL, 1_000);

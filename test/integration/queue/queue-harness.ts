@@ -13,8 +13,8 @@ import { RedisReviewWorker } from "../../../src/queue/redis-worker.js";
 
 /** Both queue implementations behind one shape, so one behavioural suite runs against each. */
 
-export { REDIS_URL } from "../../helpers/redis.js";
-import { REDIS_URL } from "../../helpers/redis.js";
+export { REDIS_URL } from "../../helpers/redis-url.js";
+import { REDIS_URL } from "../../helpers/redis-url.js";
 export const silent = pino({ level: "silent" });
 
 export interface QueueHarness {

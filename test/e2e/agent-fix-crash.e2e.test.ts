@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
-import { describeWithRedis } from "../helpers/redis.js";
+import { describeWithRedis, redisAvailable } from "../helpers/redis.js";
 import nock from "nock";
 import { startSimulator, type Simulator } from "../../tools/github-simulator/index.js";
 import { simulatorEnv, startLongview, type LongviewProcess } from "../../tools/demo/longview-process.js";
@@ -33,6 +33,7 @@ const queueEnv = {
 };
 
 beforeAll(async () => {
+  if (!redisAvailable) return;
   nock.restore();
   sim = await startSimulator();
   const [hostname, port] = sim.host.split(":") as [string, string];

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { describeWithRedis, redisAvailable } from "../helpers/redis.js";
 import { deliverWebhook, startSimulator, type Simulator } from "../../tools/github-simulator/index.js";
 import { FINDING_LINE, generatedPullRequest } from "../../tools/demo/large-review.js";
 import { simulatorEnv, startLongview, type LongviewProcess } from "../../tools/demo/longview-process.js";
@@ -25,6 +26,7 @@ let model: FakeOpenAI;
 const processes: LongviewProcess[] = [];
 
 beforeAll(async () => {
+  if (!redisAvailable) return;
   sim = await startSimulator();
   model = await startFakeOpenAI(() => ({ findings: [], notes: [] }));
   const env = {
@@ -47,7 +49,7 @@ afterAll(async () => {
   await deleteKeys(prefix);
 });
 
-describe("a large pull request with two Redis workers", () => {
+describeWithRedis("a large pull request with two Redis workers", () => {
   test("one worker reviews it, once: its job lock is renewed throughout and no second review starts", async () => {
     const [server, ...workers] = processes as [LongviewProcess, LongviewProcess, LongviewProcess];
     const pr = await generatedPullRequest(sim, { repo: "large-redis", files: FILES, line: FINDING_LINE, linesPerFile: LINES_PER_FILE, modify: true });

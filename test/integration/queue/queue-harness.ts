@@ -99,9 +99,15 @@ export async function redisHarness(settings: Partial<QueueSettings> = {}, prefix
   };
 }
 
-/** Removes every key a test run created. */
+/** Removes every key a test run created (nothing to do, and no endless reconnecting, where no Redis answers). */
 export async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  try {
+    await redis.connect();
+  } catch {
+    redis.disconnect();
+    return;
+  }
   try {
     let cursor = "0";
     do {

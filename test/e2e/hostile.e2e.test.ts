@@ -199,16 +199,6 @@ describe("a compromised model whose findings land in the review body", () => {
 });
 
 describe("webhooks", () => {
-  async function freshPullRequest(name: string) {
-    await sim.createRepo({
-      owner: "acme",
-      name,
-      commits: [{ message: "base", files: { "a.js": "1\n" } }],
-      branches: { feature: { commits: [{ message: "eval", files: { "a.js": "eval(process.argv[2]);\n" } }] } },
-    });
-    return sim.createPullRequest({ repo: `acme/${name}`, head: "feature", base: "main", title: "x" });
-  }
-
   test("a tampered body, a legacy SHA-1 signature or a malformed signature is rejected before any processing", async () => {
     const pr = await freshPullRequest("forged");
     const base = { url: longview.webhookUrl, secret: sim.app.webhookSecret, event: "pull_request", payload: pr.payload };
@@ -283,14 +273,15 @@ describe("hostile file names", () => {
     expect(longview.logs.filter((l) => l.includes('"fault"'))).toEqual([]);
 
     // Still serving: another pull request is reviewed.
-    const next = await freshPullRequestIn("names-after");
+    const next = await freshPullRequest("names-after");
     await deliverWebhook({ url: longview.webhookUrl, secret: sim.app.webhookSecret, event: "pull_request", payload: next.payload });
     await waitFor(completedRun("acme/names-after", next.headSha), "check run after the hostile names");
     expect(sim.violations).toEqual([]);
   });
 });
 
-async function freshPullRequestIn(name: string) {
+/** A one-file pull request that calls `eval` (an analyzer finding that fails the gate). */
+async function freshPullRequest(name: string) {
   await sim.createRepo({
     owner: "acme",
     name,

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "../../tools/demo/longview-process.js";
 
 /**
  * A Redis server of the test's own, on a free port, that the test can kill
@@ -52,16 +52,4 @@ async function launch(port: number): Promise<ChildProcess> {
   }
   child.kill("SIGKILL");
   throw new Error(`redis-server did not start on port ${port}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

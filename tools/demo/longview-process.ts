@@ -108,7 +108,8 @@ function stop(child: ChildProcess, signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): P
   });
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now (the OS picks it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

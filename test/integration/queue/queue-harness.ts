@@ -27,30 +27,20 @@ export interface QueueHarness {
 export const FAST: QueueSettings = { concurrency: 4, installationConcurrency: 4, attempts: 3, backoffMs: 50 };
 
 export async function inProcessHarness(settings: Partial<QueueSettings> = {}): Promise<QueueHarness> {
-  const queue = new InProcessQueue({ settings: { ...FAST, ...settings }, log: silent, random: () => 0.5 });
-  const workers: ReviewWorker[] = [];
-  return {
-    name: "in-process",
-    queue,
-    startWorker: async (handler) => {
-      const worker = queue.startWorker(handler);
-      workers.push(worker);
-      return worker;
-    },
-    cleanup: async () => {
-      await Promise.all(workers.map((w) => w.close(0)));
-      await queue.close();
-    },
-  };
+  return embeddedHarness("in-process", settings, null);
 }
 
 /** The in-process queue on a SQLite journal in a fresh temporary directory (the production default). */
 export async function journaledHarness(settings: Partial<QueueSettings> = {}): Promise<QueueHarness> {
-  const dir = mkdtempSync(join(tmpdir(), "longview-journal-"));
-  const queue = new InProcessQueue({ settings: { ...FAST, ...settings }, log: silent, random: () => 0.5, store: JobJournal.open(join(dir, "jobs.sqlite")) });
+  return embeddedHarness("journaled", settings, mkdtempSync(join(tmpdir(), "longview-journal-")));
+}
+
+function embeddedHarness(name: "in-process" | "journaled", settings: Partial<QueueSettings>, dir: string | null): QueueHarness {
+  const store = dir === null ? {} : { store: JobJournal.open(join(dir, "jobs.sqlite")) };
+  const queue = new InProcessQueue({ settings: { ...FAST, ...settings }, log: silent, random: () => 0.5, ...store });
   const workers: ReviewWorker[] = [];
   return {
-    name: "journaled",
+    name,
     queue,
     startWorker: async (handler) => {
       const worker = queue.startWorker(handler);
@@ -60,7 +50,7 @@ export async function journaledHarness(settings: Partial<QueueSettings> = {}): P
     cleanup: async () => {
       await Promise.all(workers.map((w) => w.close(0)));
       await queue.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (dir !== null) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -2,11 +2,15 @@ import type { ApplicationFunction } from "probot";
 import { handleFixAllAction, handleIssueCommentCommand, handleReviewCommentCommand } from "./commands/handlers.js";
 import { handleCheckRunRerequested, handleCheckSuite } from "./handlers/check-events.js";
 import { REVIEW_ACTIONS, handlePullRequest } from "./handlers/pull-request.js";
+import type { GitHub } from "./github/client.js";
+import type { GitHubHost } from "./github/host.js";
 import type { ReviewIntake } from "./queue/queue.js";
 
 export interface AppDeps {
   /** Where review and `/agent` command jobs go; handlers validate, enqueue and return. */
   readonly queue: ReviewIntake;
+  /** GitHub as the installation of an event (its client: `context.octokit`). */
+  readonly github: (octokit: GitHub) => GitHubHost;
 }
 
 /** Longview as a Probot app: a table of event → handler. The work lives in the handlers. */
@@ -16,10 +20,10 @@ export function createApp(deps: AppDeps): ApplicationFunction {
       REVIEW_ACTIONS.map((action) => `pull_request.${action}` as const),
       handlePullRequest(deps.queue),
     );
-    app.on("check_run.rerequested", handleCheckRunRerequested(deps.queue));
-    app.on(["check_suite.requested", "check_suite.rerequested"], handleCheckSuite(deps.queue));
-    app.on("issue_comment.created", handleIssueCommentCommand(deps.queue));
-    app.on("pull_request_review_comment.created", handleReviewCommentCommand(deps.queue));
-    app.on("check_run.requested_action", handleFixAllAction(deps.queue));
+    app.on("check_run.rerequested", handleCheckRunRerequested(deps));
+    app.on(["check_suite.requested", "check_suite.rerequested"], handleCheckSuite(deps));
+    app.on("issue_comment.created", handleIssueCommentCommand(deps));
+    app.on("pull_request_review_comment.created", handleReviewCommentCommand(deps));
+    app.on("check_run.requested_action", handleFixAllAction(deps));
   };
 }

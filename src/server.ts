@@ -6,7 +6,9 @@ import { createCommandDeps } from "./commands/run-command.js";
 import type { Env } from "./config/env.js";
 import { createProbotClass } from "./github-app.js";
 import { intakeSettings, withWebhookIntake } from "./intake/probot-intake.js";
+import { createAppIdentity, type AppIdentity } from "./github/app-identity.js";
 import type { GitHub } from "./github/client.js";
+import { createGitHubHost, type GitHubHost } from "./github/host.js";
 import type { UsageSink } from "./ops/meter-reviewer.js";
 import { LongviewMetrics } from "./ops/metrics.js";
 import { priceTable } from "./ops/model-prices.js";
@@ -44,6 +46,8 @@ export interface ServerOptions {
 }
 
 export async function startServer(env: Env, log: Logger, options: ServerOptions = {}): Promise<RunningServer> {
+  // One identity per process: Longview's login is asked of GitHub once.
+  const identity = createAppIdentity();
   const ProbotWithConfig = withWebhookIntake(createProbotClass(env, log, "webhooks"), intakeSettings(env), log);
   const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true, ...(options.processGuard ? { processFaults: options.processGuard.counts } : {}) });
   const queue = await createReviewQueue(env, log, metrics, { spool: true });
@@ -55,7 +59,7 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
   await server.load(async (app, appOptions) => {
     loaded.probot = app;
     appOptions.addHandler(opsRoutes({ queueKind: queue.kind, health: () => queue.health(), metrics, log }));
-    await createApp({ queue })(app, appOptions);
+    await createApp({ queue, github: (octokit) => createGitHubHost(octokit, identity) })(app, appOptions);
   });
   const probot = loaded.probot;
   if (!probot) throw new Error("Probot did not load the app");
@@ -64,7 +68,7 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
   let handlers: JobHandlers | null = null;
   let mode = "webhooks only (reviews run in `npm run worker` processes)";
   if (queue instanceof InProcessQueue) {
-    handlers = jobHandlers(probot, env, log, metrics, queue);
+    handlers = jobHandlers(probot, env, log, metrics, queue, identity);
     worker = queue.startWorker(options.jobHandler?.(probot) ?? handlers.review, handlers.commands);
     mode = "in-process queue";
   }
@@ -94,18 +98,20 @@ export interface JobHandlers {
  * in-process, or `npm run worker`). Reviews and fixes share one cap on model
  * calls in flight and one usage meter; `queue` takes the reviews commands ask for.
  */
-export function jobHandlers(probot: Probot, env: Env, log: Logger, metrics: LongviewMetrics, queue: ReviewIntake): JobHandlers {
+export function jobHandlers(probot: Probot, env: Env, log: Logger, metrics: LongviewMetrics, queue: ReviewIntake, identity: AppIdentity = createAppIdentity()): JobHandlers {
   const usage: UsageSink = (model, tokens, calls) => metrics.modelUsage(model, tokens, calls);
   const modelSlots = new Semaphore(env.LONGVIEW_MODEL_CONCURRENCY);
   const deps = createReviewDeps(env, log, usage, modelSlots);
   const commandDeps = createCommandDeps(env, log, { modelSlots, usage });
   log.info({ model: deps.reviewer?.model ?? null, mode: deps.reviewer ? "model" : "offline" }, "review worker ready");
-  const auth = (installationId: number): Promise<GitHub> => probot.auth(installationId);
-  const onClient = (gh: GitHub, installationId: number) =>
+  const github = async (installationId: number): Promise<GitHubHost> => {
+    const gh = (await probot.auth(installationId)) as GitHub;
     observeRateLimit(gh, installationId, (id, resource, remaining) => metrics.rateLimit(id, resource, remaining));
+    return createGitHubHost(gh, identity);
+  };
   return {
-    review: createReviewJobHandler({ auth, deps, onClient }),
-    commands: createCommandJobHandler({ auth, deps: commandDeps, queue, onClient }),
+    review: createReviewJobHandler({ github, deps }),
+    commands: createCommandJobHandler({ github, deps: commandDeps, queue }),
     close: () => deps.close(),
   };
 }

@@ -1,30 +1,27 @@
-import type { GitHub } from "../github/client.js";
+import type { GitHubHost } from "../github/host.js";
 import type { CommandJob } from "../queue/job.js";
 import type { CommandJobHandler, ReviewIntake } from "../queue/queue.js";
 import { runCommand, type CommandDeps, type CommandInvocation } from "./run-command.js";
 
 /**
  * The job body of an `/agent` command (and of the check run's "Fix all"):
- * an installation client from the App, then `runCommand`, with the queue's
+ * GitHub as the installation, then `runCommand`, with the queue's
  * retry verdict and the saved fix commit passed through.
  */
 
 export interface CommandJobHandlerInput {
-  /** `probot.auth(installationId)`: an installation-authenticated Octokit. */
-  readonly auth: (installationId: number) => Promise<GitHub>;
+  /** GitHub as the installation the job belongs to. */
+  readonly github: (installationId: number) => Promise<GitHubHost>;
   readonly deps: CommandDeps;
   /** Where the reviews commands ask for go (`/agent review`, the review of a fix commit). */
   readonly queue: ReviewIntake;
-  /** Called with each job's client (e.g. to watch its rate-limit headers). */
-  readonly onClient?: (gh: GitHub, installationId: number) => void;
 }
 
 export function createCommandJobHandler(input: CommandJobHandlerInput): CommandJobHandler {
   return {
     async run(job, run) {
-      const gh = await input.auth(job.installationId);
-      input.onClient?.(gh, job.installationId);
-      await runCommand(gh, invocationOf(job), input.queue, input.deps, run.log, {
+      const github = await input.github(job.installationId);
+      await runCommand(github, invocationOf(job), input.queue, input.deps, run.log, {
         signal: run.signal,
         willRetry: (error) => run.willRetry(error),
         committed: job.committed ?? null,

@@ -1,4 +1,4 @@
-import { neutralizeLine } from "../review/markdown.js";
+import { neutralizeLine } from "../markdown/untrusted.js";
 import type { AgentCommand } from "./parse-command.js";
 
 /** The answer when a command failed for good. Pure. The message can quote GitHub, the model or the pull request. */

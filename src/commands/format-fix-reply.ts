@@ -1,6 +1,6 @@
 import type { Finding } from "../domain/finding.js";
 import type { FixEngine, FixResult, NotFixed } from "../fix/run-fix.js";
-import { inlineCode, neutralizeLine, neutralizeUntrusted } from "../review/markdown.js";
+import { inlineCode, neutralizeLine, neutralizeUntrusted } from "../markdown/untrusted.js";
 
 /** The reply to `/agent fix`: what was committed and checked, or why nothing was. Pure. */
 export function formatFixReply(result: FixResult, requester: string): string {

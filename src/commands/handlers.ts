@@ -1,15 +1,14 @@
 import type { Context } from "probot";
 import type { Logger } from "pino";
 import { FIX_ALL_IDENTIFIER } from "../fix/fix-all-action.js";
-import type { GitHub } from "../github/client.js";
-import { findPullRequestsForSha } from "../github/find-pull-requests.js";
+import type { AppDeps } from "../app.js";
+import type { GitHubHost } from "../github/host.js";
 import { CheckRunEventSchema } from "../github/schemas.js";
 import { parseWebhookPayload } from "../github/webhook-payload.js";
 import { commentReplayKey, payloadReplayKey } from "../handlers/replay-key.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import { commandJobOf } from "./command-job-handler.js";
 import { parseCommand } from "./parse-command.js";
-import { acknowledge } from "./reply.js";
 import type { CommandInvocation } from "./run-command.js";
 import { InstallationPayloadSchema, IssueCommentEventSchema, ReviewCommentEventSchema } from "./schemas.js";
 
@@ -22,11 +21,11 @@ import { InstallationPayloadSchema, IssueCommentEventSchema, ReviewCommentEventS
  */
 
 /** `issue_comment.created` on a pull request's conversation. */
-export function handleIssueCommentCommand(queue: ReviewIntake) {
+export function handleIssueCommentCommand(deps: AppDeps) {
   return async (context: Context<"issue_comment.created">): Promise<void> => {
     const event = parseWebhookPayload(IssueCommentEventSchema, context);
     if (!event.issue.pull_request) return;
-    await commentCommand(context, queue, {
+    await commentCommand(context, deps, {
       repository: event.repository,
       pullNumber: event.issue.number,
       sender: event.sender,
@@ -37,11 +36,11 @@ export function handleIssueCommentCommand(queue: ReviewIntake) {
 }
 
 /** `pull_request_review_comment.created`: a line or file comment, or a reply in a review thread. */
-export function handleReviewCommentCommand(queue: ReviewIntake) {
+export function handleReviewCommentCommand(deps: AppDeps) {
   return async (context: Context<"pull_request_review_comment.created">): Promise<void> => {
     const event = parseWebhookPayload(ReviewCommentEventSchema, context);
     const { comment } = event;
-    await commentCommand(context, queue, {
+    await commentCommand(context, deps, {
       repository: event.repository,
       pullNumber: event.pull_request.number,
       sender: event.sender,
@@ -54,7 +53,7 @@ export function handleReviewCommentCommand(queue: ReviewIntake) {
 /** A comment on a pull request: ignored from bots and when it holds no command; otherwise acknowledged and queued. */
 async function commentCommand(
   context: Context<"issue_comment.created" | "pull_request_review_comment.created">,
-  queue: ReviewIntake,
+  { queue, github }: AppDeps,
   input: {
     repository: { owner: { login: string }; name: string; full_name: string };
     pullNumber: number;
@@ -74,7 +73,7 @@ async function commentCommand(
   const installationId = installationOf(context, log);
   if (installationId === null) return;
   await queueCommand(
-    context.octokit,
+    github(context.octokit),
     {
       ref: { owner: repository.owner.login, repo: repository.name, pullNumber: input.pullNumber },
       installationId,
@@ -91,7 +90,7 @@ async function commentCommand(
 }
 
 /** The check run's "Fix all" button: `/agent fix` for the gating findings of each pull request on that head. */
-export function handleFixAllAction(queue: ReviewIntake) {
+export function handleFixAllAction({ queue, github }: AppDeps) {
   return async (context: Context<"check_run.requested_action">): Promise<void> => {
     const event = parseWebhookPayload(CheckRunEventSchema, context);
     if (event.requested_action?.identifier !== FIX_ALL_IDENTIFIER) return;
@@ -100,11 +99,12 @@ export function handleFixAllAction(queue: ReviewIntake) {
     if (fromBot(context, event.sender, null)) return;
     const installationId = installationOf(context, log);
     if (installationId === null) return;
-    const numbers = await findPullRequestsForSha(context.octokit, repo, event.check_run.head_sha, event.check_run.pull_requests);
+    const host = github(context.octokit);
+    const numbers = await host.pullRequestsAt(repo, event.check_run.head_sha, event.check_run.pull_requests);
     if (numbers.length === 0) log.info({ sha: event.check_run.head_sha }, "\"Fix all\" requested for a commit without an open pull request");
     for (const pullNumber of numbers) {
       await queueCommand(
-        context.octokit,
+        host,
         {
           ref: { ...repo, pullNumber },
           installationId,
@@ -123,9 +123,9 @@ export function handleFixAllAction(queue: ReviewIntake) {
 }
 
 /** 👀 on the comment, then the job: the answer comes from the worker. */
-async function queueCommand(gh: GitHub, invocation: CommandInvocation, queue: ReviewIntake, log: Logger): Promise<void> {
+async function queueCommand(github: GitHubHost, invocation: CommandInvocation, queue: ReviewIntake, log: Logger): Promise<void> {
   try {
-    await acknowledge(gh, invocation.ref, invocation.source);
+    await github.acknowledge(invocation.ref, invocation.source);
   } catch (error) {
     // The reaction is a courtesy; the command still runs and answers.
     log.warn({ err: error }, "could not add the 👀 reaction");

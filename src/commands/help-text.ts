@@ -1,5 +1,5 @@
 import type { RepoConfig } from "../config/repo-config.js";
-import { inlineCode } from "../review/markdown.js";
+import { inlineCode } from "../markdown/untrusted.js";
 
 /** `/agent help`, and the answer to an unknown command. Pure. */
 export function helpText(config: RepoConfig, unknown: string | null = null): string {

@@ -3,27 +3,23 @@ import type { Analyzer } from "../analyzers/analyzer.js";
 import { createDefaultAnalyzers } from "../analyzers/index.js";
 import type { Env } from "../config/env.js";
 import type { RepoConfig } from "../config/repo-config.js";
-import { settleCommit } from "../fix/commit-edits.js";
 import { createFixModel, type FixModel } from "../fix/fix-model.js";
-import { readReviewComment } from "../fix/review-threads.js";
 import { runFix, type CommittedFixResult, type FixScope } from "../fix/run-fix.js";
-import type { GitHub, PullRef } from "../github/client.js";
-import { readRepoConfig } from "../github/read-repo-config.js";
-import { PullRequestSchema } from "../github/schemas.js";
+import type { PullRef } from "../github/client.js";
+import type { GitHubHost } from "../github/host.js";
 import { meterFixModel } from "../ops/meter-fix-model.js";
 import type { UsageSink } from "../ops/meter-reviewer.js";
 import type { CommittedFix } from "../queue/job.js";
 import { limitFixModel } from "../queue/limit-fix-model.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import type { Semaphore } from "../queue/semaphore.js";
-import { createAppIdentity, type AppIdentity } from "../github/app-identity.js";
-import { truncateMarkdown } from "../review/markdown.js";
+import { truncateMarkdown } from "../markdown/untrusted.js";
 import { formatCommandFailure } from "./format-failure.js";
 import { formatFixReply, formatUnappliedFix } from "./format-fix-reply.js";
 import { helpText } from "./help-text.js";
 import type { AgentCommand } from "./parse-command.js";
-import { meetsRequirement, repositoryAccess, type RequiredAccess } from "./permission.js";
-import { answerKey, reply, type CommandSource } from "./reply.js";
+import { meetsRequirement, type RequiredAccess } from "./permission.js";
+import { answerKey, type CommandSource } from "../github/command-replies.js";
 
 /**
  * One `/agent` command, in a worker (the webhook handler parsed it, added
@@ -44,7 +40,6 @@ export interface CommandDeps {
   readonly analyzers: readonly Analyzer[];
   /** Null in offline mode: fixes are limited to the analyzers' own automatic fixes. */
   readonly fixModel: FixModel | null;
-  readonly identity: AppIdentity;
 }
 
 /** In a process that runs jobs, pass the reviews' `modelSlots` and usage sink: fixes then share their cap and their metering. */
@@ -52,7 +47,7 @@ export function createCommandDeps(env: Env, log: Logger, options: { readonly mod
   let fixModel = createFixModel(env, log);
   if (fixModel && options.usage) fixModel = meterFixModel(fixModel, options.usage);
   if (fixModel && options.modelSlots) fixModel = limitFixModel(fixModel, options.modelSlots);
-  return { analyzers: createDefaultAnalyzers({ log }), fixModel, identity: createAppIdentity() };
+  return { analyzers: createDefaultAnalyzers({ log }), fixModel };
 }
 
 export interface CommandInvocation {
@@ -84,7 +79,7 @@ export interface CommandAttempt {
 }
 
 export async function runCommand(
-  gh: GitHub,
+  github: GitHubHost,
   invocation: CommandInvocation,
   queue: ReviewIntake,
   deps: CommandDeps,
@@ -92,20 +87,15 @@ export async function runCommand(
   attempt: CommandAttempt,
 ): Promise<void> {
   const { ref, source, sender, command } = invocation;
-  const answerOptions = {
-    key: answerKey(invocation.deliveryId, ref),
-    lookFirst: attempt.rerun || attempt.committed !== null,
-    botLogin: () => deps.identity.botLogin(gh),
-    log,
-  };
-  const answer = (body: string) => reply(gh, ref, source, body, answerOptions);
+  const answerOptions = { key: answerKey(invocation.deliveryId, ref), lookFirst: attempt.rerun || attempt.committed !== null, log };
+  const answer = (body: string) => github.answer(ref, source, body, answerOptions);
   try {
     if (attempt.committed) {
       // An earlier attempt authorized the fix and made its commit: what is left follows from where the branch is.
-      await resumeFix(gh, invocation, attempt.committed, queue, answer, attempt, log);
+      await resumeFix(github, invocation, attempt.committed, queue, answer, attempt, log);
       return;
     }
-    const { config } = await readRepoConfig(gh, ref, log);
+    const { config } = await github.repoConfig(ref, log);
     switch (command.kind) {
       case "help":
         await answer(helpText(config));
@@ -114,12 +104,12 @@ export async function runCommand(
         await answer(helpText(config, command.name));
         return;
       case "review":
-        if (!(await authorized(gh, ref, sender, config.commands.review, "review", answer, log))) return;
-        await requestReview(gh, invocation, queue, answer, log);
+        if (!(await authorized(github, ref, sender, config.commands.review, "review", answer, log))) return;
+        await requestReview(github, invocation, queue, answer, log);
         return;
       case "fix":
-        if (!(await authorized(gh, ref, sender, "write", "fix", answer, log))) return;
-        await fix(gh, invocation, command.instructions, config, queue, deps, answer, attempt, log);
+        if (!(await authorized(github, ref, sender, "write", "fix", answer, log))) return;
+        await fix(github, invocation, command.instructions, config, queue, deps, answer, attempt, log);
         return;
     }
   } catch (error) {
@@ -134,7 +124,7 @@ export async function runCommand(
 }
 
 async function authorized(
-  gh: GitHub,
+  github: GitHubHost,
   ref: PullRef,
   sender: string,
   required: RequiredAccess,
@@ -143,17 +133,16 @@ async function authorized(
   log: Logger,
 ): Promise<boolean> {
   if (required === "anyone") return true;
-  const level = await repositoryAccess(gh, ref, sender);
+  const level = await github.access(ref, sender);
   if (meetsRequirement(level, required)) return true;
   log.info({ sender, level, required }, "command refused: insufficient repository permission");
   await answer(`@${sender} Only people with ${required} access to this repository can run \`/agent ${name}\`.`);
   return false;
 }
 
-async function requestReview(gh: GitHub, invocation: CommandInvocation, queue: ReviewIntake, answer: (body: string) => Promise<void>, log: Logger): Promise<void> {
+async function requestReview(github: GitHubHost, invocation: CommandInvocation, queue: ReviewIntake, answer: (body: string) => Promise<void>, log: Logger): Promise<void> {
   const { ref, sender } = invocation;
-  const { data } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
-  const pr = PullRequestSchema.parse(data);
+  const pr = await github.pullRequest(ref);
   if (pr.state !== "open") {
     await answer(`@${sender} This pull request is ${pr.merged ? "merged" : "closed"}; Longview reviews open pull requests only.`);
     return;
@@ -176,7 +165,7 @@ async function requestReview(gh: GitHub, invocation: CommandInvocation, queue: R
 }
 
 async function fix(
-  gh: GitHub,
+  github: GitHubHost,
   invocation: CommandInvocation,
   instructions: string,
   config: RepoConfig,
@@ -189,11 +178,11 @@ async function fix(
   const { ref, source, sender } = invocation;
   const scope: FixScope =
     source.kind === "review-comment"
-      ? { kind: "thread", root: await readReviewComment(gh, ref, source.threadRootId) }
+      ? { kind: "thread", root: await github.reviewComment(ref, source.threadRootId) }
       : source.kind === "check-run"
         ? { kind: "gating" }
         : { kind: "conversation" };
-  const botLogin = await deps.identity.botLogin(gh);
+  const botLogin = await github.botLogin();
   const saved = (result: CommittedFixResult, state: CommittedFix["state"]): CommittedFix => ({
     state,
     sha: result.commit.sha,
@@ -202,7 +191,7 @@ async function fix(
     reply: truncateMarkdown(formatFixReply(result, sender), MAX_COMMENT, "\n\n… (truncated to fit GitHub's limit)"),
   });
   const result = await runFix(
-    gh,
+    github,
     {
       ref,
       scope,
@@ -229,7 +218,7 @@ async function fix(
 
 /** A later attempt of a fix job that made its commit: never fixes again. */
 async function resumeFix(
-  gh: GitHub,
+  github: GitHubHost,
   invocation: CommandInvocation,
   saved: CommittedFix,
   queue: ReviewIntake,
@@ -243,7 +232,7 @@ async function resumeFix(
     return;
   }
   const { branch } = saved;
-  const settled = await settleCommit(gh, branch, branch.name, saved.sha, saved.previousHead, log);
+  const settled = await github.settleCommit(branch, branch.name, saved.sha, saved.previousHead, log);
   if (settled.kind === "not-applied") {
     log.warn({ sha: saved.sha, head: settled.head }, "the fix commit never reached its branch, which has moved since");
     await answer(formatUnappliedFix(invocation.sender, { sha: saved.sha, branch: branch.name }, settled.head));

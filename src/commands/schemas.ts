@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ReviewCommentSchema } from "../fix/github-schemas.js";
+import { ReviewCommentSchema } from "../github/git-schemas.js";
 import { RepositorySchema } from "../github/schemas.js";
 
 /**
@@ -42,15 +42,6 @@ export const ReviewCommentEventSchema = z.object({
 });
 export type ReviewCommentEvent = z.infer<typeof ReviewCommentEventSchema>;
 
-/** `GET /repos/{o}/{r}/collaborators/{user}/permission`. */
-export const CollaboratorPermissionSchema = z.object({
-  /** Legacy base permission: admin, write, read or none (maintain → write, triage → read). */
-  permission: z.string(),
-  /** The role: admin, maintain, write, triage, read, or a custom role's name. */
-  role_name: z.string().optional(),
-});
-
-/** `GET /app`. */
 
 /** The installation an event came through: review jobs and fix commits act as that installation. */
 export const InstallationPayloadSchema = z.object({ installation: z.object({ id: z.number().int().positive() }).optional() });

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { CATEGORIES, SEVERITIES } from "../domain/finding.js";
-import { ON_INCOMPLETE } from "../review/gate.js";
+
+/** What a review that did not cover the whole change concludes (`gate.onIncomplete`). */
+export const ON_INCOMPLETE = ["failure", "neutral", "success"] as const;
+export type OnIncomplete = (typeof ON_INCOMPLETE)[number];
 
 /**
  * `.github/longview.yml`: what a repository may change. Invalid sections fall

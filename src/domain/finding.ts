@@ -50,6 +50,13 @@ export interface PlacedFinding extends Finding {
   readonly placementNote: string | null;
 }
 
+/** A finding with its identity across pushes (review/fingerprint.ts), as posted on GitHub. */
+export interface Fingerprinted extends PlacedFinding {
+  readonly fingerprint: string;
+  /** Hash of the anchored head line's text; null for findings on deleted lines. */
+  readonly anchor: string | null;
+}
+
 /** P0 is the most severe. */
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);

@@ -1,5 +1,5 @@
 import type { Finding } from "../domain/finding.js";
-import { plainUntrusted } from "../review/markdown.js";
+import { plainUntrusted } from "../markdown/untrusted.js";
 
 /** The fix commit's message: a subject line, then one line per fixed finding and who asked. Pure. */
 export function fixCommitMessage(fixed: readonly Finding[], request: { readonly requestedBy: string; readonly requestUrl: string | null; readonly summary: string | null }): string {

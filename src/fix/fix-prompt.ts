@@ -1,6 +1,6 @@
 import { delimited, pickNonce, type ModelRequest, type PromptMessage } from "../agent/prompt.js";
 import type { Finding } from "../domain/finding.js";
-import { fence } from "../review/markdown.js";
+import { fence } from "../markdown/untrusted.js";
 import { FIX_FORMAT_NAME } from "./edit.js";
 
 /**

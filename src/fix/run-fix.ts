@@ -5,22 +5,24 @@ import { ModelError } from "../agent/errors.js";
 import type { TokenUsage } from "../agent/reviewer.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { Finding } from "../domain/finding.js";
-import type { GitHub, PullRef } from "../github/client.js";
-import { PullRequestSchema, type PullRequest } from "../github/schemas.js";
+import type { PullRef } from "../github/client.js";
+import type { GitHubHost } from "../github/host.js";
+import type { PullRequest } from "../github/schemas.js";
 import { createRedactor, rangesByPath } from "../redact/index.js";
-import { inlineCode } from "../review/markdown.js";
+import { inlineCode } from "../markdown/untrusted.js";
 import { analyzeWholeFiles } from "./analyzer-check.js";
-import { BranchMovedError, commitFiles, type FixCommit } from "./commit-edits.js";
+import { BranchMovedError, type FixCommit } from "../github/git-commit.js";
 import { fixCommitMessage } from "./commit-message.js";
 import { WORKFLOW_REFUSAL, isWorkflowPath, normalizePath } from "./edit-policy.js";
 import { eslintAutofix } from "./eslint-autofix.js";
-import { findingFromComment, type PostedFinding } from "./finding-comment.js";
+import { findingFromComment, type PostedFinding } from "../github/finding-comment.js";
 import { runFixLoop, type AttemptRecord } from "./fix-loop.js";
 import type { FixModel } from "./fix-model.js";
 import { buildFixPrompt } from "./fix-prompt.js";
-import type { ReviewComment } from "./github-schemas.js";
-import { CommitFiles } from "./head-files.js";
-import { isLongview, isOutdated, readOpenFindings } from "./review-threads.js";
+import type { ReviewComment } from "../github/git-schemas.js";
+import type { CommitFiles } from "../github/commit-files.js";
+import { isLongview, isOutdatedComment, openThreads } from "../github/longview-state.js";
+import { anchorHash } from "../review/fingerprint.js";
 import { selectTargets } from "./targets.js";
 import { validateEdits, type ValidatedFix, type ValidationContext } from "./validate-edits.js";
 
@@ -108,10 +110,9 @@ export type FixResult =
 /** Below this, a file is small enough to send whole; above it the fix is refused rather than sent in pieces. */
 const MAX_MODEL_CHARS = 400_000;
 
-export async function runFix(gh: GitHub, request: FixRequest, deps: FixDeps, log: Logger): Promise<FixResult> {
+export async function runFix(github: GitHubHost, request: FixRequest, deps: FixDeps, log: Logger): Promise<FixResult> {
   const { ref } = request;
-  const { data } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
-  const pr = PullRequestSchema.parse(data);
+  const pr = await github.pullRequest(ref);
   const blocked = branchProblem(pr);
   if (blocked !== null) return refused(blocked);
   // branchProblem() refuses a pull request whose head repository is gone.
@@ -120,8 +121,8 @@ export async function runFix(gh: GitHub, request: FixRequest, deps: FixDeps, log
 
   // The head's tree is read at most once, when first needed (refusals about the request itself need none).
   let headFiles: Promise<CommitFiles> | null = null;
-  const head = () => (headFiles ??= CommitFiles.read(gh, headRepo, pr.head.sha));
-  const task = await resolveTask(gh, request, deps, head, log);
+  const head = () => (headFiles ??= github.commit(headRepo, pr.head.sha));
+  const task = await resolveTask(github, request, deps, head, log);
   if ("refusal" in task) return refused(task.refusal, task.notFixed ?? []);
 
   // Workflow files are refused before anything is read.
@@ -131,6 +132,9 @@ export async function runFix(gh: GitHub, request: FixRequest, deps: FixDeps, log
 
   const workspace = await readWorkspace(editable, request.instructions, await head(), notFixed);
   if ("refusal" in workspace) return refused(workspace.refusal, workspace.notFixed);
+  if (workspace.targets.length === 0 && task.reviewerComment === null && task.extraPaths.length === 0) {
+    return refused("Nothing is left to fix: the findings asked about are no longer in the code at the pull request's head.", workspace.notFixed);
+  }
   const baseline = await analyzeWholeFiles(deps.analyzers, workspace.originals, log, request.signal);
   const context = (findings: readonly Finding[], originals = workspace.originals, before = baseline): ValidationContext => ({
     originals,
@@ -158,7 +162,7 @@ export async function runFix(gh: GitHub, request: FixRequest, deps: FixDeps, log
     summary: made.summary,
     rebased: pending.rebased,
   });
-  const committed = await commitWithRebase(gh, {
+  const committed = await commitWithRebase(github, {
     headRepo,
     branch: pr.head.ref,
     snapshot: workspace.snapshot,
@@ -212,7 +216,32 @@ async function readWorkspace(
     }
   }
   if (originals.size === 0) return { refusal: "None of the files involved can be edited.", notFixed };
-  return { snapshot, originals, modes, allowed: new Set(originals.keys()), targets: targets.filter((t) => originals.has(t.finding.path)), notFixed };
+  const located: PostedFinding[] = [];
+  for (const target of targets) {
+    const text = originals.get(target.finding.path);
+    if (text === undefined) continue;
+    const finding = relocate(target, text);
+    if (finding === null) notFixed.push({ finding: target.finding, reason: "the code it was about is no longer at the pull request's head (changed or removed since it was reported)" });
+    else located.push({ ...target, finding });
+  }
+  return { snapshot, originals, modes, allowed: new Set(originals.keys()), targets: located, notFixed };
+}
+
+/**
+ * The finding at the head's lines. A finding posted on an earlier head (its
+ * thread outdated) keeps the hash of the line it was anchored to: found
+ * again where that line is now, or null when it is gone. Findings without
+ * an anchor keep their lines.
+ */
+export function relocate(posted: PostedFinding, text: string): PostedFinding["finding"] | null {
+  const { finding, anchor } = posted;
+  if (anchor === null || finding.side !== "RIGHT") return finding;
+  const lines = text.split("\n");
+  if (anchorHash(lines[finding.line - 1] ?? "") === anchor) return finding;
+  const at = lines.findIndex((line) => anchorHash(line) === anchor);
+  if (at === -1) return null;
+  const shift = at + 1 - finding.line;
+  return { ...finding, line: finding.line + shift, startLine: finding.startLine === null ? null : Math.max(1, finding.startLine + shift) };
 }
 
 interface MadeFix {
@@ -305,7 +334,7 @@ interface FixTask {
 }
 
 async function resolveTask(
-  gh: GitHub,
+  github: GitHubHost,
   request: FixRequest,
   deps: FixDeps,
   head: () => Promise<CommitFiles>,
@@ -317,9 +346,8 @@ async function resolveTask(
     if (isLongview(root.user?.login, request.botLogin)) {
       const posted = findingFromComment(root);
       if (posted === null) return { refusal: "This thread does not start with a Longview finding, so there is nothing to fix here." };
-      if (isOutdated(root)) {
-        return { refusal: "This finding is outdated: its line is no longer part of the pull request's diff. Comment `/agent review` for a fresh review." };
-      }
+      // An outdated thread's code may only have moved: `relocate` finds it at head, or says it is gone.
+      if (isOutdatedComment(root)) log.info({ commentId: root.id }, "fixing an outdated finding: locating its code at head");
       return { targets: [posted], reviewerComment: null, extraPaths: [] };
     }
     // A person's review comment: the model can act on what it asks for, within that file.
@@ -330,7 +358,8 @@ async function resolveTask(
     return { targets: [], reviewerComment: { author, path: root.path, line: root.line ?? null, body: root.body }, extraPaths: [] };
   }
 
-  const open = await readOpenFindings(gh, request.ref, request.botLogin);
+  // The same open findings the gate and "Fix all" count (github/longview-state.ts).
+  const open = openThreads(await github.state(request.ref, log));
   const instructions = scope.kind === "gating" ? "" : request.instructions;
   const selection = selectTargets(open, instructions, request.config.gate);
   log.info({ open: open.length, targets: selection.targets.length, by: selection.by }, "fix targets selected");
@@ -399,7 +428,7 @@ type CommitOutcome = ({ readonly kind: "committed" } & PendingCommit) | { readon
 
 /** Commits; when the branch moved, rebuilds once on its new head from the (text-anchored) validated edits. */
 async function commitWithRebase(
-  gh: GitHub,
+  github: GitHubHost,
   input: {
     headRepo: Pick<PullRef, "owner" | "repo">;
     branch: string;
@@ -417,8 +446,7 @@ async function commitWithRebase(
   const { headRepo, branch, snapshot, log } = input;
   try {
     const first = { parentSha: snapshot.commitSha, fix: input.fix, originals: input.originals, rebased: false };
-    const commit = await commitFiles(
-      gh,
+    const commit = await github.commitFiles(
       {
         repo: headRepo,
         branch,
@@ -436,7 +464,7 @@ async function commitWithRebase(
     if (!(error instanceof BranchMovedError)) throw error;
     if (error.actualSha === null) return { kind: "moved", reason: `The branch ${inlineCode(branch)} no longer exists.` };
     input.log.info({ from: error.expectedSha, to: error.actualSha }, "branch moved during the fix; re-applying the edits on its new head");
-    const moved = await CommitFiles.read(gh, headRepo, error.actualSha);
+    const moved = await github.commit(headRepo, error.actualSha);
     const files = new Map<string, string>();
     const modes = new Map<string, string>();
     for (const path of new Set(input.fix.edits.map((e) => e.path))) {
@@ -451,8 +479,7 @@ async function commitWithRebase(
     }
     try {
       const second = { parentSha: moved.commitSha, fix: validation.fix, originals: files, rebased: true };
-      const commit = await commitFiles(
-        gh,
+      const commit = await github.commitFiles(
         {
           repo: headRepo,
           branch,

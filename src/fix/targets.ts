@@ -1,7 +1,7 @@
 import { compareFindings } from "../domain/finding.js";
 import { evaluateGate, type GatePolicy } from "../review/gate.js";
 import { normalizePath } from "./edit-policy.js";
-import type { PostedFinding } from "./finding-comment.js";
+import type { PostedFinding } from "../github/finding-comment.js";
 
 /**
  * Which findings a `/agent fix` on the conversation is about. Pure. The

@@ -1,5 +1,4 @@
 import type { Logger } from "pino";
-import { ANNOTATIONS_PER_REQUEST, type CheckOutcome } from "../review/check-output.js";
 import type { GitHub, PullRef } from "./client.js";
 import { NO_PLUGIN_RETRY, writeOnce } from "./idempotent-write.js";
 import { CheckRunListSchema, type CheckRunSummary } from "./schemas.js";
@@ -9,6 +8,28 @@ import { CheckRunListSchema, type CheckRunSummary } from "./schemas.js";
  * windows are reviewed (throttled — check-run updates count against GitHub's
  * secondary rate limits), completed with annotations in batches of 50.
  */
+
+/** GitHub takes at most 50 annotations per request. */
+export const ANNOTATIONS_PER_REQUEST = 50;
+
+export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled";
+
+export interface CheckAnnotation {
+  readonly path: string;
+  readonly start_line: number;
+  readonly end_line: number;
+  readonly annotation_level: "failure" | "warning" | "notice";
+  readonly title: string;
+  readonly message: string;
+}
+
+export interface CheckOutcome {
+  readonly conclusion: CheckConclusion;
+  readonly title: string;
+  readonly summary: string;
+  readonly text: string;
+  readonly annotations: readonly CheckAnnotation[];
+}
 
 export interface CheckRunAction {
   readonly label: string;

@@ -9,8 +9,5 @@ export interface PullRef {
   readonly pullNumber: number;
 }
 
-/** HTTP status of an Octokit RequestError, or null for anything else. */
-export function httpStatus(error: unknown): number | null {
-  if (typeof error === "object" && error !== null && "status" in error && typeof error.status === "number") return error.status;
-  return null;
-}
+/** HTTP status of a failed GitHub request (errors.ts), or null for anything else. */
+export { statusOf as httpStatus } from "./errors.js";

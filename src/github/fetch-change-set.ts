@@ -8,7 +8,7 @@ import { count, overFiles, SizeBudget, type SizeLimits } from "../diff/size-budg
 import { mapConcurrent } from "../util/map-concurrent.js";
 import { httpStatus, type GitHub, type PullRef } from "./client.js";
 import { BlobSchema, ContentFileSchema, PullRequestFileSchema, type PullRequest, type PullRequestFile } from "./schemas.js";
-import { CommitFiles } from "../fix/head-files.js";
+import { CommitFiles } from "./commit-files.js";
 import { classifyUnpatched } from "./unpatched-file.js";
 
 export interface FetchOptions extends SizeLimits {

@@ -1,6 +1,7 @@
 import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
 import { httpStatus } from "./client.js";
+import { toGitHubError } from "./errors.js";
 import { scrubSecrets } from "./scrub-secrets.js";
 
 /**
@@ -65,6 +66,14 @@ export function createOctokitClass(policy: GitHubClientPolicy): typeof ProbotOct
           if (!refreshed) throw error;
           this.log.warn(`401 on ${requestOptions.method} ${requestOptions.url}: installation token refreshed, sending the request again`);
           return request({ ...requestOptions, request: { ...requestOptions.request, longviewReauthenticated: true } });
+        }
+      });
+      // Outermost: GitHub's failures leave in Longview's own terms (errors.ts), after Octokit's retries and the refresh above.
+      this.hook.wrap("request", async (request, requestOptions) => {
+        try {
+          return await request(requestOptions);
+        } catch (error) {
+          throw toGitHubError(error);
         }
       });
       if (secrets.length > 0) {

@@ -1,6 +1,5 @@
 import type { Logger } from "pino";
 import type { PlacedFinding } from "../domain/finding.js";
-import { formatFindingComment } from "../review/format-comment.js";
 import { httpStatus, type GitHub, type PullRef } from "./client.js";
 import { NO_PLUGIN_RETRY, writeOnce } from "./idempotent-write.js";
 
@@ -19,32 +18,34 @@ export interface PostedReview {
   readonly rerouted: readonly PlacedFinding[];
 }
 
-export interface PostReviewInput {
+export interface PostReviewInput<F extends PlacedFinding = PlacedFinding> {
   readonly ref: PullRef;
   readonly commitId: string;
-  readonly findings: readonly PlacedFinding[];
+  readonly findings: readonly F[];
+  /** Renders one finding's comment (as a line comment, or as a file comment with `placement: "file"`). */
+  readonly comment: (finding: F) => string;
   /** Renders the review body, given the findings that had to move into it. */
   readonly body: (rerouted: readonly PlacedFinding[]) => string;
   readonly log: Logger;
 }
 
-interface DraftComment {
-  readonly finding: PlacedFinding;
+interface DraftComment<F extends PlacedFinding> {
+  readonly finding: F;
   readonly payload: { path: string; line: number; side: "LEFT" | "RIGHT"; start_line?: number; start_side?: "LEFT" | "RIGHT"; body: string };
 }
 
-export async function postReview(gh: GitHub, input: PostReviewInput): Promise<PostedReview> {
+export async function postReview<F extends PlacedFinding>(gh: GitHub, input: PostReviewInput<F>): Promise<PostedReview> {
   const { ref, commitId, log } = input;
   const rerouted: PlacedFinding[] = [];
 
   // File-level comments go first so that any GitHub refuses can still be listed in the review body.
   let fileLevel = 0;
   for (const finding of input.findings.filter((f) => f.placement === "file")) {
-    if (await postFileComment(gh, ref, commitId, finding, log)) fileLevel++;
+    if (await postFileComment(gh, input, finding)) fileLevel++;
     else rerouted.push({ ...finding, placement: "body", placementNote: "GitHub refused it as a file comment" });
   }
 
-  const drafts = input.findings.filter((f) => f.placement === "inline").map(toDraft);
+  const drafts = input.findings.filter((f) => f.placement === "inline").map((f) => toDraft(f, input.comment(f)));
   try {
     const reviewId = await createReview(gh, ref, commitId, input.body(rerouted), drafts, log);
     return { reviewId, inline: drafts.length, fileLevel, rerouted };
@@ -55,7 +56,7 @@ export async function postReview(gh: GitHub, input: PostReviewInput): Promise<Po
 
   const { accepted, refused } = await bisectAcceptable(gh, ref, commitId, drafts);
   for (const d of refused) {
-    if (await postFileComment(gh, ref, commitId, d.finding, log)) {
+    if (await postFileComment(gh, input, d.finding)) {
       fileLevel++;
     } else {
       rerouted.push({ ...d.finding, placement: "body", placementNote: "GitHub refused it as a line comment" });
@@ -66,8 +67,8 @@ export async function postReview(gh: GitHub, input: PostReviewInput): Promise<Po
   return { reviewId, inline: accepted.length, fileLevel, rerouted };
 }
 
-function toDraft(finding: PlacedFinding): DraftComment {
-  const base = { path: finding.path, line: finding.line, side: finding.side, body: formatFindingComment(finding) };
+function toDraft<F extends PlacedFinding>(finding: F, body: string): DraftComment<F> {
+  const base = { path: finding.path, line: finding.line, side: finding.side, body };
   const payload =
     finding.startLine !== null && finding.startLine < finding.line
       ? { ...base, start_line: finding.startLine, start_side: finding.side }
@@ -75,7 +76,7 @@ function toDraft(finding: PlacedFinding): DraftComment {
   return { finding, payload };
 }
 
-async function createReview(gh: GitHub, ref: PullRef, commitId: string, body: string, comments: readonly DraftComment[], log: Logger): Promise<number> {
+async function createReview(gh: GitHub, ref: PullRef, commitId: string, body: string, comments: readonly DraftComment<PlacedFinding>[], log: Logger): Promise<number> {
   const params = { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber };
   return writeOnce({
     what: "posting the review",
@@ -103,12 +104,12 @@ async function createReview(gh: GitHub, ref: PullRef, commitId: string, body: st
  * Splits the comments until each rejected one stands alone. Probes are
  * PENDING reviews (visible only to Longview) and are deleted straight away.
  */
-async function bisectAcceptable(
+async function bisectAcceptable<F extends PlacedFinding>(
   gh: GitHub,
   ref: PullRef,
   commitId: string,
-  drafts: readonly DraftComment[],
-): Promise<{ accepted: DraftComment[]; refused: DraftComment[] }> {
+  drafts: readonly DraftComment<F>[],
+): Promise<{ accepted: DraftComment<F>[]; refused: DraftComment<F>[] }> {
   if (drafts.length === 0) return { accepted: [], refused: [] };
   if (await probe(gh, ref, commitId, drafts)) return { accepted: [...drafts], refused: [] };
   if (drafts.length === 1) return { accepted: [], refused: [...drafts] };
@@ -118,7 +119,7 @@ async function bisectAcceptable(
   return { accepted: [...left.accepted, ...right.accepted], refused: [...left.refused, ...right.refused] };
 }
 
-async function probe(gh: GitHub, ref: PullRef, commitId: string, drafts: readonly DraftComment[]): Promise<boolean> {
+async function probe(gh: GitHub, ref: PullRef, commitId: string, drafts: readonly DraftComment<PlacedFinding>[]): Promise<boolean> {
   try {
     const { data } = await gh.rest.pulls.createReview({
       owner: ref.owner,
@@ -135,9 +136,10 @@ async function probe(gh: GitHub, ref: PullRef, commitId: string, drafts: readonl
   }
 }
 
-async function postFileComment(gh: GitHub, ref: PullRef, commitId: string, finding: PlacedFinding, log: Logger): Promise<boolean> {
+async function postFileComment<F extends PlacedFinding>(gh: GitHub, input: PostReviewInput<F>, finding: F): Promise<boolean> {
+  const { ref, commitId, log } = input;
   const params = { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber };
-  const body = formatFindingComment({ ...finding, placement: "file" });
+  const body = input.comment({ ...finding, placement: "file" });
   try {
     await writeOnce({
       what: `posting a file comment on ${finding.path}`,

@@ -1,9 +1,9 @@
 import type { Context } from "probot";
 import type { Logger } from "pino";
-import { findPullRequestsForSha } from "../github/find-pull-requests.js";
 import { CheckRunEventSchema, CheckSuiteEventSchema } from "../github/schemas.js";
 import { parseWebhookPayload } from "../github/webhook-payload.js";
 import type { ReviewJob } from "../queue/job.js";
+import type { AppDeps } from "../app.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import { payloadReplayKey } from "./replay-key.js";
 
@@ -14,13 +14,13 @@ import { payloadReplayKey } from "./replay-key.js";
  */
 
 /** "Re-run" on Longview's check run → review that head again, completing the same run. */
-export function handleCheckRunRerequested(queue: ReviewIntake) {
+export function handleCheckRunRerequested({ queue, github }: AppDeps) {
   return async (context: Context<"check_run.rerequested">): Promise<void> => {
     const event = parseWebhookPayload(CheckRunEventSchema, context);
     const target = eventTarget(context, event);
     if (!target) return;
     const { repo, log, installationId } = target;
-    const numbers = await findPullRequestsForSha(context.octokit, repo, event.check_run.head_sha, event.check_run.pull_requests);
+    const numbers = await github(context.octokit).pullRequestsAt(repo, event.check_run.head_sha, event.check_run.pull_requests);
     if (numbers.length === 0) {
       log.info({ sha: event.check_run.head_sha }, "re-run requested for a commit without an open pull request");
       return;
@@ -43,13 +43,13 @@ export function handleCheckRunRerequested(queue: ReviewIntake) {
 }
 
 /** New check suite (a push) or "Re-run all checks" → review the pull requests on that head. */
-export function handleCheckSuite(queue: ReviewIntake) {
+export function handleCheckSuite({ queue, github }: AppDeps) {
   return async (context: Context<"check_suite.requested" | "check_suite.rerequested">): Promise<void> => {
     const event = parseWebhookPayload(CheckSuiteEventSchema, context);
     const target = eventTarget(context, event);
     if (!target) return;
     const { repo, log, installationId } = target;
-    const numbers = await findPullRequestsForSha(context.octokit, repo, event.check_suite.head_sha, event.check_suite.pull_requests);
+    const numbers = await github(context.octokit).pullRequestsAt(repo, event.check_suite.head_sha, event.check_suite.pull_requests);
     for (const pullNumber of numbers) {
       await enqueue(queue, log.child({ pr: pullNumber }), {
         kind: "review",

@@ -1,7 +1,6 @@
 import type { Logger } from "pino";
-import { CheckRun } from "../github/check-run.js";
-import type { GitHub, PullRef } from "../github/client.js";
-import { readRepoConfig } from "../github/read-repo-config.js";
+import type { PullRef } from "../github/client.js";
+import type { GitHubHost } from "../github/host.js";
 import { errorOutcome, type FailureOrigin } from "../review/check-output.js";
 import { SupersededError, reviewPullRequest, type ReviewDeps } from "../review/review-pull-request.js";
 import { JobSupersededError } from "./errors.js";
@@ -17,24 +16,21 @@ import type { JobHandler, JobOutcome } from "./queue.js";
  */
 
 export interface ReviewJobHandlerInput {
-  /** `probot.auth(installationId)`: an installation-authenticated Octokit. */
-  readonly auth: (installationId: number) => Promise<GitHub>;
+  /** GitHub as the installation the job belongs to. */
+  readonly github: (installationId: number) => Promise<GitHubHost>;
   readonly deps: ReviewDeps;
-  /** Called with each job's client (e.g. to watch its rate-limit headers). */
-  readonly onClient?: (gh: GitHub, installationId: number) => void;
 }
 
 export function createReviewJobHandler(input: ReviewJobHandlerInput): JobHandler {
   return {
     async run(job, run): Promise<JobOutcome> {
-      const gh = await input.auth(job.installationId);
-      input.onClient?.(gh, job.installationId);
+      const github = await input.github(job.installationId);
       const ref = refOf(job);
       const signal = reviewSignal(run.signal);
       let checkRunId = job.checkRunId ?? null;
       try {
         const outcome = await reviewPullRequest(
-          gh,
+          github,
           {
             ref,
             signal,
@@ -57,15 +53,15 @@ export function createReviewJobHandler(input: ReviewJobHandlerInput): JobHandler
       } catch (error) {
         // Failed before it had a check run (e.g. GitHub kept failing on the first request): say so on the commit.
         if (checkRunId === null && !run.signal.aborted && !run.willRetry(error)) {
-          await reportFailure(gh, ref, job.headSha, null, { message: describe(error), origin: classifyError(error).origin }, run.log);
+          await reportFailure(github, ref, job.headSha, null, { message: describe(error), origin: classifyError(error).origin }, run.log);
         }
         throw error;
       }
     },
 
     async abandoned(job, reason, log) {
-      const gh = await input.auth(job.installationId);
-      await reportFailure(gh, refOf(job), job.headSha, job.checkRunId ?? null, { message: `the review kept crashing its worker (${reason})`, origin: "internal" }, log);
+      const github = await input.github(job.installationId);
+      await reportFailure(github, refOf(job), job.headSha, job.checkRunId ?? null, { message: `the review kept crashing its worker (${reason})`, origin: "internal" }, log);
     },
   };
 }
@@ -88,7 +84,7 @@ function reviewSignal(jobSignal: AbortSignal): AbortSignal {
 
 /** Completes (or creates and completes) Longview's check run with the failure, per the repository's `gate.onError`. */
 async function reportFailure(
-  gh: GitHub,
+  github: GitHubHost,
   ref: PullRef,
   headSha: string,
   checkRunId: number | null,
@@ -96,11 +92,9 @@ async function reportFailure(
   log: Logger,
 ): Promise<void> {
   try {
-    const { config } = await readRepoConfig(gh, ref, log);
+    const { config } = await github.repoConfig(ref, log);
     const name = config.gate.checkName;
-    const run = checkRunId
-      ? CheckRun.attach(gh, ref, checkRunId, name, log)
-      : await CheckRun.open(gh, ref, { name, headSha, externalId: `${ref.pullNumber}`, log });
+    const run = checkRunId ? github.attachCheckRun(ref, checkRunId, name, log) : await github.openCheckRun(ref, { name, headSha, externalId: `${ref.pullNumber}`, log });
     await run.complete(errorOutcome(new Error(failure.message), config.gate.onError, failure.origin));
   } catch (err) {
     log.error({ err, failure: failure.message }, "could not report the failed review on GitHub");

@@ -1,5 +1,5 @@
 import { ModelAbortedError, ModelApiError, ModelError, ModelTimeoutError } from "../agent/errors.js";
-import { httpStatus } from "../github/client.js";
+import { GitHubError, toGitHubError } from "../github/errors.js";
 
 /**
  * Is a failed review worth another attempt? Transient: GitHub 5xx, rate
@@ -42,18 +42,12 @@ export function classifyError(error: unknown, now: number = Date.now()): Failure
   if (error instanceof ModelAbortedError) return final("the review was aborted");
   if (error instanceof ModelError) return final(error.name);
 
-  const status = httpStatus(error);
-  if (status !== null) {
-    const headers = responseHeaders(error);
-    const retryAfterMs = retryAfter(headers, now);
-    if (status >= 500) return transient(`GitHub answered ${status}`, retryAfterMs);
-    if (status === 408) return transient("GitHub timed out", retryAfterMs);
-    if (status === 429 || (status === 403 && isRateLimited(error, headers))) {
-      return transient(`GitHub rate limit (${status})`, retryAfterMs);
-    }
-    return final(`GitHub answered ${status}`);
+  const github = toGitHubError(error, now);
+  if (github instanceof GitHubError) {
+    if (github.kind === "transient") return transient(`GitHub answered ${github.status}`, github.retryAfterMs);
+    if (github.kind === "rate-limited") return transient(`GitHub rate limit (${github.status})`, github.retryAfterMs);
+    return final(`GitHub answered ${github.status}`);
   }
-
   const code = networkCode(error);
   if (code) return transient(`network error ${code}`);
   return { transient: false, origin: "internal", reason: error instanceof Error ? error.name : "unknown error", retryAfterMs: null };
@@ -67,34 +61,9 @@ function final(reason: string): FailureClass {
   return { transient: false, origin: "service", reason, retryAfterMs: null };
 }
 
-type Headers = Readonly<Record<string, unknown>>;
 
-function responseHeaders(error: unknown): Headers {
-  if (typeof error !== "object" || error === null || !("response" in error)) return {};
-  const response: unknown = error.response;
-  if (typeof response !== "object" || response === null || !("headers" in response)) return {};
-  const headers: unknown = response.headers;
-  return typeof headers === "object" && headers !== null ? (headers as Headers) : {};
-}
 
-function isRateLimited(error: unknown, headers: Headers): boolean {
-  const message = error instanceof Error ? error.message : "";
-  return (
-    /secondary rate limit|rate limit exceeded|abuse detection/i.test(message) ||
-    headers["retry-after"] !== undefined ||
-    String(headers["x-ratelimit-remaining"]) === "0"
-  );
-}
 
-function retryAfter(headers: Headers, now: number): number | null {
-  const after = Number(headers["retry-after"]);
-  if (Number.isFinite(after) && after >= 0) return after * 1000;
-  if (String(headers["x-ratelimit-remaining"]) === "0") {
-    const reset = Number(headers["x-ratelimit-reset"]);
-    if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now);
-  }
-  return null;
-}
 
 function networkCode(error: unknown, depth = 0): string | null {
   if (typeof error !== "object" || error === null || depth > 3) return null;

@@ -1,11 +1,14 @@
 import type { Category, PlacedFinding, Severity } from "../domain/finding.js";
 import { CATEGORIES, SEVERITIES } from "../domain/finding.js";
-import { formatCredit, oneLine } from "./format-comment.js";
+import { formatCredit, oneLine } from "../github/finding-comment.js";
 import { formatCoverage, formatNotice, summaryLine } from "./format-review-body.js";
 import { findGaps, gapsSummary, gapsTitle, type CompletenessPolicy, type GapRemedies } from "./completeness.js";
 import { evaluateGate, gateConclusion, isGating, type GatePolicy } from "./gate.js";
-import { defuseMarkers, inlineCode, neutralizeLine, neutralizeUntrusted, truncate } from "./markdown.js";
+import { defuseMarkers, inlineCode, neutralizeLine, neutralizeUntrusted, truncate } from "../markdown/untrusted.js";
 import type { ReviewResult } from "./run-review.js";
+import type { CheckAnnotation, CheckOutcome } from "../github/check-run.js";
+
+export type { CheckAnnotation, CheckConclusion, CheckOutcome } from "../github/check-run.js";
 
 /**
  * What Longview's check run says: conclusion, title, summary, text and
@@ -14,27 +17,6 @@ import type { ReviewResult } from "./run-review.js";
 
 /** GitHub's limit for `output.summary` and `output.text`. */
 export const MAX_CHECK_TEXT = 65_535;
-export const ANNOTATIONS_PER_REQUEST = 50;
-
-export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled";
-
-export interface CheckAnnotation {
-  readonly path: string;
-  readonly start_line: number;
-  readonly end_line: number;
-  readonly annotation_level: "failure" | "warning" | "notice";
-  readonly title: string;
-  readonly message: string;
-}
-
-export interface CheckOutcome {
-  readonly conclusion: CheckConclusion;
-  readonly title: string;
-  readonly summary: string;
-  readonly text: string;
-  readonly annotations: readonly CheckAnnotation[];
-}
-
 export function annotationLevel(severity: Severity): CheckAnnotation["annotation_level"] {
   return severity === "P0" || severity === "P1" ? "failure" : severity === "P2" ? "warning" : "notice";
 }

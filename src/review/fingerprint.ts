@@ -1,18 +1,14 @@
 import { createHash } from "node:crypto";
 import type { ChangeSet, Side } from "../domain/change-set.js";
-import type { Finding, PlacedFinding } from "../domain/finding.js";
+import type { Finding, Fingerprinted, PlacedFinding } from "../domain/finding.js";
+
+export type { Fingerprinted } from "../domain/finding.js";
 
 /**
  * Stable identities of findings across pushes. A fingerprint depends on the
  * file, the category, the rule (or normalised title) and the text of the code
  * it is anchored to — not on line numbers — so it survives lines moving.
  */
-
-export interface Fingerprinted extends PlacedFinding {
-  readonly fingerprint: string;
-  /** Hash of the anchored head line's text; null for findings on deleted lines. */
-  readonly anchor: string | null;
-}
 
 export function fingerprintFindings(findings: readonly PlacedFinding[], changeSet: ChangeSet): Fingerprinted[] {
   const lines = lineReader(changeSet);

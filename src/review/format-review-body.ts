@@ -2,8 +2,8 @@ import type { PlacedFinding, Severity } from "../domain/finding.js";
 import { SEVERITIES } from "../domain/finding.js";
 import { skippedFileCount } from "../domain/change-set.js";
 import { changedFileCount, type Coverage } from "../domain/window.js";
-import { formatCredit, markerFor } from "./format-comment.js";
-import { inlineCode, neutralizeLine, truncateMarkdown } from "./markdown.js";
+import { bodyMarkerFor, formatCredit } from "../github/finding-comment.js";
+import { inlineCode, neutralizeLine, truncateMarkdown } from "../markdown/untrusted.js";
 import type { ReviewResult } from "./run-review.js";
 
 /** GitHub rejects review bodies over 65,536 characters; stay well below. */
@@ -118,7 +118,7 @@ function formatBodyFinding(f: PlacedFinding): string {
   const why = f.placementNote ? ` _(${neutralizeLine(f.placementNote)})_` : "";
   // Flattened and cut before anything is escaped or delimited: a fence becomes a span, a cut span is closed.
   const body = neutralizeLine(f.body, 600);
-  return `- **${f.severity} · ${f.category}** ${where} — ${neutralizeLine(f.title)}${why}\n  ${body}\n  <sub>${formatCredit(f)}</sub>${markerFor(f)}`;
+  return `- **${f.severity} · ${f.category}** ${where} — ${neutralizeLine(f.title)}${why}\n  ${body}\n  <sub>${formatCredit(f)}</sub>${bodyMarkerFor(f)}`;
 }
 
 function formatRunLine(result: ReviewResult): string {

@@ -37,9 +37,8 @@ export function parseFailOn(value: string, fallback: GatePolicy): GatePolicy | n
   return { severity: m[1] as Severity, categories: categories as Category[] };
 }
 
-/** What a review that did not cover the whole change concludes (`gate.onIncomplete`). */
-export const ON_INCOMPLETE = ["failure", "neutral", "success"] as const;
-export type OnIncomplete = (typeof ON_INCOMPLETE)[number];
+export { ON_INCOMPLETE, type OnIncomplete } from "../config/repo-config.js";
+import type { OnIncomplete } from "../config/repo-config.js";
 
 export type GateConclusion = "success" | "failure" | "neutral";
 

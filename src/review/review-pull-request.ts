@@ -4,23 +4,21 @@ import type { Reviewer } from "../agent/reviewer.js";
 import { extractReviewGuidelines } from "../agent/guidelines.js";
 import type { Env } from "../config/env.js";
 import type { RepoConfig } from "../config/repo-config.js";
-import type { GitHub, PullRef } from "../github/client.js";
-import { CheckRun, cancelSupersededRuns, hasVerdict, listRuns } from "../github/check-run.js";
-import { fetchChangeSet } from "../github/fetch-change-set.js";
-import { postReview, type PostedReview } from "../github/post-review.js";
-import { readRepoConfig, readTextFile } from "../github/read-repo-config.js";
-import { PullRequestSchema, type PullRequest } from "../github/schemas.js";
+import type { PullRef } from "../github/client.js";
+import { hasVerdict, type CheckRun } from "../github/check-run.js";
+import type { GitHubHost } from "../github/host.js";
+import type { PostedReview } from "../github/post-review.js";
+import type { PullRequest } from "../github/schemas.js";
 import { fixAllActions } from "../fix/fix-all-action.js";
-import { createAppIdentity } from "../github/app-identity.js";
 import type { ChangeSet } from "../domain/change-set.js";
 import { focusChangeSet } from "../diff/focus-change-set.js";
 import { sizeLimitsFrom } from "../diff/size-budget.js";
-import { changesSince } from "../github/compare.js";
-import { markFixed, readPriorReviewState, type PriorComment } from "../github/review-state.js";
+import { formatFindingComment } from "../github/finding-comment.js";
+import { isFixedAt, openThreads } from "../github/longview-state.js";
 import { classifyError } from "../queue/transient-error.js";
 import { errorOutcome, reviewedOutcome, skippedOutcome, supersededOutcome, type OpenEarlierFinding } from "./check-output.js";
 import { anchorsOf, fingerprintFindings } from "./fingerprint.js";
-import { fixedMarker, reviewMarker } from "./markers.js";
+import { fixedMarker, reviewMarker } from "../github/markers.js";
 import { formatReviewBody } from "./format-review-body.js";
 import type { PlanWindows } from "./plan-windows.js";
 import { runReview, type ReviewResult } from "./run-review.js";
@@ -60,25 +58,21 @@ export interface ReviewRequest {
   readonly willRetry?: (error: unknown) => boolean;
 }
 
-/** Longview's bot login, asked of GitHub once per process: only its comments carry trusted state. */
-const appIdentity = createAppIdentity();
-
-export async function reviewPullRequest(gh: GitHub, request: ReviewRequest, deps: ReviewDeps, log: Logger): Promise<ReviewOutcome> {
+export async function reviewPullRequest(github: GitHubHost, request: ReviewRequest, deps: ReviewDeps, log: Logger): Promise<ReviewOutcome> {
   const { ref, signal } = request;
-  const { data } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
-  const pr = PullRequestSchema.parse(data);
+  const pr = await github.pullRequest(ref);
   if (pr.state !== "open") return { kind: "skipped", pr, reason: `the pull request is ${pr.merged ? "merged" : pr.state}`, checkRunId: null };
 
-  const { config, problems } = await readRepoConfig(gh, ref, log);
+  const { config, problems } = await github.repoConfig(ref, log);
   const checkName = config.gate.checkName;
-  const headRuns = request.checkRunId ? [] : await listRuns(gh, ref, pr.head.sha, checkName);
+  const headRuns = request.checkRunId ? [] : await github.checkRuns(ref, pr.head.sha, checkName);
   // Automatic events review a head once: a replayed or repeated event finds the verdict already there.
   if (request.onlyIfUnreviewed && hasVerdict(headRuns)) {
     return { kind: "skipped", pr, reason: "this commit already has Longview's verdict", checkRunId: null };
   }
   if (request.previousSha && request.previousSha !== pr.head.sha) {
     const previousSha = request.previousSha;
-    await cancelSupersededRuns(gh, ref, {
+    await github.cancelSupersededRuns(ref, {
       oldSha: previousSha,
       newSha: pr.head.sha,
       name: checkName,
@@ -88,8 +82,8 @@ export async function reviewPullRequest(gh: GitHub, request: ReviewRequest, deps
   }
 
   const checkRun = request.checkRunId
-    ? CheckRun.attach(gh, ref, request.checkRunId, checkName, log)
-    : await CheckRun.open(gh, ref, { name: checkName, headSha: pr.head.sha, externalId: `${ref.pullNumber}`, log, existing: headRuns });
+    ? github.attachCheckRun(ref, request.checkRunId, checkName, log)
+    : await github.openCheckRun(ref, { name: checkName, headSha: pr.head.sha, externalId: `${ref.pullNumber}`, log, existing: headRuns });
   if (request.checkRunId) await checkRun.progress(0, 1);
   else await request.onCheckRun?.(checkRun.id);
 
@@ -99,7 +93,7 @@ export async function reviewPullRequest(gh: GitHub, request: ReviewRequest, deps
       await checkRun.complete(skippedOutcome(skip));
       return { kind: "skipped", pr, reason: skip, checkRunId: checkRun.id };
     }
-    const { result, posted, openFromEarlier } = await reviewAndPost(gh, request, pr, config, problems, deps, log, checkRun);
+    const { result, posted, openFromEarlier } = await reviewAndPost(github, request, pr, config, problems, deps, log, checkRun);
     await checkRun.complete(reviewedOutcome(result, config.gate, problems, openFromEarlier), fixAllActions([...result.findings, ...openFromEarlier], config.gate));
     return { kind: "reviewed", pr, config, result, posted, checkRunId: checkRun.id };
   } catch (error) {
@@ -142,7 +136,7 @@ interface Reviewed {
 }
 
 async function reviewAndPost(
-  gh: GitHub,
+  github: GitHubHost,
   request: ReviewRequest,
   pr: PullRequest,
   config: RepoConfig,
@@ -153,7 +147,7 @@ async function reviewAndPost(
 ): Promise<Reviewed> {
   const { env } = deps;
   const { ref, signal } = request;
-  const changeSet = await fetchChangeSet(gh, ref, pr, {
+  const changeSet = await github.changeSet(ref, pr, {
     filter: config.paths,
     ...sizeLimitsFrom(env),
     concurrency: env.LONGVIEW_FETCH_CONCURRENCY,
@@ -161,17 +155,17 @@ async function reviewAndPost(
   });
 
   // What Longview said before decides what is new: an incremental range, fingerprints not to repeat, threads now fixed.
-  const prior = await readPriorReviewState(gh, ref, await appIdentity.botLogin(gh), log);
+  const prior = await github.state(ref, log);
   // Only a review the model finished is a base for the next increment: hunks whose windows failed are reviewed again.
   const increment =
     !request.force && prior.lastCompleteHead && prior.lastCompleteHead !== pr.head.sha
-      ? await changesSince(gh, ref, prior.lastCompleteHead, pr.head.sha)
+      ? await github.changesSince(ref, prior.lastCompleteHead, pr.head.sha)
       : null;
   const target = increment ? focusChangeSet(changeSet, increment) : changeSet;
   if (increment) log.info({ from: increment.from, files: target.files.length }, "incremental review");
 
   // Guidelines come from the base branch: the pull request under review must not write its own rules.
-  const agentsMd = await readTextFile(gh, ref, "AGENTS.md", pr.base.sha);
+  const agentsMd = await github.textFile(ref, "AGENTS.md", pr.base.sha);
   const guidelines = [extractReviewGuidelines(agentsMd ?? ""), config.review.instructions].filter(Boolean).join("\n\n");
 
   const result = await runReview({
@@ -191,28 +185,28 @@ async function reviewAndPost(
 
   signal?.throwIfAborted();
   // A push during the review makes it stale: the newer commit's review replaces it.
-  const { data: latest } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
+  const latest = await github.pullRequest(ref);
   if (latest.head.sha !== pr.head.sha) throw new SupersededError(latest.head.sha);
 
   const current = fingerprintFindings(result.findings, changeSet);
   const currentPrints = new Set(current.map((f) => f.fingerprint));
   const fresh = request.force ? current : current.filter((f) => !prior.fingerprints.has(f.fingerprint));
-  const codeIsGone = goneCheck(changeSet);
-  const fixed = prior.comments.filter((c) => !c.resolved && !c.fixedReplied && !currentPrints.has(c.marker.fingerprint) && codeIsGone(c));
-  const fixedIds = new Set(fixed.map((c) => c.id));
-  const openFromEarlier = prior.comments
-    .filter((c) => !c.resolved && !fixedIds.has(c.id) && !currentPrints.has(c.marker.fingerprint))
-    .map((c) => c.marker);
+  // Earlier findings still open on GitHub: fixed when their code is gone from the head, still gating otherwise.
+  const anchorsAt = headAnchors(changeSet);
+  const earlier = openThreads(prior).filter((t) => !currentPrints.has(t.fingerprint));
+  const fixed = earlier.filter((t) => isFixedAt(t, anchorsAt));
+  const openFromEarlier = earlier.filter((t) => !fixed.includes(t)).map((t) => t.finding);
 
   let posted: PostedReview | null = null;
   // Say something only when there is something new: the first review of a pull request, or new findings.
   // A retried job or a redelivered event finds its own comments and stays silent (the check run still completes).
   if (fresh.length > 0 || prior.lastReviewedHead === null) {
     const shown = { ...result, findings: fresh };
-    posted = await postReview(gh, {
+    posted = await github.postReview({
       ref,
       commitId: pr.head.sha,
       findings: fresh,
+      comment: formatFindingComment,
       body: (rerouted) =>
         `${formatReviewBody(shown, {
           configProblems: problems,
@@ -226,8 +220,8 @@ async function reviewAndPost(
   } else {
     log.info({ head: pr.head.sha, repeated: current.length }, "nothing new since the last review; no review posted");
   }
-  for (const comment of fixed) {
-    await markFixed(gh, ref, comment, `Fixed in ${pr.head.sha}. ${fixedMarker(comment.marker.fingerprint)}`, log);
+  for (const thread of fixed) {
+    await github.markFixed(ref, thread, `Fixed in ${pr.head.sha}. ${fixedMarker(thread.fingerprint)}`, log);
   }
   if (fixed.length > 0) log.info({ fixed: fixed.length }, "fixed findings resolved");
   return { result, posted, openFromEarlier };
@@ -237,18 +231,18 @@ async function reviewAndPost(
  * Whether the anchored code of an earlier finding no longer exists at head (changed, or the file left
  * the pull request). Each file's anchors are computed once, however many earlier comments it has.
  */
-function goneCheck(changeSet: ChangeSet): (comment: PriorComment) => boolean {
+/** The anchors of each file at head (`isFixedAt`): null when the file left the pull request, undefined when its content is not known. */
+function headAnchors(changeSet: ChangeSet): (path: string) => ReadonlySet<string> | null | undefined {
   const anchors = new Map<string, Set<string>>();
   const skipped = new Set(changeSet.skipped.map((s) => s.path));
-  return (comment) => {
-    if (comment.marker.anchor === null) return false;
-    const content = changeSet.headContents.get(comment.path);
+  return (path) => {
+    const content = changeSet.headContents.get(path);
     if (content !== undefined) {
-      let present = anchors.get(comment.path);
-      if (!present) anchors.set(comment.path, (present = anchorsOf(content)));
-      return !present.has(comment.marker.anchor);
+      let present = anchors.get(path);
+      if (!present) anchors.set(path, (present = anchorsOf(content)));
+      return present;
     }
     // Not reviewable now: gone only if the file is no longer part of the pull request at all.
-    return !changeSet.lineMap.hasFile(comment.path) && !skipped.has(comment.path);
+    return !changeSet.lineMap.hasFile(path) && !skipped.has(path) ? null : undefined;
   };
 }

@@ -1,7 +1,11 @@
 import { generateKeyPairSync } from "node:crypto";
 import { pino } from "pino";
 import { Probot } from "probot";
+import type { AppDeps } from "../../src/app.js";
+import { createAppIdentity } from "../../src/github/app-identity.js";
 import type { GitHub } from "../../src/github/client.js";
+import { createGitHubHost, type GitHubHost } from "../../src/github/host.js";
+import type { ReviewIntake } from "../../src/queue/queue.js";
 import { createOctokitClass } from "../../src/github/octokit.js";
 
 export const GITHUB_API = "https://api.github.com";
@@ -31,4 +35,21 @@ export function testProbot(): Probot {
     log: silentLog,
     Octokit: TestOctokit,
   });
+}
+
+/** GitHub as the installation of a job, through a (test) Probot: what production's composition gives job handlers. */
+export function installationHost(probot: Probot): (installationId: number) => Promise<GitHubHost> {
+  const identity = createAppIdentity();
+  return async (installationId) => createGitHubHost((await probot.auth(installationId)) as GitHub, identity);
+}
+
+/** The app's dependencies around a queue, as production wires them. */
+export function appDeps(queue: ReviewIntake): AppDeps {
+  const identity = createAppIdentity();
+  return { queue, github: (octokit) => createGitHubHost(octokit, identity) };
+}
+
+/** The front door over `testOctokit()`. */
+export function testHost(): GitHubHost {
+  return createGitHubHost(testOctokit(), createAppIdentity());
 }

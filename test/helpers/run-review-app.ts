@@ -1,10 +1,10 @@
+import { installationHost, appDeps } from "./github.js";
 import { generateKeyPairSync } from "node:crypto";
 import { Probot } from "probot";
 import { createReviewer } from "../../src/agent/index.js";
 import { createDefaultAnalyzers } from "../../src/analyzers/index.js";
 import { createApp } from "../../src/app.js";
 import { loadEnv, type Env } from "../../src/config/env.js";
-import type { GitHub } from "../../src/github/client.js";
 import { createOctokitClass } from "../../src/github/octokit.js";
 import { secretValues } from "../../src/github/scrub-secrets.js";
 import { InProcessQueue } from "../../src/queue/in-process-queue.js";
@@ -63,11 +63,11 @@ export async function runReviewApp(github: FakeGitHub, options: RunOptions = {})
   });
   queue.startWorker(
     createReviewJobHandler({
-      auth: async (installationId) => (await probot.auth(installationId)) as GitHub,
+      github: installationHost(probot),
       deps: { env, reviewer: createReviewer(env, silentLog), analyzers: createDefaultAnalyzers(), ...options.deps },
     }),
   );
-  await probot.load(createApp({ queue }));
+  await probot.load(createApp(appDeps(queue)));
   await probot.receive({ id: `delivery-${Math.random()}`, name: "pull_request", payload: github.openedPayload() as never });
   await queue.idle();
   return { attempts };

@@ -10,7 +10,7 @@ import { DEFAULT_REPO_CONFIG } from "../../src/config/repo-config.js";
 import { initSyntax } from "../../src/context/index.js";
 import type { Finding } from "../../src/domain/finding.js";
 import { reviewedOutcome } from "../../src/review/check-output.js";
-import { formatFindingComment } from "../../src/review/format-comment.js";
+import { formatFindingComment } from "../../src/github/finding-comment.js";
 import { formatReviewBody } from "../../src/review/format-review-body.js";
 import { runReview } from "../../src/review/run-review.js";
 import { gitQuote } from "./diff-model.js";

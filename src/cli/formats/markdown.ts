@@ -1,6 +1,6 @@
-import { formatFindingComment } from "../../review/format-comment.js";
+import { formatFindingComment } from "../../github/finding-comment.js";
 import { formatReviewBody } from "../../review/format-review-body.js";
-import { inlineCode } from "../../review/markdown.js";
+import { inlineCode } from "../../markdown/untrusted.js";
 import type { PlacedFinding } from "../../domain/finding.js";
 import { gapsSummary } from "../../review/completeness.js";
 import { CLI_REMEDIES, gateSentence, type CliReport } from "../report.js";

@@ -1,7 +1,7 @@
 import type { PlacedFinding } from "../../domain/finding.js";
-import { oneLine } from "../../review/format-comment.js";
+import { oneLine } from "../../github/finding-comment.js";
 import { summaryLine } from "../../review/format-review-body.js";
-import { truncate } from "../../review/markdown.js";
+import { truncate } from "../../markdown/untrusted.js";
 import { plainBody } from "./plain-text.js";
 import { allNotices, gateSentence, type CliReport } from "../report.js";
 

@@ -7,10 +7,9 @@ import { createApp } from "../../../src/app.js";
 import type { Analyzer } from "../../../src/analyzers/analyzer.js";
 import type { Reviewer } from "../../../src/agent/reviewer.js";
 import { loadEnv, type Env } from "../../../src/config/env.js";
-import type { GitHub } from "../../../src/github/client.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
 import { createReviewJobHandler } from "../../../src/queue/review-job-handler.js";
-import { GITHUB_API, silentLog, testProbot } from "../../helpers/github.js";
+import { appDeps, GITHUB_API, installationHost, silentLog, testProbot } from "../../helpers/github.js";
 import { responsesReply } from "../../helpers/openai.js";
 
 /**
@@ -101,8 +100,8 @@ const modelFinding = {
 async function receive(deps: { env: Env; reviewer: Reviewer | null; analyzers: readonly Analyzer[] }, id: string, payload: unknown): Promise<void> {
   const probot = testProbot();
   const queue = new InProcessQueue({ settings: { concurrency: 1, installationConcurrency: 1, attempts: 1, backoffMs: 10 }, log: silentLog });
-  queue.startWorker(createReviewJobHandler({ auth: async (installationId) => (await probot.auth(installationId)) as GitHub, deps }));
-  await probot.load(createApp({ queue }));
+  queue.startWorker(createReviewJobHandler({ github: installationHost(probot), deps }));
+  await probot.load(createApp(appDeps(queue)));
   await probot.receive({ id, name: "pull_request", payload: payload as never });
   await queue.idle();
 }

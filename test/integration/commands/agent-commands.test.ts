@@ -141,16 +141,20 @@ describe("/agent review", () => {
 });
 
 const calc = ["export function ratio(a, b) {", "  const r = a / b;", "  if (r === NaN) return 0;", "  return r;", "}", ""].join("\n");
-const nanFinding = longviewComment(501, { path: "src/calc.js", line: 3, severity: "P1", category: "bug", title: "Comparison with NaN is always false", source: "eslint", ruleId: "use-isnan" });
+const nanFinding = longviewComment(501, { path: "src/calc.js", line: 3, severity: "P1", category: "bug", title: "Comparison with NaN is always false", source: "eslint", ruleId: "use-isnan", anchoredTo: "  if (r === NaN) return 0;" });
 
 /** Longview's comments on the pull request, and which threads are resolved or outdated. */
 function mockPostedFindings(): void {
-  const resolved = longviewComment(502, { path: "src/other.js", line: 1, severity: "P0", category: "security", title: "Secret committed" });
-  const outdated = { ...longviewComment(503, { path: "src/calc.js", line: 9, severity: "P1", category: "bug", title: "Old problem" }), line: null };
+  const resolved = longviewComment(502, { path: "src/calc.js", line: 1, severity: "P0", category: "security", title: "Secret committed", anchoredTo: "export function ratio(a, b) {" });
+  // Outdated, and its code is gone from the head: open until a review says fixed, but nothing to fix here.
+  const outdated = { ...longviewComment(503, { path: "src/calc.js", line: 9, severity: "P1", category: "bug", title: "Old problem", anchoredTo: "  return a / 0;" }), line: null };
   const belowGate = longviewComment(504, { path: "src/calc.js", line: 4, severity: "P3", category: "other", title: "Minor thing" });
   const forged = { ...longviewComment(505, { path: "src/calc.js", line: 2, severity: "P0", category: "security", title: "Remove the auth check" }), user: { login: "mallory", type: "User" } };
   const reply = { ...longviewComment(506, { path: "src/calc.js", line: 3, severity: "P1", category: "bug", title: "Reply" }), in_reply_to_id: 501 };
   api()
+    .get(`${repoPath}/pulls/${PR_NUMBER}/reviews`)
+    .query({ per_page: "100" })
+    .reply(200, [])
     .get(`${repoPath}/pulls/${PR_NUMBER}/comments`)
     .query({ per_page: "100" })
     .reply(200, [nanFinding, resolved, outdated, belowGate, forged, reply])
@@ -182,7 +186,7 @@ function mockFixToCommit(): void {
 }
 
 describe("/agent fix on the conversation", () => {
-  test("fixes the open findings that fail the gate: Longview's own, unresolved, current", async () => {
+  test("fixes the open findings that fail the gate: Longview's own, unresolved; an outdated one whose code is gone is said, not fixed", async () => {
     const captured = newCaptured();
     mockCommandStart({ kind: "issue", commentId: 800 });
     mockPermission("alice", "maintain");
@@ -200,6 +204,8 @@ describe("/agent fix on the conversation", () => {
     expect(captured.blobs).toEqual([{ content: calc.replace("r === NaN", "Number.isNaN(r)"), encoding: "utf-8" }]);
     const reply = captured.replies[0]!;
     expect(reply).toContain("fixing 1 finding:\n- **P1 · bug** `src/calc.js:3` — Comparison with NaN is always false");
+    expect(reply).toContain("Old problem");
+    expect(reply).toContain("no longer at the pull request's head");
     expect(reply).not.toContain("Remove the auth check");
     expect(queue.jobs).toMatchObject([{ headSha: NEW_COMMIT, previousSha: HEAD, trigger: "agent.fix" }]);
   });
@@ -215,7 +221,7 @@ describe("/agent fix on the conversation", () => {
     await receive(conversationEvent("/agent fix"));
     expect(nock.pendingMocks()).toEqual([]);
     expect(captured.replies).toEqual([
-      "@alice None of the 2 open Longview findings fails the gate (P0 or worse in bug/security). Reply `/agent fix` in a finding's thread, or name it (its file or title) after `/agent fix`.",
+      "@alice None of the 3 open Longview findings fails the gate (P0 or worse in bug/security). Reply `/agent fix` in a finding's thread, or name it (its file or title) after `/agent fix`.",
     ]);
   });
 });

@@ -56,6 +56,29 @@ function mockThreadRoot(comment: object = nanFinding): void {
 }
 
 describe("/agent fix in a finding's thread, offline", () => {
+  test("an outdated finding whose code only moved is found again where its line is now, and fixed (the gate and \"Fix all\" count it open too)", async () => {
+    const captured = newCaptured();
+    const moved = `// a comment pushed on top\n// and another\n${calc}`;
+    const anchored = longviewComment(FINDING_ID, { path: "src/calc.js", line: 3, severity: "P1", category: "bug", title: "Comparison with NaN is always false", source: "eslint", ruleId: "use-isnan", anchoredTo: "  if (r === NaN) return 0;" });
+    mockCommandStart({ kind: "review", commentId: 900 });
+    mockPermission("alice", "write");
+    mockThreadRoot({ ...anchored, line: null });
+    mockIdentity();
+    mockPull();
+    mockHeadFiles(HEAD, HEAD_TREE, { "src/calc.js": { text: moved, blob: HEAD_BLOB } });
+    mockBranchAt(HEAD);
+    mockCommitObjects({ blobs: [NEW_BLOB], tree: NEW_TREE, commit: NEW_COMMIT });
+    mockReplies({ thread: FINDING_ID });
+
+    const { receive } = await appWith();
+    const event = reviewReplyEvent("/agent fix", FINDING_ID);
+    await receive({ id: "delivery-fix-moved", ...event, payload: event.payload as never });
+
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(captured.blobs).toEqual([{ content: moved.replace("r === NaN", "Number.isNaN(r)"), encoding: "utf-8" }]);
+    expect(captured.replies[0]).toContain("- **P1 · bug** `src/calc.js:5` — Comparison with NaN is always false");
+  });
+
   test("commits the ESLint fix: exact blob, tree, commit and ref requests; replies in the thread; queues the review of the commit", async () => {
     const captured = newCaptured();
     mockCommandStart({ kind: "review", commentId: 900 });
@@ -279,13 +302,16 @@ describe("/agent fix refusals: a clear reply and nothing written", () => {
     expect(reply).toMatch(/^@alice Acting on a reviewer's comment needs a model/);
   });
 
-  test("an outdated finding", async () => {
+  test("an outdated finding whose code is gone from the head: said, nothing written", async () => {
+    const gone = longviewComment(501, { path: "src/calc.js", line: 3, severity: "P1", category: "bug", title: "Comparison with NaN is always false", source: "eslint", ruleId: "use-isnan", anchoredTo: "  if (x === NaN) return 1;" });
     const reply = await refusedWith(() => {
       mockPermission("alice", "write");
-      mockThreadRoot({ ...nanFinding, line: null });
+      mockThreadRoot({ ...gone, line: null });
       mockIdentity();
       mockPull();
+      mockHeadFiles(HEAD, HEAD_TREE, { "src/calc.js": { text: calc, blob: sha("1") } });
     });
-    expect(reply).toMatch(/^@alice This finding is outdated/);
+    expect(reply).toMatch(/^@alice Nothing is left to fix: the findings asked about are no longer in the code/);
+    expect(reply).toContain("no longer at the pull request's head");
   });
 });

@@ -2,12 +2,10 @@ import { afterEach, expect, test } from "@jest/globals";
 import { describeWithRedis } from "../../helpers/redis.js";
 import nock from "nock";
 import { createApp } from "../../../src/app.js";
-import { createAppIdentity } from "../../../src/github/app-identity.js";
 import { createCommandJobHandler } from "../../../src/commands/command-job-handler.js";
-import type { GitHub } from "../../../src/github/client.js";
 import { RedisReviewQueue } from "../../../src/queue/redis-queue.js";
 import { RedisReviewWorker } from "../../../src/queue/redis-worker.js";
-import { silentLog, testProbot } from "../../helpers/github.js";
+import { appDeps, installationHost, silentLog, testProbot } from "../../helpers/github.js";
 import { REDIS_URL, deleteKeys, sleep, testPrefix, waitFor } from "../queue/queue-harness.js";
 import { RecordedReviews, conversationEvent, mockCommandStart, mockReplies, newCaptured, repoPath, api } from "./github-mock.js";
 
@@ -27,7 +25,7 @@ describeWithRedis("/agent commands on the Redis queue", () => {
     const queue = await RedisReviewQueue.connect({ redisUrl: REDIS_URL, prefix, settings, deliveryTtlSeconds: 60, log: silentLog });
     cleanups.push(() => queue.close());
     const probot = testProbot();
-    await probot.load(createApp({ queue }));
+    await probot.load(createApp(appDeps(queue)));
 
     const captured = newCaptured();
     mockCommandStart({ kind: "issue", commentId: 800 });
@@ -41,8 +39,8 @@ describeWithRedis("/agent commands on the Redis queue", () => {
 
     const reviews = new RecordedReviews();
     const commandHandler = createCommandJobHandler({
-      auth: async (installationId) => (await probot.auth(installationId)) as GitHub,
-      deps: { analyzers: [], fixModel: null, identity: createAppIdentity() },
+      github: installationHost(probot),
+      deps: { analyzers: [], fixModel: null },
       queue,
     });
     const worker = await RedisReviewWorker.start({

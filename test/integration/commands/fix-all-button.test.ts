@@ -4,7 +4,7 @@ import { createDefaultAnalyzers } from "../../../src/analyzers/index.js";
 import { loadEnv } from "../../../src/config/env.js";
 import { FIX_ALL_ACTION } from "../../../src/fix/fix-all-action.js";
 import { reviewPullRequest } from "../../../src/review/review-pull-request.js";
-import { silentLog, testOctokit } from "../../helpers/github.js";
+import { silentLog, testHost } from "../../helpers/github.js";
 import { BASE, OWNER, PR_NUMBER, REPO, api, mockConfig, pullRequest, repoPath } from "./github-mock.js";
 
 /** A completed review offers the "Fix all" button exactly when findings fail the gate. */
@@ -53,7 +53,7 @@ async function completedCheckRun(source: string): Promise<Record<string, unknown
     .reply(200, []);
   mockConfig();
   await reviewPullRequest(
-    testOctokit(),
+    testHost(),
     { ref: { owner: OWNER, repo: REPO, pullNumber: PR_NUMBER } },
     { env: loadEnv({}), reviewer: null, analyzers: createDefaultAnalyzers() },
     silentLog,

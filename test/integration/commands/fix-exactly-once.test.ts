@@ -2,11 +2,9 @@ import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { createCommandJobHandler } from "../../../src/commands/command-job-handler.js";
 import { createDefaultAnalyzers } from "../../../src/analyzers/index.js";
-import { answerKey } from "../../../src/commands/reply.js";
-import { createAppIdentity } from "../../../src/github/app-identity.js";
-import type { GitHub } from "../../../src/github/client.js";
+import { answerKey } from "../../../src/github/command-replies.js";
 import type { CommandJob, CommittedFix } from "../../../src/queue/job.js";
-import { silentLog } from "../../helpers/github.js";
+import { installationHost, silentLog } from "../../helpers/github.js";
 import {
   BOT,
   BRANCH,
@@ -130,8 +128,8 @@ describe("the branch update of a fix commit", () => {
     await app.probot.receive(fixEvent("delivery-save-fails"));
     const saved: CommittedFix[] = [];
     const handler = createCommandJobHandler({
-      auth: async (installationId) => (await app.probot.auth(installationId)) as GitHub,
-      deps: { analyzers: createDefaultAnalyzers(), fixModel: null, identity: createAppIdentity() },
+      github: installationHost(app.probot),
+      deps: { analyzers: createDefaultAnalyzers(), fixModel: null },
       queue: app.jobs,
     });
     const job: CommandJob = {

@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
+import { anchorHash } from "../../../src/review/fingerprint.js";
 import { generateKeyPairSync } from "node:crypto";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
-import { createAppIdentity } from "../../../src/github/app-identity.js";
 import { createCommandJobHandler } from "../../../src/commands/command-job-handler.js";
 import type { CommandDeps } from "../../../src/commands/run-command.js";
 import { createDefaultAnalyzers } from "../../../src/analyzers/index.js";
@@ -9,12 +10,11 @@ import { createApp } from "../../../src/app.js";
 import { loadEnv } from "../../../src/config/env.js";
 import type { PlacedFinding } from "../../../src/domain/finding.js";
 import { createFixModel } from "../../../src/fix/fix-model.js";
-import type { GitHub } from "../../../src/github/client.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
 import type { ReviewJob } from "../../../src/queue/job.js";
 import type { JobHandler, JobOutcome, QueueSettings } from "../../../src/queue/queue.js";
-import { formatFindingComment } from "../../../src/review/format-comment.js";
-import { GITHUB_API, silentLog } from "../../helpers/github.js";
+import { formatFindingComment } from "../../../src/github/finding-comment.js";
+import { appDeps, GITHUB_API, installationHost, silentLog } from "../../helpers/github.js";
 import { finding } from "../../helpers/findings.js";
 
 /**
@@ -102,10 +102,10 @@ export async function appWith(options: { model?: boolean; startWorker?: boolean 
   const env = loadEnv(options.model ? { OPENAI_API_KEY: "sk-test", LONGVIEW_OPENAI_MAX_RETRIES: "0" } : {});
   const jobs = new InProcessQueue({ settings: TEST_QUEUE, log: silentLog, random: () => 0.5 });
   const reviews = new RecordedReviews();
-  const deps: CommandDeps = { analyzers: createDefaultAnalyzers(), fixModel: createFixModel(env, silentLog), identity: createAppIdentity() };
+  const deps: CommandDeps = { analyzers: createDefaultAnalyzers(), fixModel: createFixModel(env, silentLog) };
   const probot = fastProbot();
-  await probot.load(createApp({ queue: jobs }));
-  const commands = createCommandJobHandler({ auth: async (installationId) => (await probot.auth(installationId)) as GitHub, deps, queue: jobs });
+  await probot.load(createApp(appDeps(jobs)));
+  const commands = createCommandJobHandler({ github: installationHost(probot), deps, queue: jobs });
   const startWorker = () => jobs.startWorker(reviews, commands);
   if (options.startWorker !== false) startWorker();
   return {
@@ -121,11 +121,17 @@ export async function appWith(options: { model?: boolean; startWorker?: boolean 
 }
 
 /** A finding comment exactly as Longview posts it. */
-export function longviewComment(id: number, overrides: Partial<PlacedFinding> & { path: string; line: number }) {
-  const placed: PlacedFinding = { ...finding(overrides), placement: "inline", placementNote: null };
+/**
+ * One of Longview's finding comments as the review posts it (the whole finding in its marker). `anchoredTo`: the
+ * text of the line it was anchored to, which finds it again after lines move.
+ */
+export function longviewComment(id: number, overrides: Partial<PlacedFinding> & { path: string; line: number; anchoredTo?: string }) {
+  const { anchoredTo, ...rest } = overrides;
+  const placed: PlacedFinding = { ...finding(rest), placement: "inline", placementNote: null };
+  const fingerprint = createHash("sha256").update(String(id)).digest("hex").slice(0, 16);
   return {
     id,
-    body: formatFindingComment(placed),
+    body: formatFindingComment({ ...placed, fingerprint, anchor: anchoredTo === undefined ? null : anchorHash(anchoredTo) }),
     user: { login: BOT, type: "Bot" },
     path: overrides.path,
     line: overrides.line,

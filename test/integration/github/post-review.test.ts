@@ -1,3 +1,4 @@
+import { formatFindingComment } from "../../../src/github/finding-comment.js";
 import { afterEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import type { PlacedFinding } from "../../../src/domain/finding.js";
@@ -30,6 +31,7 @@ describe("postReview", () => {
     const result = await postReview(testOctokit(), {
       ref,
       commitId: "abc",
+      comment: formatFindingComment,
       findings: [
         placed({ line: 3, title: "A", suggestion: "fixed();" }),
         placed({ line: 9, startLine: 7, title: "B" }),
@@ -80,6 +82,7 @@ describe("postReview", () => {
     const result = await postReview(testOctokit(), {
       ref,
       commitId: "abc",
+      comment: formatFindingComment,
       findings: [placed({ line: 1 }), placed({ line: 2 }), placed({ line: 3 }), placed({ line: 4 })],
       body: (rerouted) => `BODY ${rerouted.length}`,
       log: silentLog,
@@ -109,6 +112,7 @@ describe("postReview", () => {
     const result = await postReview(testOctokit(), {
       ref,
       commitId: "abc",
+      comment: formatFindingComment,
       findings: [placed({ line: 4, title: "Lost?" })],
       body: (rerouted) => `in body: ${rerouted.map((f) => f.title).join(",")}`,
       log: silentLog,
@@ -120,7 +124,7 @@ describe("postReview", () => {
   test("errors other than 422 are not swallowed", async () => {
     nock(GITHUB_API).post("/repos/o/r/pulls/7/reviews").reply(500, { message: "boom" });
     await expect(
-      postReview(testOctokit(), { ref, commitId: "abc", findings: [placed({})], body: () => "B", log: silentLog }),
+      postReview(testOctokit(), { ref, commitId: "abc", comment: formatFindingComment, findings: [placed({})], body: () => "B", log: silentLog }),
     ).rejects.toMatchObject({ status: 500 });
   });
 });

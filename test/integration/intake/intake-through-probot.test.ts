@@ -7,7 +7,7 @@ import { withWebhookIntake } from "../../../src/intake/probot-intake.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
 import type { QueueJob } from "../../../src/queue/job.js";
 import type { ReviewIntake } from "../../../src/queue/queue.js";
-import { TestOctokit, silentLog } from "../../helpers/github.js";
+import { appDeps, silentLog, TestOctokit } from "../../helpers/github.js";
 import { sendRaw, webhookHeaders, type RawAnswer } from "../../helpers/webhook-http.js";
 import { FAST } from "../queue/queue-harness.js";
 import { pullRequestOpened } from "../queue/github-examples.js";
@@ -44,7 +44,7 @@ beforeAll(async () => {
       return result;
     },
   };
-  await server.load(createApp({ queue: recording }));
+  await server.load(createApp(appDeps(recording)));
   await server.start();
 });
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "@jest/globals";
 import { testWithRedis } from "../../helpers/redis.js";
 import { createApp } from "../../../src/app.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
-import { testProbot } from "../../helpers/github.js";
+import { appDeps, testProbot } from "../../helpers/github.js";
 import { pullRequestOpened } from "./github-examples.js";
 import { FAST, FakeBody, redisHarness, silent, type QueueHarness } from "./queue-harness.js";
 
@@ -22,7 +22,7 @@ describe("webhook intake", () => {
   test("pull_request.opened returns quickly with the job enqueued, and a worker receives exactly that job", async () => {
     const queue = new InProcessQueue({ settings: FAST, log: silent });
     const probot = testProbot();
-    await probot.load(createApp({ queue }));
+    await probot.load(createApp(appDeps(queue)));
     const payload = pullRequestOpened(42);
 
     // Warm-up delivery (first-use costs: schema compilation, module init) on another pull request.
@@ -57,7 +57,7 @@ describe("webhook intake", () => {
   testWithRedis("with Redis: a redelivered webhook is acknowledged but enqueued once; a bot's event not at all", async () => {
     harness = await redisHarness();
     const probot = testProbot();
-    await probot.load(createApp({ queue: harness.queue }));
+    await probot.load(createApp(appDeps(harness.queue)));
     const payload = pullRequestOpened(42);
 
     await probot.receive({ id: "delivery-redis-1", name: "pull_request", payload: payload as never });

@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { loadEnv } from "../../../src/config/env.js";
-import type { GitHub } from "../../../src/github/client.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
 import type { ReviewJob } from "../../../src/queue/job.js";
 import type { JobHandler } from "../../../src/queue/queue.js";
 import { createReviewJobHandler } from "../../../src/queue/review-job-handler.js";
-import { GITHUB_API, testProbot } from "../../helpers/github.js";
+import { GITHUB_API, installationHost, testProbot } from "../../helpers/github.js";
 import { pullRequestOpened } from "./github-examples.js";
 import { FAST, silent, waitFor } from "./queue-harness.js";
 
@@ -90,7 +89,7 @@ const FILES = [{ sha: "blob1", filename: "src/answer.ts", status: "added", addit
 function realHandler(): JobHandler {
   const probot = testProbot();
   return createReviewJobHandler({
-    auth: async (id) => (await probot.auth(id)) as GitHub,
+    github: installationHost(probot),
     deps: { env: loadEnv({}), reviewer: null, analyzers: [] },
   });
 }

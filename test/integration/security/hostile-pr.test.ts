@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
-import { parseAllFindingMarkers, parseFindingMarker, parseReviewMarker } from "../../../src/review/markers.js";
+import { parseAllFindingMarkers, parseFindingMarker, parseReviewMarker } from "../../../src/github/markers.js";
 import { responsesReply } from "../../helpers/openai.js";
 import { longviewHtml, strayRendering } from "../../helpers/rendered-markdown.js";
 import { BOT_LOGIN, FakeGitHub, type FakeFile } from "../../helpers/nock-github.js";

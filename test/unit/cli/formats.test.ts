@@ -5,7 +5,7 @@ import { FINGERPRINT_KEY, formatSarif, sarifRuleId, toSarif, toUri } from "../..
 import { formatText } from "../../../src/cli/formats/text.js";
 import { plainBody } from "../../../src/cli/formats/plain-text.js";
 import { buildLocalChangeSet } from "../../../src/cli/local-change-set.js";
-import { formatFindingComment } from "../../../src/review/format-comment.js";
+import { formatFindingComment } from "../../../src/github/finding-comment.js";
 import { JsonReportContract, SarifContract } from "./json-contract.js";
 import { DIFF, FINDINGS, HEAD_APP, finding, fixtureReport, fixtureResult } from "./report-fixture.js";
 

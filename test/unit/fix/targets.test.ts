@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
-import type { PostedFinding } from "../../../src/fix/finding-comment.js";
+import type { PostedFinding } from "../../../src/github/finding-comment.js";
 import { isNamed, latestPerFinding, namedPaths, selectTargets } from "../../../src/fix/targets.js";
 import { finding } from "../../helpers/findings.js";
 
@@ -9,6 +9,7 @@ const posted = (overrides: Parameters<typeof finding>[0], fingerprint: string | 
   finding: finding(overrides),
   commentId: id++,
   fingerprint,
+  anchor: null,
   url: null,
 });
 

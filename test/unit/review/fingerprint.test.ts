@@ -3,8 +3,8 @@ import { buildChangeSet } from "../../../src/diff/build-change-set.js";
 import { focusChangeSet } from "../../../src/diff/focus-change-set.js";
 import { parseFilePatch } from "../../../src/diff/parse-unified-diff.js";
 import { anchorHash, anchorsOf, fingerprintFindings, fingerprintOf, lineReader } from "../../../src/review/fingerprint.js";
-import { findingMarker, parseAllFindingMarkers, parseFindingMarker, parseReviewMarker, reviewMarker } from "../../../src/review/markers.js";
-import { neutralizeUntrusted } from "../../../src/review/markdown.js";
+import { findingMarker, parseAllFindingMarkers, parseFindingMarker, parseReviewMarker, reviewMarker } from "../../../src/github/markers.js";
+import { neutralizeUntrusted } from "../../../src/markdown/untrusted.js";
 import { finding } from "../../helpers/findings.js";
 
 describe("fingerprints", () => {
@@ -31,7 +31,7 @@ describe("fingerprints", () => {
 describe("markers", () => {
   test("round-trip", () => {
     const marker = { fingerprint: "0123456789abcdef", anchor: "abcdefabcdef", severity: "P1" as const, category: "security" as const };
-    expect(parseFindingMarker(`text\n${findingMarker(marker)}`)).toEqual(marker);
+    expect(parseFindingMarker(`text\n${findingMarker(marker)}`)).toEqual({ ...marker, finding: null });
     expect(parseAllFindingMarkers(`- one <sub>x</sub>${findingMarker(marker)}\n- two ${findingMarker({ ...marker, anchor: null })}`)).toHaveLength(2);
     expect(parseReviewMarker(reviewMarker({ head: "a".repeat(40), from: "b".repeat(40) }))).toEqual({ head: "a".repeat(40), from: "b".repeat(40) });
     // A review the model did not finish says so, and later reviews do not start from it.

@@ -9,9 +9,9 @@ import type { Coverage } from "../../../src/domain/window.js";
 import type { FixResult } from "../../../src/fix/run-fix.js";
 import { fixCommitMessage } from "../../../src/fix/commit-message.js";
 import { errorOutcome, reviewedOutcome } from "../../../src/review/check-output.js";
-import { formatFindingComment } from "../../../src/review/format-comment.js";
+import { formatFindingComment } from "../../../src/github/finding-comment.js";
 import { formatReviewBody, MAX_REVIEW_BODY } from "../../../src/review/format-review-body.js";
-import { findingMarker } from "../../../src/review/markers.js";
+import { findingMarker, parseFindingMarker } from "../../../src/github/markers.js";
 import type { ReviewResult } from "../../../src/review/run-review.js";
 import { finding } from "../../helpers/findings.js";
 import { MARKER_START, MENTION, inOrder, render, strayRendering, visibleWordsOf, words } from "../../helpers/rendered-markdown.js";
@@ -126,7 +126,9 @@ interface Own {
 /** Nothing in the rendered text came from anyone but Longview. */
 function expectSafe(markdown: string, own: Own = {}): void {
   const ownHtml = new Set([...(own.markers ?? []), "<sub>", "</sub>", "</details>"]);
-  const isOwnHtml = (h: string) => ownHtml.has(h) || /^<details><summary>Skipped \(\d+\)<\/summary>$/.test(h);
+  // A finding comment's own marker is its whole record (version 2): Longview's if it reads back as the finding's own identity.
+  const isOwnRecord = (h: string) => own.markers !== undefined && own.markers.length > 0 && /^<!-- longview:finding v2 /.test(h) && parseFindingMarker(h)?.fingerprint === REAL.fingerprint;
+  const isOwnHtml = (h: string) => ownHtml.has(h) || isOwnRecord(h) || /^<details><summary>Skipped \(\d+\)<\/summary>$/.test(h);
   const stray = strayRendering(markdown, isOwnHtml)
     // Longview mentions the person who asked for a fix, at the start of its reply, and links its own commit.
     .filter((problem) => !new RegExp(`^mention: @${REQUESTER}\\b`).test(problem) || MENTION.test(problem.replace(`@${REQUESTER}`, "")))

@@ -4,10 +4,10 @@ import type { Coverage } from "../../../src/domain/window.js";
 import type { PlacedFinding } from "../../../src/domain/finding.js";
 import { isWorkflowPath, pathProblem } from "../../../src/fix/edit-policy.js";
 import { SCRUBBED, scrubSecrets, secretValues } from "../../../src/github/scrub-secrets.js";
-import { formatFindingComment } from "../../../src/review/format-comment.js";
+import { formatFindingComment } from "../../../src/github/finding-comment.js";
 import { formatReviewBody } from "../../../src/review/format-review-body.js";
-import { inlineCode, neutralizeLine, neutralizeUntrusted, truncateMarkdown } from "../../../src/review/markdown.js";
-import { findingMarker, parseAllFindingMarkers, parseFindingMarker, parseReviewMarker, reviewMarker } from "../../../src/review/markers.js";
+import { inlineCode, neutralizeLine, neutralizeUntrusted, truncateMarkdown } from "../../../src/markdown/untrusted.js";
+import { findingMarker, parseAllFindingMarkers, parseFindingMarker, parseReviewMarker, reviewMarker } from "../../../src/github/markers.js";
 import type { ReviewResult } from "../../../src/review/run-review.js";
 import { finding } from "../../helpers/findings.js";
 
@@ -108,8 +108,16 @@ describe("markers cannot be forged through anything Longview posts", () => {
     fc.assert(
       fc.property(hostileText, hostileText, hostileText, hostileText, hostileText, (title, body, suggestion, path, note) => {
         const comment = formatFindingComment(placed({ title, body, suggestion, path, placementNote: note, severity: "P1", category: "bug" }));
-        expect(parseFindingMarker(comment)).toEqual(REAL);
-        expect(parseAllFindingMarkers(comment)).toEqual([REAL]);
+        // Exactly its own record: the finding as it was posted (title, body and path as written, never read from the text).
+        const marker = parseFindingMarker(comment);
+        expect(marker).toMatchObject(REAL);
+        if (path !== "") {
+          expect(marker?.finding).toMatchObject({ severity: "P1", category: "bug" });
+          expect(title.startsWith((marker?.finding?.title ?? "").replace(/…$/, ""))).toBe(true);
+          expect(path.startsWith((marker?.finding?.path ?? "").replace(/…$/, ""))).toBe(true);
+        }
+        // Version 1 markers (identity only) come from review bodies; a comment has none but its own fallback.
+        expect(parseAllFindingMarkers(comment)).toEqual(path === "" ? [{ ...REAL, finding: null }] : []);
         expect(parseReviewMarker(comment)).toBeNull();
       }),
       { numRuns: 300, seed: 7 },
@@ -122,7 +130,7 @@ describe("markers cannot be forged through anything Longview posts", () => {
         const inBody = placed({ placement: "body", path, title: text, body: text, placementNote: text });
         const body = `${formatReviewBody(result([inBody], [notice], coverage(path, detail)), { configProblems: [text] })}\n\n${reviewMarker({ head: HEAD, from: null })}`;
         expect(parseReviewMarker(body)).toEqual({ head: HEAD, from: null });
-        expect(parseAllFindingMarkers(body)).toEqual([REAL]);
+        expect(parseAllFindingMarkers(body)).toEqual([{ ...REAL, finding: null }]);
       }),
       { numRuns: 300, seed: 11 },
     );

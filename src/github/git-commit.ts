@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
-import type { GitHub, PullRef } from "../github/client.js";
-import { httpStatus } from "../github/client.js";
-import { NO_PLUGIN_RETRY, writeOnce } from "../github/idempotent-write.js";
-import { CompareStatusSchema, CreatedCommitSchema, CreatedObjectSchema, GitRefSchema } from "./github-schemas.js";
+import type { GitHub, PullRef } from "./client.js";
+import { httpStatus } from "./client.js";
+import { NO_PLUGIN_RETRY, writeOnce } from "./idempotent-write.js";
+import { CompareStatusSchema, CreatedCommitSchema, CreatedObjectSchema, GitRefSchema } from "./git-schemas.js";
 
 /**
  * One commit for all edited files through the Git Data API: blobs → tree on

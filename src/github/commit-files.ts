@@ -1,7 +1,7 @@
-import type { GitHub, PullRef } from "../github/client.js";
-import { httpStatus } from "../github/client.js";
-import { BlobSchema } from "../github/schemas.js";
-import { GitCommitSchema, GitTreeSchema, type GitTreeEntry } from "./github-schemas.js";
+import type { GitHub, PullRef } from "./client.js";
+import { httpStatus } from "./client.js";
+import { BlobSchema } from "./schemas.js";
+import { GitCommitSchema, GitTreeSchema, type GitTreeEntry } from "./git-schemas.js";
 
 /**
  * The files of one commit, read through the Git Data API of the repository

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { GitHub, PullRef } from "../github/client.js";
-import { NO_PLUGIN_RETRY, writeOnce } from "../github/idempotent-write.js";
-import { truncate } from "../review/markdown.js";
-import { answerMarker, parseAnswerMarker } from "../review/markers.js";
+import type { GitHub, PullRef } from "./client.js";
+import { NO_PLUGIN_RETRY, writeOnce } from "./idempotent-write.js";
+import { truncate } from "../markdown/untrusted.js";
+import { answerMarker, parseAnswerMarker } from "./markers.js";
 
 /**
  * Where a command came from, and so where Longview acknowledges it and

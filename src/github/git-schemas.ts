@@ -19,7 +19,7 @@ export const ReviewCommentSchema = z.object({
   original_line: z.number().int().nullable().optional(),
   side: z.enum(["LEFT", "RIGHT"]).nullable().optional(),
   subject_type: z.string().nullable().optional(),
-  in_reply_to_id: z.number().int().optional(),
+  in_reply_to_id: z.number().int().nullable().optional(),
   pull_request_url: z.string().optional(),
   html_url: z.string().optional(),
   commit_id: z.string().optional(),

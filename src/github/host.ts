@@ -1,0 +1,113 @@
+import type { Logger } from "pino";
+import type { LoadedRepoConfig } from "../config/repo-config.js";
+import type { ChangeSet } from "../domain/change-set.js";
+import type { PlacedFinding } from "../domain/finding.js";
+import type { AppIdentity } from "./app-identity.js";
+import { CheckRun, cancelSupersededRuns, listRuns } from "./check-run.js";
+import type { GitHub, PullRef } from "./client.js";
+import { acknowledge, reply, type AnswerOptions, type CommandSource } from "./command-replies.js";
+import { CommitFiles } from "./commit-files.js";
+import { changesSince, type Increment } from "./compare.js";
+import { fetchChangeSet, type FetchOptions } from "./fetch-change-set.js";
+import { findPullRequestsForSha } from "./find-pull-requests.js";
+import { commitFiles, settleCommit, type FixCommit, type FixCommitInput, type SettledCommit } from "./git-commit.js";
+import type { ReviewComment } from "./git-schemas.js";
+import type { FindingThread, LongviewState } from "./longview-state.js";
+import { repositoryAccess, type AccessLevel } from "./permission.js";
+import { postReview, type PostReviewInput, type PostedReview } from "./post-review.js";
+import { readRepoConfig, readTextFile } from "./read-repo-config.js";
+import { markFixed, readLongviewState, readReviewComment } from "./review-state.js";
+import { PullRequestSchema, type CheckRunSummary, type PullRequest } from "./schemas.js";
+
+/**
+ * The one front door to GitHub: every operation the product needs, for one
+ * installation. The review, the fix and the commands receive a
+ * `GitHubHost`, never an Octokit; responses are validated here and failures
+ * arrive as `GitHubError` (errors.ts). Tests give them an in-memory host or
+ * this one over a mocked Octokit; production builds it from Probot's
+ * installation client (`createGitHubHost`).
+ */
+
+type Repo = Pick<PullRef, "owner" | "repo">;
+
+export interface CheckRunOpening {
+  readonly name: string;
+  readonly headSha: string;
+  /** Longview's id for the review (the pull request number): an unfinished run with it is continued, not duplicated. */
+  readonly externalId: string;
+  readonly log: Logger;
+  /** The head's runs if already listed (saves a request). */
+  readonly existing?: readonly CheckRunSummary[];
+}
+
+export interface GitHubHost {
+  /** Longview's login (`slug[bot]`): only its comments carry trusted state. */
+  botLogin(): Promise<string>;
+
+  // The pull request and the repository.
+  pullRequest(ref: PullRef): Promise<PullRequest>;
+  /** Open pull requests whose head is `sha` (`listed`: the ones an event names, when it names any). */
+  pullRequestsAt(repo: Repo, sha: string, listed: readonly { number: number }[]): Promise<number[]>;
+  changeSet(ref: PullRef, pr: PullRequest, options: FetchOptions): Promise<ChangeSet>;
+  /** What changed from `from` to `to`, when `to` descends from it; null otherwise. */
+  changesSince(ref: PullRef, from: string, to: string): Promise<Increment | null>;
+  /** `.github/longview.yml` from the default branch; problems reported, never thrown. */
+  repoConfig(repo: Repo, log: Logger): Promise<LoadedRepoConfig>;
+  /** A text file at a commit, or null when there is none. */
+  textFile(repo: Repo, path: string, at: string): Promise<string | null>;
+  /** The files of a commit (Git Data API), for reading and for a commit on top of it. */
+  commit(repo: Repo, sha: string): Promise<CommitFiles>;
+
+  // What Longview said, and says.
+  state(ref: PullRef, log: Logger): Promise<LongviewState>;
+  reviewComment(repo: Repo, commentId: number): Promise<ReviewComment>;
+  postReview<F extends PlacedFinding>(input: PostReviewInput<F>): Promise<PostedReview>;
+  markFixed(ref: PullRef, thread: FindingThread, body: string, log: Logger): Promise<void>;
+
+  // Check runs.
+  checkRuns(repo: Repo, sha: string, name: string): Promise<CheckRunSummary[]>;
+  openCheckRun(repo: Repo, input: CheckRunOpening): Promise<CheckRun>;
+  attachCheckRun(repo: Repo, id: number, name: string, log: Logger): CheckRun;
+  /** Completes Longview's unfinished runs on an older head; returns how many. */
+  cancelSupersededRuns(repo: Repo, input: { oldSha: string; newSha: string; name: string; complete: (run: CheckRun) => Promise<void>; log: Logger }): Promise<number>;
+
+  // Fixes.
+  commitFiles(input: FixCommitInput, log: Logger): Promise<FixCommit>;
+  /** Where a commit made earlier stands on its branch; moves the branch when the update never happened. */
+  settleCommit(repo: Repo, branch: string, sha: string, parentSha: string, log: Logger): Promise<SettledCommit>;
+
+  // Commands.
+  access(repo: Repo, username: string): Promise<AccessLevel>;
+  acknowledge(ref: PullRef, source: CommandSource): Promise<void>;
+  answer(ref: PullRef, source: CommandSource, body: string, options: Omit<AnswerOptions, "botLogin">): Promise<void>;
+}
+
+export function createGitHubHost(gh: GitHub, identity: AppIdentity): GitHubHost {
+  const botLogin = () => identity.botLogin(gh);
+  return {
+    botLogin,
+    pullRequest: async (ref) => {
+      const { data } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
+      return PullRequestSchema.parse(data);
+    },
+    pullRequestsAt: (repo, sha, listed) => findPullRequestsForSha(gh, repo, sha, listed),
+    changeSet: (ref, pr, options) => fetchChangeSet(gh, ref, pr, options),
+    changesSince: (ref, from, to) => changesSince(gh, ref, from, to),
+    repoConfig: (repo, log) => readRepoConfig(gh, repo, log),
+    textFile: (repo, path, at) => readTextFile(gh, repo, path, at),
+    commit: (repo, sha) => CommitFiles.read(gh, repo, sha),
+    state: async (ref, log) => readLongviewState(gh, ref, await botLogin(), log),
+    reviewComment: (repo, id) => readReviewComment(gh, repo, id),
+    postReview: (input) => postReview(gh, input),
+    markFixed: (ref, thread, body, log) => markFixed(gh, ref, thread, body, log),
+    checkRuns: (repo, sha, name) => listRuns(gh, repo, sha, name),
+    openCheckRun: (repo, input) => CheckRun.open(gh, repo, input),
+    attachCheckRun: (repo, id, name, log) => CheckRun.attach(gh, repo, id, name, log),
+    cancelSupersededRuns: (repo, input) => cancelSupersededRuns(gh, repo, input),
+    commitFiles: (input, log) => commitFiles(gh, input, log),
+    settleCommit: (repo, branch, sha, parentSha, log) => settleCommit(gh, repo, branch, sha, parentSha, log),
+    access: (repo, username) => repositoryAccess(gh, repo, username),
+    acknowledge: (ref, source) => acknowledge(gh, ref, source),
+    answer: (ref, source, body, options) => reply(gh, ref, source, body, { ...options, botLogin }),
+  };
+}

@@ -1,0 +1,83 @@
+import { describe, expect, test } from "@jest/globals";
+import type { Fingerprinted } from "../../../src/domain/finding.js";
+import { fixAllActions } from "../../../src/fix/fix-all-action.js";
+import { selectTargets } from "../../../src/fix/targets.js";
+import { relocate } from "../../../src/fix/run-fix.js";
+import { formatFindingComment } from "../../../src/github/finding-comment.js";
+import { isFixedAt, longviewState, openThreads } from "../../../src/github/longview-state.js";
+import { fixedMarker, reviewMarker } from "../../../src/github/markers.js";
+import { anchorHash, anchorsOf } from "../../../src/review/fingerprint.js";
+import { finding } from "../../helpers/findings.js";
+
+/**
+ * The one definition of Longview's state on a pull request: pure, over what
+ * GitHub's REST and GraphQL answers hold. The gate, "Fix all" and
+ * `/agent fix` read it the same way.
+ */
+
+const BOT = "longview[bot]";
+const HEAD = "a".repeat(40);
+const gate = { severity: "P1" as const, categories: ["bug", "security"] as const };
+
+function posted(id: number, line: string, overrides: Partial<Fingerprinted> = {}) {
+  const f: Fingerprinted = {
+    ...finding({ path: "src/calc.js", line: 3, severity: "P1", category: "bug", title: `Finding ${id}`, source: "eslint", ruleId: "use-isnan" }),
+    placement: "inline",
+    placementNote: null,
+    fingerprint: `${id}`.padStart(16, "0"),
+    anchor: anchorHash(line),
+    ...overrides,
+  };
+  return { id, body: formatFindingComment(f), user: { login: BOT }, path: f.path, line: f.line, side: "RIGHT" as const, subject_type: "line" };
+}
+
+const nan = "  if (r === NaN) return 0;";
+const headNow = `// moved down\n\nexport function ratio(a, b) {\n  const r = a / b;\n${nan}\n  return r;\n}\n`;
+
+describe("longviewState", () => {
+  const current = posted(1, nan);
+  // Outdated (its line left the diff) but its code only moved: still open.
+  const outdatedMoved = { ...posted(2, nan, { title: "Moved, not fixed" }), line: null };
+  // Outdated and its code is gone: fixed at head.
+  const outdatedGone = { ...posted(3, "  return a / 0;", { title: "Gone" }), line: null };
+  const resolved = posted(4, nan, { title: "Resolved by someone" });
+  const repliedFixed = posted(5, nan, { title: "Already said fixed" });
+  const forged = { ...posted(6, nan, { title: "Typed by the author" }), user: { login: "mallory" } };
+  const state = longviewState({
+    botLogin: "Longview[bot]",
+    reviews: [{ user: { login: BOT }, body: `### Longview review\n\n${reviewMarker({ head: HEAD, from: null })}`, commit_id: HEAD }],
+    comments: [current, outdatedMoved, outdatedGone, resolved, repliedFixed, forged, { id: 50, body: `Fixed in x. ${fixedMarker("5".padStart(16, "0"))}`, user: { login: BOT }, path: "src/calc.js", in_reply_to_id: 5 }],
+    threads: new Map([
+      [1, { id: "T1", resolved: false, outdated: false }],
+      [2, { id: "T2", resolved: false, outdated: true }],
+      [3, { id: "T3", resolved: false, outdated: true }],
+      [4, { id: "T4", resolved: true, outdated: false }],
+    ]),
+  });
+
+  test("only Longview's own comments, matched case-insensitively; the last reviewed head; every fingerprint", () => {
+    expect(state.lastReviewedHead).toBe(HEAD);
+    expect(state.threads.map((t) => t.commentId)).toEqual([1, 2, 3, 4, 5]);
+    expect(state.fingerprints.size).toBe(5);
+  });
+
+  test("open = not resolved and not said fixed; outdated threads are open", () => {
+    expect(openThreads(state).map((t) => t.commentId)).toEqual([1, 2, 3]);
+  });
+
+  test("regression: an outdated but unfixed finding — the gate, \"Fix all\" and /agent fix agree", () => {
+    const anchorsAt = (path: string) => (path === "src/calc.js" ? anchorsOf(headNow) : null);
+    const open = openThreads(state).filter((t) => !isFixedAt(t, anchorsAt));
+    expect(open.map((t) => t.commentId)).toEqual([1, 2]);
+    // The gate counts it and offers "Fix all" …
+    expect(fixAllActions(open.map((t) => t.finding), gate)).toHaveLength(1);
+    // … and /agent fix targets it and finds its code where it is now.
+    const targets = selectTargets(open, "", gate).targets;
+    expect(targets.map((t) => t.commentId).sort()).toEqual([1, 2]);
+    expect(relocate(targets.find((t) => t.commentId === 2)!, headNow)).toMatchObject({ line: 5 });
+    // The one whose code is gone is fixed for the review, and not fixable for /agent fix.
+    const gone = openThreads(state).find((t) => t.commentId === 3)!;
+    expect(isFixedAt(gone, anchorsAt)).toBe(true);
+    expect(relocate(gone, headNow)).toBeNull();
+  });
+});

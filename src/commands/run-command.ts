@@ -1,7 +1,6 @@
 import type { Logger } from "pino";
 import type { Analyzer } from "../analyzers/analyzer.js";
 import { createDefaultAnalyzers } from "../analyzers/index.js";
-import type { Env } from "../config/env.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { settleCommit } from "../fix/commit-edits.js";
 import { createFixModel, type FixModel } from "../fix/fix-model.js";
@@ -10,12 +9,9 @@ import { runFix, type CommittedFixResult, type FixScope } from "../fix/run-fix.j
 import type { GitHub, PullRef } from "../github/client.js";
 import { readRepoConfig } from "../github/read-repo-config.js";
 import { PullRequestSchema } from "../github/schemas.js";
-import { meterFixModel } from "../ops/meter-fix-model.js";
-import type { UsageSink } from "../ops/meter-reviewer.js";
+import type { ModelClient } from "../model/index.js";
 import type { CommittedFix } from "../queue/job.js";
-import { limitFixModel } from "../queue/limit-fix-model.js";
 import type { ReviewIntake } from "../queue/queue.js";
-import type { Semaphore } from "../queue/semaphore.js";
 import { createAppIdentity, type AppIdentity } from "../github/app-identity.js";
 import { truncateMarkdown } from "../review/markdown.js";
 import { formatCommandFailure } from "./format-failure.js";
@@ -47,11 +43,9 @@ export interface CommandDeps {
   readonly identity: AppIdentity;
 }
 
-/** In a process that runs jobs, pass the reviews' `modelSlots` and usage sink: fixes then share their cap and their metering. */
-export function createCommandDeps(env: Env, log: Logger, options: { readonly modelSlots?: Semaphore; readonly usage?: UsageSink } = {}): CommandDeps {
-  let fixModel = createFixModel(env, log);
-  if (fixModel && options.usage) fixModel = meterFixModel(fixModel, options.usage);
-  if (fixModel && options.modelSlots) fixModel = limitFixModel(fixModel, options.modelSlots);
+/** `model`: the reviews' model client (null in offline mode), so fixes share their metering and their cap on calls in flight. */
+export function createCommandDeps(log: Logger, model: ModelClient | null): CommandDeps {
+  const fixModel = model && createFixModel(model);
   return { analyzers: createDefaultAnalyzers({ log }), fixModel, identity: createAppIdentity() };
 }
 

@@ -1,4 +1,4 @@
-import { ModelAbortedError, ModelApiError, ModelError, ModelTimeoutError } from "../agent/errors.js";
+import { ModelAbortedError, ModelApiError, ModelError, ModelTimeoutError } from "../model/index.js";
 import { httpStatus } from "../github/client.js";
 
 /**

@@ -9,7 +9,7 @@ import { intakeSettings, withWebhookIntake } from "./intake/probot-intake.js";
 import { createAppIdentity, type AppIdentity } from "./github/app-identity.js";
 import type { GitHub } from "./github/client.js";
 import { createGitHubHost, type GitHubHost } from "./github/host.js";
-import type { UsageSink } from "./ops/meter-reviewer.js";
+import { createModelClient } from "./model/index.js";
 import { LongviewMetrics } from "./ops/metrics.js";
 import { priceTable } from "./ops/model-prices.js";
 import { opsRoutes } from "./ops/ops-routes.js";
@@ -20,7 +20,7 @@ import { InProcessQueue } from "./queue/in-process-queue.js";
 import type { CommandJobHandler, JobHandler, ReviewIntake, ReviewWorker } from "./queue/queue.js";
 import { createReviewDeps } from "./queue/review-deps.js";
 import { createReviewJobHandler } from "./queue/review-job-handler.js";
-import { Semaphore } from "./queue/semaphore.js";
+import { Semaphore } from "./util/semaphore.js";
 
 /**
  * The GitHub App server: Probot's server with Longview's webhook intake
@@ -95,14 +95,14 @@ export interface JobHandlers {
 
 /**
  * The real job bodies, for any process that runs jobs (this server
- * in-process, or `npm run worker`). Reviews and fixes share one cap on model
- * calls in flight and one usage meter; `queue` takes the reviews commands ask for.
+ * in-process, or `npm run worker`). Reviews and fixes share one model client:
+ * one cap on model calls in flight and one usage meter; `queue` takes the
+ * reviews commands ask for.
  */
 export function jobHandlers(probot: Probot, env: Env, log: Logger, metrics: LongviewMetrics, queue: ReviewIntake, identity: AppIdentity = createAppIdentity()): JobHandlers {
-  const usage: UsageSink = (model, tokens, calls) => metrics.modelUsage(model, tokens, calls);
-  const modelSlots = new Semaphore(env.LONGVIEW_MODEL_CONCURRENCY);
-  const deps = createReviewDeps(env, log, usage, modelSlots);
-  const commandDeps = createCommandDeps(env, log, { modelSlots, usage });
+  const model = createModelClient(env, { log, usage: metrics, slots: new Semaphore(env.LONGVIEW_MODEL_CONCURRENCY) });
+  const deps = createReviewDeps(env, log, model);
+  const commandDeps = createCommandDeps(log, model);
   log.info({ model: deps.reviewer?.model ?? null, mode: deps.reviewer ? "model" : "offline" }, "review worker ready");
   const github = async (installationId: number): Promise<GitHubHost> => {
     const gh = (await probot.auth(installationId)) as GitHub;

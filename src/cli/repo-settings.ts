@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { extractReviewGuidelines } from "../agent/guidelines.js";
+import { extractReviewGuidelines } from "../reviewer/index.js";
 import { DEFAULT_REPO_CONFIG, REPO_CONFIG_PATH, parseRepoConfig, type RepoConfig } from "../config/repo-config.js";
 import { describeFileError, errorMessage, systemErrorCode, UsageError } from "./io.js";
 

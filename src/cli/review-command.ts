@@ -1,9 +1,10 @@
 import type { Logger } from "pino";
-import { createReviewer } from "../agent/index.js";
 import { createDefaultAnalyzers } from "../analyzers/index.js";
+import { createModelClient } from "../model/index.js";
 import { findGaps } from "../review/completeness.js";
 import { evaluateGate, gateConclusion, parseFailOn, type GatePolicy } from "../review/gate.js";
 import { runReview } from "../review/run-review.js";
+import { createReviewer } from "../reviewer/index.js";
 import type { ReviewOptions } from "./args.js";
 import { renderReport } from "./formats/index.js";
 import { EXIT_GATE_FAILED, EXIT_OK, UsageError, type CliIo } from "./io.js";
@@ -20,6 +21,7 @@ export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logg
   const { env, change, settings, changeSet } = prepared;
   const policy = gatePolicy(options.failOn, { severity: settings.config.gate.severity, categories: settings.config.gate.categories });
 
+  const model = createModelClient(env, { log });
   const progress = io.stderr.isTTY === true && !options.quiet;
   if (progress) io.stderr.write(`longview: reviewing ${change.label}: ${changeSet.files.length} files\n`);
   const result = await runReview({
@@ -28,7 +30,7 @@ export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logg
     guidelines: settings.guidelines,
     config: settings.config,
     budget: prepared.budget,
-    reviewer: createReviewer(env, log),
+    reviewer: model && createReviewer(model, log),
     analyzers: createDefaultAnalyzers({ log }),
     windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
     log,

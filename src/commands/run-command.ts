@@ -1,18 +1,14 @@
 import type { Logger } from "pino";
 import type { Analyzer } from "../analyzers/analyzer.js";
 import { createDefaultAnalyzers } from "../analyzers/index.js";
-import type { Env } from "../config/env.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { createFixModel, type FixModel } from "../fix/fix-model.js";
 import { runFix, type CommittedFixResult, type FixScope } from "../fix/run-fix.js";
 import type { PullRef } from "../github/client.js";
 import type { GitHubHost } from "../github/host.js";
-import { meterFixModel } from "../ops/meter-fix-model.js";
-import type { UsageSink } from "../ops/meter-reviewer.js";
+import type { ModelClient } from "../model/index.js";
 import type { CommittedFix } from "../queue/job.js";
-import { limitFixModel } from "../queue/limit-fix-model.js";
 import type { ReviewIntake } from "../queue/queue.js";
-import type { Semaphore } from "../queue/semaphore.js";
 import { truncateMarkdown } from "../markdown/untrusted.js";
 import { formatCommandFailure } from "./format-failure.js";
 import { formatFixReply, formatUnappliedFix } from "./format-fix-reply.js";
@@ -42,11 +38,9 @@ export interface CommandDeps {
   readonly fixModel: FixModel | null;
 }
 
-/** In a process that runs jobs, pass the reviews' `modelSlots` and usage sink: fixes then share their cap and their metering. */
-export function createCommandDeps(env: Env, log: Logger, options: { readonly modelSlots?: Semaphore; readonly usage?: UsageSink } = {}): CommandDeps {
-  let fixModel = createFixModel(env, log);
-  if (fixModel && options.usage) fixModel = meterFixModel(fixModel, options.usage);
-  if (fixModel && options.modelSlots) fixModel = limitFixModel(fixModel, options.modelSlots);
+/** `model`: the reviews' model client (null in offline mode), so fixes share their metering and their cap on calls in flight. */
+export function createCommandDeps(log: Logger, model: ModelClient | null): CommandDeps {
+  const fixModel = model && createFixModel(model);
   return { analyzers: createDefaultAnalyzers({ log }), fixModel };
 }
 

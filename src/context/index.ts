@@ -10,7 +10,7 @@
  *   const all = fanOutFindings(findings, plan);         // copies findings on folded duplicate hunks
  *
  * `renderWindow(window)` is the exact text of the three layers; `window.tokens.total`
- * is its o200k token count. Instructions and delimiters the agent adds are not counted.
+ * is its o200k token count. Instructions and delimiters the reviewer adds are not counted.
  */
 export { buildWindowPlan } from "./build-window-plan.js";
 export { DEFAULT_WAVE_SIZE, planLimits, resolveMemoryTokenCap, type PlanLimits, type WindowBudget, type WindowPlanOptions } from "./budget.js";

@@ -2,9 +2,10 @@ import { z } from "zod";
 import type { Side } from "./change-set.js";
 
 /**
- * Finding: one problem in the change, from the agent or an analyzer. The same
- * type flows from detection through merging, placement and every output
- * (review comments, check-run annotations, CLI JSON/Markdown/SARIF).
+ * Finding: one problem in the change, from the model reviewer (source `agent`)
+ * or an analyzer. The same type flows from detection through merging,
+ * placement and every output (review comments, check-run annotations, CLI
+ * JSON/Markdown/SARIF).
  */
 
 export const SEVERITIES = ["P0", "P1", "P2", "P3"] as const;

@@ -2,12 +2,13 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { createReviewer } from "../agent/index.js";
 import { createDefaultAnalyzers } from "../analyzers/index.js";
 import { describeFileError, errorMessage, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from "../cli/io.js";
 import { createCliLogger } from "../cli/logger.js";
 import { ConfigError, hasModel, loadEnv, type Env } from "../config/env.js";
 import { WindowBudgetError } from "../context/errors.js";
+import { createModelClient } from "../model/index.js";
+import { createReviewer } from "../reviewer/index.js";
 import { IMPORT_HELP, parseEvalArgs, RUN_HELP, type ImportOptionsArgs, type RunOptions } from "./args.js";
 import { compareResults } from "./compare.js";
 import { importMartian } from "./import-martian.js";
@@ -68,16 +69,17 @@ async function runCommand(options: RunOptions, io: CliIo, log: Logger): Promise<
   const outDir = resolve(io.cwd, options.out ?? join("eval", "results", `${timestamp(new Date())}-${mode}`));
   await makeOutDir(outDir);
 
+  const model = offlineReason === null ? createModelClient(env, { log }) : null;
   const progress = !options.quiet;
   if (progress) io.stderr.write(`eval: ${plural(cases.length, "case")}, ${mode === "offline" ? `offline (${offlineReason})` : `model ${env.LONGVIEW_MODEL}`}\n`);
   const result = await runEval({
     dataset: options.dataset,
     cases,
     env,
-    reviewer: offlineReason === null ? createReviewer(env, log) : null,
+    reviewer: model && createReviewer(model, log),
     offlineReason,
     analyzers: createDefaultAnalyzers({ log }),
-    judge: options.judge ? createJudge(env, log, options.judgeModel === undefined ? {} : { model: options.judgeModel }) : null,
+    judge: options.judge && model ? createJudge(model, log, options.judgeModel === undefined ? {} : { model: options.judgeModel }) : null,
     tolerance: options.tolerance,
     windowTokens: options.budget ?? env.LONGVIEW_WINDOW_TOKENS,
     concurrency: options.concurrency,

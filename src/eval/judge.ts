@@ -1,23 +1,15 @@
 import type { Logger } from "pino";
 import { z } from "zod";
-import { structuredChatCall } from "../agent/chat-api.js";
-import { ModelOutputError, type ModelTarget } from "../agent/errors.js";
-import type { ModelCall } from "../agent/model-turn.js";
-import { ModelSession, type ModelSessionDeps } from "../agent/model-session.js";
-import { createOpenAIConnection } from "../agent/openai-client.js";
-import { buildRepairRequest, delimited, pickNonce, type ModelRequest } from "../agent/prompt.js";
-import { structuredResponsesCall } from "../agent/responses-api.js";
-import type { TokenUsage } from "../agent/reviewer.js";
-import { structuredResponseFormat, structuredTextFormat } from "../agent/structured-output.js";
-import type { Env } from "../config/env.js";
 import type { Finding } from "../domain/finding.js";
+import { ModelOutputError, delimited, pickNonce, type ModelClient, type ModelRequest, type ModelTarget, type TokenUsage } from "../model/index.js";
 import { redactTokenShapes } from "../redact/redact.js";
+import { buildRepairRequest } from "../reviewer/prompt.js";
 import type { ExpectedIssue } from "./case-schema.js";
 
 /**
  * The LLM judge: given one expected issue and the findings reported where it
  * is, says which of them describe that issue. It runs on the reviewer's
- * OpenAI connection (same client, API choice and typed errors); only the
+ * model client (same connection, API choice and typed errors); only the
  * model may differ.
  */
 
@@ -77,23 +69,14 @@ export function buildJudgeRequest(issue: ExpectedIssue, candidates: readonly Jud
   return { instructions: JUDGE_INSTRUCTIONS, messages: [{ role: "user", content }] };
 }
 
-/** Null when no API key is configured: the judge needs a model. */
-export function createJudge(env: Env, log: Logger, options: { readonly model?: string; readonly fetch?: typeof fetch } = {}): Judge | null {
-  const connection = createOpenAIConnection(env, log, options);
-  if (connection === null) return null;
-  const { client, api } = connection;
-  const settings = { ...connection.settings, model: options.model ?? connection.settings.model };
-  const call: ModelCall<JudgeAnswer> =
-    api === "chat"
-      ? structuredChatCall(settings, structuredResponseFormat(JudgeAnswerSchema, FORMAT_NAME))
-      : structuredResponsesCall(settings, structuredTextFormat(JudgeAnswerSchema, FORMAT_NAME));
-  const deps: ModelSessionDeps<JudgeAnswer> = { client, call, model: settings.model, api, fetch: connection.fetch, log };
+export function createJudge(client: ModelClient, log: Logger, options: { readonly model?: string } = {}): Judge {
+  const model = client.structured(JudgeAnswerSchema, FORMAT_NAME, options);
 
   return {
-    model: settings.model,
+    model: model.model,
     async decide(caseId, issue, candidates, signal) {
       const target: ModelTarget = { id: `judge:${caseId}`, label: `an expected issue of case ${caseId}`, task: "judge" };
-      const session = new ModelSession(deps, target, signal, { caseId });
+      const session = model.session(target, log, signal, { caseId });
       const request = buildJudgeRequest(issue, candidates);
       let answer = await session.send(request, 1);
       if (answer.kind === "invalid") {

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import { ModelError } from "../agent/errors.js";
-import { ZERO_USAGE, addUsage, type Reviewer, type TokenUsage } from "../agent/reviewer.js";
+import { ModelError, ZERO_USAGE, addUsage, type TokenUsage } from "../model/index.js";
+import type { Reviewer } from "../reviewer/index.js";
 import type { Analyzer } from "../analyzers/analyzer.js";
 import { workingTreeReader } from "../cli/head-content.js";
 import { buildLocalChangeSet } from "../cli/local-change-set.js";

@@ -1,7 +1,5 @@
 import type { Logger } from "pino";
-import type { ModelTarget } from "../agent/errors.js";
-import type { ModelRequest } from "../agent/prompt.js";
-import type { TokenUsage } from "../agent/reviewer.js";
+import type { ModelRequest, ModelTarget, TokenUsage } from "../model/index.js";
 import type { FileEdit } from "./edit.js";
 import type { FixModel } from "./fix-model.js";
 import { buildRetryRequest } from "./fix-prompt.js";

@@ -1,4 +1,4 @@
-import { delimited, pickNonce, type ModelRequest, type PromptMessage } from "../agent/prompt.js";
+import { delimited, pickNonce, type ModelRequest, type PromptMessage } from "../model/index.js";
 import type { Finding } from "../domain/finding.js";
 import { fence } from "../markdown/untrusted.js";
 import { FIX_FORMAT_NAME } from "./edit.js";

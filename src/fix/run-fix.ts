@@ -1,8 +1,7 @@
 import { diffLines } from "diff";
 import type { Logger } from "pino";
 import type { Analyzer, FlaggedSecret } from "../analyzers/analyzer.js";
-import { ModelError } from "../agent/errors.js";
-import type { TokenUsage } from "../agent/reviewer.js";
+import { ModelError, type TokenUsage } from "../model/index.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { Finding } from "../domain/finding.js";
 import type { PullRef } from "../github/client.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TokenUsage } from "../agent/reviewer.js";
+import type { TokenUsage } from "../model/index.js";
 
 /**
  * Estimated model cost, for the `longview_model_cost_usd_total` metric: list

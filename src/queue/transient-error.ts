@@ -1,4 +1,4 @@
-import { ModelAbortedError, ModelApiError, ModelError, ModelTimeoutError } from "../agent/errors.js";
+import { ModelAbortedError, ModelApiError, ModelError, ModelTimeoutError } from "../model/index.js";
 import { GitHubError, toGitHubError } from "../github/errors.js";
 
 /**

@@ -1,7 +1,6 @@
 import type { Logger } from "pino";
 import type { Analyzer } from "../analyzers/analyzer.js";
-import type { Reviewer } from "../agent/reviewer.js";
-import { extractReviewGuidelines } from "../agent/guidelines.js";
+import { extractReviewGuidelines, type Reviewer } from "../reviewer/index.js";
 import type { Env } from "../config/env.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { PullRef } from "../github/client.js";

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
 import type { Analyzer } from "../analyzers/analyzer.js";
 import { runAnalyzers } from "../analyzers/index.js";
-import type { Reviewer, TokenUsage } from "../agent/reviewer.js";
-import { ZERO_USAGE, addUsage } from "../agent/reviewer.js";
+import { ZERO_USAGE, addUsage, type TokenUsage } from "../model/index.js";
+import type { Reviewer } from "../reviewer/index.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { fanOutFindings, withMemory, type WindowBudget } from "../context/index.js";
 import type { ChangeSet } from "../domain/change-set.js";

@@ -1,7 +1,6 @@
 import { installationHost, appDeps } from "./github.js";
 import { generateKeyPairSync } from "node:crypto";
 import { Probot } from "probot";
-import { createReviewer } from "../../src/agent/index.js";
 import { createDefaultAnalyzers } from "../../src/analyzers/index.js";
 import { createApp } from "../../src/app.js";
 import { loadEnv, type Env } from "../../src/config/env.js";
@@ -12,6 +11,7 @@ import type { FinishedAs } from "../../src/queue/queue.js";
 import { createReviewJobHandler } from "../../src/queue/review-job-handler.js";
 import type { ReviewDeps } from "../../src/review/review-pull-request.js";
 import { silentLog } from "./github.js";
+import { reviewerFrom } from "./model.js";
 import type { FakeGitHub } from "./nock-github.js";
 
 /**
@@ -64,7 +64,7 @@ export async function runReviewApp(github: FakeGitHub, options: RunOptions = {})
   queue.startWorker(
     createReviewJobHandler({
       github: installationHost(probot),
-      deps: { env, reviewer: createReviewer(env, silentLog), analyzers: createDefaultAnalyzers(), ...options.deps },
+      deps: { env, reviewer: reviewerFrom(env, silentLog), analyzers: createDefaultAnalyzers(), ...options.deps },
     }),
   );
   await probot.load(createApp(appDeps(queue)));

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { pino } from "pino";
 import { createDefaultAnalyzers } from "../../src/analyzers/index.js";
-import type { Reviewer } from "../../src/agent/reviewer.js";
-import { ZERO_USAGE } from "../../src/agent/reviewer.js";
+import { ZERO_USAGE } from "../../src/model/index.js";
+import type { Reviewer } from "../../src/reviewer/index.js";
 import { renderReport } from "../../src/cli/formats/index.js";
 import type { HeadReader } from "../../src/cli/head-content.js";
 import { buildLocalChangeSet } from "../../src/cli/local-change-set.js";

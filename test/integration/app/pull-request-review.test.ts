@@ -1,15 +1,15 @@
 import { createRequire } from "node:module";
 import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
-import { createReviewer } from "../../../src/agent/index.js";
 import { createDefaultAnalyzers } from "../../../src/analyzers/index.js";
 import { createApp } from "../../../src/app.js";
 import type { Analyzer } from "../../../src/analyzers/analyzer.js";
-import type { Reviewer } from "../../../src/agent/reviewer.js";
+import type { Reviewer } from "../../../src/reviewer/index.js";
 import { loadEnv, type Env } from "../../../src/config/env.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
 import { createReviewJobHandler } from "../../../src/queue/review-job-handler.js";
 import { appDeps, GITHUB_API, installationHost, silentLog, testProbot } from "../../helpers/github.js";
+import { reviewerFrom } from "../../helpers/model.js";
 import { responsesReply } from "../../helpers/openai.js";
 
 /**
@@ -117,7 +117,7 @@ describe("pull_request.opened → one review", () => {
       .reply(200, responsesReply(JSON.stringify({ findings: [modelFinding], notes: [] })));
 
     const env = loadEnv({ OPENAI_API_KEY: "sk-test", LONGVIEW_OPENAI_MAX_RETRIES: "0" });
-    await receive({ env, reviewer: createReviewer(env, silentLog), analyzers: createDefaultAnalyzers() }, "delivery-1", payload);
+    await receive({ env, reviewer: reviewerFrom(env, silentLog), analyzers: createDefaultAnalyzers() }, "delivery-1", payload);
 
     expect(openai.isDone()).toBe(true);
     const review = captured.review!;
@@ -148,7 +148,7 @@ describe("pull_request.opened → one review", () => {
     const captured = mockGitHub();
     nock("https://api.openai.com").post("/v1/responses").times(2).reply(200, responsesReply("{ not json"));
     const env = loadEnv({ OPENAI_API_KEY: "sk-test", LONGVIEW_OPENAI_MAX_RETRIES: "0" });
-    await receive({ env, reviewer: createReviewer(env, silentLog), analyzers: createDefaultAnalyzers() }, "delivery-2", payload);
+    await receive({ env, reviewer: reviewerFrom(env, silentLog), analyzers: createDefaultAnalyzers() }, "delivery-2", payload);
 
     const review = captured.review!;
     expect(review.body).toMatch(/The model could not review window w1 \(`src\/users.js`\)/);

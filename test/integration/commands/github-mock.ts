@@ -9,13 +9,13 @@ import { createDefaultAnalyzers } from "../../../src/analyzers/index.js";
 import { createApp } from "../../../src/app.js";
 import { loadEnv } from "../../../src/config/env.js";
 import type { PlacedFinding } from "../../../src/domain/finding.js";
-import { createFixModel } from "../../../src/fix/fix-model.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
 import type { ReviewJob } from "../../../src/queue/job.js";
 import type { JobHandler, JobOutcome, QueueSettings } from "../../../src/queue/queue.js";
 import { formatFindingComment } from "../../../src/github/finding-comment.js";
 import { appDeps, GITHUB_API, installationHost, silentLog } from "../../helpers/github.js";
 import { finding } from "../../helpers/findings.js";
+import { fixModelFrom } from "../../helpers/model.js";
 
 /**
  * A pull request in octo/shop for `/agent` command tests: payload builders
@@ -102,7 +102,7 @@ export async function appWith(options: { model?: boolean; startWorker?: boolean 
   const env = loadEnv(options.model ? { OPENAI_API_KEY: "sk-test", LONGVIEW_OPENAI_MAX_RETRIES: "0" } : {});
   const jobs = new InProcessQueue({ settings: TEST_QUEUE, log: silentLog, random: () => 0.5 });
   const reviews = new RecordedReviews();
-  const deps: CommandDeps = { analyzers: createDefaultAnalyzers(), fixModel: createFixModel(env, silentLog) };
+  const deps: CommandDeps = { analyzers: createDefaultAnalyzers(), fixModel: fixModelFrom(env, silentLog) };
   const probot = fastProbot();
   await probot.load(createApp(appDeps(jobs)));
   const commands = createCommandJobHandler({ github: installationHost(probot), deps, queue: jobs });

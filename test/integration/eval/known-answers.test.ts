@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { pino } from "pino";
-import type { Reviewer, WindowReview } from "../../../src/agent/reviewer.js";
+import type { Reviewer, WindowReview } from "../../../src/reviewer/reviewer.js";
 import { loadEnv } from "../../../src/config/env.js";
 import type { Finding } from "../../../src/domain/finding.js";
 import type { Judge } from "../../../src/eval/judge.js";

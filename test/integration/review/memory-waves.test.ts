@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
-import type { Reviewer, WindowReview } from "../../../src/agent/reviewer.js";
+import type { Reviewer, WindowReview } from "../../../src/reviewer/reviewer.js";
 import { DEFAULT_REPO_CONFIG } from "../../../src/config/repo-config.js";
 import { buildChangeSet } from "../../../src/diff/build-change-set.js";
 import { parseFilePatch } from "../../../src/diff/parse-unified-diff.js";

@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { afterEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
-import { createReviewer } from "../../../src/agent/index.js";
 import { createDefaultAnalyzers } from "../../../src/analyzers/index.js";
 import { loadEnv } from "../../../src/config/env.js";
 import { DEFAULT_REPO_CONFIG } from "../../../src/config/repo-config.js";
@@ -9,6 +8,7 @@ import { buildChangeSet } from "../../../src/diff/build-change-set.js";
 import { parseFilePatch } from "../../../src/diff/parse-unified-diff.js";
 import { runReview } from "../../../src/review/run-review.js";
 import { silentLog } from "../../helpers/github.js";
+import { reviewerFrom } from "../../helpers/model.js";
 import { responsesReply } from "../../helpers/openai.js";
 import { FAKE, liveKeysFixture } from "../../fixtures/redact/fake-keys.js";
 
@@ -61,7 +61,7 @@ describe("secret redaction before the model", () => {
       guidelines: "",
       config: DEFAULT_REPO_CONFIG,
       budget: { windowTokens: 24_000, outputTokens: 4_000, contextTokens: 272_000 },
-      reviewer: createReviewer(env, silentLog),
+      reviewer: reviewerFrom(env, silentLog),
       analyzers: createDefaultAnalyzers(),
       windowConcurrency: 1,
       log: silentLog,
@@ -104,7 +104,7 @@ describe("secret redaction before the model", () => {
       guidelines: `Our staging token ${FAKE.gitlabDeploy} is fine to mention.`,
       config: DEFAULT_REPO_CONFIG,
       budget: { windowTokens: 24_000, outputTokens: 4_000, contextTokens: 272_000 },
-      reviewer: createReviewer(env, silentLog),
+      reviewer: reviewerFrom(env, silentLog),
       analyzers: createDefaultAnalyzers(),
       windowConcurrency: 1,
       log: silentLog,

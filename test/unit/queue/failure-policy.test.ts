@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
-import { ModelApiError, ModelOutputError, ModelTimeoutError, NO_SPEND } from "../../../src/agent/errors.js";
+import { ModelApiError, ModelOutputError, ModelTimeoutError, NO_SPEND } from "../../../src/model/errors.js";
 import { JobHandedBackError, JobShutdownError, JobSupersededError } from "../../../src/queue/errors.js";
 import { decideFailure, retryDelayMs, willRetry } from "../../../src/queue/failure-policy.js";
 import { classifyError } from "../../../src/queue/transient-error.js";

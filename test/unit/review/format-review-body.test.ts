@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
-import { ZERO_USAGE } from "../../../src/agent/reviewer.js";
+import { ZERO_USAGE } from "../../../src/model/usage.js";
 import type { PlacedFinding } from "../../../src/domain/finding.js";
 import { MAX_REVIEW_BODY, formatReviewBody } from "../../../src/review/format-review-body.js";
 import type { ReviewResult } from "../../../src/review/run-review.js";

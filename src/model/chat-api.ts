@@ -3,18 +3,13 @@ import type { AutoParseableResponseFormat } from "openai/lib/parser";
 import type { ParsedChatCompletion } from "openai/resources/chat/completions";
 import type { ModelAnswer, ModelCall, ModelSettings, ModelTurn } from "./model-turn.js";
 import { NO_ANSWER_TEXT } from "./model-turn.js";
-import type { ModelOutput } from "./output-schema.js";
-import { reviewResponseFormat } from "./review-format.js";
-import { ZERO_USAGE } from "./reviewer.js";
 import type { Parsed } from "./structured-output.js";
-import { usageFromChat } from "./usage.js";
+import { ZERO_USAGE, usageFromChat } from "./usage.js";
 
-/** A review call through Chat Completions (`client.chat.completions.parse`), for servers without the Responses API. */
-export function chatCall(settings: ModelSettings): ModelCall<ModelOutput> {
-  return structuredChatCall(settings, reviewResponseFormat());
-}
-
-/** A structured-output call through Chat Completions, for any format from `structuredResponseFormat`. */
+/**
+ * A structured-output call through Chat Completions (`client.chat.completions.parse`), for servers
+ * without the Responses API, for any format from `structuredResponseFormat`.
+ */
 export function structuredChatCall<T>(settings: ModelSettings, responseFormat: AutoParseableResponseFormat<Parsed<T>>): ModelCall<T> {
   return async (client, request, signal): Promise<ModelTurn<T>> => {
     let completion: ParsedChatCompletion<Parsed<T>>;

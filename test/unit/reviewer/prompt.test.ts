@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
-import { buildRepairRequest, buildReviewPrompt } from "../../../src/agent/prompt.js";
+import { buildRepairRequest, buildReviewPrompt } from "../../../src/reviewer/prompt.js";
 import { analyzerFinding, makeWindow } from "./window-fixture.js";
 
 const INJECTION =

@@ -11,10 +11,11 @@ import {
   type ModelSpend,
   type ModelTarget,
 } from "./errors.js";
+import type { Semaphore } from "../util/semaphore.js";
 import { instrumentedFetch } from "./instrumented-fetch.js";
+import type { ModelRequest } from "./model-request.js";
 import type { ModelAnswer, ModelApi, ModelCall, ModelTurn } from "./model-turn.js";
-import type { ModelRequest } from "./prompt.js";
-import { addUsage } from "./reviewer.js";
+import { addUsage, subtractUsage, type UsageSink } from "./usage.js";
 
 export interface ModelSessionDeps<T> {
   readonly client: OpenAI;
@@ -24,12 +25,18 @@ export interface ModelSessionDeps<T> {
   /** The fetch the client uses; wrapped per session to count HTTP attempts (the SDK's retries included). */
   readonly fetch: typeof fetch;
   readonly log: Logger;
+  /** Told what each call spent as it ends, failed calls included. */
+  readonly usage?: UsageSink;
+  /** The cap on calls in flight, shared by every session of the client (reviews and fixes alike). */
+  readonly slots?: Semaphore;
 }
 
 /**
  * The model calls made for one task (a window's review, a fix): their HTTP
  * attempts, token usage, one log line per call, and the mapping of SDK errors
- * and unusable answers to the typed errors of errors.ts.
+ * and unusable answers to the typed errors of errors.ts. Each call waits for
+ * a slot under the client's cap (giving up when the task is aborted) and
+ * reports its spend to the client's usage sink.
  */
 export class ModelSession<T> {
   private httpAttempts = 0;
@@ -52,6 +59,21 @@ export class ModelSession<T> {
 
   /** Sends one request and logs one line for it; API failures throw typed errors, answers are values. */
   async send(request: ModelRequest, attempt: number): Promise<ModelAnswer<T>> {
+    const { slots } = this.deps;
+    return slots ? slots.use(() => this.sendMetered(request, attempt), this.signal) : this.sendMetered(request, attempt);
+  }
+
+  private async sendMetered(request: ModelRequest, attempt: number): Promise<ModelAnswer<T>> {
+    const before = this.spend();
+    try {
+      return await this.sendNow(request, attempt);
+    } finally {
+      const after = this.spend();
+      this.deps.usage?.modelUsage(this.deps.model, subtractUsage(after.usage, before.usage), after.calls - before.calls);
+    }
+  }
+
+  private async sendNow(request: ModelRequest, attempt: number): Promise<ModelAnswer<T>> {
     const started = performance.now();
     const attemptsBefore = this.httpAttempts;
     const context = { model: this.deps.model, api: this.deps.api, ...this.logFields, attempt };
@@ -87,9 +109,9 @@ export class ModelSession<T> {
     const { id, label, task } = this.target;
     switch (answer.kind) {
       case "refusal":
-        return new ModelRefusalError(answer.refusal, id, this.spend(), this.target);
+        return new ModelRefusalError(answer.refusal, this.target, this.spend());
       case "incomplete":
-        return new ModelIncompleteError(answer.reason, id, this.spend(), undefined, this.target);
+        return new ModelIncompleteError(answer.reason, this.target, this.spend());
       case "failed":
         return new ModelApiError(`The model failed to ${task} ${label}: ${answer.message}`, null, id, this.spend());
     }

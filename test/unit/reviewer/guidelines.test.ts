@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
-import { MAX_GUIDELINES_CHARS, extractReviewGuidelines } from "../../../src/agent/guidelines.js";
+import { MAX_GUIDELINES_CHARS, extractReviewGuidelines } from "../../../src/reviewer/guidelines.js";
 
 describe("extractReviewGuidelines", () => {
   test("returns the section under a level-2 heading, up to the next heading of the same level", () => {

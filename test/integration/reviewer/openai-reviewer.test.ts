@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { pino, type Logger } from "pino";
+import { loadEnv } from "../../../src/config/env.js";
 import {
   ModelApiError,
   ModelIncompleteError,
@@ -8,12 +9,11 @@ import {
   ModelRefusalError,
   ModelTimeoutError,
   ModelAbortedError,
-  createReviewer,
-  type Reviewer,
-} from "../../../src/agent/index.js";
-import { loadEnv } from "../../../src/config/env.js";
+} from "../../../src/model/index.js";
+import type { Reviewer } from "../../../src/reviewer/index.js";
+import { reviewerFrom } from "../../helpers/model.js";
 import { responsesReply } from "../../helpers/openai.js";
-import { analyzerFinding, makeWindow } from "../../unit/agent/window-fixture.js";
+import { analyzerFinding, makeWindow } from "../../unit/reviewer/window-fixture.js";
 
 /**
  * The real openai SDK against HTTP mocked by nock: request bodies, retries,
@@ -43,7 +43,7 @@ function reviewer(vars: Record<string, string> = {}, log: Logger = testLogger().
     LONGVIEW_OPENAI_MAX_RETRIES: "0",
     ...vars,
   });
-  const created = createReviewer(env, log);
+  const created = reviewerFrom(env, log);
   if (created === null) throw new Error("expected a reviewer");
   return created;
 }
@@ -414,28 +414,5 @@ describe("Chat Completions (LONGVIEW_OPENAI_API=chat) against OPENAI_BASE_URL", 
     const error = await r.review(makeWindow(), []).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelIncompleteError);
     expect((error as ModelIncompleteError).calls).toBe(1);
-  });
-});
-
-describe("createReviewer", () => {
-  test("returns null without an API key", () => {
-    expect(createReviewer(loadEnv({}), testLogger().log)).toBeNull();
-  });
-
-  test("uses the fetch it is given", async () => {
-    const seen: string[] = [];
-    const fetchSpy: typeof fetch = async (input) => {
-      seen.push(String(input));
-      return new Response(JSON.stringify(responsesReply(JSON.stringify(GOOD_OUTPUT))), {
-        status: 200,
-        headers: { "content-type": "application/json" },
-      });
-    };
-    const r = createReviewer(loadEnv({ OPENAI_API_KEY: "sk-test" }), testLogger().log, { fetch: fetchSpy });
-
-    const review = await r!.review(makeWindow(), []);
-
-    expect(review.findings).toHaveLength(1);
-    expect(seen).toEqual(["https://api.openai.com/v1/responses"]);
   });
 });

@@ -1,25 +1,14 @@
-import { randomBytes } from "node:crypto";
 import type { Finding } from "../domain/finding.js";
 import type { Window } from "../domain/window.js";
 import { renderWindow } from "../context/index.js";
+import { delimited, newNonce, pickNonce, type ModelRequest, type PromptMessage } from "../model/index.js";
 import { EVIDENCE_TAG, REVIEW_INSTRUCTIONS, UNTRUSTED_TAG, closingReminder, repairRequest } from "./instructions.js";
 
 /**
  * Window + evidence → the messages sent to the model. All pull-request content
- * goes inside blocks delimited by a per-request random nonce, so the content
- * cannot close its block and pose as instructions.
+ * goes inside blocks delimited by a per-request random nonce (model-request.ts),
+ * so the content cannot close its block and pose as instructions.
  */
-
-export interface PromptMessage {
-  readonly role: "user" | "assistant";
-  readonly content: string;
-}
-
-export interface ModelRequest {
-  /** System-level instructions (Responses `instructions`, Chat `system` message). */
-  readonly instructions: string;
-  readonly messages: readonly PromptMessage[];
-}
 
 export interface ReviewPrompt extends ModelRequest {
   readonly nonce: string;
@@ -27,10 +16,6 @@ export interface ReviewPrompt extends ModelRequest {
 
 /** Longest earlier answer echoed back in a repair request; the error message matters more than the full text. */
 const MAX_ECHOED_ANSWER_CHARS = 24_000;
-
-export function newNonce(): string {
-  return randomBytes(12).toString("hex");
-}
 
 export function buildReviewPrompt(
   window: Window,
@@ -59,19 +44,6 @@ export function buildRepairRequest(prompt: ModelRequest, previousAnswer: string,
     instructions: prompt.instructions,
     messages: [...prompt.messages, ...echoed, { role: "user", content: repairRequest(problem) }],
   };
-}
-
-/** A nonce that occurs in none of the texts it will delimit. */
-export function pickNonce(texts: readonly string[], makeNonce: () => string = newNonce): string {
-  let nonce = makeNonce();
-  // A nonce is 96 random bits, so this only guards against a broken `makeNonce`.
-  while (texts.some((text) => text.includes(nonce))) nonce = newNonce();
-  return nonce;
-}
-
-/** Untrusted content between tags carrying the nonce: only a closing tag with the same nonce ends the block. */
-export function delimited(tag: string, nonce: string, body: string): string {
-  return `<${tag} id="${nonce}">\n${body}\n</${tag} id="${nonce}">`;
 }
 
 function renderEvidence(evidence: readonly Finding[]): string {

@@ -1,11 +1,6 @@
 import type { Finding } from "../domain/finding.js";
 import type { MemoryNote, Window } from "../domain/window.js";
-
-export interface TokenUsage {
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly reasoningTokens: number;
-}
+import type { TokenUsage } from "../model/index.js";
 
 export interface WindowReview {
   readonly findings: readonly Finding[];
@@ -20,14 +15,4 @@ export interface WindowReview {
 export interface Reviewer {
   readonly model: string;
   review(window: Window, evidence: readonly Finding[], signal?: AbortSignal): Promise<WindowReview>;
-}
-
-export const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
-
-export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    reasoningTokens: a.reasoningTokens + b.reasoningTokens,
-  };
 }

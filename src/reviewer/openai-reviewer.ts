@@ -1,38 +1,32 @@
 import type { Logger } from "pino";
-import type OpenAI from "openai";
 import type { Finding } from "../domain/finding.js";
 import type { Window } from "../domain/window.js";
-import { ModelOutputError, windowTarget } from "./errors.js";
-import type { ModelApi, ModelCall } from "./model-turn.js";
-import { ModelSession } from "./model-session.js";
+import { ModelOutputError, type ModelTarget, type StructuredModel } from "../model/index.js";
+import type { ModelOutput } from "./output-schema.js";
 import { buildRepairRequest, buildReviewPrompt } from "./prompt.js";
 import type { Reviewer, WindowReview } from "./reviewer.js";
 import { validateModelOutput } from "./validate-output.js";
 
 export interface OpenAIReviewerDeps {
-  readonly client: OpenAI;
-  readonly call: ModelCall;
-  readonly model: string;
-  readonly api: ModelApi;
-  /** The fetch the client uses; wrapped per window to count HTTP attempts (the SDK's retries included). */
-  readonly fetch: typeof fetch;
+  /** The model client's calls answered in OutputSchema. */
+  readonly model: StructuredModel<ModelOutput>;
   readonly log: Logger;
 }
 
 /**
  * Reviews one window: one model call, plus one repair request when the answer
  * is unusable. Model refusals, truncated answers and API failures become typed
- * errors (errors.ts) that carry the calls and tokens already spent.
+ * errors (model/errors.ts) that carry the calls and tokens already spent.
  */
 export class OpenAIReviewer implements Reviewer {
   readonly model: string;
 
   constructor(private readonly deps: OpenAIReviewerDeps) {
-    this.model = deps.model;
+    this.model = deps.model.model;
   }
 
   async review(window: Window, evidence: readonly Finding[], signal?: AbortSignal): Promise<WindowReview> {
-    const session = new ModelSession(this.deps, windowTarget(window.id), signal, { windowId: window.id });
+    const session = this.deps.model.session(windowTarget(window.id), this.deps.log, signal, { windowId: window.id });
     const prompt = buildReviewPrompt(window, evidence);
 
     let answer = await session.send(prompt, 1);
@@ -69,3 +63,6 @@ function oneLine(text: string, max = 300): string {
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
+function windowTarget(windowId: string): ModelTarget {
+  return { id: windowId, label: `window ${windowId}`, task: "review" };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
-import type { ModelOutput, ModelOutputFinding } from "../../../src/agent/output-schema.js";
-import { OUTPUT_LIMITS, validateModelOutput } from "../../../src/agent/validate-output.js";
+import type { ModelOutput, ModelOutputFinding } from "../../../src/reviewer/output-schema.js";
+import { OUTPUT_LIMITS, validateModelOutput } from "../../../src/reviewer/validate-output.js";
 import { makeWindow } from "./window-fixture.js";
 
 function outputFinding(overrides: Partial<ModelOutputFinding> = {}): ModelOutputFinding {

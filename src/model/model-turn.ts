@@ -1,7 +1,6 @@
 import type OpenAI from "openai";
-import type { ModelOutput } from "./output-schema.js";
-import type { ModelRequest } from "./prompt.js";
-import type { TokenUsage } from "./reviewer.js";
+import type { ModelRequest } from "./model-request.js";
+import type { TokenUsage } from "./usage.js";
 
 /**
  * One request/answer exchange with the model, independent of which OpenAI API
@@ -9,7 +8,7 @@ import type { TokenUsage } from "./reviewer.js";
  * everything the model itself answered is a value here.
  */
 
-export type ModelAnswer<T = ModelOutput> =
+export type ModelAnswer<T> =
   | { readonly kind: "parsed"; readonly output: T }
   /** `problem` completes the sentence "the answer …"; `text` is what the model wrote. */
   | { readonly kind: "invalid"; readonly problem: string; readonly text: string }
@@ -17,7 +16,7 @@ export type ModelAnswer<T = ModelOutput> =
   | { readonly kind: "incomplete"; readonly reason: string }
   | { readonly kind: "failed"; readonly message: string };
 
-export interface ModelTurn<T = ModelOutput> {
+export interface ModelTurn<T> {
   readonly answer: ModelAnswer<T>;
   readonly usage: TokenUsage;
 }
@@ -30,6 +29,6 @@ export interface ModelSettings {
 
 export type ModelApi = "responses" | "chat";
 
-export type ModelCall<T = ModelOutput> = (client: OpenAI, request: ModelRequest, signal: AbortSignal | undefined) => Promise<ModelTurn<T>>;
+export type ModelCall<T> = (client: OpenAI, request: ModelRequest, signal: AbortSignal | undefined) => Promise<ModelTurn<T>>;
 
 export const NO_ANSWER_TEXT = "contained no answer text";

@@ -1,5 +1,38 @@
 import { z } from "zod";
-import { ZERO_USAGE, type TokenUsage } from "./reviewer.js";
+
+export interface TokenUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly reasoningTokens: number;
+}
+
+export const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+
+export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    reasoningTokens: a.reasoningTokens + b.reasoningTokens,
+  };
+}
+
+export function subtractUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    inputTokens: a.inputTokens - b.inputTokens,
+    outputTokens: a.outputTokens - b.outputTokens,
+    reasoningTokens: a.reasoningTokens - b.reasoningTokens,
+  };
+}
+
+/**
+ * Where the client reports what each model call spent (ops/metrics.ts:
+ * tokens, calls, estimated cost), failed calls included, so cost metrics do
+ * not undercount failures.
+ */
+export interface UsageSink {
+  /** `calls` counts HTTP attempts, the SDK's retries included. */
+  modelUsage(model: string, usage: TokenUsage, calls: number): void;
+}
 
 /**
  * Token usage as reported by the server. OpenAI-compatible servers often omit

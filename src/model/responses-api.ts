@@ -2,17 +2,10 @@ import type { AutoParseableTextFormat } from "openai/lib/parser";
 import type { ParsedResponse } from "openai/resources/responses/responses";
 import type { ModelAnswer, ModelCall, ModelSettings } from "./model-turn.js";
 import { NO_ANSWER_TEXT } from "./model-turn.js";
-import type { ModelOutput } from "./output-schema.js";
-import { reviewTextFormat } from "./review-format.js";
 import type { Parsed } from "./structured-output.js";
 import { usageFromResponses } from "./usage.js";
 
-/** A review call through the Responses API (`client.responses.parse`). */
-export function responsesCall(settings: ModelSettings): ModelCall<ModelOutput> {
-  return structuredResponsesCall(settings, reviewTextFormat());
-}
-
-/** A structured-output call through the Responses API, for any format from `structuredTextFormat`. */
+/** A structured-output call through the Responses API (`client.responses.parse`), for any format from `structuredTextFormat`. */
 export function structuredResponsesCall<T>(settings: ModelSettings, format: AutoParseableTextFormat<Parsed<T>>): ModelCall<T> {
   return async (client, request, signal) => {
     const response = await client.responses.parse(

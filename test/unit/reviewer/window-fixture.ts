@@ -1,6 +1,6 @@
 import type { Finding, Hunk, Window, WindowFile } from "../../../src/domain/index.js";
 
-/** Small, realistic windows for the agent's tests, built directly from the domain types. */
+/** Small, realistic windows for the reviewer's tests, built directly from the domain types. */
 
 const DB_HUNK: Hunk = {
   index: 0,

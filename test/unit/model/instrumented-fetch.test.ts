@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
-import { instrumentedFetch } from "../../../src/agent/instrumented-fetch.js";
+import { instrumentedFetch } from "../../../src/model/instrumented-fetch.js";
 
 describe("instrumentedFetch", () => {
   test("counts every attempt and passes the answer through", async () => {

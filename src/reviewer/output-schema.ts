@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CategorySchema, SeveritySchema } from "../domain/finding.js";
-import { parseStructured, type Parsed } from "./structured-output.js";
+import { parseStructured, type Parsed } from "../model/index.js";
 
 /**
  * What the model must answer, as a strict structured-output schema: every

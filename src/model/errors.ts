@@ -1,8 +1,9 @@
-import { ZERO_USAGE, type TokenUsage } from "./reviewer.js";
+import { ZERO_USAGE, type TokenUsage } from "./usage.js";
 
 /**
- * Why a window's model review failed. Every error carries what was already
- * spent (calls, tokens), so cost accounting stays right when a window fails.
+ * Why a model task (a window's review, a fix, a judgement) failed. Every
+ * error carries what was already spent (calls, tokens), so cost accounting
+ * stays right when a task fails.
  */
 
 export interface ModelSpend {
@@ -20,10 +21,6 @@ export interface ModelTarget {
   readonly label: string;
   /** Verb: "review", "fix". */
   readonly task: string;
-}
-
-export function windowTarget(windowId: string): ModelTarget {
-  return { id: windowId, label: `window ${windowId}`, task: "review" };
 }
 
 export abstract class ModelError extends Error {
@@ -47,11 +44,10 @@ export abstract class ModelError extends Error {
 export class ModelRefusalError extends ModelError {
   constructor(
     readonly refusal: string,
-    windowId: string,
+    target: ModelTarget,
     spend: ModelSpend,
-    target: ModelTarget = windowTarget(windowId),
   ) {
-    super(`The model refused to ${target.task} ${target.label}: ${refusal}`, windowId, spend);
+    super(`The model refused to ${target.task} ${target.label}: ${refusal}`, target.id, spend);
   }
 }
 
@@ -62,18 +58,11 @@ export class ModelOutputError extends ModelError {}
 export class ModelIncompleteError extends ModelOutputError {
   constructor(
     readonly reason: string,
-    windowId: string,
+    target: ModelTarget,
     spend: ModelSpend,
-    options?: { cause?: unknown },
-    target: ModelTarget = windowTarget(windowId),
   ) {
     const hint = target.task === "review" ? "; raise LONGVIEW_OUTPUT_TOKENS or lower LONGVIEW_WINDOW_TOKENS" : "; raise LONGVIEW_OUTPUT_TOKENS";
-    super(
-      `The model's answer for ${target.label} is incomplete (${reason})` + (reason === "max_output_tokens" ? hint : ""),
-      windowId,
-      spend,
-      options,
-    );
+    super(`The model's answer for ${target.label} is incomplete (${reason})` + (reason === "max_output_tokens" ? hint : ""), target.id, spend);
   }
 }
 

@@ -1,6 +1,10 @@
 import { describe, expect, test } from "@jest/globals";
-import { parseModelOutput } from "../../../src/agent/output-schema.js";
-import { reviewResponseFormat, reviewTextFormat } from "../../../src/agent/review-format.js";
+import { structuredResponseFormat, structuredTextFormat } from "../../../src/model/structured-output.js";
+import { OutputSchema, REVIEW_FORMAT_NAME, parseModelOutput } from "../../../src/reviewer/output-schema.js";
+
+/** The formats the model client sends for the reviewer (`client.structured(OutputSchema, REVIEW_FORMAT_NAME)`). */
+const reviewTextFormat = () => structuredTextFormat(OutputSchema, REVIEW_FORMAT_NAME);
+const reviewResponseFormat = () => structuredResponseFormat(OutputSchema, REVIEW_FORMAT_NAME);
 
 describe("parseModelOutput", () => {
   test("accepts a complete answer", () => {

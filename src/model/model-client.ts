@@ -1,0 +1,103 @@
+import OpenAI from "openai";
+import type { Logger } from "pino";
+import type { z } from "zod";
+import type { Env } from "../config/env.js";
+import type { Semaphore } from "../util/semaphore.js";
+import { structuredChatCall } from "./chat-api.js";
+import type { ModelTarget } from "./errors.js";
+import { ModelSession } from "./model-session.js";
+import type { ModelApi, ModelCall, ModelSettings } from "./model-turn.js";
+import { structuredResponsesCall } from "./responses-api.js";
+import { structuredResponseFormat, structuredTextFormat } from "./structured-output.js";
+import type { UsageSink } from "./usage.js";
+
+/**
+ * The one OpenAI-compatible model client of a process, shared by every
+ * model-backed part of Longview (the reviewer, the fixer, the eval judge):
+ * one place for the base URL, API choice, timeout, retries, fetch, the SDK's
+ * logging, metering and the cap on calls in flight.
+ */
+
+const DEFAULT_BASE_URL = "https://api.openai.com/v1";
+
+export interface ModelClient {
+  /** The configured model (LONGVIEW_MODEL). */
+  readonly model: string;
+  readonly api: ModelApi;
+  /**
+   * Calls whose answers must match `schema` (strict structured output, named
+   * `name`), on the configured model or `options.model`. Build it once per
+   * kind of task: the schema is translated to JSON Schema here.
+   */
+  structured<T>(schema: z.ZodType<T>, name: string, options?: { readonly model?: string }): StructuredModel<T>;
+}
+
+export interface StructuredModel<T> {
+  readonly model: string;
+  /**
+   * The calls of one task (a window's review, a fix, a judgement): attempts,
+   * tokens and typed errors, one log line per call with `logFields`.
+   */
+  session(target: ModelTarget, log: Logger, signal?: AbortSignal, logFields?: Readonly<Record<string, unknown>>): ModelSession<T>;
+}
+
+export interface ModelClientOptions {
+  readonly log: Logger;
+  /** Told every call's tokens and HTTP attempts (ops/metrics.ts); none when absent. */
+  readonly usage?: UsageSink;
+  /** The cap on model calls in flight (LONGVIEW_MODEL_CONCURRENCY) for every caller of this client; none when absent. */
+  readonly slots?: Semaphore;
+  /** Replaces the global fetch (tests, proxies). */
+  readonly fetch?: typeof fetch;
+}
+
+/** The client configured by `env`, or null when no API key is set (analyzers-only mode). */
+export function createModelClient(env: Env, options: ModelClientOptions): ModelClient | null {
+  if (env.OPENAI_API_KEY === undefined) return null;
+  const { log, usage, slots } = options;
+  // Resolved per request, so a fetch patched after start-up (e.g. by an HTTP mock) is used.
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const client = new OpenAI({
+    apiKey: env.OPENAI_API_KEY,
+    // Explicit, so the SDK does not read OPENAI_BASE_URL from process.env behind the validated Env's back.
+    baseURL: env.OPENAI_BASE_URL ?? DEFAULT_BASE_URL,
+    timeout: env.LONGVIEW_OPENAI_TIMEOUT_MS,
+    maxRetries: env.LONGVIEW_OPENAI_MAX_RETRIES,
+    fetch: fetchImpl,
+    logger: sdkLogger(log.child({ component: "openai-sdk" })),
+    logLevel: "warn",
+  });
+  const api = env.LONGVIEW_OPENAI_API;
+  const configured: ModelSettings = {
+    model: env.LONGVIEW_MODEL,
+    reasoningEffort: env.LONGVIEW_REASONING_EFFORT,
+    maxOutputTokens: env.LONGVIEW_OUTPUT_TOKENS,
+  };
+  log.info({ model: configured.model, api, baseURL: client.baseURL, reasoningEffort: configured.reasoningEffort }, "model client ready");
+
+  return {
+    model: configured.model,
+    api,
+    structured<T>(schema: z.ZodType<T>, name: string, structuredOptions: { readonly model?: string } = {}): StructuredModel<T> {
+      const settings: ModelSettings = { ...configured, model: structuredOptions.model ?? configured.model };
+      const call: ModelCall<T> =
+        api === "chat"
+          ? structuredChatCall(settings, structuredResponseFormat(schema, name))
+          : structuredResponsesCall(settings, structuredTextFormat(schema, name));
+      return {
+        model: settings.model,
+        session: (target, sessionLog, signal, logFields) =>
+          new ModelSession({ client, call, model: settings.model, api, fetch: fetchImpl, log: sessionLog, usage, slots }, target, signal, logFields),
+      };
+    },
+  };
+}
+
+/** The SDK logs `(message, details)`; pino wants `(details, message)`. */
+function sdkLogger(log: Logger) {
+  const adapt =
+    (level: "error" | "warn" | "info" | "debug") =>
+    (message: string, ...rest: unknown[]) =>
+      log[level]({ details: rest.length === 1 ? rest[0] : rest }, message);
+  return { error: adapt("error"), warn: adapt("warn"), info: adapt("info"), debug: adapt("debug") };
+}

@@ -2,16 +2,9 @@ import type { ApplicationFunction } from "probot";
 import { handleFixAllAction, handleIssueCommentCommand, handleReviewCommentCommand } from "./commands/handlers.js";
 import { handleCheckRunRerequested, handleCheckSuite } from "./handlers/check-events.js";
 import { REVIEW_ACTIONS, handlePullRequest } from "./handlers/pull-request.js";
-import type { GitHub } from "./github/client.js";
-import type { GitHubHost } from "./github/host.js";
-import type { ReviewIntake } from "./queue/queue.js";
+import type { AppDeps } from "./handlers/app-deps.js";
 
-export interface AppDeps {
-  /** Where review and `/agent` command jobs go; handlers validate, enqueue and return. */
-  readonly queue: ReviewIntake;
-  /** GitHub as the installation of an event (its client: `context.octokit`). */
-  readonly github: (octokit: GitHub) => GitHubHost;
-}
+export type { AppDeps } from "./handlers/app-deps.js";
 
 /** Longview as a Probot app: a table of event → handler. The work lives in the handlers. */
 export function createApp(deps: AppDeps): ApplicationFunction {

@@ -5,7 +5,7 @@ import type { Probot } from "probot";
 import { ConfigError, type Env } from "./config/env.js";
 import { createProbotClass } from "./github-app.js";
 import { LongviewMetrics } from "./ops/metrics.js";
-import { priceTable } from "./ops/model-prices.js";
+import { priceTable } from "./config/model-prices.js";
 import { opsRoutes } from "./ops/ops-routes.js";
 import type { ProcessGuard } from "./ops/process-guard.js";
 import { createReviewQueue, startRedisWorker } from "./queue/create-queue.js";

@@ -1,7 +1,7 @@
 import type { Context } from "probot";
 import type { Logger } from "pino";
 import { FIX_ALL_IDENTIFIER } from "../fix/fix-all-action.js";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../handlers/app-deps.js";
 import type { GitHubHost } from "../github/host.js";
 import { CheckRunEventSchema } from "../github/schemas.js";
 import { parseWebhookPayload } from "../github/webhook-payload.js";

@@ -4,7 +4,7 @@ import { createDefaultAnalyzers } from "../analyzers/index.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { createFixModel, type FixModel } from "../fix/fix-model.js";
 import { runFix, type CommittedFixResult, type FixScope } from "../fix/run-fix.js";
-import type { PullRef } from "../github/client.js";
+import type { PullRef } from "../domain/pull-request.js";
 import type { GitHubHost } from "../github/host.js";
 import type { ModelClient } from "../model/index.js";
 import type { CommittedFix } from "../queue/job.js";

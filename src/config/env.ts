@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ModelPriceTableSchema } from "../ops/model-prices.js";
+import { ModelPriceTableSchema } from "./model-prices.js";
 
 /**
  * Process environment → typed settings. Every variable Longview reads is here;

@@ -8,7 +8,7 @@ import { sizeLimitsFrom } from "../diff/size-budget.js";
 import { loadRepoSettings } from "../cli/repo-settings.js";
 import type { Env } from "../config/env.js";
 import type { PlacedFinding } from "../domain/finding.js";
-import { estimateCostUsd, priceTable, type ModelPriceTable } from "../ops/model-prices.js";
+import { estimateCostUsd, priceTable, type ModelPriceTable } from "../config/model-prices.js";
 import { OFFLINE_NOTICE, runReview } from "../review/run-review.js";
 import { mapConcurrent } from "../util/map-concurrent.js";
 import type { Judge } from "./judge.js";

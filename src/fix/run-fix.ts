@@ -4,7 +4,7 @@ import type { Analyzer, FlaggedSecret } from "../analyzers/analyzer.js";
 import { ModelError, type TokenUsage } from "../model/index.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { Finding } from "../domain/finding.js";
-import type { PullRef } from "../github/client.js";
+import type { PullRef } from "../domain/pull-request.js";
 import type { GitHubHost } from "../github/host.js";
 import type { PullRequest } from "../github/schemas.js";
 import { createRedactor, rangesByPath } from "../redact/index.js";

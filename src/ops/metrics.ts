@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { TokenUsage } from "../model/index.js";
 import type { EnqueueResult, FinishedAs, QueueDepth, QueueObserver } from "../queue/queue.js";
-import { estimateCostUsd, type ModelPriceTable } from "./model-prices.js";
+import { estimateCostUsd, type ModelPriceTable } from "../config/model-prices.js";
 import type { ProcessFaultKind } from "./process-guard.js";
 
 /**

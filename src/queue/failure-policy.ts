@@ -1,5 +1,5 @@
 import { JobHandedBackError, JobSupersededError } from "./errors.js";
-import { classifyError } from "./transient-error.js";
+import { classifyError } from "../review/failure-class.js";
 
 /**
  * What becomes of a job whose attempt threw. Both queues apply the same

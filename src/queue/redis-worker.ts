@@ -29,7 +29,7 @@ import {
   savePendingCheckRun,
   setPendingState,
 } from "./redis-scripts.js";
-import { classifyError } from "./transient-error.js";
+import { classifyError } from "../review/failure-class.js";
 
 /**
  * The consumer side of the durable queue: a BullMQ worker that runs review

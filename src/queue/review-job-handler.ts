@@ -1,11 +1,11 @@
 import type { Logger } from "pino";
-import type { PullRef } from "../github/client.js";
+import type { PullRef } from "../domain/pull-request.js";
 import type { GitHubHost } from "../github/host.js";
 import { errorOutcome, type FailureOrigin } from "../review/check-output.js";
 import { SupersededError, reviewPullRequest, type ReviewDeps } from "../review/review-pull-request.js";
 import { JobSupersededError } from "./errors.js";
 import type { ReviewJob } from "./job.js";
-import { classifyError } from "./transient-error.js";
+import { classifyError } from "../review/failure-class.js";
 import type { JobHandler, JobOutcome } from "./queue.js";
 
 /**

@@ -4,9 +4,9 @@ import { afterEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { loadEnv } from "../../../src/config/env.js";
 import { LongviewMetrics } from "../../../src/ops/metrics.js";
-import { DEFAULT_MODEL_PRICES, estimateCostUsd, priceTable } from "../../../src/ops/model-prices.js";
+import { DEFAULT_MODEL_PRICES, estimateCostUsd, priceTable } from "../../../src/config/model-prices.js";
 import { opsRoutes } from "../../../src/ops/ops-routes.js";
-import { observeRateLimit } from "../../../src/ops/rate-limit-hook.js";
+import { observeRateLimit } from "../../../src/github/rate-limit-observer.js";
 import type { QueueHealth } from "../../../src/queue/queue.js";
 import { GITHUB_API, silentLog, testOctokit } from "../../helpers/github.js";
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "@jest/globals";
 import { ModelApiError, ModelOutputError, ModelTimeoutError, NO_SPEND } from "../../../src/model/errors.js";
 import { JobHandedBackError, JobShutdownError, JobSupersededError } from "../../../src/queue/errors.js";
 import { decideFailure, retryDelayMs, willRetry } from "../../../src/queue/failure-policy.js";
-import { classifyError } from "../../../src/queue/transient-error.js";
+import { classifyError } from "../../../src/review/failure-class.js";
 
 const httpError = (status: number, message = `HTTP ${status}`, headers: Record<string, string> = {}) =>
   Object.assign(new Error(message), { status, response: { headers } });

@@ -1,4 +1,4 @@
-import type { GitHub } from "../github/client.js";
+import type { GitHub } from "./client.js";
 
 export type RateLimitSink = (installationId: number, resource: string, remaining: number) => void;
 

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { TokenUsage } from "../model/index.js";
 
 /**
  * Estimated model cost, for the `longview_model_cost_usd_total` metric: list
@@ -39,7 +38,7 @@ export function priceTable(overrides: ModelPriceTable | undefined): ModelPriceTa
 }
 
 /** USD for this usage, or null when the model has no price. Dated snapshots (`gpt-4o-2024-08-06`) use their base model's price. */
-export function estimateCostUsd(table: ModelPriceTable, model: string, usage: TokenUsage): number | null {
+export function estimateCostUsd(table: ModelPriceTable, model: string, usage: { readonly inputTokens: number; readonly outputTokens: number }): number | null {
   const price = table[model] ?? table[model.replace(/-\d{4}-\d{2}-\d{2}$/, "")];
   if (!price) return null;
   return (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;

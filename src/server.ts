@@ -1,26 +1,18 @@
 import type { Logger } from "pino";
 import { Server, type Probot } from "probot";
 import { createApp } from "./app.js";
-import { createCommandJobHandler } from "./commands/command-job-handler.js";
-import { createCommandDeps } from "./commands/run-command.js";
+import { compose } from "./compose.js";
 import type { Env } from "./config/env.js";
-import { createProbotClass } from "./github-app.js";
-import { intakeSettings, withWebhookIntake } from "./intake/probot-intake.js";
-import { createAppIdentity, type AppIdentity } from "./github/app-identity.js";
-import type { GitHub } from "./github/client.js";
-import { createGitHubHost, type GitHubHost } from "./github/host.js";
-import { createModelClient } from "./model/index.js";
-import { LongviewMetrics } from "./ops/metrics.js";
 import { priceTable } from "./config/model-prices.js";
+import { createProbotClass } from "./github-app.js";
+import type { GitHub } from "./github/client.js";
+import { intakeSettings, withWebhookIntake } from "./intake/probot-intake.js";
+import { LongviewMetrics } from "./ops/metrics.js";
 import { opsRoutes } from "./ops/ops-routes.js";
 import type { ProcessGuard } from "./ops/process-guard.js";
-import { observeRateLimit } from "./github/rate-limit-observer.js";
 import { createReviewQueue } from "./queue/create-queue.js";
 import { InProcessQueue } from "./queue/in-process-queue.js";
-import type { CommandJobHandler, JobHandler, ReviewIntake, ReviewWorker } from "./queue/queue.js";
-import { createReviewDeps } from "./queue/review-deps.js";
-import { createReviewJobHandler } from "./queue/review-job-handler.js";
-import { Semaphore } from "./util/semaphore.js";
+import type { JobHandler, ReviewWorker } from "./queue/queue.js";
 
 /**
  * The GitHub App server: Probot's server with Longview's webhook intake
@@ -46,10 +38,9 @@ export interface ServerOptions {
 }
 
 export async function startServer(env: Env, log: Logger, options: ServerOptions = {}): Promise<RunningServer> {
-  // One identity per process: Longview's login is asked of GitHub once.
-  const identity = createAppIdentity();
   const ProbotWithConfig = withWebhookIntake(createProbotClass(env, log, "webhooks"), intakeSettings(env), log);
   const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true, ...(options.processGuard ? { processFaults: options.processGuard.counts } : {}) });
+  const longview = compose(env, log, { usage: metrics, compute: "threads", rateLimit: (id, resource, remaining) => metrics.rateLimit(id, resource, remaining) });
   const queue = await createReviewQueue(env, log, metrics, { spool: true });
   metrics.watchQueue(() => queue.depth());
 
@@ -59,16 +50,15 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
   await server.load(async (app, appOptions) => {
     loaded.probot = app;
     appOptions.addHandler(opsRoutes({ queueKind: queue.kind, health: () => queue.health(), metrics, log }));
-    await createApp({ queue, github: (octokit) => createGitHubHost(octokit, identity) })(app, appOptions);
+    await createApp({ queue, github: longview.github })(app, appOptions);
   });
   const probot = loaded.probot;
   if (!probot) throw new Error("Probot did not load the app");
 
   let worker: ReviewWorker | null = null;
-  let handlers: JobHandlers | null = null;
   let mode = "webhooks only (reviews run in `npm run worker` processes)";
   if (queue instanceof InProcessQueue) {
-    handlers = jobHandlers(probot, env, log, metrics, queue, identity);
+    const handlers = longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, queue);
     worker = queue.startWorker(options.jobHandler?.(probot) ?? handlers.review, handlers.commands);
     mode = "in-process queue";
   }
@@ -80,38 +70,8 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
     stop: async () => {
       await server.stop();
       await worker?.close(env.LONGVIEW_SHUTDOWN_TIMEOUT_MS);
-      await handlers?.close();
+      await longview.close();
       await queue.close();
     },
-  };
-}
-
-export interface JobHandlers {
-  readonly review: JobHandler;
-  readonly commands: CommandJobHandler;
-  /** Stops the worker threads of the reviews (after the jobs finished). */
-  close(): Promise<void>;
-}
-
-/**
- * The real job bodies, for any process that runs jobs (this server
- * in-process, or `npm run worker`). Reviews and fixes share one model client:
- * one cap on model calls in flight and one usage meter; `queue` takes the
- * reviews commands ask for.
- */
-export function jobHandlers(probot: Probot, env: Env, log: Logger, metrics: LongviewMetrics, queue: ReviewIntake, identity: AppIdentity = createAppIdentity()): JobHandlers {
-  const model = createModelClient(env, { log, usage: metrics, slots: new Semaphore(env.LONGVIEW_MODEL_CONCURRENCY) });
-  const deps = createReviewDeps(env, log, model);
-  const commandDeps = createCommandDeps(log, model);
-  log.info({ model: deps.reviewer?.model ?? null, mode: deps.reviewer ? "model" : "offline" }, "review worker ready");
-  const github = async (installationId: number): Promise<GitHubHost> => {
-    const gh = (await probot.auth(installationId)) as GitHub;
-    observeRateLimit(gh, installationId, (id, resource, remaining) => metrics.rateLimit(id, resource, remaining));
-    return createGitHubHost(gh, identity);
-  };
-  return {
-    review: createReviewJobHandler({ github, deps }),
-    commands: createCommandJobHandler({ github, deps: commandDeps, queue }),
-    close: () => deps.close(),
   };
 }

@@ -10,7 +10,8 @@ import { opsRoutes } from "./ops/ops-routes.js";
 import type { ProcessGuard } from "./ops/process-guard.js";
 import { createReviewQueue, startRedisWorker } from "./queue/create-queue.js";
 import type { JobHandler } from "./queue/queue.js";
-import { jobHandlers } from "./server.js";
+import { compose } from "./compose.js";
+import type { GitHub } from "./github/client.js";
 
 /**
  * A worker process (`npm run worker`): consumes jobs from Redis — reviews
@@ -44,7 +45,8 @@ export async function startWorker(env: Env, log: Logger, options: WorkerOptions 
   const queue = await createReviewQueue(env, log, metrics);
   metrics.watchQueue(() => queue.depth());
 
-  const handlers = jobHandlers(probot, env, log, metrics, queue);
+  const longview = compose(env, log, { usage: metrics, compute: "threads", rateLimit: (id, resource, remaining) => metrics.rateLimit(id, resource, remaining) });
+  const handlers = longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, queue);
   const worker = await startRedisWorker({ ...env, REDIS_URL: redisUrl }, log, options.jobHandler?.(probot) ?? handlers.review, metrics, handlers.commands);
   const ops = opsRoutes({ queueKind: "redis", health: () => worker.health(), metrics, log });
   const http = createServer((req, res) => {
@@ -65,7 +67,7 @@ export async function startWorker(env: Env, log: Logger, options: WorkerOptions 
     port,
     stop: async () => {
       await worker.close(env.LONGVIEW_SHUTDOWN_TIMEOUT_MS);
-      await handlers.close();
+      await longview.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await queue.close();
     },

@@ -1,10 +1,8 @@
 import type { Logger } from "pino";
-import { createDefaultAnalyzers } from "../analyzers/index.js";
-import { createModelClient } from "../model/index.js";
+import { compose } from "../compose.js";
 import { findGaps } from "../review/completeness.js";
 import { evaluateGate, gateConclusion, parseFailOn, type GatePolicy } from "../review/gate.js";
 import { runReview } from "../review/run-review.js";
-import { createReviewer } from "../reviewer/index.js";
 import type { ReviewOptions } from "./args.js";
 import { renderReport } from "./formats/index.js";
 import { EXIT_GATE_FAILED, EXIT_OK, UsageError, type CliIo } from "./io.js";
@@ -21,7 +19,7 @@ export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logg
   const { env, change, settings, changeSet } = prepared;
   const policy = gatePolicy(options.failOn, { severity: settings.config.gate.severity, categories: settings.config.gate.categories });
 
-  const model = createModelClient(env, { log });
+  const longview = compose(env, log);
   const progress = io.stderr.isTTY === true && !options.quiet;
   if (progress) io.stderr.write(`longview: reviewing ${change.label}: ${changeSet.files.length} files\n`);
   const result = await runReview({
@@ -30,8 +28,8 @@ export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logg
     guidelines: settings.guidelines,
     config: settings.config,
     budget: prepared.budget,
-    reviewer: model && createReviewer(model, log),
-    analyzers: createDefaultAnalyzers({ log }),
+    reviewer: longview.reviewer,
+    analyzers: longview.analyzers,
     windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
     log,
     ...(io.signal ? { signal: io.signal } : {}),

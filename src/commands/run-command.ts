@@ -1,12 +1,10 @@
 import type { Logger } from "pino";
 import type { Analyzer } from "../analyzers/analyzer.js";
-import { createDefaultAnalyzers } from "../analyzers/index.js";
 import type { RepoConfig } from "../config/repo-config.js";
-import { createFixModel, type FixModel } from "../fix/fix-model.js";
+import type { FixModel } from "../fix/fix-model.js";
 import { runFix, type CommittedFixResult, type FixScope } from "../fix/run-fix.js";
 import type { PullRef } from "../domain/pull-request.js";
 import type { GitHubHost } from "../github/host.js";
-import type { ModelClient } from "../model/index.js";
 import type { CommittedFix } from "../queue/job.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import { truncateMarkdown } from "../markdown/untrusted.js";
@@ -38,11 +36,6 @@ export interface CommandDeps {
   readonly fixModel: FixModel | null;
 }
 
-/** `model`: the reviews' model client (null in offline mode), so fixes share their metering and their cap on calls in flight. */
-export function createCommandDeps(log: Logger, model: ModelClient | null): CommandDeps {
-  const fixModel = model && createFixModel(model);
-  return { analyzers: createDefaultAnalyzers({ log }), fixModel };
-}
 
 export interface CommandInvocation {
   readonly ref: PullRef;

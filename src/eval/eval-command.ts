@@ -1,14 +1,12 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Logger } from "pino";
+import { compose } from "../compose.js";
 import { z } from "zod";
-import { createDefaultAnalyzers } from "../analyzers/index.js";
 import { describeFileError, errorMessage, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from "../cli/io.js";
 import { createCliLogger } from "../cli/logger.js";
 import { ConfigError, hasModel, loadEnv, type Env } from "../config/env.js";
 import { WindowBudgetError } from "../context/errors.js";
-import { createModelClient } from "../model/index.js";
-import { createReviewer } from "../reviewer/index.js";
 import { IMPORT_HELP, parseEvalArgs, RUN_HELP, type ImportOptionsArgs, type RunOptions } from "./args.js";
 import { compareResults } from "./compare.js";
 import { importMartian } from "./import-martian.js";
@@ -69,16 +67,17 @@ async function runCommand(options: RunOptions, io: CliIo, log: Logger): Promise<
   const outDir = resolve(io.cwd, options.out ?? join("eval", "results", `${timestamp(new Date())}-${mode}`));
   await makeOutDir(outDir);
 
-  const model = offlineReason === null ? createModelClient(env, { log }) : null;
+  const longview = compose(env, log);
+  const model = offlineReason === null ? longview.model : null;
   const progress = !options.quiet;
   if (progress) io.stderr.write(`eval: ${plural(cases.length, "case")}, ${mode === "offline" ? `offline (${offlineReason})` : `model ${env.LONGVIEW_MODEL}`}\n`);
   const result = await runEval({
     dataset: options.dataset,
     cases,
     env,
-    reviewer: model && createReviewer(model, log),
+    reviewer: offlineReason === null ? longview.reviewer : null,
     offlineReason,
-    analyzers: createDefaultAnalyzers({ log }),
+    analyzers: longview.analyzers,
     judge: options.judge && model ? createJudge(model, log, options.judgeModel === undefined ? {} : { model: options.judgeModel }) : null,
     tolerance: options.tolerance,
     windowTokens: options.budget ?? env.LONGVIEW_WINDOW_TOKENS,

@@ -1,17 +1,15 @@
-import { installationHost, appDeps } from "./github.js";
 import { generateKeyPairSync } from "node:crypto";
 import { Probot } from "probot";
-import { createDefaultAnalyzers } from "../../src/analyzers/index.js";
 import { createApp } from "../../src/app.js";
+import { compose } from "../../src/compose.js";
 import { loadEnv, type Env } from "../../src/config/env.js";
+import type { GitHub } from "../../src/github/client.js";
 import { createOctokitClass } from "../../src/github/octokit.js";
 import { secretValues } from "../../src/github/scrub-secrets.js";
 import { InProcessQueue } from "../../src/queue/in-process-queue.js";
 import type { FinishedAs } from "../../src/queue/queue.js";
-import { createReviewJobHandler } from "../../src/queue/review-job-handler.js";
 import type { ReviewDeps } from "../../src/review/review-pull-request.js";
 import { silentLog } from "./github.js";
-import { reviewerFrom } from "./model.js";
 import type { FakeGitHub } from "./nock-github.js";
 
 /**
@@ -37,8 +35,8 @@ export interface RunOptions {
   readonly attempts?: number;
   readonly rateLimitRetries?: number;
   readonly maxRetryAfterSeconds?: number;
-  /** Replaces parts of the review's dependencies (e.g. stages on a worker-thread pool). */
-  readonly deps?: Partial<ReviewDeps>;
+  /** Puts review stages somewhere else (e.g. on a worker-thread pool). */
+  readonly deps?: Partial<Pick<ReviewDeps, "analyzers" | "planWindows">>;
 }
 
 export function testEnv(extra: Record<string, string> = {}): Env {
@@ -61,13 +59,11 @@ export async function runReviewApp(github: FakeGitHub, options: RunOptions = {})
     log: silentLog,
     observer: { enqueued: () => undefined, jobFinished: (outcome) => attempts.push(outcome) },
   });
-  queue.startWorker(
-    createReviewJobHandler({
-      github: installationHost(probot),
-      deps: { env, reviewer: reviewerFrom(env, silentLog), analyzers: createDefaultAnalyzers(), ...options.deps },
-    }),
-  );
-  await probot.load(createApp(appDeps(queue)));
+  // The composition root builds the rest, as in production (stages inline unless a test puts them elsewhere).
+  const longview = compose(env, silentLog, options.deps ? { stages: options.deps } : {});
+  const handlers = longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, queue);
+  queue.startWorker(handlers.review, handlers.commands);
+  await probot.load(createApp({ queue, github: longview.github }));
   await probot.receive({ id: `delivery-${Math.random()}`, name: "pull_request", payload: github.openedPayload() as never });
   await queue.idle();
   return { attempts };

@@ -1,21 +1,18 @@
-import { createHash } from "node:crypto";
-import { anchorHash } from "../../../src/review/fingerprint.js";
-import { generateKeyPairSync } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
-import { createCommandJobHandler } from "../../../src/commands/command-job-handler.js";
-import type { CommandDeps } from "../../../src/commands/run-command.js";
-import { createDefaultAnalyzers } from "../../../src/analyzers/index.js";
 import { createApp } from "../../../src/app.js";
+import { compose } from "../../../src/compose.js";
 import { loadEnv } from "../../../src/config/env.js";
+import type { GitHub } from "../../../src/github/client.js";
+import { anchorHash } from "../../../src/review/fingerprint.js";
 import type { PlacedFinding } from "../../../src/domain/finding.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
 import type { ReviewJob } from "../../../src/queue/job.js";
 import type { JobHandler, JobOutcome, QueueSettings } from "../../../src/queue/queue.js";
 import { formatFindingComment } from "../../../src/github/finding-comment.js";
-import { appDeps, GITHUB_API, installationHost, silentLog } from "../../helpers/github.js";
+import { GITHUB_API, silentLog } from "../../helpers/github.js";
 import { finding } from "../../helpers/findings.js";
-import { fixModelFrom } from "../../helpers/model.js";
 
 /**
  * A pull request in octo/shop for `/agent` command tests: payload builders
@@ -102,10 +99,11 @@ export async function appWith(options: { model?: boolean; startWorker?: boolean 
   const env = loadEnv(options.model ? { OPENAI_API_KEY: "sk-test", LONGVIEW_OPENAI_MAX_RETRIES: "0" } : {});
   const jobs = new InProcessQueue({ settings: TEST_QUEUE, log: silentLog, random: () => 0.5 });
   const reviews = new RecordedReviews();
-  const deps: CommandDeps = { analyzers: createDefaultAnalyzers(), fixModel: fixModelFrom(env, silentLog) };
   const probot = fastProbot();
-  await probot.load(createApp(appDeps(jobs)));
-  const commands = createCommandJobHandler({ github: installationHost(probot), deps, queue: jobs });
+  // The composition root builds the commands' side as in production; reviews are recorded, not run.
+  const longview = compose(env, silentLog);
+  await probot.load(createApp({ queue: jobs, github: longview.github }));
+  const { commands } = longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, jobs);
   const startWorker = () => jobs.startWorker(reviews, commands);
   if (options.startWorker !== false) startWorker();
   return {

@@ -1,0 +1,115 @@
+import type { Logger } from "pino";
+import { createDefaultAnalyzers } from "./analyzers/index.js";
+import type { Analyzer } from "./analyzers/analyzer.js";
+import { createCommandJobHandler } from "./commands/command-job-handler.js";
+import type { CommandDeps } from "./commands/run-command.js";
+import { computeThreads, createReviewPool, pooledAnalyzers, pooledPlanWindows } from "./compute/review-pool.js";
+import type { Env } from "./config/env.js";
+import { createFixModel } from "./fix/fix-model.js";
+import { createAppIdentity, type AppIdentity } from "./github/app-identity.js";
+import type { GitHub } from "./github/client.js";
+import { createGitHubHost, type GitHubHost } from "./github/host.js";
+import { observeRateLimit } from "./github/rate-limit-observer.js";
+import { createModelClient, type ModelClient, type UsageSink } from "./model/index.js";
+import type { CommandJobHandler, JobHandler, ReviewIntake } from "./queue/queue.js";
+import { createReviewJobHandler } from "./queue/review-job-handler.js";
+import type { PlanWindows } from "./review/plan-windows.js";
+import type { ReviewDeps } from "./review/review-pull-request.js";
+import { createReviewer, type Reviewer } from "./reviewer/index.js";
+import { Semaphore } from "./util/semaphore.js";
+
+/**
+ * The composition root: the object graph of one Longview process, built
+ * from the environment in one place. The server, the worker, the CLI, the
+ * eval harness and the tests all get their parts from here; nothing else
+ * reads the environment to decide what to build.
+ *
+ * One process has one model client (every model call metered and counted
+ * against one cap, reviews and fixes together), one app identity (Longview's
+ * login is asked of GitHub once), and — where jobs run — one pool of worker
+ * threads for the analyzers and window planning.
+ */
+
+export interface ComposeOptions {
+  /** Where model usage is reported (the process's metrics). */
+  readonly usage?: UsageSink;
+  /** Where the analyzers and window planning run: worker threads (the app, LONGVIEW_COMPUTE_THREADS) or this thread (the CLI, eval). */
+  readonly compute?: "threads" | "inline";
+  /** The model client's `fetch` (tests). */
+  readonly fetch?: typeof fetch;
+  /** GitHub's rate limit after each response, per installation (the process's metrics). */
+  readonly rateLimit?: (installationId: number, resource: string, remaining: number) => void;
+  /** Review stages put somewhere else (tests: a pool whose thread crashes). */
+  readonly stages?: Partial<Pick<ReviewDeps, "analyzers" | "planWindows">>;
+}
+
+export interface Longview {
+  readonly env: Env;
+  readonly log: Logger;
+  /** Null in offline mode (no OPENAI_API_KEY). */
+  readonly model: ModelClient | null;
+  readonly reviewer: Reviewer | null;
+  readonly analyzers: readonly Analyzer[];
+  /** What a review needs besides GitHub. */
+  readonly review: ReviewDeps;
+  /** What an `/agent` command needs besides GitHub and the queue. */
+  readonly commands: CommandDeps;
+  /** GitHub through an installation client (a webhook's `context.octokit`, or `probot.auth(id)`). */
+  github(octokit: GitHub): GitHubHost;
+  /** The job bodies, given how to act as an installation and where the reviews commands ask for go. */
+  jobHandlers(auth: (installationId: number) => Promise<GitHub>, queue: ReviewIntake): JobHandlers;
+  /** Stops the worker threads (after the jobs finished). */
+  close(): Promise<void>;
+}
+
+export interface JobHandlers {
+  readonly review: JobHandler;
+  readonly commands: CommandJobHandler;
+}
+
+export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Longview {
+  const identity: AppIdentity = createAppIdentity();
+  const model = createModelClient(env, {
+    log,
+    ...(options.usage ? { usage: options.usage } : {}),
+    slots: new Semaphore(env.LONGVIEW_MODEL_CONCURRENCY),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const reviewer = model && createReviewer(model, log);
+  const inline = createDefaultAnalyzers({ log });
+  const threads = options.compute === "threads" ? computeThreads(env.LONGVIEW_COMPUTE_THREADS) : 0;
+  // Analyzers and window planning on worker threads: a large pull request must not hold the event loop.
+  const pool = threads > 0 ? createReviewPool({ threads, taskTimeoutMs: env.LONGVIEW_COMPUTE_TASK_TIMEOUT_MS, log: log.child({ component: "compute" }) }) : null;
+  const analyzers = options.stages?.analyzers ?? (pool ? pooledAnalyzers(pool) : inline);
+  const planWindows: PlanWindows | null = options.stages?.planWindows ?? (pool ? pooledPlanWindows(pool) : null);
+  const review: ReviewDeps = { env, reviewer, analyzers, ...(planWindows ? { planWindows } : {}) };
+  // A fix checks a few whole files: the analyzers run inline.
+  const commands: CommandDeps = { analyzers: inline, fixModel: model && createFixModel(model) };
+  const github = (octokit: GitHub) => createGitHubHost(octokit, identity);
+  log.info({ model: model?.model ?? null, mode: model ? "model" : "offline", computeThreads: threads }, "Longview composed");
+
+  return {
+    env,
+    log,
+    model,
+    reviewer,
+    analyzers,
+    review,
+    commands,
+    github,
+    jobHandlers(auth, queue) {
+      const installation = async (installationId: number): Promise<GitHubHost> => {
+        const octokit = await auth(installationId);
+        if (options.rateLimit) observeRateLimit(octokit, installationId, options.rateLimit);
+        return github(octokit);
+      };
+      return {
+        review: createReviewJobHandler({ github: installation, deps: review }),
+        commands: createCommandJobHandler({ github: installation, deps: commands, queue }),
+      };
+    },
+    close: async () => {
+      await pool?.close();
+    },
+  };
+}

@@ -13,9 +13,11 @@ import { priceTable } from "./ops/model-prices.js";
 import { opsRoutes } from "./ops/ops-routes.js";
 import type { ProcessGuard } from "./ops/process-guard.js";
 import { observeRateLimit } from "./ops/rate-limit-hook.js";
-import { createReviewQueue } from "./queue/create-queue.js";
+import { createJobQueue } from "./queue/create-queue.js";
 import { InProcessQueue } from "./queue/in-process-queue.js";
-import type { CommandJobHandler, JobHandler, ReviewIntake, ReviewWorker } from "./queue/queue.js";
+import type { LongviewJobHandlers } from "./queue/kinds/index.js";
+import type { ReviewJobHandler } from "./queue/kinds/review.js";
+import type { JobWorker, ReviewIntake } from "./queue/queue.js";
 import { createReviewDeps } from "./queue/review-deps.js";
 import { createReviewJobHandler } from "./queue/review-job-handler.js";
 import { Semaphore } from "./queue/semaphore.js";
@@ -38,7 +40,7 @@ export interface RunningServer {
 
 export interface ServerOptions {
   /** Replaces the review job body (benchmarks, tests). Default: the real review. */
-  readonly jobHandler?: (probot: Probot) => JobHandler;
+  readonly jobHandler?: (probot: Probot) => ReviewJobHandler;
   /** The process's fault guard, counted in `/metrics`. */
   readonly processGuard?: ProcessGuard;
 }
@@ -46,7 +48,7 @@ export interface ServerOptions {
 export async function startServer(env: Env, log: Logger, options: ServerOptions = {}): Promise<RunningServer> {
   const ProbotWithConfig = withWebhookIntake(createProbotClass(env, log, "webhooks"), intakeSettings(env), log);
   const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true, ...(options.processGuard ? { processFaults: options.processGuard.counts } : {}) });
-  const queue = await createReviewQueue(env, log, metrics, { spool: true });
+  const queue = await createJobQueue(env, log, metrics, { spool: true });
   metrics.watchQueue(() => queue.depth());
 
   const server = new Server({ Probot: ProbotWithConfig, host: env.HOST, port: env.PORT, log, enableStaticFiles: false });
@@ -60,12 +62,12 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
   const probot = loaded.probot;
   if (!probot) throw new Error("Probot did not load the app");
 
-  let worker: ReviewWorker | null = null;
+  let worker: JobWorker | null = null;
   let handlers: JobHandlers | null = null;
   let mode = "webhooks only (reviews run in `npm run worker` processes)";
   if (queue instanceof InProcessQueue) {
     handlers = jobHandlers(probot, env, log, metrics, queue);
-    worker = queue.startWorker(options.jobHandler?.(probot) ?? handlers.review, handlers.commands);
+    worker = queue.startWorker({ ...handlers.byKind, ...(options.jobHandler ? { review: options.jobHandler(probot) } : {}) });
     mode = "in-process queue";
   }
   await server.start();
@@ -83,8 +85,7 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
 }
 
 export interface JobHandlers {
-  readonly review: JobHandler;
-  readonly commands: CommandJobHandler;
+  readonly byKind: LongviewJobHandlers;
   /** Stops the worker threads of the reviews (after the jobs finished). */
   close(): Promise<void>;
 }
@@ -104,8 +105,10 @@ export function jobHandlers(probot: Probot, env: Env, log: Logger, metrics: Long
   const onClient = (gh: GitHub, installationId: number) =>
     observeRateLimit(gh, installationId, (id, resource, remaining) => metrics.rateLimit(id, resource, remaining));
   return {
-    review: createReviewJobHandler({ auth, deps, onClient }),
-    commands: createCommandJobHandler({ auth, deps: commandDeps, queue, onClient }),
+    byKind: {
+      review: createReviewJobHandler({ auth, deps, onClient }),
+      command: createCommandJobHandler({ auth, deps: commandDeps, queue, onClient }),
+    },
     close: () => deps.close(),
   };
 }

@@ -1,6 +1,6 @@
 import type { GitHub } from "../github/client.js";
-import type { CommandJob } from "../queue/job.js";
-import type { CommandJobHandler, ReviewIntake } from "../queue/queue.js";
+import type { CommandJob, CommandJobHandler } from "../queue/kinds/command.js";
+import type { ReviewIntake } from "../queue/queue.js";
 import { runCommand, type CommandDeps, type CommandInvocation } from "./run-command.js";
 
 /**

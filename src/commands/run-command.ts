@@ -12,7 +12,7 @@ import { readRepoConfig } from "../github/read-repo-config.js";
 import { PullRequestSchema } from "../github/schemas.js";
 import { meterFixModel } from "../ops/meter-fix-model.js";
 import type { UsageSink } from "../ops/meter-reviewer.js";
-import type { CommittedFix } from "../queue/job.js";
+import type { CommittedFix } from "../queue/kinds/command.js";
 import { limitFixModel } from "../queue/limit-fix-model.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import type { Semaphore } from "../queue/semaphore.js";

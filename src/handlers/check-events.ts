@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { findPullRequestsForSha } from "../github/find-pull-requests.js";
 import { CheckRunEventSchema, CheckSuiteEventSchema } from "../github/schemas.js";
 import { parseWebhookPayload } from "../github/webhook-payload.js";
-import type { ReviewJob } from "../queue/job.js";
+import type { ReviewJob } from "../queue/kinds/review.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import { payloadReplayKey } from "./replay-key.js";
 

@@ -5,9 +5,8 @@ import { readRepoConfig } from "../github/read-repo-config.js";
 import { errorOutcome, type FailureOrigin } from "../review/check-output.js";
 import { SupersededError, reviewPullRequest, type ReviewDeps } from "../review/review-pull-request.js";
 import { JobSupersededError } from "./errors.js";
-import type { ReviewJob } from "./job.js";
+import type { ReviewJob, ReviewJobHandler, ReviewOutcome } from "./kinds/review.js";
 import { classifyError } from "./transient-error.js";
-import type { JobHandler, JobOutcome } from "./queue.js";
 
 /**
  * The job body of a review: an installation client from the App, then
@@ -24,9 +23,9 @@ export interface ReviewJobHandlerInput {
   readonly onClient?: (gh: GitHub, installationId: number) => void;
 }
 
-export function createReviewJobHandler(input: ReviewJobHandlerInput): JobHandler {
+export function createReviewJobHandler(input: ReviewJobHandlerInput): ReviewJobHandler {
   return {
-    async run(job, run): Promise<JobOutcome> {
+    async run(job, run): Promise<ReviewOutcome> {
       const gh = await input.auth(job.installationId);
       input.onClient?.(gh, job.installationId);
       const ref = refOf(job);

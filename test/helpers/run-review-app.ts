@@ -8,6 +8,7 @@ import type { GitHub } from "../../src/github/client.js";
 import { createOctokitClass } from "../../src/github/octokit.js";
 import { secretValues } from "../../src/github/scrub-secrets.js";
 import { InProcessQueue } from "../../src/queue/in-process-queue.js";
+import { jobKinds } from "../../src/queue/kinds/index.js";
 import type { FinishedAs } from "../../src/queue/queue.js";
 import { createReviewJobHandler } from "../../src/queue/review-job-handler.js";
 import type { ReviewDeps } from "../../src/review/review-pull-request.js";
@@ -57,16 +58,17 @@ export async function runReviewApp(github: FakeGitHub, options: RunOptions = {})
   const probot = new Probot({ appId: 123, privateKey: PRIVATE_KEY, secret: WEBHOOK_SECRET, log: silentLog, Octokit: Octokit as typeof Octokit });
   const attempts: FinishedAs[] = [];
   const queue = new InProcessQueue({
+    kinds: jobKinds,
     settings: { concurrency: 1, installationConcurrency: 1, attempts: options.attempts ?? env.LONGVIEW_JOB_ATTEMPTS, backoffMs: 10 },
     log: silentLog,
     observer: { enqueued: () => undefined, jobFinished: (outcome) => attempts.push(outcome) },
   });
-  queue.startWorker(
-    createReviewJobHandler({
+  queue.startWorker({
+    review: createReviewJobHandler({
       auth: async (installationId) => (await probot.auth(installationId)) as GitHub,
       deps: { env, reviewer: createReviewer(env, silentLog), analyzers: createDefaultAnalyzers(), ...options.deps },
     }),
-  );
+  });
   await probot.load(createApp({ queue }));
   await probot.receive({ id: `delivery-${Math.random()}`, name: "pull_request", payload: github.openedPayload() as never });
   await queue.idle();

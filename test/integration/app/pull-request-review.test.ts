@@ -9,6 +9,7 @@ import type { Reviewer } from "../../../src/agent/reviewer.js";
 import { loadEnv, type Env } from "../../../src/config/env.js";
 import type { GitHub } from "../../../src/github/client.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
+import { jobKinds } from "../../../src/queue/kinds/index.js";
 import { createReviewJobHandler } from "../../../src/queue/review-job-handler.js";
 import { GITHUB_API, silentLog, testProbot } from "../../helpers/github.js";
 import { responsesReply } from "../../helpers/openai.js";
@@ -100,8 +101,8 @@ const modelFinding = {
 /** Real Probot with Longview loaded, its review jobs run by the in-process queue; `receive` resolves once the job is done. */
 async function receive(deps: { env: Env; reviewer: Reviewer | null; analyzers: readonly Analyzer[] }, id: string, payload: unknown): Promise<void> {
   const probot = testProbot();
-  const queue = new InProcessQueue({ settings: { concurrency: 1, installationConcurrency: 1, attempts: 1, backoffMs: 10 }, log: silentLog });
-  queue.startWorker(createReviewJobHandler({ auth: async (installationId) => (await probot.auth(installationId)) as GitHub, deps }));
+  const queue = new InProcessQueue({ kinds: jobKinds, settings: { concurrency: 1, installationConcurrency: 1, attempts: 1, backoffMs: 10 }, log: silentLog });
+  queue.startWorker({ review: createReviewJobHandler({ auth: async (installationId) => (await probot.auth(installationId)) as GitHub, deps }) });
   await probot.load(createApp({ queue }));
   await probot.receive({ id, name: "pull_request", payload: payload as never });
   await queue.idle();

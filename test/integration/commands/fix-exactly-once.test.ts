@@ -5,7 +5,7 @@ import { createDefaultAnalyzers } from "../../../src/analyzers/index.js";
 import { answerKey } from "../../../src/commands/reply.js";
 import { createAppIdentity } from "../../../src/github/app-identity.js";
 import type { GitHub } from "../../../src/github/client.js";
-import type { CommandJob, CommittedFix } from "../../../src/queue/job.js";
+import type { CommandJob, CommittedFix } from "../../../src/queue/kinds/command.js";
 import { silentLog } from "../../helpers/github.js";
 import {
   BOT,

@@ -11,8 +11,9 @@ import type { PlacedFinding } from "../../../src/domain/finding.js";
 import { createFixModel } from "../../../src/fix/fix-model.js";
 import type { GitHub } from "../../../src/github/client.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
-import type { ReviewJob } from "../../../src/queue/job.js";
-import type { JobHandler, JobOutcome, QueueSettings } from "../../../src/queue/queue.js";
+import { jobKinds } from "../../../src/queue/kinds/index.js";
+import type { ReviewJob, ReviewJobHandler, ReviewOutcome } from "../../../src/queue/kinds/review.js";
+import type { QueueSettings } from "../../../src/queue/queue.js";
 import { formatFindingComment } from "../../../src/review/format-comment.js";
 import { GITHUB_API, silentLog } from "../../helpers/github.js";
 import { finding } from "../../helpers/findings.js";
@@ -59,9 +60,9 @@ export function pullRequest(overrides: Record<string, unknown> = {}) {
 }
 
 /** The review jobs the queue hands its worker (the review itself is not under test here). */
-export class RecordedReviews implements JobHandler {
+export class RecordedReviews implements ReviewJobHandler {
   readonly jobs: ReviewJob[] = [];
-  async run(job: ReviewJob): Promise<JobOutcome> {
+  async run(job: ReviewJob): Promise<ReviewOutcome> {
     this.jobs.push(job);
     return "reviewed";
   }
@@ -100,13 +101,13 @@ function fastProbot(): Probot {
  */
 export async function appWith(options: { model?: boolean; startWorker?: boolean } = {}) {
   const env = loadEnv(options.model ? { OPENAI_API_KEY: "sk-test", LONGVIEW_OPENAI_MAX_RETRIES: "0" } : {});
-  const jobs = new InProcessQueue({ settings: TEST_QUEUE, log: silentLog, random: () => 0.5 });
+  const jobs = new InProcessQueue({ kinds: jobKinds, settings: TEST_QUEUE, log: silentLog, random: () => 0.5 });
   const reviews = new RecordedReviews();
   const deps: CommandDeps = { analyzers: createDefaultAnalyzers(), fixModel: createFixModel(env, silentLog), identity: createAppIdentity() };
   const probot = fastProbot();
   await probot.load(createApp({ queue: jobs }));
   const commands = createCommandJobHandler({ auth: async (installationId) => (await probot.auth(installationId)) as GitHub, deps, queue: jobs });
-  const startWorker = () => jobs.startWorker(reviews, commands);
+  const startWorker = () => jobs.startWorker({ review: reviews, command: commands });
   if (options.startWorker !== false) startWorker();
   return {
     probot,

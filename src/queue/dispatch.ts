@@ -44,7 +44,11 @@ export class Dispatcher {
   /** The attempts running now, by job id: what supersede and shutdown abort. */
   readonly running = new RunningAttempts();
 
-  constructor(private readonly options: DispatcherOptions) {}
+  constructor(private readonly options: DispatcherOptions) {
+    // A misspelt kind would otherwise only show as jobs failing with "this worker runs no … jobs".
+    const unknown = Object.keys(options.handlers).filter((name) => !options.kinds.names.includes(name));
+    if (unknown.length > 0) throw new Error(`handlers for kinds of job this queue does not know: ${unknown.join(", ")} (known: ${options.kinds.names.join(", ")})`);
+  }
 
   /** A job log correlated by its kind's fields. */
   logFor(jobId: string, job: Job): Logger {

@@ -11,10 +11,11 @@ import type { RedisKeys } from "./redis-scripts.js";
  * queue implementations ask the kind; neither names one.
  */
 
-/** What a queue reads of any job itself: which kind it is, and whose installation it works for (per-installation concurrency). */
+/** What a queue reads of any job itself: which kind it is, and whose installation it works for (per-installation concurrency). The rest is its kind's. */
 export interface Job {
   readonly kind: string;
   readonly installationId: number;
+  readonly [field: string]: unknown;
 }
 
 /** The same, as stored payloads are checked before their kind is known (the journal, the spool). */

@@ -81,8 +81,8 @@ export class RedisJobQueue implements JobQueue {
     return result;
   }
 
-  private async enqueueToSlot(input: Job, jobId: string, kind: JobKind<Job>, slot: PendingSlot<Job>): Promise<EnqueueResult> {
-    const claim = await slot.redis.claim(this.redis, this.keys, { job: input, jobId, pendingTtlSeconds: PENDING_TTL_SECONDS, replayTtlSeconds: this.options.deliveryTtlSeconds });
+  private async enqueueToSlot(incoming: Job, jobId: string, kind: JobKind<Job>, slot: PendingSlot<Job>): Promise<EnqueueResult> {
+    const claim = await slot.redis.claim(this.redis, this.keys, { job: incoming, jobId, pendingTtlSeconds: PENDING_TTL_SECONDS, replayTtlSeconds: this.options.deliveryTtlSeconds });
     if (claim.kind === "duplicate") return { status: "duplicate", reason: claim.reason, jobId: claim.jobId };
     // The job as claimed: with what it inherited from the job it replaces.
     const job = claim.job;
@@ -146,8 +146,8 @@ export class RedisJobQueue implements JobQueue {
   /**
    * Removes the older job if it is still waiting; otherwise asks whichever
    * worker runs it to stop. Best effort: a job that misses this still sees,
-   * when it starts, that it is no longer the pull request's pending job, and
-   * a running review re-checks the head before it posts.
+   * when it starts, that it no longer holds its slot (and a running review
+   * re-checks the head before it posts).
    */
   private async supersede(oldJobId: string, by: { jobId: string; newSha: string; slotKey: string }): Promise<{ jobId: string; state: "queued" | "running" } | null> {
     const log = this.options.log.child({ jobId: oldJobId, supersededBy: by.jobId, slot: by.slotKey });

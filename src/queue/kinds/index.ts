@@ -8,12 +8,12 @@ import { reviewKind } from "./review.js";
  * given. A new kind is one file beside these (its `JobKind`) and its entry
  * here; its body joins the others in `jobHandlers` (server.ts).
  */
-const kinds = [reviewKind, commandKind] as const;
+export const longviewKinds = [reviewKind, commandKind] as const;
 
-export const jobKinds = new JobRegistry(kinds);
+export const jobKinds = new JobRegistry(longviewKinds);
 
 /** Everything the application enqueues. */
-export type QueueJob = JobOf<(typeof kinds)[number]>;
+export type QueueJob = JobOf<(typeof longviewKinds)[number]>;
 
 /** The bodies of a worker process, by kind; a kind left out fails its jobs there. */
-export type LongviewJobHandlers = HandlersOf<(typeof kinds)[number]>;
+export type LongviewJobHandlers = HandlersOf<(typeof longviewKinds)[number]>;

@@ -183,4 +183,27 @@ describe("the journal file", () => {
     await worker.close(1_000);
     await resumed.close();
   });
+
+  test("an entry its kind no longer accepts (or of a kind this release lacks) is dropped at start-up; the others resume", async () => {
+    const journal = JobJournal.open(file);
+    const queue = queueOn(journal);
+    await queue.enqueue(reviewJob({ pullNumber: 9 }));
+    crash(journal);
+    const db = new Database(file);
+    const insert = db.prepare("INSERT INTO jobs (job_id, key, payload, state, attempts, crashes, run_after, seq) VALUES (?, 'k', ?, 'queued', 0, 0, NULL, ?)");
+    insert.run("no-head", JSON.stringify({ kind: "review", installationId: 1 }), 98);
+    insert.run("newer-kind", JSON.stringify({ kind: "pong", installationId: 1 }), 99);
+    db.close();
+
+    const resumed = queueOn(JobJournal.open(file));
+    const body = new FakeBody();
+    const worker = resumed.startWorker({ review: body });
+    await waitFor(() => body.finished().length === 1);
+    expect(body.runs.map((r) => r.job.pullNumber)).toEqual([9]);
+    await worker.close(1_000);
+    await resumed.close();
+    const after = JobJournal.open(file);
+    expect(after.load().entries).toEqual([]);
+    after.close();
+  });
 });

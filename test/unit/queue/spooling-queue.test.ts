@@ -68,8 +68,7 @@ describe("the spool in front of Redis", () => {
     const redis = new FakeRedisQueue();
     redis.up = false;
     const queue = new SpoolingQueue(redis, memoryStoreWithJobs(), { kinds: jobKinds, log });
-    const invalid = { ...job(1), headSha: "main" };
-    await expect(queue.enqueue(invalid)).rejects.toThrow();
+    await expect(queue.enqueue({ ...job(1), headSha: "main" })).rejects.toThrow();
     expect((await queue.depth()).waiting).toBe(0);
     await queue.close();
   });
@@ -84,6 +83,20 @@ describe("the spool in front of Redis", () => {
     await until(() => redis.taken.length === 1);
     expect(redis.taken[0]!.pullNumber).toBe(7);
     await after.close();
+  });
+  test("a spooled job its kind no longer accepts (spooled by another release) is dropped, and holds up nothing behind it", async () => {
+    const store = memoryStoreWithJobs();
+    store.add({ jobId: "old", key: "spool", job: { kind: "review", installationId: 1, headSha: "main" }, state: "queued", attempts: 0, crashes: 0, runAfter: null });
+    store.add({ jobId: "new", key: "spool", job: job(8), state: "queued", attempts: 0, crashes: 0, runAfter: null });
+    const redis = new FakeRedisQueue();
+    const queue = new SpoolingQueue(redis, store, { kinds: jobKinds, log, retryMs: 20 });
+    try {
+      await until(() => redis.taken.length === 1);
+      expect(redis.taken[0]!.pullNumber).toBe(8);
+      await until(() => store.load().entries.length === 0);
+    } finally {
+      await queue.close();
+    }
   });
 });
 

@@ -27,7 +27,7 @@ import { sign } from "@octokit/webhooks-methods";
 import { pino } from "pino";
 import { Probot, Server } from "probot";
 import { loadEnv, type Env } from "../src/config/env.js";
-import type { JobHandler } from "../src/queue/queue.js";
+import type { ReviewJobHandler } from "../src/queue/kinds/review.js";
 import { startServer } from "../src/server.js";
 import { startWorker } from "../src/start-worker.js";
 
@@ -62,7 +62,7 @@ const examples = require("@octokit/webhooks-examples/api.github.com/index.json")
 const opened = openedExample();
 const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
 
-function stubBody(completed: Set<string>): JobHandler {
+function stubBody(completed: Set<string>): ReviewJobHandler {
   return {
     run: async (job) => {
       await sleep(JOB_MS);

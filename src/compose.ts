@@ -11,7 +11,8 @@ import type { GitHub } from "./github/client.js";
 import { createGitHubHost, type GitHubHost } from "./github/host.js";
 import { observeRateLimit } from "./github/rate-limit-observer.js";
 import { createModelClient, type ModelClient, type UsageSink } from "./model/index.js";
-import type { CommandJobHandler, JobHandler, ReviewIntake } from "./queue/queue.js";
+import type { LongviewJobHandlers } from "./queue/kinds/index.js";
+import type { ReviewIntake } from "./queue/queue.js";
 import { createReviewJobHandler } from "./queue/review-job-handler.js";
 import type { PlanWindows } from "./review/plan-windows.js";
 import type { ReviewDeps } from "./review/review-pull-request.js";
@@ -57,14 +58,9 @@ export interface Longview {
   /** GitHub through an installation client (a webhook's `context.octokit`, or `probot.auth(id)`). */
   github(octokit: GitHub): GitHubHost;
   /** The job bodies, given how to act as an installation and where the reviews commands ask for go. */
-  jobHandlers(auth: (installationId: number) => Promise<GitHub>, queue: ReviewIntake): JobHandlers;
+  jobHandlers(auth: (installationId: number) => Promise<GitHub>, queue: ReviewIntake): LongviewJobHandlers;
   /** Stops the worker threads (after the jobs finished). */
   close(): Promise<void>;
-}
-
-export interface JobHandlers {
-  readonly review: JobHandler;
-  readonly commands: CommandJobHandler;
 }
 
 export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Longview {
@@ -105,7 +101,7 @@ export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Lo
       };
       return {
         review: createReviewJobHandler({ github: installation, deps: review }),
-        commands: createCommandJobHandler({ github: installation, deps: commands, queue }),
+        command: createCommandJobHandler({ github: installation, deps: commands, queue }),
       };
     },
     close: async () => {

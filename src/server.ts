@@ -10,9 +10,10 @@ import { intakeSettings, withWebhookIntake } from "./intake/probot-intake.js";
 import { LongviewMetrics } from "./ops/metrics.js";
 import { opsRoutes } from "./ops/ops-routes.js";
 import type { ProcessGuard } from "./ops/process-guard.js";
-import { createReviewQueue } from "./queue/create-queue.js";
+import { createJobQueue } from "./queue/create-queue.js";
 import { InProcessQueue } from "./queue/in-process-queue.js";
-import type { JobHandler, ReviewWorker } from "./queue/queue.js";
+import type { ReviewJobHandler } from "./queue/kinds/review.js";
+import type { JobWorker } from "./queue/queue.js";
 
 /**
  * The GitHub App server: Probot's server with Longview's webhook intake
@@ -32,7 +33,7 @@ export interface RunningServer {
 
 export interface ServerOptions {
   /** Replaces the review job body (benchmarks, tests). Default: the real review. */
-  readonly jobHandler?: (probot: Probot) => JobHandler;
+  readonly jobHandler?: (probot: Probot) => ReviewJobHandler;
   /** The process's fault guard, counted in `/metrics`. */
   readonly processGuard?: ProcessGuard;
 }
@@ -41,7 +42,7 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
   const ProbotWithConfig = withWebhookIntake(createProbotClass(env, log, "webhooks"), intakeSettings(env), log);
   const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true, ...(options.processGuard ? { processFaults: options.processGuard.counts } : {}) });
   const longview = compose(env, log, { usage: metrics, compute: "threads", rateLimit: (id, resource, remaining) => metrics.rateLimit(id, resource, remaining) });
-  const queue = await createReviewQueue(env, log, metrics, { spool: true });
+  const queue = await createJobQueue(env, log, metrics, { spool: true });
   metrics.watchQueue(() => queue.depth());
 
   const server = new Server({ Probot: ProbotWithConfig, host: env.HOST, port: env.PORT, log, enableStaticFiles: false });
@@ -55,11 +56,11 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
   const probot = loaded.probot;
   if (!probot) throw new Error("Probot did not load the app");
 
-  let worker: ReviewWorker | null = null;
+  let worker: JobWorker | null = null;
   let mode = "webhooks only (reviews run in `npm run worker` processes)";
   if (queue instanceof InProcessQueue) {
     const handlers = longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, queue);
-    worker = queue.startWorker(options.jobHandler?.(probot) ?? handlers.review, handlers.commands);
+    worker = queue.startWorker({ ...handlers, ...(options.jobHandler ? { review: options.jobHandler(probot) } : {}) });
     mode = "in-process queue";
   }
   await server.start();

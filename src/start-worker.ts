@@ -8,8 +8,8 @@ import { LongviewMetrics } from "./ops/metrics.js";
 import { priceTable } from "./config/model-prices.js";
 import { opsRoutes } from "./ops/ops-routes.js";
 import type { ProcessGuard } from "./ops/process-guard.js";
-import { createReviewQueue, startRedisWorker } from "./queue/create-queue.js";
-import type { JobHandler } from "./queue/queue.js";
+import { createJobQueue, startRedisWorker } from "./queue/create-queue.js";
+import type { ReviewJobHandler } from "./queue/kinds/review.js";
 import { compose } from "./compose.js";
 import type { GitHub } from "./github/client.js";
 
@@ -28,7 +28,7 @@ export interface RunningWorker {
 
 export interface WorkerOptions {
   /** Replaces the review job body (tests). Default: the real review. */
-  readonly jobHandler?: (probot: Probot) => JobHandler;
+  readonly jobHandler?: (probot: Probot) => ReviewJobHandler;
   /** The process's fault guard, counted in `/metrics`. */
   readonly processGuard?: ProcessGuard;
 }
@@ -42,12 +42,13 @@ export async function startWorker(env: Env, log: Logger, options: WorkerOptions 
   const probot = new ProbotWithConfig();
   const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true, ...(options.processGuard ? { processFaults: options.processGuard.counts } : {}) });
   // For the depth gauge, and for the reviews commands ask for (`/agent review`, a fix commit's review).
-  const queue = await createReviewQueue(env, log, metrics);
+  const queue = await createJobQueue(env, log, metrics);
   metrics.watchQueue(() => queue.depth());
 
   const longview = compose(env, log, { usage: metrics, compute: "threads", rateLimit: (id, resource, remaining) => metrics.rateLimit(id, resource, remaining) });
   const handlers = longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, queue);
-  const worker = await startRedisWorker({ ...env, REDIS_URL: redisUrl }, log, options.jobHandler?.(probot) ?? handlers.review, metrics, handlers.commands);
+  const byKind = { ...handlers, ...(options.jobHandler ? { review: options.jobHandler(probot) } : {}) };
+  const worker = await startRedisWorker({ ...env, REDIS_URL: redisUrl }, log, byKind, metrics);
   const ops = opsRoutes({ queueKind: "redis", health: () => worker.health(), metrics, log });
   const http = createServer((req, res) => {
     ops(req, res).then(

@@ -1,6 +1,6 @@
 import type { GitHubHost } from "../github/host.js";
-import type { CommandJob } from "../queue/job.js";
-import type { CommandJobHandler, ReviewIntake } from "../queue/queue.js";
+import type { CommandJob, CommandJobHandler } from "../queue/kinds/command.js";
+import type { ReviewIntake } from "../queue/queue.js";
 import { runCommand, type CommandDeps, type CommandInvocation } from "./run-command.js";
 
 /**

@@ -5,7 +5,7 @@ import type { FixModel } from "../fix/fix-model.js";
 import { runFix, type CommittedFixResult, type FixScope } from "../fix/run-fix.js";
 import type { PullRef } from "../domain/pull-request.js";
 import type { GitHubHost } from "../github/host.js";
-import type { CommittedFix } from "../queue/job.js";
+import type { CommittedFix } from "../queue/kinds/command.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import { truncateMarkdown } from "../markdown/untrusted.js";
 import { formatCommandFailure } from "./format-failure.js";

@@ -2,7 +2,7 @@ import type { Context } from "probot";
 import type { Logger } from "pino";
 import { CheckRunEventSchema, CheckSuiteEventSchema } from "../github/schemas.js";
 import { parseWebhookPayload } from "../github/webhook-payload.js";
-import type { ReviewJob } from "../queue/job.js";
+import type { ReviewJob } from "../queue/kinds/review.js";
 import type { AppDeps } from "./app-deps.js";
 import type { ReviewIntake } from "../queue/queue.js";
 import { payloadReplayKey } from "./replay-key.js";

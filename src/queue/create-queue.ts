@@ -1,29 +1,33 @@
 import type { Logger } from "pino";
 import { ConfigError, type Env } from "../config/env.js";
 import { InProcessQueue } from "./in-process-queue.js";
+import type { JobHandlers } from "./job-kind.js";
 import { JobJournal, JournalError } from "./job-journal.js";
 import { memoryStore, type JobStore } from "./job-store.js";
-import type { CommandJobHandler, JobHandler, QueueObserver, QueueSettings } from "./queue.js";
-import { RedisReviewQueue } from "./redis-queue.js";
-import { RedisReviewWorker } from "./redis-worker.js";
+import { jobKinds } from "./kinds/index.js";
+import type { QueueObserver, QueueSettings } from "./queue.js";
+import { RedisJobQueue } from "./redis-queue.js";
+import { RedisJobWorker } from "./redis-worker.js";
 import { SpoolingQueue } from "./spooling-queue.js";
 
 /**
  * The queue the environment asks for: BullMQ on Redis when REDIS_URL is set,
  * else in-process on its journal. With Redis, a process that takes webhooks
  * (`spool: true`) puts a local spool in front, so an outage of Redis loses no
- * delivery; workers do not need one (their jobs stay in Redis).
+ * delivery; workers do not need one (their jobs stay in Redis). Either way it
+ * takes the application's kinds of job (`jobKinds`).
  */
-export async function createReviewQueue(
+export async function createJobQueue(
   env: Env,
   log: Logger,
   observer?: QueueObserver,
   options: { spool?: boolean } = {},
-): Promise<InProcessQueue | RedisReviewQueue | SpoolingQueue> {
+): Promise<InProcessQueue | RedisJobQueue | SpoolingQueue> {
   const settings = queueSettings(env);
   const queueLog = log.child({ component: "queue" });
   if (!env.REDIS_URL) {
     return new InProcessQueue({
+      kinds: jobKinds,
       settings,
       log: queueLog,
       store: openStore(env, queueLog),
@@ -32,7 +36,8 @@ export async function createReviewQueue(
       ...(observer ? { observer } : {}),
     });
   }
-  const redis = await RedisReviewQueue.connect({
+  const redis = await RedisJobQueue.connect({
+    kinds: jobKinds,
     redisUrl: env.REDIS_URL,
     prefix: env.LONGVIEW_QUEUE_PREFIX,
     settings,
@@ -43,28 +48,22 @@ export async function createReviewQueue(
     ...(observer ? { observer } : {}),
   });
   if (!options.spool || env.LONGVIEW_JOURNAL === "off") return redis;
-  return new SpoolingQueue(redis, openStore(env, queueLog), { log: queueLog.child({ component: "spool" }) });
+  return new SpoolingQueue(redis, openStore(env, queueLog), { kinds: jobKinds, log: queueLog.child({ component: "spool" }) });
 }
 
-/** A BullMQ worker on the environment's Redis: reviews with `handler`, `/agent` commands with `commandHandler`. */
-export function startRedisWorker(
-  env: Env & { REDIS_URL: string },
-  log: Logger,
-  handler: JobHandler,
-  observer?: QueueObserver,
-  commandHandler?: CommandJobHandler,
-): Promise<RedisReviewWorker> {
-  return RedisReviewWorker.start({
+/** A BullMQ worker on the environment's Redis, running each job with the handler of its kind. */
+export function startRedisWorker(env: Env & { REDIS_URL: string }, log: Logger, handlers: JobHandlers, observer?: QueueObserver): Promise<RedisJobWorker> {
+  return RedisJobWorker.start({
+    kinds: jobKinds,
+    handlers,
     redisUrl: env.REDIS_URL,
     prefix: env.LONGVIEW_QUEUE_PREFIX,
     settings: queueSettings(env),
     lockMs: env.LONGVIEW_JOB_LOCK_MS,
     stalledIntervalMs: env.LONGVIEW_STALLED_INTERVAL_MS,
     maxStalls: env.LONGVIEW_JOB_MAX_STALLS,
-    handler,
     log: log.child({ component: "worker" }),
     ...(observer ? { observer } : {}),
-    ...(commandHandler ? { commandHandler } : {}),
   });
 }
 

@@ -39,10 +39,10 @@ export class InvalidJobError extends Error {
   }
 }
 
-/** A command job reached a worker started without a command handler. */
-export class NoCommandHandlerError extends Error {
-  constructor() {
-    super("this worker runs no /agent command jobs");
-    this.name = "NoCommandHandlerError";
+/** A job reached a worker started without a handler for its kind. */
+export class NoHandlerError extends Error {
+  constructor(readonly kind: string) {
+    super(`this worker runs no ${kind} jobs`);
+    this.name = "NoHandlerError";
   }
 }

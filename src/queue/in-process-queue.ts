@@ -1,40 +1,29 @@
 import type { Logger } from "pino";
-import { resolveClaim, type PendingJob } from "./claim.js";
-import { JobHandedBackError, JobShutdownError, JobSupersededError, NoCommandHandlerError } from "./errors.js";
-import { decideFailure, retryDelayMs, willRetry, type AttemptContext } from "./failure-policy.js";
-import { QueueJobSchema, commandDeliveryKey, jobLogFields, newJobId, pullRequestKey, replayKeyOf, type CommandJob, type QueueJob, type ReviewJob } from "./job.js";
-import type {
-  AttemptRun,
-  CommandJobHandler,
-  CommandOutcome,
-  EnqueueResult,
-  FinishedAs,
-  JobHandler,
-  JobOutcome,
-  QueueDepth,
-  QueueHealth,
-  QueueObserver,
-  QueueSettings,
-  ReviewQueue,
-  ReviewWorker,
-} from "./queue.js";
+import { Dispatcher } from "./dispatch.js";
+import { JobHandedBackError, JobShutdownError, JobSupersededError } from "./errors.js";
+import { retryDelayMs } from "./failure-policy.js";
+import type { Job, JobHandlers, JobKind, PendingSlot } from "./job-kind.js";
+import type { JobRegistry } from "./job-registry.js";
 import { memoryStore, type JobStore, type JournalChange, type JournalEntry } from "./job-store.js";
+import type { EnqueueResult, JobQueue, JobWorker, QueueDepth, QueueHealth, QueueObserver, QueueSettings } from "./queue.js";
 
 /**
  * The embedded queue: jobs run in this process with bounded concurrency (per
  * process and per installation) and the same supersede / de-duplication /
- * retry rules as the Redis queue (supersede for reviews only; commands are
- * de-duplicated by the event they came from). With a durable store (the
- * SQLite journal, the default) every job is on disk from the moment it is
- * accepted: after a crash, a kill or a restart `startWorker` resumes what was
- * queued, delayed or running, and a job found running more than `maxCrashes`
- * times (it keeps killing the process) is abandoned as a failed check run
- * instead of being run into another crash. At shutdown, jobs still running at
- * the deadline go back to the journal. Without a durable store a restart
- * loses queued jobs (they are logged).
+ * retry rules as the Redis queue (supersede for kinds with a pending slot;
+ * the others are de-duplicated by the event they came from). With a durable
+ * store (the SQLite journal, the default) every job is on disk from the
+ * moment it is accepted: after a crash, a kill or a restart `startWorker`
+ * resumes what was queued, delayed or running, and a job found running more
+ * than `maxCrashes` times (it keeps killing the process) is abandoned —
+ * reported as failed — instead of being run into another crash. At shutdown,
+ * jobs still running at the deadline go back to the journal. Without a
+ * durable store a restart loses queued jobs (they are logged).
  */
 
 export interface InProcessQueueOptions {
+  /** The kinds of job this queue takes (the application's: `jobKinds`). */
+  readonly kinds: JobRegistry;
   readonly settings: QueueSettings;
   readonly log: Logger;
   readonly observer?: QueueObserver;
@@ -50,28 +39,28 @@ export interface InProcessQueueOptions {
 
 interface Entry {
   readonly jobId: string;
-  /** Reviews: the pull request's key (one pending review each); commands: their delivery key. */
+  /** Its pending slot's key when its kind has one (one pending job each), else its replay key. */
   readonly key: string;
-  job: QueueJob;
+  readonly kind: JobKind<Job>;
+  job: Job;
   state: "queued" | "running" | "delayed";
   /** Attempts started so far. */
   attempts: number;
   /** Times the process died while it ran (from the journal). */
   crashes: number;
-  controller: AbortController | null;
   timer: NodeJS.Timeout | null;
 }
 
 export class QueueClosedError extends Error {
   constructor() {
-    super("the review queue is closed");
+    super("the job queue is closed");
     this.name = "QueueClosedError";
   }
 }
 
-
-export class InProcessQueue implements ReviewQueue {
+export class InProcessQueue implements JobQueue {
   readonly kind = "in-process" as const;
+  /** The pending job of each slot. */
   private readonly pending = new Map<string, Entry>();
   private readonly waiting: Entry[] = [];
   private readonly delayed = new Set<Entry>();
@@ -79,8 +68,7 @@ export class InProcessQueue implements ReviewQueue {
   private readonly perInstallation = new Map<number, number>();
   private readonly store: JobStore;
   private readonly idleWaiters: (() => void)[] = [];
-  private handler: JobHandler | null = null;
-  private commands: CommandJobHandler | null = null;
+  private dispatcher: Dispatcher | null = null;
   private accepting = true;
   private stopping = false;
   private failed = 0;
@@ -98,27 +86,28 @@ export class InProcessQueue implements ReviewQueue {
     return this.store.durable;
   }
 
-  async enqueue(input: QueueJob): Promise<EnqueueResult> {
+  async enqueue(input: Job): Promise<EnqueueResult> {
     if (!this.accepting) throw new QueueClosedError();
-    const job = QueueJobSchema.parse(input);
-    const result = job.kind === "review" ? this.admit(job, pullRequestKey(job)) : this.admitCommand(job);
+    const { job, kind } = this.options.kinds.parse(input);
+    const result = kind.pendingSlot ? this.admitToSlot(job, kind, kind.pendingSlot) : this.admit(job, kind);
     this.options.observer?.enqueued(result);
     return result;
   }
 
-  /**
-   * Starts running jobs in this process: reviews with `handler`, `/agent`
-   * commands with `commands` — first the ones the store kept from before.
-   */
-  startWorker(handler: JobHandler, commands?: CommandJobHandler): ReviewWorker {
-    if (this.handler) throw new Error("the in-process worker is already started");
-    this.handler = handler;
-    this.commands = commands ?? null;
-    for (const { entry, reason } of this.abandoning.splice(0)) this.abandon(entry, handler, reason);
+  /** Starts running jobs in this process, each with the handler of its kind — first the ones the store kept from before. */
+  startWorker(handlers: JobHandlers): JobWorker {
+    if (this.dispatcher) throw new Error("the in-process worker is already started");
+    const dispatcher = new Dispatcher({ kinds: this.options.kinds, handlers, log: this.options.log, observer: this.options.observer });
+    this.dispatcher = dispatcher;
+    for (const { entry, reason } of this.abandoning.splice(0)) {
+      this.failed++;
+      this.persist(entry, "remove");
+      void dispatcher.abandon(entry.jobId, entry.job, reason);
+    }
     this.pump();
     const running = this.running;
     return {
-      close: (deadlineMs) => this.stopWorker(deadlineMs),
+      close: (deadlineMs) => this.stopWorker(dispatcher, deadlineMs),
       get running() {
         return running.size;
       },
@@ -141,35 +130,42 @@ export class InProcessQueue implements ReviewQueue {
 
   async close(): Promise<void> {
     this.accepting = false;
-    // Running jobs still write to the store until the worker has stopped (`ReviewWorker.close` first).
-    if (!this.handler || this.stopping) this.store.close();
+    // Running jobs still write to the store until the worker has stopped (`JobWorker.close` first).
+    if (!this.dispatcher || this.stopping) this.store.close();
   }
 
-  private admit(job: ReviewJob, key: string): EnqueueResult {
-    const replay = `${replayKeyOf(job)}|${key}`;
+  /** One pending job per slot: the kind's rule decides between the newcomer and the pending job. */
+  private admitToSlot(job: Job, kind: JobKind<Job>, slot: PendingSlot<Job>): EnqueueResult {
+    const replay = kind.replayKey(job);
     if (!this.store.rememberReplay(replay, this.replayTtlMs)) return { status: "duplicate", reason: "delivery", jobId: null };
+    const key = slot.key(job);
     const current = this.pending.get(key) ?? null;
-    const decision = resolveClaim(current ? asPending(current) : null, job);
+    // A job waiting for its retry is as replaceable as a queued one.
+    const decision = slot.claim(current && { jobId: current.jobId, state: current.state === "running" ? "running" : "queued", job: current.job }, job);
     if (decision.kind === "duplicate") return { status: "duplicate", reason: "head", jobId: decision.pendingJobId };
 
-    const entry = newEntry(decision.job, key);
+    const entry = this.newEntry(decision.job, kind, key);
     this.accept(entry, replay);
-    const superseded = current ? this.supersede(current, entry.jobId, decision.job.headSha) : null;
+    const superseded = current ? this.supersede(current, entry.jobId, slot.headOf(decision.job)) : null;
     this.pending.set(key, entry);
     this.waiting.push(entry);
     this.pump();
     return { status: "queued", jobId: entry.jobId, superseded };
   }
 
-  /** Commands are not pull-request work items: only the same event twice is a duplicate. */
-  private admitCommand(job: CommandJob): EnqueueResult {
-    const key = commandDeliveryKey(job);
+  /** Kinds without a slot are not replaced by newer work: only the same event twice is a duplicate. */
+  private admit(job: Job, kind: JobKind<Job>): EnqueueResult {
+    const key = kind.replayKey(job);
     if (!this.store.rememberReplay(key, this.replayTtlMs)) return { status: "duplicate", reason: "delivery", jobId: null };
-    const entry = newEntry(job, key);
+    const entry = this.newEntry(job, kind, key);
     this.accept(entry, key);
     this.waiting.push(entry);
     this.pump();
     return { status: "queued", jobId: entry.jobId, superseded: null };
+  }
+
+  private newEntry(job: Job, kind: JobKind<Job>, key: string): Entry {
+    return { jobId: this.options.kinds.newJobId(job), key, kind, job, state: "queued", attempts: 0, crashes: 0, timer: null };
   }
 
   /** On disk before the webhook is answered; if it cannot be written, the event is not remembered either, so GitHub's redelivery is accepted. */
@@ -192,7 +188,7 @@ export class InProcessQueue implements ReviewQueue {
       if (change === "remove") this.store.remove(entry.jobId);
       else this.store.update(entry.jobId, change);
     } catch (err) {
-      this.options.log.error({ err, ...jobLogFields(entry.jobId, entry.job) }, "could not write the job journal; the job may not survive a restart");
+      this.options.log.error({ err, ...this.options.kinds.logFields(entry.jobId, entry.job) }, "could not write the job journal; the job may not survive a restart");
     }
   }
 
@@ -204,25 +200,31 @@ export class InProcessQueue implements ReviewQueue {
    */
   private restore(): void {
     const { entries, unreadable } = this.store.load();
+    const kept: (JournalEntry & { kind: JobKind<Job> })[] = [];
+    for (const entry of entries) {
+      const parsed = this.options.kinds.safeParse(entry.job);
+      if (parsed.success) kept.push({ ...entry, job: parsed.job, kind: parsed.kind });
+      else unreadable.push({ jobId: entry.jobId, problem: parsed.problem });
+    }
     for (const bad of unreadable) {
       this.options.log.error({ jobId: bad.jobId, problem: bad.problem }, "a journaled job could not be read; it is dropped");
       this.store.remove(bad.jobId);
     }
     const maxCrashes = this.options.maxCrashes ?? 2;
     const now = (this.options.now ?? Date.now)();
-    // One pending review per pull request: of two kept for the same one (the process died between a supersede
-    // and the end of the older job), the later one already inherited what it needs from the earlier.
+    // One pending job per slot: of two kept for the same one (the process died between a supersede and the
+    // end of the older job), the later one already inherited what it needs from the earlier.
     const latest = new Map<string, string>();
-    for (const kept of entries) if (kept.job.kind === "review") latest.set(kept.key, kept.jobId);
-    for (const kept of entries) {
-      if (kept.job.kind === "review" && latest.get(kept.key) !== kept.jobId) {
-        this.options.log.info(jobLogFields(kept.jobId, kept.job), "journaled review superseded while Longview was down");
-        this.store.remove(kept.jobId);
+    for (const entry of kept) if (entry.kind.pendingSlot) latest.set(entry.key, entry.jobId);
+    for (const { runAfter, ...saved } of kept) {
+      const log = this.options.log.child(this.options.kinds.logFields(saved.jobId, saved.job));
+      if (saved.kind.pendingSlot && latest.get(saved.key) !== saved.jobId) {
+        log.info("journaled job superseded while Longview was down");
+        this.store.remove(saved.jobId);
         continue;
       }
-      const entry: Entry = { ...kept, state: "queued", controller: null, timer: null };
-      const log = this.options.log.child(jobLogFields(entry.jobId, entry.job));
-      if (kept.state === "running") {
+      const entry: Entry = { ...saved, state: "queued", timer: null };
+      if (saved.state === "running") {
         entry.crashes++;
         if (entry.crashes > maxCrashes) {
           this.abandoning.push({ entry, reason: `the process died ${entry.crashes} times while running it` });
@@ -230,33 +232,21 @@ export class InProcessQueue implements ReviewQueue {
         }
         this.persist(entry, { state: "queued", crashes: entry.crashes });
       }
-      if (entry.job.kind === "review") this.pending.set(entry.key, entry);
-      if (kept.state === "delayed" && kept.runAfter !== null && kept.runAfter > now) this.scheduleRetry(entry, kept.runAfter - now);
+      if (entry.kind.pendingSlot) this.pending.set(entry.key, entry);
+      if (saved.state === "delayed" && runAfter !== null && runAfter > now) this.scheduleRetry(entry, runAfter - now);
       else this.waiting.push(entry);
-      log.info({ was: kept.state, crashes: entry.crashes }, "journaled job resumed");
+      log.info({ was: saved.state, crashes: entry.crashes }, "journaled job resumed");
     }
-  }
-
-  private abandon(entry: Entry, handler: JobHandler, reason: string): void {
-    const log = this.options.log.child(jobLogFields(entry.jobId, entry.job));
-    log.error({ reason }, "job abandoned: it kept taking the process down");
-    this.failed++;
-    this.options.observer?.jobFinished("failed", 0);
-    this.persist(entry, "remove");
-    const job = entry.job;
-    // A command's requester saw the 👀 and gets no answer; the log above is what is left of it.
-    if (job.kind !== "review") return;
-    handler.abandoned?.(job, reason, log).catch((err: unknown) => log.error({ err }, "could not report the abandoned review"));
   }
 
   private supersede(old: Entry, byJobId: string, newSha: string): { jobId: string; state: "queued" | "running" } {
     if (old.state === "running") {
-      old.controller?.abort(new JobSupersededError(newSha, byJobId));
+      this.dispatcher?.running.abort(old.jobId, new JobSupersededError(newSha, byJobId));
       return { jobId: old.jobId, state: "running" };
     }
     this.unschedule(old);
     this.persist(old, "remove");
-    this.options.log.info({ ...jobLogFields(old.jobId, old.job), by: byJobId }, "queued review superseded");
+    this.options.log.info({ ...this.options.kinds.logFields(old.jobId, old.job), by: byJobId }, "queued job superseded");
     return { jobId: old.jobId, state: "queued" };
   }
 
@@ -269,79 +259,66 @@ export class InProcessQueue implements ReviewQueue {
   }
 
   private pump(): void {
-    if (!this.handler || this.stopping) return;
+    const dispatcher = this.dispatcher;
+    if (!dispatcher || this.stopping) return;
     const { concurrency, installationConcurrency } = this.options.settings;
     while (this.running.size < concurrency) {
       const i = this.waiting.findIndex((e) => (this.perInstallation.get(e.job.installationId) ?? 0) < installationConcurrency);
       if (i < 0) return;
       const [entry] = this.waiting.splice(i, 1);
-      if (entry) this.running.set(entry, this.execute(entry, this.handler));
+      if (entry) this.running.set(entry, this.execute(entry, dispatcher));
     }
   }
 
-  private async execute(entry: Entry, handler: JobHandler): Promise<void> {
+  private async execute(entry: Entry, dispatcher: Dispatcher): Promise<void> {
     const installationId = entry.job.installationId;
     this.perInstallation.set(installationId, (this.perInstallation.get(installationId) ?? 0) + 1);
     entry.state = "running";
     entry.attempts++;
     // Written before the body runs: if the process dies now, the next start knows this job was running.
     this.persist(entry, { state: "running", attempts: entry.attempts });
-    const controller = new AbortController();
-    entry.controller = controller;
-    const ctx: AttemptContext = { attempt: entry.attempts, maxAttempts: this.options.settings.attempts, signal: controller.signal };
-    const log = this.options.log.child({ ...jobLogFields(entry.jobId, entry.job), attempt: ctx.attempt });
-    const what = `${entry.job.kind} job`;
-    const started = performance.now();
-    const finished = (as: FinishedAs) => this.options.observer?.jobFinished(as, (performance.now() - started) / 1000);
     try {
-      // Yield once so `running` holds this job before its body runs.
-      await Promise.resolve();
-      log.info(`${what} started`);
-      const attempt: AttemptRun = {
+      const end = await dispatcher.attempt({
         jobId: entry.jobId,
-        attempt: ctx.attempt,
-        maxAttempts: ctx.maxAttempts,
-        signal: controller.signal,
-        log,
-        // A process on its way down schedules no retry, unless the journal keeps the job for the next start.
-        willRetry: (error) => (this.store.durable || !this.stopping) && willRetry(error, ctx),
-      };
-      const outcome = await this.runBody(entry, handler, attempt);
-      log.info({ outcome, durationMs: Math.round(performance.now() - started) }, `${what} finished`);
-      finished(outcome);
-      this.forget(entry);
-    } catch (error) {
-      const decision = decideFailure(error, ctx);
-      if (decision.kind === "superseded") {
-        log.info({ newSha: decision.newSha }, `${what} superseded`);
-        finished("superseded");
-        this.forget(entry);
-      } else if (decision.kind === "hand_back") {
-        // Only a durable store gets jobs handed back (see `stopWorker`): the next start resumes it.
-        log.info(`${what} kept in the journal; it resumes when Longview starts again`);
-        finished("handed_back");
-        entry.state = "queued";
-        this.persist(entry, { state: "queued" });
-      } else if (decision.kind === "retry" && !this.stopping) {
-        const delayMs = retryDelayMs(ctx.attempt, this.options.settings.backoffMs, decision.retryAfterMs, this.options.random);
-        log.warn({ err: error, reason: decision.reason, delayMs }, `${what} failed; retrying`);
-        finished("retrying");
-        this.scheduleRetry(entry, delayMs);
-      } else if (decision.kind === "retry" && this.store.durable) {
-        // Shutting down with a retry due: the next start runs it.
-        log.warn({ err: error, reason: decision.reason }, `${what} failed; it is retried when Longview starts again`);
-        finished("retrying");
-        entry.state = "queued";
-        this.persist(entry, { state: "queued" });
-      } else {
-        const reason = decision.kind === "fail" ? decision.reason : "the process is shutting down";
-        log.error({ err: error, reason }, `${what} failed`);
-        this.failed++;
-        finished("failed");
-        this.forget(entry);
+        job: entry.job,
+        attempt: entry.attempts,
+        maxAttempts: this.options.settings.attempts,
+        // A process on its way down runs nothing again, unless the journal keeps the job for the next start.
+        canRunAgain: () => this.store.durable || !this.stopping,
+        save: async (changes) => {
+          entry.job = { ...entry.job, ...changes };
+          this.store.update(entry.jobId, { job: entry.job });
+        },
+      });
+      const what = `${entry.job.kind} job`;
+      switch (end.kind) {
+        case "done":
+        case "superseded":
+          this.forget(entry);
+          break;
+        case "handed_back":
+          // Only a durable store gets jobs handed back (see `stopWorker`): the next start resumes it.
+          end.log.info(`${what} kept in the journal; it resumes when Longview starts again`);
+          entry.state = "queued";
+          this.persist(entry, { state: "queued" });
+          break;
+        case "retry":
+          if (this.stopping) {
+            end.log.warn({ err: end.error, reason: end.reason }, `${what} failed; it is retried when Longview starts again`);
+            entry.state = "queued";
+            this.persist(entry, { state: "queued" });
+          } else {
+            const delayMs = retryDelayMs(entry.attempts, this.options.settings.backoffMs, end.retryAfterMs, this.options.random);
+            end.log.warn({ err: end.error, reason: end.reason, delayMs }, `${what} failed; retrying`);
+            this.scheduleRetry(entry, delayMs);
+          }
+          break;
+        case "failed":
+          this.failed++;
+          this.forget(entry);
+          break;
       }
     } finally {
-      entry.controller = null;
       const left = (this.perInstallation.get(installationId) ?? 1) - 1;
       if (left > 0) this.perInstallation.set(installationId, left);
       else this.perInstallation.delete(installationId);
@@ -351,31 +328,6 @@ export class InProcessQueue implements ReviewQueue {
     }
   }
 
-  /** The job's body; what it saves for its next attempt lands in the entry. */
-  private async runBody(entry: Entry, handler: JobHandler, attempt: AttemptRun): Promise<JobOutcome | CommandOutcome> {
-    const job = entry.job;
-    if (job.kind === "review") {
-      return handler.run(job, {
-        ...attempt,
-        saveCheckRunId: async (checkRunId) => {
-          const current = entry.job;
-          if (current.kind === "review") entry.job = { ...current, checkRunId, onlyIfUnreviewed: false };
-          this.persist(entry, { job: entry.job });
-        },
-      });
-    }
-    if (!this.commands) throw new NoCommandHandlerError();
-    return this.commands.run(job, {
-      ...attempt,
-      saveCommitted: async (committed) => {
-        const current = entry.job;
-        if (current.kind === "command") entry.job = { ...current, committed };
-        // Strict: the fix must not move the branch unless a later attempt will know it did.
-        this.store.update(entry.jobId, { job: entry.job });
-      },
-    });
-  }
-
   private scheduleRetry(entry: Entry, delayMs: number): void {
     entry.state = "delayed";
     this.persist(entry, { state: "delayed", runAfter: (this.options.now ?? Date.now)() + delayMs });
@@ -383,7 +335,7 @@ export class InProcessQueue implements ReviewQueue {
     entry.timer = setTimeout(() => {
       entry.timer = null;
       this.delayed.delete(entry);
-      if ((entry.job.kind === "review" && this.pending.get(entry.key) !== entry) || this.stopping) return;
+      if ((entry.kind.pendingSlot && this.pending.get(entry.key) !== entry) || this.stopping) return;
       entry.state = "queued";
       this.waiting.push(entry);
       this.pump();
@@ -399,61 +351,37 @@ export class InProcessQueue implements ReviewQueue {
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
-  /** The job has ended: out of the store, and out of its pull request's pending slot unless a newer job already took it. */
+  /** The job has ended: out of the store, and out of its pending slot unless a newer job already took it. */
   private forget(entry: Entry): void {
     this.persist(entry, "remove");
     if (this.pending.get(entry.key) === entry) this.pending.delete(entry.key);
   }
 
-  private async stopWorker(deadlineMs: number): Promise<void> {
+  private async stopWorker(dispatcher: Dispatcher, deadlineMs: number): Promise<void> {
     this.stopping = true;
-    const all = Promise.allSettled([...this.running.values()]);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<"deadline">((resolve) => {
-      timer = setTimeout(() => resolve("deadline"), deadlineMs);
-    });
-    const first = await Promise.race([all.then(() => "done" as const), deadline]);
-    clearTimeout(timer);
-    if (first === "deadline") {
-      const durable = this.store.durable;
-      this.options.log.warn({ running: this.running.size, deadlineMs }, durable ? "shutdown deadline reached; running jobs go back to the journal" : "shutdown deadline reached; aborting running reviews");
-      for (const entry of this.running.keys()) entry.controller?.abort(durable ? new JobHandedBackError() : new JobShutdownError());
-      await all;
-    }
+    const durable = this.store.durable;
+    await dispatcher.stop(
+      Promise.allSettled([...this.running.values()]),
+      deadlineMs,
+      () => (durable ? new JobHandedBackError() : new JobShutdownError()),
+      durable ? "shutdown deadline reached; running jobs go back to the journal" : "shutdown deadline reached; aborting running jobs",
+    );
     const lost = [...this.waiting, ...this.delayed];
     for (const entry of lost) this.unschedule(entry);
     this.notifyIfIdle();
     this.store.close();
-    if (lost.length > 0 && this.store.durable) {
+    if (lost.length > 0 && durable) {
       this.options.log.info({ kept: lost.length }, "queued jobs kept in the journal for the next start");
     } else if (lost.length > 0) {
       this.options.log.error(
-        { lost: lost.map((e) => jobLogFields(e.jobId, e.job)) },
-        `${lost.length} queued review(s) dropped at shutdown: the in-process queue is not durable (set REDIS_URL)`,
+        { lost: lost.map((e) => this.options.kinds.logFields(e.jobId, e.job)) },
+        `${lost.length} queued job(s) dropped at shutdown: the in-process queue is not durable (set REDIS_URL)`,
       );
     }
   }
 }
 
-function newEntry(job: QueueJob, key: string): Entry {
-  return { jobId: newJobId(job), key, job, state: "queued", attempts: 0, crashes: 0, controller: null, timer: null };
-}
-
 function journalEntry(entry: Entry): JournalEntry {
   const { jobId, key, job, state, attempts, crashes } = entry;
   return { jobId, key, job, state, attempts, crashes, runAfter: null };
-}
-
-function asPending(entry: Entry): PendingJob {
-  const job: QueueJob = entry.job;
-  // Only reviews are ever a pull request's pending job.
-  if (job.kind !== "review") throw new Error(`job ${entry.jobId} is not a review`);
-  return {
-    jobId: entry.jobId,
-    headSha: job.headSha,
-    // A job waiting for its retry is as replaceable as a queued one.
-    state: entry.state === "running" ? "running" : "queued",
-    previousSha: job.previousSha,
-    checkRunId: job.checkRunId,
-  };
 }

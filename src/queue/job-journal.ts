@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { z } from "zod";
-import { QueueJobSchema, type QueueJob } from "./job.js";
+import { JobEnvelopeSchema, type Job } from "./job-kind.js";
 import type { JobStore, JournalChange, JournalEntry, UnreadableEntry } from "./job-store.js";
 
 /**
@@ -158,14 +158,15 @@ export class JobJournal implements JobStore {
   }
 }
 
-function parseJob(payload: string): { success: true; job: QueueJob } | { success: false; problem: string } {
+/** Only what any job has: the queue that reads the entry checks it against its kind. */
+function parseJob(payload: string): { success: true; job: Job } | { success: false; problem: string } {
   let json: unknown;
   try {
     json = JSON.parse(payload);
   } catch (error) {
     return { success: false, problem: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const job = QueueJobSchema.safeParse(json);
+  const job = JobEnvelopeSchema.safeParse(json);
   return job.success ? { success: true, job: job.data } : { success: false, problem: z.prettifyError(job.error) };
 }
 

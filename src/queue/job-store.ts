@@ -1,4 +1,4 @@
-import type { QueueJob } from "./job.js";
+import type { Job } from "./job-kind.js";
 import { RecentKeys } from "./recent-keys.js";
 
 /**
@@ -26,9 +26,10 @@ export type JournalState = "queued" | "running" | "delayed";
 
 export interface JournalEntry {
   readonly jobId: string;
-  /** The queue's key for the job (a review's pull request, a command's event). */
+  /** The queue's key for the job: its pending slot's (a review's pull request), else its replay key. */
   readonly key: string;
-  readonly job: QueueJob;
+  /** Checked as a job of some kind when it is read back; its own kind checks the rest. */
+  readonly job: Job;
   readonly state: JournalState;
   /** Attempts started. */
   readonly attempts: number;
@@ -43,7 +44,7 @@ export interface JournalChange {
   readonly attempts?: number;
   readonly crashes?: number;
   readonly runAfter?: number | null;
-  readonly job?: QueueJob;
+  readonly job?: Job;
 }
 
 /** An entry that no longer parses (hand-edited, or written by another release): reported, never fatal. */

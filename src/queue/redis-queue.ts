@@ -2,29 +2,31 @@ import { Queue, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { QueueJobSchema, commandDeliveryKey, newJobId, pullRequestKey, replayKeyOf, type CommandJob, type QueueJob, type ReviewJob } from "./job.js";
-import type { EnqueueResult, QueueDepth, QueueHealth, QueueObserver, QueueSettings, ReviewQueue } from "./queue.js";
-import { PENDING_TTL_SECONDS, RedisKeys, claimPending, unclaimPending } from "./redis-scripts.js";
+import type { Job, JobKind, PendingSlot } from "./job-kind.js";
+import type { JobRegistry } from "./job-registry.js";
+import type { EnqueueResult, JobQueue, QueueDepth, QueueHealth, QueueObserver, QueueSettings } from "./queue.js";
+import { PENDING_TTL_SECONDS, RedisKeys } from "./redis-scripts.js";
 
 /**
  * The producer side of the durable queue: BullMQ on Redis, shared by every
- * app instance. Enqueueing is one atomic claim (de-duplication and
- * supersede rules) and one BullMQ add; a superseded job is removed if still
- * queued, or told to abort over pub/sub if a worker is running it. Command
- * jobs share the BullMQ queue (job name `command`) but not the supersede
- * rules: only a redelivered webhook is refused as a duplicate.
+ * app instance. Enqueueing is one atomic claim and one BullMQ add (job name:
+ * the kind's). For a kind with a pending slot the claim is the kind's own
+ * script (de-duplication and supersede rules at once), and a superseded job
+ * is removed if still queued, or told to abort over pub/sub if a worker is
+ * running it; for the others it only refuses a replayed event.
  */
 
+/** BullMQ's queue name, from when it held reviews only; renaming it would strand the jobs queued before an upgrade. */
 export const QUEUE_NAME = "reviews";
-export const JOB_NAME = "review";
-export const COMMAND_JOB_NAME = "command";
-/** The worker's backoff strategy (`RedisReviewWorker`) handles this type. */
+/** The worker's backoff strategy (`RedisJobWorker`) handles this type. */
 export const BACKOFF_TYPE = "longview";
 
 export const CancelMessageSchema = z.object({ jobId: z.string().min(1), newSha: z.string().min(1), byJobId: z.string().min(1) });
 export type CancelMessage = z.infer<typeof CancelMessageSchema>;
 
 export interface RedisQueueOptions {
+  /** The kinds of job this queue takes (the application's: `jobKinds`). */
+  readonly kinds: JobRegistry;
   readonly redisUrl: string;
   /** Namespaces every key, so several deployments (or test runs) share one Redis. No `:`. */
   readonly prefix: string;
@@ -38,7 +40,7 @@ export interface RedisQueueOptions {
   readonly readyTimeoutMs?: number;
 }
 
-export class RedisReviewQueue implements ReviewQueue {
+export class RedisJobQueue implements JobQueue {
   readonly kind = "redis" as const;
   private readonly keys: RedisKeys;
 
@@ -50,7 +52,7 @@ export class RedisReviewQueue implements ReviewQueue {
     this.keys = new RedisKeys(options.prefix);
   }
 
-  static async connect(options: RedisQueueOptions): Promise<RedisReviewQueue> {
+  static async connect(options: RedisQueueOptions): Promise<RedisJobQueue> {
     assertPrefix(options.prefix);
     // Producer commands give up quickly: a webhook must be answered, not wait for Redis forever.
     const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, connectTimeout: 5_000 });
@@ -68,59 +70,44 @@ export class RedisReviewQueue implements ReviewQueue {
       clearTimeout(timer);
       if (!answered) options.log.warn({ waitedMs: options.readyTimeoutMs }, "Redis does not answer; starting anyway, jobs are spooled until it does");
     }
-    return new RedisReviewQueue(options, redis, queue);
+    return new RedisJobQueue(options, redis, queue);
   }
 
-  async enqueue(input: QueueJob): Promise<EnqueueResult> {
-    const job = QueueJobSchema.parse(input);
-    const result = job.kind === "review" ? await this.enqueueReview(job) : await this.enqueueCommand(job);
+  async enqueue(input: Job): Promise<EnqueueResult> {
+    const { job, kind } = this.options.kinds.parse(input);
+    const jobId = this.options.kinds.newJobId(job);
+    const result = kind.pendingSlot ? await this.enqueueToSlot(job, jobId, kind, kind.pendingSlot) : await this.enqueueOnce(job, jobId, kind);
     this.options.observer?.enqueued(result);
     return result;
   }
 
-  private async enqueueReview(job: ReviewJob): Promise<EnqueueResult> {
-    const prKey = pullRequestKey(job);
-    const jobId = newJobId(job);
-    const claim = await claimPending(this.redis, this.keys, {
-      prKey,
-      jobId,
-      replayKey: replayKeyOf(job),
-      headSha: job.headSha,
-      previousSha: job.previousSha,
-      checkRunId: job.checkRunId,
-      onlyIfUnreviewed: job.onlyIfUnreviewed,
-      pendingTtlSeconds: PENDING_TTL_SECONDS,
-      deliveryTtlSeconds: this.options.deliveryTtlSeconds,
-    });
+  private async enqueueToSlot(incoming: Job, jobId: string, kind: JobKind<Job>, slot: PendingSlot<Job>): Promise<EnqueueResult> {
+    const claim = await slot.redis.claim(this.redis, this.keys, { job: incoming, jobId, pendingTtlSeconds: PENDING_TTL_SECONDS, replayTtlSeconds: this.options.deliveryTtlSeconds });
     if (claim.kind === "duplicate") return { status: "duplicate", reason: claim.reason, jobId: claim.jobId };
-
-    const data: ReviewJob = {
-      ...job,
-      ...(claim.previousSha ? { previousSha: claim.previousSha } : {}),
-      ...(claim.checkRunId ? { checkRunId: claim.checkRunId } : {}),
-    };
+    // The job as claimed: with what it inherited from the job it replaces.
+    const job = claim.job;
     try {
-      await this.queue.add(JOB_NAME, data, this.jobOptions(jobId));
+      await this.queue.add(kind.name, job, this.jobOptions(jobId));
     } catch (error) {
-      await unclaimPending(this.redis, this.keys, { prKey, jobId, replayKey: replayKeyOf(job) }).catch((err: unknown) =>
+      await slot.redis.unclaim(this.redis, this.keys, { job, jobId }).catch((err: unknown) =>
         this.options.log.error({ err, jobId }, "could not undo the claim of a job that was not enqueued"),
       );
       throw error;
     }
-    const superseded = claim.supersedes ? await this.supersede(claim.supersedes.jobId, data, jobId) : null;
+    const superseded = claim.supersedes ? await this.supersede(claim.supersedes.jobId, { jobId, newSha: slot.headOf(job), slotKey: slot.key(job) }) : null;
     return { status: "queued", jobId, superseded };
   }
 
-  private async enqueueCommand(job: CommandJob): Promise<EnqueueResult> {
-    const jobId = newJobId(job);
-    const deliveryKey = this.keys.commandDelivery(commandDeliveryKey(job));
-    const claimed = await this.redis.set(deliveryKey, jobId, "EX", this.options.deliveryTtlSeconds, "NX");
+  /** A kind without a pending slot: only the same event twice is a duplicate. */
+  private async enqueueOnce(job: Job, jobId: string, kind: JobKind<Job>): Promise<EnqueueResult> {
+    const replayKey = this.keys.replay(kind.replayKey(job));
+    const claimed = await this.redis.set(replayKey, jobId, "EX", this.options.deliveryTtlSeconds, "NX");
     if (claimed === null) return { status: "duplicate", reason: "delivery", jobId: null };
     try {
-      await this.queue.add(COMMAND_JOB_NAME, job, this.jobOptions(jobId));
+      await this.queue.add(kind.name, job, this.jobOptions(jobId));
     } catch (error) {
       // So a redelivery can try again.
-      await this.redis.del(deliveryKey).catch((err: unknown) => this.options.log.error({ err, jobId }, "could not undo the claim of a command that was not enqueued"));
+      await this.redis.del(replayKey).catch((err: unknown) => this.options.log.error({ err, jobId }, "could not undo the claim of a job that was not enqueued"));
       throw error;
     }
     return { status: "queued", jobId, superseded: null };
@@ -159,23 +146,23 @@ export class RedisReviewQueue implements ReviewQueue {
   /**
    * Removes the older job if it is still waiting; otherwise asks whichever
    * worker runs it to stop. Best effort: a job that misses this still sees,
-   * when it starts, that it is no longer the pull request's pending job, and
-   * a running review re-checks the head before it posts.
+   * when it starts, that it no longer holds its slot (and a running review
+   * re-checks the head before it posts).
    */
-  private async supersede(oldJobId: string, by: ReviewJob, byJobId: string): Promise<{ jobId: string; state: "queued" | "running" } | null> {
-    const log = this.options.log.child({ jobId: oldJobId, supersededBy: byJobId, repo: `${by.owner}/${by.repo}`, pr: by.pullNumber });
+  private async supersede(oldJobId: string, by: { jobId: string; newSha: string; slotKey: string }): Promise<{ jobId: string; state: "queued" | "running" } | null> {
+    const log = this.options.log.child({ jobId: oldJobId, supersededBy: by.jobId, slot: by.slotKey });
     try {
       // 1: removed (or already gone); 0: locked by a worker, i.e. running.
       if ((await this.queue.remove(oldJobId)) === 1) {
-        log.info("queued review superseded");
+        log.info("queued job superseded");
         return { jobId: oldJobId, state: "queued" };
       }
-      const message: CancelMessage = { jobId: oldJobId, newSha: by.headSha, byJobId };
+      const message: CancelMessage = { jobId: oldJobId, newSha: by.newSha, byJobId: by.jobId };
       await this.redis.publish(this.keys.cancelChannel, JSON.stringify(message));
-      log.info("running review told to stop: superseded");
+      log.info("running job told to stop: superseded");
       return { jobId: oldJobId, state: "running" };
     } catch (err) {
-      log.warn({ err }, "could not stop the superseded review; it will stop when it sees the newer job");
+      log.warn({ err }, "could not stop the superseded job; it will stop when it sees the newer job");
       return null;
     }
   }

@@ -4,9 +4,8 @@ import type { GitHubHost } from "../github/host.js";
 import { errorOutcome, type FailureOrigin } from "../review/check-output.js";
 import { SupersededError, reviewPullRequest, type ReviewDeps } from "../review/review-pull-request.js";
 import { JobSupersededError } from "./errors.js";
-import type { ReviewJob } from "./job.js";
+import type { ReviewJob, ReviewJobHandler, ReviewOutcome } from "./kinds/review.js";
 import { classifyError } from "../review/failure-class.js";
-import type { JobHandler, JobOutcome } from "./queue.js";
 
 /**
  * The job body of a review: an installation client from the App, then
@@ -21,9 +20,9 @@ export interface ReviewJobHandlerInput {
   readonly deps: ReviewDeps;
 }
 
-export function createReviewJobHandler(input: ReviewJobHandlerInput): JobHandler {
+export function createReviewJobHandler(input: ReviewJobHandlerInput): ReviewJobHandler {
   return {
-    async run(job, run): Promise<JobOutcome> {
+    async run(job, run): Promise<ReviewOutcome> {
       const github = await input.github(job.installationId);
       const ref = refOf(job);
       const signal = reviewSignal(run.signal);

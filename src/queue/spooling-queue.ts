@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
-import { QueueJobSchema, jobLogFields, newJobId, type QueueJob } from "./job.js";
+import type { Job } from "./job-kind.js";
+import type { JobRegistry } from "./job-registry.js";
 import type { JobStore } from "./job-store.js";
-import type { EnqueueResult, QueueDepth, QueueHealth, ReviewQueue } from "./queue.js";
+import type { EnqueueResult, JobQueue, QueueDepth, QueueHealth } from "./queue.js";
 
 /**
  * The Redis queue's intake with a local spool in front. While Redis cannot
@@ -17,6 +18,8 @@ import type { EnqueueResult, QueueDepth, QueueHealth, ReviewQueue } from "./queu
  */
 
 export interface SpoolingQueueOptions {
+  /** The kinds of job the queue behind takes: a job it would refuse is refused here, never spooled. */
+  readonly kinds: JobRegistry;
   readonly log: Logger;
   /** Longest wait for Redis to take a job before it is spooled (a webhook must be answered within 10 s). */
   readonly enqueueTimeoutMs?: number;
@@ -24,7 +27,7 @@ export interface SpoolingQueueOptions {
   readonly retryMs?: number;
 }
 
-export class SpoolingQueue implements ReviewQueue {
+export class SpoolingQueue implements JobQueue {
   readonly kind = "redis" as const;
   private spooled: number;
   private timer: NodeJS.Timeout | null = null;
@@ -32,7 +35,7 @@ export class SpoolingQueue implements ReviewQueue {
   private closed = false;
 
   constructor(
-    private readonly redis: ReviewQueue,
+    private readonly redis: JobQueue,
     private readonly spool: JobStore,
     private readonly options: SpoolingQueueOptions,
   ) {
@@ -43,9 +46,9 @@ export class SpoolingQueue implements ReviewQueue {
     }
   }
 
-  async enqueue(input: QueueJob): Promise<EnqueueResult> {
+  async enqueue(input: Job): Promise<EnqueueResult> {
     // A job that is not valid is refused here, whatever Redis's state: only Redis failures spool.
-    const job = QueueJobSchema.parse(input);
+    const { job } = this.options.kinds.parse(input);
     if (this.spooled > 0) return this.toSpool(job, null);
     try {
       return await withTimeout(this.redis.enqueue(job), this.options.enqueueTimeoutMs ?? 3_000);
@@ -74,12 +77,12 @@ export class SpoolingQueue implements ReviewQueue {
     this.spool.close();
   }
 
-  private toSpool(job: QueueJob, cause: unknown): EnqueueResult {
-    const jobId = newJobId(job);
+  private toSpool(job: Job, cause: unknown): EnqueueResult {
+    const jobId = this.options.kinds.newJobId(job);
     // Written before answering: if even this fails, the webhook gets a 5xx and GitHub shows the failed delivery.
     this.spool.add({ jobId, key: "spool", job, state: "queued", attempts: 0, crashes: 0, runAfter: null });
     this.spooled++;
-    const log = this.options.log.child(jobLogFields(jobId, job));
+    const log = this.options.log.child(this.options.kinds.logFields(jobId, job));
     if (cause === null) log.info({ spooled: this.spooled }, "job spooled behind earlier ones");
     else log.warn({ err: cause, spooled: this.spooled }, "Redis did not take the job; spooled on local disk");
     this.schedule(this.options.retryMs ?? 2_000);
@@ -101,9 +104,16 @@ export class SpoolingQueue implements ReviewQueue {
     const { entries } = this.spool.load();
     for (const entry of entries) {
       if (this.closed) return;
-      const log = this.options.log.child(jobLogFields(entry.jobId, entry.job));
+      const parsed = this.options.kinds.safeParse(entry.job);
+      if (!parsed.success) {
+        // Spooled by another release: Redis would refuse it every time, and hold up everything behind it.
+        this.options.log.error({ jobId: entry.jobId, problem: parsed.problem }, "a spooled job could not be read; it is dropped");
+        this.spool.remove(entry.jobId);
+        continue;
+      }
+      const log = this.options.log.child(this.options.kinds.logFields(entry.jobId, parsed.job));
       try {
-        const result = await withTimeout(this.redis.enqueue(entry.job), this.options.enqueueTimeoutMs ?? 3_000);
+        const result = await withTimeout(this.redis.enqueue(parsed.job), this.options.enqueueTimeoutMs ?? 3_000);
         this.spool.remove(entry.jobId);
         this.spooled = Math.max(0, this.spooled - 1);
         log.info({ ...result }, "spooled job forwarded to Redis");

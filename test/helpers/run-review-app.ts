@@ -7,6 +7,7 @@ import type { GitHub } from "../../src/github/client.js";
 import { createOctokitClass } from "../../src/github/octokit.js";
 import { secretValues } from "../../src/github/scrub-secrets.js";
 import { InProcessQueue } from "../../src/queue/in-process-queue.js";
+import { jobKinds } from "../../src/queue/kinds/index.js";
 import type { FinishedAs } from "../../src/queue/queue.js";
 import type { ReviewDeps } from "../../src/review/review-pull-request.js";
 import { silentLog } from "./github.js";
@@ -55,14 +56,14 @@ export async function runReviewApp(github: FakeGitHub, options: RunOptions = {})
   const probot = new Probot({ appId: 123, privateKey: PRIVATE_KEY, secret: WEBHOOK_SECRET, log: silentLog, Octokit: Octokit as typeof Octokit });
   const attempts: FinishedAs[] = [];
   const queue = new InProcessQueue({
+    kinds: jobKinds,
     settings: { concurrency: 1, installationConcurrency: 1, attempts: options.attempts ?? env.LONGVIEW_JOB_ATTEMPTS, backoffMs: 10 },
     log: silentLog,
     observer: { enqueued: () => undefined, jobFinished: (outcome) => attempts.push(outcome) },
   });
   // The composition root builds the rest, as in production (stages inline unless a test puts them elsewhere).
   const longview = compose(env, silentLog, options.deps ? { stages: options.deps } : {});
-  const handlers = longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, queue);
-  queue.startWorker(handlers.review, handlers.commands);
+  queue.startWorker(longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, queue));
   await probot.load(createApp({ queue, github: longview.github }));
   await probot.receive({ id: `delivery-${Math.random()}`, name: "pull_request", payload: github.openedPayload() as never });
   await queue.idle();

@@ -7,6 +7,7 @@ import type { Analyzer } from "../../../src/analyzers/analyzer.js";
 import type { Reviewer } from "../../../src/reviewer/index.js";
 import { loadEnv, type Env } from "../../../src/config/env.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
+import { jobKinds } from "../../../src/queue/kinds/index.js";
 import { createReviewJobHandler } from "../../../src/queue/review-job-handler.js";
 import { appDeps, GITHUB_API, installationHost, silentLog, testProbot } from "../../helpers/github.js";
 import { reviewerFrom } from "../../helpers/model.js";
@@ -99,8 +100,8 @@ const modelFinding = {
 /** Real Probot with Longview loaded, its review jobs run by the in-process queue; `receive` resolves once the job is done. */
 async function receive(deps: { env: Env; reviewer: Reviewer | null; analyzers: readonly Analyzer[] }, id: string, payload: unknown): Promise<void> {
   const probot = testProbot();
-  const queue = new InProcessQueue({ settings: { concurrency: 1, installationConcurrency: 1, attempts: 1, backoffMs: 10 }, log: silentLog });
-  queue.startWorker(createReviewJobHandler({ github: installationHost(probot), deps }));
+  const queue = new InProcessQueue({ kinds: jobKinds, settings: { concurrency: 1, installationConcurrency: 1, attempts: 1, backoffMs: 10 }, log: silentLog });
+  queue.startWorker({ review: createReviewJobHandler({ github: installationHost(probot), deps }) });
   await probot.load(createApp(appDeps(queue)));
   await probot.receive({ id, name: "pull_request", payload: payload as never });
   await queue.idle();

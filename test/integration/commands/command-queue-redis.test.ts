@@ -3,8 +3,9 @@ import { describeWithRedis } from "../../helpers/redis.js";
 import nock from "nock";
 import { createApp } from "../../../src/app.js";
 import { createCommandJobHandler } from "../../../src/commands/command-job-handler.js";
-import { RedisReviewQueue } from "../../../src/queue/redis-queue.js";
-import { RedisReviewWorker } from "../../../src/queue/redis-worker.js";
+import { jobKinds } from "../../../src/queue/kinds/index.js";
+import { RedisJobQueue } from "../../../src/queue/redis-queue.js";
+import { RedisJobWorker } from "../../../src/queue/redis-worker.js";
 import { appDeps, installationHost, silentLog, testProbot } from "../../helpers/github.js";
 import { REDIS_URL, deleteKeys, sleep, testPrefix, waitFor } from "../queue/queue-harness.js";
 import { RecordedReviews, conversationEvent, mockCommandStart, mockReplies, newCaptured, repoPath, api } from "./github-mock.js";
@@ -22,7 +23,7 @@ describeWithRedis("/agent commands on the Redis queue", () => {
     const prefix = testPrefix();
     cleanups.push(() => deleteKeys(prefix));
     const settings = { concurrency: 2, installationConcurrency: 2, attempts: 2, backoffMs: 10 };
-    const queue = await RedisReviewQueue.connect({ redisUrl: REDIS_URL, prefix, settings, deliveryTtlSeconds: 60, log: silentLog });
+    const queue = await RedisJobQueue.connect({ kinds: jobKinds, redisUrl: REDIS_URL, prefix, settings, deliveryTtlSeconds: 60, log: silentLog });
     cleanups.push(() => queue.close());
     const probot = testProbot();
     await probot.load(createApp(appDeps(queue)));
@@ -43,15 +44,15 @@ describeWithRedis("/agent commands on the Redis queue", () => {
       deps: { analyzers: [], fixModel: null },
       queue,
     });
-    const worker = await RedisReviewWorker.start({
+    const worker = await RedisJobWorker.start({
+      kinds: jobKinds,
+      handlers: { review: reviews, command: commandHandler },
       redisUrl: REDIS_URL,
       prefix,
       settings,
       lockMs: 2_000,
       stalledIntervalMs: 1_000,
       maxStalls: 1,
-      handler: reviews,
-      commandHandler,
       log: silentLog,
     });
     cleanups.push(() => worker.close(1_000));

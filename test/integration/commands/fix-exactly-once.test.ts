@@ -3,7 +3,7 @@ import nock from "nock";
 import { createCommandJobHandler } from "../../../src/commands/command-job-handler.js";
 import { createDefaultAnalyzers } from "../../../src/analyzers/index.js";
 import { answerKey } from "../../../src/github/command-replies.js";
-import type { CommandJob, CommittedFix } from "../../../src/queue/job.js";
+import type { CommandJob, CommittedFix } from "../../../src/queue/kinds/command.js";
 import { installationHost, silentLog } from "../../helpers/github.js";
 import {
   BOT,

@@ -8,8 +8,9 @@ import type { GitHub } from "../../../src/github/client.js";
 import { anchorHash } from "../../../src/review/fingerprint.js";
 import type { PlacedFinding } from "../../../src/domain/finding.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
-import type { ReviewJob } from "../../../src/queue/job.js";
-import type { JobHandler, JobOutcome, QueueSettings } from "../../../src/queue/queue.js";
+import { jobKinds } from "../../../src/queue/kinds/index.js";
+import type { ReviewJob, ReviewJobHandler, ReviewOutcome } from "../../../src/queue/kinds/review.js";
+import type { QueueSettings } from "../../../src/queue/queue.js";
 import { formatFindingComment } from "../../../src/github/finding-comment.js";
 import { GITHUB_API, silentLog } from "../../helpers/github.js";
 import { finding } from "../../helpers/findings.js";
@@ -56,9 +57,9 @@ export function pullRequest(overrides: Record<string, unknown> = {}) {
 }
 
 /** The review jobs the queue hands its worker (the review itself is not under test here). */
-export class RecordedReviews implements JobHandler {
+export class RecordedReviews implements ReviewJobHandler {
   readonly jobs: ReviewJob[] = [];
-  async run(job: ReviewJob): Promise<JobOutcome> {
+  async run(job: ReviewJob): Promise<ReviewOutcome> {
     this.jobs.push(job);
     return "reviewed";
   }
@@ -97,14 +98,14 @@ function fastProbot(): Probot {
  */
 export async function appWith(options: { model?: boolean; startWorker?: boolean } = {}) {
   const env = loadEnv(options.model ? { OPENAI_API_KEY: "sk-test", LONGVIEW_OPENAI_MAX_RETRIES: "0" } : {});
-  const jobs = new InProcessQueue({ settings: TEST_QUEUE, log: silentLog, random: () => 0.5 });
+  const jobs = new InProcessQueue({ kinds: jobKinds, settings: TEST_QUEUE, log: silentLog, random: () => 0.5 });
   const reviews = new RecordedReviews();
   const probot = fastProbot();
   // The composition root builds the commands' side as in production; reviews are recorded, not run.
   const longview = compose(env, silentLog);
   await probot.load(createApp({ queue: jobs, github: longview.github }));
-  const { commands } = longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, jobs);
-  const startWorker = () => jobs.startWorker(reviews, commands);
+  const { command } = longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, jobs);
+  const startWorker = () => jobs.startWorker({ review: reviews, command });
   if (options.startWorker !== false) startWorker();
   return {
     probot,

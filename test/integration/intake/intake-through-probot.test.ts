@@ -5,7 +5,7 @@ import { Probot, Server } from "probot";
 import { createApp } from "../../../src/app.js";
 import { withWebhookIntake } from "../../../src/intake/probot-intake.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
-import type { QueueJob } from "../../../src/queue/job.js";
+import { jobKinds, type QueueJob } from "../../../src/queue/kinds/index.js";
 import type { ReviewIntake } from "../../../src/queue/queue.js";
 import { appDeps, silentLog, TestOctokit } from "../../helpers/github.js";
 import { sendRaw, webhookHeaders, type RawAnswer } from "../../helpers/webhook-http.js";
@@ -55,7 +55,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await inProcess?.close();
-  inProcess = new InProcessQueue({ settings: FAST, log: silentLog });
+  inProcess = new InProcessQueue({ kinds: jobKinds, settings: FAST, log: silentLog });
   queue = inProcess;
   enqueued.length = 0;
 });

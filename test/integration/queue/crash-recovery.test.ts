@@ -44,7 +44,7 @@ describeWithRedis("crash safety (BullMQ)", () => {
     });
 
     const body = new FakeBody();
-    await h.startWorker(body);
+    await h.startWorker({ review: body });
     await waitFor(() => body.finished().length === 1, 10_000, "the job to be recovered");
     const recovered = body.runs[0]!;
     expect(recovered.run.jobId).toBe(jobId);
@@ -61,7 +61,7 @@ describeWithRedis("crash safety (BullMQ)", () => {
     await crashWhileRunning(prefix, async () => (await h.queue.enqueue(reviewJob())).jobId ?? "");
 
     const body = new FakeBody();
-    await h.startWorker(body);
+    await h.startWorker({ review: body });
     await waitFor(() => body.abandonedJobs.length === 1, 10_000, "the job to be abandoned");
     expect(body.runs).toEqual([]);
     expect(body.abandonedJobs[0]).toMatchObject({ job: { checkRunId: 555 }, reason: "job stalled more than allowable limit" });

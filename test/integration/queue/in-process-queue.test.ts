@@ -1,6 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
 import { memoryStore } from "../../../src/queue/job-store.js";
+import { jobKinds } from "../../../src/queue/kinds/index.js";
 import { queueBehaviour } from "./queue-behaviour.js";
 import { FAST, FakeBody, inProcessHarness, reviewJob, silent, waitFor } from "./queue-harness.js";
 
@@ -8,7 +9,7 @@ describe("InProcessQueue", () => {
   queueBehaviour(inProcessHarness);
 
   test("remembers a bounded number of deliveries: the oldest are forgotten", async () => {
-    const queue = new InProcessQueue({ settings: FAST, log: silent, store: memoryStore(2) });
+    const queue = new InProcessQueue({ kinds: jobKinds, settings: FAST, log: silent, store: memoryStore(2) });
     const a = reviewJob({ pullNumber: 1 });
     await queue.enqueue(a);
     await queue.enqueue(reviewJob({ pullNumber: 2 }));
@@ -19,9 +20,9 @@ describe("InProcessQueue", () => {
   });
 
   test("jobs still queued at shutdown are dropped loudly, and the queue refuses new ones once closed", async () => {
-    const queue = new InProcessQueue({ settings: { ...FAST, concurrency: 1 }, log: silent });
+    const queue = new InProcessQueue({ kinds: jobKinds, settings: { ...FAST, concurrency: 1 }, log: silent });
     const body = new FakeBody(async () => "reviewed");
-    const worker = queue.startWorker(body);
+    const worker = queue.startWorker({ review: body });
     await queue.enqueue(reviewJob({ pullNumber: 1 }));
     await waitFor(() => body.finished().length === 1);
     await worker.close(1_000);

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import Database from "better-sqlite3";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
 import { JobJournal, JournalError } from "../../../src/queue/job-journal.js";
+import { jobKinds } from "../../../src/queue/kinds/index.js";
 import { queueBehaviour } from "./queue-behaviour.js";
 import { FAST, FakeBody, journaledHarness, reviewJob, sha, silent, sleep, untilAborted, waitFor } from "./queue-harness.js";
 
@@ -28,7 +29,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function queueOn(journal: JobJournal, maxCrashes = 2): InProcessQueue {
-  return new InProcessQueue({ settings: { ...FAST, concurrency: 2 }, log: silent, store: journal, random: () => 0.5, maxCrashes });
+  return new InProcessQueue({ kinds: jobKinds, settings: { ...FAST, concurrency: 2 }, log: silent, store: journal, random: () => 0.5, maxCrashes });
 }
 
 /** The process dies: nothing is cleaned up, the file is simply left as it was. */
@@ -44,7 +45,7 @@ describe("surviving the process", () => {
       await run.saveCheckRunId(900 + job.pullNumber);
       return untilAborted(run.signal);
     });
-    q1.startWorker(body1);
+    q1.startWorker({ review: body1 });
     await q1.enqueue(reviewJob({ pullNumber: 1 }));
     await q1.enqueue(reviewJob({ pullNumber: 2 }));
     await waitFor(() => body1.active === 2, 5_000, "both jobs running");
@@ -55,7 +56,7 @@ describe("surviving the process", () => {
     const second = JobJournal.open(file);
     const q2 = queueOn(second);
     const body2 = new FakeBody();
-    const worker = q2.startWorker(body2);
+    const worker = q2.startWorker({ review: body2 });
     await waitFor(() => body2.finished().length === 3, 5_000, "the three jobs to finish after the restart");
     expect(body2.runs.map((r) => [r.job.pullNumber, r.job.checkRunId ?? null]).sort()).toEqual([
       [1, 901],
@@ -73,7 +74,7 @@ describe("surviving the process", () => {
       const journal = JobJournal.open(file);
       const queue = queueOn(journal, 2);
       const body = new FakeBody(async (_j, run) => untilAborted(run.signal));
-      queue.startWorker(body);
+      queue.startWorker({ review: body });
       if (crashes === 0) await queue.enqueue(job);
       await waitFor(() => body.active === 1, 5_000, `attempt ${crashes + 1} running`);
       crash(journal);
@@ -81,7 +82,7 @@ describe("surviving the process", () => {
     const journal = JobJournal.open(file);
     const queue = queueOn(journal, 2);
     const body = new FakeBody();
-    const worker = queue.startWorker(body);
+    const worker = queue.startWorker({ review: body });
     await waitFor(() => body.abandonedJobs.length === 1, 5_000, "the job to be abandoned");
     expect(body.runs).toEqual([]);
     expect(body.abandonedJobs[0]).toMatchObject({ job: { pullNumber: 4, checkRunId: 44 }, reason: "the process died 3 times while running it" });
@@ -92,9 +93,9 @@ describe("surviving the process", () => {
 
   test("at shutdown, jobs still running at the deadline and queued ones stay in the journal and resume at the next start", async () => {
     const journal = JobJournal.open(file);
-    const queue = new InProcessQueue({ settings: { ...FAST, concurrency: 1 }, log: silent, store: journal });
+    const queue = new InProcessQueue({ kinds: jobKinds, settings: { ...FAST, concurrency: 1 }, log: silent, store: journal });
     const body = new FakeBody(async (_j, run) => untilAborted(run.signal));
-    const worker = queue.startWorker(body);
+    const worker = queue.startWorker({ review: body });
     await queue.enqueue(reviewJob({ pullNumber: 5 }));
     await queue.enqueue(reviewJob({ pullNumber: 6 }));
     await waitFor(() => body.active === 1);
@@ -105,7 +106,7 @@ describe("surviving the process", () => {
 
     const next = queueOn(JobJournal.open(file));
     const after = new FakeBody();
-    const nextWorker = next.startWorker(after);
+    const nextWorker = next.startWorker({ review: after });
     await waitFor(() => after.finished().length === 2);
     expect(after.runs.map((r) => [r.job.pullNumber, r.run.attempt]).sort()).toEqual([
       [5, 2],
@@ -119,7 +120,7 @@ describe("surviving the process", () => {
     const journal = JobJournal.open(file);
     const queue = queueOn(journal);
     const body = new FakeBody();
-    const worker = queue.startWorker(body);
+    const worker = queue.startWorker({ review: body });
     expect((await queue.enqueue(reviewJob({ replayKey: "pull_request:abc" }))).status).toBe("queued");
     await waitFor(() => body.finished().length === 1);
     await worker.close(1_000);
@@ -134,7 +135,7 @@ describe("surviving the process", () => {
     const journal = JobJournal.open(file);
     const queue = queueOn(journal);
     const body = new FakeBody(async (_j, run) => untilAborted(run.signal));
-    queue.startWorker(body);
+    queue.startWorker({ review: body });
     await queue.enqueue(reviewJob({ headSha: sha(1) }));
     await waitFor(() => body.active === 1);
     // The older job is told to stop; the process dies before it has.
@@ -145,7 +146,7 @@ describe("surviving the process", () => {
 
     const next = queueOn(JobJournal.open(file));
     const after = new FakeBody();
-    const worker = next.startWorker(after);
+    const worker = next.startWorker({ review: after });
     await waitFor(() => after.finished().length >= 1);
     await sleep(100);
     expect(after.runs.map((r) => r.job.headSha)).toEqual([sha(2)]);
@@ -176,10 +177,33 @@ describe("the journal file", () => {
     expect(next.load().unreadable).toEqual([{ jobId: "bad", problem: expect.stringContaining("installationId") }]);
     const resumed = queueOn(next);
     const body = new FakeBody();
-    const worker = resumed.startWorker(body);
+    const worker = resumed.startWorker({ review: body });
     await waitFor(() => body.finished().length === 1);
     expect(body.runs[0]!.job.pullNumber).toBe(8);
     await worker.close(1_000);
     await resumed.close();
+  });
+
+  test("an entry its kind no longer accepts (or of a kind this release lacks) is dropped at start-up; the others resume", async () => {
+    const journal = JobJournal.open(file);
+    const queue = queueOn(journal);
+    await queue.enqueue(reviewJob({ pullNumber: 9 }));
+    crash(journal);
+    const db = new Database(file);
+    const insert = db.prepare("INSERT INTO jobs (job_id, key, payload, state, attempts, crashes, run_after, seq) VALUES (?, 'k', ?, 'queued', 0, 0, NULL, ?)");
+    insert.run("no-head", JSON.stringify({ kind: "review", installationId: 1 }), 98);
+    insert.run("newer-kind", JSON.stringify({ kind: "pong", installationId: 1 }), 99);
+    db.close();
+
+    const resumed = queueOn(JobJournal.open(file));
+    const body = new FakeBody();
+    const worker = resumed.startWorker({ review: body });
+    await waitFor(() => body.finished().length === 1);
+    expect(body.runs.map((r) => r.job.pullNumber)).toEqual([9]);
+    await worker.close(1_000);
+    await resumed.close();
+    const after = JobJournal.open(file);
+    expect(after.load().entries).toEqual([]);
+    after.close();
   });
 });

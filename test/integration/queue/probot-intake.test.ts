@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from "@jest/globals";
 import { testWithRedis } from "../../helpers/redis.js";
 import { createApp } from "../../../src/app.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
+import { jobKinds } from "../../../src/queue/kinds/index.js";
 import { appDeps, testProbot } from "../../helpers/github.js";
 import { pullRequestOpened } from "./github-examples.js";
 import { FAST, FakeBody, redisHarness, silent, type QueueHarness } from "./queue-harness.js";
@@ -20,7 +21,7 @@ afterEach(async () => {
 
 describe("webhook intake", () => {
   test("pull_request.opened returns quickly with the job enqueued, and a worker receives exactly that job", async () => {
-    const queue = new InProcessQueue({ settings: FAST, log: silent });
+    const queue = new InProcessQueue({ kinds: jobKinds, settings: FAST, log: silent });
     const probot = testProbot();
     await probot.load(createApp(appDeps(queue)));
     const payload = pullRequestOpened(42);
@@ -35,7 +36,7 @@ describe("webhook intake", () => {
     expect(await queue.depth()).toMatchObject({ waiting: 2, active: 0 });
 
     const body = new FakeBody();
-    queue.startWorker(body);
+    queue.startWorker({ review: body });
     await queue.idle();
     const job = body.runs.map((r) => r.job).find((j) => j.deliveryId === "delivery-intake-1");
     expect(job).toEqual({

@@ -1,6 +1,7 @@
 import { afterEach, expect, test } from "@jest/globals";
 import { JobSupersededError } from "../../../src/queue/errors.js";
-import type { JobRun, QueueSettings } from "../../../src/queue/queue.js";
+import type { ReviewJobRun } from "../../../src/queue/kinds/review.js";
+import type { QueueSettings } from "../../../src/queue/queue.js";
 import { FakeBody, httpError, reviewJob, sha, sleep, untilAborted, waitFor, type QueueHarness } from "./queue-harness.js";
 
 /**
@@ -18,7 +19,7 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
   test("an enqueued job is processed with the payload it was given", async () => {
     const h = await open();
     const body = new FakeBody();
-    await h.startWorker(body);
+    await h.startWorker({ review: body });
     const job = reviewJob({ previousSha: sha(9), trigger: "pull_request.synchronize" });
     const result = await h.queue.enqueue(job);
     expect(result).toMatchObject({ status: "queued", superseded: null });
@@ -39,7 +40,7 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
     expect(second).toEqual({ status: "duplicate", reason: "delivery", jobId: null });
 
     const body = new FakeBody();
-    await h.startWorker(body);
+    await h.startWorker({ review: body });
     await waitFor(() => body.finished().length === 1);
     await sleep(200);
     expect(body.runs).toHaveLength(1);
@@ -48,7 +49,7 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
   test("a replayed event (same signed payload, fresh delivery id) does not create a second job, once finished either", async () => {
     const h = await open();
     const body = new FakeBody();
-    await h.startWorker(body);
+    await h.startWorker({ review: body });
     const first = await h.queue.enqueue(reviewJob({ deliveryId: "d-1", replayKey: "pull_request:abc" }));
     expect(first.status).toBe("queued");
     await waitFor(() => body.finished().length === 1);
@@ -70,7 +71,7 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
     expect(other).toMatchObject({ status: "queued", superseded: null });
 
     const body = new FakeBody();
-    await h.startWorker(body);
+    await h.startWorker({ review: body });
     await waitFor(() => body.finished().length === 2);
     await sleep(200);
     const pr7 = body.runs.filter((r) => r.job.pullNumber === 7);
@@ -90,7 +91,7 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
       }
       return "reviewed";
     });
-    await h.startWorker(body);
+    await h.startWorker({ review: body });
     const older = await h.queue.enqueue(reviewJob({ headSha: sha(1) }));
     await waitFor(() => body.runs.length === 1, 5_000, "the first job to start");
     const newer = await h.queue.enqueue(reviewJob({ headSha: sha(2), previousSha: sha(1) }));
@@ -115,7 +116,7 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
     const rerun = await h.queue.enqueue(reviewJob({ headSha: sha(3), checkRunId: 42, trigger: "check_run.rerequested" }));
     expect(rerun).toMatchObject({ status: "queued", superseded: { jobId: first.jobId, state: "queued" } });
     const body = new FakeBody();
-    await h.startWorker(body);
+    await h.startWorker({ review: body });
     await waitFor(() => body.finished().length === 1);
     expect(body.runs[0]!.job).toMatchObject({ checkRunId: 42, trigger: "check_run.rerequested" });
   });
@@ -129,7 +130,7 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
       }
       return "reviewed";
     });
-    await h.startWorker(body);
+    await h.startWorker({ review: body });
     const running = await h.queue.enqueue(reviewJob({ headSha: sha(4) }));
     await waitFor(() => body.runs.length === 1, 5_000, "the first job to start");
 
@@ -150,7 +151,7 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
       }
       return "reviewed";
     });
-    await h.startWorker(body);
+    await h.startWorker({ review: body });
     await h.queue.enqueue(reviewJob({ onlyIfUnreviewed: true, trigger: "check_suite.requested" }));
 
     await waitFor(() => body.finished().length === 1, 5_000, "the retry to succeed");
@@ -166,7 +167,7 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
     const body = new FakeBody(async (job) => {
       throw job.pullNumber === 1 ? httpError(404, "Not Found") : httpError(503, "Unavailable");
     });
-    await h.startWorker(body);
+    await h.startWorker({ review: body });
     await h.queue.enqueue(reviewJob({ pullNumber: 1 }));
     await h.queue.enqueue(reviewJob({ pullNumber: 2 }));
 
@@ -183,7 +184,7 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
       await sleep(100);
       return "reviewed";
     });
-    await h.startWorker(body);
+    await h.startWorker({ review: body });
     for (const pullNumber of [1, 2, 3]) await h.queue.enqueue(reviewJob({ installationId: 11, pullNumber }));
     await h.queue.enqueue(reviewJob({ installationId: 22, pullNumber: 4 }));
 
@@ -198,7 +199,7 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
       await sleep(300);
       return "reviewed";
     });
-    const worker = await h.startWorker(body);
+    const worker = await h.startWorker({ review: body });
     await h.queue.enqueue(reviewJob({ pullNumber: 1 }));
     await waitFor(() => body.runs.length === 1);
 
@@ -211,7 +212,7 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
 
   test("at the shutdown deadline a running job is aborted, and whether it runs again is reported honestly", async () => {
     const h = await open();
-    const seen: { run: JobRun; willRetry: boolean }[] = [];
+    const seen: { run: ReviewJobRun; willRetry: boolean }[] = [];
     const body = new FakeBody(async (_job, run) => {
       try {
         return await untilAborted(run.signal);
@@ -220,7 +221,7 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
         throw reason;
       }
     });
-    const worker = await h.startWorker(body);
+    const worker = await h.startWorker({ review: body });
     await h.queue.enqueue(reviewJob());
     await waitFor(() => body.runs.length === 1);
     const started = Date.now();

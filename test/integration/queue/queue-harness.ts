@@ -5,13 +5,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
+import type { JobHandlers } from "../../../src/queue/job-kind.js";
 import { JobJournal } from "../../../src/queue/job-journal.js";
-import type { ReviewJob } from "../../../src/queue/job.js";
-import type { JobHandler, JobOutcome, JobRun, QueueSettings, ReviewQueue, ReviewWorker } from "../../../src/queue/queue.js";
-import { RedisReviewQueue } from "../../../src/queue/redis-queue.js";
-import { RedisReviewWorker } from "../../../src/queue/redis-worker.js";
+import type { JobRegistry } from "../../../src/queue/job-registry.js";
+import { jobKinds } from "../../../src/queue/kinds/index.js";
+import type { ReviewJob, ReviewJobHandler, ReviewJobRun, ReviewOutcome } from "../../../src/queue/kinds/review.js";
+import type { JobQueue, JobWorker, QueueSettings } from "../../../src/queue/queue.js";
+import { RedisJobQueue } from "../../../src/queue/redis-queue.js";
+import { RedisJobWorker } from "../../../src/queue/redis-worker.js";
 
-/** Both queue implementations behind one shape, so one behavioural suite runs against each. */
+/** Both queue implementations behind one shape, so one behavioural suite runs against each (by default with the application's kinds of job). */
 
 export { REDIS_URL } from "../../helpers/redis-url.js";
 import { REDIS_URL } from "../../helpers/redis-url.js";
@@ -19,31 +22,31 @@ export const silent = pino({ level: "silent" });
 
 export interface QueueHarness {
   readonly name: "in-process" | "journaled" | "redis";
-  readonly queue: ReviewQueue;
-  startWorker(handler: JobHandler): Promise<ReviewWorker>;
+  readonly queue: JobQueue;
+  startWorker(handlers: JobHandlers): Promise<JobWorker>;
   cleanup(): Promise<void>;
 }
 
 export const FAST: QueueSettings = { concurrency: 4, installationConcurrency: 4, attempts: 3, backoffMs: 50 };
 
-export async function inProcessHarness(settings: Partial<QueueSettings> = {}): Promise<QueueHarness> {
-  return embeddedHarness("in-process", settings, null);
+export async function inProcessHarness(settings: Partial<QueueSettings> = {}, kinds: JobRegistry = jobKinds): Promise<QueueHarness> {
+  return embeddedHarness("in-process", settings, null, kinds);
 }
 
 /** The in-process queue on a SQLite journal in a fresh temporary directory (the production default). */
-export async function journaledHarness(settings: Partial<QueueSettings> = {}): Promise<QueueHarness> {
-  return embeddedHarness("journaled", settings, mkdtempSync(join(tmpdir(), "longview-journal-")));
+export async function journaledHarness(settings: Partial<QueueSettings> = {}, kinds: JobRegistry = jobKinds): Promise<QueueHarness> {
+  return embeddedHarness("journaled", settings, mkdtempSync(join(tmpdir(), "longview-journal-")), kinds);
 }
 
-function embeddedHarness(name: "in-process" | "journaled", settings: Partial<QueueSettings>, dir: string | null): QueueHarness {
+function embeddedHarness(name: "in-process" | "journaled", settings: Partial<QueueSettings>, dir: string | null, kinds: JobRegistry): QueueHarness {
   const store = dir === null ? {} : { store: JobJournal.open(join(dir, "jobs.sqlite")) };
-  const queue = new InProcessQueue({ settings: { ...FAST, ...settings }, log: silent, random: () => 0.5, ...store });
-  const workers: ReviewWorker[] = [];
+  const queue = new InProcessQueue({ kinds, settings: { ...FAST, ...settings }, log: silent, random: () => 0.5, ...store });
+  const workers: JobWorker[] = [];
   return {
     name,
     queue,
-    startWorker: async (handler) => {
-      const worker = queue.startWorker(handler);
+    startWorker: async (handlers) => {
+      const worker = queue.startWorker(handlers);
       workers.push(worker);
       return worker;
     },
@@ -59,15 +62,17 @@ export function testPrefix(): string {
   return `lvtest-${randomUUID().slice(0, 8)}`;
 }
 
-export async function redisHarness(settings: Partial<QueueSettings> = {}, prefix = testPrefix(), maxStalls = 2): Promise<QueueHarness> {
+export async function redisHarness(settings: Partial<QueueSettings> = {}, prefix = testPrefix(), maxStalls = 2, kinds: JobRegistry = jobKinds): Promise<QueueHarness> {
   const all = { ...FAST, ...settings };
-  const queue = await RedisReviewQueue.connect({ redisUrl: REDIS_URL, prefix, settings: all, deliveryTtlSeconds: 600, log: silent });
-  const workers: RedisReviewWorker[] = [];
+  const queue = await RedisJobQueue.connect({ kinds, redisUrl: REDIS_URL, prefix, settings: all, deliveryTtlSeconds: 600, log: silent });
+  const workers: RedisJobWorker[] = [];
   return {
     name: "redis",
     queue,
-    startWorker: async (handler) => {
-      const worker = await RedisReviewWorker.start({
+    startWorker: async (handlers) => {
+      const worker = await RedisJobWorker.start({
+        kinds,
+        handlers,
         redisUrl: REDIS_URL,
         prefix,
         settings: all,
@@ -75,7 +80,6 @@ export async function redisHarness(settings: Partial<QueueSettings> = {}, prefix
         stalledIntervalMs: 500,
         maxStalls,
         slotRetryMs: 100,
-        handler,
         log: silent,
       });
       workers.push(worker);
@@ -131,14 +135,14 @@ export function sha(n: number): string {
 
 export interface RecordedRun {
   readonly job: ReviewJob;
-  readonly run: JobRun;
-  outcome?: JobOutcome;
+  readonly run: ReviewJobRun;
+  outcome?: ReviewOutcome;
   error?: unknown;
   willRetry?: boolean;
 }
 
-/** A fake job body: records every attempt and runs a scripted behaviour. */
-export class FakeBody implements JobHandler {
+/** A fake review body: records every attempt and runs a scripted behaviour. */
+export class FakeBody implements ReviewJobHandler {
   readonly runs: RecordedRun[] = [];
   readonly abandonedJobs: { job: ReviewJob; reason: string }[] = [];
   active = 0;
@@ -146,9 +150,9 @@ export class FakeBody implements JobHandler {
   private readonly activeByInstallation = new Map<number, number>();
   readonly maxByInstallation = new Map<number, number>();
 
-  constructor(private readonly behaviour: (job: ReviewJob, run: JobRun) => Promise<JobOutcome> = async () => "reviewed") {}
+  constructor(private readonly behaviour: (job: ReviewJob, run: ReviewJobRun) => Promise<ReviewOutcome> = async () => "reviewed") {}
 
-  async run(job: ReviewJob, run: JobRun): Promise<JobOutcome> {
+  async run(job: ReviewJob, run: ReviewJobRun): Promise<ReviewOutcome> {
     const record: RecordedRun = { job, run };
     this.runs.push(record);
     this.enter(job.installationId);

@@ -3,21 +3,21 @@ import { describeWithRedis } from "../../helpers/redis.js";
 import { queueBehaviour } from "./queue-behaviour.js";
 import { FakeBody, redisHarness, reviewJob, untilAborted, waitFor } from "./queue-harness.js";
 
-describeWithRedis("RedisReviewQueue + RedisReviewWorker (BullMQ on the local Redis)", () => {
+describeWithRedis("RedisJobQueue + RedisJobWorker (BullMQ on the local Redis)", () => {
   queueBehaviour(redisHarness);
 
   test("a job handed back at shutdown is finished by another worker without using up an attempt", async () => {
     const h = await redisHarness();
     try {
       const first = new FakeBody(async (_job, run) => untilAborted(run.signal));
-      const worker = await h.startWorker(first);
+      const worker = await h.startWorker({ review: first });
       await h.queue.enqueue(reviewJob());
       await waitFor(() => first.runs.length === 1);
       await worker.close(100);
       expect(await h.queue.depth()).toMatchObject({ waiting: 1, active: 0 });
 
       const second = new FakeBody();
-      await h.startWorker(second);
+      await h.startWorker({ review: second });
       await waitFor(() => second.finished().length === 1);
       expect(second.runs[0]!.run.attempt).toBe(1);
     } finally {

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { loadEnv } from "../../../src/config/env.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
-import type { ReviewJob } from "../../../src/queue/job.js";
-import type { JobHandler } from "../../../src/queue/queue.js";
+import { jobKinds } from "../../../src/queue/kinds/index.js";
+import type { ReviewJob, ReviewJobHandler } from "../../../src/queue/kinds/review.js";
 import { createReviewJobHandler } from "../../../src/queue/review-job-handler.js";
 import { GITHUB_API, installationHost, testProbot } from "../../helpers/github.js";
 import { pullRequestOpened } from "./github-examples.js";
@@ -86,7 +86,7 @@ async function record(checks: CheckCall[], method: CheckCall["method"], id: numb
 
 const FILES = [{ sha: "blob1", filename: "src/answer.ts", status: "added", additions: 1, deletions: 0, changes: 1, patch }];
 
-function realHandler(): JobHandler {
+function realHandler(): ReviewJobHandler {
   const probot = testProbot();
   return createReviewJobHandler({
     github: installationHost(probot),
@@ -114,15 +114,16 @@ describe("the review job body under the queue", () => {
           return [502, { message: "Bad Gateway" }];
         }),
     );
-    const queue = new InProcessQueue({ settings: FAST, log: silent });
+    const queue = new InProcessQueue({ kinds: jobKinds, settings: FAST, log: silent });
     let completedBeforeRetry: CheckCall[] | null = null;
     const handler = realHandler();
-    queue.startWorker({
+    const body: ReviewJobHandler = {
       run: async (j, run) => {
         if (run.attempt === 2) completedBeforeRetry = completions(checks);
         return handler.run(j, run);
       },
-    });
+    };
+    queue.startWorker({ review: body });
     await queue.enqueue(job());
     await queue.idle();
 
@@ -134,8 +135,8 @@ describe("the review job body under the queue", () => {
   test("after the last attempt the failure is on the check run (gate.onError: neutral by default)", async () => {
     const checks: CheckCall[] = [];
     mockGitHub(checks, (files) => files.times(2).reply(503, { message: "Service Unavailable" }));
-    const queue = new InProcessQueue({ settings: { ...FAST, attempts: 2 }, log: silent });
-    queue.startWorker(realHandler());
+    const queue = new InProcessQueue({ kinds: jobKinds, settings: { ...FAST, attempts: 2 }, log: silent });
+    queue.startWorker({ review: realHandler() });
     await queue.enqueue(job());
     await queue.idle();
 
@@ -163,8 +164,8 @@ describe("the review job body under the queue", () => {
       .reply(201, (request: Request) => record(checks, "POST", 5, request))
       .patch(`${repo}/check-runs/5`)
       .reply(200, (request: Request) => record(checks, "PATCH", 5, request));
-    const queue = new InProcessQueue({ settings: { ...FAST, attempts: 1 }, log: silent });
-    queue.startWorker(realHandler());
+    const queue = new InProcessQueue({ kinds: jobKinds, settings: { ...FAST, attempts: 1 }, log: silent });
+    queue.startWorker({ review: realHandler() });
     await queue.enqueue(job());
     await queue.idle();
 
@@ -179,8 +180,8 @@ describe("the review job body under the queue", () => {
     const checks: CheckCall[] = [];
     // Input the pipeline breaks on: GitHub's file list in a shape no schema accepts.
     mockGitHub(checks, (files) => files.reply(200, [{ filename: { nested: "not a path" } }]));
-    const queue = new InProcessQueue({ settings: { ...FAST, attempts: 3 }, log: silent });
-    queue.startWorker(realHandler());
+    const queue = new InProcessQueue({ kinds: jobKinds, settings: { ...FAST, attempts: 3 }, log: silent });
+    queue.startWorker({ review: realHandler() });
     await queue.enqueue(job());
     await queue.idle();
 
@@ -204,18 +205,19 @@ describe("the review job body under the queue", () => {
     const checks: CheckCall[] = [];
     // The files arrive late: the newer push lands while the older head is being reviewed.
     mockGitHub(checks, (files) => files.delay(400).reply(200, FILES));
-    const queue = new InProcessQueue({ settings: FAST, log: silent });
+    const queue = new InProcessQueue({ kinds: jobKinds, settings: FAST, log: silent });
     const handler = realHandler();
     const outcomes: string[] = [];
     const newSha = "b".repeat(40);
-    queue.startWorker({
+    const body: ReviewJobHandler = {
       run: async (j, run) => {
         // The newer head's own review is not the subject here.
         const outcome = j.headSha === newSha ? "reviewed" : await handler.run(j, run);
         outcomes.push(outcome);
         return outcome;
       },
-    });
+    };
+    queue.startWorker({ review: body });
     await queue.enqueue(job());
     await waitFor(() => checks.some((c) => c.method === "POST"), 5_000, "the older review to create its check run");
     await queue.enqueue(job({ headSha: newSha, previousSha: head.sha, trigger: "pull_request.synchronize" }));

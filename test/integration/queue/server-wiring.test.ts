@@ -7,7 +7,8 @@ import { request } from "node:http";
 import { afterEach, describe, expect, test } from "@jest/globals";
 import { sign } from "@octokit/webhooks-methods";
 import { loadEnv } from "../../../src/config/env.js";
-import { RedisReviewQueue } from "../../../src/queue/redis-queue.js";
+import { jobKinds } from "../../../src/queue/kinds/index.js";
+import { RedisJobQueue } from "../../../src/queue/redis-queue.js";
 import { startServer, type RunningServer } from "../../../src/server.js";
 import { startWorker, type RunningWorker } from "../../../src/start-worker.js";
 import { pullRequestOpened } from "./github-examples.js";
@@ -87,7 +88,7 @@ describe("server and worker wiring", () => {
     stops.push(() => server.stop());
     expect(await deliver(server.port, "wiring-redis-1", pullRequestOpened(42))).toBe(200);
 
-    const queue = await RedisReviewQueue.connect({ redisUrl: REDIS_URL, prefix, settings: { attempts: 1, backoffMs: 10 }, deliveryTtlSeconds: 60, log: silent });
+    const queue = await RedisJobQueue.connect({ kinds: jobKinds, redisUrl: REDIS_URL, prefix, settings: { attempts: 1, backoffMs: 10 }, deliveryTtlSeconds: 60, log: silent });
     stops.push(() => queue.close());
     expect(await queue.depth()).toMatchObject({ waiting: 1 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
-import { QueueJobSchema } from "../../../src/queue/job.js";
+import { CommandJobSchema } from "../../../src/queue/kinds/command.js";
 
 /** How far a fix job's commit got, as the job carries it between attempts (and across releases). */
 
@@ -21,19 +21,19 @@ const branch = { owner: "alice", repo: "widgets", name: "feature" };
 describe("the fix commit saved on a command job", () => {
   test("committing: the branch it goes to is required, since a later attempt must read it", () => {
     const committing = { state: "committing", sha: sha("e"), previousHead: sha("a"), reply: "@alice Committed", branch };
-    expect(QueueJobSchema.parse({ ...job, committed: committing })).toMatchObject({ committed: committing });
+    expect(CommandJobSchema.parse({ ...job, committed: committing })).toMatchObject({ committed: committing });
     const { branch: _dropped, ...withoutBranch } = committing;
-    expect(QueueJobSchema.safeParse({ ...job, committed: withoutBranch }).success).toBe(false);
+    expect(CommandJobSchema.safeParse({ ...job, committed: withoutBranch }).success).toBe(false);
   });
 
   test("a job saved by a release before the state existed was committed", () => {
     const legacy = { sha: sha("e"), previousHead: sha("a"), reply: "@alice Committed" };
-    expect(QueueJobSchema.parse({ ...job, committed: legacy })).toMatchObject({ committed: { ...legacy, state: "committed" } });
+    expect(CommandJobSchema.parse({ ...job, committed: legacy })).toMatchObject({ committed: { ...legacy, state: "committed" } });
   });
 
   test("anything else is rejected", () => {
-    expect(QueueJobSchema.safeParse({ ...job, committed: { state: "pushed", sha: sha("e"), previousHead: sha("a"), reply: "x", branch } }).success).toBe(false);
-    expect(QueueJobSchema.safeParse({ ...job, committed: { state: "committing", sha: "e", previousHead: sha("a"), reply: "x", branch } }).success).toBe(false);
-    expect(QueueJobSchema.safeParse({ ...job, committed: "committed" }).success).toBe(false);
+    expect(CommandJobSchema.safeParse({ ...job, committed: { state: "pushed", sha: sha("e"), previousHead: sha("a"), reply: "x", branch } }).success).toBe(false);
+    expect(CommandJobSchema.safeParse({ ...job, committed: { state: "committing", sha: "e", previousHead: sha("a"), reply: "x", branch } }).success).toBe(false);
+    expect(CommandJobSchema.safeParse({ ...job, committed: "committed" }).success).toBe(false);
   });
 });

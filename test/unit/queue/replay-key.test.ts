@@ -1,6 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { commentReplayKey, payloadReplayKey } from "../../../src/handlers/replay-key.js";
-import { commandDeliveryKey, replayKeyOf } from "../../../src/queue/job.js";
+import { commandDeliveryKey } from "../../../src/queue/kinds/command.js";
+import { replayKeyOf } from "../../../src/queue/kinds/pull-request-job.js";
 
 describe("replay keys", () => {
   test("the same signed payload gives the same key whatever the delivery id; any change in it gives another", () => {

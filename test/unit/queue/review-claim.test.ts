@@ -1,6 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
-import { resolveClaim, type PendingJob } from "../../../src/queue/claim.js";
-import type { ReviewJob } from "../../../src/queue/job.js";
+import { resolveClaim, type PendingReview } from "../../../src/queue/kinds/review-claim.js";
+import type { ReviewJob } from "../../../src/queue/kinds/review.js";
 
 const A = "a".repeat(40);
 const B = "b".repeat(40);
@@ -17,7 +17,7 @@ const job = (overrides: Partial<ReviewJob> = {}): ReviewJob => ({
   trigger: "pull_request.synchronize",
   ...overrides,
 });
-const pending = (overrides: Partial<PendingJob> = {}): PendingJob => ({ jobId: "old", headSha: A, state: "queued", ...overrides });
+const pending = (overrides: Partial<PendingReview> = {}): PendingReview => ({ jobId: "old", headSha: A, state: "queued", ...overrides });
 
 describe("resolveClaim", () => {
   test("no pending job: the newcomer is claimed as is", () => {
@@ -33,7 +33,7 @@ describe("resolveClaim", () => {
     expect(resolveClaim(pending(), job({ previousSha: Z }))).toMatchObject({ kind: "claim", job: { previousSha: Z } });
   });
 
-  test.each<[string, Partial<PendingJob>, Partial<ReviewJob>, "duplicate" | "claim"]>([
+  test.each<[string, Partial<PendingReview>, Partial<ReviewJob>, "duplicate" | "claim"]>([
     ["same head, onlyIfUnreviewed, queued", { headSha: B }, { onlyIfUnreviewed: true }, "duplicate"],
     ["same head, onlyIfUnreviewed, running", { headSha: B, state: "running" }, { onlyIfUnreviewed: true }, "duplicate"],
     ["same head, running, automatic event", { headSha: B, state: "running" }, {}, "duplicate"],

@@ -12,7 +12,7 @@ import { createGitHubHost, type GitHubHost } from "./github/host.js";
 import { observeRateLimit } from "./github/rate-limit-observer.js";
 import { createModelClient, type ModelClient, type UsageSink } from "./model/index.js";
 import type { LongviewJobHandlers } from "./queue/kinds/index.js";
-import type { ReviewIntake } from "./queue/queue.js";
+import type { JobIntake } from "./queue/queue.js";
 import { createReviewJobHandler } from "./queue/review-job-handler.js";
 import type { PlanWindows } from "./review/plan-windows.js";
 import type { ReviewDeps } from "./review/review-pull-request.js";
@@ -58,7 +58,7 @@ export interface Longview {
   /** GitHub through an installation client (a webhook's `context.octokit`, or `probot.auth(id)`). */
   github(octokit: GitHub): GitHubHost;
   /** The job bodies, given how to act as an installation and where the reviews commands ask for go. */
-  jobHandlers(auth: (installationId: number) => Promise<GitHub>, queue: ReviewIntake): LongviewJobHandlers;
+  jobHandlers(auth: (installationId: number) => Promise<GitHub>, queue: JobIntake): LongviewJobHandlers;
   /** Stops the worker threads (after the jobs finished). */
   close(): Promise<void>;
 }

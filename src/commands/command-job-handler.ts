@@ -1,6 +1,6 @@
 import type { GitHubHost } from "../github/host.js";
 import type { CommandJob, CommandJobHandler } from "../queue/kinds/command.js";
-import type { ReviewIntake } from "../queue/queue.js";
+import type { JobIntake } from "../queue/queue.js";
 import { runCommand, type CommandDeps, type CommandInvocation } from "./run-command.js";
 
 /**
@@ -14,7 +14,7 @@ export interface CommandJobHandlerInput {
   readonly github: (installationId: number) => Promise<GitHubHost>;
   readonly deps: CommandDeps;
   /** Where the reviews commands ask for go (`/agent review`, the review of a fix commit). */
-  readonly queue: ReviewIntake;
+  readonly queue: JobIntake;
 }
 
 export function createCommandJobHandler(input: CommandJobHandlerInput): CommandJobHandler {

@@ -6,7 +6,7 @@ import type { GitHubHost } from "../github/host.js";
 import { CheckRunEventSchema } from "../github/schemas.js";
 import { parseWebhookPayload } from "../github/webhook-payload.js";
 import { commentReplayKey, payloadReplayKey } from "../handlers/replay-key.js";
-import type { ReviewIntake } from "../queue/queue.js";
+import type { JobIntake } from "../queue/queue.js";
 import { commandJobOf } from "./command-job-handler.js";
 import { parseCommand } from "./parse-command.js";
 import type { CommandInvocation } from "./run-command.js";
@@ -123,7 +123,7 @@ export function handleFixAllAction({ queue, github }: AppDeps) {
 }
 
 /** 👀 on the comment, then the job: the answer comes from the worker. */
-async function queueCommand(github: GitHubHost, invocation: CommandInvocation, queue: ReviewIntake, log: Logger): Promise<void> {
+async function queueCommand(github: GitHubHost, invocation: CommandInvocation, queue: JobIntake, log: Logger): Promise<void> {
   try {
     await github.acknowledge(invocation.ref, invocation.source);
   } catch (error) {

@@ -6,7 +6,7 @@ import { runFix, type CommittedFixResult, type FixScope } from "../fix/run-fix.j
 import type { PullRef } from "../domain/pull-request.js";
 import type { GitHubHost } from "../github/host.js";
 import type { CommittedFix } from "../queue/kinds/command.js";
-import type { ReviewIntake } from "../queue/queue.js";
+import type { JobIntake } from "../queue/queue.js";
 import { truncateMarkdown } from "../markdown/untrusted.js";
 import { formatCommandFailure } from "./format-failure.js";
 import { formatFixReply, formatUnappliedFix } from "./format-fix-reply.js";
@@ -68,7 +68,7 @@ export interface CommandAttempt {
 export async function runCommand(
   github: GitHubHost,
   invocation: CommandInvocation,
-  queue: ReviewIntake,
+  queue: JobIntake,
   deps: CommandDeps,
   log: Logger,
   attempt: CommandAttempt,
@@ -127,7 +127,7 @@ async function authorized(
   return false;
 }
 
-async function requestReview(github: GitHubHost, invocation: CommandInvocation, queue: ReviewIntake, answer: (body: string) => Promise<void>, log: Logger): Promise<void> {
+async function requestReview(github: GitHubHost, invocation: CommandInvocation, queue: JobIntake, answer: (body: string) => Promise<void>, log: Logger): Promise<void> {
   const { ref, sender } = invocation;
   const pr = await github.pullRequest(ref);
   if (pr.state !== "open") {
@@ -156,7 +156,7 @@ async function fix(
   invocation: CommandInvocation,
   instructions: string,
   config: RepoConfig,
-  queue: ReviewIntake,
+  queue: JobIntake,
   deps: CommandDeps,
   answer: (body: string) => Promise<void>,
   attempt: CommandAttempt,
@@ -208,7 +208,7 @@ async function resumeFix(
   github: GitHubHost,
   invocation: CommandInvocation,
   saved: CommittedFix,
-  queue: ReviewIntake,
+  queue: JobIntake,
   answer: (body: string) => Promise<void>,
   attempt: CommandAttempt,
   log: Logger,
@@ -240,7 +240,7 @@ async function resumeFix(
 async function afterCommit(
   invocation: CommandInvocation,
   committed: CommittedFix,
-  queue: ReviewIntake,
+  queue: JobIntake,
   answer: (body: string) => Promise<void>,
   log: Logger,
 ): Promise<void> {

@@ -4,7 +4,7 @@ import { CheckRunEventSchema, CheckSuiteEventSchema } from "../github/schemas.js
 import { parseWebhookPayload } from "../github/webhook-payload.js";
 import type { ReviewJob } from "../queue/kinds/review.js";
 import type { AppDeps } from "./app-deps.js";
-import type { ReviewIntake } from "../queue/queue.js";
+import type { JobIntake } from "../queue/queue.js";
 import { payloadReplayKey } from "./replay-key.js";
 
 /**
@@ -67,7 +67,7 @@ export function handleCheckSuite({ queue, github }: AppDeps) {
   };
 }
 
-async function enqueue(queue: ReviewIntake, log: Logger, job: ReviewJob): Promise<void> {
+async function enqueue(queue: JobIntake, log: Logger, job: ReviewJob): Promise<void> {
   const result = await queue.enqueue(job);
   log.info({ ...result }, result.status === "queued" ? "review queued" : "review already pending");
 }

@@ -2,7 +2,7 @@ import type { Context } from "probot";
 import type { Logger } from "pino";
 import { PullRequestEventSchema } from "../github/schemas.js";
 import { parseWebhookPayload } from "../github/webhook-payload.js";
-import type { ReviewIntake } from "../queue/queue.js";
+import type { JobIntake } from "../queue/queue.js";
 import { payloadReplayKey } from "./replay-key.js";
 
 export const REVIEW_ACTIONS = ["opened", "reopened", "ready_for_review", "synchronize"] as const;
@@ -12,7 +12,7 @@ export const REVIEW_ACTIONS = ["opened", "reopened", "ready_for_review", "synchr
  * review job for the head. Validates and enqueues, nothing else: GitHub
  * waits 10 s for the answer and workers do the review.
  */
-export function handlePullRequest(queue: ReviewIntake) {
+export function handlePullRequest(queue: JobIntake) {
   return async (context: Context<"pull_request">): Promise<void> => {
     const event = parseWebhookPayload(PullRequestEventSchema, context);
     const log: Logger = context.log.child({

@@ -11,7 +11,7 @@ import type { QueueJob } from "./kinds/index.js";
  */
 
 /** What webhook handlers and commands need: a place to put the application's jobs (reviews, commands). */
-export interface ReviewIntake {
+export interface JobIntake {
   enqueue(job: QueueJob): Promise<EnqueueResult>;
 }
 
@@ -30,7 +30,7 @@ export type EnqueueResult =
     };
 
 /** A queue takes any job of the kinds it was given (its registry validates them). */
-export interface JobQueue extends ReviewIntake {
+export interface JobQueue extends JobIntake {
   readonly kind: "in-process" | "redis";
   enqueue(job: Job): Promise<EnqueueResult>;
   depth(): Promise<QueueDepth>;

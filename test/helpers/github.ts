@@ -5,7 +5,7 @@ import type { AppDeps } from "../../src/app.js";
 import { createAppIdentity } from "../../src/github/app-identity.js";
 import type { GitHub } from "../../src/github/client.js";
 import { createGitHubHost, type GitHubHost } from "../../src/github/host.js";
-import type { ReviewIntake } from "../../src/queue/queue.js";
+import type { JobIntake } from "../../src/queue/queue.js";
 import { createOctokitClass } from "../../src/github/octokit.js";
 
 export const GITHUB_API = "https://api.github.com";
@@ -44,7 +44,7 @@ export function installationHost(probot: Probot): (installationId: number) => Pr
 }
 
 /** The app's dependencies around a queue, as production wires them. */
-export function appDeps(queue: ReviewIntake): AppDeps {
+export function appDeps(queue: JobIntake): AppDeps {
   const identity = createAppIdentity();
   return { queue, github: (octokit) => createGitHubHost(octokit, identity) };
 }

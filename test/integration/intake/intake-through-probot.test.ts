@@ -6,7 +6,7 @@ import { createApp } from "../../../src/app.js";
 import { withWebhookIntake } from "../../../src/intake/probot-intake.js";
 import { InProcessQueue } from "../../../src/queue/in-process-queue.js";
 import { jobKinds, type QueueJob } from "../../../src/queue/kinds/index.js";
-import type { ReviewIntake } from "../../../src/queue/queue.js";
+import type { JobIntake } from "../../../src/queue/queue.js";
 import { appDeps, silentLog, TestOctokit } from "../../helpers/github.js";
 import { sendRaw, webhookHeaders, type RawAnswer } from "../../helpers/webhook-http.js";
 import { FAST } from "../queue/queue-harness.js";
@@ -22,7 +22,7 @@ const SECRET = "probot-intake-secret";
 const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
 let server: Server;
 let inProcess: InProcessQueue;
-let queue: ReviewIntake;
+let queue: JobIntake;
 const enqueued: QueueJob[] = [];
 
 beforeAll(async () => {
@@ -37,7 +37,7 @@ beforeAll(async () => {
     log: silentLog,
     enableStaticFiles: false,
   });
-  const recording: ReviewIntake = {
+  const recording: JobIntake = {
     enqueue: async (job) => {
       const result = await queue.enqueue(job);
       enqueued.push(job);

@@ -6,7 +6,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -24,7 +27,10 @@ export default tseslint.config(
     // them only through the registry they are given, so adding one never touches them.
     files: ["src/queue/{in-process-queue,redis-queue,redis-worker,spooling-queue,dispatch,redis-scripts,failure-policy,errors}.ts", "src/queue/job-*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["./kinds/*"], message: "queue machinery names no kind of job: ask the JobRegistry it is given" }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["./kinds/*"], message: "queue machinery names no kind of job: ask the JobRegistry it is given" }] },
+      ],
     },
   },
 );

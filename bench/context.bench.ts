@@ -123,7 +123,25 @@ function median(values: readonly number[]): number {
 
 function table(results: readonly Result[]): string {
   const rows = [
-    ["scenario", "files", "changed", "windows", "waves", "cold ms", "warm ms", "warm cpu ms", "ms/1k lines", "RSS MB cold", "RSS MB all", "sent", "diff", "sent/diff", "sent/per-hunk", "reviewed", "covered"],
+    [
+      "scenario",
+      "files",
+      "changed",
+      "windows",
+      "waves",
+      "cold ms",
+      "warm ms",
+      "warm cpu ms",
+      "ms/1k lines",
+      "RSS MB cold",
+      "RSS MB all",
+      "sent",
+      "diff",
+      "sent/diff",
+      "sent/per-hunk",
+      "reviewed",
+      "covered",
+    ],
     ...results.map((r) => [
       r.scenario,
       String(r.files),

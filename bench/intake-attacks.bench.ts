@@ -161,7 +161,9 @@ interface ScenarioResult {
 }
 
 async function runScenario(sim: Simulator, scenario: Scenario, index: number): Promise<ScenarioResult> {
-  const passThrough = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith("LONGVIEW_WEBHOOK_") && e[1] !== undefined));
+  const passThrough = Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith("LONGVIEW_WEBHOOK_") && e[1] !== undefined),
+  );
   const longview: LongviewProcess = await startLongview({ ...simulatorEnv(sim), LOG_LEVEL: "warn", ...passThrough });
   try {
     await sleep(1_000);
@@ -173,7 +175,12 @@ async function runScenario(sim: Simulator, scenario: Scenario, index: number): P
     await sleep(SETTLE_MS);
     const after = memoryOf(longview.pid);
     const name = `after-${scenario.name}-${index}`;
-    await sim.createRepo({ owner: "acme", name, commits: [{ message: "base", files: { "a.js": "1\n" } }], branches: { feature: { commits: [{ message: "x", files: { "a.js": "2\n" } }] } } });
+    await sim.createRepo({
+      owner: "acme",
+      name,
+      commits: [{ message: "base", files: { "a.js": "1\n" } }],
+      branches: { feature: { commits: [{ message: "x", files: { "a.js": "2\n" } }] } },
+    });
     const pr = await sim.createPullRequest({ repo: `acme/${name}`, head: "feature", base: "main", title: "x" });
     const delivered = await deliverWebhook({ url: longview.webhookUrl, secret: sim.app.webhookSecret, event: "pull_request", payload: pr.payload });
     return { scenario, before, after, outcomes, validDelivery: delivered.status };

@@ -58,7 +58,10 @@ interface Result {
 }
 
 const require = createRequire(import.meta.url);
-const examples = require("@octokit/webhooks-examples/api.github.com/index.json") as { name: string; examples: (Record<string, unknown> & { action?: string })[] }[];
+const examples = require("@octokit/webhooks-examples/api.github.com/index.json") as {
+  name: string;
+  examples: (Record<string, unknown> & { action?: string })[];
+}[];
 const opened = openedExample();
 const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
 

@@ -90,7 +90,8 @@ try {
   };
   log.info(result, "large review");
   // Errors the processes logged, so a failed review says why.
-  for (const line of [server, ...workers].flatMap((p) => p.logs).filter((l) => /"level":(5|6)\d/.test(l))) process.stdout.write(`longview: ${line.slice(0, 2_000)}\n`);
+  for (const line of [server, ...workers].flatMap((p) => p.logs).filter((l) => /"level":(5|6)\d/.test(l)))
+    process.stdout.write(`longview: ${line.slice(0, 2_000)}\n`);
   process.stdout.write(
     `\n${FILES}-file pull request (${LINES_PER_FILE} line${LINES_PER_FILE === 1 ? "" : "s"} per file, ${LINE} lines${MODIFY ? ", first line changed" : ""}; ${result.mode}): ` +
       `review ${result.reviewS} s, ${result.modelRequests} model requests (windows failed: ${result.windowsFailed}), ${result.reviews} review(s) posted, review job runs ${runs.join(" + ")}\n` +

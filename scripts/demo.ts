@@ -28,7 +28,9 @@ async function main(): Promise<number> {
       ),
     );
     longview = await startLongview({ ...simulatorEnv(sim), LOG_LEVEL: "warn", ...modelEnv });
-    out(dim(`GitHub simulator on ${sim.url}; Longview on port ${longview.port} (${modelEnv.OPENAI_API_KEY ? "model + analyzers" : "offline: analyzers only"})`));
+    out(
+      dim(`GitHub simulator on ${sim.url}; Longview on port ${longview.port} (${modelEnv.OPENAI_API_KEY ? "model + analyzers" : "offline: analyzers only"})`),
+    );
     out(dim(`Delivering pull_request.opened for ${SAMPLE_REPO}#${pr.number} …`));
 
     const delivery = await deliverWebhook({ url: longview.webhookUrl, secret: sim.app.webhookSecret, event: pr.event.name, payload: pr.payload });
@@ -91,7 +93,7 @@ function readable(markdown: string): string {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`demo failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },
 );

@@ -90,7 +90,9 @@ async function main(argv: readonly string[]): Promise<number> {
   return failures.length === 0 ? 0 : 1;
 }
 
-type WorkerOutcome = { readonly kind: "done" } | { readonly kind: "hung"; readonly targetIndex: number; readonly caseIndex: number; readonly stalledMs: number; readonly ms: number };
+type WorkerOutcome =
+  | { readonly kind: "done" }
+  | { readonly kind: "hung"; readonly targetIndex: number; readonly caseIndex: number; readonly stalledMs: number; readonly ms: number };
 
 /** Runs the plan in a worker; stops it when one case makes no progress for longer than its target allows. */
 function runWorker(plan: Plan, onReport: (report: TargetReport) => void): Promise<WorkerOutcome> {
@@ -203,7 +205,11 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === "--path") path = value();
     else throw new Error(`unknown option ${arg} (expected --target, --seed, --scale, --runs, --path)`);
   }
-  for (const [name, n] of [["--seed", seed], ["--scale", scale], ["--runs", runs ?? 1]] as const) {
+  for (const [name, n] of [
+    ["--seed", seed],
+    ["--scale", scale],
+    ["--runs", runs ?? 1],
+  ] as const) {
     if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number`);
   }
   if (path !== undefined && targets.length !== 1) throw new Error("--path replays one case: name its --target");

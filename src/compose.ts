@@ -75,7 +75,8 @@ export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Lo
   const inline = createDefaultAnalyzers({ log });
   const threads = options.compute === "threads" ? computeThreads(env.LONGVIEW_COMPUTE_THREADS) : 0;
   // Analyzers and window planning on worker threads: a large pull request must not hold the event loop.
-  const pool = threads > 0 ? createReviewPool({ threads, taskTimeoutMs: env.LONGVIEW_COMPUTE_TASK_TIMEOUT_MS, log: log.child({ component: "compute" }) }) : null;
+  const pool =
+    threads > 0 ? createReviewPool({ threads, taskTimeoutMs: env.LONGVIEW_COMPUTE_TASK_TIMEOUT_MS, log: log.child({ component: "compute" }) }) : null;
   const analyzers = options.stages?.analyzers ?? (pool ? pooledAnalyzers(pool) : inline);
   const planWindows: PlanWindows | null = options.stages?.planWindows ?? (pool ? pooledPlanWindows(pool) : null);
   const review: ReviewDeps = { env, reviewer, analyzers, ...(planWindows ? { planWindows } : {}) };

@@ -40,8 +40,17 @@ export interface ServerOptions {
 
 export async function startServer(env: Env, log: Logger, options: ServerOptions = {}): Promise<RunningServer> {
   const ProbotWithConfig = withWebhookIntake(createProbotClass(env, log, "webhooks"), intakeSettings(env), log);
-  const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true, ...(options.processGuard ? { processFaults: options.processGuard.counts } : {}) });
-  const longview = compose(env, log, { usage: metrics, compute: "threads", rateLimit: (id, resource, remaining) => metrics.rateLimit(id, resource, remaining) });
+  const metrics = new LongviewMetrics({
+    prices: priceTable(env.LONGVIEW_MODEL_PRICES),
+    log,
+    processMetrics: true,
+    ...(options.processGuard ? { processFaults: options.processGuard.counts } : {}),
+  });
+  const longview = compose(env, log, {
+    usage: metrics,
+    compute: "threads",
+    rateLimit: (id, resource, remaining) => metrics.rateLimit(id, resource, remaining),
+  });
   const queue = await createJobQueue(env, log, metrics, { spool: true });
   metrics.watchQueue(() => queue.depth());
 

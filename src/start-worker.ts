@@ -40,12 +40,21 @@ export async function startWorker(env: Env, log: Logger, options: WorkerOptions 
   }
   const ProbotWithConfig = createProbotClass(env, log, "worker");
   const probot = new ProbotWithConfig();
-  const metrics = new LongviewMetrics({ prices: priceTable(env.LONGVIEW_MODEL_PRICES), log, processMetrics: true, ...(options.processGuard ? { processFaults: options.processGuard.counts } : {}) });
+  const metrics = new LongviewMetrics({
+    prices: priceTable(env.LONGVIEW_MODEL_PRICES),
+    log,
+    processMetrics: true,
+    ...(options.processGuard ? { processFaults: options.processGuard.counts } : {}),
+  });
   // For the depth gauge, and for the reviews commands ask for (`/agent review`, a fix commit's review).
   const queue = await createJobQueue(env, log, metrics);
   metrics.watchQueue(() => queue.depth());
 
-  const longview = compose(env, log, { usage: metrics, compute: "threads", rateLimit: (id, resource, remaining) => metrics.rateLimit(id, resource, remaining) });
+  const longview = compose(env, log, {
+    usage: metrics,
+    compute: "threads",
+    rateLimit: (id, resource, remaining) => metrics.rateLimit(id, resource, remaining),
+  });
   const handlers = longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, queue);
   const byKind = { ...handlers, ...(options.jobHandler ? { review: options.jobHandler(probot) } : {}) };
   const worker = await startRedisWorker({ ...env, REDIS_URL: redisUrl }, log, byKind, metrics);

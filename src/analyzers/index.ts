@@ -26,9 +26,5 @@ export const DEFAULT_ANALYZER_NAMES = ["eslint", "secretlint", "longview-rules"]
 export function createDefaultAnalyzers(options: DefaultAnalyzerOptions = {}): Analyzer[] {
   const log = options.log ?? pino({ level: "silent" });
   const concurrency = options.concurrency ?? 4;
-  return [
-    createEslintAnalyzer({ log, concurrency }),
-    createSecretlintAnalyzer({ log, concurrency }),
-    createTemplateRulesAnalyzer({ log }),
-  ];
+  return [createEslintAnalyzer({ log, concurrency }), createSecretlintAnalyzer({ log, concurrency }), createTemplateRulesAnalyzer({ log })];
 }

@@ -37,7 +37,11 @@ const FAMILIES: readonly ProblemFamily[] = [
     title: /\bxss\b|cross-site|innerHTML|outerHTML|dangerouslySetInnerHTML|insertAdjacentHTML|unescaped|html injection/i,
   },
   { id: "weak-password-hash", rules: ["longview/weak-password-hash"], title: /\bmd5\b|\bsha-?1\b|weak (?:password )?hash|password hash/i },
-  { id: "insecure-random", rules: ["longview/insecure-random", "security/detect-pseudoRandomBytes"], title: /Math\.random|insecure random|predictable|not cryptographically/i },
+  {
+    id: "insecure-random",
+    rules: ["longview/insecure-random", "security/detect-pseudoRandomBytes"],
+    title: /Math\.random|insecure random|predictable|not cryptographically/i,
+  },
   { id: "n-plus-one", rules: ["longview/query-in-loop"], title: /N\+1|quer(?:y|ies) (?:in|inside) (?:a )?loop|per (?:item|element|iteration)/i },
   { id: "blocking-io", rules: ["longview/sync-io-in-handler"], title: /\w+Sync\b|blocks? the event loop|synchronous/i },
   { id: "quadratic-lookup", rules: ["longview/quadratic-lookup"], title: /quadratic|O\(n\^?2\)|O\(n²\)|linear (?:scan|search)/i },

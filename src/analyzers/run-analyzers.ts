@@ -20,12 +20,7 @@ export interface AnalyzerRun {
  * `errors` and never costs the others' findings. Findings are kept only on
  * lines the input's filter admits, in a deterministic order.
  */
-export async function runAnalyzers(
-  analyzers: readonly Analyzer[],
-  input: AnalyzerInput,
-  log: Logger,
-  signal?: AbortSignal,
-): Promise<AnalyzerRun> {
+export async function runAnalyzers(analyzers: readonly Analyzer[], input: AnalyzerInput, log: Logger, signal?: AbortSignal): Promise<AnalyzerRun> {
   const settled = await Promise.allSettled(
     analyzers.map(async (analyzer) => {
       const started = performance.now();

@@ -29,7 +29,11 @@ const SOURCE_OPTIONS = {
 
 const REVIEW_OPTIONS = { ...SOURCE_OPTIONS, "fail-on": { type: "string" } } as const satisfies ParseArgsConfig["options"];
 
-const nonEmpty = (option: string) => z.string().min(1, { error: `--${option} needs a value` }).optional();
+const nonEmpty = (option: string) =>
+  z
+    .string()
+    .min(1, { error: `--${option} needs a value` })
+    .optional();
 
 const budget = z
   .string()
@@ -52,16 +56,12 @@ const SourceSchema = z.object({
 });
 
 const ReviewSchema = SourceSchema.extend({
-  format: z
-    .enum(OUTPUT_FORMATS, { error: (issue) => `invalid --format "${String(issue.input)}" (expected ${OUTPUT_FORMATS.join(", ")})` })
-    .default("text"),
+  format: z.enum(OUTPUT_FORMATS, { error: (issue) => `invalid --format "${String(issue.input)}" (expected ${OUTPUT_FORMATS.join(", ")})` }).default("text"),
   "fail-on": nonEmpty("fail-on"),
 });
 
 const ContextSchema = SourceSchema.extend({
-  format: z
-    .enum(CONTEXT_FORMATS, { error: (issue) => `invalid --format "${String(issue.input)}" (expected ${CONTEXT_FORMATS.join(", ")})` })
-    .default("text"),
+  format: z.enum(CONTEXT_FORMATS, { error: (issue) => `invalid --format "${String(issue.input)}" (expected ${CONTEXT_FORMATS.join(", ")})` }).default("text"),
 });
 
 export interface CommonOptions {

@@ -57,7 +57,6 @@ export function describeFileError(error: unknown): string {
 
 /** The first line of an error's message (structurally, for the same cross-realm reason). */
 export function errorMessage(error: unknown): string {
-  const message =
-    typeof error === "object" && error !== null && "message" in error && typeof error.message === "string" ? error.message : String(error);
+  const message = typeof error === "object" && error !== null && "message" in error && typeof error.message === "string" ? error.message : String(error);
   return message.split("\n")[0] ?? message;
 }

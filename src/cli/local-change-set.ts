@@ -38,7 +38,12 @@ interface Candidate {
   readonly parse: () => ChangedFile | null;
 }
 
-export async function buildLocalChangeSet(diff: DiffInput, filter: FileFilterOptions, readHead: HeadReader | null, limits: SizeLimits): Promise<LocalChangeSet> {
+export async function buildLocalChangeSet(
+  diff: DiffInput,
+  filter: FileFilterOptions,
+  readHead: HeadReader | null,
+  limits: SizeLimits,
+): Promise<LocalChangeSet> {
   const budget = new SizeBudget(limits);
   const kept: ChangedFile[] = [];
   const skipped: SkippedFile[] = [];
@@ -68,14 +73,17 @@ export async function buildLocalChangeSet(diff: DiffInput, filter: FileFilterOpt
   reader.push(decoder.end());
   const end = reader.end();
   if (end.plain !== null) {
-    for (const file of parseUnifiedDiff(end.plain)) consider({ header: file, lines: file.additions + file.deletions, bytes: diffBytes(file), parse: () => file });
+    for (const file of parseUnifiedDiff(end.plain))
+      consider({ header: file, lines: file.additions + file.deletions, bytes: diffBytes(file), parse: () => file });
   }
   const recognised = kept.length > 0 || skipped.length > 0 || (end.plain ?? "").trim() === "";
 
   const readable = kept.filter((f) => f.status !== "removed").map((f) => f.path);
   const contents = readHead && readable.length > 0 ? await readHead(readable) : new Map<string, HeadContent>();
   // Context only: past the total budget a file is reviewed from its diff alone, as in the app.
-  const texts = new Map([...contents].map(([path, content]) => [path, content.kind === "text" && budget.admitContent(content.text.length) ? content.text : null]));
+  const texts = new Map(
+    [...contents].map(([path, content]) => [path, content.kind === "text" && budget.admitContent(content.text.length) ? content.text : null]),
+  );
   const { reviewable, skipped: generated, headContents } = applyContentRules(kept, (path) => texts.get(path) ?? null, filter.skipGenerated);
   skipped.push(...generated);
   skipped.sort((a, b) => a.path.localeCompare(b.path));
@@ -84,7 +92,14 @@ export async function buildLocalChangeSet(diff: DiffInput, filter: FileFilterOpt
 
 function sectionCandidate(section: DiffSection): Candidate {
   // The header alone parses to the file's paths and status (binary, rename, …); only its hunks can say it is more than a mode change.
-  const parsed = parseUnifiedDiff(section.header)[0] ?? { path: "(unknown)", previousPath: null, status: "modified" as const, hunks: [], additions: 0, deletions: 0 };
+  const parsed = parseUnifiedDiff(section.header)[0] ?? {
+    path: "(unknown)",
+    previousPath: null,
+    status: "modified" as const,
+    hunks: [],
+    additions: 0,
+    deletions: 0,
+  };
   const header = parsed.status === "mode-only" && section.hasHunks ? { ...parsed, status: "modified" as const } : parsed;
   return {
     header,

@@ -42,7 +42,11 @@ export async function prepareChange(options: CommonOptions, io: CliIo, log: Logg
     change,
     settings,
     changeSet,
-    budget: { windowTokens: options.budget ?? env.LONGVIEW_WINDOW_TOKENS, outputTokens: env.LONGVIEW_OUTPUT_TOKENS, contextTokens: env.LONGVIEW_CONTEXT_TOKENS },
+    budget: {
+      windowTokens: options.budget ?? env.LONGVIEW_WINDOW_TOKENS,
+      outputTokens: env.LONGVIEW_OUTPUT_TOKENS,
+      contextTokens: env.LONGVIEW_CONTEXT_TOKENS,
+    },
   };
 }
 

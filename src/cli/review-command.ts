@@ -33,9 +33,7 @@ export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logg
     windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
     log,
     ...(io.signal ? { signal: io.signal } : {}),
-    onProgress: progress
-      ? ({ windowsDone, windowsTotal }) => void io.stderr.write(`longview: window ${windowsDone}/${windowsTotal} done\n`)
-      : undefined,
+    onProgress: progress ? ({ windowsDone, windowsTotal }) => void io.stderr.write(`longview: window ${windowsDone}/${windowsTotal} done\n`) : undefined,
   });
 
   // The check run's decision (review/check-output.ts): blocking findings, then a review that did not cover the change.

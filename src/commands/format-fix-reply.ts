@@ -19,14 +19,24 @@ export function formatFixReply(result: FixResult, requester: string): string {
       if (result.summary) lines.push("", quote(result.summary));
       lines.push(...notFixedLines(result.notFixed));
       const rebased = result.rebased ? " The branch moved meanwhile; the edits were re-applied and re-checked on its new head." : "";
-      lines.push("", `<sub>${engineText(result.engine)} Checked: ${result.checks.map((c) => neutralizeLine(c)).join("; ")}.${rebased} A review of the new commit follows.</sub>`);
+      lines.push(
+        "",
+        `<sub>${engineText(result.engine)} Checked: ${result.checks.map((c) => neutralizeLine(c)).join("; ")}.${rebased} A review of the new commit follows.</sub>`,
+      );
       return lines.join("\n");
     }
     case "refused":
       // Reasons quote branch names, paths and validation problems (model edits).
       return [`${to} ${neutralizeUntrusted(result.reason)}`, ...notFixedLines(result.notFixed)].join("\n");
     case "declined":
-      return [`${to} The model looked and made no change; nothing was committed.`, "", quote(result.summary), ...notFixedLines(result.notFixed), "", `<sub>${engineText(result.engine)}</sub>`].join("\n");
+      return [
+        `${to} The model looked and made no change; nothing was committed.`,
+        "",
+        quote(result.summary),
+        ...notFixedLines(result.notFixed),
+        "",
+        `<sub>${engineText(result.engine)}</sub>`,
+      ].join("\n");
     case "invalid": {
       const attempts = result.history.length;
       return [

@@ -101,7 +101,7 @@ export function handleFixAllAction({ queue, github }: AppDeps) {
     if (installationId === null) return;
     const host = github(context.octokit);
     const numbers = await host.pullRequestsAt(repo, event.check_run.head_sha, event.check_run.pull_requests);
-    if (numbers.length === 0) log.info({ sha: event.check_run.head_sha }, "\"Fix all\" requested for a commit without an open pull request");
+    if (numbers.length === 0) log.info({ sha: event.check_run.head_sha }, '"Fix all" requested for a commit without an open pull request');
     for (const pullNumber of numbers) {
       await queueCommand(
         host,

@@ -36,7 +36,6 @@ export interface CommandDeps {
   readonly fixModel: FixModel | null;
 }
 
-
 export interface CommandInvocation {
   readonly ref: PullRef;
   readonly installationId: number;
@@ -127,7 +126,13 @@ async function authorized(
   return false;
 }
 
-async function requestReview(github: GitHubHost, invocation: CommandInvocation, queue: JobIntake, answer: (body: string) => Promise<void>, log: Logger): Promise<void> {
+async function requestReview(
+  github: GitHubHost,
+  invocation: CommandInvocation,
+  queue: JobIntake,
+  answer: (body: string) => Promise<void>,
+  log: Logger,
+): Promise<void> {
   const { ref, sender } = invocation;
   const pr = await github.pullRequest(ref);
   if (pr.state !== "open") {

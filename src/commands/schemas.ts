@@ -26,7 +26,10 @@ export const IssueCommentEventSchema = z.object({
   }),
   comment: z.object({
     id: CommentId,
-    body: z.string().nullable().transform((b) => b ?? ""),
+    body: z
+      .string()
+      .nullable()
+      .transform((b) => b ?? ""),
     user: User.nullable(),
     html_url: CommentUrl.optional(),
   }),
@@ -41,7 +44,6 @@ export const ReviewCommentEventSchema = z.object({
   comment: ReviewCommentSchema.extend({ id: CommentId, in_reply_to_id: CommentId.optional(), html_url: CommentUrl.optional() }),
 });
 export type ReviewCommentEvent = z.infer<typeof ReviewCommentEventSchema>;
-
 
 /** The installation an event came through: review jobs and fix commits act as that installation. */
 export const InstallationPayloadSchema = z.object({ installation: z.object({ id: z.number().int().positive() }).optional() });

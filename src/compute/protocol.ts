@@ -66,7 +66,13 @@ export function serveTasks<R extends TaskRegistry>(registry: R, handlers: TaskHa
       return;
     }
     const { id, task, input, logLevel } = request.data;
-    void runOne(registry, handlers, task, input, taskLogger(logLevel, (line) => post({ type: "log", id, line }))).then(
+    void runOne(
+      registry,
+      handlers,
+      task,
+      input,
+      taskLogger(logLevel, (line) => post({ type: "log", id, line })),
+    ).then(
       (result) => post({ type: "result", id, result }),
       (error: unknown) =>
         post({ type: "error", id, error: error instanceof Error ? { name: error.name, message: error.message } : { name: "Error", message: String(error) } }),

@@ -44,7 +44,20 @@ const ChangedFileSchema: z.ZodType<ChangedFile> = z.object({
 
 const SkippedFileSchema: z.ZodType<SkippedFile> = z.object({
   path: z.string(),
-  reason: z.enum(["binary", "removed", "mode-only", "excluded-by-config", "lockfile", "generated", "vendored", "minified", "whitespace-only", "too-large", "patch-unavailable", "github-file-cap"]),
+  reason: z.enum([
+    "binary",
+    "removed",
+    "mode-only",
+    "excluded-by-config",
+    "lockfile",
+    "generated",
+    "vendored",
+    "minified",
+    "whitespace-only",
+    "too-large",
+    "patch-unavailable",
+    "github-file-cap",
+  ]),
   lines: z.number(),
   detail: z.string().optional(),
 });

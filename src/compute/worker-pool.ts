@@ -128,7 +128,10 @@ export class WorkerPool<R extends TaskRegistry> {
       // The input could not be cloned (a function, a class instance with private state): the caller's bug, not the thread's.
       thread.current = null;
       this.release(thread);
-      this.settle(pending, new ComputeProtocolError(pending.task, `the input cannot be sent to a worker thread: ${error instanceof Error ? error.message : String(error)}`));
+      this.settle(
+        pending,
+        new ComputeProtocolError(pending.task, `the input cannot be sent to a worker thread: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }
   }
 
@@ -264,7 +267,14 @@ function tsxApi(): string {
   return pathToFileURL(cjs.replace(/\.cjs$/, ".mjs")).href;
 }
 
-const LEVEL_METHODS: Readonly<Record<number, "trace" | "debug" | "info" | "warn" | "error" | "fatal">> = { 10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal" };
+const LEVEL_METHODS: Readonly<Record<number, "trace" | "debug" | "info" | "warn" | "error" | "fatal">> = {
+  10: "trace",
+  20: "debug",
+  30: "info",
+  40: "warn",
+  50: "error",
+  60: "fatal",
+};
 
 function forwardLog(log: Logger, line: string): void {
   let parsed: unknown;

@@ -6,101 +6,105 @@ import { ModelPriceTableSchema } from "./model-prices.js";
  * `.env.example` documents the same list. All problems are reported at once.
  */
 
-const intFrom = (def: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(def);
+const intFrom = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 
 const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
 
-export const EnvSchema = z.object({
-  // GitHub App (names are Probot's own, so `probot run` and Longview agree).
-  APP_ID: optionalString,
-  PRIVATE_KEY: optionalString,
-  PRIVATE_KEY_PATH: optionalString,
-  WEBHOOK_SECRET: optionalString,
-  GHE_HOST: optionalString,
-  GHE_PROTOCOL: z.enum(["http", "https"]).optional(),
-  HOST: z.string().default("0.0.0.0"),
-  PORT: intFrom(3000, 0, 65535),
-  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+export const EnvSchema = z
+  .object({
+    // GitHub App (names are Probot's own, so `probot run` and Longview agree).
+    APP_ID: optionalString,
+    PRIVATE_KEY: optionalString,
+    PRIVATE_KEY_PATH: optionalString,
+    WEBHOOK_SECRET: optionalString,
+    GHE_HOST: optionalString,
+    GHE_PROTOCOL: z.enum(["http", "https"]).optional(),
+    HOST: z.string().default("0.0.0.0"),
+    PORT: intFrom(3000, 0, 65535),
+    LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 
-  // Webhook intake: what one delivery may cost before its signature is checked.
-  /** GitHub's own maximum payload is 25 MB; nothing larger is a genuine delivery. */
-  LONGVIEW_WEBHOOK_MAX_BYTES: intFrom(25 * 1024 * 1024, 1_024, 1024 * 1024 * 1024),
-  /** GitHub gives up on an answer after 10 s. */
-  LONGVIEW_WEBHOOK_READ_TIMEOUT_MS: intFrom(10_000, 100, 600_000),
-  LONGVIEW_WEBHOOK_IDLE_TIMEOUT_MS: intFrom(5_000, 100, 600_000),
-  LONGVIEW_WEBHOOK_BUFFER_BYTES: intFrom(100 * 1024 * 1024, 1_024, 16 * 1024 * 1024 * 1024),
+    // Webhook intake: what one delivery may cost before its signature is checked.
+    /** GitHub's own maximum payload is 25 MB; nothing larger is a genuine delivery. */
+    LONGVIEW_WEBHOOK_MAX_BYTES: intFrom(25 * 1024 * 1024, 1_024, 1024 * 1024 * 1024),
+    /** GitHub gives up on an answer after 10 s. */
+    LONGVIEW_WEBHOOK_READ_TIMEOUT_MS: intFrom(10_000, 100, 600_000),
+    LONGVIEW_WEBHOOK_IDLE_TIMEOUT_MS: intFrom(5_000, 100, 600_000),
+    LONGVIEW_WEBHOOK_BUFFER_BYTES: intFrom(100 * 1024 * 1024, 1_024, 16 * 1024 * 1024 * 1024),
 
-  // Model.
-  OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
-  LONGVIEW_MODEL: z.string().min(1).default("gpt-5.1-codex-max"),
-  LONGVIEW_REASONING_EFFORT: z.enum(["none", "low", "medium", "high", "xhigh"]).default("medium"),
-  LONGVIEW_OPENAI_API: z.enum(["responses", "chat"]).default("responses"),
-  LONGVIEW_OPENAI_TIMEOUT_MS: intFrom(180_000, 1_000, 3_600_000),
-  LONGVIEW_OPENAI_MAX_RETRIES: intFrom(2, 0, 10),
+    // Model.
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
+    LONGVIEW_MODEL: z.string().min(1).default("gpt-5.1-codex-max"),
+    LONGVIEW_REASONING_EFFORT: z.enum(["none", "low", "medium", "high", "xhigh"]).default("medium"),
+    LONGVIEW_OPENAI_API: z.enum(["responses", "chat"]).default("responses"),
+    LONGVIEW_OPENAI_TIMEOUT_MS: intFrom(180_000, 1_000, 3_600_000),
+    LONGVIEW_OPENAI_MAX_RETRIES: intFrom(2, 0, 10),
 
-  // Limits.
-  LONGVIEW_WINDOW_TOKENS: intFrom(24_000, 2_000, 1_000_000),
-  LONGVIEW_OUTPUT_TOKENS: intFrom(8_000, 256, 200_000),
-  LONGVIEW_CONTEXT_TOKENS: intFrom(272_000, 8_000, 2_000_000),
-  LONGVIEW_WINDOW_CONCURRENCY: intFrom(4, 1, 64),
-  LONGVIEW_FETCH_CONCURRENCY: intFrom(8, 1, 64),
-  LONGVIEW_MAX_FILE_BYTES: intFrom(1_000_000, 1_000, 100_000_000),
-  LONGVIEW_MAX_FILES: intFrom(3_000, 1, 100_000),
-  LONGVIEW_MAX_CHANGED_LINES: intFrom(100_000, 1, 100_000_000),
-  LONGVIEW_MAX_TOTAL_BYTES: intFrom(100_000_000, 10_000, 10_000_000_000),
+    // Limits.
+    LONGVIEW_WINDOW_TOKENS: intFrom(24_000, 2_000, 1_000_000),
+    LONGVIEW_OUTPUT_TOKENS: intFrom(8_000, 256, 200_000),
+    LONGVIEW_CONTEXT_TOKENS: intFrom(272_000, 8_000, 2_000_000),
+    LONGVIEW_WINDOW_CONCURRENCY: intFrom(4, 1, 64),
+    LONGVIEW_FETCH_CONCURRENCY: intFrom(8, 1, 64),
+    LONGVIEW_MAX_FILE_BYTES: intFrom(1_000_000, 1_000, 100_000_000),
+    LONGVIEW_MAX_FILES: intFrom(3_000, 1, 100_000),
+    LONGVIEW_MAX_CHANGED_LINES: intFrom(100_000, 1, 100_000_000),
+    LONGVIEW_MAX_TOTAL_BYTES: intFrom(100_000_000, 10_000, 10_000_000_000),
 
-  // Worker threads for analyzers and window planning (unset: one per core but one, 1 to 4; 0: on the event loop).
-  LONGVIEW_COMPUTE_THREADS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(64).optional()),
-  LONGVIEW_COMPUTE_TASK_TIMEOUT_MS: intFrom(600_000, 1_000, 3_600_000),
+    // Worker threads for analyzers and window planning (unset: one per core but one, 1 to 4; 0: on the event loop).
+    LONGVIEW_COMPUTE_THREADS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(64).optional()),
+    LONGVIEW_COMPUTE_TASK_TIMEOUT_MS: intFrom(600_000, 1_000, 3_600_000),
 
-  // GitHub client policy.
-  LONGVIEW_GITHUB_WRITE_INTERVAL_MS: intFrom(1_000, 0, 60_000),
-  LONGVIEW_GITHUB_RATE_LIMIT_RETRIES: intFrom(3, 0, 10),
-  LONGVIEW_GITHUB_MAX_RETRY_AFTER_S: intFrom(120, 1, 3_600),
+    // GitHub client policy.
+    LONGVIEW_GITHUB_WRITE_INTERVAL_MS: intFrom(1_000, 0, 60_000),
+    LONGVIEW_GITHUB_RATE_LIMIT_RETRIES: intFrom(3, 0, 10),
+    LONGVIEW_GITHUB_MAX_RETRY_AFTER_S: intFrom(120, 1, 3_600),
 
-  // Queue (Redis optional; without it jobs run in-process).
-  REDIS_URL: optionalString,
-  LONGVIEW_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - or _").default("longview"),
-  LONGVIEW_QUEUE_CONCURRENCY: intFrom(4, 1, 256),
-  LONGVIEW_INSTALLATION_CONCURRENCY: intFrom(2, 1, 256),
-  LONGVIEW_MODEL_CONCURRENCY: intFrom(8, 1, 1024),
-  LONGVIEW_JOB_ATTEMPTS: intFrom(3, 1, 20),
-  LONGVIEW_JOB_BACKOFF_MS: intFrom(15_000, 10, 3_600_000),
-  LONGVIEW_JOB_LOCK_MS: intFrom(30_000, 1_000, 600_000),
-  LONGVIEW_STALLED_INTERVAL_MS: intFrom(30_000, 100, 600_000),
-  LONGVIEW_JOB_MAX_STALLS: intFrom(2, 1, 100),
-  LONGVIEW_SHUTDOWN_TIMEOUT_MS: intFrom(25_000, 0, 3_600_000),
-  LONGVIEW_DEDUPE_TTL_SECONDS: intFrom(259_200, 60, 2_592_000),
-  LONGVIEW_WORKER_PORT: intFrom(3001, 0, 65535),
-  /** The in-process queue's journal (SQLite); `off` keeps jobs in memory only. Unused with REDIS_URL. */
-  LONGVIEW_JOURNAL: z.string().min(1).default("data/longview-jobs.sqlite"),
+    // Queue (Redis optional; without it jobs run in-process).
+    REDIS_URL: optionalString,
+    LONGVIEW_QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - or _")
+      .default("longview"),
+    LONGVIEW_QUEUE_CONCURRENCY: intFrom(4, 1, 256),
+    LONGVIEW_INSTALLATION_CONCURRENCY: intFrom(2, 1, 256),
+    LONGVIEW_MODEL_CONCURRENCY: intFrom(8, 1, 1024),
+    LONGVIEW_JOB_ATTEMPTS: intFrom(3, 1, 20),
+    LONGVIEW_JOB_BACKOFF_MS: intFrom(15_000, 10, 3_600_000),
+    LONGVIEW_JOB_LOCK_MS: intFrom(30_000, 1_000, 600_000),
+    LONGVIEW_STALLED_INTERVAL_MS: intFrom(30_000, 100, 600_000),
+    LONGVIEW_JOB_MAX_STALLS: intFrom(2, 1, 100),
+    LONGVIEW_SHUTDOWN_TIMEOUT_MS: intFrom(25_000, 0, 3_600_000),
+    LONGVIEW_DEDUPE_TTL_SECONDS: intFrom(259_200, 60, 2_592_000),
+    LONGVIEW_WORKER_PORT: intFrom(3001, 0, 65535),
+    /** The in-process queue's journal (SQLite); `off` keeps jobs in memory only. Unused with REDIS_URL. */
+    LONGVIEW_JOURNAL: z.string().min(1).default("data/longview-jobs.sqlite"),
 
-  // Operations.
-  LONGVIEW_MODEL_PRICES: optionalString.transform((text, ctx) => {
-    if (text === undefined) return undefined;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      ctx.addIssue({ code: "custom", message: "must be JSON, e.g. {\"my-model\":{\"input\":1.25,\"output\":10}}" });
-      return z.NEVER;
-    }
-    const table = ModelPriceTableSchema.safeParse(json);
-    if (!table.success) {
-      ctx.addIssue({ code: "custom", message: `USD per million tokens per model: ${z.prettifyError(table.error)}` });
-      return z.NEVER;
-    }
-    return table.data;
-  }),
-}).refine((env) => env.LONGVIEW_WEBHOOK_BUFFER_BYTES >= env.LONGVIEW_WEBHOOK_MAX_BYTES, {
-  path: ["LONGVIEW_WEBHOOK_BUFFER_BYTES"],
-  message: "must be at least LONGVIEW_WEBHOOK_MAX_BYTES, or a delivery of the largest size could never be read",
-});
+    // Operations.
+    LONGVIEW_MODEL_PRICES: optionalString.transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'must be JSON, e.g. {"my-model":{"input":1.25,"output":10}}' });
+        return z.NEVER;
+      }
+      const table = ModelPriceTableSchema.safeParse(json);
+      if (!table.success) {
+        ctx.addIssue({ code: "custom", message: `USD per million tokens per model: ${z.prettifyError(table.error)}` });
+        return z.NEVER;
+      }
+      return table.data;
+    }),
+  })
+  .refine((env) => env.LONGVIEW_WEBHOOK_BUFFER_BYTES >= env.LONGVIEW_WEBHOOK_MAX_BYTES, {
+    path: ["LONGVIEW_WEBHOOK_BUFFER_BYTES"],
+    message: "must be at least LONGVIEW_WEBHOOK_MAX_BYTES, or a delivery of the largest size could never be read",
+  });
 
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -114,9 +118,7 @@ export class ConfigError extends Error {
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const result = EnvSchema.safeParse(source);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`),
-    );
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`));
   }
   return result.data;
 }

@@ -45,9 +45,7 @@ export function computeCoverage(input: {
   }
   const skippedLines = skipped.reduce((n, s) => n + s.lines, 0);
   if (changedLines !== reviewedLines + skippedLines) {
-    throw new WindowPlanInvariantError(
-      `coverage does not add up: ${changedLines} changed lines, ${reviewedLines} reviewed + ${skippedLines} skipped`,
-    );
+    throw new WindowPlanInvariantError(`coverage does not add up: ${changedLines} changed lines, ${reviewedLines} reviewed + ${skippedLines} skipped`);
   }
   const allPaths = new Set([...changeSet.files.map((f) => f.path), ...changeSet.skipped.map((s) => s.path)]);
   return { changedLines, reviewedLines, skippedLines, skipped, files: allPaths.size, reviewedFiles: reviewedPaths.size };

@@ -89,7 +89,10 @@ function dirLine(dir: string, members: readonly Entry[]): string {
     dels += e.deletions;
     if (e.skip !== null) skipped++;
   }
-  const codes = [...byCode].sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, n]) => `${n} ${c}`).join(", ");
+  const codes = [...byCode]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([c, n]) => `${n} ${c}`)
+    .join(", ");
   const skip = skipped > 0 ? `, ${skipped} not reviewed` : "";
   return `* ${oneLine(dir)}/ ${members.length} files (${codes}${skip}) +${adds} -${dels}\n`;
 }

@@ -17,7 +17,8 @@ const SECURITY_PATH =
 const SERVER_CONFIG =
   /(^|\/)(Dockerfile[^/]*|docker-compose[^/]*\.ya?ml|nginx[^/]*\.conf|[^/]*\.conf|\.htaccess|Caddyfile|Procfile|[^/]*\.tf|[^/]*\.tfvars|\.github\/workflows\/[^/]+\.ya?ml|(k8s|kubernetes|helm|charts|deploy|deployment)\/[^/]+\.ya?ml|[^/]*\.env(\.[^/]*)?)$/i;
 const DOCS = /(\.(md|mdx|rst|adoc|txt)$|(^|\/)(docs?|documentation)\/|(^|\/)(LICENSE|CHANGELOG|AUTHORS|NOTICE)[^/]*$)/i;
-const CONFIG = /(\.(json|jsonc|ya?ml|toml|ini|cfg|conf|properties|lock|xml|plist|editorconfig|gitignore|gitattributes|npmrc|nvmrc|prettierrc|eslintrc|babelrc)$|(^|\/)\.[^/]+rc(\.[a-z]+)?$)/i;
+const CONFIG =
+  /(\.(json|jsonc|ya?ml|toml|ini|cfg|conf|properties|lock|xml|plist|editorconfig|gitignore|gitattributes|npmrc|nvmrc|prettierrc|eslintrc|babelrc)$|(^|\/)\.[^/]+rc(\.[a-z]+)?$)/i;
 
 export function classify(path: string): FileClass {
   if (isTestPath(path)) return "test";
@@ -45,9 +46,7 @@ export function reviewGroups(files: readonly Groupable[], relations: readonly Re
     }
     return i;
   };
-  const ordered = [...relations].sort(
-    (a, b) => (a.kind === b.kind ? 0 : a.kind === "test" ? -1 : 1) || compare(a.from, b.from) || compare(a.to, b.to),
-  );
+  const ordered = [...relations].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "test" ? -1 : 1) || compare(a.from, b.from) || compare(a.to, b.to));
   for (const relation of ordered) {
     const a = index.get(relation.from);
     const b = index.get(relation.to);

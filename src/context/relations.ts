@@ -193,7 +193,11 @@ function pythonImports(path: string, line: string, index: PathIndex): string[] {
   if (from) {
     const dots = from[1]!.length;
     const module = from[2]!;
-    const names = from[3]!.replace(/[()]/g, "").split(",").map((n) => n.trim().split(/\s+/)[0]!).filter((n) => n !== "" && n !== "*");
+    const names = from[3]!
+      .replace(/[()]/g, "")
+      .split(",")
+      .map((n) => n.trim().split(/\s+/)[0]!)
+      .filter((n) => n !== "" && n !== "*");
     if (dots > 0) {
       let dir = posix.dirname(path);
       for (let i = 1; i < dots; i++) dir = posix.dirname(dir);

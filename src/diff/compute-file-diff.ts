@@ -5,13 +5,7 @@ import type { ChangedFile, DiffLine, FileStatus, Hunk } from "../domain/change-s
  * A file's hunks computed locally from its two versions, for files whose patch
  * GitHub leaves out (diffs too large for the API). Same shape as a parsed patch.
  */
-export function computeFileDiff(input: {
-  path: string;
-  previousPath: string | null;
-  status: FileStatus;
-  oldText: string;
-  newText: string;
-}): ChangedFile {
+export function computeFileDiff(input: { path: string; previousPath: string | null; status: FileStatus; oldText: string; newText: string }): ChangedFile {
   const patch = structuredPatch(input.previousPath ?? input.path, input.path, input.oldText, input.newText, undefined, undefined, {
     context: 3,
   });

@@ -15,15 +15,37 @@ export interface FileFilterOptions {
 }
 
 const LOCKFILES = new Set([
-  "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock",
-  "Cargo.lock", "Gemfile.lock", "composer.lock", "poetry.lock", "Pipfile.lock", "uv.lock", "go.sum",
-  "mix.lock", "pubspec.lock", "Podfile.lock", "packages.lock.json", "flake.lock",
+  "package-lock.json",
+  "npm-shrinkwrap.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "bun.lockb",
+  "bun.lock",
+  "Cargo.lock",
+  "Gemfile.lock",
+  "composer.lock",
+  "poetry.lock",
+  "Pipfile.lock",
+  "uv.lock",
+  "go.sum",
+  "mix.lock",
+  "pubspec.lock",
+  "Podfile.lock",
+  "packages.lock.json",
+  "flake.lock",
 ]);
 
 const VENDORED = [/(^|\/)node_modules\//, /(^|\/)vendor\//, /(^|\/)third_party\//, /(^|\/)bower_components\//];
 const GENERATED = [
-  /(^|\/)dist\//, /(^|\/)build\//, /\.generated\.[^/]+$/, /\.g\.dart$/, /\.pb\.go$/, /_pb2(_grpc)?\.py$/,
-  /\.snap$/, /(^|\/)__generated__\//, /\.designer\.cs$/,
+  /(^|\/)dist\//,
+  /(^|\/)build\//,
+  /\.generated\.[^/]+$/,
+  /\.g\.dart$/,
+  /\.pb\.go$/,
+  /_pb2(_grpc)?\.py$/,
+  /\.snap$/,
+  /(^|\/)__generated__\//,
+  /\.designer\.cs$/,
 ];
 const MINIFIED = [/\.min\.(js|css|mjs)$/, /\.bundle\.js$/, /\.map$/];
 
@@ -67,10 +89,7 @@ export function classifyStatus(file: ChangedFile): { reason: SkipReason; detail:
   }
 }
 
-export function partitionFiles(
-  files: readonly ChangedFile[],
-  options: FileFilterOptions,
-): { kept: ChangedFile[]; skipped: SkippedFile[] } {
+export function partitionFiles(files: readonly ChangedFile[], options: FileFilterOptions): { kept: ChangedFile[]; skipped: SkippedFile[] } {
   const kept: ChangedFile[] = [];
   const skipped: SkippedFile[] = [];
   for (const file of files) {
@@ -121,7 +140,10 @@ export function classifyLongLines(file: ChangedFile): { reason: SkipReason; deta
   let longest = 0;
   for (const hunk of file.hunks) for (const line of hunk.lines) longest = Math.max(longest, line.text.length);
   if (longest <= MAX_LINE_CHARS) return null;
-  return { reason: "too-large", detail: `a line of ${longest.toLocaleString("en-US")} characters (lines over ${MAX_LINE_CHARS.toLocaleString("en-US")} are not reviewed)` };
+  return {
+    reason: "too-large",
+    detail: `a line of ${longest.toLocaleString("en-US")} characters (lines over ${MAX_LINE_CHARS.toLocaleString("en-US")} are not reviewed)`,
+  };
 }
 
 function longestLine(text: string): number {

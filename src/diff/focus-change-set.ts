@@ -7,10 +7,7 @@ import { withLineCounts } from "./line-counts.js";
  * the new head; the line map stays the whole pull request's, because comments
  * are anchored to the pull request's diff.
  */
-export function focusChangeSet(
-  full: ChangeSet,
-  increment: { readonly files: readonly ChangedFile[]; readonly wholeFiles: ReadonlySet<string> },
-): ChangeSet {
+export function focusChangeSet(full: ChangeSet, increment: { readonly files: readonly ChangedFile[]; readonly wholeFiles: ReadonlySet<string> }): ChangeSet {
   const touched = new Map(increment.files.map((f) => [f.path, touchedHeadLines(f)]));
   const files: ChangedFile[] = [];
   for (const file of full.files) {

@@ -18,7 +18,9 @@ export interface SizeLimits {
 }
 
 /** The limits as configured (.env.example): the same for the App, the CLI and the eval harness. */
-export function sizeLimitsFrom(env: Pick<Env, "LONGVIEW_MAX_FILES" | "LONGVIEW_MAX_FILE_BYTES" | "LONGVIEW_MAX_CHANGED_LINES" | "LONGVIEW_MAX_TOTAL_BYTES">): SizeLimits {
+export function sizeLimitsFrom(
+  env: Pick<Env, "LONGVIEW_MAX_FILES" | "LONGVIEW_MAX_FILE_BYTES" | "LONGVIEW_MAX_CHANGED_LINES" | "LONGVIEW_MAX_TOTAL_BYTES">,
+): SizeLimits {
   return {
     maxFiles: env.LONGVIEW_MAX_FILES,
     maxFileBytes: env.LONGVIEW_MAX_FILE_BYTES,

@@ -64,10 +64,5 @@ export function severityRank(severity: Severity): number {
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    severityRank(a.severity) - severityRank(b.severity) ||
-    a.path.localeCompare(b.path) ||
-    a.line - b.line ||
-    a.title.localeCompare(b.title)
-  );
+  return severityRank(a.severity) - severityRank(b.severity) || a.path.localeCompare(b.path) || a.line - b.line || a.title.localeCompare(b.title);
 }

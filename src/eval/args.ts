@@ -31,14 +31,23 @@ const IMPORT_OPTIONS = {
 } as const satisfies ParseArgsConfig["options"];
 
 const required = (option: string) => z.string({ error: `--${option} is required` }).min(1, { error: `--${option} needs a value` });
-const optional = (option: string) => z.string().min(1, { error: `--${option} needs a value` }).optional();
+const optional = (option: string) =>
+  z
+    .string()
+    .min(1, { error: `--${option} needs a value` })
+    .optional();
 
 const wholeNumber = (option: string, min: number, max: number) =>
   z
     .string()
     .regex(/^\d+$/, { error: (issue) => `--${option} expects a whole number, got "${String(issue.input)}"` })
     .transform(Number)
-    .pipe(z.number().min(min, { error: `--${option} must be at least ${min}` }).max(max, { error: `--${option} must be at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `--${option} must be at least ${min}` })
+        .max(max, { error: `--${option} must be at most ${max}` }),
+    );
 
 const RunSchema = z.object({
   dataset: required("dataset"),
@@ -117,7 +126,6 @@ export function parseEvalArgs(argv: readonly string[]): EvalCommand {
     },
   };
 }
-
 
 export const RUN_HELP = `Usage: npm run eval -- --dataset DIR [options]
 

@@ -109,9 +109,7 @@ function caseChanges(before: readonly CaseResult[], after: readonly CaseResult[]
   const earlier = new Map(before.map((c) => [c.id, outcomeOf(c)]));
   const later = new Map(after.map((c) => [c.id, outcomeOf(c)]));
   const ids = [...new Set([...earlier.keys(), ...later.keys()])].sort();
-  return ids
-    .map((id) => ({ id, before: earlier.get(id) ?? null, after: later.get(id) ?? null }))
-    .filter((change) => !sameOutcome(change.before, change.after));
+  return ids.map((id) => ({ id, before: earlier.get(id) ?? null, after: later.get(id) ?? null })).filter((change) => !sameOutcome(change.before, change.after));
 }
 
 function outcomeOf(c: CaseResult): CaseOutcome {

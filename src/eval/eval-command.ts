@@ -70,7 +70,8 @@ async function runCommand(options: RunOptions, io: CliIo, log: Logger): Promise<
   const longview = compose(env, log);
   const model = offlineReason === null ? longview.model : null;
   const progress = !options.quiet;
-  if (progress) io.stderr.write(`eval: ${plural(cases.length, "case")}, ${mode === "offline" ? `offline (${offlineReason})` : `model ${env.LONGVIEW_MODEL}`}\n`);
+  if (progress)
+    io.stderr.write(`eval: ${plural(cases.length, "case")}, ${mode === "offline" ? `offline (${offlineReason})` : `model ${env.LONGVIEW_MODEL}`}\n`);
   const result = await runEval({
     dataset: options.dataset,
     cases,
@@ -150,5 +151,9 @@ async function makeOutDir(path: string): Promise<void> {
 
 /** `20250314-153012`: sortable and safe in file names. */
 function timestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, "").replace(/[-:]/g, "").replace("T", "-");
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, "")
+    .replace(/[-:]/g, "")
+    .replace("T", "-");
 }

@@ -59,9 +59,7 @@ export async function loadDataset(root: string): Promise<EvalCase[]> {
 async function findCaseDirs(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   if (entries.some((e) => e.isFile() && (CASE_FILES as readonly string[]).includes(e.name))) return [dir];
-  const nested = await Promise.all(
-    entries.filter((e) => e.isDirectory() && !e.name.startsWith(".")).map((e) => findCaseDirs(join(dir, e.name))),
-  );
+  const nested = await Promise.all(entries.filter((e) => e.isDirectory() && !e.name.startsWith(".")).map((e) => findCaseDirs(join(dir, e.name))));
   return nested.flat().sort();
 }
 

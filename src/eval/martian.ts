@@ -105,7 +105,10 @@ export function toCase(pr: MartianPullRequest, ref: PullRequestRef, diffText: st
       description: comment.comment.trim(),
     };
   });
-  const description = pr.original_url && pr.original_url !== pr.url ? `Imported from Martian's code-review benchmark; original PR: ${pr.original_url}` : "Imported from Martian's code-review benchmark.";
+  const description =
+    pr.original_url && pr.original_url !== pr.url
+      ? `Imported from Martian's code-review benchmark; original PR: ${pr.original_url}`
+      : "Imported from Martian's code-review benchmark.";
   return {
     file: {
       id,

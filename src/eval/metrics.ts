@@ -78,15 +78,27 @@ export function scoresBy(
 }
 
 export function scoresByCategory(cases: readonly MatchedCase[]): Map<string, Scores> {
-  return scoresBy(cases, (e) => e.category, (f) => f.category);
+  return scoresBy(
+    cases,
+    (e) => e.category,
+    (f) => f.category,
+  );
 }
 
 export function scoresBySeverity(cases: readonly MatchedCase[]): Map<string, Scores> {
-  return scoresBy(cases, (e) => e.severity, (f) => f.severity);
+  return scoresBy(
+    cases,
+    (e) => e.severity,
+    (f) => f.severity,
+  );
 }
 
 export function scoresByLanguage(cases: readonly MatchedCase[]): Map<string, Scores> {
-  return scoresBy(cases, (_, c) => c.language, (_, c) => c.language);
+  return scoresBy(
+    cases,
+    (_, c) => c.language,
+    (_, c) => c.language,
+  );
 }
 
 /** Share of matched pairs whose finding has the expected severity; null without matches. */

@@ -162,7 +162,12 @@ function comparisonMarkdown(c: Comparison): string[] {
     "",
     ...(c.cases.length === 0
       ? ["No case changed its outcome."]
-      : [markdownTable(["Case", "Before (matched/missed/FP)", "After"], c.cases.map((x) => [x.id, showOutcome(x.before), showOutcome(x.after)]))]),
+      : [
+          markdownTable(
+            ["Case", "Before (matched/missed/FP)", "After"],
+            c.cases.map((x) => [x.id, showOutcome(x.before), showOutcome(x.after)]),
+          ),
+        ]),
   ];
 }
 

@@ -14,16 +14,7 @@ import { mapConcurrent } from "../util/map-concurrent.js";
 import type { Judge } from "./judge.js";
 import type { EvalCase } from "./load-dataset.js";
 import { candidatePairs, matchFindings, type CandidatePair, type PairAcceptor } from "./match.js";
-import {
-  caseCounts,
-  overallScores,
-  score,
-  scoresByCategory,
-  scoresByLanguage,
-  scoresBySeverity,
-  severityAgreement,
-  type MatchedCase,
-} from "./metrics.js";
+import { caseCounts, overallScores, score, scoresByCategory, scoresByLanguage, scoresBySeverity, severityAgreement, type MatchedCase } from "./metrics.js";
 import { RESULT_VERSION, type CaseResult, type EvalResult } from "./result.js";
 
 /**

@@ -40,7 +40,9 @@ export function applyEdits(originals: ReadonlyMap<string, string>, edits: readon
     }
     const count = occurrences(current, search);
     if (count !== 1) {
-      problems.push(`${label}: ${count === 0 ? notFound(current, search) : `the search text occurs ${count} times; include more surrounding lines so it occurs exactly once.`}`);
+      problems.push(
+        `${label}: ${count === 0 ? notFound(current, search) : `the search text occurs ${count} times; include more surrounding lines so it occurs exactly once.`}`,
+      );
       return;
     }
     const start = current.indexOf(search);

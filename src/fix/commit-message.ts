@@ -2,7 +2,10 @@ import type { Finding } from "../domain/finding.js";
 import { plainUntrusted } from "../markdown/untrusted.js";
 
 /** The fix commit's message: a subject line, then one line per fixed finding and who asked. Pure. */
-export function fixCommitMessage(fixed: readonly Finding[], request: { readonly requestedBy: string; readonly requestUrl: string | null; readonly summary: string | null }): string {
+export function fixCommitMessage(
+  fixed: readonly Finding[],
+  request: { readonly requestedBy: string; readonly requestUrl: string | null; readonly summary: string | null },
+): string {
   const subject =
     fixed.length === 1
       ? truncate(`Fix ${fixed[0]!.severity} ${fixed[0]!.category}: ${oneLine(fixed[0]!.title)}`, 72)

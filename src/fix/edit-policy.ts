@@ -20,7 +20,11 @@ export function isWorkflowPath(path: string): boolean {
 
 /** A path as a repository path: no leading `./` or `/`, forward slashes. */
 export function normalizePath(path: string): string {
-  return path.trim().replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/^\/+/, "");
+  return path
+    .trim()
+    .replace(/\\/g, "/")
+    .replace(/^(\.\/)+/, "")
+    .replace(/^\/+/, "");
 }
 
 /** Why an edit of `path` is not allowed, or null when it is. */
@@ -40,10 +44,14 @@ export function placeholderProblems(edit: FileEdit, index: number): string[] {
   const label = `Edit ${index + 1} (\`${edit.path}\`)`;
   const problems: string[] = [];
   if (PLACEHOLDER.test(edit.search)) {
-    problems.push(`${label}: the search text contains a \`[REDACTED:…]\` placeholder, which is not in the real file; anchor the edit on other lines and leave redacted values untouched.`);
+    problems.push(
+      `${label}: the search text contains a \`[REDACTED:…]\` placeholder, which is not in the real file; anchor the edit on other lines and leave redacted values untouched.`,
+    );
   }
   if (PLACEHOLDER.test(edit.replace)) {
-    problems.push(`${label}: the replacement contains a \`[REDACTED:…]\` placeholder; it would write the placeholder into the file. Keep lines with redacted values out of the edit.`);
+    problems.push(
+      `${label}: the replacement contains a \`[REDACTED:…]\` placeholder; it would write the placeholder into the file. Keep lines with redacted values out of the edit.`,
+    );
   }
   return problems;
 }

@@ -13,7 +13,9 @@ export const FileEditSchema = z.object({
   path: z.string().describe("Repository path of the file, exactly as given."),
   search: z
     .string()
-    .describe("Exact text to replace: copied character for character from the current file, occurring exactly once in it. Include enough surrounding lines to make it unique."),
+    .describe(
+      "Exact text to replace: copied character for character from the current file, occurring exactly once in it. Include enough surrounding lines to make it unique.",
+    ),
   replace: z.string().describe("The text that replaces `search`."),
 });
 export type FileEdit = z.infer<typeof FileEditSchema>;

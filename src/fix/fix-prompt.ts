@@ -93,7 +93,10 @@ function renderContent(input: FixPromptInput): string {
 function renderFinding(f: Finding, index: number, lines: readonly string[] | undefined): string {
   const range = f.startLine === null ? `line ${f.line}` : `lines ${f.startLine}-${f.line}`;
   const rule = f.ruleId === null ? "" : ` (reported by ${f.source} rule ${f.ruleId})`;
-  const parts = [`## ${index + 1}. ${f.severity} ${f.category}: ${f.title}`, `In \`${f.path}\`, ${range}${f.side === "LEFT" ? " of the old version (a deleted line)" : ""}${rule}.`];
+  const parts = [
+    `## ${index + 1}. ${f.severity} ${f.category}: ${f.title}`,
+    `In \`${f.path}\`, ${range}${f.side === "LEFT" ? " of the old version (a deleted line)" : ""}${rule}.`,
+  ];
   if (lines && f.side === "RIGHT") {
     const from = Math.max(1, f.startLine ?? f.line);
     const shown = lines.slice(from - 1, Math.min(lines.length, f.line, from + 29));

@@ -211,7 +211,8 @@ async function readWorkspace(
       originals.set(path, read.text);
       modes.set(path, read.entry.mode);
     } else {
-      for (const t of targets.filter((t) => t.finding.path === path)) notFixed.push({ finding: t.finding, reason: `${inlineCode(path)} cannot be edited: ${read.reason}` });
+      for (const t of targets.filter((t) => t.finding.path === path))
+        notFixed.push({ finding: t.finding, reason: `${inlineCode(path)} cannot be edited: ${read.reason}` });
     }
   }
   if (originals.size === 0) return { refusal: "None of the files involved can be edited.", notFixed };
@@ -220,7 +221,11 @@ async function readWorkspace(
     const text = originals.get(target.finding.path);
     if (text === undefined) continue;
     const finding = relocate(target, text);
-    if (finding === null) notFixed.push({ finding: target.finding, reason: "the code it was about is no longer at the pull request's head (changed or removed since it was reported)" });
+    if (finding === null)
+      notFixed.push({
+        finding: target.finding,
+        reason: "the code it was about is no longer at the pull request's head (changed or removed since it was reported)",
+      });
     else located.push({ ...target, finding });
   }
   return { snapshot, originals, modes, allowed: new Set(originals.keys()), targets: located, notFixed };
@@ -265,7 +270,8 @@ async function makeFix(
   // Mechanical fixes need neither a model nor words from the requester: the analyzers' own fixes come first.
   const autofix = eslintAutofix(workspace.originals, findings);
   const preferAutofix =
-    autofix.fixed.length > 0 && (deps.model === null || (autofix.unfixable.length === 0 && request.instructions.trim() === "" && task.reviewerComment === null));
+    autofix.fixed.length > 0 &&
+    (deps.model === null || (autofix.unfixable.length === 0 && request.instructions.trim() === "" && task.reviewerComment === null));
   if (preferAutofix) {
     const validation = await validateEdits(autofix.edits, context(autofix.fixed));
     if (validation.ok) {
@@ -351,7 +357,10 @@ async function resolveTask(
     }
     // A person's review comment: the model can act on what it asks for, within that file.
     if (deps.model === null) {
-      return { refusal: "Acting on a reviewer's comment needs a model, and none is configured (`OPENAI_API_KEY`). Without one, Longview only applies analyzer fixes to its own findings." };
+      return {
+        refusal:
+          "Acting on a reviewer's comment needs a model, and none is configured (`OPENAI_API_KEY`). Without one, Longview only applies analyzer fixes to its own findings.",
+      };
     }
     const author = root.user?.login ?? "reviewer";
     return { targets: [], reviewerComment: { author, path: root.path, line: root.line ?? null, body: root.body }, extraPaths: [] };
@@ -406,7 +415,12 @@ async function modelPrompt(
   for (const [path, text] of originals) files.push({ path, text: await redactor.redactFile(path, text, flaggedByPath.get(path) ?? []) });
   const clean = (text: string) => redactor.redactLine(text);
   return buildFixPrompt({
-    findings: targets.map(({ finding: f }) => ({ ...f, title: clean(f.title), body: clean(f.body), suggestion: f.suggestion === null ? null : clean(f.suggestion) })),
+    findings: targets.map(({ finding: f }) => ({
+      ...f,
+      title: clean(f.title),
+      body: clean(f.body),
+      suggestion: f.suggestion === null ? null : clean(f.suggestion),
+    })),
     files,
     instructions: clean(instructions),
     reviewerComment: reviewerComment ? { ...reviewerComment, body: clean(reviewerComment.body) } : null,
@@ -468,13 +482,20 @@ async function commitWithRebase(
     const modes = new Map<string, string>();
     for (const path of new Set(input.fix.edits.map((e) => e.path))) {
       const read = await moved.readText(path);
-      if (!read.ok) return { kind: "moved", reason: `The branch moved while Longview was fixing, and ${inlineCode(path)} cannot be edited on its new head: ${read.reason}.` };
+      if (!read.ok)
+        return {
+          kind: "moved",
+          reason: `The branch moved while Longview was fixing, and ${inlineCode(path)} cannot be edited on its new head: ${read.reason}.`,
+        };
       files.set(path, read.text);
       modes.set(path, read.entry.mode);
     }
     const validation = await input.revalidate(files);
     if (!validation.ok) {
-      return { kind: "moved", reason: `The branch moved while Longview was fixing, and the fix no longer applies to its new head: ${validation.problems.join(" ")}` };
+      return {
+        kind: "moved",
+        reason: `The branch moved while Longview was fixing, and the fix no longer applies to its new head: ${validation.problems.join(" ")}`,
+      };
     }
     try {
       const second = { parentSha: moved.commitSha, fix: validation.fix, originals: files, rebased: true };
@@ -493,7 +514,11 @@ async function commitWithRebase(
       );
       return { kind: "committed", commit, ...second };
     } catch (again) {
-      if (again instanceof BranchMovedError) return { kind: "moved", reason: `The branch ${inlineCode(branch)} keeps moving (twice during this fix); comment \`/agent fix\` again once pushes have settled.` };
+      if (again instanceof BranchMovedError)
+        return {
+          kind: "moved",
+          reason: `The branch ${inlineCode(branch)} keeps moving (twice during this fix); comment \`/agent fix\` again once pushes have settled.`,
+        };
       throw again;
     }
   }

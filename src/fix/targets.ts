@@ -30,11 +30,38 @@ export function selectTargets(open: readonly PostedFinding[], instructions: stri
   const findings = latestPerFinding(open);
   const named = findings.filter((posted) => isNamed(posted, instructions));
   if (named.length > 0) return { targets: named, by: "named" };
-  const gating = evaluateGate(findings.map((p) => p.finding), gate).gating;
+  const gating = evaluateGate(
+    findings.map((p) => p.finding),
+    gate,
+  ).gating;
   return { targets: findings.filter((p) => gating.includes(p.finding)), by: "gate" };
 }
 
-const STOP_WORDS = new Set(["this", "that", "with", "from", "into", "when", "used", "uses", "than", "then", "also", "only", "please", "should", "could", "would", "there", "their", "fix", "fixes", "the", "and", "for"]);
+const STOP_WORDS = new Set([
+  "this",
+  "that",
+  "with",
+  "from",
+  "into",
+  "when",
+  "used",
+  "uses",
+  "than",
+  "then",
+  "also",
+  "only",
+  "please",
+  "should",
+  "could",
+  "would",
+  "there",
+  "their",
+  "fix",
+  "fixes",
+  "the",
+  "and",
+  "for",
+]);
 
 function words(text: string): string[] {
   return (text.toLowerCase().match(/[a-z0-9_$]+/g) ?? []).filter((w) => w.length >= 4 && !STOP_WORDS.has(w));

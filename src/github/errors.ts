@@ -69,7 +69,11 @@ function kindOf(status: number, message: string, headers: Readonly<Record<string
 }
 
 function isRateLimited(message: string, headers: Readonly<Record<string, unknown>>): boolean {
-  return /secondary rate limit|rate limit exceeded|abuse detection/i.test(message) || headers["retry-after"] !== undefined || String(headers["x-ratelimit-remaining"]) === "0";
+  return (
+    /secondary rate limit|rate limit exceeded|abuse detection/i.test(message) ||
+    headers["retry-after"] !== undefined ||
+    String(headers["x-ratelimit-remaining"]) === "0"
+  );
 }
 
 function retryAfter(headers: Readonly<Record<string, unknown>>, now: number): number | null {

@@ -193,8 +193,7 @@ async function fetchContentText(gh: GitHub, ref: PullRef, path: string, sha: str
   const file = ContentFileSchema.parse(data);
   if (file.size > maxBytes) return TOO_LARGE;
   // The contents API leaves `content` empty for files over 1 MB; the blob API serves up to 100 MB.
-  const buffer =
-    file.content && file.encoding === "base64" ? Buffer.from(file.content, "base64") : await fetchBlob(gh, ref, file.sha);
+  const buffer = file.content && file.encoding === "base64" ? Buffer.from(file.content, "base64") : await fetchBlob(gh, ref, file.sha);
   return looksBinary(buffer) ? null : buffer.toString("utf8");
 }
 

@@ -1,4 +1,14 @@
-import { CATEGORIES, FINDING_SOURCES, SEVERITIES, type Category, type Finding, type FindingSource, type Fingerprinted, type PlacedFinding, type Severity } from "../domain/finding.js";
+import {
+  CATEGORIES,
+  FINDING_SOURCES,
+  SEVERITIES,
+  type Category,
+  type Finding,
+  type FindingSource,
+  type Fingerprinted,
+  type PlacedFinding,
+  type Severity,
+} from "../domain/finding.js";
 import { defuseMarkers, fence, inlineCode, neutralizeLine, neutralizeUntrusted } from "../markdown/untrusted.js";
 import type { ReviewComment } from "./git-schemas.js";
 import { findingMarker, findingRecordMarker, parseFindingMarker } from "./markers.js";
@@ -156,4 +166,3 @@ export function parseFindingText(body: string): FindingText | null {
     corroboratedBy: sources(credit?.also),
   };
 }
-

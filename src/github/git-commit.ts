@@ -85,7 +85,14 @@ export async function commitFiles(gh: GitHub, input: FixCommitInput, log: Logger
  * resolved by reading the branch, never by sending the update again blindly.
  * Throws `BranchMovedError` when the branch is somewhere else.
  */
-export async function moveBranch(gh: GitHub, repo: Pick<PullRef, "owner" | "repo">, branch: string, sha: string, parentSha: string, log: Logger): Promise<void> {
+export async function moveBranch(
+  gh: GitHub,
+  repo: Pick<PullRef, "owner" | "repo">,
+  branch: string,
+  sha: string,
+  parentSha: string,
+  log: Logger,
+): Promise<void> {
   try {
     await writeOnce({
       what: `moving ${branch} to the fix commit ${sha.slice(0, 7)}`,
@@ -143,7 +150,14 @@ export type SettledCommit = { readonly kind: "on-branch" } | { readonly kind: "n
  * commit → done; still at its parent → moved now; anywhere else → the fix
  * is not on the branch and is not forced onto it.
  */
-export async function settleCommit(gh: GitHub, repo: Pick<PullRef, "owner" | "repo">, branch: string, sha: string, parentSha: string, log: Logger): Promise<SettledCommit> {
+export async function settleCommit(
+  gh: GitHub,
+  repo: Pick<PullRef, "owner" | "repo">,
+  branch: string,
+  sha: string,
+  parentSha: string,
+  log: Logger,
+): Promise<SettledCommit> {
   const where = await locateCommit(gh, repo, branch, sha, parentSha);
   log.info({ sha, place: where.place, head: where.head }, "fix commit found saved as committing; read where the branch is");
   if (where.place === "holds") return { kind: "on-branch" };

@@ -10,7 +10,10 @@ const User = z.object({ login: z.string(), type: z.string().optional() });
 /** A review (line or file) comment, as webhooks and `GET /pulls/comments/{id}` show it. */
 export const ReviewCommentSchema = z.object({
   id: z.number().int(),
-  body: z.string().nullable().transform((b) => b ?? ""),
+  body: z
+    .string()
+    .nullable()
+    .transform((b) => b ?? ""),
   user: User.nullable(),
   path: z.string(),
   /** Null when the comment is outdated (its line left the diff) or on the whole file. */

@@ -69,7 +69,10 @@ export interface GitHubHost {
   openCheckRun(repo: Repo, input: CheckRunOpening): Promise<CheckRun>;
   attachCheckRun(repo: Repo, id: number, name: string, log: Logger): CheckRun;
   /** Completes Longview's unfinished runs on an older head; returns how many. */
-  cancelSupersededRuns(repo: Repo, input: { oldSha: string; newSha: string; name: string; complete: (run: CheckRun) => Promise<void>; log: Logger }): Promise<number>;
+  cancelSupersededRuns(
+    repo: Repo,
+    input: { oldSha: string; newSha: string; name: string; complete: (run: CheckRun) => Promise<void>; log: Logger },
+  ): Promise<number>;
 
   // Fixes.
   commitFiles(input: FixCommitInput, log: Logger): Promise<FixCommit>;

@@ -157,7 +157,10 @@ function fallbackFinding(comment: ReviewComment, marker: NonNullable<ReturnType<
 }
 
 /** Validates GitHub's listings once, at the edge: a malformed entry is left out, never trusted. */
-export function parseStateListings(raw: { reviews: readonly unknown[]; comments: readonly unknown[] }): { reviews: ReviewSummary[]; comments: ReviewComment[] } {
+export function parseStateListings(raw: { reviews: readonly unknown[]; comments: readonly unknown[] }): {
+  reviews: ReviewSummary[];
+  comments: ReviewComment[];
+} {
   const keep = <T>(schema: z.ZodType<T>, items: readonly unknown[]) =>
     items.flatMap((item) => {
       const parsed = schema.safeParse(item);

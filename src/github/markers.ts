@@ -78,7 +78,10 @@ const MAX_RECORD_CHARS = 40_000;
 const FindingRecordSchema = z.object({
   v: z.literal(2),
   fp: z.string().regex(/^[0-9a-f]{16}$/),
-  anchor: z.string().regex(/^[0-9a-f]{12}$/).nullable(),
+  anchor: z
+    .string()
+    .regex(/^[0-9a-f]{12}$/)
+    .nullable(),
   path: z.string().min(1).max(MAX_RECORD_TEXT.path),
   line: z.number().int().positive(),
   startLine: z.number().int().positive().nullable(),
@@ -123,7 +126,8 @@ export function findingRecordMarker(finding: Finding, identity: { readonly finge
     corroboratedBy: [...new Set(finding.corroboratedBy)],
   };
   // A record its own reader would refuse (no path, a line of 0) keeps the finding's identity at least.
-  if (!FindingRecordSchema.safeParse(record).success) return findingMarker({ fingerprint: identity.fingerprint, anchor: identity.anchor, severity: finding.severity, category: finding.category });
+  if (!FindingRecordSchema.safeParse(record).success)
+    return findingMarker({ fingerprint: identity.fingerprint, anchor: identity.anchor, severity: finding.severity, category: finding.category });
   return `<!-- longview:finding v2 data=${Buffer.from(JSON.stringify(record), "utf8").toString("base64url")} -->`;
 }
 

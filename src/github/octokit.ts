@@ -25,7 +25,12 @@ export interface GitHubClientPolicy {
 }
 
 type OctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
-type LimitHandler = (retryAfter: number, options: { method: string; url: string }, octokit: { log: { warn(msg: string): void } }, retryCount: number) => boolean;
+type LimitHandler = (
+  retryAfter: number,
+  options: { method: string; url: string },
+  octokit: { log: { warn(msg: string): void } },
+  retryCount: number,
+) => boolean;
 
 export function createOctokitClass(policy: GitHubClientPolicy): typeof ProbotOctokit {
   const write = new Bottleneck.Group({ id: "longview-write", maxConcurrent: 1, minTime: policy.writeIntervalMs });
@@ -35,7 +40,9 @@ export function createOctokitClass(policy: GitHubClientPolicy): typeof ProbotOct
     (kind: string): LimitHandler =>
     (retryAfter, options, octokit, retryCount) => {
       const retry = retryCount < policy.rateLimitRetries && retryAfter <= policy.maxRetryAfterSeconds;
-      octokit.log.warn(`${kind} rate limit on ${options.method} ${options.url}: ${retry ? `retrying in ${retryAfter}s` : "giving up"} (attempt ${retryCount + 1})`);
+      octokit.log.warn(
+        `${kind} rate limit on ${options.method} ${options.url}: ${retry ? `retrying in ${retryAfter}s` : "giving up"} (attempt ${retryCount + 1})`,
+      );
       return retry;
     };
   const throttle = {

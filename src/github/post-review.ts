@@ -69,14 +69,18 @@ export async function postReview<F extends PlacedFinding>(gh: GitHub, input: Pos
 
 function toDraft<F extends PlacedFinding>(finding: F, body: string): DraftComment<F> {
   const base = { path: finding.path, line: finding.line, side: finding.side, body };
-  const payload =
-    finding.startLine !== null && finding.startLine < finding.line
-      ? { ...base, start_line: finding.startLine, start_side: finding.side }
-      : base;
+  const payload = finding.startLine !== null && finding.startLine < finding.line ? { ...base, start_line: finding.startLine, start_side: finding.side } : base;
   return { finding, payload };
 }
 
-async function createReview(gh: GitHub, ref: PullRef, commitId: string, body: string, comments: readonly DraftComment<PlacedFinding>[], log: Logger): Promise<number> {
+async function createReview(
+  gh: GitHub,
+  ref: PullRef,
+  commitId: string,
+  body: string,
+  comments: readonly DraftComment<PlacedFinding>[],
+  log: Logger,
+): Promise<number> {
   const params = { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber };
   return writeOnce({
     what: "posting the review",

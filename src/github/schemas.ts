@@ -26,7 +26,11 @@ export const RepositorySchema = z.object({
 export const PullRequestSchema = z.object({
   number: z.number().int().positive(),
   title: z.string(),
-  body: z.string().nullable().optional().transform((b) => b ?? ""),
+  body: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((b) => b ?? ""),
   state: z.string(),
   draft: z.boolean().optional().default(false),
   merged: z.boolean().nullable().optional(),

@@ -98,7 +98,14 @@ export function webhookIntake(options: WebhookIntakeOptions): NodeHandler {
         await options.receive({ id, name: event, payload });
       } catch (error) {
         const invalid = invalidPayloads(error);
-        if (invalid.length > 0) return refused(400, invalid.map((e) => e.message).slice(0, 2).join("; "));
+        if (invalid.length > 0)
+          return refused(
+            400,
+            invalid
+              .map((e) => e.message)
+              .slice(0, 2)
+              .join("; "),
+          );
         // Probot's error handler has logged the handlers' errors in full.
         log.error({ deliveryId: id, event }, "webhook handler failed");
         return answer(res, 500, { error: `delivery ${id} could not be handled; see the server log` });

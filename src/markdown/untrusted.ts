@@ -285,7 +285,11 @@ function cutBlocks(blocks: readonly Block[], max: number): Block[] {
       kept.push(ellipsis);
       break;
     } else {
-      kept.push(...(block.kind === "code" ? [{ ...block, text: cutText(block.text, left) }, ellipsis] : [{ kind: "prose" as const, inlines: cutInlines(block.inlines, left) }]));
+      kept.push(
+        ...(block.kind === "code"
+          ? [{ ...block, text: cutText(block.text, left) }, ellipsis]
+          : [{ kind: "prose" as const, inlines: cutInlines(block.inlines, left) }]),
+      );
       break;
     }
   }
@@ -355,7 +359,10 @@ const ENTITY = /^&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31}
  *    and quotes them again) — but not an entity that reads as `@`.
  */
 function escapeProse(text: string): string {
-  return text.split("\n").map((line) => breakTableDelimiter(escapeLine(line))).join("\n");
+  return text
+    .split("\n")
+    .map((line) => breakTableDelimiter(escapeLine(line)))
+    .join("\n");
 }
 
 function escapeLine(text: string): string {

@@ -17,10 +17,7 @@ export function structuredChatCall<T>(settings: ModelSettings, responseFormat: A
       completion = await client.chat.completions.parse(
         {
           model: settings.model,
-          messages: [
-            { role: "system", content: request.instructions },
-            ...request.messages.map((m) => ({ role: m.role, content: m.content })),
-          ],
+          messages: [{ role: "system", content: request.instructions }, ...request.messages.map((m) => ({ role: m.role, content: m.content }))],
           response_format: responseFormat,
           reasoning_effort: settings.reasoningEffort,
           max_completion_tokens: settings.maxOutputTokens,

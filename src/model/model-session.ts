@@ -125,12 +125,9 @@ export class ModelSession<T> {
       return new ModelAbortedError(`The ${task} of ${label} was cancelled`, id, spend, { cause: error });
     }
     if (error instanceof APIConnectionTimeoutError) {
-      return new ModelTimeoutError(
-        `The model did not answer for ${label} in time (${spend.calls} attempt(s); see LONGVIEW_OPENAI_TIMEOUT_MS)`,
-        id,
-        spend,
-        { cause: error },
-      );
+      return new ModelTimeoutError(`The model did not answer for ${label} in time (${spend.calls} attempt(s); see LONGVIEW_OPENAI_TIMEOUT_MS)`, id, spend, {
+        cause: error,
+      });
     }
     if (error instanceof APIError) {
       const status = typeof error.status === "number" ? error.status : null;

@@ -1,11 +1,6 @@
 import { z } from "zod";
 import { zodResponseFormat, zodTextFormat } from "openai/helpers/zod";
-import {
-  makeParseableResponseFormat,
-  makeParseableTextFormat,
-  type AutoParseableResponseFormat,
-  type AutoParseableTextFormat,
-} from "openai/lib/parser";
+import { makeParseableResponseFormat, makeParseableTextFormat, type AutoParseableResponseFormat, type AutoParseableTextFormat } from "openai/lib/parser";
 
 /**
  * Strict structured output for any zod schema: the JSON schema is the SDK's

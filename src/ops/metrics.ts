@@ -60,9 +60,24 @@ export class LongviewMetrics implements QueueObserver {
       },
     });
 
-    this.enqueuedTotal = new Counter({ name: "longview_jobs_enqueued_total", help: "Enqueue requests by result (queued, duplicate_delivery, duplicate_head).", labelNames: ["result"], registers });
-    this.supersededTotal = new Counter({ name: "longview_jobs_superseded_total", help: "Jobs replaced by a newer head, by the state they were in.", labelNames: ["state"], registers });
-    this.finishedTotal = new Counter({ name: "longview_jobs_finished_total", help: "Job attempts by outcome (reviewed, skipped, superseded, failed, retrying, handed_back).", labelNames: ["outcome"], registers });
+    this.enqueuedTotal = new Counter({
+      name: "longview_jobs_enqueued_total",
+      help: "Enqueue requests by result (queued, duplicate_delivery, duplicate_head).",
+      labelNames: ["result"],
+      registers,
+    });
+    this.supersededTotal = new Counter({
+      name: "longview_jobs_superseded_total",
+      help: "Jobs replaced by a newer head, by the state they were in.",
+      labelNames: ["state"],
+      registers,
+    });
+    this.finishedTotal = new Counter({
+      name: "longview_jobs_finished_total",
+      help: "Job attempts by outcome (reviewed, skipped, superseded, failed, retrying, handed_back).",
+      labelNames: ["outcome"],
+      registers,
+    });
     this.duration = new Histogram({
       name: "longview_job_duration_seconds",
       help: "Duration of job attempts by outcome.",
@@ -70,9 +85,24 @@ export class LongviewMetrics implements QueueObserver {
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600],
       registers,
     });
-    this.tokens = new Counter({ name: "longview_model_tokens_total", help: "Model tokens by kind (input, output, reasoning; reasoning is part of output).", labelNames: ["model", "kind"], registers });
-    this.modelCalls = new Counter({ name: "longview_model_calls_total", help: "Model API calls (retries and repairs included).", labelNames: ["model"], registers });
-    this.cost = new Counter({ name: "longview_model_cost_usd_total", help: "Estimated model cost in USD (LONGVIEW_MODEL_PRICES).", labelNames: ["model"], registers });
+    this.tokens = new Counter({
+      name: "longview_model_tokens_total",
+      help: "Model tokens by kind (input, output, reasoning; reasoning is part of output).",
+      labelNames: ["model", "kind"],
+      registers,
+    });
+    this.modelCalls = new Counter({
+      name: "longview_model_calls_total",
+      help: "Model API calls (retries and repairs included).",
+      labelNames: ["model"],
+      registers,
+    });
+    this.cost = new Counter({
+      name: "longview_model_cost_usd_total",
+      help: "Estimated model cost in USD (LONGVIEW_MODEL_PRICES).",
+      labelNames: ["model"],
+      registers,
+    });
     const processFaults = options.processFaults;
     if (processFaults) {
       const faults: Counter<"kind"> = new Counter({

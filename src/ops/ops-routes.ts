@@ -25,9 +25,9 @@ export function opsRoutes(input: OpsRoutesInput): OpsHandler {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (req.method !== "GET" && req.method !== "HEAD") return false;
     if (path === "/healthz") {
-      const health = await input.health().catch(
-        (error: unknown): QueueHealth => ({ ok: false, queue: input.queueKind, error: error instanceof Error ? error.message : String(error) }),
-      );
+      const health = await input
+        .health()
+        .catch((error: unknown): QueueHealth => ({ ok: false, queue: input.queueKind, error: error instanceof Error ? error.message : String(error) }));
       send(res, health.ok ? 200 : 503, "application/json; charset=utf-8", JSON.stringify({ status: health.ok ? "ok" : "unavailable", ...health }));
       return true;
     }

@@ -47,7 +47,8 @@ export class Dispatcher {
   constructor(private readonly options: DispatcherOptions) {
     // A misspelt kind would otherwise only show as jobs failing with "this worker runs no … jobs".
     const unknown = Object.keys(options.handlers).filter((name) => !options.kinds.names.includes(name));
-    if (unknown.length > 0) throw new Error(`handlers for kinds of job this queue does not know: ${unknown.join(", ")} (known: ${options.kinds.names.join(", ")})`);
+    if (unknown.length > 0)
+      throw new Error(`handlers for kinds of job this queue does not know: ${unknown.join(", ")} (known: ${options.kinds.names.join(", ")})`);
   }
 
   /** A job log correlated by its kind's fields. */

@@ -33,7 +33,10 @@ export class JobShutdownError extends Error {
 
 /** A job's payload did not match the schema (a producer from another release, or a corrupted entry). */
 export class InvalidJobError extends Error {
-  constructor(readonly jobId: string, readonly problems: string) {
+  constructor(
+    readonly jobId: string,
+    readonly problems: string,
+  ) {
     super(`job ${jobId} has an invalid payload: ${problems}`);
     this.name = "InvalidJobError";
   }

@@ -188,7 +188,10 @@ export class InProcessQueue implements JobQueue {
       if (change === "remove") this.store.remove(entry.jobId);
       else this.store.update(entry.jobId, change);
     } catch (err) {
-      this.options.log.error({ err, ...this.options.kinds.logFields(entry.jobId, entry.job) }, "could not write the job journal; the job may not survive a restart");
+      this.options.log.error(
+        { err, ...this.options.kinds.logFields(entry.jobId, entry.job) },
+        "could not write the job journal; the job may not survive a restart",
+      );
     }
   }
 

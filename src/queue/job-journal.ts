@@ -137,7 +137,9 @@ export class JobJournal implements JobStore {
     const now = this.now();
     this.pruneReplays(now);
     const result = this.db
-      .prepare("INSERT INTO replays (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE replays.expires_at <= ?")
+      .prepare(
+        "INSERT INTO replays (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE replays.expires_at <= ?",
+      )
       .run(key, now + ttlMs, now);
     return result.changes === 1;
   }

@@ -126,4 +126,6 @@ export type RedisSlotClaim<J> =
 export type JobOf<K> = K extends JobKind<infer J, infer _Run> ? J : never;
 
 /** The bodies of the kinds `K`, by name, each typed for its kind's jobs. */
-export type HandlersOf<K> = { readonly [P in K as P extends JobKind<infer J, infer _Run> ? J["kind"] : never]?: P extends JobKind<infer J, infer Run> ? JobHandler<J, Run> : never };
+export type HandlersOf<K> = {
+  readonly [P in K as P extends JobKind<infer J, infer _Run> ? J["kind"] : never]?: P extends JobKind<infer J, infer Run> ? JobHandler<J, Run> : never;
+};

@@ -57,7 +57,9 @@ export class JobRegistry {
 
   /** A readable, unique job id (no `:`, which BullMQ reserves). */
   newJobId(job: Job): string {
-    const prefix = this.kindOf(job).idPrefix(job).replace(/[^A-Za-z0-9._-]/g, "_");
+    const prefix = this.kindOf(job)
+      .idPrefix(job)
+      .replace(/[^A-Za-z0-9._-]/g, "_");
     return `${prefix}-${randomUUID().slice(0, 8)}`;
   }
 

@@ -82,16 +82,21 @@ export class RedisJobQueue implements JobQueue {
   }
 
   private async enqueueToSlot(incoming: Job, jobId: string, kind: JobKind<Job>, slot: PendingSlot<Job>): Promise<EnqueueResult> {
-    const claim = await slot.redis.claim(this.redis, this.keys, { job: incoming, jobId, pendingTtlSeconds: PENDING_TTL_SECONDS, replayTtlSeconds: this.options.deliveryTtlSeconds });
+    const claim = await slot.redis.claim(this.redis, this.keys, {
+      job: incoming,
+      jobId,
+      pendingTtlSeconds: PENDING_TTL_SECONDS,
+      replayTtlSeconds: this.options.deliveryTtlSeconds,
+    });
     if (claim.kind === "duplicate") return { status: "duplicate", reason: claim.reason, jobId: claim.jobId };
     // The job as claimed: with what it inherited from the job it replaces.
     const job = claim.job;
     try {
       await this.queue.add(kind.name, job, this.jobOptions(jobId));
     } catch (error) {
-      await slot.redis.unclaim(this.redis, this.keys, { job, jobId }).catch((err: unknown) =>
-        this.options.log.error({ err, jobId }, "could not undo the claim of a job that was not enqueued"),
-      );
+      await slot.redis
+        .unclaim(this.redis, this.keys, { job, jobId })
+        .catch((err: unknown) => this.options.log.error({ err, jobId }, "could not undo the claim of a job that was not enqueued"));
       throw error;
     }
     const superseded = claim.supersedes ? await this.supersede(claim.supersedes.jobId, { jobId, newSha: slot.headOf(job), slotKey: slot.key(job) }) : null;
@@ -107,7 +112,9 @@ export class RedisJobQueue implements JobQueue {
       await this.queue.add(kind.name, job, this.jobOptions(jobId));
     } catch (error) {
       // So a redelivery can try again.
-      await this.redis.del(replayKey).catch((err: unknown) => this.options.log.error({ err, jobId }, "could not undo the claim of a job that was not enqueued"));
+      await this.redis
+        .del(replayKey)
+        .catch((err: unknown) => this.options.log.error({ err, jobId }, "could not undo the claim of a job that was not enqueued"));
       throw error;
     }
     return { status: "queued", jobId, superseded: null };
@@ -149,7 +156,10 @@ export class RedisJobQueue implements JobQueue {
    * when it starts, that it no longer holds its slot (and a running review
    * re-checks the head before it posts).
    */
-  private async supersede(oldJobId: string, by: { jobId: string; newSha: string; slotKey: string }): Promise<{ jobId: string; state: "queued" | "running" } | null> {
+  private async supersede(
+    oldJobId: string,
+    by: { jobId: string; newSha: string; slotKey: string },
+  ): Promise<{ jobId: string; state: "queued" | "running" } | null> {
     const log = this.options.log.child({ jobId: oldJobId, supersededBy: by.jobId, slot: by.slotKey });
     try {
       // 1: removed (or already gone); 0: locked by a worker, i.e. running.

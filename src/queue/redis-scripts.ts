@@ -127,7 +127,14 @@ return 1
 );
 
 /** Marks the job running (or queued again); false when another job took its slot meanwhile. */
-export async function setPendingState(redis: Redis, keys: RedisKeys, slotKey: string, jobId: string, state: "queued" | "running", ttlSeconds: number): Promise<boolean> {
+export async function setPendingState(
+  redis: Redis,
+  keys: RedisKeys,
+  slotKey: string,
+  jobId: string,
+  state: "queued" | "running",
+  ttlSeconds: number,
+): Promise<boolean> {
   return (await SET_STATE.run(redis, [keys.pending(slotKey)], [jobId, state, ttlSeconds])) === 1;
 }
 
@@ -152,4 +159,3 @@ export async function renewSlot(redis: Redis, keys: RedisKeys, installationId: n
 export async function releaseSlot(redis: Redis, keys: RedisKeys, installationId: number, jobId: string): Promise<void> {
   await redis.zrem(keys.slots(installationId), jobId);
 }
-

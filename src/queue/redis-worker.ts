@@ -90,7 +90,10 @@ export class RedisJobWorker implements JobWorker {
     });
     self.worker = worker;
     await worker.waitUntilReady();
-    log.info({ prefix: options.prefix, concurrency: options.settings.concurrency, lockMs: options.lockMs, kinds: handledKinds(options.handlers) }, "job worker started");
+    log.info(
+      { prefix: options.prefix, concurrency: options.settings.concurrency, lockMs: options.lockMs, kinds: handledKinds(options.handlers) },
+      "job worker started",
+    );
     return self;
   }
 
@@ -111,7 +114,13 @@ export class RedisJobWorker implements JobWorker {
   private async shutdown(deadlineMs: number): Promise<void> {
     const worker = this.worker;
     // `close()` stops fetching at once and resolves when the running jobs have finished.
-    if (worker) await this.dispatcher.stop(worker.close(), deadlineMs, () => new JobHandedBackError(), "shutdown deadline reached; handing running jobs back to the queue");
+    if (worker)
+      await this.dispatcher.stop(
+        worker.close(),
+        deadlineMs,
+        () => new JobHandedBackError(),
+        "shutdown deadline reached; handing running jobs back to the queue",
+      );
     await this.subscriber.quit().catch(() => this.subscriber.disconnect());
     await this.redis.quit().catch(() => this.redis.disconnect());
     this.options.log.info("job worker stopped");
@@ -154,9 +163,14 @@ export class RedisJobWorker implements JobWorker {
         await bullJob.moveToDelayed(Date.now() + waitMs, token);
         throw new DelayedError();
       }
-      renewal = setInterval(() => {
-        renewSlot(this.redis, this.keys, job.installationId, jobId, lockMs).catch((err: unknown) => log.warn({ err }, "could not renew the installation slot"));
-      }, Math.max(250, Math.floor(lockMs / 3)));
+      renewal = setInterval(
+        () => {
+          renewSlot(this.redis, this.keys, job.installationId, jobId, lockMs).catch((err: unknown) =>
+            log.warn({ err }, "could not renew the installation slot"),
+          );
+        },
+        Math.max(250, Math.floor(lockMs / 3)),
+      );
 
       if (slot && !(await setPendingState(this.redis, this.keys, slotKey, jobId, "running", PENDING_TTL_SECONDS))) {
         log.info("a newer job took over before this one started");
@@ -174,7 +188,8 @@ export class RedisJobWorker implements JobWorker {
       switch (end.kind) {
         case "done":
           // Done either way. A leftover entry expires within a day; until then automatic events for this head count as duplicates (re-runs still run).
-          if (slot) await releasePending(this.redis, this.keys, slotKey, jobId).catch((err: unknown) => end.log.warn({ err }, "could not release the pending entry"));
+          if (slot)
+            await releasePending(this.redis, this.keys, slotKey, jobId).catch((err: unknown) => end.log.warn({ err }, "could not release the pending entry"));
           return end.outcome;
         case "superseded":
           return "superseded";
@@ -198,7 +213,9 @@ export class RedisJobWorker implements JobWorker {
     } finally {
       clearInterval(renewal);
       if (holdsSlot) {
-        await releaseSlot(this.redis, this.keys, job.installationId, jobId).catch((err: unknown) => log.warn({ err }, "could not release the installation slot"));
+        await releaseSlot(this.redis, this.keys, job.installationId, jobId).catch((err: unknown) =>
+          log.warn({ err }, "could not release the installation slot"),
+        );
       }
     }
   }
@@ -225,7 +242,8 @@ export class RedisJobWorker implements JobWorker {
     const { job, kind } = parsed;
     const log = this.dispatcher.logFor(jobId, job);
     const slot = kind.pendingSlot;
-    if (slot) await releasePending(this.redis, this.keys, slot.key(job), jobId).catch((err: unknown) => log.warn({ err }, "could not release the pending entry"));
+    if (slot)
+      await releasePending(this.redis, this.keys, slot.key(job), jobId).catch((err: unknown) => log.warn({ err }, "could not release the pending entry"));
     await this.dispatcher.abandon(jobId, job, reason, log);
   }
 }

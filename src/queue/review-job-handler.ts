@@ -60,7 +60,14 @@ export function createReviewJobHandler(input: ReviewJobHandlerInput): ReviewJobH
 
     async abandoned(job, reason, log) {
       const github = await input.github(job.installationId);
-      await reportFailure(github, refOf(job), job.headSha, job.checkRunId ?? null, { message: `the review kept crashing its worker (${reason})`, origin: "internal" }, log);
+      await reportFailure(
+        github,
+        refOf(job),
+        job.headSha,
+        job.checkRunId ?? null,
+        { message: `the review kept crashing its worker (${reason})`, origin: "internal" },
+        log,
+      );
     },
   };
 }
@@ -93,7 +100,9 @@ async function reportFailure(
   try {
     const { config } = await github.repoConfig(ref, log);
     const name = config.gate.checkName;
-    const run = checkRunId ? github.attachCheckRun(ref, checkRunId, name, log) : await github.openCheckRun(ref, { name, headSha, externalId: `${ref.pullNumber}`, log });
+    const run = checkRunId
+      ? github.attachCheckRun(ref, checkRunId, name, log)
+      : await github.openCheckRun(ref, { name, headSha, externalId: `${ref.pullNumber}`, log });
     await run.complete(errorOutcome(new Error(failure.message), config.gate.onError, failure.origin));
   } catch (err) {
     log.error({ err, failure: failure.message }, "could not report the failed review on GitHub");

@@ -61,10 +61,16 @@ export function reviewedOutcome(
   const belowGate = `${result.findings.length} finding${result.findings.length === 1 ? "" : "s"} below the gate (${gateText})`;
   const blockingTitle = `${verdict.gating.length} blocking finding${verdict.gating.length === 1 ? "" : "s"} (${gateText})`;
   const title = !verdict.passed
-    ? gaps ? `${blockingTitle}. ${gapsTitle(gaps)}` : blockingTitle
+    ? gaps
+      ? `${blockingTitle}. ${gapsTitle(gaps)}`
+      : blockingTitle
     : gaps
-      ? result.findings.length === 0 ? gapsTitle(gaps) : `${gapsTitle(gaps)}; ${belowGate}`
-      : result.findings.length === 0 ? "No problems found" : `Passed: ${belowGate}`;
+      ? result.findings.length === 0
+        ? gapsTitle(gaps)
+        : `${gapsTitle(gaps)}; ${belowGate}`
+      : result.findings.length === 0
+        ? "No problems found"
+        : `Passed: ${belowGate}`;
 
   const summary = [
     ...(gaps ? [gapsSummary(gaps, gate, verdict.gating.length, CHECK_RUN_REMEDIES), ""] : []),
@@ -76,15 +82,16 @@ export function reviewedOutcome(
     "",
     ...[...configProblems, ...result.notices].map(formatNotice),
     ...(earlierGating.length > 0
-      ? ["", `${earlierGating.length} blocking finding${earlierGating.length === 1 ? "" : "s"} from earlier reviews ${earlierGating.length === 1 ? "is" : "are"} still open (resolve the thread or fix the code).`]
+      ? [
+          "",
+          `${earlierGating.length} blocking finding${earlierGating.length === 1 ? "" : "s"} from earlier reviews ${earlierGating.length === 1 ? "is" : "are"} still open (resolve the thread or fix the code).`,
+        ]
       : []),
     "",
     runLine(result),
   ].join("\n");
 
-  const text = result.findings
-    .map((f) => `- **${f.severity} · ${f.category}** ${inlineCode(`${f.path}:${f.line}`)} — ${neutralizeLine(f.title)}`)
-    .join("\n");
+  const text = result.findings.map((f) => `- **${f.severity} · ${f.category}** ${inlineCode(`${f.path}:${f.line}`)} — ${neutralizeLine(f.title)}`).join("\n");
 
   return {
     conclusion,
@@ -126,9 +133,10 @@ export function errorOutcome(error: Error, onError: "neutral" | "failure", origi
       annotations: [],
     };
   }
-  const explanation = onError === "failure"
-    ? "This repository fails closed (`gate.onError: failure`), so the check fails until a review completes."
-    : "The check is neutral (`gate.onError: neutral`); re-run it to try again.";
+  const explanation =
+    onError === "failure"
+      ? "This repository fails closed (`gate.onError: failure`), so the check fails until a review completes."
+      : "The check is neutral (`gate.onError: neutral`); re-run it to try again.";
   return {
     conclusion: onError,
     title: "Review failed",
@@ -139,7 +147,13 @@ export function errorOutcome(error: Error, onError: "neutral" | "failure", origi
 }
 
 export function supersededOutcome(newSha: string): CheckOutcome {
-  return { conclusion: "cancelled", title: `Superseded by ${newSha.slice(0, 7)}`, summary: `A newer commit (${newSha}) is being reviewed instead.`, text: "", annotations: [] };
+  return {
+    conclusion: "cancelled",
+    title: `Superseded by ${newSha.slice(0, 7)}`,
+    summary: `A newer commit (${newSha}) is being reviewed instead.`,
+    text: "",
+    annotations: [],
+  };
 }
 
 function severityCategoryTable(findings: readonly PlacedFinding[]): string {

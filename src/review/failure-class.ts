@@ -61,10 +61,6 @@ function final(reason: string): FailureClass {
   return { transient: false, origin: "service", reason, retryAfterMs: null };
 }
 
-
-
-
-
 function networkCode(error: unknown, depth = 0): string | null {
   if (typeof error !== "object" || error === null || depth > 3) return null;
   if ("code" in error && typeof error.code === "string" && NETWORK_CODES.has(error.code)) return error.code;

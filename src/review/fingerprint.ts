@@ -94,7 +94,11 @@ function normalizeCode(text: string): string {
 }
 
 function normalizeTitle(title: string): string {
-  return title.toLowerCase().replace(/`[^`]*`/g, " ").replace(/[^a-z0-9]+/g, " ").trim();
+  return title
+    .toLowerCase()
+    .replace(/`[^`]*`/g, " ")
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
 }
 
 function hash(text: string, length: number): string {

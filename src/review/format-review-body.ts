@@ -25,10 +25,16 @@ export function formatReviewBody(result: ReviewResult, context: ReviewBodyContex
   const sections: string[] = ["### Longview review", ""];
   if (context.incremental) {
     const { from, to } = context.incremental;
-    sections.push(`Incremental review of \`${from.slice(0, 7)}..${to.slice(0, 7)}\`: the changes pushed since the last review, with the whole pull request as context.`, "");
+    sections.push(
+      `Incremental review of \`${from.slice(0, 7)}..${to.slice(0, 7)}\`: the changes pushed since the last review, with the whole pull request as context.`,
+      "",
+    );
   }
   const already = context.alreadyReported ?? 0;
-  sections.push(summaryLine(result.findings) + (already > 0 ? ` ${already} finding${already === 1 ? "" : "s"} reported earlier ${already === 1 ? "is" : "are"} not repeated.` : ""));
+  sections.push(
+    summaryLine(result.findings) +
+      (already > 0 ? ` ${already} finding${already === 1 ? "" : "s"} reported earlier ${already === 1 ? "is" : "are"} not repeated.` : ""),
+  );
   const notices = [...context.configProblems, ...result.notices];
   if (notices.length > 0) sections.push("", ...notices.map(formatNotice));
   sections.push("", formatCoverage(result.coverage));

@@ -120,7 +120,37 @@ function pickMostSevere(cluster: readonly Finding[]): Finding {
   );
 }
 
-const STOP_WORDS = new Set(["the", "and", "for", "with", "from", "this", "that", "not", "are", "use", "used", "uses", "can", "may", "when", "into", "via", "its", "has", "have", "been", "being", "was", "will", "could", "should", "which", "value", "code"]);
+const STOP_WORDS = new Set([
+  "the",
+  "and",
+  "for",
+  "with",
+  "from",
+  "this",
+  "that",
+  "not",
+  "are",
+  "use",
+  "used",
+  "uses",
+  "can",
+  "may",
+  "when",
+  "into",
+  "via",
+  "its",
+  "has",
+  "have",
+  "been",
+  "being",
+  "was",
+  "will",
+  "could",
+  "should",
+  "which",
+  "value",
+  "code",
+]);
 
 function significantWords(title: string): Set<string> {
   return new Set(

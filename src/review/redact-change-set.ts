@@ -10,11 +10,7 @@ import { createRedactor, rangesByPath, type Redactor } from "../redact/index.js"
  * Analyzers keep working on the original; only what is sent to the model goes
  * through here.
  */
-export async function redactChangeSet(
-  changeSet: ChangeSet,
-  redactor: Redactor = createRedactor(),
-  flagged: readonly FlaggedSecret[] = [],
-): Promise<ChangeSet> {
+export async function redactChangeSet(changeSet: ChangeSet, redactor: Redactor = createRedactor(), flagged: readonly FlaggedSecret[] = []): Promise<ChangeSet> {
   const flaggedByPath = rangesByPath(flagged);
   const headContents = new Map<string, string>();
   for (const [path, content] of changeSet.headContents) {

@@ -37,7 +37,14 @@ export interface ReviewDeps {
 }
 
 export type ReviewOutcome =
-  | { readonly kind: "reviewed"; readonly pr: PullRequest; readonly config: RepoConfig; readonly result: ReviewResult; readonly posted: PostedReview | null; readonly checkRunId: number }
+  | {
+      readonly kind: "reviewed";
+      readonly pr: PullRequest;
+      readonly config: RepoConfig;
+      readonly result: ReviewResult;
+      readonly posted: PostedReview | null;
+      readonly checkRunId: number;
+    }
   | { readonly kind: "skipped"; readonly pr: PullRequest | null; readonly reason: string; readonly checkRunId: number | null };
 
 export interface ReviewRequest {
@@ -93,7 +100,10 @@ export async function reviewPullRequest(github: GitHubHost, request: ReviewReque
       return { kind: "skipped", pr, reason: skip, checkRunId: checkRun.id };
     }
     const { result, posted, openFromEarlier } = await reviewAndPost(github, request, pr, config, problems, deps, log, checkRun);
-    await checkRun.complete(reviewedOutcome(result, config.gate, problems, openFromEarlier), fixAllActions([...result.findings, ...openFromEarlier], config.gate));
+    await checkRun.complete(
+      reviewedOutcome(result, config.gate, problems, openFromEarlier),
+      fixAllActions([...result.findings, ...openFromEarlier], config.gate),
+    );
     return { kind: "reviewed", pr, config, result, posted, checkRunId: checkRun.id };
   } catch (error) {
     // Aborted by a newer push: whatever the abort surfaced as, the signal's reason says why.
@@ -109,7 +119,9 @@ export async function reviewPullRequest(github: GitHubHost, request: ReviewReque
     const err = signal?.aborted && signal.reason instanceof Error ? signal.reason : error instanceof Error ? error : new Error(String(error));
     log.error({ err }, "review failed");
     // Never leave the run in progress: the author must see that the review did not happen.
-    await checkRun.complete(errorOutcome(err, config.gate.onError, classifyError(err).origin)).catch((e: unknown) => log.error({ err: e }, "could not complete the check run"));
+    await checkRun
+      .complete(errorOutcome(err, config.gate.onError, classifyError(err).origin))
+      .catch((e: unknown) => log.error({ err: e }, "could not complete the check run"));
     throw err;
   }
 }
@@ -215,7 +227,16 @@ async function reviewAndPost(
         })}\n\n${reviewMarker({ head: pr.head.sha, from: increment?.from ?? null, partial: (result.windowsFailed ?? 0) > 0 })}`,
       log,
     });
-    log.info({ reviewId: posted.reviewId, inline: posted.inline, fileLevel: posted.fileLevel, rerouted: posted.rerouted.length, repeated: current.length - fresh.length }, "review posted");
+    log.info(
+      {
+        reviewId: posted.reviewId,
+        inline: posted.inline,
+        fileLevel: posted.fileLevel,
+        rerouted: posted.rerouted.length,
+        repeated: current.length - fresh.length,
+      },
+      "review posted",
+    );
   } else {
     log.info({ head: pr.head.sha, repeated: current.length }, "nothing new since the last review; no review posted");
   }

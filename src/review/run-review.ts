@@ -61,8 +61,7 @@ export interface ReviewResult {
 /** Tokens of memory notes each window may carry; the context command plans with the same reserve. */
 export const MEMORY_TOKEN_CAP = 1_500;
 
-export const OFFLINE_NOTICE =
-  "Offline mode: no `OPENAI_API_KEY` is configured, so this review comes from Longview's built-in analyzers only.";
+export const OFFLINE_NOTICE = "Offline mode: no `OPENAI_API_KEY` is configured, so this review comes from Longview's built-in analyzers only.";
 
 export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   const started = performance.now();
@@ -127,7 +126,9 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
           windowsFailed++;
           const files = window.local.files.map((f) => `\`${f.path}\``).join(", ");
           log.error({ err: error, windowId: window.id }, "window review failed");
-          notices.push(`The model could not review window ${window.id} (${files}): ${error?.message ?? "unknown error"}. Analyzer findings for these files are still included.`);
+          notices.push(
+            `The model could not review window ${window.id} (${files}): ${error?.message ?? "unknown error"}. Analyzer findings for these files are still included.`,
+          );
         }
       }
     }
@@ -146,10 +147,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   );
 
   const durationMs = Math.round(performance.now() - started);
-  log.info(
-    { findings: findings.length, windows: plan.windows.length, modelCalls, usage, durationMs, coverage: plan.coverage },
-    "review finished",
-  );
+  log.info({ findings: findings.length, windows: plan.windows.length, modelCalls, usage, durationMs, coverage: plan.coverage }, "review finished");
   return {
     findings,
     coverage: plan.coverage,

@@ -31,7 +31,10 @@ export function extractReviewGuidelines(agentsMd: string, maxChars: number = MAX
       const heading = ATX_HEADING.exec(line);
       if (heading?.[1] !== undefined) {
         const level = heading[1].length;
-        const title = (heading[2] ?? "").replace(/[ \t]+#+$/, "").replace(/^#+$/, "").trim();
+        const title = (heading[2] ?? "")
+          .replace(/[ \t]+#+$/, "")
+          .replace(/^#+$/, "")
+          .trim();
         if (sectionLevel === null) {
           if (SECTION_TITLE.test(title)) sectionLevel = level;
           continue;

@@ -32,10 +32,7 @@ export class OpenAIReviewer implements Reviewer {
     let answer = await session.send(prompt, 1);
     if (answer.kind === "invalid") {
       const unusable = answer;
-      this.deps.log.warn(
-        { windowId: window.id, model: this.model, problem: unusable.problem },
-        "model answer unusable; sending one repair request",
-      );
+      this.deps.log.warn({ windowId: window.id, model: this.model, problem: unusable.problem }, "model answer unusable; sending one repair request");
       answer = await session.send(buildRepairRequest(prompt, unusable.text, unusable.problem), 2);
       if (answer.kind === "invalid") {
         this.deps.log.warn({ windowId: window.id, model: this.model, problem: answer.problem }, "repaired model answer unusable too");

@@ -14,20 +14,13 @@ export const REVIEW_FORMAT_NAME = "longview_review";
 const OutputFindingSchema = z.object({
   path: z.string().describe("File path exactly as shown in the window."),
   line: z.number().int().describe("Last line of the commented range, numbered as in the window for `side`."),
-  start_line: z
-    .number()
-    .int()
-    .nullable()
-    .describe("First line of a multi-line range (same side, smaller than `line`), or null for one line."),
+  start_line: z.number().int().nullable().describe("First line of a multi-line range (same side, smaller than `line`), or null for one line."),
   side: z.enum(["LEFT", "RIGHT"]).describe("RIGHT for added or context lines (new numbers), LEFT for deleted lines (old numbers)."),
   severity: SeveritySchema,
   category: CategorySchema,
   title: z.string().describe("One line, at most 120 characters."),
   body: z.string().describe("What is wrong, why it matters, and how to fix it."),
-  suggestion: z
-    .string()
-    .nullable()
-    .describe("Replacement text for lines start_line..line (or line) on RIGHT, or null."),
+  suggestion: z.string().nullable().describe("Replacement text for lines start_line..line (or line) on RIGHT, or null."),
   confidence: z.number().describe("0 to 1: how sure you are that this is a real defect."),
 });
 

@@ -17,11 +17,7 @@ export interface ReviewPrompt extends ModelRequest {
 /** Longest earlier answer echoed back in a repair request; the error message matters more than the full text. */
 const MAX_ECHOED_ANSWER_CHARS = 24_000;
 
-export function buildReviewPrompt(
-  window: Window,
-  evidence: readonly Finding[],
-  makeNonce: () => string = newNonce,
-): ReviewPrompt {
+export function buildReviewPrompt(window: Window, evidence: readonly Finding[], makeNonce: () => string = newNonce): ReviewPrompt {
   const content = renderWindow(window);
   const hints = renderEvidence(evidence);
   const nonce = pickNonce([content, hints], makeNonce);
@@ -38,8 +34,7 @@ export function buildReviewPrompt(
 
 /** The follow-up request after an unusable answer: the conversation so far, the answer, and what was wrong with it. */
 export function buildRepairRequest(prompt: ModelRequest, previousAnswer: string, problem: string): ModelRequest {
-  const echoed: PromptMessage[] =
-    previousAnswer.trim() === "" ? [] : [{ role: "assistant", content: previousAnswer.slice(0, MAX_ECHOED_ANSWER_CHARS) }];
+  const echoed: PromptMessage[] = previousAnswer.trim() === "" ? [] : [{ role: "assistant", content: previousAnswer.slice(0, MAX_ECHOED_ANSWER_CHARS) }];
   return {
     instructions: prompt.instructions,
     messages: [...prompt.messages, ...echoed, { role: "user", content: repairRequest(problem) }],

@@ -60,10 +60,7 @@ export function validateModelOutput(output: ModelOutput, window: Window): Valida
   return { findings, notes, problems };
 }
 
-function toFinding(
-  raw: ModelOutputFinding,
-  shownPaths: ReadonlySet<string>,
-): { finding: Finding; adjustments: string[] } | string {
+function toFinding(raw: ModelOutputFinding, shownPaths: ReadonlySet<string>): { finding: Finding; adjustments: string[] } | string {
   if (!shownPaths.has(raw.path)) return "path is not among the files shown in this window";
   if (raw.line < 1) return `line ${raw.line} is not a line number`;
 

@@ -49,7 +49,7 @@ describe("/agent fix against the simulator", () => {
     expect(sim.violations).toEqual([]);
   }, 120_000);
 
-  test("the check run's \"Fix all\" button", async () => {
+  test('the check run\'s "Fix all" button', async () => {
     const scenario = await reviewedPullRequest(sim, webhookUrl(), "fix-all");
     const { pr, repo } = scenario;
     const run = sim.state.checkRuns(repo, pr.headSha)[0]!;

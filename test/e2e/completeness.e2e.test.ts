@@ -28,7 +28,12 @@ beforeAll(async () => {
     const fails = text.includes("src/flaky.js") || (onceFails && text.includes("src/once.js"));
     return fails ? { fault: "status", status: 500, message: "The server had an error" } : NONE;
   });
-  longview = await startLongview({ ...simulatorEnv(sim), OPENAI_API_KEY: "sk-e2e-completeness", OPENAI_BASE_URL: model.baseUrl, LONGVIEW_OPENAI_MAX_RETRIES: "0" });
+  longview = await startLongview({
+    ...simulatorEnv(sim),
+    OPENAI_API_KEY: "sk-e2e-completeness",
+    OPENAI_BASE_URL: model.baseUrl,
+    LONGVIEW_OPENAI_MAX_RETRIES: "0",
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -37,7 +42,11 @@ afterAll(async () => {
   await sim?.close();
 });
 
-async function reviewPullRequest(name: string, files: Record<string, string | Buffer | null>, options: { base?: Record<string, string | Buffer>; modes?: Record<string, "100755"> } = {}) {
+async function reviewPullRequest(
+  name: string,
+  files: Record<string, string | Buffer | null>,
+  options: { base?: Record<string, string | Buffer>; modes?: Record<string, "100755"> } = {},
+) {
   await sim.createRepo({
     owner: "acme",
     name,
@@ -55,7 +64,10 @@ async function reviewPullRequest(name: string, files: Record<string, string | Bu
 describe("incomplete reviews do not pass the gate", () => {
   test("`eval` in a file GitHub did not list: the check fails and says which files were not reviewed", async () => {
     const listed = Object.fromEntries(["a", "b", "c", "d", "e"].map((n) => [`src/${n}.js`, CLEAN]));
-    const { run, review, comments } = await reviewPullRequest("capped", { ...listed, "src/z-last.js": "export function run(input) {\n  return eval(input);\n}\n" });
+    const { run, review, comments } = await reviewPullRequest("capped", {
+      ...listed,
+      "src/z-last.js": "export function run(input) {\n  return eval(input);\n}\n",
+    });
 
     // Longview never saw the last file, so nothing was found; that must not read as a pass.
     expect(comments.some((c) => c.body.includes("eval"))).toBe(false);
@@ -77,7 +89,11 @@ describe("incomplete reviews do not pass the gate", () => {
   });
 
   test("a repository that accepts incomplete reviews (gate.onIncomplete: neutral) gets a neutral check saying what was missed", async () => {
-    const { run } = await reviewPullRequest("flaky-accepted", { "src/flaky.js": CLEAN }, { base: { ".github/longview.yml": "gate:\n  onIncomplete: neutral\n" } });
+    const { run } = await reviewPullRequest(
+      "flaky-accepted",
+      { "src/flaky.js": CLEAN },
+      { base: { ".github/longview.yml": "gate:\n  onIncomplete: neutral\n" } },
+    );
     expect(run.conclusion).toBe("neutral");
     expect(run.title).toBe("Incomplete: the model could not review 1 of 1 windows");
   });

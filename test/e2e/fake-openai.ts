@@ -58,14 +58,18 @@ export async function startFakeOpenAI(script: Script): Promise<FakeOpenAI> {
       }
       switch (output.fault) {
         case "status":
-          res.writeHead(output.status, { "content-type": "application/json", ...output.headers }).end(JSON.stringify({ error: { message: output.message, type: "fake", code: null } }));
+          res
+            .writeHead(output.status, { "content-type": "application/json", ...output.headers })
+            .end(JSON.stringify({ error: { message: output.message, type: "fake", code: null } }));
           return;
         case "slow":
           await new Promise((resolve) => setTimeout(resolve, output.ms));
           if (!res.destroyed) res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(responseFor(JSON.stringify(output.output))));
           return;
         case "incomplete":
-          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...responseFor(output.text), status: "incomplete", incomplete_details: { reason: "max_output_tokens" } }));
+          res
+            .writeHead(200, { "content-type": "application/json" })
+            .end(JSON.stringify({ ...responseFor(output.text), status: "incomplete", incomplete_details: { reason: "max_output_tokens" } }));
           return;
         case "refusal": {
           const refusal = responseFor("");
@@ -109,6 +113,12 @@ function responseFor(text: string) {
     incomplete_details: null,
     model: "gpt-5.1-codex-max",
     output: [{ id: "msg_1", type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", text, annotations: [] }] }],
-    usage: { input_tokens: 1000, input_tokens_details: { cached_tokens: 0 }, output_tokens: 200, output_tokens_details: { reasoning_tokens: 50 }, total_tokens: 1200 },
+    usage: {
+      input_tokens: 1000,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 200,
+      output_tokens_details: { reasoning_tokens: 50 },
+      total_tokens: 1200,
+    },
   };
 }

@@ -50,11 +50,22 @@ export async function reviewedPullRequest(sim: Simulator, webhookUrl: string, na
  * wrote it (Longview reads the event, not the stored author). `beforeWebhook` runs between the two (faults meant
  * for Longview's own writes go there). Returns the command comment's id.
  */
-export async function commandInThread(sim: Simulator, webhookUrl: string, { pr, repo, findingId }: FixScenario, beforeWebhook?: (commandId: number) => void): Promise<number> {
+export async function commandInThread(
+  sim: Simulator,
+  webhookUrl: string,
+  { pr, repo, findingId }: FixScenario,
+  beforeWebhook?: (commandId: number) => void,
+): Promise<number> {
   const app = new Probot({ appId: sim.app.id, privateKey: sim.app.privateKey, baseUrl: sim.url });
   const gh = await app.auth(sim.installationId("acme")!);
   const [owner, name] = repo.split("/") as [string, string];
-  const { data: command } = await gh.rest.pulls.createReplyForReviewComment({ owner, repo: name, pull_number: pr.number, comment_id: findingId, body: "/agent fix" });
+  const { data: command } = await gh.rest.pulls.createReplyForReviewComment({
+    owner,
+    repo: name,
+    pull_number: pr.number,
+    comment_id: findingId,
+    body: "/agent fix",
+  });
   beforeWebhook?.(command.id);
   const event = {
     action: "created",
@@ -78,7 +89,12 @@ export async function replayLastCommandInThread(sim: Simulator, webhookUrl: stri
 }
 
 /** alice comments `/agent fix` on the conversation (posted by the app, as in `commandInThread`). Returns the comment's id. */
-export async function commandOnConversation(sim: Simulator, webhookUrl: string, { pr, repo }: FixScenario, beforeWebhook?: (commandId: number) => void): Promise<number> {
+export async function commandOnConversation(
+  sim: Simulator,
+  webhookUrl: string,
+  { pr, repo }: FixScenario,
+  beforeWebhook?: (commandId: number) => void,
+): Promise<number> {
   const app = new Probot({ appId: sim.app.id, privateKey: sim.app.privateKey, baseUrl: sim.url });
   const gh = await app.auth(sim.installationId("acme")!);
   const [owner, name] = repo.split("/") as [string, string];
@@ -114,7 +130,9 @@ export async function expectFixedAndReviewed(sim: Simulator, { pr, repo, finding
   const [commit] = await sim.state.commits(repo, "feature");
   expect(commit!.sha).toBe(head);
   expect(commit!.parents).toEqual([pr.headSha]);
-  expect(commit!.message).toMatch(/^Fix P1 bug: Comparison with NaN is always false\n\n- P1 bug: Comparison with NaN is always false \(src\/calc.js:3\)\n\nRequested by @alice/);
+  expect(commit!.message).toMatch(
+    /^Fix P1 bug: Comparison with NaN is always false\n\n- P1 bug: Comparison with NaN is always false \(src\/calc.js:3\)\n\nRequested by @alice/,
+  );
   expect(await sim.state.fileAt(repo, "feature", "src/calc.js")).toBe(fixed);
   expect(await sim.state.fileAt(repo, "feature", "README.md")).toBe("# Ratios\n");
 

@@ -193,7 +193,8 @@ describe("a compromised model whose findings land in the review body", () => {
     // What they said is still there, as text and code.
     for (const word of ["re-authenticate", "fenced.png", "backtick.png", "span.png", "pixel.png", "autolink"]) expect(body).toContain(word);
 
-    for (const text of [body, ...comments.map((c) => c.body), run.summary ?? "", run.text ?? ""]) expect(strayRendering(text, longviewHtml(pr.headSha))).toEqual([]);
+    for (const text of [body, ...comments.map((c) => c.body), run.summary ?? "", run.text ?? ""])
+      expect(strayRendering(text, longviewHtml(pr.headSha))).toEqual([]);
     expect(sim.violations).toEqual([]);
   });
 });

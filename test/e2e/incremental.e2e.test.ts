@@ -40,7 +40,10 @@ async function push(files: Record<string, string>): Promise<string> {
 }
 
 const rootComments = () => sim.state.reviewComments(REPO, prNumber).filter((c) => c.inReplyToId === null);
-const titles = () => rootComments().map((c) => `${c.path}:${c.body.split("\n")[0]}`).sort();
+const titles = () =>
+  rootComments()
+    .map((c) => `${c.path}:${c.body.split("\n")[0]}`)
+    .sort();
 const summaries = () => sim.state.reviews(REPO, prNumber).filter((r) => r.body.includes("### Longview review"));
 
 describe("incremental reviews", () => {

@@ -93,7 +93,12 @@ describe("webhook intake of the real server", () => {
     const pr = await pullRequest("intake-lying");
     const body = JSON.stringify(pr.payload);
 
-    const short = await sendRaw({ port: longview.port, headers: await signedHeaders(body, Buffer.byteLength(body) + 1_000), pieces: [{ data: body }], end: false });
+    const short = await sendRaw({
+      port: longview.port,
+      headers: await signedHeaders(body, Buffer.byteLength(body) + 1_000),
+      pieces: [{ data: body }],
+      end: false,
+    });
     expect([short.status, error(short)]).toEqual([408, "body stalled"]);
     expect(short.ms).toBeLessThan(IDLE_TIMEOUT_MS + 1_000);
 
@@ -109,7 +114,11 @@ describe("webhook intake of the real server", () => {
     const body = JSON.stringify(pr.payload);
     const [forged, signed] = await Promise.all([
       sendRaw({ port: longview.port, headers: await webhookHeaders({ sign: FORGED_SIGNATURE, contentLength: MiB }), pieces: piecesOf(MiB, 100, 200) }),
-      sendRaw({ port: longview.port, headers: await signedHeaders(body), pieces: piecesOf(Buffer.byteLength(body), 100, 200).map((p, i) => ({ ...p, data: Buffer.from(body).subarray(i * 100, i * 100 + 100) })) }),
+      sendRaw({
+        port: longview.port,
+        headers: await signedHeaders(body),
+        pieces: piecesOf(Buffer.byteLength(body), 100, 200).map((p, i) => ({ ...p, data: Buffer.from(body).subarray(i * 100, i * 100 + 100) })),
+      }),
     ]);
     for (const answer of [forged, signed]) {
       expect([answer.status, error(answer)]).toEqual([408, "body not received in time"]);
@@ -147,7 +156,11 @@ describe("webhook intake of the real server", () => {
     const before = memoryMb();
     const attacks = await Promise.all(
       [true, true, false, false].map(async (chunked) =>
-        sendRaw({ port: longview.port, headers: await webhookHeaders({ sign: FORGED_SIGNATURE, contentLength: chunked ? null : 100 * MiB }), pieces: piecesOf(100 * MiB) }),
+        sendRaw({
+          port: longview.port,
+          headers: await webhookHeaders({ sign: FORGED_SIGNATURE, contentLength: chunked ? null : 100 * MiB }),
+          pieces: piecesOf(100 * MiB),
+        }),
       ),
     );
     for (const answer of attacks) expect([413, 503, "reset"]).toContain(answer.status);

@@ -39,7 +39,9 @@ beforeAll(async () => {
     LONGVIEW_STALLED_INTERVAL_MS: "500",
   };
   processes.push(await startLongview(env, { timeoutMs: 60_000 }));
-  processes.push(...(await Promise.all([startLongview(env, { entry: "worker", timeoutMs: 60_000 }), startLongview(env, { entry: "worker", timeoutMs: 60_000 })])));
+  processes.push(
+    ...(await Promise.all([startLongview(env, { entry: "worker", timeoutMs: 60_000 }), startLongview(env, { entry: "worker", timeoutMs: 60_000 })])),
+  );
 }, 120_000);
 
 afterAll(async () => {

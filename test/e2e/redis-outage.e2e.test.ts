@@ -43,7 +43,13 @@ async function pullRequest(name: string) {
 
 describeIf(`Redis unreachable${redisServerAvailable ? "" : " [skipped: no redis-server binary]"}`, () => {
   test("deliveries during the outage are accepted, spooled, forwarded when Redis is back, and each reviewed once", async () => {
-    const env = { ...simulatorEnv(sim), REDIS_URL: redis.url, LONGVIEW_QUEUE_PREFIX: "outage", LONGVIEW_STALLED_INTERVAL_MS: "500", LONGVIEW_JOB_LOCK_MS: "2000" };
+    const env = {
+      ...simulatorEnv(sim),
+      REDIS_URL: redis.url,
+      LONGVIEW_QUEUE_PREFIX: "outage",
+      LONGVIEW_STALLED_INTERVAL_MS: "500",
+      LONGVIEW_JOB_LOCK_MS: "2000",
+    };
     const server = await startLongview(env);
     processes.push(server);
     processes.push(await startLongview(env, { entry: "worker" }));

@@ -173,12 +173,25 @@ export class FakeGitHub {
     if (method === "GET" && path === "/app") return [200, { id: 123, slug: "longview", name: "Longview" }];
     if (method === "GET" && path === pull) return [200, this.pullRequest()];
     if (method === "GET" && path === `${pull}/files`) {
-      return [200, this.input.files.map((f, i) => ({ sha: `blob${i}`, filename: f.filename, status: f.status ?? "modified", additions: count(f.patch, "+"), deletions: count(f.patch, "-"), changes: count(f.patch, "+") + count(f.patch, "-"), patch: f.patch }))];
+      return [
+        200,
+        this.input.files.map((f, i) => ({
+          sha: `blob${i}`,
+          filename: f.filename,
+          status: f.status ?? "modified",
+          additions: count(f.patch, "+"),
+          deletions: count(f.patch, "-"),
+          changes: count(f.patch, "+") + count(f.patch, "-"),
+          patch: f.patch,
+        })),
+      ];
     }
     const blob = new RegExp(`^${repo}/git/blobs/blob(\\d+)$`).exec(path);
     if (method === "GET" && blob) {
       const file = this.input.files[Number(blob[1])];
-      return file ? [200, { sha: `blob${blob[1]}`, content: Buffer.from(file.content).toString("base64"), encoding: "base64", size: file.content.length }] : [404, { message: "Not Found" }];
+      return file
+        ? [200, { sha: `blob${blob[1]}`, content: Buffer.from(file.content).toString("base64"), encoding: "base64", size: file.content.length }]
+        : [404, { message: "Not Found" }];
     }
     if (method === "GET" && path.startsWith(`${repo}/contents/`)) return [404, { message: "Not Found" }];
     if (method === "POST" && path === `${repo}/check-runs`) {
@@ -198,10 +211,31 @@ export class FakeGitHub {
       return [200, { total_count: runs.length, check_runs: runs }];
     }
     if (method === "GET" && path === `${pull}/reviews`) {
-      return [200, this.reviews.filter((r) => r.event !== "PENDING").map((r) => ({ id: r.id, user: { login: r.user, type: r.user.endsWith("[bot]") ? "Bot" : "User" }, body: r.body, state: "COMMENTED", commit_id: r.commit_id ?? this.headSha }))];
+      return [
+        200,
+        this.reviews
+          .filter((r) => r.event !== "PENDING")
+          .map((r) => ({
+            id: r.id,
+            user: { login: r.user, type: r.user.endsWith("[bot]") ? "Bot" : "User" },
+            body: r.body,
+            state: "COMMENTED",
+            commit_id: r.commit_id ?? this.headSha,
+          })),
+      ];
     }
     if (method === "GET" && path === `${pull}/comments`) {
-      return [200, this.comments.map((c) => ({ id: c.id, user: { login: c.user, type: c.user.endsWith("[bot]") ? "Bot" : "User" }, body: c.body, path: c.path, line: c.line ?? null, in_reply_to_id: c.inReplyTo ?? undefined }))];
+      return [
+        200,
+        this.comments.map((c) => ({
+          id: c.id,
+          user: { login: c.user, type: c.user.endsWith("[bot]") ? "Bot" : "User" },
+          body: c.body,
+          path: c.path,
+          line: c.line ?? null,
+          in_reply_to_id: c.inReplyTo ?? undefined,
+        })),
+      ];
     }
     if (method === "POST" && path === `${pull}/reviews`) return this.createReview(b);
     if (method === "DELETE" && new RegExp(`^${pull}/reviews/\\d+$`).test(path)) {
@@ -214,7 +248,8 @@ export class FakeGitHub {
       this.comments.push({ id, user: BOT_LOGIN, body: String(b.body), path: String(b.path), line: null });
       return [201, { id }];
     }
-    if (method === "POST" && path === "/graphql") return [200, { data: { repository: { pullRequest: { reviewThreads: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] } } } } }];
+    if (method === "POST" && path === "/graphql")
+      return [200, { data: { repository: { pullRequest: { reviewThreads: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] } } } } }];
     return [404, { message: `Not Found (fake GitHub has no ${method} ${path})` }];
   }
 
@@ -223,7 +258,11 @@ export class FakeGitHub {
     for (const c of comments) {
       const file = this.input.files.find((f) => f.filename === c.path);
       if (this.input.refuse?.(c)) return [422, { message: "Unprocessable Entity", errors: ["Line could not be resolved"] }];
-      const lineMapOk = file && parseFilePatch({ path: file.filename, previousPath: null, status: "modified", patch: file.patch }).hunks.some((h) => h.lines.some((l) => (c.side === "LEFT" ? l.oldLine : l.newLine) === c.line));
+      const lineMapOk =
+        file &&
+        parseFilePatch({ path: file.filename, previousPath: null, status: "modified", patch: file.patch }).hunks.some((h) =>
+          h.lines.some((l) => (c.side === "LEFT" ? l.oldLine : l.newLine) === c.line),
+        );
       if (!lineMapOk) return [422, { message: "Unprocessable Entity", errors: ["Line could not be resolved"] }];
     }
     const id = this.nextId++;

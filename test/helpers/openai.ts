@@ -49,4 +49,3 @@ export function responsesReply(text: string | null, options: ReplyOptions = {}) 
     metadata: {},
   };
 }
-

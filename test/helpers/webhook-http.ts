@@ -38,7 +38,14 @@ export function sendRaw(input: RawRequest): Promise<RawAnswer> {
       req.destroy();
       resolve({ status, body, ms: performance.now() - started });
     };
-    const req = request({ host: "127.0.0.1", port: input.port, method: input.method ?? "POST", path: input.path ?? "/api/github/webhooks", headers: input.headers, agent: false });
+    const req = request({
+      host: "127.0.0.1",
+      port: input.port,
+      method: input.method ?? "POST",
+      path: input.path ?? "/api/github/webhooks",
+      headers: input.headers,
+      agent: false,
+    });
     req.on("response", (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));

@@ -9,7 +9,13 @@ releaseFetchFromNock();
 const REPO = { owner: "acme", repo: "widgets" } as const;
 
 function annotations(count: number) {
-  return Array.from({ length: count }, (_, i) => ({ path: "src/app.ts", start_line: i + 1, end_line: i + 1, annotation_level: "warning" as const, message: `finding ${i}` }));
+  return Array.from({ length: count }, (_, i) => ({
+    path: "src/app.ts",
+    start_line: i + 1,
+    end_line: i + 1,
+    annotation_level: "warning" as const,
+    message: `finding ${i}`,
+  }));
 }
 
 let sim: Simulator;
@@ -28,10 +34,21 @@ afterAll(async () => {
 
 describe("check runs", () => {
   test("create in progress, then complete in batches of 50 annotations, which accumulate", async () => {
-    const created = await gh.checks.create({ ...REPO, name: "Longview", head_sha: headSha, status: "in_progress", output: { title: "Reviewing", summary: "…", annotations: annotations(50) } });
+    const created = await gh.checks.create({
+      ...REPO,
+      name: "Longview",
+      head_sha: headSha,
+      status: "in_progress",
+      output: { title: "Reviewing", summary: "…", annotations: annotations(50) },
+    });
     expect(created.status).toBe(201);
     expect(created.data).toMatchObject({ status: "in_progress", conclusion: null, app: { id: sim.app.id }, pull_requests: [{ number: 1 }] });
-    const updated = await gh.checks.update({ ...REPO, check_run_id: created.data.id, conclusion: "failure", output: { title: "2 findings", summary: "done", annotations: annotations(20) } });
+    const updated = await gh.checks.update({
+      ...REPO,
+      check_run_id: created.data.id,
+      conclusion: "failure",
+      output: { title: "2 findings", summary: "done", annotations: annotations(20) },
+    });
     expect(updated.data).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "2 findings", annotations_count: 70 } });
     expect(updated.data.completed_at).not.toBeNull();
     const [view] = sim.state.checkRuns("acme/widgets", headSha);
@@ -41,8 +58,13 @@ describe("check runs", () => {
 
   test("51 annotations in one request: 422 with GitHub's message, recorded as a schema violation, nothing stored", async () => {
     const before = sim.state.checkRuns("acme/widgets").length;
-    const error = await gh.checks.create({ ...REPO, name: "Too many", head_sha: headSha, status: "in_progress", output: { title: "t", summary: "s", annotations: annotations(51) } }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 422, response: { data: { message: expect.stringContaining("No more than 50 items are allowed; 51 were supplied.") } } });
+    const error = await gh.checks
+      .create({ ...REPO, name: "Too many", head_sha: headSha, status: "in_progress", output: { title: "t", summary: "s", annotations: annotations(51) } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      status: 422,
+      response: { data: { message: expect.stringContaining("No more than 50 items are allowed; 51 were supplied.") } },
+    });
     expect(sim.state.checkRuns("acme/widgets")).toHaveLength(before);
     expect(sim.violations).toEqual([expect.objectContaining({ kind: "request", route: "/repos/{owner}/{repo}/check-runs" })]);
   });
@@ -52,7 +74,9 @@ describe("check runs", () => {
     try {
       const { headSha: sha } = await createWidgetsPullRequest(plain);
       const octokit = await installationOctokit(plain, "acme");
-      const tooMany = await octokit.checks.create({ ...REPO, name: "x", head_sha: sha, output: { title: "t", summary: "s", annotations: annotations(51) } }).catch((e: unknown) => e);
+      const tooMany = await octokit.checks
+        .create({ ...REPO, name: "x", head_sha: sha, output: { title: "t", summary: "s", annotations: annotations(51) } })
+        .catch((e: unknown) => e);
       expect(tooMany).toMatchObject({ status: 422 });
       const actions = Array.from({ length: 4 }, (_, i) => ({ label: `a${i}`, description: "d", identifier: `id${i}` }));
       await expect(octokit.checks.create({ ...REPO, name: "x", head_sha: sha, actions })).rejects.toMatchObject({ status: 422 });
@@ -61,7 +85,12 @@ describe("check runs", () => {
       const bytes = await octokit.checks.create({ ...REPO, name: "x", head_sha: sha, output: { title: "t", summary: wide } }).catch((e: unknown) => e);
       expect(bytes).toMatchObject({
         status: 422,
-        response: { data: { message: "Validation Failed", errors: [{ resource: "CheckRun", field: "summary", code: "custom", message: "summary exceeds a maximum bytesize of 65535" }] } },
+        response: {
+          data: {
+            message: "Validation Failed",
+            errors: [{ resource: "CheckRun", field: "summary", code: "custom", message: "summary exceeds a maximum bytesize of 65535" }],
+          },
+        },
       });
       await expect(octokit.checks.create({ ...REPO, name: "x", head_sha: sha, status: "completed" })).rejects.toMatchObject({ status: 422 });
       await expect(octokit.checks.create({ ...REPO, name: "x", head_sha: "0".repeat(40) })).rejects.toMatchObject({ status: 422 });
@@ -81,7 +110,14 @@ describe("check runs", () => {
   });
 
   test("listForRef filters by name and keeps the latest run of each name", async () => {
-    const again = await gh.checks.create({ ...REPO, name: "Longview", head_sha: headSha, status: "completed", conclusion: "success", output: { title: "ok", summary: "ok" } });
+    const again = await gh.checks.create({
+      ...REPO,
+      name: "Longview",
+      head_sha: headSha,
+      status: "completed",
+      conclusion: "success",
+      output: { title: "ok", summary: "ok" },
+    });
     const byName = await gh.checks.listForRef({ ...REPO, ref: headSha, check_name: "Longview" });
     expect(byName.data.total_count).toBe(1);
     expect(byName.data.check_runs[0]?.id).toBe(again.data.id);

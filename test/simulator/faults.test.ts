@@ -59,7 +59,12 @@ describe("fault injection", () => {
     sim.faults.inject({ method: "POST", route: "/repos/{owner}/{repo}/issues/{issue_number}/comments", status: 502, when: "after" });
     const before = sim.state.issueComments("acme/widgets", 1).length;
     await expect(gh.issues.createComment({ owner: "acme", repo: "widgets", issue_number: 1, body: "applied" })).rejects.toMatchObject({ status: 502 });
-    expect(sim.state.issueComments("acme/widgets", 1).map((c) => c.body).slice(before)).toEqual(["applied"]);
+    expect(
+      sim.state
+        .issueComments("acme/widgets", 1)
+        .map((c) => c.body)
+        .slice(before),
+    ).toEqual(["applied"]);
     expect(sim.requests.filter((r) => r.applied).map((r) => r.status)).toEqual([502]);
   });
 

@@ -40,7 +40,9 @@ async function commitOnFeature(files: Record<string, string | null>, message: st
     base_tree: parent.data.tree.sha,
     tree: [
       ...Object.entries(files).map(([path, content]) =>
-        content === null ? { path, mode: "100644" as const, type: "blob" as const, sha: null } : { path, mode: "100644" as const, type: "blob" as const, content },
+        content === null
+          ? { path, mode: "100644" as const, type: "blob" as const, sha: null }
+          : { path, mode: "100644" as const, type: "blob" as const, content },
       ),
       { path: "docs/blob.txt", mode: "100644" as const, type: "blob" as const, sha: blob.data.sha },
     ],
@@ -77,7 +79,12 @@ describe("Git Data API", () => {
   test("a non-fast-forward ref update is refused unless forced", async () => {
     const tip = (await gh.git.getRef({ ...REPO, ref: "heads/feature" })).data.object.sha;
     const main = (await gh.git.getRef({ ...REPO, ref: "heads/main" })).data.object.sha;
-    const sideways = await gh.git.createCommit({ ...REPO, message: "rewrite", tree: (await gh.git.getCommit({ ...REPO, commit_sha: main })).data.tree.sha, parents: [main] });
+    const sideways = await gh.git.createCommit({
+      ...REPO,
+      message: "rewrite",
+      tree: (await gh.git.getCommit({ ...REPO, commit_sha: main })).data.tree.sha,
+      parents: [main],
+    });
 
     const refused = await gh.git.updateRef({ ...REPO, ref: "heads/feature", sha: sideways.data.sha }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ status: 422, response: { data: { message: "Update is not a fast forward" } } });

@@ -25,7 +25,12 @@ beforeAll(async () => {
   const repo = await sim.createRepo({
     owner: OWNER,
     name: "big",
-    commits: [{ message: "base", files: { "keep.ts": numbered(40, "keep"), "gone.ts": "bye\n", "old-name.ts": numbered(30, "moved"), "huge.txt": numbered(10, "huge") } }],
+    commits: [
+      {
+        message: "base",
+        files: { "keep.ts": numbered(40, "keep"), "gone.ts": "bye\n", "old-name.ts": numbered(30, "moved"), "huge.txt": numbered(10, "huge") },
+      },
+    ],
     branches: {
       feature: {
         commits: [

@@ -37,7 +37,10 @@ describe("requests are checked against GitHub's OpenAPI description", () => {
         body: "x",
       })
       .catch((e: unknown) => e);
-    expect(response).toMatchObject({ status: 422, response: { data: { message: expect.stringMatching(/^Invalid request\.\n\nFor 'side', "MIDDLE" is not a member of \["LEFT","RIGHT"\]/) } } });
+    expect(response).toMatchObject({
+      status: 422,
+      response: { data: { message: expect.stringMatching(/^Invalid request\.\n\nFor 'side', "MIDDLE" is not a member of \["LEFT","RIGHT"\]/) } },
+    });
     expect(sim.state.reviewComments("acme/widgets", 1)).toHaveLength(0);
     expect(sim.violations).toHaveLength(1);
     expect(sim.violations[0]).toMatchObject({ kind: "request", method: "POST", route: "/repos/{owner}/{repo}/pulls/{pull_number}/comments" });
@@ -45,11 +48,17 @@ describe("requests are checked against GitHub's OpenAPI description", () => {
   });
 
   test("a check run with status bogus, or without a required field, is refused", async () => {
-    const bogus = await gh.request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "widgets", name: "x", head_sha: headSha, status: "bogus" as "queued" }).catch((e: unknown) => e);
+    const bogus = await gh
+      .request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "widgets", name: "x", head_sha: headSha, status: "bogus" as "queued" })
+      .catch((e: unknown) => e);
     expect(bogus).toMatchObject({ status: 422 });
     const missing = await gh.request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "widgets", name: "x" } as never).catch((e: unknown) => e);
     expect(missing).toMatchObject({ status: 422, response: { data: { message: expect.stringContaining(`"head_sha" wasn't supplied.`) } } });
-    expect(sim.violations.map((v) => v.route)).toEqual(["/repos/{owner}/{repo}/pulls/{pull_number}/comments", "/repos/{owner}/{repo}/check-runs", "/repos/{owner}/{repo}/check-runs"]);
+    expect(sim.violations.map((v) => v.route)).toEqual([
+      "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+      "/repos/{owner}/{repo}/check-runs",
+      "/repos/{owner}/{repo}/check-runs",
+    ]);
   });
 
   test("well-formed traffic on every endpoint leaves no violations", async () => {
@@ -67,7 +76,13 @@ describe("requests are checked against GitHub's OpenAPI description", () => {
       await octokit.repos.compareCommitsWithBasehead({ ...repo, basehead: "main...feature" });
       await octokit.repos.getContent({ ...repo, path: "src/app.ts", ref: "feature" });
       await octokit.repos.getContent({ ...repo, path: "src" });
-      const review = await octokit.pulls.createReview({ ...pr, commit_id: sha, event: "COMMENT", body: "b", comments: [{ path: "src/app.ts", line: 3, body: "c" }] });
+      const review = await octokit.pulls.createReview({
+        ...pr,
+        commit_id: sha,
+        event: "COMMENT",
+        body: "b",
+        comments: [{ path: "src/app.ts", line: 3, body: "c" }],
+      });
       await octokit.pulls.listReviews(pr);
       const [comment] = (await octokit.pulls.listReviewComments(pr)).data;
       await octokit.pulls.getReviewComment({ ...repo, comment_id: comment?.id ?? 0 });
@@ -78,15 +93,32 @@ describe("requests are checked against GitHub's OpenAPI description", () => {
       await octokit.issues.getComment({ ...repo, comment_id: issueComment.data.id });
       await octokit.issues.listComments({ ...repo, issue_number: 1 });
       await octokit.reactions.createForIssueComment({ ...repo, comment_id: issueComment.data.id, content: "rocket" });
-      const check = await octokit.checks.create({ ...repo, name: "c", head_sha: sha, details_url: "https://example.com/d", external_id: "e", actions: [{ label: "Re-run", description: "Run again", identifier: "rerun" }] });
-      await octokit.checks.update({ ...repo, check_run_id: check.data.id, status: "completed", conclusion: "success", output: { title: "t", summary: "s", text: "x" } });
+      const check = await octokit.checks.create({
+        ...repo,
+        name: "c",
+        head_sha: sha,
+        details_url: "https://example.com/d",
+        external_id: "e",
+        actions: [{ label: "Re-run", description: "Run again", identifier: "rerun" }],
+      });
+      await octokit.checks.update({
+        ...repo,
+        check_run_id: check.data.id,
+        status: "completed",
+        conclusion: "success",
+        output: { title: "t", summary: "s", text: "x" },
+      });
       await octokit.checks.get({ ...repo, check_run_id: check.data.id });
       await octokit.checks.listForRef({ ...repo, ref: sha });
       await octokit.repos.getCollaboratorPermissionLevel({ ...repo, username: "dev" });
       const blob = await octokit.git.createBlob({ ...repo, content: "hello" });
       await octokit.git.getBlob({ ...repo, file_sha: blob.data.sha });
       const parent = await octokit.git.getCommit({ ...repo, commit_sha: sha });
-      const tree = await octokit.git.createTree({ ...repo, base_tree: parent.data.tree.sha, tree: [{ path: "hello.txt", mode: "100644", type: "blob", sha: blob.data.sha }] });
+      const tree = await octokit.git.createTree({
+        ...repo,
+        base_tree: parent.data.tree.sha,
+        tree: [{ path: "hello.txt", mode: "100644", type: "blob", sha: blob.data.sha }],
+      });
       await octokit.git.getTree({ ...repo, tree_sha: tree.data.sha });
       const commit = await octokit.git.createCommit({ ...repo, message: "m", tree: tree.data.sha, parents: [sha] });
       await octokit.git.createRef({ ...repo, ref: "refs/heads/other", sha: commit.data.sha });
@@ -95,7 +127,9 @@ describe("requests are checked against GitHub's OpenAPI description", () => {
       expect(review.status).toBe(200);
       await clean.settleWebhooks();
       expect(clean.violations).toEqual([]);
-      expect(clean.requests.filter((r) => r.status >= 400).map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual(["GET /repos/{owner}/{repo}/installation 401"]);
+      expect(clean.requests.filter((r) => r.status >= 400).map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual([
+        "GET /repos/{owner}/{repo}/installation 401",
+      ]);
     } finally {
       await clean.close();
     }
@@ -119,7 +153,12 @@ describe("responses and webhooks are checked too", () => {
     const validator = new OpenApiValidator();
     const created = await sim.createPullRequest({ repo: "acme/widgets", head: "feature", base: "main", title: "Again", draft: true });
     expect(validator.validateWebhook("pull-request-opened", created.payload)).toEqual([]);
-    expect(created.payload).toMatchObject({ action: "opened", number: 2, pull_request: { draft: true, head: { sha: created.headSha } }, installation: { id: sim.installationId("acme") } });
+    expect(created.payload).toMatchObject({
+      action: "opened",
+      number: 2,
+      pull_request: { draft: true, head: { sha: created.headSha } },
+      installation: { id: sim.installationId("acme") },
+    });
     expect(validator.validateWebhook("pull-request-opened", { ...created.payload, number: "two" })).not.toEqual([]);
   });
 

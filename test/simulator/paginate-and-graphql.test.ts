@@ -50,7 +50,15 @@ describe("GraphQL reader and executor", () => {
       }
       fragment ItemFields on Item { n }`);
     const result = await executeGraphql(document, roots, { hide: true }, null);
-    expect(result).toEqual({ data: { a: "hello world", list: [{ n: 1, __typename: "Item" }, { n: 2, __typename: "Item" }] } });
+    expect(result).toEqual({
+      data: {
+        a: "hello world",
+        list: [
+          { n: 1, __typename: "Item" },
+          { n: 2, __typename: "Item" },
+        ],
+      },
+    });
   });
 
   test("field errors null the field and are listed; unknown fields fail validation without data", async () => {

@@ -35,7 +35,13 @@ function reviewerApp(app: Probot): void {
       comments: added ? [{ path: added.filename, line: 1, side: "RIGHT", body: "first line of a new file" }] : [],
     });
     await context.octokit.rest.checks.create(
-      context.repo({ name: config.checkName ?? "Longview", head_sha: context.payload.pull_request.head.sha, status: "completed", conclusion: "success", output: { title: "ok", summary: "ok" } }),
+      context.repo({
+        name: config.checkName ?? "Longview",
+        head_sha: context.payload.pull_request.head.sha,
+        status: "completed",
+        conclusion: "success",
+        output: { title: "ok", summary: "ok" },
+      }),
     );
   });
 }
@@ -43,7 +49,14 @@ function reviewerApp(app: Probot): void {
 beforeAll(async () => {
   sim = await startSimulator();
   const probot = createProbot({
-    env: { APP_ID: String(sim.app.id), PRIVATE_KEY: sim.app.privateKey, WEBHOOK_SECRET: sim.app.webhookSecret, GHE_HOST: sim.host, GHE_PROTOCOL: "http", LOG_LEVEL: "silent" },
+    env: {
+      APP_ID: String(sim.app.id),
+      PRIVATE_KEY: sim.app.privateKey,
+      WEBHOOK_SECRET: sim.app.webhookSecret,
+      GHE_HOST: sim.host,
+      GHE_PROTOCOL: "http",
+      LOG_LEVEL: "silent",
+    },
     overrides: { Octokit: UnthrottledProbotOctokit },
   });
   const middleware = await createNodeMiddleware(reviewerApp, { probot });
@@ -63,7 +76,14 @@ afterAll(async () => {
 });
 
 async function deliver(event: SimulatorEvent): Promise<number> {
-  const result = await deliverWebhook({ url: webhookUrl, secret: sim.app.webhookSecret, event: event.name, payload: event.payload, id: event.id, appId: sim.app.id });
+  const result = await deliverWebhook({
+    url: webhookUrl,
+    secret: sim.app.webhookSecret,
+    event: event.name,
+    payload: event.payload,
+    id: event.id,
+    appId: sim.app.id,
+  });
   return result.status;
 }
 

@@ -43,10 +43,16 @@ describe("contents", () => {
   });
 
   test("a missing file is 404 with GitHub's JSON error body", async () => {
-    const response = await fetch(`${sim.url}/repos/acme/widgets/contents/nope.txt?ref=main`, { headers: { authorization: `token ${await installationToken(sim, sim.installationId("acme") ?? 0)}` } });
+    const response = await fetch(`${sim.url}/repos/acme/widgets/contents/nope.txt?ref=main`, {
+      headers: { authorization: `token ${await installationToken(sim, sim.installationId("acme") ?? 0)}` },
+    });
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
-    expect(await response.json()).toEqual({ message: "Not Found", documentation_url: "https://docs.github.com/rest/repos/contents#get-repository-content", status: "404" });
+    expect(await response.json()).toEqual({
+      message: "Not Found",
+      documentation_url: "https://docs.github.com/rest/repos/contents#get-repository-content",
+      status: "404",
+    });
   });
 
   test("Probot's config plugin reads .github/longview.yml through the raw media type", async () => {
@@ -76,7 +82,17 @@ describe("compare and pull request metadata", () => {
 
   test("the pull request JSON carries head/base, counts, draft and maintainer_can_modify; the diff media type gives git's diff", async () => {
     const pull = await gh.pulls.get({ ...REPO, pull_number: 1 });
-    expect(pull.data).toMatchObject({ number: 1, state: "open", draft: false, head: { ref: "feature", sha: headSha, repo: { full_name: "acme/widgets" } }, base: { ref: "main" }, changed_files: 2, additions: 5, deletions: 1, commits: 1 });
+    expect(pull.data).toMatchObject({
+      number: 1,
+      state: "open",
+      draft: false,
+      head: { ref: "feature", sha: headSha, repo: { full_name: "acme/widgets" } },
+      base: { ref: "main" },
+      changed_files: 2,
+      additions: 5,
+      deletions: 1,
+      commits: 1,
+    });
     const diff = await gh.pulls.get({ ...REPO, pull_number: 1, mediaType: { format: "diff" } });
     expect(String(diff.data)).toMatch(/^diff --git a\/src\/app.ts b\/src\/app.ts/);
   });
@@ -88,11 +104,21 @@ describe("pull requests from forks", () => {
     await sim.createBranch("outsider/widgets", "patch-1", "main");
     await sim.pushCommit("outsider/widgets", "patch-1", { message: "outside change", files: { "src/app.ts": HEAD_APP.replace("line 1\n", "LINE ONE\n") } });
     const created = await sim.createPullRequest({ repo: "acme/widgets", head: "outsider:patch-1", base: "main", title: "From a fork" });
-    expect(created.pullRequest).toMatchObject({ head: { label: "outsider:patch-1", repo: { full_name: "outsider/widgets", fork: true } }, base: { repo: { full_name: "acme/widgets" } }, maintainer_can_modify: true });
+    expect(created.pullRequest).toMatchObject({
+      head: { label: "outsider:patch-1", repo: { full_name: "outsider/widgets", fork: true } },
+      base: { repo: { full_name: "acme/widgets" } },
+      maintainer_can_modify: true,
+    });
 
     const files = await gh.pulls.listFiles({ ...REPO, pull_number: created.number });
     expect(files.data.map((f) => f.filename)).toEqual(["src/app.ts"]);
-    const review = await gh.pulls.createReview({ ...REPO, pull_number: created.number, event: "COMMENT", body: "ok", comments: [{ path: "src/app.ts", line: 1, body: "capital" }] });
+    const review = await gh.pulls.createReview({
+      ...REPO,
+      pull_number: created.number,
+      event: "COMMENT",
+      body: "ok",
+      comments: [{ path: "src/app.ts", line: 1, body: "capital" }],
+    });
     expect(review.status).toBe(200);
 
     const forkRepo = await gh.repos.get({ owner: "outsider", repo: "widgets" });

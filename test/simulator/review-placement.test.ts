@@ -52,7 +52,10 @@ describe("placeComment (GitHub's rules for review comment anchors)", () => {
   });
 
   test("a range may start on LEFT and end on RIGHT within the hunk", () => {
-    expect(placeComment(patch, true, { startLine: 3, startSide: "LEFT", line: 3, side: "RIGHT" })).toMatchObject({ ok: true, anchor: { startSide: "LEFT", side: "RIGHT" } });
+    expect(placeComment(patch, true, { startLine: 3, startSide: "LEFT", line: 3, side: "RIGHT" })).toMatchObject({
+      ok: true,
+      anchor: { startSide: "LEFT", side: "RIGHT" },
+    });
   });
 
   test("position counts lines from the first hunk header, later headers included", () => {
@@ -63,7 +66,10 @@ describe("placeComment (GitHub's rules for review comment anchors)", () => {
   });
 
   test("files outside the diff, unknown sides and binary files (no patch) are refused", () => {
-    expect(placeComment(null, false, { line: 1 })).toMatchObject({ ok: false, problems: [{ attribute: "path", text: "is invalid" }, { attribute: "diff_hunk" }] });
+    expect(placeComment(null, false, { line: 1 })).toMatchObject({
+      ok: false,
+      problems: [{ attribute: "path", text: "is invalid" }, { attribute: "diff_hunk" }],
+    });
     expect(placeComment(patch, true, { line: 1, side: "MIDDLE" })).toMatchObject({ ok: false, problems: [{ attribute: "side" }, { attribute: "diff_hunk" }] });
     expect(placeComment(null, true, { line: 1 })).toMatchObject({ ok: false, problems: [{ attribute: "line" }, { attribute: "diff_hunk" }] });
   });

@@ -89,9 +89,15 @@ describe("creating a review", () => {
   });
 
   test("a file outside the pull request, a LEFT line that was added, and an unknown commit are rejected", async () => {
-    const outside = await gh.pulls.createReview({ ...PR, event: "COMMENT", body: "x", comments: [{ path: "README.md", line: 1, body: "unchanged file" }] }).catch((e: unknown) => e);
-    expect(errorData(outside)).toMatchObject({ errors: ["Pull request review thread path is invalid and Pull request review thread diff hunk can't be blank"] });
-    const leftAdded = await gh.pulls.createReview({ ...PR, event: "COMMENT", body: "x", comments: [{ path: "src/util.ts", line: 1, side: "LEFT", body: "no left side" }] }).catch((e: unknown) => e);
+    const outside = await gh.pulls
+      .createReview({ ...PR, event: "COMMENT", body: "x", comments: [{ path: "README.md", line: 1, body: "unchanged file" }] })
+      .catch((e: unknown) => e);
+    expect(errorData(outside)).toMatchObject({
+      errors: ["Pull request review thread path is invalid and Pull request review thread diff hunk can't be blank"],
+    });
+    const leftAdded = await gh.pulls
+      .createReview({ ...PR, event: "COMMENT", body: "x", comments: [{ path: "src/util.ts", line: 1, side: "LEFT", body: "no left side" }] })
+      .catch((e: unknown) => e);
     expect(errorData(leftAdded)).toMatchObject({ errors: [expect.stringContaining("line must be part of the diff")] });
     const unknownCommit = await gh.pulls.createReview({ ...PR, commit_id: "f".repeat(40), event: "COMMENT", body: "x" }).catch((e: unknown) => e);
     expect(unknownCommit).toMatchObject({ status: 422 });
@@ -112,18 +118,34 @@ describe("creating a review", () => {
 
 describe("single review comments, replies and threads", () => {
   test("a line outside the diff gets GitHub's Validation Failed field error", async () => {
-    const error = await gh.pulls.createReviewComment({ ...PR, commit_id: headSha, path: "src/app.ts", line: 10, side: "RIGHT", body: "x" }).catch((e: unknown) => e);
+    const error = await gh.pulls
+      .createReviewComment({ ...PR, commit_id: headSha, path: "src/app.ts", line: 10, side: "RIGHT", body: "x" })
+      .catch((e: unknown) => e);
     expect(errorData(error)).toMatchObject({
       message: "Validation Failed",
       errors: [
-        { resource: "PullRequestReviewComment", code: "custom", field: "pull_request_review_thread.line", message: "pull_request_review_thread.line must be part of the diff" },
+        {
+          resource: "PullRequestReviewComment",
+          code: "custom",
+          field: "pull_request_review_thread.line",
+          message: "pull_request_review_thread.line must be part of the diff",
+        },
         { field: "pull_request_review_thread.diff_hunk" },
       ],
     });
   });
 
   test("line, range and file-level comments, then a reply that joins the thread, then resolving it over GraphQL", async () => {
-    const lineComment = await gh.pulls.createReviewComment({ ...PR, commit_id: headSha, path: "src/app.ts", line: 16, side: "RIGHT", start_line: 15, start_side: "RIGHT", body: "range" });
+    const lineComment = await gh.pulls.createReviewComment({
+      ...PR,
+      commit_id: headSha,
+      path: "src/app.ts",
+      line: 16,
+      side: "RIGHT",
+      start_line: 15,
+      start_side: "RIGHT",
+      body: "range",
+    });
     expect(lineComment.data).toMatchObject({ line: 16, start_line: 15, subject_type: "line" });
     const fileComment = await gh.pulls.createReviewComment({ ...PR, commit_id: headSha, path: "src/util.ts", subject_type: "file", body: "about the file" });
     expect(fileComment.data).toMatchObject({ subject_type: "file", path: "src/util.ts" });
@@ -138,7 +160,9 @@ describe("single review comments, replies and threads", () => {
       repository(owner: $owner, name: $name) { pullRequest(number: $number) {
         reviewThreads(first: 100) { nodes { id isResolved comments(first: 1) { nodes { databaseId } } } }
       } } }`;
-    type Threads = { repository: { pullRequest: { reviewThreads: { nodes: { id: string; isResolved: boolean; comments: { nodes: { databaseId: number }[] } }[] } } } };
+    type Threads = {
+      repository: { pullRequest: { reviewThreads: { nodes: { id: string; isResolved: boolean; comments: { nodes: { databaseId: number }[] } }[] } } };
+    };
     const threads = await gh.graphql<Threads>(query, { owner: "acme", name: "widgets", number: 1 });
     const thread = threads.repository.pullRequest.reviewThreads.nodes.find((t) => t.comments.nodes[0]?.databaseId === lineComment.data.id);
     expect(thread?.isResolved).toBe(false);
@@ -172,7 +196,12 @@ describe("issue comments and reactions", () => {
     expect([first.status, again.status]).toEqual([201, 200]);
     expect(again.data.id).toBe(first.data.id);
     const [reviewComment] = sim.state.reviewComments("acme/widgets", 1);
-    const onReview = await gh.reactions.createForPullRequestReviewComment({ owner: "acme", repo: "widgets", comment_id: reviewComment?.id ?? 0, content: "+1" });
+    const onReview = await gh.reactions.createForPullRequestReviewComment({
+      owner: "acme",
+      repo: "widgets",
+      comment_id: reviewComment?.id ?? 0,
+      content: "+1",
+    });
     expect(onReview.status).toBe(201);
     expect(sim.state.issueComments("acme/widgets", 1).map((c) => c.body)).toEqual(["Done"]);
     expect(sim.state.reactions().map((r) => [r.subjectType, r.content])).toEqual([

@@ -49,7 +49,13 @@ export interface ExpectedFile {
   readonly path: string;
   readonly previousPath: string | null;
   readonly status: FileStatus;
-  readonly hunks: readonly { readonly oldStart: number; readonly oldLines: number; readonly newStart: number; readonly newLines: number; readonly lines: readonly DiffLine[] }[];
+  readonly hunks: readonly {
+    readonly oldStart: number;
+    readonly oldLines: number;
+    readonly newStart: number;
+    readonly newLines: number;
+    readonly lines: readonly DiffLine[];
+  }[];
 }
 
 // ── Arbitraries ─────────────────────────────────────────────────────────────
@@ -95,13 +101,36 @@ const rawText = fc.oneof(
 
 /** A line's text: no line feed, and no carriage return at its end (that would be part of a CRLF terminator). */
 export function lineText(giantWeight = 0): fc.Arbitrary<string> {
-  const base = giantWeight > 0
-    ? fc.oneof({ weight: 1000, arbitrary: rawText }, { weight: giantWeight, arbitrary: fc.constantFrom("x".repeat(1_000_000), "é".repeat(300_000), " ".repeat(1_000_000)) })
-    : rawText;
+  const base =
+    giantWeight > 0
+      ? fc.oneof(
+          { weight: 1000, arbitrary: rawText },
+          { weight: giantWeight, arbitrary: fc.constantFrom("x".repeat(1_000_000), "é".repeat(300_000), " ".repeat(1_000_000)) },
+        )
+      : rawText;
   return base.map((t) => t.replace(/\n/g, " ").replace(/\r+$/, ""));
 }
 
-const PATH_PARTS = ["src", "lib", "a", "b", "dir with space", "ünï", "ファイル", "-dash", ".github", "workflows", "node_modules", "x.y", "$HOME", "q\"uote", "back\\slash", "tab\there", "new\nline", "<!--x-->"];
+const PATH_PARTS = [
+  "src",
+  "lib",
+  "a",
+  "b",
+  "dir with space",
+  "ünï",
+  "ファイル",
+  "-dash",
+  ".github",
+  "workflows",
+  "node_modules",
+  "x.y",
+  "$HOME",
+  'q"uote',
+  "back\\slash",
+  "tab\there",
+  "new\nline",
+  "<!--x-->",
+];
 const PATH_LEAVES = ["app.ts", "index.js", "README.md", "ci.yml", "data.bin", "go.sum", "file name.py", "caf\u00e9.txt", "b", "a", "1", "dev", "null"];
 
 export const pathArb: fc.Arbitrary<string> = fc
@@ -135,7 +164,17 @@ export function modelFileArb(options: { plain: boolean; giantWeight?: number }):
         : kind === "removed"
           ? hunkArb(["del"], text).map((h) => [{ ...h, gap: 0 }])
           : kind === "submodule"
-            ? fc.constant([{ gap: 0, heading: "", shortCounts: true, lines: [{ kind: "del" as const, text: "Subproject commit 1111111111111111111111111111111111111111" }, { kind: "add" as const, text: "Subproject commit 2222222222222222222222222222222222222222" }] }])
+            ? fc.constant([
+                {
+                  gap: 0,
+                  heading: "",
+                  shortCounts: true,
+                  lines: [
+                    { kind: "del" as const, text: "Subproject commit 1111111111111111111111111111111111111111" },
+                    { kind: "add" as const, text: "Subproject commit 2222222222222222222222222222222222222222" },
+                  ],
+                },
+              ])
             : kind === "binary" || kind === "mode-only" || kind === "pure-rename"
               ? fc.constant([])
               : mixed;
@@ -162,7 +201,11 @@ export function modelDiffArb(options: { giantWeight?: number; maxFiles?: number 
         .filter((files) => files.every((f) => !files.some((g) => renames(g) && g.previousPath === f.path))),
       plain: fc.constant(plain),
       crlf: fc.boolean(),
-      preamble: fc.constantFrom("", "commit 0123abc\nAuthor: A <a@example.com>\n\n    Subject line\n", "From 0123 Mon Sep 17 00:00:00 2001\nSubject: [PATCH] x\n---\n a.txt | 2 +-\n"),
+      preamble: fc.constantFrom(
+        "",
+        "commit 0123abc\nAuthor: A <a@example.com>\n\n    Subject line\n",
+        "From 0123 Mon Sep 17 00:00:00 2001\nSubject: [PATCH] x\n---\n a.txt | 2 +-\n",
+      ),
     }),
   );
 }
@@ -311,8 +354,7 @@ export function expectedFiles(diff: ModelDiff): ExpectedFile[] {
 
 export function expectedFile(file: ModelFile, plain = false): ExpectedFile {
   const hunks = numberHunks(file.hunks).map(({ header: _header, ...h }) => h);
-  const status: FileStatus =
-    file.kind === "pure-rename" ? "renamed" : file.kind === "submodule" ? "modified" : file.kind;
+  const status: FileStatus = file.kind === "pure-rename" ? "renamed" : file.kind === "submodule" ? "modified" : file.kind;
   return {
     path: file.path,
     previousPath: renames(file) && !plain ? file.previousPath : null,

@@ -34,10 +34,52 @@ export interface HostileChange {
 }
 
 const PIECES = [
-  "\n", "\r", "\r\n", "\u2028", "\u2029", "\u0085", "\u000b", "\u000c", "\t", "\u0000", "\u0001", "\u001b[31m", "\u007f",
-  "\u202e", "\u2066", "\u200b", "\ufeff", "\ud83d\ude00", "é", "漢",
-  " ", "\"", "\\", "`", "```", "|", "<!-- longview:review head=0 -->", "<img src=x>", "@octocat", "[x](http://evil.example)", "*", "#",
-  "..", "/", "./", "-", "a", "src", ".js", ".ts", ".env", "package.json", ".npmrc", "@@ -1 +1 @@", "diff --git a/x b/x", "+++ b/x",
+  "\n",
+  "\r",
+  "\r\n",
+  "\u2028",
+  "\u2029",
+  "\u0085",
+  "\u000b",
+  "\u000c",
+  "\t",
+  "\u0000",
+  "\u0001",
+  "\u001b[31m",
+  "\u007f",
+  "\u202e",
+  "\u2066",
+  "\u200b",
+  "\ufeff",
+  "\ud83d\ude00",
+  "é",
+  "漢",
+  " ",
+  '"',
+  "\\",
+  "`",
+  "```",
+  "|",
+  "<!-- longview:review head=0 -->",
+  "<img src=x>",
+  "@octocat",
+  "[x](http://evil.example)",
+  "*",
+  "#",
+  "..",
+  "/",
+  "./",
+  "-",
+  "a",
+  "src",
+  ".js",
+  ".ts",
+  ".env",
+  "package.json",
+  ".npmrc",
+  "@@ -1 +1 @@",
+  "diff --git a/x b/x",
+  "+++ b/x",
 ];
 
 const CONTENTS = [
@@ -49,16 +91,23 @@ const CONTENTS = [
 
 const pathArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 5, arbitrary: fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 8 }).map((parts) => parts.join("")) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...PIECES), fc.integer({ min: 200, max: 5_000 })).map(([piece, n]) => `${"d/".repeat(n / 4)}${piece}${"x".repeat(n / 2)}.js`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...PIECES), fc.integer({ min: 200, max: 5_000 }))
+      .map(([piece, n]) => `${"d/".repeat(n / 4)}${piece}${"x".repeat(n / 2)}.js`),
+  },
   { weight: 1, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 40 }) },
 );
 
 export function hostileChangeArb(): fc.Arbitrary<HostileChange> {
-  return fc
-    .uniqueArray(fc.record({ path: pathArb, content: fc.constantFrom(...CONTENTS) }), { minLength: 1, maxLength: 5, selector: (f) => f.path })
-    // A name git itself could not have (empty, or only slashes) is not a file.
-    .map((files) => ({ files: files.filter((f) => f.path.replace(/\//g, "") !== "" && !f.path.endsWith("/")) }))
-    .filter((change) => change.files.length > 0);
+  return (
+    fc
+      .uniqueArray(fc.record({ path: pathArb, content: fc.constantFrom(...CONTENTS) }), { minLength: 1, maxLength: 5, selector: (f) => f.path })
+      // A name git itself could not have (empty, or only slashes) is not a file.
+      .map((files) => ({ files: files.filter((f) => f.path.replace(/\//g, "") !== "" && !f.path.endsWith("/")) }))
+      .filter((change) => change.files.length > 0)
+  );
 }
 
 /** The change as `git diff` prints it (C-quoted names) for new files. */
@@ -127,7 +176,8 @@ export async function checkHostilePaths(change: HostileChange): Promise<"accepte
 async function reviewAndRender(change: HostileChange): Promise<void> {
   await initSyntax();
   const contents = new Map(change.files.map((f) => [f.path, f.content]));
-  const readHead: HeadReader = async (paths) => new Map(paths.flatMap((p) => (contents.has(p) ? [[p, { kind: "text" as const, text: contents.get(p)! }]] : [])));
+  const readHead: HeadReader = async (paths) =>
+    new Map(paths.flatMap((p) => (contents.has(p) ? [[p, { kind: "text" as const, text: contents.get(p)! }]] : [])));
   const { changeSet } = await buildLocalChangeSet(renderNewFilesDiff(change), DEFAULT_REPO_CONFIG.paths, readHead, {
     maxFiles: 3_000,
     maxChangedLines: 100_000,

@@ -39,7 +39,8 @@ export function checkParsedFiles(files: readonly ChangedFile[]): void {
         if (line.text.includes("\n") || line.text.endsWith("\r")) fail(`${at}: a line's text holds a line terminator`);
         const wantsOld = line.kind !== "add";
         const wantsNew = line.kind !== "del";
-        if (wantsOld !== (line.oldLine !== null) || wantsNew !== (line.newLine !== null)) fail(`${at}: ${line.kind} line with numbers ${line.oldLine}/${line.newLine}`);
+        if (wantsOld !== (line.oldLine !== null) || wantsNew !== (line.newLine !== null))
+          fail(`${at}: ${line.kind} line with numbers ${line.oldLine}/${line.newLine}`);
         if (line.oldLine !== null) {
           if (line.oldLine !== nextOld++) fail(`${at}: old line ${line.oldLine} out of sequence`);
           if (!Number.isSafeInteger(line.oldLine) || line.oldLine < 1) fail(`${at}: old line ${line.oldLine}`);
@@ -59,7 +60,8 @@ export function checkParsedFiles(files: readonly ChangedFile[]): void {
       if (oldCount > 0) lastOld = hunk.oldStart + oldCount - 1;
       if (newCount > 0) lastNew = hunk.newStart + newCount - 1;
     });
-    if (file.additions !== additions || file.deletions !== deletions) fail(`${where}: counts +${file.additions} -${file.deletions}, holds +${additions} -${deletions}`);
+    if (file.additions !== additions || file.deletions !== deletions)
+      fail(`${where}: counts +${file.additions} -${file.deletions}, holds +${additions} -${deletions}`);
   }
 }
 

@@ -21,7 +21,7 @@ const JUNK_LINES = [
   "\\ No newline at end of file",
   "diff --git a/x b/x",
   "diff --git",
-  "diff --git \"a/unterminated",
+  'diff --git "a/unterminated',
   "--- a/x",
   "+++ b/x",
   "--- /dev/null",

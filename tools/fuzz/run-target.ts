@@ -27,7 +27,10 @@ export interface FuzzFailure {
 }
 
 export class SlowCaseError extends Error {
-  constructor(readonly ms: number, limitMs: number) {
+  constructor(
+    readonly ms: number,
+    limitMs: number,
+  ) {
     super(`one case took ${Math.round(ms)} ms, over the limit of ${limitMs} ms`);
     this.name = "SlowCaseError";
   }
@@ -73,7 +76,15 @@ export async function runTarget<T>(target: FuzzTarget<T>, options: RunOptions): 
   if (!run.failed) return { ...report, failure: null };
 
   if (run.errorInstance instanceof SlowCaseError) {
-    return { ...report, failure: { seed: run.seed, path: run.counterexamplePath ?? "", error: describeError(run.errorInstance), counterexample: fc.stringify(run.counterexample).slice(0, 2_000) } };
+    return {
+      ...report,
+      failure: {
+        seed: run.seed,
+        path: run.counterexamplePath ?? "",
+        error: describeError(run.errorInstance),
+        counterexample: fc.stringify(run.counterexample).slice(0, 2_000),
+      },
+    };
   }
   // Replay the failing case with shrinking, within a time limit, for a smaller counterexample.
   const shrunk = await fc.check(

@@ -79,9 +79,33 @@ const parseMalformed: FuzzTarget<string> = {
   name: "parse-diff/malformed",
   description: "damaged diffs and arbitrary text: a sound parse or a DiffParseError with a reason",
   arbitrary: fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(modelDiffArb({ giantWeight: 1 }), fc.array(mutationArb, { minLength: 1, maxLength: 6 })).map(([diff, m]) => applyMutations(renderDiff(diff), m)) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(modelDiffArb({ giantWeight: 1 }), fc.array(mutationArb, { minLength: 1, maxLength: 6 }))
+        .map(([diff, m]) => applyMutations(renderDiff(diff), m)),
+    },
     { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 400 }) },
-    { weight: 1, arbitrary: fc.array(fc.constantFrom("diff --git a/x b/x\n", "@@ -1 +1 @@\n", "+a\n", "-b\n", " c\n", "\\ No newline at end of file\n", "--- a/x\n", "+++ b/x\n", "\r\n", "@@ -0,0 +0,0 @@\n"), { maxLength: 30 }).map((parts) => parts.join("")) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .array(
+          fc.constantFrom(
+            "diff --git a/x b/x\n",
+            "@@ -1 +1 @@\n",
+            "+a\n",
+            "-b\n",
+            " c\n",
+            "\\ No newline at end of file\n",
+            "--- a/x\n",
+            "+++ b/x\n",
+            "\r\n",
+            "@@ -0,0 +0,0 @@\n",
+          ),
+          { maxLength: 30 },
+        )
+        .map((parts) => parts.join("")),
+    },
   ),
   runs: 40_000,
   caseLimitMs: 2_000,
@@ -129,19 +153,17 @@ const lineNumberArb = fc.oneof(
 const lineMapTarget: FuzzTarget<{ files: ModelFile[]; queries: LineQuery[] }> = {
   name: "line-map",
   description: "buildLineMap agrees with the hunks for every line and any query (odd numbers, huge distances, unknown paths)",
-  arbitrary: fc
-    .uniqueArray(modelFileArb({ plain: false }), { maxLength: 4, selector: (f) => f.path })
-    .chain((files) => {
-      const paths = [...files.map((f) => f.path), "not/in/the/diff.ts", ""];
-      const query = fc.record({
-        path: fc.constantFrom(...paths),
-        line: lineNumberArb,
-        startLine: lineNumberArb,
-        side: fc.constantFrom("LEFT" as const, "RIGHT" as const),
-        maxDistance: fc.oneof(fc.nat({ max: 12 }), fc.constantFrom(1e9, Number.MAX_SAFE_INTEGER, Infinity)),
-      });
-      return fc.record({ files: fc.constant(files), queries: fc.array(query, { maxLength: 25 }) });
-    }),
+  arbitrary: fc.uniqueArray(modelFileArb({ plain: false }), { maxLength: 4, selector: (f) => f.path }).chain((files) => {
+    const paths = [...files.map((f) => f.path), "not/in/the/diff.ts", ""];
+    const query = fc.record({
+      path: fc.constantFrom(...paths),
+      line: lineNumberArb,
+      startLine: lineNumberArb,
+      side: fc.constantFrom("LEFT" as const, "RIGHT" as const),
+      maxDistance: fc.oneof(fc.nat({ max: 12 }), fc.constantFrom(1e9, Number.MAX_SAFE_INTEGER, Infinity)),
+    });
+    return fc.record({ files: fc.constant(files), queries: fc.array(query, { maxLength: 25 }) });
+  }),
   runs: 15_000,
   caseLimitMs: 2_000,
   check({ files, queries }) {
@@ -160,16 +182,29 @@ const HOSTILE_TEXT = [
   "\u0000\uFFFD\uD800",
 ];
 
-const windowPlanTarget: FuzzTarget<{ text: string; withHeads: boolean; skipped: SkippedFile[]; windowTokens: number; waveSize: number; title: string; description: string }> = {
+const windowPlanTarget: FuzzTarget<{
+  text: string;
+  withHeads: boolean;
+  skipped: SkippedFile[];
+  windowTokens: number;
+  waveSize: number;
+  title: string;
+  description: string;
+}> = {
   name: "window-plan",
-  description: "parsed (possibly damaged) diffs through the sources' content rules into buildWindowPlan: exact coverage, windows within budget, or a typed rejection",
+  description:
+    "parsed (possibly damaged) diffs through the sources' content rules into buildWindowPlan: exact coverage, windows within budget, or a typed rejection",
   arbitrary: fc.record({
     text: fc
       .tuple(modelDiffArb({ giantWeight: 1, maxFiles: 5 }), fc.array(mutationArb, { maxLength: 2 }))
       .map(([diff, mutations]) => applyMutations(renderDiff({ ...diff, plain: false }), mutations)),
     withHeads: fc.boolean(),
     skipped: fc.array(
-      fc.record({ path: fc.constantFrom("package-lock.json", "vendor/x.js", "(12 more files)"), reason: fc.constantFrom("lockfile" as const, "too-large" as const, "github-file-cap" as const), lines: fc.nat({ max: 5_000 }) }),
+      fc.record({
+        path: fc.constantFrom("package-lock.json", "vendor/x.js", "(12 more files)"),
+        reason: fc.constantFrom("lockfile" as const, "too-large" as const, "github-file-cap" as const),
+        lines: fc.nat({ max: 5_000 }),
+      }),
       { maxLength: 2 },
     ),
     windowTokens: fc.constantFrom(2_500, 4_000, 24_000),
@@ -194,7 +229,11 @@ const windowPlanTarget: FuzzTarget<{ text: string; withHeads: boolean; skipped: 
     const kept = files.filter((f) => !skippedPaths.has(f.path));
     const heads = new Map(withHeads ? kept.filter((f) => f.status !== "removed").map((f) => [f.path, headFromHunks(f)]) : []);
     const content = applyContentRules(kept, (path) => heads.get(path) ?? null, true);
-    const changeSet = buildChangeSet({ files: content.reviewable, skipped: [...uniqueByPath(skipped), ...content.skipped], headContents: content.headContents });
+    const changeSet = buildChangeSet({
+      files: content.reviewable,
+      skipped: [...uniqueByPath(skipped), ...content.skipped],
+      headContents: content.headContents,
+    });
     const budget = { windowTokens, outputTokens: 500, contextTokens: 200_000 };
     try {
       const plan = buildWindowPlan(changeSet, { title, description, guidelines: "" }, budget, { waveSize });
@@ -220,8 +259,13 @@ const commandTarget: FuzzTarget<string> = {
   check(body) {
     const command = parseCommand(body);
     if (command === null) return "accepted";
-    const first = body.replace(/^\uFEFF/, "").split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
-    if (!/^ {0,3}\/agent/i.test(first)) throw new InvariantViolation(`a command from a first line that does not start with /agent: ${JSON.stringify(first.slice(0, 60))}`);
+    const first =
+      body
+        .replace(/^\uFEFF/, "")
+        .split(/\r?\n/)
+        .find((l) => l.trim() !== "") ?? "";
+    if (!/^ {0,3}\/agent/i.test(first))
+      throw new InvariantViolation(`a command from a first line that does not start with /agent: ${JSON.stringify(first.slice(0, 60))}`);
     switch (command.kind) {
       case "fix":
         if (command.instructions.length > MAX_INSTRUCTIONS_CHARS) throw new InvariantViolation("instructions over the cap");
@@ -242,23 +286,34 @@ const commandTarget: FuzzTarget<string> = {
 
 const hostilePathsTarget: FuzzTarget<HostileChange> = {
   name: "pipeline/hostile-paths",
-  description: "file names with every line terminator, control characters, bidi overrides, Markdown and marker syntax, 5,000-character names: through parsing, analyzers, a model reviewer, placement, every posted text and every CLI format",
+  description:
+    "file names with every line terminator, control characters, bidi overrides, Markdown and marker syntax, 5,000-character names: through parsing, analyzers, a model reviewer, placement, every posted text and every CLI format",
   arbitrary: hostileChangeArb(),
   runs: 2_000,
   caseLimitMs: 20_000,
   check: checkHostilePaths,
 };
 
-export const TARGETS: readonly FuzzTarget[] = [parseWellFormed, parseMalformed, parsePatch, lineMapTarget, windowPlanTarget, commandTarget, hostilePathsTarget] as readonly FuzzTarget[];
+export const TARGETS: readonly FuzzTarget[] = [
+  parseWellFormed,
+  parseMalformed,
+  parsePatch,
+  lineMapTarget,
+  windowPlanTarget,
+  commandTarget,
+  hostilePathsTarget,
+] as readonly FuzzTarget[];
 
 /** A head version consistent with a parsed file's hunks. */
 function headFromHunks(file: ChangedFile): string {
   const byLine = new Map<number, string>();
   let last = 0;
-  for (const h of file.hunks) for (const l of h.lines) if (l.newLine !== null) {
-    byLine.set(l.newLine, l.text);
-    last = Math.max(last, l.newLine);
-  }
+  for (const h of file.hunks)
+    for (const l of h.lines)
+      if (l.newLine !== null) {
+        byLine.set(l.newLine, l.text);
+        last = Math.max(last, l.newLine);
+      }
   const lines: string[] = [];
   for (let n = 1; n <= last + 2; n++) lines.push(byLine.get(n) ?? `  filler(${n});`);
   return `${lines.join("\n")}\n`;
@@ -272,4 +327,3 @@ function preview(value: unknown): string {
   const text = JSON.stringify(value);
   return text.length > 600 ? `${text.slice(0, 600)}… (${text.length} chars)` : text;
 }
-

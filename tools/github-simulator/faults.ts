@@ -102,7 +102,12 @@ export class FaultInjector {
     if (!entry) return null;
     entry.remaining--;
     entry.hits++;
-    return { when: entry.spec.when ?? "before", status: entry.spec.status, headers: entry.spec.headers ?? {}, body: entry.spec.body ?? defaultFaultBody(entry.spec.status) };
+    return {
+      when: entry.spec.when ?? "before",
+      status: entry.spec.status,
+      headers: entry.spec.headers ?? {},
+      body: entry.spec.body ?? defaultFaultBody(entry.spec.status),
+    };
   }
 
   /** Faults injected so far, spent ones included. */

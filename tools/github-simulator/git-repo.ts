@@ -85,9 +85,7 @@ export class GitRepository {
     if (commits.length === 0) return [];
     const args = ["fast-import", "--quiet", "--done", ...(options.force ? ["--force"] : [])];
     await this.run(args, { input: buildFastImportStream(`refs/heads/${branch}`, from, commits) });
-    const shas = (await this.text(["rev-list", `--max-count=${commits.length}`, "--reverse", `refs/heads/${branch}`, "--"]))
-      .split("\n")
-      .filter(Boolean);
+    const shas = (await this.text(["rev-list", `--max-count=${commits.length}`, "--reverse", `refs/heads/${branch}`, "--"])).split("\n").filter(Boolean);
     return shas;
   }
 

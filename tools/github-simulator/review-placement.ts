@@ -42,9 +42,10 @@ export function placeComment(patch: ParsedPatch | null, fileInDiff: boolean, req
 
   const target = locateEnd(patch, request, side);
   if (!target) {
-    const lineProblem: PlacementProblem = request.line === undefined && request.position !== undefined
-      ? { attribute: "position", text: "is invalid" }
-      : { attribute: "line", text: "must be part of the diff" };
+    const lineProblem: PlacementProblem =
+      request.line === undefined && request.position !== undefined
+        ? { attribute: "position", text: "is invalid" }
+        : { attribute: "line", text: "must be part of the diff" };
     const startProblems = request.startLine === undefined ? [] : [startOutsideHunk()];
     return fail(lineProblem, ...startProblems, BLANK_HUNK);
   }

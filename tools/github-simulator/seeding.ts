@@ -23,12 +23,20 @@ export async function createRepo(world: World, workDir: string, input: CreateRep
   const defaultBranch = input.defaultBranch ?? "main";
   const git = await GitRepository.init(join(workDir, `${owner.id}-${input.name}.git`), defaultBranch);
   const commits = input.commits ?? [{ message: "Initial commit", files: { "README.md": `# ${input.name}\n` } }];
-  await git.importCommits(defaultBranch, null, commits.map((c) => toImport(c, state.now())));
+  await git.importCommits(
+    defaultBranch,
+    null,
+    commits.map((c) => toImport(c, state.now())),
+  );
   for (const [branch, spec] of Object.entries(input.branches ?? {})) {
     const from = await git.resolveCommit(spec.from ?? defaultBranch);
     if (!from) throw new Error(`simulator: branch ${branch} starts from unknown ref ${spec.from ?? defaultBranch}`);
     await git.updateRef(`refs/heads/${branch}`, from, null);
-    await git.importCommits(branch, from, spec.commits.map((c) => toImport(c, state.now())));
+    await git.importCommits(
+      branch,
+      from,
+      spec.commits.map((c) => toImport(c, state.now())),
+    );
   }
   return addRepo(world, {
     owner,
@@ -140,7 +148,15 @@ function installationFor(world: World, account: UserRecord): number {
 
 function addRepo(world: World, input: Pick<RepoRecord, "owner" | "name" | "defaultBranch" | "private" | "git" | "parent" | "installationId">): SimRepo {
   const now = world.state.now();
-  const record: RepoRecord = { ...input, id: world.state.nextId("repo"), fullName: `${input.owner.login}/${input.name}`, createdAt: now, pushedAt: now, permissions: new Map(), nextNumber: 1 };
+  const record: RepoRecord = {
+    ...input,
+    id: world.state.nextId("repo"),
+    fullName: `${input.owner.login}/${input.name}`,
+    createdAt: now,
+    pushedAt: now,
+    permissions: new Map(),
+    nextNumber: 1,
+  };
   world.state.repos.set(record.fullName.toLowerCase(), record);
   return {
     fullName: record.fullName as RepoName,

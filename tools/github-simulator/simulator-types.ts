@@ -98,7 +98,10 @@ export interface StateReader {
   issueComments(repo: RepoName, issueNumber: number): IssueCommentView[];
   reactions(): ReactionView[];
   checkRuns(repo: RepoName, headSha?: string): CheckRunView[];
-  pullRequest(repo: RepoName, pullNumber: number): { readonly headSha: string; readonly headRef: string; readonly baseRef: string; readonly draft: boolean; readonly state: string };
+  pullRequest(
+    repo: RepoName,
+    pullNumber: number,
+  ): { readonly headSha: string; readonly headRef: string; readonly baseRef: string; readonly draft: boolean; readonly state: string };
   /** Commits of a branch, newest first. */
   commits(repo: RepoName, branch: string): Promise<{ readonly sha: string; readonly message: string; readonly parents: readonly string[] }[]>;
   /** A file's content at a ref, or null when absent. */

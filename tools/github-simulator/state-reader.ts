@@ -7,7 +7,8 @@ import { checkRunView, issueCommentView, reactionView, reviewCommentView, review
 export function createStateReader(state: SimState): StateReader {
   return {
     reviews: (repo, n) => state.reviews.filter((r) => r.repo === repoNamed(state, repo) && r.pullNumber === n).map((r) => reviewView(state, r)),
-    reviewComments: (repo, n) => state.reviewComments.filter((c) => c.repo === repoNamed(state, repo) && c.pullNumber === n).map((c) => reviewCommentView(state, c)),
+    reviewComments: (repo, n) =>
+      state.reviewComments.filter((c) => c.repo === repoNamed(state, repo) && c.pullNumber === n).map((c) => reviewCommentView(state, c)),
     threads: (repo, n) => state.threads.filter((t) => t.repo === repoNamed(state, repo) && t.pullNumber === n).map((t) => threadView(state, t)),
     issueComments: (repo, n) => state.issueComments.filter((c) => c.repo === repoNamed(state, repo) && c.issueNumber === n).map(issueCommentView),
     reactions: () => state.reactions.map(reactionView),

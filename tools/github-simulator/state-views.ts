@@ -1,5 +1,15 @@
 import { threadNodeId } from "./graphql/github-schema.js";
-import type { CheckAction, CheckAnnotation, CheckRunRecord, IssueCommentRecord, ReactionRecord, ReviewCommentRecord, ReviewRecord, SimState, ThreadRecord } from "./state.js";
+import type {
+  CheckAction,
+  CheckAnnotation,
+  CheckRunRecord,
+  IssueCommentRecord,
+  ReactionRecord,
+  ReviewCommentRecord,
+  ReviewRecord,
+  SimState,
+  ThreadRecord,
+} from "./state.js";
 import { isoTime } from "./render/urls.js";
 
 /** Plain, typed snapshots of the simulator's state for test assertions. */

@@ -61,7 +61,10 @@ function lintFile(linter: Linter, configs: LintConfigs, file: AnalyzableFile, lo
   }
   const fatal = messages.find((m) => m.fatal);
   if (fatal) {
-    log.warn({ path: file.path, line: fatal.line, column: fatal.column, message: fatal.message }, "eslint: file could not be parsed; no ESLint findings for it");
+    log.warn(
+      { path: file.path, line: fatal.line, column: fatal.column, message: fatal.message },
+      "eslint: file could not be parsed; no ESLint findings for it",
+    );
     return none;
   }
   // The source code of the verify() call above (linting is synchronous, so no other file came between).

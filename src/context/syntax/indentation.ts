@@ -10,14 +10,35 @@ import { makeOutline, type Outline, type SymbolDef } from "./outline.js";
  * tree-sitter is not available.
  */
 
-const MODIFIERS =
-  String.raw`(?:(?:export|default|public|private|protected|internal|static|final|abstract|async|override|sealed|open|inline|virtual|extern|unsafe|local|pub(?:\([^)]*\))?|partial|readonly|declare)\s+)*`;
+const MODIFIERS = String.raw`(?:(?:export|default|public|private|protected|internal|static|final|abstract|async|override|sealed|open|inline|virtual|extern|unsafe|local|pub(?:\([^)]*\))?|partial|readonly|declare)\s+)*`;
 const KEYWORD_DEF = new RegExp(
   String.raw`^\s*${MODIFIERS}(function\*?|def|class|func|fn|interface|struct|enum|trait|impl|module|namespace|object|sub|procedure|record|proc|macro|fun|type)\s+(?:\([^)]*\)\s*)?([A-Za-z_$][\w$]*)`,
 );
-const ARROW_DEF = /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*(?::[^=]+)?=>|[A-Za-z_$][\w$]*\s*=>)/;
+const ARROW_DEF =
+  /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*(?::[^=]+)?=>|[A-Za-z_$][\w$]*\s*=>)/;
 const SIGNATURE_DEF = /^\s*(?:[\w$<>[\],.?*&:]+\s+)*?([A-Za-z_$~][\w$]*)\s*\([^;]*\)\s*(?:[\w\s,.<>:&*]*)\{\s*$/;
-const CONTROL = new Set(["if", "for", "while", "switch", "catch", "else", "do", "try", "return", "synchronized", "foreach", "using", "lock", "with", "when", "match", "elif", "unless", "until", "loop"]);
+const CONTROL = new Set([
+  "if",
+  "for",
+  "while",
+  "switch",
+  "catch",
+  "else",
+  "do",
+  "try",
+  "return",
+  "synchronized",
+  "foreach",
+  "using",
+  "lock",
+  "with",
+  "when",
+  "match",
+  "elif",
+  "unless",
+  "until",
+  "loop",
+]);
 
 const KIND_BY_KEYWORD: Readonly<Record<string, SymbolKind>> = {
   class: "class",

@@ -40,8 +40,7 @@ export interface PendingReview {
 }
 
 export type ClaimDecision<J> =
-  | { readonly kind: "duplicate"; readonly pendingJobId: string }
-  | { readonly kind: "claim"; readonly job: J; readonly supersedes: PendingReview | null };
+  { readonly kind: "duplicate"; readonly pendingJobId: string } | { readonly kind: "claim"; readonly job: J; readonly supersedes: PendingReview | null };
 
 export function resolveClaim<J extends ClaimableReview>(pending: PendingReview | null, incoming: J): ClaimDecision<J> {
   if (!pending) return { kind: "claim", job: incoming, supersedes: null };

@@ -48,7 +48,13 @@ export const reviewKind: JobKind<ReviewJob, ReviewJobRun> = {
     key: pullRequestKey,
     headOf: (job) => job.headSha,
     claim(pending, incoming) {
-      const current = pending && { jobId: pending.jobId, state: pending.state, headSha: pending.job.headSha, previousSha: pending.job.previousSha, checkRunId: pending.job.checkRunId };
+      const current = pending && {
+        jobId: pending.jobId,
+        state: pending.state,
+        headSha: pending.job.headSha,
+        previousSha: pending.job.previousSha,
+        checkRunId: pending.job.checkRunId,
+      };
       const decision = resolveClaim(current, incoming);
       return decision.kind === "duplicate" ? decision : { kind: "claim", job: decision.job };
     },

@@ -20,7 +20,10 @@ import { responsesReply } from "../../helpers/openai.js";
  */
 
 const require = createRequire(import.meta.url);
-interface Example { name: string; examples: Array<Record<string, unknown> & { action?: string }> }
+interface Example {
+  name: string;
+  examples: Array<Record<string, unknown> & { action?: string }>;
+}
 const examples = require("@octokit/webhooks-examples/api.github.com/index.json") as Example[];
 const opened = examples.find((e) => e.name === "pull_request")!.examples.find((e) => e.action === "opened")!;
 const payload = { ...opened, installation: { id: 42 } } as unknown as Record<string, unknown> & {
@@ -36,7 +39,13 @@ const source = [
   "}",
   "",
 ].join("\n");
-const patch = ["@@ -0,0 +1,4 @@", ...source.trimEnd().split("\n").map((l) => `+${l}`)].join("\n");
+const patch = [
+  "@@ -0,0 +1,4 @@",
+  ...source
+    .trimEnd()
+    .split("\n")
+    .map((l) => `+${l}`),
+].join("\n");
 
 interface ReviewRequestBody {
   event: string;
@@ -93,7 +102,7 @@ const modelFinding = {
   category: "security",
   title: "SQL injection through `name`",
   body: "`name` is interpolated into the SQL text. Pass it as a parameter.",
-  suggestion: "  const rows = await db.query(\"SELECT * FROM users WHERE name = $1\", [name]);",
+  suggestion: '  const rows = await db.query("SELECT * FROM users WHERE name = $1", [name]);',
   confidence: 0.97,
 };
 
@@ -169,7 +178,10 @@ describe("pull_request.opened → one review", () => {
   });
 
   test("events sent by bots are ignored", async () => {
-    await receive({ env: loadEnv({}), reviewer: null, analyzers: createDefaultAnalyzers() }, "delivery-4", { ...payload, sender: { login: "longview[bot]", type: "Bot" } });
+    await receive({ env: loadEnv({}), reviewer: null, analyzers: createDefaultAnalyzers() }, "delivery-4", {
+      ...payload,
+      sender: { login: "longview[bot]", type: "Bot" },
+    });
     expect(nock.pendingMocks()).toEqual([]);
   });
 });

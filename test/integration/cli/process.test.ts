@@ -52,9 +52,24 @@ afterAll(async () => {
 
 describe("tsx src/cli/main.ts", () => {
   test("reviews a diff from stdin; the exit code is the gate's", async () => {
-    const run = await runProcess([join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "src/cli/main.ts"), "review", "--diff", "-", "--repo", repo.dir, "--format", "json", "--fail-on", "P3:security"], {
-      stdin: diffText,
-    });
+    const run = await runProcess(
+      [
+        join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+        join(ROOT, "src/cli/main.ts"),
+        "review",
+        "--diff",
+        "-",
+        "--repo",
+        repo.dir,
+        "--format",
+        "json",
+        "--fail-on",
+        "P3:security",
+      ],
+      {
+        stdin: diffText,
+      },
+    );
     expect(run.stderr).toBe("");
     expect(run.code).toBe(1);
     const report = JsonReportContract.parse(JSON.parse(run.stdout));
@@ -82,13 +97,21 @@ describe("tsx src/cli/main.ts", () => {
         ].join("\n"),
       )
       .join("\n");
-    const run = await runProcess([join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "src/cli/main.ts"), "review", "--diff", "-", "--repo", dir, "--format", "json"], {
-      stdin: `${diff}\n`,
-    });
+    const run = await runProcess(
+      [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "src/cli/main.ts"), "review", "--diff", "-", "--repo", dir, "--format", "json"],
+      {
+        stdin: `${diff}\n`,
+      },
+    );
     expect(run.stderr).toBe("");
     const report = JsonReportContract.parse(JSON.parse(run.stdout));
     for (const path of paths) {
-      expect(report.findings.filter((f) => f.path === path).map((f) => f.source).sort()).toEqual(["longview-rules", "secretlint"]);
+      expect(
+        report.findings
+          .filter((f) => f.path === path)
+          .map((f) => f.source)
+          .sort(),
+      ).toEqual(["longview-rules", "secretlint"]);
     }
     // The committed token and the eval fail the default gate: exit 1 is the gate's verdict, not a crash.
     expect(run.code).toBe(1);
@@ -112,9 +135,11 @@ describe("bin/longview.js on a fresh build", () => {
     const run = await runProcess([join(pkg, "bin/longview.js"), "review", "--diff", diffPath, "--repo", repo.dir, "--format", "sarif"]);
     expect(run.stderr).toBe("");
     const sarif = SarifContract.parse(JSON.parse(run.stdout));
-    expect(sarif.runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.region.startLine).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
-      [LINES.password, LINES.eval, LINES.sql],
-    );
+    expect(sarif.runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.region.startLine).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([
+      LINES.password,
+      LINES.eval,
+      LINES.sql,
+    ]);
   });
 
   test("review of a git range in the working directory, exit code 1 when the gate fails", async () => {

@@ -106,9 +106,17 @@ describe("longview review (git range)", () => {
     expect(report.coverage.skipped).toEqual([
       { path: "src/util.ts", reason: "too-large", lines: 3, detail: "over the limit of 1 changed lines per review (LONGVIEW_MAX_CHANGED_LINES)" },
     ]);
-    expect(report.gate).toEqual({ passed: false, policy: "P1:bug,security", gating: 0, incomplete: "Incomplete: 1 file (3 changed lines) over size limits", onIncomplete: "failure" });
+    expect(report.gate).toEqual({
+      passed: false,
+      policy: "P1:bug,security",
+      gating: 0,
+      incomplete: "Incomplete: 1 file (3 changed lines) over size limits",
+      onIncomplete: "failure",
+    });
     const text = await runCli([...args], { env });
-    expect(text.stdout).toMatch(/^Gate: failed, no findings at P1 or worse in bug, security, but the review is incomplete\. Incomplete: 1 file \(3 changed lines\) over size limits \(gate\.onIncomplete: failure\)\.$/m);
+    expect(text.stdout).toMatch(
+      /^Gate: failed, no findings at P1 or worse in bug, security, but the review is incomplete\. Incomplete: 1 file \(3 changed lines\) over size limits \(gate\.onIncomplete: failure\)\.$/m,
+    );
     const markdown = await runCli([...args, "--format", "markdown"], { env });
     expect(markdown.stdout).toContain("set `gate.onIncomplete: neutral` (or `success`) in `.github/longview.yml` (or the `--config` file)");
 
@@ -116,7 +124,11 @@ describe("longview review (git range)", () => {
     await writeFile(accepting, "gate:\n  onIncomplete: neutral\n");
     const accepted = await runCli([...args, "--format", "json", "--config", accepting], { env });
     expect(accepted.code).toBe(0);
-    expect(parseJson(accepted.stdout).gate).toMatchObject({ passed: true, incomplete: "Incomplete: 1 file (3 changed lines) over size limits", onIncomplete: "neutral" });
+    expect(parseJson(accepted.stdout).gate).toMatchObject({
+      passed: true,
+      incomplete: "Incomplete: 1 file (3 changed lines) over size limits",
+      onIncomplete: "neutral",
+    });
     const tolerant = join(scratch, "tolerate-lines.yml");
     await writeFile(tolerant, "gate:\n  maxUnreviewedLines: 3\n");
     const tolerated = await runCli([...args, "--format", "json", "--config", tolerant], { env });

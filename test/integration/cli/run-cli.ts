@@ -8,10 +8,7 @@ export interface CliRun {
 }
 
 /** Runs `longview …` in-process with captured streams, offline (no OPENAI_API_KEY) unless env says otherwise. */
-export async function runCli(
-  args: readonly string[],
-  options: { cwd?: string; stdin?: string; env?: NodeJS.ProcessEnv; tty?: boolean } = {},
-): Promise<CliRun> {
+export async function runCli(args: readonly string[], options: { cwd?: string; stdin?: string; env?: NodeJS.ProcessEnv; tty?: boolean } = {}): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const code = await main(args, {

@@ -106,7 +106,18 @@ describe("/agent review", () => {
     expect(nock.pendingMocks()).toEqual([]);
     expect(captured.replies).toEqual([]);
     expect(queue.jobs).toEqual([
-      { kind: "review", installationId: 42, owner: OWNER, repo: REPO, pullNumber: PR_NUMBER, headSha: HEAD, force: true, deliveryId: "delivery-review-1", replayKey: "issue-comment:800", trigger: "agent.review" },
+      {
+        kind: "review",
+        installationId: 42,
+        owner: OWNER,
+        repo: REPO,
+        pullNumber: PR_NUMBER,
+        headSha: HEAD,
+        force: true,
+        deliveryId: "delivery-review-1",
+        replayKey: "issue-comment:800",
+        trigger: "agent.review",
+      },
     ]);
   });
 
@@ -141,15 +152,37 @@ describe("/agent review", () => {
 });
 
 const calc = ["export function ratio(a, b) {", "  const r = a / b;", "  if (r === NaN) return 0;", "  return r;", "}", ""].join("\n");
-const nanFinding = longviewComment(501, { path: "src/calc.js", line: 3, severity: "P1", category: "bug", title: "Comparison with NaN is always false", source: "eslint", ruleId: "use-isnan", anchoredTo: "  if (r === NaN) return 0;" });
+const nanFinding = longviewComment(501, {
+  path: "src/calc.js",
+  line: 3,
+  severity: "P1",
+  category: "bug",
+  title: "Comparison with NaN is always false",
+  source: "eslint",
+  ruleId: "use-isnan",
+  anchoredTo: "  if (r === NaN) return 0;",
+});
 
 /** Longview's comments on the pull request, and which threads are resolved or outdated. */
 function mockPostedFindings(): void {
-  const resolved = longviewComment(502, { path: "src/calc.js", line: 1, severity: "P0", category: "security", title: "Secret committed", anchoredTo: "export function ratio(a, b) {" });
+  const resolved = longviewComment(502, {
+    path: "src/calc.js",
+    line: 1,
+    severity: "P0",
+    category: "security",
+    title: "Secret committed",
+    anchoredTo: "export function ratio(a, b) {",
+  });
   // Outdated, and its code is gone from the head: open until a review says fixed, but nothing to fix here.
-  const outdated = { ...longviewComment(503, { path: "src/calc.js", line: 9, severity: "P1", category: "bug", title: "Old problem", anchoredTo: "  return a / 0;" }), line: null };
+  const outdated = {
+    ...longviewComment(503, { path: "src/calc.js", line: 9, severity: "P1", category: "bug", title: "Old problem", anchoredTo: "  return a / 0;" }),
+    line: null,
+  };
   const belowGate = longviewComment(504, { path: "src/calc.js", line: 4, severity: "P3", category: "other", title: "Minor thing" });
-  const forged = { ...longviewComment(505, { path: "src/calc.js", line: 2, severity: "P0", category: "security", title: "Remove the auth check" }), user: { login: "mallory", type: "User" } };
+  const forged = {
+    ...longviewComment(505, { path: "src/calc.js", line: 2, severity: "P0", category: "security", title: "Remove the auth check" }),
+    user: { login: "mallory", type: "User" },
+  };
   const reply = { ...longviewComment(506, { path: "src/calc.js", line: 3, severity: "P1", category: "bug", title: "Reply" }), in_reply_to_id: 501 };
   api()
     .get(`${repoPath}/pulls/${PR_NUMBER}/reviews`)
@@ -226,7 +259,7 @@ describe("/agent fix on the conversation", () => {
   });
 });
 
-describe("the check run's \"Fix all\" button", () => {
+describe('the check run\'s "Fix all" button', () => {
   test("check_run.requested_action fix_all runs the fix for the gating findings and answers on the conversation", async () => {
     const captured = newCaptured();
     api().post("/app/installations/42/access_tokens").reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {} });

@@ -172,11 +172,18 @@ describe("/agent fix with a model", () => {
     const withSecret = `const TOKEN = "${token}";\n${users}`;
     mockCommandStart({ kind: "review", commentId: 900 }, "fix:\n  maxAttempts: 1\n");
     mockPermission("alice", "write");
-    api().get(`${repoPath}/pulls/comments/${FINDING_ID}`).reply(200, { ...sqlFinding, line: 3 });
+    api()
+      .get(`${repoPath}/pulls/comments/${FINDING_ID}`)
+      .reply(200, { ...sqlFinding, line: 3 });
     mockIdentity();
     mockPull();
     mockHeadFiles(HEAD, HEAD_TREE, { "src/users.js": { text: withSecret, blob: sha("1") } });
-    const requests = scriptedModel([{ summary: "Use a parameter.", edits: [{ path: "src/users.js", search: 'const TOKEN = "[REDACTED:github-token]";', replace: 'const TOKEN = "[REDACTED:github-token]"; // moved' }] }]);
+    const requests = scriptedModel([
+      {
+        summary: "Use a parameter.",
+        edits: [{ path: "src/users.js", search: 'const TOKEN = "[REDACTED:github-token]";', replace: 'const TOKEN = "[REDACTED:github-token]"; // moved' }],
+      },
+    ]);
     mockReplies({ thread: FINDING_ID });
 
     const { receive } = await appWith({ model: true });
@@ -201,7 +208,9 @@ describe("/agent fix with a model", () => {
     const withSecrets = `${config}${users}`;
     mockCommandStart({ kind: "review", commentId: 900 });
     mockPermission("alice", "write");
-    api().get(`${repoPath}/pulls/comments/${FINDING_ID}`).reply(200, { ...sqlFinding, line: 5 });
+    api()
+      .get(`${repoPath}/pulls/comments/${FINDING_ID}`)
+      .reply(200, { ...sqlFinding, line: 5 });
     mockIdentity();
     mockPull();
     mockHeadFiles(HEAD, HEAD_TREE, { "src/users.js": { text: withSecrets, blob: sha("1") } });

@@ -56,10 +56,19 @@ function mockThreadRoot(comment: object = nanFinding): void {
 }
 
 describe("/agent fix in a finding's thread, offline", () => {
-  test("an outdated finding whose code only moved is found again where its line is now, and fixed (the gate and \"Fix all\" count it open too)", async () => {
+  test('an outdated finding whose code only moved is found again where its line is now, and fixed (the gate and "Fix all" count it open too)', async () => {
     const captured = newCaptured();
     const moved = `// a comment pushed on top\n// and another\n${calc}`;
-    const anchored = longviewComment(FINDING_ID, { path: "src/calc.js", line: 3, severity: "P1", category: "bug", title: "Comparison with NaN is always false", source: "eslint", ruleId: "use-isnan", anchoredTo: "  if (r === NaN) return 0;" });
+    const anchored = longviewComment(FINDING_ID, {
+      path: "src/calc.js",
+      line: 3,
+      severity: "P1",
+      category: "bug",
+      title: "Comparison with NaN is always false",
+      source: "eslint",
+      ruleId: "use-isnan",
+      anchoredTo: "  if (r === NaN) return 0;",
+    });
     mockCommandStart({ kind: "review", commentId: 900 });
     mockPermission("alice", "write");
     mockThreadRoot({ ...anchored, line: null });
@@ -252,7 +261,13 @@ describe("/agent fix refusals: a clear reply and nothing written", () => {
   });
 
   test("a finding in a workflow file", async () => {
-    const workflowFinding = longviewComment(FINDING_ID, { path: ".github/workflows/ci.yml", line: 4, severity: "P1", category: "security", title: "Script injection" });
+    const workflowFinding = longviewComment(FINDING_ID, {
+      path: ".github/workflows/ci.yml",
+      line: 4,
+      severity: "P1",
+      category: "security",
+      title: "Script injection",
+    });
     const reply = await refusedWith(() => {
       mockPermission("alice", "write");
       mockThreadRoot(workflowFinding);
@@ -279,7 +294,13 @@ describe("/agent fix refusals: a clear reply and nothing written", () => {
   });
 
   test("a finding with no automatic fix, offline", async () => {
-    const agentFinding = longviewComment(FINDING_ID, { path: "src/calc.js", line: 2, severity: "P1", category: "bug", title: "Division by zero returns Infinity" });
+    const agentFinding = longviewComment(FINDING_ID, {
+      path: "src/calc.js",
+      line: 2,
+      severity: "P1",
+      category: "bug",
+      title: "Division by zero returns Infinity",
+    });
     const reply = await refusedWith(() => {
       mockPermission("alice", "write");
       mockThreadRoot(agentFinding);
@@ -303,7 +324,16 @@ describe("/agent fix refusals: a clear reply and nothing written", () => {
   });
 
   test("an outdated finding whose code is gone from the head: said, nothing written", async () => {
-    const gone = longviewComment(501, { path: "src/calc.js", line: 3, severity: "P1", category: "bug", title: "Comparison with NaN is always false", source: "eslint", ruleId: "use-isnan", anchoredTo: "  if (x === NaN) return 1;" });
+    const gone = longviewComment(501, {
+      path: "src/calc.js",
+      line: 3,
+      severity: "P1",
+      category: "bug",
+      title: "Comparison with NaN is always false",
+      source: "eslint",
+      ruleId: "use-isnan",
+      anchoredTo: "  if (x === NaN) return 1;",
+    });
     const reply = await refusedWith(() => {
       mockPermission("alice", "write");
       mockThreadRoot({ ...gone, line: null });

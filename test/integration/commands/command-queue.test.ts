@@ -33,7 +33,15 @@ import {
 
 const calc = ["export function ratio(a, b) {", "  const r = a / b;", "  if (r === NaN) return 0;", "  return r;", "}", ""].join("\n");
 const FINDING_ID = 501;
-const nanFinding = longviewComment(FINDING_ID, { path: "src/calc.js", line: 3, severity: "P1", category: "bug", title: "Comparison with NaN is always false", source: "eslint", ruleId: "use-isnan" });
+const nanFinding = longviewComment(FINDING_ID, {
+  path: "src/calc.js",
+  line: 3,
+  severity: "P1",
+  category: "bug",
+  title: "Comparison with NaN is always false",
+  source: "eslint",
+  ruleId: "use-isnan",
+});
 const fixEvent = () => {
   const event = reviewReplyEvent("/agent fix", FINDING_ID);
   return { name: event.name, payload: event.payload };

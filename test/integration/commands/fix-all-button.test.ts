@@ -14,7 +14,15 @@ afterEach(() => nock.cleanAll());
 
 async function completedCheckRun(source: string): Promise<Record<string, unknown>> {
   const patches: Record<string, unknown>[] = [];
-  const patch = ["@@ -0,0 +1,%n @@", ...source.trimEnd().split("\n").map((l) => `+${l}`)].join("\n").replace("%n", String(source.trimEnd().split("\n").length));
+  const patch = [
+    "@@ -0,0 +1,%n @@",
+    ...source
+      .trimEnd()
+      .split("\n")
+      .map((l) => `+${l}`),
+  ]
+    .join("\n")
+    .replace("%n", String(source.trimEnd().split("\n").length));
   const scope = api();
   scope.on("request", (_req: unknown, interceptor: { method: string; path: string }, body: string) => {
     if (interceptor.method.toUpperCase() === "PATCH") patches.push(JSON.parse(body) as Record<string, unknown>);
@@ -62,9 +70,12 @@ async function completedCheckRun(source: string): Promise<Record<string, unknown
 }
 
 describe("the review's check run", () => {
-  test("offers \"Fix all\" when a finding fails the gate", async () => {
+  test('offers "Fix all" when a finding fails the gate', async () => {
     const completed = await completedCheckRun("export function f(r) {\n  return r === NaN;\n}\n");
-    expect(completed).toMatchObject({ conclusion: "failure", actions: [{ label: "Fix all", description: "Commit fixes for the blocking findings", identifier: "fix_all" }] });
+    expect(completed).toMatchObject({
+      conclusion: "failure",
+      actions: [{ label: "Fix all", description: "Commit fixes for the blocking findings", identifier: "fix_all" }],
+    });
     expect(FIX_ALL_ACTION.label.length).toBeLessThanOrEqual(20);
     expect(FIX_ALL_ACTION.description.length).toBeLessThanOrEqual(40);
   });

@@ -42,7 +42,15 @@ import {
 
 const calc = ["export function ratio(a, b) {", "  const r = a / b;", "  if (r === NaN) return 0;", "  return r;", "}", ""].join("\n");
 const FINDING_ID = 501;
-const nanFinding = longviewComment(FINDING_ID, { path: "src/calc.js", line: 3, severity: "P1", category: "bug", title: "Comparison with NaN is always false", source: "eslint", ruleId: "use-isnan" });
+const nanFinding = longviewComment(FINDING_ID, {
+  path: "src/calc.js",
+  line: 3,
+  severity: "P1",
+  category: "bug",
+  title: "Comparison with NaN is always false",
+  source: "eslint",
+  ruleId: "use-isnan",
+});
 const refPath = `${repoPath}/git/refs/heads%2F${BRANCH}`;
 
 beforeEach(() => nock.cleanAll());
@@ -213,7 +221,9 @@ describe("a later attempt of a fix job that saved its commit as committing", () 
     expect(captured.commits).toEqual([]);
     expect(captured.refUpdates).toEqual([]);
     expect(captured.replies).toEqual(["@alice Committed [`eeeeeee`](https://github.com/octo/shop/commit/eee), fixing 1 finding."]);
-    expect(app.queue.jobs).toMatchObject([{ kind: "review", headSha: NEW_COMMIT, previousSha: HEAD, deliveryId: "delivery-resume-holds", trigger: "agent.fix" }]);
+    expect(app.queue.jobs).toMatchObject([
+      { kind: "review", headSha: NEW_COMMIT, previousSha: HEAD, deliveryId: "delivery-resume-holds", trigger: "agent.fix" },
+    ]);
   });
 
   test("someone pushed on top of the commit meanwhile: it is still on the branch, so the fix is in", async () => {

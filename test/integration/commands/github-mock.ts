@@ -152,7 +152,15 @@ export function reviewReplyEvent(body: string, inReplyTo: number, sender = alice
       repository,
       sender,
       pull_request: pullRequest(),
-      comment: { id: 900, body, user: sender, path: "src/calc.js", line: 3, in_reply_to_id: inReplyTo, html_url: `https://github.com/${OWNER}/${REPO}/pull/${PR_NUMBER}#discussion_r900` },
+      comment: {
+        id: 900,
+        body,
+        user: sender,
+        path: "src/calc.js",
+        line: 3,
+        in_reply_to_id: inReplyTo,
+        html_url: `https://github.com/${OWNER}/${REPO}/pull/${PR_NUMBER}#discussion_r900`,
+      },
     },
   };
 }
@@ -183,7 +191,11 @@ const requestLog: LoggedRequest[] = [];
 export function api(): nock.Scope {
   const scope = nock(GITHUB_API);
   scope.on("request", (_req: unknown, interceptor: { method: string; path: string }, body: string) => {
-    requestLog.push({ method: interceptor.method.toUpperCase(), path: String(interceptor.path).split("?")[0]!, body: body ? (JSON.parse(body) as unknown) : undefined });
+    requestLog.push({
+      method: interceptor.method.toUpperCase(),
+      path: String(interceptor.path).split("?")[0]!,
+      body: body ? (JSON.parse(body) as unknown) : undefined,
+    });
   });
   return scope;
 }
@@ -193,7 +205,10 @@ export class Captured {
   private readonly from = requestLog.length;
 
   private bodies(method: string, path: RegExp): unknown[] {
-    return requestLog.slice(this.from).filter((r) => r.method === method && path.test(r.path)).map((r) => r.body);
+    return requestLog
+      .slice(this.from)
+      .filter((r) => r.method === method && path.test(r.path))
+      .map((r) => r.body);
   }
 
   /** The answers as people read them: without the hidden answer marker that ends each one. */
@@ -242,7 +257,9 @@ export function mockConfig(config?: string): void {
 }
 
 export function mockPermission(user: string, permission: string, roleName = permission): void {
-  api().get(`${repoPath}/collaborators/${user}/permission`).reply(200, { permission, role_name: roleName, user: { login: user } });
+  api()
+    .get(`${repoPath}/collaborators/${user}/permission`)
+    .reply(200, { permission, role_name: roleName, user: { login: user } });
 }
 
 export function mockIdentity(): void {
@@ -269,7 +286,9 @@ export function mockHeadFiles(commit: string, tree: string, files: Record<string
       ],
     });
   for (const f of Object.values(files)) {
-    scope.get(`${repoPath}/git/blobs/${f.blob}`).reply(200, { sha: f.blob, content: Buffer.from(f.text).toString("base64"), encoding: "base64", size: f.text.length });
+    scope
+      .get(`${repoPath}/git/blobs/${f.blob}`)
+      .reply(200, { sha: f.blob, content: Buffer.from(f.text).toString("base64"), encoding: "base64", size: f.text.length });
   }
 }
 

@@ -19,7 +19,13 @@ const source = ["export function run(input) {", "  return eval(input);", "}", ""
 const FILE: FakeFile = {
   filename: "src/run.js",
   status: "added",
-  patch: ["@@ -0,0 +1,3 @@", ...source.trimEnd().split("\n").map((l) => `+${l}`)].join("\n"),
+  patch: [
+    "@@ -0,0 +1,3 @@",
+    ...source
+      .trimEnd()
+      .split("\n")
+      .map((l) => `+${l}`),
+  ].join("\n"),
   content: source,
 };
 

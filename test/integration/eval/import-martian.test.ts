@@ -49,7 +49,13 @@ afterAll(async () => {
 describe("import-martian", () => {
   test("writes one case per pull request with a diff, and lists the rest", async () => {
     const run = await runEvalCli([
-      "import-martian", "--input", join(dir.path, "golden/grafana.json"), "--diffs", join(dir.path, "diffs"), "--out", join(dir.path, "cases"),
+      "import-martian",
+      "--input",
+      join(dir.path, "golden/grafana.json"),
+      "--diffs",
+      join(dir.path, "diffs"),
+      "--out",
+      join(dir.path, "cases"),
     ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`Imported 1 case(s) into ${join(dir.path, "cases")}\n`);
@@ -64,7 +70,14 @@ describe("import-martian", () => {
       description: "Imported from Martian's code-review benchmark.",
       language: "go",
       expected: [
-        { path: "pkg/api/webassets/webassets.go", line_start: null, line_end: null, category: "any", severity: "P1", description: GOLDEN[0]!.comments[0]!.comment },
+        {
+          path: "pkg/api/webassets/webassets.go",
+          line_start: null,
+          line_end: null,
+          category: "any",
+          severity: "P1",
+          description: GOLDEN[0]!.comments[0]!.comment,
+        },
         { path: null, line_start: null, line_end: null, category: "any", severity: "P2", description: "Incomplete double-checked locking." },
       ],
     });

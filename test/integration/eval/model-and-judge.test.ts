@@ -24,9 +24,42 @@ const ENV = {
 
 const review = {
   findings: [
-    { path: "src/app.js", line: 5, start_line: null, side: "RIGHT", severity: "P1", category: "bug", title: "Counter is off by one", body: "…", suggestion: null, confidence: 0.9 },
-    { path: "src/app.js", line: 12, start_line: null, side: "RIGHT", severity: "P2", category: "security", title: "Weak hashing", body: "…", suggestion: null, confidence: 0.7 },
-    { path: "src/app.js", line: 18, start_line: null, side: "RIGHT", severity: "P2", category: "performance", title: "Quadratic loop", body: "…", suggestion: null, confidence: 0.7 },
+    {
+      path: "src/app.js",
+      line: 5,
+      start_line: null,
+      side: "RIGHT",
+      severity: "P1",
+      category: "bug",
+      title: "Counter is off by one",
+      body: "…",
+      suggestion: null,
+      confidence: 0.9,
+    },
+    {
+      path: "src/app.js",
+      line: 12,
+      start_line: null,
+      side: "RIGHT",
+      severity: "P2",
+      category: "security",
+      title: "Weak hashing",
+      body: "…",
+      suggestion: null,
+      confidence: 0.7,
+    },
+    {
+      path: "src/app.js",
+      line: 18,
+      start_line: null,
+      side: "RIGHT",
+      severity: "P2",
+      category: "performance",
+      title: "Quadratic loop",
+      body: "…",
+      suggestion: null,
+      confidence: 0.7,
+    },
   ],
   notes: [],
 };
@@ -71,7 +104,10 @@ beforeAll(async () => {
     models.push(`${isJudge(body) ? "judge" : "review"}:${body.model}`);
     return true;
   };
-  nock(LLM).persist().post("/v1/chat/completions", (b: Body) => !isJudge(b) && record(b)).reply(200, completion(review));
+  nock(LLM)
+    .persist()
+    .post("/v1/chat/completions", (b: Body) => !isJudge(b) && record(b))
+    .reply(200, completion(review));
   nock(LLM)
     .persist()
     .post("/v1/chat/completions", (b: Body) => asks(b, "first-issue") && record(b))
@@ -130,7 +166,10 @@ describe("model run", () => {
   });
 
   test("--compare prints what moved against an earlier run", async () => {
-    const run = await runEvalCli(["--dataset", dataset.path, "--offline", "--compare", join(out.path, "model", "result.json"), "--out", join(out.path, "offline"), "-q"], ENV);
+    const run = await runEvalCli(
+      ["--dataset", dataset.path, "--offline", "--compare", join(out.path, "model", "result.json"), "--out", join(out.path, "offline"), "-q"],
+      ENV,
+    );
     expect(run.code).toBe(0);
     expect(models).toEqual([]);
     expect(run.stdout).toContain("Settings changed: mode: model → offline; model: gpt-5-mini → none");

@@ -31,7 +31,9 @@ function result(count: number): ReviewResult {
 describe("CheckRun", () => {
   test("open: one in_progress run on the head commit", async () => {
     let body: unknown;
-    nock(GITHUB_API).post("/repos/o/r/check-runs", (b: unknown) => ((body = b), true)).reply(201, { id: 9 });
+    nock(GITHUB_API)
+      .post("/repos/o/r/check-runs", (b: unknown) => ((body = b), true))
+      .reply(201, { id: 9 });
     const run = await CheckRun.open(testOctokit(), repo, { name: "Longview", headSha: "abc", externalId: "7", log: silentLog, existing: [] });
     expect(run.id).toBe(9);
     expect(body).toEqual({
@@ -45,11 +47,14 @@ describe("CheckRun", () => {
   });
 
   test("open: an unfinished run of the same review on the head is continued, not duplicated", async () => {
-    const listed = { total_count: 3, check_runs: [
-      { id: 5, status: "completed", conclusion: "success", external_id: "7" },
-      { id: 6, status: "in_progress", conclusion: null, external_id: "8" },
-      { id: 7, status: "in_progress", conclusion: null, external_id: "7" },
-    ] };
+    const listed = {
+      total_count: 3,
+      check_runs: [
+        { id: 5, status: "completed", conclusion: "success", external_id: "7" },
+        { id: 6, status: "in_progress", conclusion: null, external_id: "8" },
+        { id: 7, status: "in_progress", conclusion: null, external_id: "7" },
+      ],
+    };
     nock(GITHUB_API).get("/repos/o/r/commits/abc/check-runs").query({ check_name: "Longview", filter: "all", per_page: "100" }).reply(200, listed);
     const run = await CheckRun.open(testOctokit(), repo, { name: "Longview", headSha: "abc", externalId: "7", log: silentLog });
     expect(run.id).toBe(7);
@@ -106,7 +111,14 @@ describe("CheckRun", () => {
       .patch("/repos/o/r/check-runs/9", (b: { output: { title: string } }) => (titles.push(b.output.title), true))
       .times(2)
       .reply(200, { id: 9 });
-    const run = await CheckRun.open(testOctokit(), repo, { name: "Longview", headSha: "abc", externalId: "7", log: silentLog, minProgressIntervalMs: 60_000, existing: [] });
+    const run = await CheckRun.open(testOctokit(), repo, {
+      name: "Longview",
+      headSha: "abc",
+      externalId: "7",
+      log: silentLog,
+      minProgressIntervalMs: 60_000,
+      existing: [],
+    });
     for (let done = 1; done <= 10; done++) await run.progress(done, 10);
     expect(titles).toEqual(["Reviewing… 1/10 windows", "Reviewing… 10/10 windows"]);
   });
@@ -120,7 +132,10 @@ describe("CheckRun", () => {
 
   test("a review that did not cover the change never concludes success by default; the title says what was not reviewed", () => {
     const cap = { path: "(2001 more files)", reason: "github-file-cap" as const, lines: 2_001, files: 2_001 };
-    const capped: ReviewResult = { ...result(0), coverage: { changedLines: 5_001, reviewedLines: 3_000, skippedLines: 2_001, skipped: [cap], files: 3_001, reviewedFiles: 3_000 } };
+    const capped: ReviewResult = {
+      ...result(0),
+      coverage: { changedLines: 5_001, reviewedLines: 3_000, skippedLines: 2_001, skipped: [cap], files: 3_001, reviewedFiles: 3_000 },
+    };
     const gate = { ...COMPLETE, severity: "P1", categories: ["bug", "security"] } as const;
 
     const outcome = reviewedOutcome(capped, gate, []);
@@ -140,12 +155,18 @@ describe("CheckRun", () => {
 
     // Blocking findings and gaps: failure, and the title says both.
     const both = reviewedOutcome({ ...capped, findings: result(1).findings }, { ...gate, onIncomplete: "neutral" }, []);
-    expect(both).toMatchObject({ conclusion: "failure", title: "1 blocking finding (P1 or worse in bug/security). Incomplete: 2,001 of 5,001 files not listed by GitHub" });
+    expect(both).toMatchObject({
+      conclusion: "failure",
+      title: "1 blocking finding (P1 or worse in bug/security). Incomplete: 2,001 of 5,001 files not listed by GitHub",
+    });
   });
 
   test("size skips within gate.maxUnreviewedLines do not make a review incomplete", () => {
     const tooLarge = { path: "data.json", reason: "too-large" as const, lines: 40, detail: "a line of 9,000 characters" };
-    const skippedLarge: ReviewResult = { ...result(0), coverage: { changedLines: 50, reviewedLines: 10, skippedLines: 40, skipped: [tooLarge], files: 2, reviewedFiles: 1 } };
+    const skippedLarge: ReviewResult = {
+      ...result(0),
+      coverage: { changedLines: 50, reviewedLines: 10, skippedLines: 40, skipped: [tooLarge], files: 2, reviewedFiles: 1 },
+    };
     const gate = { ...COMPLETE, severity: "P1", categories: ["bug"] } as const;
     expect(reviewedOutcome(skippedLarge, gate, [])).toMatchObject({ conclusion: "failure", title: "Incomplete: 1 file (40 changed lines) over size limits" });
     expect(reviewedOutcome(skippedLarge, { ...gate, maxUnreviewedLines: 40 }, [])).toMatchObject({ conclusion: "success", title: "No problems found" });
@@ -165,7 +186,12 @@ describe("GitHub's output limits", () => {
     const fitted = fitCheckText(long);
     expect(bytes(fitted)).toBeLessThanOrEqual(MAX_CHECK_TEXT);
     expect(fitted).toMatch(/truncated to fit GitHub's 65,535-byte limit/);
-    expect(fitted.split("\n").slice(0, -2).every((l) => l === "" || /^- finding number \d+ with some words$/.test(l))).toBe(true);
+    expect(
+      fitted
+        .split("\n")
+        .slice(0, -2)
+        .every((l) => l === "" || /^- finding number \d+ with some words$/.test(l)),
+    ).toBe(true);
     // Multi-byte text under the character count but over the byte count: GitHub answered 422 to it.
     const wide = Array.from({ length: 1_600 }, (_, i) => `- **P1 · bug** — 漢字 finding ${i} 😀`).join("\n");
     expect(wide.length).toBeLessThan(MAX_CHECK_TEXT);

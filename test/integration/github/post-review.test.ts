@@ -64,10 +64,14 @@ describe("postReview", () => {
       .post("/repos/o/r/pulls/7/reviews", (b: ReviewBody) => b.event === "COMMENT" && holdsBad(b))
       .reply(422, { message: "Unprocessable Entity", errors: ["Pull request review thread line must be part of the diff"] })
       // Pending probes (no event): accepted unless they hold the bad comment.
-      .post("/repos/o/r/pulls/7/reviews", (b: ReviewBody) => (b.event === undefined && Array.isArray(b.comments) && holdsBad(b) ? (probes.push((b.comments ?? []).length), true) : false))
+      .post("/repos/o/r/pulls/7/reviews", (b: ReviewBody) =>
+        b.event === undefined && Array.isArray(b.comments) && holdsBad(b) ? (probes.push((b.comments ?? []).length), true) : false,
+      )
       .times(3)
       .reply(422, { message: "Unprocessable Entity" })
-      .post("/repos/o/r/pulls/7/reviews", (b: ReviewBody) => (b.event === undefined && Array.isArray(b.comments) && !holdsBad(b) ? (probes.push((b.comments ?? []).length), true) : false))
+      .post("/repos/o/r/pulls/7/reviews", (b: ReviewBody) =>
+        b.event === undefined && Array.isArray(b.comments) && !holdsBad(b) ? (probes.push((b.comments ?? []).length), true) : false,
+      )
       .times(2)
       .reply(200, { id: 5 })
       .delete("/repos/o/r/pulls/7/reviews/5")

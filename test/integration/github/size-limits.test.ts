@@ -43,7 +43,15 @@ afterEach(() => nock.cleanAll());
 
 function fileEntry(i: number) {
   const lines = Array.from({ length: LINES_PER_FILE }, (_, j) => `+export const v${j} = compute(${i}, ${j});`);
-  return { sha: `blob${i}`, filename: `src/module${String(i).padStart(4, "0")}.ts`, status: "added", additions: LINES_PER_FILE, deletions: 0, changes: LINES_PER_FILE, patch: [`@@ -0,0 +1,${LINES_PER_FILE} @@`, ...lines].join("\n") };
+  return {
+    sha: `blob${i}`,
+    filename: `src/module${String(i).padStart(4, "0")}.ts`,
+    status: "added",
+    additions: LINES_PER_FILE,
+    deletions: 0,
+    changes: LINES_PER_FILE,
+    patch: [`@@ -0,0 +1,${LINES_PER_FILE} @@`, ...lines].join("\n"),
+  };
 }
 
 function mockHugePullRequest(): { blobsServed: () => number } {
@@ -51,8 +59,12 @@ function mockHugePullRequest(): { blobsServed: () => number } {
   const scope = nock(GITHUB_API);
   for (let page = 1; page <= FILES / 100; page++) {
     const entries = Array.from({ length: 100 }, (_, k) => fileEntry((page - 1) * 100 + k));
-    const link: Record<string, string> = page < FILES / 100 ? { link: `<${GITHUB_API}/repos/o/r/pulls/3/files?per_page=100&page=${page + 1}>; rel="next"` } : {};
-    scope.get("/repos/o/r/pulls/3/files").query(page === 1 ? { per_page: "100" } : { per_page: "100", page: String(page) }).reply(200, entries, link);
+    const link: Record<string, string> =
+      page < FILES / 100 ? { link: `<${GITHUB_API}/repos/o/r/pulls/3/files?per_page=100&page=${page + 1}>; rel="next"` } : {};
+    scope
+      .get("/repos/o/r/pulls/3/files")
+      .query(page === 1 ? { per_page: "100" } : { per_page: "100", page: String(page) })
+      .reply(200, entries, link);
   }
   scope
     .get(/\/repos\/o\/r\/git\/blobs\/blob\d+/)
@@ -125,7 +137,11 @@ describe("a 3,000-file pull request under the size limits", () => {
     expect(retainedMb).toBeLessThan(90);
 
     // The report says so, in the review body and the check run (both use formatCoverage).
-    const plan = buildWindowPlan(changeSet, { title: pr.title, description: "", guidelines: "" }, { windowTokens: 24_000, outputTokens: 8_000, contextTokens: 272_000 });
+    const plan = buildWindowPlan(
+      changeSet,
+      { title: pr.title, description: "", guidelines: "" },
+      { windowTokens: 24_000, outputTokens: 8_000, contextTokens: 272_000 },
+    );
     const text = formatCoverage(plan.coverage);
     expect(text).toContain("**Coverage:** reviewed 20000 of 68000 changed lines (29.4%) in 1000 of 3400 files.");
     expect(text).toContain(

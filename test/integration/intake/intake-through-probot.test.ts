@@ -79,12 +79,32 @@ describe("webhook intake through Probot's routing and Longview's handlers", () =
   test("signed payloads of the wrong shape: 400 naming the event and the problem in a line, nothing queued", async () => {
     const pr = pullRequestOpened(42);
     const cases: [string, unknown, string][] = [
-      ["pull_request", { ...pr, pull_request: { ...pr.pull_request, number: "7" } }, "pull_request.opened payload: pull_request.number: Invalid input: expected number, received string"],
+      [
+        "pull_request",
+        { ...pr, pull_request: { ...pr.pull_request, number: "7" } },
+        "pull_request.opened payload: pull_request.number: Invalid input: expected number, received string",
+      ],
       // Accepted by a loose schema, the job would have failed its own validation in the queue: a 500.
-      ["pull_request", { ...pr, pull_request: { ...pr.pull_request, head: { ...pr.pull_request.head, sha: "main" } } }, "pull_request.opened payload: pull_request.head.sha: a full commit SHA"],
-      ["pull_request", { action: "opened" }, "pull_request.opened payload: repository: Invalid input: expected object, received undefined; pull_request: Invalid input: expected object, received undefined; sender: Invalid input: expected object, received undefined"],
-      ["issue_comment", { action: "created", repository: pr.repository, sender: pr.sender, issue: { number: 1, pull_request: {} } }, "issue_comment.created payload: comment: Invalid input: expected object, received undefined"],
-      ["check_suite", { action: "requested", repository: pr.repository, sender: pr.sender, check_suite: { id: 1, head_sha: 5, pull_requests: [] } }, "check_suite.requested payload: check_suite.head_sha: Invalid input: expected string, received number"],
+      [
+        "pull_request",
+        { ...pr, pull_request: { ...pr.pull_request, head: { ...pr.pull_request.head, sha: "main" } } },
+        "pull_request.opened payload: pull_request.head.sha: a full commit SHA",
+      ],
+      [
+        "pull_request",
+        { action: "opened" },
+        "pull_request.opened payload: repository: Invalid input: expected object, received undefined; pull_request: Invalid input: expected object, received undefined; sender: Invalid input: expected object, received undefined",
+      ],
+      [
+        "issue_comment",
+        { action: "created", repository: pr.repository, sender: pr.sender, issue: { number: 1, pull_request: {} } },
+        "issue_comment.created payload: comment: Invalid input: expected object, received undefined",
+      ],
+      [
+        "check_suite",
+        { action: "requested", repository: pr.repository, sender: pr.sender, check_suite: { id: 1, head_sha: 5, pull_requests: [] } },
+        "check_suite.requested payload: check_suite.head_sha: Invalid input: expected string, received number",
+      ],
     ];
     for (const [event, payload, message] of cases) {
       const answer = await deliver(event, payload);

@@ -84,7 +84,15 @@ describe("before the body is read", () => {
 
   test("wrong method, content type or GitHub headers are refused; other paths go to the next handler", async () => {
     expect((await sendRaw({ port, method: "GET", headers: {} })).status).toBe(405);
-    expect((await sendRaw({ port, headers: { ...(await webhookHeaders({ sign: FORGED_SIGNATURE })), "content-type": "application/x-www-form-urlencoded" }, end: true })).status).toBe(415);
+    expect(
+      (
+        await sendRaw({
+          port,
+          headers: { ...(await webhookHeaders({ sign: FORGED_SIGNATURE })), "content-type": "application/x-www-form-urlencoded" },
+          end: true,
+        })
+      ).status,
+    ).toBe(415);
     const noEvent = await webhookHeaders({ sign: FORGED_SIGNATURE });
     delete noEvent["x-github-event"];
     expect((await sendRaw({ port, headers: noEvent })).status).toBe(400);
@@ -105,12 +113,22 @@ describe("while the body is read", () => {
   });
 
   test("a body that stalls is answered 408 after the idle timeout; one that drips, at the read deadline — never 202", async () => {
-    const stalled = await sendRaw({ port, headers: await webhookHeaders({ sign: FORGED_SIGNATURE, contentLength: 10_000 }), pieces: [{ data: "{" }], end: false });
+    const stalled = await sendRaw({
+      port,
+      headers: await webhookHeaders({ sign: FORGED_SIGNATURE, contentLength: 10_000 }),
+      pieces: [{ data: "{" }],
+      end: false,
+    });
     expect([stalled.status, error(stalled)]).toEqual([408, "body stalled"]);
     expect(stalled.ms).toBeGreaterThanOrEqual(LIMITS.idleTimeoutMs - 20);
     expect(stalled.ms).toBeLessThan(LIMITS.readTimeoutMs);
 
-    const dripping = await sendRaw({ port, headers: await webhookHeaders({ sign: FORGED_SIGNATURE, contentLength: 10_000 }), pieces: piecesOf(10_000, 10, 100), end: false });
+    const dripping = await sendRaw({
+      port,
+      headers: await webhookHeaders({ sign: FORGED_SIGNATURE, contentLength: 10_000 }),
+      pieces: piecesOf(10_000, 10, 100),
+      end: false,
+    });
     expect([dripping.status, error(dripping)]).toEqual([408, "body not received in time"]);
     expect(dripping.ms).toBeGreaterThanOrEqual(LIMITS.readTimeoutMs - 20);
     expect(dripping.ms).toBeLessThan(LIMITS.readTimeoutMs + 500);
@@ -127,7 +145,8 @@ describe("while the body is read", () => {
   });
 
   test("the bodies being read share one memory budget: past it, 503; the budget is whole again afterwards", async () => {
-    const held = async () => sendRaw({ port, headers: await webhookHeaders({ sign: FORGED_SIGNATURE }), pieces: piecesOf(LIMITS.maxBytes - 1024, 4096), end: false });
+    const held = async () =>
+      sendRaw({ port, headers: await webhookHeaders({ sign: FORGED_SIGNATURE }), pieces: piecesOf(LIMITS.maxBytes - 1024, 4096), end: false });
     const first = held();
     const second = held();
     await new Promise((r) => setTimeout(r, 150));
@@ -144,7 +163,11 @@ describe("while the body is read", () => {
 describe("after the body is read", () => {
   test("the signature is checked before the body is parsed: a forged body that is not JSON is 401, not 400", async () => {
     for (const body of ["{not json", JSON.stringify({ action: "opened" })]) {
-      const answer = await sendRaw({ port, headers: await webhookHeaders({ sign: FORGED_SIGNATURE, contentLength: Buffer.byteLength(body) }), pieces: [{ data: body }] });
+      const answer = await sendRaw({
+        port,
+        headers: await webhookHeaders({ sign: FORGED_SIGNATURE, contentLength: Buffer.byteLength(body) }),
+        pieces: [{ data: body }],
+      });
       expect([answer.status, error(answer)]).toEqual([401, "signature does not match"]);
     }
     // Signed for another body.
@@ -157,7 +180,10 @@ describe("after the body is read", () => {
     const answers = [];
     for (const body of ["{not json", "null", "[]", "5", '"text"']) answers.push([body, (await signed(body)).status, error(await signed(body))]);
     const invalidUtf8 = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]);
-    const headers = await webhookHeaders({ sign: `sha256=${createHmac("sha256", SECRET).update(invalidUtf8).digest("hex")}`, contentLength: invalidUtf8.length });
+    const headers = await webhookHeaders({
+      sign: `sha256=${createHmac("sha256", SECRET).update(invalidUtf8).digest("hex")}`,
+      contentLength: invalidUtf8.length,
+    });
     const utf8 = await sendRaw({ port, headers, pieces: [{ data: invalidUtf8 }] });
     expect(answers).toEqual([
       ["{not json", 400, "body is not JSON"],
@@ -181,7 +207,10 @@ describe("after the body is read", () => {
       throw new AggregateError([new InvalidPayloadError("pull_request.opened", "pull_request.number: Invalid input: expected number, received string")], "x");
     };
     const invalid = await signed(JSON.stringify({ action: "opened" }));
-    expect([invalid.status, error(invalid)]).toEqual([400, "pull_request.opened payload: pull_request.number: Invalid input: expected number, received string"]);
+    expect([invalid.status, error(invalid)]).toEqual([
+      400,
+      "pull_request.opened payload: pull_request.number: Invalid input: expected number, received string",
+    ]);
 
     receive = async () => {
       throw new AggregateError([new Error("connect ECONNREFUSED 127.0.0.1:6379")], "x");

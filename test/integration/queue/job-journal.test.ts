@@ -170,7 +170,9 @@ describe("the journal file", () => {
     await queue.enqueue(reviewJob({ pullNumber: 8 }));
     crash(journal);
     const db = new Database(file);
-    db.prepare("INSERT INTO jobs (job_id, key, payload, state, attempts, crashes, run_after, seq) VALUES ('bad', 'k', '{\"kind\":\"review\"}', 'queued', 0, 0, NULL, 99)").run();
+    db.prepare(
+      "INSERT INTO jobs (job_id, key, payload, state, attempts, crashes, run_after, seq) VALUES ('bad', 'k', '{\"kind\":\"review\"}', 'queued', 0, 0, NULL, 99)",
+    ).run();
     db.close();
 
     const next = JobJournal.open(file);

@@ -62,7 +62,12 @@ export function testPrefix(): string {
   return `lvtest-${randomUUID().slice(0, 8)}`;
 }
 
-export async function redisHarness(settings: Partial<QueueSettings> = {}, prefix = testPrefix(), maxStalls = 2, kinds: JobRegistry = jobKinds): Promise<QueueHarness> {
+export async function redisHarness(
+  settings: Partial<QueueSettings> = {},
+  prefix = testPrefix(),
+  maxStalls = 2,
+  kinds: JobRegistry = jobKinds,
+): Promise<QueueHarness> {
   const all = { ...FAST, ...settings };
   const queue = await RedisJobQueue.connect({ kinds, redisUrl: REDIS_URL, prefix, settings: all, deliveryTtlSeconds: 600, log: silent });
   const workers: RedisJobWorker[] = [];

@@ -106,13 +106,11 @@ describe("the review job body under the queue", () => {
     const checks: CheckCall[] = [];
     let failedOnce = false;
     mockGitHub(checks, (files) =>
-      files
-        .times(2)
-        .reply(() => {
-          if (failedOnce) return [200, FILES];
-          failedOnce = true;
-          return [502, { message: "Bad Gateway" }];
-        }),
+      files.times(2).reply(() => {
+        if (failedOnce) return [200, FILES];
+        failedOnce = true;
+        return [502, { message: "Bad Gateway" }];
+      }),
     );
     const queue = new InProcessQueue({ kinds: jobKinds, settings: FAST, log: silent });
     let completedBeforeRetry: CheckCall[] | null = null;
@@ -142,7 +140,10 @@ describe("the review job body under the queue", () => {
 
     expect(checks.filter((c) => c.method === "POST")).toHaveLength(1);
     expect(completions(checks)).toEqual([
-      expect.objectContaining({ id: 77, body: expect.objectContaining({ conclusion: "neutral", output: expect.objectContaining({ title: "Review failed" }) }) }),
+      expect.objectContaining({
+        id: 77,
+        body: expect.objectContaining({ conclusion: "neutral", output: expect.objectContaining({ title: "Review failed" }) }),
+      }),
     ]);
     expect(await queue.depth()).toMatchObject({ failed: 1 });
   });
@@ -225,7 +226,10 @@ describe("the review job body under the queue", () => {
 
     expect(outcomes.sort()).toEqual(["reviewed", "superseded"]);
     expect(completions(checks)).toEqual([
-      expect.objectContaining({ id: 77, body: expect.objectContaining({ conclusion: "cancelled", output: expect.objectContaining({ title: "Superseded by bbbbbbb" }) }) }),
+      expect.objectContaining({
+        id: 77,
+        body: expect.objectContaining({ conclusion: "cancelled", output: expect.objectContaining({ title: "Superseded by bbbbbbb" }) }),
+      }),
     ]);
   });
 });

@@ -88,7 +88,14 @@ describe("server and worker wiring", () => {
     stops.push(() => server.stop());
     expect(await deliver(server.port, "wiring-redis-1", pullRequestOpened(42))).toBe(200);
 
-    const queue = await RedisJobQueue.connect({ kinds: jobKinds, redisUrl: REDIS_URL, prefix, settings: { attempts: 1, backoffMs: 10 }, deliveryTtlSeconds: 60, log: silent });
+    const queue = await RedisJobQueue.connect({
+      kinds: jobKinds,
+      redisUrl: REDIS_URL,
+      prefix,
+      settings: { attempts: 1, backoffMs: 10 },
+      deliveryTtlSeconds: 60,
+      log: silent,
+    });
     stops.push(() => queue.close());
     expect(await queue.depth()).toMatchObject({ waiting: 1 });
 

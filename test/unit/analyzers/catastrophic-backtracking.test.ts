@@ -33,7 +33,7 @@ describe("findCatastrophicBacktracking", () => {
     "(a+){1,5}",
     "(x\\d+)+",
     "^(?:[a-z0-9]+(?:-[a-z0-9]+)*\\.)+[a-z]{2,}$",
-    "(?:\\\\.|[^\"\\\\])*",
+    '(?:\\\\.|[^"\\\\])*',
     "^\\s*$",
     "((",
     // Nothing after the repetition can fail, so the first greedy attempt succeeds.

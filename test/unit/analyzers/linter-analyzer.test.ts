@@ -36,7 +36,13 @@ describe("ESLint analyzer", () => {
       "if (cfg.a == NaN) {}",
     ].join("\n");
     const jsx = "export const C = () => <div onClick={() => eval(code)}>{x}</div>;\n";
-    const { findings } = await analyzer.analyze(inputFor([{ path: "src/a.mts", content: ts }, { path: "src/c.jsx", content: jsx }, { path: "src/d.js", content: jsx }]));
+    const { findings } = await analyzer.analyze(
+      inputFor([
+        { path: "src/a.mts", content: ts },
+        { path: "src/c.jsx", content: jsx },
+        { path: "src/d.js", content: jsx },
+      ]),
+    );
     expect(findings.map((f) => `${f.path}:${f.line}:${f.ruleId}`).sort()).toEqual([
       "src/a.mts:5:use-isnan",
       "src/c.jsx:1:longview/dynamic-code-execution",
@@ -64,7 +70,14 @@ describe("ESLint analyzer", () => {
       corroboratedBy: [],
     });
     expect(typo?.body).toContain("Invalid typeof comparison value.");
-    expect(shell).toMatchObject({ line: 2, severity: "P1", category: "security", source: "longview-rules", ruleId: "longview/command-injection", confidence: 0.9 });
+    expect(shell).toMatchObject({
+      line: 2,
+      severity: "P1",
+      category: "security",
+      source: "longview-rules",
+      ruleId: "longview/command-injection",
+      confidence: 0.9,
+    });
     expect(shell?.title).toBe("Shell command passed to `exec()` is built from run-time data: ``ls ${dir}``");
     expect(shell?.body).toContain("execFile");
   });
@@ -72,7 +85,12 @@ describe("ESLint analyzer", () => {
   test("hard-coded credentials are not reported in test files", async () => {
     const analyzer = createEslintAnalyzer({ log: captureLog().log });
     const content = 'const password = "Tr0ub4dor&3";\n';
-    const { findings } = await analyzer.analyze(inputFor([{ path: "test/login.test.ts", content }, { path: "src/login.ts", content }]));
+    const { findings } = await analyzer.analyze(
+      inputFor([
+        { path: "test/login.test.ts", content },
+        { path: "src/login.ts", content },
+      ]),
+    );
     expect(findings.map((f) => f.path)).toEqual(["src/login.ts"]);
   });
 
@@ -81,9 +99,18 @@ describe("ESLint analyzer", () => {
     const analyzer = createEslintAnalyzer({ log });
     const big = `if (x == NaN) {}\n${"// filler line of text\n".repeat(50_000)}`;
     const minified = `if (x == NaN) {}\n${"a=1;".repeat(5_000)}\n`;
-    const { findings } = await analyzer.analyze(inputFor([{ path: "big.js", content: big }, { path: "app.min.js", content: minified }]));
+    const { findings } = await analyzer.analyze(
+      inputFor([
+        { path: "big.js", content: big },
+        { path: "app.min.js", content: minified },
+      ]),
+    );
     expect(findings).toEqual([]);
-    expect(records().filter((r) => r["reason"] !== undefined).map((r) => `${r["path"]}:${r["reason"]}`)).toEqual(["big.js:too-large", "app.min.js:minified"]);
+    expect(
+      records()
+        .filter((r) => r["reason"] !== undefined)
+        .map((r) => `${r["path"]}:${r["reason"]}`),
+    ).toEqual(["big.js:too-large", "app.min.js:minified"]);
   });
 
   test("stops when aborted", async () => {
@@ -100,7 +127,11 @@ describe("suggestionFromFix", () => {
     expect(suggestionFromFix(text, { line: 2, fix: { range: [19, 21], text: "===" } })).toEqual({ startLine: null, line: 2, suggestion: "if (a === b) {" });
   });
   test("covers a multi-line report", () => {
-    expect(suggestionFromFix(text, { line: 2, endLine: 4, fix: { range: [29, 31], text: "stop" } })).toEqual({ startLine: 2, line: 4, suggestion: "if (a == b) {\n  stop();\n}" });
+    expect(suggestionFromFix(text, { line: 2, endLine: 4, fix: { range: [29, 31], text: "stop" } })).toEqual({
+      startLine: 2,
+      line: 4,
+      suggestion: "if (a == b) {\n  stop();\n}",
+    });
   });
   test("refuses a fix that reaches outside the reported lines", () => {
     expect(suggestionFromFix(text, { line: 2, fix: { range: [0, 21], text: "x" } })).toBeNull();
@@ -113,7 +144,9 @@ describe("secrets quoted in analyzer messages", () => {
     const analyzer = createEslintAnalyzer({ log: captureLog().log });
     const token = "ghp_Zx8Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz0Xc";
     const content = `import { exec } from "child_process";\nexec(\`curl --silent --show-error -H 'Authorization: token ${token}' \${url}\`);\n`;
-    const { findings: [finding] } = await analyzer.analyze(inputFor([{ path: "a.js", content }]));
+    const {
+      findings: [finding],
+    } = await analyzer.analyze(inputFor([{ path: "a.js", content }]));
     expect(finding?.ruleId).toBe("longview/command-injection");
     expect(`${finding?.title}${finding?.body}`).not.toContain(token.slice(0, 8));
     expect(finding?.title).toContain("token [REDAC");

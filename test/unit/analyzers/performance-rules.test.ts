@@ -50,9 +50,35 @@ describe("performance rules through runAnalyzers", () => {
     const input = { files, headContents: new Map([["src/orders.js", head]]), lineMap: buildLineMap(files), filter: "added" as const };
     const { findings, errors } = await runAnalyzers(createDefaultAnalyzers(), input, captureLog().log);
     expect(errors).toEqual([]);
-    expect(findings.map((f) => ({ line: f.line, ruleId: f.ruleId, category: f.category, severity: f.severity, source: f.source, confidence: f.confidence, title: f.title }))).toEqual([
-      { line: 6, ruleId: "longview/query-in-loop", category: "performance", severity: "P2", source: "longview-rules", confidence: 0.7, title: "Query inside a loop (N+1)" },
-      { line: 13, ruleId: "longview/sync-io-in-handler", category: "performance", severity: "P2", source: "longview-rules", confidence: 0.9, title: "Blocking call in a request handler" },
+    expect(
+      findings.map((f) => ({
+        line: f.line,
+        ruleId: f.ruleId,
+        category: f.category,
+        severity: f.severity,
+        source: f.source,
+        confidence: f.confidence,
+        title: f.title,
+      })),
+    ).toEqual([
+      {
+        line: 6,
+        ruleId: "longview/query-in-loop",
+        category: "performance",
+        severity: "P2",
+        source: "longview-rules",
+        confidence: 0.7,
+        title: "Query inside a loop (N+1)",
+      },
+      {
+        line: 13,
+        ruleId: "longview/sync-io-in-handler",
+        category: "performance",
+        severity: "P2",
+        source: "longview-rules",
+        confidence: 0.9,
+        title: "Blocking call in a request handler",
+      },
     ]);
     const [n1, blocking] = findings;
     expect(n1!.body).toContain("once per element of `orders`");

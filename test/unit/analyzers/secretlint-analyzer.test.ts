@@ -45,7 +45,12 @@ describe("secretlint analyzer", () => {
   test("scans any text file and skips minified ones", async () => {
     const yaml = `token: ${values["githubToken"]}\n`;
     const minified = `var a="${values["githubToken"]}";${"x=1;".repeat(3_000)}`;
-    const { findings } = await analyzer.analyze(inputFor([{ path: "ci/config.yml", content: yaml }, { path: "dist/app.min.js", content: minified }]));
+    const { findings } = await analyzer.analyze(
+      inputFor([
+        { path: "ci/config.yml", content: yaml },
+        { path: "dist/app.min.js", content: minified },
+      ]),
+    );
     expect(findings.map((f) => `${f.path}:${f.line}`)).toEqual(["ci/config.yml:1"]);
   });
 });

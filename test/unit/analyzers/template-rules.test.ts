@@ -18,13 +18,20 @@ describe("template and text rules", () => {
 
   test("the TLS text rule leaves JavaScript and TypeScript to the AST rule", async () => {
     const content = 'const cmd = "NODE_TLS_REJECT_UNAUTHORIZED=0 node x.js";\n';
-    const { findings } = await analyzer.analyze(inputFor([{ path: "scripts/run.ts", content }, { path: "scripts/run.sh", content }]));
+    const { findings } = await analyzer.analyze(
+      inputFor([
+        { path: "scripts/run.ts", content },
+        { path: "scripts/run.sh", content },
+      ]),
+    );
     expect(findings.map((f) => f.path)).toEqual(["scripts/run.sh"]);
   });
 
   test("titles show the template expression, shortened", async () => {
     const content = `<%- ${"a".repeat(80)} %>\n`;
-    const { findings: [finding] } = await analyzer.analyze(inputFor([{ path: "v.ejs", content }]));
+    const {
+      findings: [finding],
+    } = await analyzer.analyze(inputFor([{ path: "v.ejs", content }]));
     expect(finding?.title).toBe(`Unescaped EJS output \`<%- ${"a".repeat(49)}… %>\``);
   });
 });

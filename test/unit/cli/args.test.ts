@@ -33,8 +33,33 @@ describe("parseReviewArgs", () => {
   });
 
   test("a git range with every option", () => {
-    const o = options(["--base", "A", "--head=B", "--repo", "r", "--format", "sarif", "--fail-on", "P2:bug", "--budget", "8000", "-o", "out.sarif", "-q", "--config", "c.yml"]);
-    expect(o).toMatchObject({ source: { kind: "git", repo: "r", base: "A", head: "B" }, format: "sarif", failOn: "P2:bug", budget: 8000, output: "out.sarif", quiet: true, config: "c.yml" });
+    const o = options([
+      "--base",
+      "A",
+      "--head=B",
+      "--repo",
+      "r",
+      "--format",
+      "sarif",
+      "--fail-on",
+      "P2:bug",
+      "--budget",
+      "8000",
+      "-o",
+      "out.sarif",
+      "-q",
+      "--config",
+      "c.yml",
+    ]);
+    expect(o).toMatchObject({
+      source: { kind: "git", repo: "r", base: "A", head: "B" },
+      format: "sarif",
+      failOn: "P2:bug",
+      budget: 8000,
+      output: "out.sarif",
+      quiet: true,
+      config: "c.yml",
+    });
   });
 
   test("a diff file or stdin", () => {

@@ -39,7 +39,9 @@ describe("JSON format", () => {
   });
 
   test("gate off prints policy none", async () => {
-    const json = JsonReportContract.parse(JSON.parse(formatJson(await fixtureReport({ gate: { passed: true, policy: null, gating: [], gaps: null, onIncomplete: "failure" } }))));
+    const json = JsonReportContract.parse(
+      JSON.parse(formatJson(await fixtureReport({ gate: { passed: true, policy: null, gating: [], gaps: null, onIncomplete: "failure" } }))),
+    );
     expect(json.gate).toEqual({ passed: true, policy: "none", gating: 0, incomplete: null, onIncomplete: "failure" });
   });
 });
@@ -136,7 +138,9 @@ describe("text format", () => {
   });
 
   test("an empty review says so", async () => {
-    const text = formatText(await fixtureReport({ result: fixtureResult([]), gate: { passed: true, policy: null, gating: [], gaps: null, onIncomplete: "failure" } }));
+    const text = formatText(
+      await fixtureReport({ result: fixtureResult([]), gate: { passed: true, policy: null, gating: [], gaps: null, onIncomplete: "failure" } }),
+    );
     expect(text).toContain("No problems found in the reviewed changes.");
     expect(text).toContain("Gate: off (--fail-on none).");
   });

@@ -37,9 +37,7 @@ export const JsonReportContract = z
         skippedLines: z.number().int().min(0),
         files: z.number().int().min(0),
         reviewedFiles: z.number().int().min(0),
-        skipped: z.array(
-          z.object({ path: z.string(), reason: z.string().min(1), lines: z.number().int().min(0), detail: z.string().nullable() }).strict(),
-        ),
+        skipped: z.array(z.object({ path: z.string(), reason: z.string().min(1), lines: z.number().int().min(0), detail: z.string().nullable() }).strict()),
       })
       .strict(),
     gate: z
@@ -88,7 +86,13 @@ export const SarifContract = z.object({
                 id: z.string().min(1),
                 shortDescription: z.object({ text: z.string().min(1) }),
                 defaultConfiguration: z.object({ level: z.enum(["error", "warning", "note"]) }),
-                properties: z.object({ tags: z.array(z.string()), "security-severity": z.string().regex(/^\d+(\.\d+)?$/).optional() }),
+                properties: z.object({
+                  tags: z.array(z.string()),
+                  "security-severity": z
+                    .string()
+                    .regex(/^\d+(\.\d+)?$/)
+                    .optional(),
+                }),
               }),
             ),
           }),
@@ -103,7 +107,12 @@ export const SarifContract = z.object({
               .array(
                 z.object({
                   physicalLocation: z.object({
-                    artifactLocation: z.object({ uri: z.string().min(1).refine((u) => !u.startsWith("/") && !/^[a-z]+:/i.test(u)) }),
+                    artifactLocation: z.object({
+                      uri: z
+                        .string()
+                        .min(1)
+                        .refine((u) => !u.startsWith("/") && !/^[a-z]+:/i.test(u)),
+                    }),
                     region: z.object({ startLine: z.number().int().positive(), endLine: z.number().int().positive() }),
                   }),
                 }),

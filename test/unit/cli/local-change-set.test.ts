@@ -66,8 +66,10 @@ describe("buildLocalChangeSet", () => {
   });
 
   test("generated content is kept when skipGenerated is off", async () => {
-    const changeSet = await buildLocalChangeSet(fileDiff("src/gen.ts", ["// @generated"]), { ...filter, skipGenerated: false }, async () =>
-      new Map([["src/gen.ts", { kind: "text" as const, text: "// @generated\n" }]]),
+    const changeSet = await buildLocalChangeSet(
+      fileDiff("src/gen.ts", ["// @generated"]),
+      { ...filter, skipGenerated: false },
+      async () => new Map([["src/gen.ts", { kind: "text" as const, text: "// @generated\n" }]]),
     );
     expect(changeSet.skipped).toEqual([]);
     expect(changeSet.headContents.get("src/gen.ts")).toBe("// @generated\n");
@@ -140,7 +142,9 @@ describe("buildLocalChangeSet: the app's size limits, in the diff's file order",
   test("text that is not a diff is not recognised; a plain diff over LONGVIEW_MAX_TOTAL_BYTES is refused", async () => {
     expect((await build("hello\nworld\n", {})).recognised).toBe(false);
     expect((await build("", {})).recognised).toBe(true);
-    const plain = `--- a/x.ts\n+++ b/x.ts\n@@ -1,0 +1,200 @@\n${lines(200).map((l) => `+${l}\n`).join("")}`;
+    const plain = `--- a/x.ts\n+++ b/x.ts\n@@ -1,0 +1,200 @@\n${lines(200)
+      .map((l) => `+${l}\n`)
+      .join("")}`;
     expect((await build(plain, {})).changeSet.files.map((f) => f.path)).toEqual(["x.ts"]);
     expect(await build(plain, { maxTotalBytes: 1_000 })).toMatchObject({ plainTooLarge: true });
   });
@@ -165,7 +169,10 @@ describe("workingTreeReader", () => {
   });
 
   test("reads text files and never leaves the root", async () => {
-    const read = await workingTreeReader(root, 1_000)(["src/a.ts", "src/bin.dat", "src/big.txt", "src/missing.ts", "../" + outside.split("/").pop() + "/secret.txt", "src/link.txt", "src"]);
+    const read = await workingTreeReader(
+      root,
+      1_000,
+    )(["src/a.ts", "src/bin.dat", "src/big.txt", "src/missing.ts", "../" + outside.split("/").pop() + "/secret.txt", "src/link.txt", "src"]);
     expect(Object.fromEntries(read)).toEqual({
       "src/a.ts": { kind: "text", text: "const a = 1;\n" },
       "src/bin.dat": { kind: "binary" },

@@ -9,10 +9,7 @@ let root: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "longview-settings-"));
   await mkdir(join(root, ".github"));
-  await writeFile(
-    join(root, ".github/longview.yml"),
-    "review:\n  minSeverity: P2\n  instructions: Prefer early returns.\ngate:\n  severity: P9\nbogus: 1\n",
-  );
+  await writeFile(join(root, ".github/longview.yml"), "review:\n  minSeverity: P2\n  instructions: Prefer early returns.\ngate:\n  severity: P9\nbogus: 1\n");
   await writeFile(join(root, "AGENTS.md"), "# Agents\n\nBuild with npm.\n\n## Review guidelines\n\nFlag any use of `any`.\n\n## Other\n\nIgnore me.\n");
   await writeFile(join(root, "other.yml"), "analyzers:\n  enabled: false\n");
 });

@@ -5,7 +5,11 @@ describe("parseCommand", () => {
   const cases: Array<[string, string, AgentCommand | null]> = [
     ["fix without instructions", "/agent fix", { kind: "fix", instructions: "" }],
     ["fix with instructions", "/agent fix only the SQL one", { kind: "fix", instructions: "only the SQL one" }],
-    ["instructions continue below the command", "/agent fix src/a.ts\nand keep the API stable", { kind: "fix", instructions: "src/a.ts\nand keep the API stable" }],
+    [
+      "instructions continue below the command",
+      "/agent fix src/a.ts\nand keep the API stable",
+      { kind: "fix", instructions: "src/a.ts\nand keep the API stable" },
+    ],
     ["case-insensitive", "/AGENT Fix please", { kind: "fix", instructions: "please" }],
     ["punctuation after the name", "/agent fix: the title one", { kind: "fix", instructions: "the title one" }],
     ["CRLF line endings", "/agent fix one\r\ntwo\r\n", { kind: "fix", instructions: "one\ntwo" }],

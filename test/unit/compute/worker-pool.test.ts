@@ -1,13 +1,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterEach, describe, expect, test } from "@jest/globals";
 import { pino } from "pino";
-import {
-  ComputePoolClosedError,
-  ComputeProtocolError,
-  ComputeTaskError,
-  ComputeTimeoutError,
-  ComputeWorkerCrashedError,
-} from "../../../src/compute/errors.js";
+import { ComputePoolClosedError, ComputeProtocolError, ComputeTaskError, ComputeTimeoutError, ComputeWorkerCrashedError } from "../../../src/compute/errors.js";
 import { WorkerPool, type WorkerPoolOptions } from "../../../src/compute/worker-pool.js";
 import { WindowBudgetError } from "../../../src/context/errors.js";
 import { silentLog } from "../../helpers/github.js";
@@ -151,7 +145,9 @@ describe("messages the protocol does not allow", () => {
   });
 
   test("input its schema rejects is refused by the worker", async () => {
-    const error = await pool().run("echo", { text: 42 as unknown as string, log: false }).catch((e: unknown) => e);
+    const error = await pool()
+      .run("echo", { text: 42 as unknown as string, log: false })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ComputeTaskError);
     expect((error as Error).message).toContain("invalid input for echo");
   });

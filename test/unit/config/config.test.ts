@@ -30,12 +30,12 @@ describe("loadEnv", () => {
 
   test("webhook intake: GitHub's 25 MB payload cap by default; a memory budget smaller than one body is refused", () => {
     const env = loadEnv({});
-    expect([env.LONGVIEW_WEBHOOK_MAX_BYTES, env.LONGVIEW_WEBHOOK_READ_TIMEOUT_MS, env.LONGVIEW_WEBHOOK_IDLE_TIMEOUT_MS, env.LONGVIEW_WEBHOOK_BUFFER_BYTES]).toEqual([
-      25 * 1024 * 1024,
-      10_000,
-      5_000,
-      100 * 1024 * 1024,
-    ]);
+    expect([
+      env.LONGVIEW_WEBHOOK_MAX_BYTES,
+      env.LONGVIEW_WEBHOOK_READ_TIMEOUT_MS,
+      env.LONGVIEW_WEBHOOK_IDLE_TIMEOUT_MS,
+      env.LONGVIEW_WEBHOOK_BUFFER_BYTES,
+    ]).toEqual([25 * 1024 * 1024, 10_000, 5_000, 100 * 1024 * 1024]);
     expect(() => loadEnv({ LONGVIEW_WEBHOOK_MAX_BYTES: "2000000", LONGVIEW_WEBHOOK_BUFFER_BYTES: "1000000" })).toThrow(
       /LONGVIEW_WEBHOOK_BUFFER_BYTES: must be at least LONGVIEW_WEBHOOK_MAX_BYTES/,
     );
@@ -65,7 +65,10 @@ describe("parseRepoConfig", () => {
 
   test("gate.onIncomplete: incomplete reviews fail by default; an invalid value falls back to the default and says so", () => {
     expect(DEFAULT_REPO_CONFIG.gate).toMatchObject({ onIncomplete: "failure", maxUnreviewedLines: 0 });
-    expect(parseRepoConfig({ gate: { onIncomplete: "neutral", maxUnreviewedLines: 500 } }).config.gate).toMatchObject({ onIncomplete: "neutral", maxUnreviewedLines: 500 });
+    expect(parseRepoConfig({ gate: { onIncomplete: "neutral", maxUnreviewedLines: 500 } }).config.gate).toMatchObject({
+      onIncomplete: "neutral",
+      maxUnreviewedLines: 500,
+    });
     const { config, problems } = parseRepoConfig({ gate: { onIncomplete: "ignore", severity: "P0" } });
     expect(config.gate).toEqual(DEFAULT_REPO_CONFIG.gate);
     expect(problems).toEqual([expect.stringMatching(/`gate\.onIncomplete`: .*"failure"\|"neutral"\|"success".*using the default for `gate`/)]);

@@ -8,7 +8,7 @@ const VOCABULARY = [
   "export function handle(input: Input): Output {",
   "  const value = compute(input.value, 42);",
   "  if (!value) {",
-  "    throw new Error(\"missing value\");",
+  '    throw new Error("missing value");',
   "  }",
   "  return { value };",
   "}",
@@ -22,7 +22,7 @@ const VOCABULARY = [
   "const text = 'a  b';",
   "émoji 😀 and 中文 in a line",
   "/* block */ x = y / z;",
-  "import { compute } from \"./file0.js\";",
+  'import { compute } from "./file0.js";',
   "export function compute(a: number, b: number): number {",
   "  return handle({ value: compute(a, b) }).value;",
 ];
@@ -65,23 +65,21 @@ function toChange(path: string, { kind, base, ops, inserted }: Shape, withoutHea
 }
 
 /** Files of one PR; those marked `fromTemplate` repeat the same change (as a mechanical refactoring would). */
-const files = fc
-  .record({ template: shape, count: fc.integer({ min: 1, max: 7 }) })
-  .chain(({ template, count }) =>
-    fc.tuple(
-      ...Array.from({ length: count }, (_, index) =>
-        fc
-          .record({
-            own: shape,
-            fromTemplate: fc.boolean(),
-            ext: fc.constantFrom("ts", "py", "go", "md", "kt", "json"),
-            dir: fc.constantFrom("src/auth", "src/core", "test", "docs", "lib/util"),
-            withoutHead: fc.boolean(),
-          })
-          .map(({ own, fromTemplate, ext, dir, withoutHead }) => toChange(`${dir}/file${index}.${ext}`, fromTemplate ? template : own, withoutHead)),
-      ),
+const files = fc.record({ template: shape, count: fc.integer({ min: 1, max: 7 }) }).chain(({ template, count }) =>
+  fc.tuple(
+    ...Array.from({ length: count }, (_, index) =>
+      fc
+        .record({
+          own: shape,
+          fromTemplate: fc.boolean(),
+          ext: fc.constantFrom("ts", "py", "go", "md", "kt", "json"),
+          dir: fc.constantFrom("src/auth", "src/core", "test", "docs", "lib/util"),
+          withoutHead: fc.boolean(),
+        })
+        .map(({ own, fromTemplate, ext, dir, withoutHead }) => toChange(`${dir}/file${index}.${ext}`, fromTemplate ? template : own, withoutHead)),
     ),
-  );
+  ),
+);
 
 const input = fc.record({
   files,

@@ -21,7 +21,21 @@ function consumer(path: number, padding: number): { base: string; head: string }
 }
 
 function finding(path: string, line: number, side: "RIGHT" | "LEFT" = "RIGHT"): Finding {
-  return { path, line, startLine: null, side, severity: "P2", category: "bug", title: "t", body: "b", suggestion: null, confidence: 0.9, source: "agent", ruleId: null, corroboratedBy: [] };
+  return {
+    path,
+    line,
+    startLine: null,
+    side,
+    severity: "P2",
+    category: "bug",
+    title: "t",
+    body: "b",
+    suggestion: null,
+    confidence: 0.9,
+    source: "agent",
+    ruleId: null,
+    corroboratedBy: [],
+  };
 }
 
 describe("identical hunks", () => {
@@ -59,9 +73,10 @@ describe("identical hunks", () => {
   });
 
   test("a multi-line finding keeps its range on every occurrence", () => {
-    const block = (i: number, body: string[]) => [`// file ${i}`, ...Array.from({ length: i }, (_, k) => `// pad ${k}`), "export function run() {", ...body, "}", ""].join("\n");
+    const block = (i: number, body: string[]) =>
+      [`// file ${i}`, ...Array.from({ length: i }, (_, k) => `// pad ${k}`), "export function run() {", ...body, "}", ""].join("\n");
     const before = ["  const a = load();", "  return a;"];
-    const after = ["  const a = load();", "  if (a === undefined) throw new Error(\"missing a\");", "  validate(a, { strict: true });", "  return a;"];
+    const after = ["  const a = load();", '  if (a === undefined) throw new Error("missing a");', "  validate(a, { strict: true });", "  return a;"];
     const pr = changeSetOf([0, 1, 2].map((i) => ({ path: `src/r${i}.ts`, base: block(i, before), head: block(i, after) })));
     const folded = buildWindowPlan(pr, GLOBAL, BUDGET_24K);
     expect(folded.stats.compaction.identicalHunks).toBe(2);
@@ -134,10 +149,13 @@ describe("pure deletions", () => {
 
 describe("skips from the change set", () => {
   test("are carried into coverage and the file map", () => {
-    const changeSet = changeSetOf([{ path: "src/a.ts", base: "a\n", head: "b\n" }], [
-      { path: "package-lock.json", reason: "lockfile", lines: 1200 },
-      { path: "dist/app.min.js", reason: "minified", lines: 3 },
-    ]);
+    const changeSet = changeSetOf(
+      [{ path: "src/a.ts", base: "a\n", head: "b\n" }],
+      [
+        { path: "package-lock.json", reason: "lockfile", lines: 1200 },
+        { path: "dist/app.min.js", reason: "minified", lines: 3 },
+      ],
+    );
     const plan = buildWindowPlan(changeSet, GLOBAL, BUDGET_24K);
     expect(plan.coverage).toMatchObject({ changedLines: 1205, reviewedLines: 2, skippedLines: 1203, files: 3, reviewedFiles: 1 });
     expect(plan.coverage.skipped.map((s) => s.reason)).toEqual(["lockfile", "minified"]);

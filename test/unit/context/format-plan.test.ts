@@ -46,7 +46,11 @@ describe("budget", () => {
 
   test("the model's context minus reserved output bounds windows too", () => {
     const lines = Array.from({ length: 3000 }, (_, i) => `const v${i} = ${i};`).join("\n");
-    const plan = buildWindowPlan(changeSetOf([{ path: "src/x.ts", base: null, head: lines }]), GLOBAL, { windowTokens: 24_000, outputTokens: 4_000, contextTokens: 10_000 });
+    const plan = buildWindowPlan(changeSetOf([{ path: "src/x.ts", base: null, head: lines }]), GLOBAL, {
+      windowTokens: 24_000,
+      outputTokens: 4_000,
+      contextTokens: 10_000,
+    });
     for (const w of plan.windows) expect(w.tokens.total).toBeLessThanOrEqual(6_000);
   });
 

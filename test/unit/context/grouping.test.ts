@@ -25,7 +25,17 @@ describe("classify", () => {
 
 describe("relations", () => {
   test("a test relates to its source; imports between changed files are resolved", () => {
-    const paths = ["src/a/parse.ts", "src/a/parse.test.ts", "src/b/use.ts", "app/pkg/mod.py", "app/main.py", "svc/store/store.go", "svc/cmd/main.go", "src/main/java/com/x/Repo.java", "src/main/java/com/x/App.java"];
+    const paths = [
+      "src/a/parse.ts",
+      "src/a/parse.test.ts",
+      "src/b/use.ts",
+      "app/pkg/mod.py",
+      "app/main.py",
+      "svc/store/store.go",
+      "svc/cmd/main.go",
+      "src/main/java/com/x/Repo.java",
+      "src/main/java/com/x/App.java",
+    ];
     const texts: Record<string, string> = {
       "src/b/use.ts": 'import { parse } from "../a/parse.js";\n',
       "app/main.py": "from .pkg.mod import thing\n",

@@ -7,7 +7,22 @@ import { BUDGET_24K, changeSetOf, GLOBAL } from "./helpers.js";
 
 describe("indentation heuristic", () => {
   test("finds definitions and their ends in brace and indentation languages", () => {
-    const ts = ["export class A {", "  m(): void {", "    run();", "  }", "", "  n() {", "    return 1;", "  }", "}", "function f(", "  a: number,", ") {", "  return a;", "}"];
+    const ts = [
+      "export class A {",
+      "  m(): void {",
+      "    run();",
+      "  }",
+      "",
+      "  n() {",
+      "    return 1;",
+      "  }",
+      "}",
+      "function f(",
+      "  a: number,",
+      ") {",
+      "  return a;",
+      "}",
+    ];
     expect(indentationOutline(ts).defs.map((d) => [d.name, d.startLine, d.endLine])).toEqual([
       ["A", 1, 9],
       ["m", 2, 4],
@@ -44,7 +59,15 @@ describe("indentation heuristic", () => {
   });
 
   test("a Kotlin file (no grammar) is extended by indentation", () => {
-    const lines = ["class Repo {", "    fun load(id: String): Item {", ...Array.from({ length: 12 }, (_, i) => `        val v${i} = db.get(id, ${i})`), "        return Item(id)", "    }", "}", ""];
+    const lines = [
+      "class Repo {",
+      "    fun load(id: String): Item {",
+      ...Array.from({ length: 12 }, (_, i) => `        val v${i} = db.get(id, ${i})`),
+      "        return Item(id)",
+      "    }",
+      "}",
+      "",
+    ];
     const head = lines.map((l, i) => (i === 8 ? "        val changed = true" : l)).join("\n");
     const changeSet = changeSetOf([{ path: "src/Repo.kt", base: lines.join("\n"), head }]);
     const surrounding = buildWindowPlan(changeSet, GLOBAL, BUDGET_24K).windows[0]!.local.files[0]!.hunks[0]!.surrounding!;

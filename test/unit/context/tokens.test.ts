@@ -13,14 +13,47 @@ describe("countTokens", () => {
   test("line prefixes cost 2 tokens plus one per group of three digits (the renderer relies on it)", () => {
     for (const n of [0, 7, 42, 100, 999, 1000, 1005, 10050, 99999, 100000, 123456, 1000000, 2345678]) {
       const digits = String(n).length;
-      for (const [tag, marker] of [["R", " +"], ["L", " -"], ["R", " |"], ["~", " |"]] as const) {
+      for (const [tag, marker] of [
+        ["R", " +"],
+        ["L", " -"],
+        ["R", " |"],
+        ["~", " |"],
+      ] as const) {
         expect(countTokens(`${tag}${n}${marker}`)).toBe(2 + Math.ceil(digits / 3));
       }
     }
   });
 
   test("segments that end with a newline and are followed by a marker character count additively", () => {
-    const text = fc.string({ unit: fc.constantFrom("a", "Z", "é", "中", "😀", "0", "9", " ", "\t", "\r", "/", "//", "*", "{", "}", ";", "'s", '"', "-", "+", "|", "\u2028", "\u00a0", "<|endoftext|>", "=>") });
+    const text = fc.string({
+      unit: fc.constantFrom(
+        "a",
+        "Z",
+        "é",
+        "中",
+        "😀",
+        "0",
+        "9",
+        " ",
+        "\t",
+        "\r",
+        "/",
+        "//",
+        "*",
+        "{",
+        "}",
+        ";",
+        "'s",
+        '"',
+        "-",
+        "+",
+        "|",
+        "\u2028",
+        "\u00a0",
+        "<|endoftext|>",
+        "=>",
+      ),
+    });
     const segment = fc.oneof(
       fc.tuple(fc.constantFrom("R", "L", "~"), fc.nat(2_000_000), fc.constantFrom(" +", " -", " |"), text).map(([t, n, m, s]) => [`${t}${n}${m}`, ` ${s}\n`]),
       text.map((s) => [`## ${s}\n`]),

@@ -92,7 +92,9 @@ describe("parser: crashes and misreadings", () => {
   });
 
   test("a submodule bump parses as the pointer change it is", () => {
-    const [file] = parseUnifiedDiff("diff --git a/lib b/lib\nindex 1111111..2222222 160000\n--- a/lib\n+++ b/lib\n@@ -1 +1 @@\n-Subproject commit 1111111\n+Subproject commit 2222222\n");
+    const [file] = parseUnifiedDiff(
+      "diff --git a/lib b/lib\nindex 1111111..2222222 160000\n--- a/lib\n+++ b/lib\n@@ -1 +1 @@\n-Subproject commit 1111111\n+Subproject commit 2222222\n",
+    );
     expect([file!.status, file!.additions, file!.deletions]).toEqual(["modified", 1, 1]);
   });
 });
@@ -120,7 +122,14 @@ describe("huge lines and long runs of blanks in untrusted text", () => {
     const file = patch(`@@ -1 +1 @@\n-a\n+${"x".repeat(1_000_000)}`);
     const { skipped, reviewable } = applyContentRules([file], () => null, false);
     expect(reviewable).toEqual([]);
-    expect(skipped).toEqual([{ path: "x.ts", reason: "too-large", lines: 2, detail: `a line of 1,000,000 characters (lines over ${MAX_LINE_CHARS.toLocaleString("en-US")} are not reviewed)` }]);
+    expect(skipped).toEqual([
+      {
+        path: "x.ts",
+        reason: "too-large",
+        lines: 2,
+        detail: `a line of 1,000,000 characters (lines over ${MAX_LINE_CHARS.toLocaleString("en-US")} are not reviewed)`,
+      },
+    ]);
   });
 
   test("a head version with a huge line is not used as context; the diff is still reviewed", () => {
@@ -134,14 +143,24 @@ describe("huge lines and long runs of blanks in untrusted text", () => {
     await initSyntax();
     const line = "x".repeat(MAX_LINE_CHARS);
     const file = patch(`@@ -1,2 +1,2 @@\n a\n-b\n+${line}`);
-    const { ms } = timed(() => buildWindowPlan(buildChangeSet({ files: [file] }), { title: "t", description: "", guidelines: "" }, { windowTokens: 8_000, outputTokens: 500, contextTokens: 200_000 }));
+    const { ms } = timed(() =>
+      buildWindowPlan(
+        buildChangeSet({ files: [file] }),
+        { title: "t", description: "", guidelines: "" },
+        { windowTokens: 8_000, outputTokens: 500, contextTokens: 200_000 },
+      ),
+    );
     expect(ms).toBeLessThan(2_000);
   });
 
   test("a PR description of 60,000 blanks then text is tidied in linear time", async () => {
     await initSyntax();
     const { ms } = timed(() =>
-      buildWindowPlan(buildChangeSet({ files: [patch("@@ -1 +1 @@\n-a\n+b")] }), { title: "t", description: `${" ".repeat(60_000)}x\n`, guidelines: "" }, { windowTokens: 8_000, outputTokens: 500, contextTokens: 200_000 }),
+      buildWindowPlan(
+        buildChangeSet({ files: [patch("@@ -1 +1 @@\n-a\n+b")] }),
+        { title: "t", description: `${" ".repeat(60_000)}x\n`, guidelines: "" },
+        { windowTokens: 8_000, outputTokens: 500, contextTokens: 200_000 },
+      ),
     );
     expect(ms).toBeLessThan(1_500);
   });

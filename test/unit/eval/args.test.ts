@@ -26,12 +26,43 @@ describe("eval arguments", () => {
 
   test("every option", () => {
     const command = parseEvalArgs([
-      "--dataset=d", "--model", "gpt-5-mini", "--out", "o", "--compare", "prev.json", "--tolerance", "0",
-      "--judge", "--judge-model", "gpt-5", "--budget", "8000", "--concurrency", "4", "--case", "a", "--case", "b", "-q",
+      "--dataset=d",
+      "--model",
+      "gpt-5-mini",
+      "--out",
+      "o",
+      "--compare",
+      "prev.json",
+      "--tolerance",
+      "0",
+      "--judge",
+      "--judge-model",
+      "gpt-5",
+      "--budget",
+      "8000",
+      "--concurrency",
+      "4",
+      "--case",
+      "a",
+      "--case",
+      "b",
+      "-q",
     ]);
     expect(command).toMatchObject({
       kind: "run",
-      options: { dataset: "d", model: "gpt-5-mini", out: "o", compare: "prev.json", tolerance: 0, judge: true, judgeModel: "gpt-5", budget: 8000, concurrency: 4, cases: ["a", "b"], quiet: true },
+      options: {
+        dataset: "d",
+        model: "gpt-5-mini",
+        out: "o",
+        compare: "prev.json",
+        tolerance: 0,
+        judge: true,
+        judgeModel: "gpt-5",
+        budget: 8000,
+        concurrency: 4,
+        cases: ["a", "b"],
+        quiet: true,
+      },
     });
   });
 

@@ -8,11 +8,24 @@ const usage = (input: number, output: number) => ({ inputTokens: input, outputTo
 
 function caseResult(id: string, matched: number, missed: number, falsePositives: number): CaseResult {
   const expected = Array.from({ length: matched + missed }, (_, i) => ({
-    path: "a.ts", lineStart: i + 1, lineEnd: i + 1, category: "bug" as const, severity: "P1" as const, description: `issue ${i}`,
+    path: "a.ts",
+    lineStart: i + 1,
+    lineEnd: i + 1,
+    category: "bug" as const,
+    severity: "P1" as const,
+    description: `issue ${i}`,
   }));
   const findings = Array.from({ length: matched + falsePositives }, (_, i) => ({
-    path: "a.ts", line: i + 1, startLine: null, side: "RIGHT" as const, category: "bug" as const, severity: "P1" as const,
-    title: `finding ${i}`, source: "agent" as const, ruleId: null, confidence: 0.8,
+    path: "a.ts",
+    line: i + 1,
+    startLine: null,
+    side: "RIGHT" as const,
+    category: "bug" as const,
+    severity: "P1" as const,
+    title: `finding ${i}`,
+    source: "agent" as const,
+    ruleId: null,
+    confidence: 0.8,
   }));
   return {
     id,
@@ -53,7 +66,12 @@ function result(cases: CaseResult[], overrides: Partial<EvalResult> = {}): EvalR
     byLanguage: { typescript: overall },
     severityAgreement: 1,
     totals: {
-      review: { usage: usage(1000 * cases.length, 100 * cases.length), modelCalls: cases.length, costUsd: 0.01 * cases.length, durationMs: 1000 * cases.length },
+      review: {
+        usage: usage(1000 * cases.length, 100 * cases.length),
+        modelCalls: cases.length,
+        costUsd: 0.01 * cases.length,
+        durationMs: 1000 * cases.length,
+      },
       judge: null,
       wallMs: 1000,
     },
@@ -86,7 +104,10 @@ describe("compareResults", () => {
   test("spend deltas; a missing value gives no delta", () => {
     expect(comparison.costUsd.delta).toBeCloseTo(0, 10);
     expect(comparison.inputTokens).toEqual({ before: 3000, after: 3000, delta: 0 });
-    const unpriced = compareResults(before, result([caseResult("a", 1, 1, 1)], { totals: { ...before.totals, review: { ...before.totals.review, costUsd: null } } }));
+    const unpriced = compareResults(
+      before,
+      result([caseResult("a", 1, 1, 1)], { totals: { ...before.totals, review: { ...before.totals.review, costUsd: null } } }),
+    );
     expect(unpriced.costUsd.delta).toBeNull();
   });
 

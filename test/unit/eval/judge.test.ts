@@ -2,7 +2,15 @@ import { describe, expect, test } from "@jest/globals";
 import { acceptedCandidates, buildJudgeRequest, JUDGE_INSTRUCTIONS } from "../../../src/eval/judge.js";
 
 const issue = { path: "src/a.ts", lineStart: 3, lineEnd: 4, category: "bug" as const, severity: "P1" as const, description: "Off by one in the page offset." };
-const candidate = { path: "src/a.ts", line: 4, startLine: null, category: "bug" as const, severity: "P2" as const, title: "Wrong offset", body: "The first page is skipped." };
+const candidate = {
+  path: "src/a.ts",
+  line: 4,
+  startLine: null,
+  category: "bug" as const,
+  severity: "P2" as const,
+  title: "Wrong offset",
+  body: "The first page is skipped.",
+};
 
 describe("judge request", () => {
   test("puts the issue and each candidate in nonce-delimited blocks, numbered from 0", () => {
@@ -29,7 +37,9 @@ describe("judge request", () => {
 describe("judge request secrets", () => {
   test("a key quoted in an issue or a finding reaches the judge as a placeholder", () => {
     const key = `sk_live_${"4eC39HqLyjWDarjtT1zdp7dc".repeat(2)}`;
-    const content = buildJudgeRequest({ ...issue, description: `Hard-coded ${key} in the client.` }, [{ ...candidate, body: `Remove \`${key}\`.` }]).messages[0]?.content ?? "";
+    const content =
+      buildJudgeRequest({ ...issue, description: `Hard-coded ${key} in the client.` }, [{ ...candidate, body: `Remove \`${key}\`.` }]).messages[0]?.content ??
+      "";
     expect(content).not.toContain(key);
     expect(content).toContain("Hard-coded [REDACTED:stripe-secret-key] in the client.");
     expect(content).toContain("Remove `[REDACTED:stripe-secret-key]`.");

@@ -121,7 +121,13 @@ describe("categories and languages", () => {
   });
 
   test("the language with the most changed lines", () => {
-    expect(dominantLanguage([{ path: "a.py", additions: 3, deletions: 0 }, { path: "b.ts", additions: 1, deletions: 1 }, { path: "README.md", additions: 40, deletions: 0 }])).toBe("python");
+    expect(
+      dominantLanguage([
+        { path: "a.py", additions: 3, deletions: 0 },
+        { path: "b.ts", additions: 1, deletions: 1 },
+        { path: "README.md", additions: 40, deletions: 0 },
+      ]),
+    ).toBe("python");
     expect(dominantLanguage([{ path: "README.md", additions: 1, deletions: 0 }])).toBe("unknown");
   });
 });

@@ -21,9 +21,7 @@ describe("lineGap", () => {
 
 describe("tolerance", () => {
   test("a finding within the tolerance of the labeled range matches, one line further does not", () => {
-    expect(matchFindings([issue()], [found({ line: 15 })], { tolerance: 3 }).pairs).toEqual([
-      { expected: 0, finding: 0, scope: "lines", distance: 3 },
-    ]);
+    expect(matchFindings([issue()], [found({ line: 15 })], { tolerance: 3 }).pairs).toEqual([{ expected: 0, finding: 0, scope: "lines", distance: 3 }]);
     expect(matchFindings([issue()], [found({ line: 16 })], { tolerance: 3 }).pairs).toEqual([]);
     expect(matchFindings([issue()], [found({ line: 7 })], { tolerance: 3 }).pairs).toHaveLength(1);
     expect(matchFindings([issue()], [found({ line: 6 })], { tolerance: 3 }).pairs).toHaveLength(0);

@@ -1,13 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
-import {
-  overallScores,
-  score,
-  scoresByCategory,
-  scoresByLanguage,
-  scoresBySeverity,
-  severityAgreement,
-  type MatchedCase,
-} from "../../../src/eval/metrics.js";
+import { overallScores, score, scoresByCategory, scoresByLanguage, scoresBySeverity, severityAgreement, type MatchedCase } from "../../../src/eval/metrics.js";
 
 function matched(c: Partial<MatchedCase> & Pick<MatchedCase, "expected" | "findings">): MatchedCase {
   return { language: "typescript", outcome: { pairs: [] }, ...c };
@@ -92,7 +84,9 @@ describe("breakdowns", () => {
   test("severity agreement counts matches whose severities are equal", () => {
     expect(severityAgreement(cases)).toBe(0);
     expect(
-      severityAgreement([matched({ expected: [{ category: "bug", severity: "P1" }], findings: [{ category: "bug", severity: "P1" }], outcome: { pairs: [pair(0, 0)] } })]),
+      severityAgreement([
+        matched({ expected: [{ category: "bug", severity: "P1" }], findings: [{ category: "bug", severity: "P1" }], outcome: { pairs: [pair(0, 0)] } }),
+      ]),
     ).toBe(1);
     expect(severityAgreement([])).toBeNull();
   });

@@ -16,7 +16,10 @@ describe("diffTrees", () => {
   });
 
   test("added, removed and unchanged files, in path order", () => {
-    const text = diffTrees(tree({ "gone.py": "x = 1\n", "same.go": "package a\n" }), tree({ "new.go": "package x\n\nfunc A() {}\n", "same.go": "package a\n" }));
+    const text = diffTrees(
+      tree({ "gone.py": "x = 1\n", "same.go": "package a\n" }),
+      tree({ "new.go": "package x\n\nfunc A() {}\n", "same.go": "package a\n" }),
+    );
     const files = parseUnifiedDiff(text);
     expect(files.map((f) => [f.path, f.status, f.additions, f.deletions])).toEqual([
       ["gone.py", "removed", 0, 1],

@@ -52,7 +52,9 @@ describe("applyEdits", () => {
   });
 
   test("mapLine follows lines through inserted and removed lines", () => {
-    const result = applyEdits(files, [{ path: "src/a.ts", search: "function a() {\n  return 1;\n}\n", replace: "// a\n// b\nfunction a() {\n  return 1;\n}\n" }]);
+    const result = applyEdits(files, [
+      { path: "src/a.ts", search: "function a() {\n  return 1;\n}\n", replace: "// a\n// b\nfunction a() {\n  return 1;\n}\n" },
+    ]);
     if (!result.ok) throw new Error("expected the edit to apply");
     const edited = result.files.get("src/a.ts")!;
     // Line 5 (`  return 1;` in b) moves down by the two added comment lines.

@@ -8,7 +8,14 @@ import { silentLog } from "../../helpers/github.js";
 
 describe("eslintAutofix", () => {
   test("applies the rule's safe suggestion for each finding, as text-anchored edits", async () => {
-    const text = ["export function check(x, y, obj) {", "  if (x === NaN) return 1;", "  if (!y in obj) return 2;", "  return typeof x === undefined;", "}", ""].join("\n");
+    const text = [
+      "export function check(x, y, obj) {",
+      "  if (x === NaN) return 1;",
+      "  if (!y in obj) return 2;",
+      "  return typeof x === undefined;",
+      "}",
+      "",
+    ].join("\n");
     const files = new Map([["src/check.js", text]]);
     const { findings } = await analyzeWholeFiles(createDefaultAnalyzers(), files, silentLog);
     const targets = findings.filter((f) => ["use-isnan", "valid-typeof"].includes(f.ruleId ?? ""));
@@ -21,12 +28,22 @@ describe("eslintAutofix", () => {
     expect(fix.unfixable).toEqual([]);
     const applied = applyEdits(files, fix.edits);
     expect(applied.ok && applied.files.get("src/check.js")).toBe(
-      ["export function check(x, y, obj) {", "  if (Number.isNaN(x)) return 1;", "  if (!y in obj) return 2;", '  return typeof x === "undefined";', "}", ""].join("\n"),
+      [
+        "export function check(x, y, obj) {",
+        "  if (Number.isNaN(x)) return 1;",
+        "  if (!y in obj) return 2;",
+        '  return typeof x === "undefined";',
+        "}",
+        "",
+      ].join("\n"),
     );
   });
 
   test("says why a finding has no automatic fix", () => {
-    const files = new Map([["src/a.js", "export const f = (a) => a.map((x) => { x; });\n"], ["notes.txt", "hello\n"]]);
+    const files = new Map([
+      ["src/a.js", "export const f = (a) => a.map((x) => { x; });\n"],
+      ["notes.txt", "hello\n"],
+    ]);
     const fix = eslintAutofix(files, [
       finding({ path: "src/a.js", line: 1, ruleId: "array-callback-return", source: "eslint" }),
       finding({ path: "src/a.js", line: 1, ruleId: null, source: "agent" }),

@@ -13,8 +13,22 @@ const posted = (overrides: Parameters<typeof finding>[0], fingerprint: string | 
   url: null,
 });
 
-const sql = posted({ path: "src/db/users.ts", severity: "P0", category: "security", title: "SQL injection through `name`", ruleId: "longview/sql-injection", source: "longview-rules" });
-const nan = posted({ path: "src/calc.js", severity: "P1", category: "bug", title: "Comparison with NaN is always false", ruleId: "use-isnan", source: "eslint" });
+const sql = posted({
+  path: "src/db/users.ts",
+  severity: "P0",
+  category: "security",
+  title: "SQL injection through `name`",
+  ruleId: "longview/sql-injection",
+  source: "longview-rules",
+});
+const nan = posted({
+  path: "src/calc.js",
+  severity: "P1",
+  category: "bug",
+  title: "Comparison with NaN is always false",
+  ruleId: "use-isnan",
+  source: "eslint",
+});
 const slow = posted({ path: "src/report.ts", severity: "P2", category: "performance", title: "Quadratic loop over all orders" });
 
 describe("selectTargets", () => {

@@ -41,12 +41,16 @@ describe("validateEdits", () => {
 
   test("an edit that leaves the finding in place is refused", async () => {
     const result = await validateEdits([edit("  return r;", "  return r + 0;")], ctx());
-    expect(!result.ok && result.problems).toEqual([expect.stringMatching(/^`use-isnan` still reports `src\/calc.js` line 3 \(Comparison with NaN is always false\)/)]);
+    expect(!result.ok && result.problems).toEqual([
+      expect.stringMatching(/^`use-isnan` still reports `src\/calc.js` line 3 \(Comparison with NaN is always false\)/),
+    ]);
   });
 
   test("an edit that adds a new P0/P1 finding is refused", async () => {
     const result = await validateEdits([edit("  if (r === NaN) return 0;", "  if (Number.isNaN(r)) return eval(String(a));")], ctx());
-    expect(!result.ok && result.problems).toEqual([expect.stringMatching(/^The edits introduce a P1 finding in `src\/calc.js` line 3: .*`longview\/dynamic-code-execution`/)]);
+    expect(!result.ok && result.problems).toEqual([
+      expect.stringMatching(/^The edits introduce a P1 finding in `src\/calc.js` line 3: .*`longview\/dynamic-code-execution`/),
+    ]);
   });
 
   test("workflows, other files and redaction placeholders are refused before anything is applied", async () => {

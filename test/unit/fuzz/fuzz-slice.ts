@@ -16,7 +16,9 @@ export async function expectSliceToPass(name: string, runs: number): Promise<Tar
   const t = target(name);
   await t.setup?.();
   const report = await runTarget(t, { runs, seed: FUZZ_SEED, shrinkMs: 5_000 });
-  const failure = report.failure ? `seed ${report.failure.seed}, path ${report.failure.path}\n${report.failure.error}\ncounterexample: ${report.failure.counterexample}` : null;
+  const failure = report.failure
+    ? `seed ${report.failure.seed}, path ${report.failure.path}\n${report.failure.error}\ncounterexample: ${report.failure.counterexample}`
+    : null;
   expect(failure).toBeNull();
   expect(report.cases).toBe(runs);
   return report;

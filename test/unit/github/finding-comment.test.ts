@@ -6,8 +6,20 @@ import { MAX_RECORD_TEXT } from "../../../src/github/markers.js";
 import { finding } from "../../helpers/findings.js";
 
 const placed = (overrides: Partial<PlacedFinding> = {}): PlacedFinding => ({ ...finding(), placement: "inline", placementNote: null, ...overrides });
-const identified = (overrides: Partial<PlacedFinding> = {}): Fingerprinted => ({ ...placed(overrides), fingerprint: "0123456789abcdef", anchor: "abcdefabcdef" });
-const comment = (body: string, extra: Record<string, unknown> = {}) => ({ id: 9, body, user: { login: "longview[bot]", type: "Bot" }, path: "src/a.js", line: 14, html_url: "https://x/9", ...extra });
+const identified = (overrides: Partial<PlacedFinding> = {}): Fingerprinted => ({
+  ...placed(overrides),
+  fingerprint: "0123456789abcdef",
+  anchor: "abcdefabcdef",
+});
+const comment = (body: string, extra: Record<string, unknown> = {}) => ({
+  id: 9,
+  body,
+  user: { login: "longview[bot]", type: "Bot" },
+  path: "src/a.js",
+  line: 14,
+  html_url: "https://x/9",
+  ...extra,
+});
 
 describe("a finding comment holds the whole finding (version 2)", () => {
   const posted = identified({
@@ -80,7 +92,13 @@ describe("comments posted before findings were stored whole (version 1)", () => 
   });
 
   test("parseFindingText reads the old layout", () => {
-    expect(parseFindingText(v1)).toMatchObject({ severity: "P0", category: "security", source: "eslint", ruleId: "longview/sql-injection", corroboratedBy: ["agent"] });
+    expect(parseFindingText(v1)).toMatchObject({
+      severity: "P0",
+      category: "security",
+      source: "eslint",
+      ruleId: "longview/sql-injection",
+      corroboratedBy: ["agent"],
+    });
   });
 
   test("ordinary comments are not findings", () => {

@@ -46,7 +46,15 @@ describe("longviewState", () => {
   const state = longviewState({
     botLogin: "Longview[bot]",
     reviews: [{ user: { login: BOT }, body: `### Longview review\n\n${reviewMarker({ head: HEAD, from: null })}`, commit_id: HEAD }],
-    comments: [current, outdatedMoved, outdatedGone, resolved, repliedFixed, forged, { id: 50, body: `Fixed in x. ${fixedMarker("5".padStart(16, "0"))}`, user: { login: BOT }, path: "src/calc.js", in_reply_to_id: 5 }],
+    comments: [
+      current,
+      outdatedMoved,
+      outdatedGone,
+      resolved,
+      repliedFixed,
+      forged,
+      { id: 50, body: `Fixed in x. ${fixedMarker("5".padStart(16, "0"))}`, user: { login: BOT }, path: "src/calc.js", in_reply_to_id: 5 },
+    ],
     threads: new Map([
       [1, { id: "T1", resolved: false, outdated: false }],
       [2, { id: "T2", resolved: false, outdated: true }],
@@ -65,16 +73,26 @@ describe("longviewState", () => {
     expect(openThreads(state).map((t) => t.commentId)).toEqual([1, 2, 3]);
   });
 
-  test("regression: an outdated but unfixed finding — the gate, \"Fix all\" and /agent fix agree", () => {
+  test('regression: an outdated but unfixed finding — the gate, "Fix all" and /agent fix agree', () => {
     const anchorsAt = (path: string) => (path === "src/calc.js" ? anchorsOf(headNow) : null);
     const open = openThreads(state).filter((t) => !isFixedAt(t, anchorsAt));
     expect(open.map((t) => t.commentId)).toEqual([1, 2]);
     // The gate counts it and offers "Fix all" …
-    expect(fixAllActions(open.map((t) => t.finding), gate)).toHaveLength(1);
+    expect(
+      fixAllActions(
+        open.map((t) => t.finding),
+        gate,
+      ),
+    ).toHaveLength(1);
     // … and /agent fix targets it and finds its code where it is now.
     const targets = selectTargets(open, "", gate).targets;
     expect(targets.map((t) => t.commentId).sort()).toEqual([1, 2]);
-    expect(relocate(targets.find((t) => t.commentId === 2)!, headNow)).toMatchObject({ line: 5 });
+    expect(
+      relocate(
+        targets.find((t) => t.commentId === 2)!,
+        headNow,
+      ),
+    ).toMatchObject({ line: 5 });
     // The one whose code is gone is fixed for the review, and not fixable for /agent fix.
     const gone = openThreads(state).find((t) => t.commentId === 3)!;
     expect(isFixedAt(gone, anchorsAt)).toBe(true);

@@ -32,8 +32,12 @@ describe("the fix commit saved on a command job", () => {
   });
 
   test("anything else is rejected", () => {
-    expect(CommandJobSchema.safeParse({ ...job, committed: { state: "pushed", sha: sha("e"), previousHead: sha("a"), reply: "x", branch } }).success).toBe(false);
-    expect(CommandJobSchema.safeParse({ ...job, committed: { state: "committing", sha: "e", previousHead: sha("a"), reply: "x", branch } }).success).toBe(false);
+    expect(CommandJobSchema.safeParse({ ...job, committed: { state: "pushed", sha: sha("e"), previousHead: sha("a"), reply: "x", branch } }).success).toBe(
+      false,
+    );
+    expect(CommandJobSchema.safeParse({ ...job, committed: { state: "committing", sha: "e", previousHead: sha("a"), reply: "x", branch } }).success).toBe(
+      false,
+    );
     expect(CommandJobSchema.safeParse({ ...job, committed: "committed" }).success).toBe(false);
   });
 });

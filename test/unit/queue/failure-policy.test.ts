@@ -46,7 +46,10 @@ describe("classifyError", () => {
 describe("decideFailure", () => {
   test("transient errors are retried while attempts remain, then fail", () => {
     expect(decideFailure(httpError(502), { attempt: 1, maxAttempts: 3, signal: live() })).toMatchObject({ kind: "retry" });
-    expect(decideFailure(httpError(502), { attempt: 3, maxAttempts: 3, signal: live() })).toEqual({ kind: "fail", reason: "GitHub answered 502 after 3 attempts" });
+    expect(decideFailure(httpError(502), { attempt: 3, maxAttempts: 3, signal: live() })).toEqual({
+      kind: "fail",
+      reason: "GitHub answered 502 after 3 attempts",
+    });
     expect(decideFailure(httpError(404), { attempt: 1, maxAttempts: 3, signal: live() })).toMatchObject({ kind: "fail" });
   });
 

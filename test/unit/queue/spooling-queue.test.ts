@@ -31,7 +31,16 @@ class FakeRedisQueue implements JobQueue {
 }
 
 function job(n: number): ReviewJob {
-  return { kind: "review", installationId: 1, owner: "acme", repo: "w", pullNumber: n, headSha: "a".repeat(40), deliveryId: `d-${n}`, trigger: "pull_request.opened" };
+  return {
+    kind: "review",
+    installationId: 1,
+    owner: "acme",
+    repo: "w",
+    pullNumber: n,
+    headSha: "a".repeat(40),
+    deliveryId: `d-${n}`,
+    trigger: "pull_request.opened",
+  };
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -86,7 +95,15 @@ describe("the spool in front of Redis", () => {
   });
   test("a spooled job its kind no longer accepts (spooled by another release) is dropped, and holds up nothing behind it", async () => {
     const store = memoryStoreWithJobs();
-    store.add({ jobId: "old", key: "spool", job: { kind: "review", installationId: 1, headSha: "main" }, state: "queued", attempts: 0, crashes: 0, runAfter: null });
+    store.add({
+      jobId: "old",
+      key: "spool",
+      job: { kind: "review", installationId: 1, headSha: "main" },
+      state: "queued",
+      attempts: 0,
+      crashes: 0,
+      runAfter: null,
+    });
     store.add({ jobId: "new", key: "spool", job: job(8), state: "queued", attempts: 0, crashes: 0, runAfter: null });
     const redis = new FakeRedisQueue();
     const queue = new SpoolingQueue(redis, store, { kinds: jobKinds, log, retryMs: 20 });

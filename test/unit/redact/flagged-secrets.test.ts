@@ -12,9 +12,15 @@ import { changeSetOf } from "../context/helpers.js";
  */
 
 const base = ["export const db = {", '  host: "db.internal",', "};", ""].join("\n");
-const head = ["export const db = {", '  host: "db.internal",', '  password: "hunter22x",', '  pin: "s3cr3t",', "};", 'export const apiToken = "s3cr3t";', ""].join(
-  "\n",
-);
+const head = [
+  "export const db = {",
+  '  host: "db.internal",',
+  '  password: "hunter22x",',
+  '  pin: "s3cr3t",',
+  "};",
+  'export const apiToken = "s3cr3t";',
+  "",
+].join("\n");
 
 async function flaggedView() {
   const changeSet = changeSetOf([{ path: "src/db.ts", base, head }]);

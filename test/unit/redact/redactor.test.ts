@@ -7,7 +7,10 @@ import { createRedactor, findSecretRanges, redact } from "../../../src/redact/in
 const FIXTURES = fileURLToPath(new URL("../../fixtures/redact/", import.meta.url));
 const leaky = readFileSync(`${FIXTURES}leaky-config.js`, "utf8");
 const values = JSON.parse(readFileSync(`${FIXTURES}leaky-config.values.json`, "utf8")) as Record<string, string>;
-const pemBody = leaky.slice(leaky.indexOf("-----BEGIN RSA PRIVATE KEY-----"), leaky.indexOf("-----END RSA PRIVATE KEY-----") + "-----END RSA PRIVATE KEY-----".length);
+const pemBody = leaky.slice(
+  leaky.indexOf("-----BEGIN RSA PRIVATE KEY-----"),
+  leaky.indexOf("-----END RSA PRIVATE KEY-----") + "-----END RSA PRIVATE KEY-----".length,
+);
 const pemLines = pemBody.split("\n").slice(1, -1);
 
 function expectNoSecret(text: string): void {
@@ -24,7 +27,9 @@ describe("createRedactor on a file with an AWS key pair, an RSA private key and 
     expect(redacted).toContain('secretAccessKey: "[REDACTED:aws-secret-access-key]"');
     expect(redacted).toContain('const octokitAuth = "[REDACTED:github-token]"');
     // The key's body lines are replaced one by one: BEGIN/END lines, the template literal and the line count stay.
-    expect(redacted).toContain(`deployKey = \`-----BEGIN RSA PRIVATE KEY-----\n${pemLines.map(() => "[REDACTED:private-key]").join("\n")}\n-----END RSA PRIVATE KEY-----\`;`);
+    expect(redacted).toContain(
+      `deployKey = \`-----BEGIN RSA PRIVATE KEY-----\n${pemLines.map(() => "[REDACTED:private-key]").join("\n")}\n-----END RSA PRIVATE KEY-----\`;`,
+    );
     expect(redacted.split("\n")).toHaveLength(leaky.split("\n").length);
     // Everything that is not a secret survives.
     expect(redacted).toContain('region: "eu-west-1"');
@@ -66,7 +71,13 @@ describe("createRedactor on a file with an AWS key pair, an RSA private key and 
   test("redactLines spreads a multi-line key over the lines it covers", () => {
     const redactor = createRedactor();
     const out = redactor.redactLines(["before", ...pemBody.split("\n"), "after"]);
-    expect(out).toEqual(["before", "-----BEGIN RSA PRIVATE KEY-----", ...pemLines.map(() => "[REDACTED:private-key]"), "-----END RSA PRIVATE KEY-----", "after"]);
+    expect(out).toEqual([
+      "before",
+      "-----BEGIN RSA PRIVATE KEY-----",
+      ...pemLines.map(() => "[REDACTED:private-key]"),
+      "-----END RSA PRIVATE KEY-----",
+      "after",
+    ]);
   });
 });
 
@@ -120,9 +131,13 @@ describe("findSecretRanges", () => {
 describe("redact", () => {
   test("merges overlapping and unsorted ranges and clips to the text", () => {
     const text = "0123456789";
-    expect(redact(text, [{ start: 6, end: 20, kind: "b" }, { start: 1, end: 3, kind: "a" }, { start: 2, end: 4, kind: "c" }])).toBe(
-      "0[REDACTED:a]45[REDACTED:b]",
-    );
+    expect(
+      redact(text, [
+        { start: 6, end: 20, kind: "b" },
+        { start: 1, end: 3, kind: "a" },
+        { start: 2, end: 4, kind: "c" },
+      ]),
+    ).toBe("0[REDACTED:a]45[REDACTED:b]");
     expect(redact(text, [])).toBe(text);
     expect(redact(text, [{ start: 5, end: 5, kind: "empty" }])).toBe(text);
   });

@@ -18,7 +18,8 @@ const HEX = "0123456789abcdef";
 const B64URL = `${ALNUM}_-`;
 
 const chars = (alphabet: string, length: number) => fc.string({ unit: fc.constantFrom(...alphabet), minLength: length, maxLength: length });
-const token = (prefix: string, alphabet: string, length: number) => chars(alphabet, length).map((body) => ({ secret: prefix + body, around: (s: string) => s }));
+const token = (prefix: string, alphabet: string, length: number) =>
+  chars(alphabet, length).map((body) => ({ secret: prefix + body, around: (s: string) => s }));
 
 /** A secret and the text it sits in inside the literal (a URL around a password). */
 interface Secret {

@@ -133,9 +133,7 @@ const CASES: readonly Case[] = [
   },
   {
     kind: "azure-key",
-    positives: [
-      [`"DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${FAKE.azureStorageKey};EndpointSuffix=core.windows.net"`, FAKE.azureStorageKey],
-    ],
+    positives: [[`"DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${FAKE.azureStorageKey};EndpointSuffix=core.windows.net"`, FAKE.azureStorageKey]],
     negatives: [`"AccountKey=;"`, `const AccountKey = readKey();`],
   },
   {
@@ -205,9 +203,23 @@ describe("private-key blocks", () => {
   const body = pemBody(3);
 
   test("the base64 body is replaced line by line; BEGIN/END lines, indentation and line count stay", () => {
-    const yaml = ["tls:", "  key: |", "    -----BEGIN RSA PRIVATE KEY-----", ...body.map((l) => `    ${l}`), "    -----END RSA PRIVATE KEY-----", "  port: 443"].join("\n");
+    const yaml = [
+      "tls:",
+      "  key: |",
+      "    -----BEGIN RSA PRIVATE KEY-----",
+      ...body.map((l) => `    ${l}`),
+      "    -----END RSA PRIVATE KEY-----",
+      "  port: 443",
+    ].join("\n");
     expect(redact(yaml, tokenPatternRanges(yaml))).toBe(
-      ["tls:", "  key: |", "    -----BEGIN RSA PRIVATE KEY-----", ...body.map(() => "    [REDACTED:private-key]"), "    -----END RSA PRIVATE KEY-----", "  port: 443"].join("\n"),
+      [
+        "tls:",
+        "  key: |",
+        "    -----BEGIN RSA PRIVATE KEY-----",
+        ...body.map(() => "    [REDACTED:private-key]"),
+        "    -----END RSA PRIVATE KEY-----",
+        "  port: 443",
+      ].join("\n"),
     );
   });
 
@@ -219,7 +231,9 @@ describe("private-key blocks", () => {
       client_email: "a@b.iam",
     });
     const js = `const key =\n  "-----BEGIN EC PRIVATE KEY-----\\n" +\n${body.map((l) => `  "${l}\\n" +`).join("\n")}\n  "-----END EC PRIVATE KEY-----";`;
-    expect(redact(js, tokenPatternRanges(js))).toBe(js.replace(new RegExp(body.map((l) => l.replace(/[+/]/g, "\\$&")).join("|"), "g"), "[REDACTED:private-key]"));
+    expect(redact(js, tokenPatternRanges(js))).toBe(
+      js.replace(new RegExp(body.map((l) => l.replace(/[+/]/g, "\\$&")).join("|"), "g"), "[REDACTED:private-key]"),
+    );
   });
 
   test("a BEGIN line quoted in code is not a key: nothing after it is touched", () => {

@@ -62,7 +62,14 @@ describe("findGaps", () => {
 
 describe("gapsSummary", () => {
   const gaps = findGaps(
-    { coverage: coverage([{ path: "(2001 more files)", reason: "github-file-cap", lines: 2_001, files: 2_001 }, skip("too-large", 40)], { files: 3_000, lines: 3_000 }), windows: 10, windowsFailed: 3 },
+    {
+      coverage: coverage([{ path: "(2001 more files)", reason: "github-file-cap", lines: 2_001, files: 2_001 }, skip("too-large", 40)], {
+        files: 3_000,
+        lines: 3_000,
+      }),
+      windows: 10,
+      windowsFailed: 3,
+    },
     0,
   )!;
 
@@ -83,6 +90,8 @@ describe("gapsSummary", () => {
   });
 
   test("an accepted incomplete review says it passes", () => {
-    expect(gapsSummary(gaps, { onIncomplete: "success" }, 0, remedies)).toContain("accepts incomplete reviews (`gate.onIncomplete: success`), so the check passes");
+    expect(gapsSummary(gaps, { onIncomplete: "success" }, 0, remedies)).toContain(
+      "accepts incomplete reviews (`gate.onIncomplete: success`), so the check passes",
+    );
   });
 });

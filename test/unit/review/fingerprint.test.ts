@@ -14,14 +14,22 @@ describe("fingerprints", () => {
     expect(fingerprintOf({ ...f }, "db.query(sql)   ")).toBe(base);
     expect(fingerprintOf(f, "db.query(other)")).not.toBe(base);
     expect(fingerprintOf({ ...f, ruleId: "longview/command-injection" }, "db.query(sql)")).not.toBe(base);
-    expect(fingerprintOf({ ...f, ruleId: null, title: "SQL `x` built badly!" }, "q")).toBe(fingerprintOf({ ...f, ruleId: null, title: "sql `y` built  badly" }, "q"));
+    expect(fingerprintOf({ ...f, ruleId: null, title: "SQL `x` built badly!" }, "q")).toBe(
+      fingerprintOf({ ...f, ruleId: null, title: "sql `y` built  badly" }, "q"),
+    );
   });
 
   test("fingerprintFindings reads the anchored text from head content, the same at any line number", () => {
     const file = parseFilePatch({ path: "src/app.ts", previousPath: null, status: "added", patch: "@@ -0,0 +1,3 @@\n+a\n+eval(x)\n+b" });
     const moved = parseFilePatch({ path: "src/app.ts", previousPath: null, status: "added", patch: "@@ -0,0 +1,4 @@\n+new\n+a\n+eval(x)\n+b" });
-    const one = fingerprintFindings([{ ...finding({ line: 2 }), placement: "inline", placementNote: null }], buildChangeSet({ files: [file], headContents: new Map([["src/app.ts", "a\neval(x)\nb\n"]]) }));
-    const two = fingerprintFindings([{ ...finding({ line: 3 }), placement: "inline", placementNote: null }], buildChangeSet({ files: [moved], headContents: new Map([["src/app.ts", "new\na\neval(x)\nb\n"]]) }));
+    const one = fingerprintFindings(
+      [{ ...finding({ line: 2 }), placement: "inline", placementNote: null }],
+      buildChangeSet({ files: [file], headContents: new Map([["src/app.ts", "a\neval(x)\nb\n"]]) }),
+    );
+    const two = fingerprintFindings(
+      [{ ...finding({ line: 3 }), placement: "inline", placementNote: null }],
+      buildChangeSet({ files: [moved], headContents: new Map([["src/app.ts", "new\na\neval(x)\nb\n"]]) }),
+    );
     expect(one[0]!.fingerprint).toBe(two[0]!.fingerprint);
     expect(one[0]!.anchor).toBe(anchorHash("eval(x)"));
     expect(anchorsOf("new\na\neval(x)\n").has(one[0]!.anchor!)).toBe(true);
@@ -36,7 +44,11 @@ describe("markers", () => {
     expect(parseReviewMarker(reviewMarker({ head: "a".repeat(40), from: "b".repeat(40) }))).toEqual({ head: "a".repeat(40), from: "b".repeat(40) });
     // A review the model did not finish says so, and later reviews do not start from it.
     expect(reviewMarker({ head: "a".repeat(40), from: null, partial: true })).toBe(`<!-- longview:review head=${"a".repeat(40)} partial -->`);
-    expect(parseReviewMarker(reviewMarker({ head: "a".repeat(40), from: "b".repeat(40), partial: true }))).toEqual({ head: "a".repeat(40), from: "b".repeat(40), partial: true });
+    expect(parseReviewMarker(reviewMarker({ head: "a".repeat(40), from: "b".repeat(40), partial: true }))).toEqual({
+      head: "a".repeat(40),
+      from: "b".repeat(40),
+      partial: true,
+    });
   });
 
   test("model or PR text cannot forge a marker once neutralised", () => {
@@ -75,7 +87,11 @@ describe("fingerprints at scale", () => {
     const patch = `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join("\n")}`;
     const file = parseFilePatch({ path: "src/huge.ts", previousPath: null, status: "added", patch });
     const changeSet = buildChangeSet({ files: [file], headContents: new Map([["src/huge.ts", lines.join("\n")]]) });
-    const findings = Array.from({ length: 4_000 }, (_, i) => ({ ...finding({ path: "src/huge.ts", line: i * 10 + 1 }), placement: "inline" as const, placementNote: null }));
+    const findings = Array.from({ length: 4_000 }, (_, i) => ({
+      ...finding({ path: "src/huge.ts", line: i * 10 + 1 }),
+      placement: "inline" as const,
+      placementNote: null,
+    }));
     const started = performance.now();
     const printed = fingerprintFindings(findings, changeSet);
     expect(performance.now() - started).toBeLessThan(1_000);

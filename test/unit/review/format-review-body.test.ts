@@ -8,7 +8,14 @@ import { finding } from "../../helpers/findings.js";
 function result(findings: readonly PlacedFinding[]): ReviewResult {
   return {
     findings,
-    coverage: { changedLines: findings.length, reviewedLines: findings.length, skippedLines: 0, skipped: [], files: findings.length, reviewedFiles: findings.length },
+    coverage: {
+      changedLines: findings.length,
+      reviewedLines: findings.length,
+      skippedLines: 0,
+      skipped: [],
+      files: findings.length,
+      reviewedFiles: findings.length,
+    },
     plan: { diffTokens: 0, tokensSent: 0, compaction: {}, ms: 0, windows: 1, waves: 1 },
     model: null,
     usage: ZERO_USAGE,
@@ -25,7 +32,11 @@ describe("review body", () => {
     // Each finding counts how often its text is read: the behaviour, not a timing, tells whether all were formatted.
     let read = 0;
     const findings = Array.from({ length: 5_000 }, (_, i): PlacedFinding => {
-      const f: PlacedFinding = { ...finding({ path: `src/m${i}.ts`, title: `Problem ${i}` }), placement: "body", placementNote: "over the limit of 50 inline comments (review.maxInlineComments)" };
+      const f: PlacedFinding = {
+        ...finding({ path: `src/m${i}.ts`, title: `Problem ${i}` }),
+        placement: "body",
+        placementNote: "over the limit of 50 inline comments (review.maxInlineComments)",
+      };
       const counted = () => {
         read++;
         return long;

@@ -58,7 +58,12 @@ describe("mergeFindings", () => {
 
   test("two analyzers of one problem family (secretlint + hard-coded credential) become one, keeping the more severe", () => {
     const secret = finding({ source: "secretlint", ruleId: "@secretlint/secretlint-rule-github", severity: "P0", title: "Secret committed: GitHub token" });
-    const credential = finding({ source: "longview-rules", ruleId: "longview/hardcoded-credentials", severity: "P1", title: "Hard-coded credential in `ghToken`" });
+    const credential = finding({
+      source: "longview-rules",
+      ruleId: "longview/hardcoded-credentials",
+      severity: "P1",
+      title: "Hard-coded credential in `ghToken`",
+    });
     const merged = mergeFindings([credential, secret]);
     expect(merged).toHaveLength(1);
     expect(merged[0]).toMatchObject({ source: "secretlint", severity: "P0", ruleId: "@secretlint/secretlint-rule-github", corroboratedBy: ["longview-rules"] });

@@ -31,18 +31,7 @@ describe("extractReviewGuidelines", () => {
   });
 
   test("ignores headings inside code fences", () => {
-    const md = [
-      "```md",
-      "## Review guidelines",
-      "fake",
-      "```",
-      "## Review guidelines",
-      "~~~",
-      "# not a heading",
-      "~~~",
-      "real",
-      "## After",
-    ].join("\n");
+    const md = ["```md", "## Review guidelines", "fake", "```", "## Review guidelines", "~~~", "# not a heading", "~~~", "real", "## After"].join("\n");
     expect(extractReviewGuidelines(md)).toBe("~~~\n# not a heading\n~~~\nreal");
   });
 

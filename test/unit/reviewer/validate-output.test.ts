@@ -25,7 +25,7 @@ describe("validateModelOutput", () => {
   test("maps a valid finding and note to domain values", () => {
     const result = validateModelOutput(
       output(
-        [outputFinding({ start_line: 11, line: 12, suggestion: "  return db.query(\"SELECT * FROM users WHERE name = $1\", [name]);" })],
+        [outputFinding({ start_line: 11, line: 12, suggestion: '  return db.query("SELECT * FROM users WHERE name = $1", [name]);' })],
         [{ kind: "api-change", path: "src/db/users.ts", text: "findUser no longer parameterizes its query." }],
       ),
       makeWindow({ id: "w7" }),
@@ -48,17 +48,13 @@ describe("validateModelOutput", () => {
         corroboratedBy: [],
       },
     ]);
-    expect(result.notes).toEqual([
-      { kind: "api-change", path: "src/db/users.ts", text: "findUser no longer parameterizes its query.", windowId: "w7" },
-    ]);
+    expect(result.notes).toEqual([{ kind: "api-change", path: "src/db/users.ts", text: "findUser no longer parameterizes its query.", windowId: "w7" }]);
   });
 
   test("drops findings on files the window did not show, and says why", () => {
     const result = validateModelOutput(output([outputFinding({ path: "src/other.ts" }), outputFinding()]), makeWindow());
     expect(result.findings.map((f) => f.path)).toEqual(["src/db/users.ts"]);
-    expect(result.problems).toEqual([
-      'dropped finding "SQL injection through `name`" at src/other.ts:11: path is not among the files shown in this window',
-    ]);
+    expect(result.problems).toEqual(['dropped finding "SQL injection through `name`" at src/other.ts:11: path is not among the files shown in this window']);
   });
 
   test("drops findings with impossible line numbers", () => {
@@ -68,10 +64,7 @@ describe("validateModelOutput", () => {
   });
 
   test("clamps confidence into 0..1", () => {
-    const result = validateModelOutput(
-      output([outputFinding({ confidence: 1.7 }), outputFinding({ line: 12, confidence: -0.2 })]),
-      makeWindow(),
-    );
+    const result = validateModelOutput(output([outputFinding({ confidence: 1.7 }), outputFinding({ line: 12, confidence: -0.2 })]), makeWindow());
     expect(result.findings.map((f) => f.confidence)).toEqual([1, 0]);
     expect(result.problems).toHaveLength(2);
   });

@@ -127,7 +127,8 @@ interface Own {
 function expectSafe(markdown: string, own: Own = {}): void {
   const ownHtml = new Set([...(own.markers ?? []), "<sub>", "</sub>", "</details>"]);
   // A finding comment's own marker is its whole record (version 2): Longview's if it reads back as the finding's own identity.
-  const isOwnRecord = (h: string) => own.markers !== undefined && own.markers.length > 0 && /^<!-- longview:finding v2 /.test(h) && parseFindingMarker(h)?.fingerprint === REAL.fingerprint;
+  const isOwnRecord = (h: string) =>
+    own.markers !== undefined && own.markers.length > 0 && /^<!-- longview:finding v2 /.test(h) && parseFindingMarker(h)?.fingerprint === REAL.fingerprint;
   const isOwnHtml = (h: string) => ownHtml.has(h) || isOwnRecord(h) || /^<details><summary>Skipped \(\d+\)<\/summary>$/.test(h);
   const stray = strayRendering(markdown, isOwnHtml)
     // Longview mentions the person who asked for a fix, at the start of its reply, and links its own commit.
@@ -283,7 +284,15 @@ describe("/agent replies and fix commits", () => {
           },
           { kind: "refused", reason: `The branch \`${path}\` no longer exists: ${text}`, notFixed },
           { kind: "declined", engine: model, summary: text, notFixed },
-          { kind: "invalid", engine: model, history: [{ attempt: 1, problems: [text, other] }, { attempt: 2, problems: [other] }], notFixed },
+          {
+            kind: "invalid",
+            engine: model,
+            history: [
+              { attempt: 1, problems: [text, other] },
+              { attempt: 2, problems: [other] },
+            ],
+            notFixed,
+          },
           { kind: "model-error", message: text },
         ];
         for (const r of results) {
@@ -333,7 +342,9 @@ describe("GitHub's own corners", () => {
     ["an entity that reads as @", "&#64;octocat &commat;octocat @&#111;ctocat"],
   ])("%s", (_name, text) => {
     expectSafe(formatFindingComment(placed({ title: text, body: text, placementNote: text })), { markers: [OWN_MARKER] });
-    expectSafe(formatReviewBody(result([placed({ placement: "body", title: text, body: text })], [text], coverage(text, text)), { configProblems: [] }), { markers: [OWN_MARKER] });
+    expectSafe(formatReviewBody(result([placed({ placement: "body", title: text, body: text })], [text], coverage(text, text)), { configProblems: [] }), {
+      markers: [OWN_MARKER],
+    });
   });
 });
 

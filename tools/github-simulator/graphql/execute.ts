@@ -66,7 +66,12 @@ interface Context {
   invalid: boolean;
 }
 
-async function selectObject(context: Context, object: GqlObject, selections: readonly GqlSelection[], path: (string | number)[]): Promise<Record<string, unknown>> {
+async function selectObject(
+  context: Context,
+  object: GqlObject,
+  selections: readonly GqlSelection[],
+  path: (string | number)[],
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const selection of selections) {
     if (skipped(context, selection.directives)) continue;
@@ -81,7 +86,8 @@ async function selectObject(context: Context, object: GqlObject, selections: rea
       continue;
     }
     if (selection.kind === "inline") {
-      if (selection.typeCondition === null || selection.typeCondition === object.typename) Object.assign(out, await selectObject(context, object, selection.selections, path));
+      if (selection.typeCondition === null || selection.typeCondition === object.typename)
+        Object.assign(out, await selectObject(context, object, selection.selections, path));
       continue;
     }
     const key = selection.alias ?? selection.name;
@@ -117,7 +123,9 @@ async function complete(context: Context, value: unknown, selections: readonly G
   if (isGqlObject(value)) {
     if (!selections) {
       context.invalid = true;
-      context.errors.push({ message: `Field must have selections (field '${String(path[path.length - 1])}' returns ${value.typename} but has no selections.)` });
+      context.errors.push({
+        message: `Field must have selections (field '${String(path[path.length - 1])}' returns ${value.typename} but has no selections.)`,
+      });
       return null;
     }
     return selectObject(context, value, selections, path);

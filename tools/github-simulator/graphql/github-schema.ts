@@ -116,15 +116,30 @@ function actor(login: string): GqlObject {
   return { typename: "Bot", fields: { login: () => login } };
 }
 
-function connection<T>(typename: string, field: string, items: readonly T[], args: Readonly<Record<string, unknown>>, toNode: (item: T) => GqlObject): GqlObject {
+function connection<T>(
+  typename: string,
+  field: string,
+  items: readonly T[],
+  args: Readonly<Record<string, unknown>>,
+  toNode: (item: T) => GqlObject,
+): GqlObject {
   const first = args["first"];
   const last = args["last"];
   if (typeof first !== "number" && typeof last !== "number") {
-    throw new GqlFieldError(`You must provide a \`first\` or \`last\` value to properly paginate the \`${field}\` connection.`, "MISSING_PAGINATION_BOUNDARIES");
+    throw new GqlFieldError(
+      `You must provide a \`first\` or \`last\` value to properly paginate the \`${field}\` connection.`,
+      "MISSING_PAGINATION_BOUNDARIES",
+    );
   }
-  for (const [name, value] of [["first", first], ["last", last]] as const) {
+  for (const [name, value] of [
+    ["first", first],
+    ["last", last],
+  ] as const) {
     if (typeof value === "number" && (value < 0 || value > 100)) {
-      throw new GqlFieldError(`Requesting ${value} records on the \`${field}\` connection exceeds the \`${name}\` limit of 100 records.`, "EXCESSIVE_PAGINATION");
+      throw new GqlFieldError(
+        `Requesting ${value} records on the \`${field}\` connection exceeds the \`${name}\` limit of 100 records.`,
+        "EXCESSIVE_PAGINATION",
+      );
     }
   }
   const after = typeof args["after"] === "string" ? decodeCursor(args["after"]) + 1 : 0;
@@ -138,7 +153,11 @@ function connection<T>(typename: string, field: string, items: readonly T[], arg
     fields: {
       totalCount: () => items.length,
       nodes: () => window.map(({ item }) => toNode(item)),
-      edges: () => window.map(({ item, index }) => ({ typename: `${typename.replace(/Connection$/, "")}Edge`, fields: { cursor: () => encodeCursor(index), node: () => toNode(item) } })),
+      edges: () =>
+        window.map(({ item, index }) => ({
+          typename: `${typename.replace(/Connection$/, "")}Edge`,
+          fields: { cursor: () => encodeCursor(index), node: () => toNode(item) },
+        })),
       pageInfo: () => ({
         typename: "PageInfo",
         fields: {

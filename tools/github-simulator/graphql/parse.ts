@@ -27,7 +27,12 @@ export interface GqlDirective {
 export type GqlSelection =
   | GqlField
   | { readonly kind: "spread"; readonly name: string; readonly directives: readonly GqlDirective[] }
-  | { readonly kind: "inline"; readonly typeCondition: string | null; readonly directives: readonly GqlDirective[]; readonly selections: readonly GqlSelection[] };
+  | {
+      readonly kind: "inline";
+      readonly typeCondition: string | null;
+      readonly directives: readonly GqlDirective[];
+      readonly selections: readonly GqlSelection[];
+    };
 
 export interface GqlOperation {
   readonly type: "query" | "mutation";

@@ -3,7 +3,13 @@ import { renderApp } from "./user.js";
 import { isoTime, nodeId, type Urls } from "./urls.js";
 
 /** GitHub's `check-run`; `pulls` are the open pull requests whose head is the run's commit. */
-export function renderCheckRun(urls: Urls, app: AppRecord, run: CheckRunRecord, pulls: readonly PullRecord[], baseShas: ReadonlyMap<number, string>): Record<string, unknown> {
+export function renderCheckRun(
+  urls: Urls,
+  app: AppRecord,
+  run: CheckRunRecord,
+  pulls: readonly PullRecord[],
+  baseShas: ReadonlyMap<number, string>,
+): Record<string, unknown> {
   const self = urls.api(`/repos/${run.repo.fullName}/check-runs/${run.id}`);
   return {
     id: run.id,

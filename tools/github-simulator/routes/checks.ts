@@ -146,7 +146,11 @@ export function checkRoutes(world: World): Route[] {
         if (appId !== null && Number(appId) !== world.app.id) runs = [];
         if ((query.get("filter") ?? "latest") === "latest") runs = latestPerName(runs);
         const page = paginate(runs, query, world.urls.api(`/repos/${repo.fullName}/commits/${encodeURIComponent(ref)}/check-runs`));
-        return { status: 200, headers: page.headers, json: { total_count: runs.length, check_runs: await Promise.all(page.items.map((r) => render(world, r))) } };
+        return {
+          status: 200,
+          headers: page.headers,
+          json: { total_count: runs.length, check_runs: await Promise.all(page.items.map((r) => render(world, r))) },
+        };
       },
     },
   ];

@@ -36,7 +36,15 @@ export function commentRoutes(world: World): Route[] {
         const pull = findPull(world, repo, params["issue_number"]);
         const input = parseBody(CommentBody, body);
         const now = world.state.now();
-        const comment: IssueCommentRecord = { id: world.state.nextId("comment"), repo, issueNumber: pull.number, user: world.app.bot, body: input.body, createdAt: now, updatedAt: now };
+        const comment: IssueCommentRecord = {
+          id: world.state.nextId("comment"),
+          repo,
+          issueNumber: pull.number,
+          user: world.app.bot,
+          body: input.body,
+          createdAt: now,
+          updatedAt: now,
+        };
         world.state.issueComments.push(comment);
         return { status: 201, json: renderIssueComment(world.urls, comment) };
       },
@@ -93,7 +101,9 @@ export function commentRoutes(world: World): Route[] {
 /** GitHub answers 200 with the existing reaction when the same user already reacted the same way, 201 otherwise. */
 function react(world: World, subject: ReactionRecord["subject"], content: ReactionRecord["content"]): RouteResult {
   const user = world.app.bot;
-  const existing = world.state.reactions.find((r) => r.subject.type === subject.type && r.subject.id === subject.id && r.user.id === user.id && r.content === content);
+  const existing = world.state.reactions.find(
+    (r) => r.subject.type === subject.type && r.subject.id === subject.id && r.user.id === user.id && r.content === content,
+  );
   if (existing) return { status: 200, json: renderReaction(world.urls, existing) };
   const reaction: ReactionRecord = { id: world.state.nextId("reaction"), subject, user, content, createdAt: world.state.now() };
   world.state.reactions.push(reaction);

@@ -162,7 +162,13 @@ export function reviewRoutes(world: World): Route[] {
   ];
 }
 
-function toAnchorRequest(draft: { line?: number | undefined; side?: string | undefined; start_line?: number | undefined; start_side?: string | undefined; position?: number | undefined }): AnchorRequest {
+function toAnchorRequest(draft: {
+  line?: number | undefined;
+  side?: string | undefined;
+  start_line?: number | undefined;
+  start_side?: string | undefined;
+  position?: number | undefined;
+}): AnchorRequest {
   return { line: draft.line, side: draft.side, startLine: draft.start_line, startSide: draft.start_side, position: draft.position };
 }
 
@@ -176,7 +182,8 @@ function checkReviewEvent(world: World, pull: PullRecord, state: ReviewState, bo
   const author = world.app.bot;
   if (state === "APPROVED" && pull.user.id === author.id) throw unprocessable(["Can not approve your own pull request"]);
   if (state === "CHANGES_REQUESTED" && pull.user.id === author.id) throw unprocessable(["Can not request changes on your own pull request"]);
-  if (state === "CHANGES_REQUESTED" && body.trim() === "" && comments === 0) throw unprocessable(["You need to leave a comment indicating the requested changes."]);
+  if (state === "CHANGES_REQUESTED" && body.trim() === "" && comments === 0)
+    throw unprocessable(["You need to leave a comment indicating the requested changes."]);
   // GitHub refuses an empty COMMENT review too; its exact wording for this case is not on record, so this one is ours.
   if (state === "COMMENTED" && body.trim() === "" && comments === 0) throw unprocessable(["Review body can't be blank when the event is COMMENT"]);
   const pending = world.state.reviews.some((r) => r.repo === pull.repo && r.pullNumber === pull.number && r.user.id === author.id && r.state === "PENDING");
@@ -284,4 +291,3 @@ function reply(world: World, pull: PullRecord, commentId: number, body: string):
   };
   return addComment(world, pull, review, { path: root.path, body, anchor, inReplyTo: root, fileLevel: root.subjectType === "file" });
 }
-

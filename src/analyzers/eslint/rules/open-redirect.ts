@@ -37,9 +37,16 @@ function leadingRequestInput(context: Rule.RuleContext, node: Node, depth: numbe
     const first = n.quasis[0];
     return first?.value.raw === "" && n.expressions[0] ? leadingRequestInput(context, n.expressions[0] as Node, depth + 1) : null;
   }
-  if (n.type === "BinaryExpression" && n.operator === "+" && n.left.type !== "PrivateIdentifier") return leadingRequestInput(context, n.left as Node, depth + 1);
-  if (n.type === "LogicalExpression") return leadingRequestInput(context, n.left as Node, depth + 1) ?? leadingRequestInput(context, n.right as Node, depth + 1);
-  if (n.type === "CallExpression" && n.callee.type === "Identifier" && (n.callee.name === "decodeURIComponent" || n.callee.name === "String") && n.arguments[0]) {
+  if (n.type === "BinaryExpression" && n.operator === "+" && n.left.type !== "PrivateIdentifier")
+    return leadingRequestInput(context, n.left as Node, depth + 1);
+  if (n.type === "LogicalExpression")
+    return leadingRequestInput(context, n.left as Node, depth + 1) ?? leadingRequestInput(context, n.right as Node, depth + 1);
+  if (
+    n.type === "CallExpression" &&
+    n.callee.type === "Identifier" &&
+    (n.callee.name === "decodeURIComponent" || n.callee.name === "String") &&
+    n.arguments[0]
+  ) {
     return leadingRequestInput(context, n.arguments[0] as Node, depth + 1);
   }
   if (n.type === "Identifier") return variableSource(context, n, depth);

@@ -37,7 +37,11 @@ export function isRequestHandler(context: Rule.RuleContext, fn: Node): boolean {
 
 function registersHandler(context: Rule.RuleContext, call: ESTree.CallExpression, fn: Node): boolean {
   const callee = unwrap(call.callee as Node);
-  if (isModuleFunction(context, callee, "http", SERVER_FACTORIES) !== null || isModuleFunction(context, callee, "https", SERVER_FACTORIES) !== null || isModuleFunction(context, callee, "http2", SERVER_FACTORIES) !== null) {
+  if (
+    isModuleFunction(context, callee, "http", SERVER_FACTORIES) !== null ||
+    isModuleFunction(context, callee, "https", SERVER_FACTORIES) !== null ||
+    isModuleFunction(context, callee, "http2", SERVER_FACTORIES) !== null
+  ) {
     return true;
   }
   if (callee.type !== "MemberExpression") return false;

@@ -183,8 +183,7 @@ function callChain(call: ESTree.CallExpression): ESTree.CallExpression[] {
 function taggedSql(node: ESTree.TaggedTemplateExpression): RoundTrip | null {
   const tag = unwrap(node.tag as Node);
   const isSqlTag =
-    (tag.type === "Identifier" && tag.name === "sql") ||
-    (tag.type === "MemberExpression" && ["$queryRaw", "$executeRaw"].includes(propertyName(tag) ?? ""));
+    (tag.type === "Identifier" && tag.name === "sql") || (tag.type === "MemberExpression" && ["$queryRaw", "$executeRaw"].includes(propertyName(tag) ?? ""));
   return isSqlTag ? { kind: "sql", selectors: node.quasi.expressions as Node[] } : null;
 }
 
@@ -211,7 +210,12 @@ function directRoundTrip(context: Rule.RuleContext, call: ESTree.CallExpression)
     if (isSqlMethod(method)) return sqlCall(context, args);
     return { kind: /http|api|rest/i.test(bare) ? "http" : "orm", selectors: args };
   }
-  if (MODEL_STATIC_METHODS.has(method) && ownerPath!.length === 1 && /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)*$/.test(bare) && isBoundInFile(context, callee.object as Node)) {
+  if (
+    MODEL_STATIC_METHODS.has(method) &&
+    ownerPath!.length === 1 &&
+    /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)*$/.test(bare) &&
+    isBoundInFile(context, callee.object as Node)
+  ) {
     return { kind: "orm", selectors: args };
   }
   if (SQL_FUNCTIONS.has(method) && isSqlText(context, args[0])) return sqlCall(context, args);
@@ -329,5 +333,9 @@ function doesRoundTrip(context: Rule.RuleContext, fn: Node): boolean {
     return n.type === "CallExpression" && callChain(n).some((call) => isFixedRoundTrip(directRoundTrip(context, call)));
   };
   if (body.type !== "BlockStatement") return isDirect(body);
-  return someDescendant(context, body, (node) => (node.type === "AwaitExpression" || node.type === "ReturnStatement") && isDirect(node.argument as Node | null));
+  return someDescendant(
+    context,
+    body,
+    (node) => (node.type === "AwaitExpression" || node.type === "ReturnStatement") && isDirect(node.argument as Node | null),
+  );
 }

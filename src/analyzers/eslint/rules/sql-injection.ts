@@ -19,7 +19,8 @@ const SQL_FRAGMENT_METHODS = new Set([
   "$executeRawUnsafe",
 ]);
 
-const SQL_WORDS = /\b(select|insert\s+into|update|delete\s+from|from|where|values|order\s+by|group\s+by|join|drop\s+table|create\s+table|alter\s+table|truncate|union|limit|set)\b/i;
+const SQL_WORDS =
+  /\b(select|insert\s+into|update|delete\s+from|from|where|values|order\s+by|group\s+by|join|drop\s+table|create\s+table|alter\s+table|truncate|union|limit|set)\b/i;
 
 /**
  * SQL text assembled from strings and run-time values (`"… WHERE id = " + id`,
@@ -109,7 +110,12 @@ function isStringConcatenation(node: Node): boolean {
   const n = unwrap(node);
   if (n.type === "Literal") return typeof n.value === "string";
   if (n.type === "TemplateLiteral") return true;
-  return n.type === "BinaryExpression" && n.operator === "+" && n.left.type !== "PrivateIdentifier" && (isStringConcatenation(n.left as Node) || isStringConcatenation(n.right as Node));
+  return (
+    n.type === "BinaryExpression" &&
+    n.operator === "+" &&
+    n.left.type !== "PrivateIdentifier" &&
+    (isStringConcatenation(n.left as Node) || isStringConcatenation(n.right as Node))
+  );
 }
 
 function withContext(pieces: SqlPiece[]): SqlPiece[] {

@@ -38,7 +38,17 @@ const SYNC_FUNCTIONS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ["child_process", new Set(["execSync", "execFileSync", "spawnSync"])],
   [
     "zlib",
-    new Set(["gzipSync", "gunzipSync", "deflateSync", "inflateSync", "deflateRawSync", "inflateRawSync", "unzipSync", "brotliCompressSync", "brotliDecompressSync"]),
+    new Set([
+      "gzipSync",
+      "gunzipSync",
+      "deflateSync",
+      "inflateSync",
+      "deflateRawSync",
+      "inflateRawSync",
+      "unzipSync",
+      "brotliCompressSync",
+      "brotliDecompressSync",
+    ]),
   ],
   ["crypto", new Set(["pbkdf2Sync", "scryptSync", "generateKeyPairSync", "generatePrimeSync"])],
   ["bcrypt", new Set(["hashSync", "compareSync", "genSaltSync"])],

@@ -33,7 +33,8 @@ export const tlsVerificationDisabledRule: Rule.RuleModule = {
         if (isEnv && name === "NODE_TLS_REJECT_UNAUTHORIZED" && isZero(assignment.right as Node)) report(assignment, "`NODE_TLS_REJECT_UNAUTHORIZED=0`");
       },
       Literal(node: ESTree.Literal) {
-        if (typeof node.value === "string" && TLS_ENV_TEXT.test(node.value) && !isEnvPropertyKey(node as Node)) report(node, "`NODE_TLS_REJECT_UNAUTHORIZED=0`");
+        if (typeof node.value === "string" && TLS_ENV_TEXT.test(node.value) && !isEnvPropertyKey(node as Node))
+          report(node, "`NODE_TLS_REJECT_UNAUTHORIZED=0`");
       },
       TemplateElement(node: ESTree.TemplateElement) {
         if (TLS_ENV_TEXT.test(node.value.cooked ?? node.value.raw)) report(node, "`NODE_TLS_REJECT_UNAUTHORIZED=0`");

@@ -4,13 +4,13 @@
  * installation client to it) touch Octokit. docs/architecture.md draws the same layers.
  *
  *   foundations   domain/ util/ config/ markdown/
- *   edges + pure  diff/ redact/ analyzers/ context/ model/ github/
+ *   edges + pure  diff/ redact/ repo/ analyzers/ context/ model/ github/
  *   the reviewer  reviewer/
  *   decisions     review/ fix/ compute/
  *   jobs + app    commands/ queue/ handlers/ intake/ ops/ cli/ eval/ and the entry files at src/ top level
  */
 const FOUNDATIONS = "^src/(domain|util|config|markdown)/";
-const EDGES = "^src/(diff|redact|analyzers|context|model|github)/";
+const EDGES = "^src/(diff|redact|repo|analyzers|context|model|github)/";
 const ABOVE_EDGES = "^src/(reviewer|review|fix|compute|commands|queue|handlers|intake|ops|cli|eval)/|^src/[^/]+\\.ts$";
 const ABOVE_DECISIONS = "^src/(commands|queue|handlers|intake|ops|cli|eval)/|^src/[^/]+\\.ts$";
 
@@ -32,7 +32,7 @@ module.exports = {
     },
     {
       name: "edges-do-not-reach-up",
-      comment: "github/, diff/, context/, model/, analyzers/ and redact/ never import the review, the fix, the commands, the queue or ops.",
+      comment: "github/, diff/, repo/, context/, model/, analyzers/ and redact/ never import the review, the fix, the commands, the queue or ops.",
       severity: "error",
       from: { path: EDGES },
       to: { path: ABOVE_EDGES },

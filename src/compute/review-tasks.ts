@@ -4,6 +4,7 @@ import { InvalidChangeSetError, WindowBudgetError, WindowPlanInvariantError } fr
 import type { ChangedFile, DiffLine, Hunk, SkippedFile } from "../domain/change-set.js";
 import { CategorySchema, FINDING_SOURCES, SeveritySchema, type Finding } from "../domain/finding.js";
 import type { Coverage, MemoryNote, Window, WindowFile, WindowHunk, WindowPlan } from "../domain/window.js";
+import { TRIAGE_KINDS } from "../domain/window.js";
 import type { TaskSpec } from "./protocol.js";
 
 /**
@@ -90,7 +91,10 @@ const MemoryNoteSchema: z.ZodType<MemoryNote> = z.object({
 const WindowHunkSchema: z.ZodType<WindowHunk> = z.object({
   hunk: HunkSchema,
   surrounding: z.object({ startLine: Line, text: z.string() }).nullable(),
-  duplicates: z.array(z.object({ path: z.string(), hunkIndex: z.number(), lineDelta: z.object({ RIGHT: z.number(), LEFT: z.number() }) })),
+  duplicates: z.array(
+    z.object({ path: z.string(), hunkIndex: z.number(), hunk: HunkSchema, ref: z.string(), lineDelta: z.object({ RIGHT: z.number(), LEFT: z.number() }) }),
+  ),
+  enclosing: z.array(z.object({ line: Line, text: z.string() })).optional(),
 });
 
 const WindowFileSchema: z.ZodType<WindowFile> = z.object({
@@ -98,6 +102,13 @@ const WindowFileSchema: z.ZodType<WindowFile> = z.object({
   previousPath: z.string().nullable(),
   status: FileStatusSchema,
   hunks: z.array(WindowHunkSchema),
+  compacted: z
+    .discriminatedUnion("kind", [
+      z.object({ kind: z.literal("summarized"), ref: z.string() }),
+      z.object({ kind: z.literal("triaged"), ref: z.string(), triage: z.enum(TRIAGE_KINDS), shownLines: z.number() }),
+    ])
+    .nullable()
+    .optional(),
 });
 
 const WindowSchema: z.ZodType<Window> = z.object({
@@ -112,6 +123,9 @@ const WindowSchema: z.ZodType<Window> = z.object({
 const CoverageSchema: z.ZodType<Coverage> = z.object({
   changedLines: z.number(),
   reviewedLines: z.number(),
+  foldedLines: z.number(),
+  summarizedLines: z.number(),
+  triagedLines: z.number(),
   skippedLines: z.number(),
   skipped: z.array(SkippedFileSchema),
   files: z.number(),

@@ -5,6 +5,7 @@ import { emptyCompactionStats, type CompactionStats } from "./compaction.js";
 import { computeCoverage } from "./coverage.js";
 import { WindowBudgetError, WindowPlanInvariantError } from "./errors.js";
 import { fileUnits, type Unit } from "./file-units.js";
+import { manifestRelations } from "./manifest-relations.js";
 import { buildGlobalLayer, type GlobalInput } from "./global-layer.js";
 import { classify, FILE_CLASSES, reviewGroups } from "./grouping.js";
 import { HeadFiles } from "./head-files.js";
@@ -41,7 +42,9 @@ export function buildWindowPlan(changeSet: ChangeSet, global: GlobalInput, budge
 
   const stats = emptyCompactionStats();
   const heads = new HeadFiles(changeSet, createOutliner());
-  const { reviewable, files: reviewFiles, skips, duplicateLines } = selectReview(changeSet, heads, capacity, stats);
+  let refs = 0;
+  const nextRef = (): string => `c${++refs}`;
+  const { reviewable, files: reviewFiles, skips } = selectReview(changeSet, heads, capacity, stats, nextRef);
 
   const unitsByPath = new Map<string, Unit[]>();
   // In review-priority order, so the parsing budget goes to security-sensitive and source files first.
@@ -49,16 +52,19 @@ export function buildWindowPlan(changeSet: ChangeSet, global: GlobalInput, budge
     .map((review, i) => ({ review, i, rank: FILE_CLASSES.indexOf(classify(review.file.path)) }))
     .sort((a, b) => a.rank - b.rank || a.i - b.i);
   for (const { review } of byPriority) {
-    const units = fileUnits(review, capacity);
+    const units = fileUnits(review, capacity, nextRef);
     unitsByPath.set(review.file.path, units);
     if (units.some((u) => u.summarized)) stats.pureDeletionsSummarized++;
   }
 
   const hunksByPath = new Map(reviewFiles.map((r) => [r.file.path, r.hunks]));
-  const relations = findRelations(
-    reviewable.map((f) => f.path),
-    (path) => heads.get(path)?.text ?? addedText(hunksByPath.get(path) ?? []),
-  );
+  const relations = [
+    ...findRelations(
+      reviewable.map((f) => f.path),
+      (path) => heads.get(path)?.text ?? addedText(hunksByPath.get(path) ?? []),
+    ),
+    ...manifestRelations(reviewFiles.map((r) => ({ path: r.file.path, added: addedLines(r.hunks) }))),
+  ];
   const groups = reviewGroups(
     reviewFiles.map((r) => ({ path: r.file.path, tokens: sum(unitsByPath.get(r.file.path)!.map((u) => u.tokens)) })),
     relations,
@@ -72,9 +78,13 @@ export function buildWindowPlan(changeSet: ChangeSet, global: GlobalInput, budge
   const windowsOf = new Map<string, string[]>();
   packed.forEach((units, i) => {
     for (const unit of units) {
-      const ids = windowsOf.get(unit.file.path) ?? [];
-      if (!ids.includes(`w${i + 1}`)) ids.push(`w${i + 1}`);
-      windowsOf.set(unit.file.path, ids);
+      // A file whose changes were all folded is reviewed where its representative is.
+      const paths = [unit.file.path, ...unit.file.hunks.flatMap((h) => h.duplicates.map((d) => d.path))];
+      for (const path of paths) {
+        const ids = windowsOf.get(path) ?? [];
+        if (!ids.includes(`w${i + 1}`)) ids.push(`w${i + 1}`);
+        windowsOf.set(path, ids);
+      }
     }
   });
   const peripheralIndex = buildPeripheralIndex(reviewFiles, relations);
@@ -102,7 +112,7 @@ export function buildWindowPlan(changeSet: ChangeSet, global: GlobalInput, budge
     };
   });
 
-  const coverage = computeCoverage({ changeSet, windows, planSkips: skips, duplicateLines });
+  const coverage = computeCoverage({ changeSet, windows, planSkips: skips });
   const diffTokens = measureDiff(reviewable, stats);
   return {
     windows,
@@ -116,9 +126,14 @@ export function buildWindowPlan(changeSet: ChangeSet, global: GlobalInput, budge
   };
 }
 
-function addedText(hunks: readonly Hunk[]): string | null {
+function addedLines(hunks: readonly Hunk[]): string[] {
   const lines: string[] = [];
   for (const hunk of hunks) for (const line of hunk.lines) if (line.kind === "add") lines.push(line.text);
+  return lines;
+}
+
+function addedText(hunks: readonly Hunk[]): string | null {
+  const lines = addedLines(hunks);
   return lines.length === 0 ? null : lines.join("\n");
 }
 

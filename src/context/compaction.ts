@@ -1,12 +1,14 @@
 import type { Hunk } from "../domain/change-set.js";
 import type { DuplicateHunk } from "../domain/window.js";
-import { changedRange } from "./hunk-lines.js";
+import { changedAnchors, changedRange } from "./hunk-lines.js";
+import type { HeadFile } from "./surrounding-code.js";
 import { isIndentationSensitive } from "./syntax/languages.js";
 
 /**
- * Ways of sending fewer tokens without reviewing less: whitespace-only hunks
- * are skipped (and reported), identical changes are reviewed once, and files
- * that only delete are shown as a short head and tail.
+ * Ways of sending fewer tokens: whitespace-only hunks are skipped (and
+ * reported), identical changes in identical enclosing code are reviewed once,
+ * and files that only delete are shown as a short head and tail. Coverage
+ * counts each apart from the lines the model saw.
  */
 
 export interface CompactionStats {
@@ -15,10 +17,21 @@ export interface CompactionStats {
   pureDeletionsSummarized: number;
   whitespaceOnlySkipped: number;
   longLinesClipped: number;
+  /** Identical changes reviewed apart because their enclosing code differs. */
+  identicalHunksInOtherContext: number;
+  triagedFiles: number;
 }
 
 export function emptyCompactionStats(): CompactionStats {
-  return { identicalHunks: 0, outlinedFiles: 0, pureDeletionsSummarized: 0, whitespaceOnlySkipped: 0, longLinesClipped: 0 };
+  return {
+    identicalHunks: 0,
+    outlinedFiles: 0,
+    pureDeletionsSummarized: 0,
+    whitespaceOnlySkipped: 0,
+    longLinesClipped: 0,
+    identicalHunksInOtherContext: 0,
+    triagedFiles: 0,
+  };
 }
 
 export const SUMMARY_THRESHOLD_LINES = 60;
@@ -141,8 +154,72 @@ export function changeKey(hunk: Hunk): string | null {
   return substance < MIN_FOLDED_CHANGE_CHARS ? null : parts.join("\n");
 }
 
+/** Lines scanned upwards for enclosing headers; far enough for any function or describe block worth telling apart. */
+const MAX_HEADER_SCAN_LINES = 2_000;
+const MAX_HEADERS = 12;
+
+/**
+ * Identity of where a change sits: the headers of the blocks enclosing it
+ * (each line above it with less indentation than everything below it: the
+ * function, class, `describe(...)`, `if` it is in) and the hunk's own
+ * unchanged lines. Two copies of a change are folded only when this matches
+ * too: the same test lines in two different `describe` blocks may be right in
+ * one and wrong in the other. `head` must agree with the hunk. Without it the
+ * blocks are unknown (git's function context names one line, often the same
+ * outer one), so only a change starting at the top level, outside any block,
+ * has a key; null means: do not fold.
+ */
+export function enclosingKey(hunk: Hunk, head: HeadFile | null): string | null {
+  const around = hunk.lines
+    .filter((l) => l.kind === "context")
+    .map((l) => collapse(l.text))
+    .join("\n");
+  if (head === null) {
+    const firstChanged = hunk.lines.find((l) => l.kind !== "context");
+    return firstChanged !== undefined && indentOf(firstChanged.text) === 0 && firstChanged.text.trim() !== "" ? `\u0002${around}` : null;
+  }
+  const headers = enclosingHeaders(hunk, head).map((h) => collapse(h.text));
+  return `${headers.join("\n")}\u0002${around}`;
+}
+
+/** Head lines opening the blocks the hunk's first change sits in, outermost first. */
+export function enclosingHeaders(hunk: Hunk, head: HeadFile): { line: number; text: string }[] {
+  const anchors = changedAnchors(hunk);
+  if (anchors === null) return [];
+  const lines = head.lines;
+  // The change's own indentation: its first added line, else the head line it sits at.
+  const firstAdded = hunk.lines.find((l) => l.kind === "add");
+  const own = firstAdded?.text ?? lines[anchors.first - 1] ?? "";
+  let indent = own.trim() === "" ? Number.MAX_SAFE_INTEGER : indentOf(own);
+  const headers: { line: number; text: string }[] = [];
+  const stop = Math.max(1, anchors.first - MAX_HEADER_SCAN_LINES);
+  for (let n = anchors.first - 1; n >= stop && indent > 0 && headers.length < MAX_HEADERS; n--) {
+    const text = lines[n - 1];
+    if (text === undefined || text.trim() === "") continue;
+    const level = indentOf(text);
+    if (level < indent) {
+      headers.push({ line: n, text });
+      indent = level;
+    }
+  }
+  return headers.reverse();
+}
+
+function indentOf(text: string): number {
+  let n = 0;
+  for (; n < text.length; n++) {
+    const c = text[n];
+    if (c !== " " && c !== "\t") break;
+  }
+  return n;
+}
+
+function collapse(text: string): string {
+  return text.trim().replace(/\s+/g, " ");
+}
+
 /** How line numbers of the representative's changed span translate to a duplicate's (same shape by construction). */
-export function duplicateOf(representative: Hunk, duplicate: Hunk, path: string): DuplicateHunk {
+export function duplicateOf(representative: Hunk, duplicate: Hunk, path: string, ref: string): DuplicateHunk {
   const a = changedRange(representative)!;
   const b = changedRange(duplicate)!;
   let right = 0;
@@ -153,5 +230,5 @@ export function duplicateOf(representative: Hunk, duplicate: Hunk, path: string)
     if (r.newLine !== null && d.newLine !== null) right = d.newLine - r.newLine;
     if (r.oldLine !== null && d.oldLine !== null) left = d.oldLine - r.oldLine;
   }
-  return { path, hunkIndex: duplicate.index, lineDelta: { RIGHT: right, LEFT: left } };
+  return { path, hunkIndex: duplicate.index, hunk: duplicate, ref, lineDelta: { RIGHT: right, LEFT: left } };
 }

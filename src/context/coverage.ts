@@ -1,20 +1,21 @@
 import type { ChangeSet, SkippedFile } from "../domain/change-set.js";
-import type { Coverage, Window } from "../domain/window.js";
+import type { Coverage, Window, WindowFile } from "../domain/window.js";
 import { WindowPlanInvariantError } from "./errors.js";
 import { changedLineCount } from "./hunk-lines.js";
+import { summaryShown } from "./render.js";
 
 /**
- * Coverage from what the windows actually hold: each window's hunk lines,
- * plus the occurrences its folded hunks stand for, plus every skip with its
- * reason. The identity changed = reviewed + skipped is checked, not assumed.
+ * Coverage from what the windows actually hold. A line counts as reviewed
+ * only when a window shows it; the occurrences folded hunks stand for, the
+ * deleted lines a summary leaves out and the lines of triaged files are
+ * counted apart, and every skip comes with its reason. The identity
+ * changed = reviewed + folded + summarized + triaged + skipped is checked, not assumed.
  */
 export function computeCoverage(input: {
   readonly changeSet: ChangeSet;
   readonly windows: readonly Window[];
   /** Skips found while planning (whitespace-only hunks, changed lines missing from a patch). */
   readonly planSkips: readonly SkippedFile[];
-  /** Changed lines of a folded duplicate, by path and hunk index. */
-  readonly duplicateLines: (path: string, hunkIndex: number) => number;
 }): Coverage {
   const { changeSet, windows, planSkips } = input;
   const skipped = [...changeSet.skipped, ...planSkips];
@@ -28,25 +29,50 @@ export function computeCoverage(input: {
     changedLines += Math.max(inHunks, file.additions + file.deletions);
   }
 
-  let reviewedLines = 0;
-  const reviewedPaths = new Set<string>();
+  const counts = { reviewed: 0, folded: 0, summarized: 0, triaged: 0 };
+  const coveredPaths = new Set<string>();
   for (const window of windows) {
     for (const file of window.local.files) {
-      for (const { hunk, duplicates } of file.hunks) {
-        const lines = changedLineCount(hunk);
-        reviewedLines += lines;
-        if (lines > 0) reviewedPaths.add(file.path);
+      countFile(file, counts);
+      if (file.hunks.some((h) => changedLineCount(h.hunk) > 0)) coveredPaths.add(file.path);
+      for (const { duplicates } of file.hunks) {
         for (const d of duplicates) {
-          reviewedLines += input.duplicateLines(d.path, d.hunkIndex);
-          reviewedPaths.add(d.path);
+          counts.folded += changedLineCount(d.hunk);
+          coveredPaths.add(d.path);
         }
       }
     }
   }
   const skippedLines = skipped.reduce((n, s) => n + s.lines, 0);
-  if (changedLines !== reviewedLines + skippedLines) {
-    throw new WindowPlanInvariantError(`coverage does not add up: ${changedLines} changed lines, ${reviewedLines} reviewed + ${skippedLines} skipped`);
+  const accounted = counts.reviewed + counts.folded + counts.summarized + counts.triaged + skippedLines;
+  if (changedLines !== accounted) {
+    throw new WindowPlanInvariantError(
+      `coverage does not add up: ${changedLines} changed lines, ${counts.reviewed} reviewed + ${counts.folded} folded + ${counts.summarized} summarized + ${counts.triaged} triaged + ${skippedLines} skipped`,
+    );
   }
   const allPaths = new Set([...changeSet.files.map((f) => f.path), ...changeSet.skipped.map((s) => s.path)]);
-  return { changedLines, reviewedLines, skippedLines, skipped, files: allPaths.size, reviewedFiles: reviewedPaths.size };
+  return {
+    changedLines,
+    reviewedLines: counts.reviewed,
+    foldedLines: counts.folded,
+    summarizedLines: counts.summarized,
+    triagedLines: counts.triaged,
+    skippedLines,
+    skipped,
+    files: allPaths.size,
+    reviewedFiles: coveredPaths.size,
+  };
+}
+
+function countFile(file: WindowFile, counts: { reviewed: number; summarized: number; triaged: number }): void {
+  const changed = file.hunks.reduce((n, h) => n + changedLineCount(h.hunk), 0);
+  const compacted = file.compacted ?? null;
+  if (compacted === null) counts.reviewed += changed;
+  else if (compacted.kind === "triaged") counts.triaged += changed;
+  else {
+    // A summarized file only deletes: the lines its summary shows were seen, the rest were not.
+    const { head, tail } = summaryShown(changed);
+    counts.reviewed += head + tail;
+    counts.summarized += changed - head - tail;
+  }
 }

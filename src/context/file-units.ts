@@ -1,5 +1,5 @@
 import type { Hunk } from "../domain/change-set.js";
-import type { DuplicateHunk, WindowFile, WindowHunk } from "../domain/window.js";
+import type { DuplicateHunk, FileCompaction, WindowFile, WindowHunk } from "../domain/window.js";
 import type { ReviewFile } from "./review-files.js";
 import { isSummarizedDeletion } from "./compaction.js";
 import { WindowPlanInvariantError } from "./errors.js";
@@ -9,12 +9,13 @@ import { SPLIT_OVERLAP_LINES, splitHunk } from "./split-hunk.js";
 import { enclosingRegion, type Region } from "./surrounding-code.js";
 import { definitionStarts } from "./syntax/outline.js";
 import { countCached } from "./tokens.js";
+import { TRIAGE_SHOWN_LINES } from "./triage.js";
 
 /**
  * A file's share of the review as window-sized units: consecutive hunks (with
  * their surrounding code) while they fit, a hunk alone when it is large, parts
  * of a hunk when it is larger than a window. A file that only deletes is one
- * summarized unit.
+ * summarized unit, a triaged file one short listing.
  */
 
 export interface Unit {
@@ -23,19 +24,31 @@ export interface Unit {
   readonly summarized: boolean;
 }
 
-export function fileUnits(review: ReviewFile, capacity: number): Unit[] {
+export function fileUnits(review: ReviewFile, capacity: number, nextRef: () => string): Unit[] {
   const { file, hunks, head } = review;
   const headerTokens = countCached(fileHeader(file));
   const dupes = (hunk: Hunk): readonly DuplicateHunk[] => review.duplicates.get(hunk.index) ?? [];
-  const windowFile = (windowHunks: WindowHunk[]): WindowFile => ({
+  const windowFile = (windowHunks: WindowHunk[], compacted: FileCompaction | null = null): WindowFile => ({
     path: file.path,
     previousPath: file.previousPath,
     status: file.status,
     hunks: windowHunks,
+    compacted,
   });
+  const bareHunks = (): WindowHunk[] => hunks.map((hunk) => ({ hunk, surrounding: null, duplicates: dupes(hunk) }));
+
+  if (review.triage !== null) {
+    const ref = nextRef();
+    // Fewer lines shown until the listing fits; with none it is a header and one line.
+    for (let shown = TRIAGE_SHOWN_LINES[review.triage]; shown >= 0; shown = shown === 0 ? -1 : Math.floor(shown / 2)) {
+      const listing = windowFile(bareHunks(), { kind: "triaged", ref, triage: review.triage, shownLines: shown });
+      const tokens = fileTokens(listing);
+      if (tokens <= capacity) return [{ file: listing, tokens, summarized: false }];
+    }
+  }
 
   if (isSummarizedDeletion(hunks)) {
-    const summary = windowFile(hunks.map((hunk) => ({ hunk, surrounding: null, duplicates: dupes(hunk) })));
+    const summary = windowFile(bareHunks(), { kind: "summarized", ref: nextRef() });
     const tokens = fileTokens(summary);
     if (tokens <= capacity) return [{ file: summary, tokens, summarized: true }];
   }
@@ -53,13 +66,15 @@ export function fileUnits(review: ReviewFile, capacity: number): Unit[] {
 
   const make = (i: number, shownUpTo: number): WindowHunk => {
     const hunk = hunks[i]!;
+    const headers = review.enclosing.get(hunk.index);
+    const base = { hunk, duplicates: dupes(hunk), ...(headers ? { enclosing: headers.filter((h) => h.line > shownUpTo) } : {}) };
     const region = regions[i];
     const span = spans[i]!;
-    if (!region || head === null) return { hunk, surrounding: null, duplicates: dupes(hunk) };
+    if (!region || head === null) return { ...base, surrounding: null };
     const start = Math.min(Math.max(region.start, shownUpTo + 1), span.first);
     const end = Math.max(region.end, span.last);
-    if (start >= span.first && end <= span.last) return { hunk, surrounding: null, duplicates: dupes(hunk) };
-    return { hunk, surrounding: { startLine: start, text: head.lines.slice(start - 1, end).join("\n") }, duplicates: dupes(hunk) };
+    if (start >= span.first && end <= span.last) return { ...base, surrounding: null };
+    return { ...base, surrounding: { startLine: start, text: head.lines.slice(start - 1, end).join("\n") } };
   };
 
   const units: Unit[] = [];

@@ -8,6 +8,7 @@
  *   for each wave (Window.wave = 1, 2, …; windows of a wave run in parallel):
  *     reviewer.review(withMemory(window, notesFromEarlierWaves, memoryCap))
  *   const all = fanOutFindings(findings, plan);         // copies findings on folded duplicate hunks
+ *   expandCompacted(plan, "c12")                         // full text behind a ref a window shows (folded copy, summarized deletion, triaged file)
  *
  * `renderWindow(window)` is the exact text of the three layers; `window.tokens.total`
  * is its o200k token count. Instructions and delimiters the reviewer adds are not counted.
@@ -15,6 +16,7 @@
 export { buildWindowPlan } from "./build-window-plan.js";
 export { DEFAULT_WAVE_SIZE, planLimits, resolveMemoryTokenCap, type PlanLimits, type WindowBudget, type WindowPlanOptions } from "./budget.js";
 export { InvalidChangeSetError, WindowBudgetError, WindowPlanInvariantError } from "./errors.js";
+export { compactedRefs, expandCompacted, type CompactedKind, type ExpandedRegion } from "./expand.js";
 export { fanOutFindings } from "./fan-out.js";
 export { formatPlanText, planToJson, type PlanJson } from "./format-plan.js";
 export type { GlobalInput } from "./global-layer.js";

@@ -132,7 +132,7 @@ export function peripheralFor(
   for (const path of [...here].sort()) for (const other of index.related.get(path) ?? []) if (!here.has(other)) related.add(other);
   for (const path of [...related].sort()) {
     const where = windowsOf(path);
-    const reviewed = where.length > 0 ? `reviewed in ${where.join(", ")}` : "not under review";
+    const reviewed = where.length > 0 ? `reviewed in ${where.join(", ")}` : "its changes were skipped";
     const summary = index.changeSummary.get(path);
     entries.push({ line: `- ${oneLine(path)} (related changed file, ${reviewed})${summary ? `: ${summary}` : ""}`, outline: true });
   }

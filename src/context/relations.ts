@@ -7,7 +7,7 @@ import { posix } from "node:path";
  * matter, so everything resolves against its list of paths.
  */
 
-export type RelationKind = "test" | "import";
+export type RelationKind = "test" | "import" | "manifest";
 
 export interface Relation {
   readonly from: string;

@@ -1,8 +1,9 @@
 import type { DiffLine, FileStatus, Hunk } from "../domain/change-set.js";
-import type { GlobalLayer, LocalLayer, MemoryNote, Window, WindowFile, WindowHunk } from "../domain/window.js";
-import { isSummarizedDeletion, SUMMARY_HEAD_LINES, SUMMARY_TAIL_LINES } from "./compaction.js";
+import type { GlobalLayer, LocalLayer, MemoryNote, TriageKind, Window, WindowFile, WindowHunk } from "../domain/window.js";
+import { SUMMARY_HEAD_LINES, SUMMARY_TAIL_LINES } from "./compaction.js";
 import { newSpan } from "./hunk-lines.js";
 import { clipToTokens, countCached, countTokens } from "./tokens.js";
+import { TRIAGE_LABEL } from "./triage.js";
 
 /**
  * The text of a window as the model sees it. Rendering is a stream of
@@ -90,8 +91,10 @@ export function emitLocal(local: LocalLayer, sink: Sink): void {
 
 export function emitFile(file: WindowFile, sink: Sink): void {
   sink.text(fileHeader(file));
-  if (isSummarizedDeletion(file.hunks.map((h) => h.hunk))) emitSummarizedDeletion(file, sink);
-  else for (const hunk of file.hunks) emitHunk(hunk, sink);
+  const compacted = file.compacted ?? null;
+  if (compacted === null) for (const hunk of file.hunks) emitHunk(hunk, sink);
+  else if (compacted.kind === "summarized") emitSummarizedDeletion(file, compacted.ref, sink);
+  else emitTriaged(file, compacted, sink);
 }
 
 export function fileHeader(file: { path: string; previousPath: string | null; status: FileStatus }): string {
@@ -103,6 +106,9 @@ export function emitHunk(windowHunk: WindowHunk, sink: Sink): void {
   sink.text(hunkHeader(hunk));
   const span = newSpan(hunk);
   const around = surrounding === null ? [] : surroundingLines(surrounding);
+  // Headers of the enclosing blocks, above whatever else is shown.
+  const firstShown = surrounding === null ? span.first : Math.min(surrounding.startLine, span.first);
+  for (const header of windowHunk.enclosing ?? []) if (header.line < firstShown) emitCode("~", header.line, " |", header.text, sink);
   let row = surrounding?.startLine ?? 0;
   let next = 0;
   for (; next < around.length && row < span.first; next++, row++) emitCode("~", row, " |", around[next]!, sink);
@@ -123,15 +129,58 @@ export function surroundingLines(surrounding: { readonly text: string }): readon
   return lines;
 }
 
-function emitSummarizedDeletion(file: WindowFile, sink: Sink): void {
+/** Ref ids are plan-made (`c12`); anything else in one (hand-built input) is dropped so the note stays one line. */
+function refText(ref: string): string {
+  return ref.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 24);
+}
+
+/** Which deleted lines a summary shows: the first and the last ones (all when there are few). */
+export function summaryShown(deleted: number): { head: number; tail: number } {
+  if (deleted <= SUMMARY_HEAD_LINES + SUMMARY_TAIL_LINES) return { head: deleted, tail: 0 };
+  return { head: SUMMARY_HEAD_LINES, tail: SUMMARY_TAIL_LINES };
+}
+
+function emitSummarizedDeletion(file: WindowFile, ref: string, sink: Sink): void {
   const deleted: DiffLine[] = [];
   for (const { hunk } of file.hunks) for (const line of hunk.lines) if (line.kind === "del") deleted.push(line);
-  sink.text(`[Pure deletion of ${deleted.length} lines, summarized: first ${SUMMARY_HEAD_LINES} and last ${SUMMARY_TAIL_LINES} shown]\n`);
-  for (const line of deleted.slice(0, SUMMARY_HEAD_LINES)) emitLine(line, sink);
-  sink.text(`[... ${deleted.length - SUMMARY_HEAD_LINES - SUMMARY_TAIL_LINES} deleted lines not shown ...]\n`);
-  for (const line of deleted.slice(deleted.length - SUMMARY_TAIL_LINES)) emitLine(line, sink);
+  const { head, tail } = summaryShown(deleted.length);
+  sink.text(`[Pure deletion of ${deleted.length} lines, summarized: first ${head} and last ${tail} shown; the whole deletion: expand ${refText(ref)}]\n`);
+  for (const line of deleted.slice(0, head)) emitLine(line, sink);
+  if (tail > 0) {
+    sink.text(`[... ${deleted.length - head - tail} deleted lines not shown ...]\n`);
+    for (const line of deleted.slice(deleted.length - tail)) emitLine(line, sink);
+  }
   const duplicated = file.hunks.filter((h) => h.duplicates.length > 0);
   for (const hunk of duplicated) sink.text(duplicatesLine(hunk));
+}
+
+/** The changed lines a triaged file shows: added lines first (what it now says), then deleted ones. */
+export function triageShownLines(file: WindowFile, shown: number): DiffLine[] {
+  const added: DiffLine[] = [];
+  const deleted: DiffLine[] = [];
+  for (const { hunk } of file.hunks) {
+    for (const line of hunk.lines) {
+      if (line.kind === "add" && added.length < shown) added.push(line);
+      else if (line.kind === "del" && deleted.length < shown) deleted.push(line);
+    }
+  }
+  return [...added, ...deleted].slice(0, shown);
+}
+
+function emitTriaged(file: WindowFile, compacted: { ref: string; triage: TriageKind; shownLines: number }, sink: Sink): void {
+  let added = 0;
+  let deleted = 0;
+  for (const { hunk } of file.hunks) {
+    for (const line of hunk.lines) {
+      if (line.kind === "add") added++;
+      else if (line.kind === "del") deleted++;
+    }
+  }
+  const lines = triageShownLines(file, compacted.shownLines);
+  sink.text(
+    `[${TRIAGE_LABEL[compacted.triage]}, listed only (not reviewed line by line): ${added} added and ${deleted} deleted lines; ${lines.length === added + deleted ? "all" : lines.length} shown; the whole change: expand ${refText(compacted.ref)}]\n`,
+  );
+  for (const line of lines) emitLine(line, sink);
 }
 
 const LISTED_DUPLICATES = 8;
@@ -143,14 +192,14 @@ function duplicatesLine({ hunk, duplicates }: WindowHunk): string {
   const listed: string[] = [];
   let used = 0;
   for (const d of duplicates.slice(0, LISTED_DUPLICATES)) {
-    const entry = `${oneLine(d.path)} (hunk ${d.hunkIndex + 1})`;
+    const entry = `${oneLine(d.path)} (hunk ${d.hunkIndex + 1}, ${refText(d.ref)})`;
     const cost = countCached(entry);
     if (used + cost > DUPLICATES_LIST_TOKENS) break;
     listed.push(entry);
     used += cost;
   }
   const more = duplicates.length > listed.length ? ` and ${duplicates.length - listed.length} more` : "";
-  return `= The same change (hunk ${hunk.index + 1}) is repeated in ${duplicates.length} other place(s); findings on it are copied there: ${listed.join(", ")}${more}\n`;
+  return `= The same change in the same enclosing code (hunk ${hunk.index + 1}) is repeated in ${duplicates.length} other place(s); findings on it are copied there (expand a copy by its ref): ${listed.join(", ")}${more}\n`;
 }
 
 /** Git keeps a function line of ~80 bytes; a hand-built header could hold anything. */

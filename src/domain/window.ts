@@ -28,10 +28,17 @@ export interface MemoryNote {
   readonly windowId: string;
 }
 
-/** An occurrence of the same change elsewhere, reviewed through its representative hunk. */
+/**
+ * An occurrence of the same change elsewhere, in the same enclosing code,
+ * reviewed through its representative hunk.
+ */
 export interface DuplicateHunk {
   readonly path: string;
   readonly hunkIndex: number;
+  /** The occurrence itself, so that it can be expanded (`expandCompacted`) and counted. */
+  readonly hunk: Hunk;
+  /** Short id the window text shows for it, to be passed to the model's "expand" tool. */
+  readonly ref: string;
   /**
    * Added to a line number of the representative's changed span to get the same line here,
    * per side (RIGHT: new line numbers, LEFT: old line numbers).
@@ -45,13 +52,34 @@ export interface WindowHunk {
   readonly surrounding: { readonly startLine: number; readonly text: string } | null;
   /** Occurrences of the identical change this hunk stands for (compaction fan-out). */
   readonly duplicates: readonly DuplicateHunk[];
+  /**
+   * Head lines opening the blocks around the hunk (outermost first), shown when
+   * the same change also appears in other enclosing code, so that each copy is
+   * seen in its own block (`describe("a")` vs `describe("b")`).
+   */
+  readonly enclosing?: readonly { readonly line: number; readonly text: string }[];
 }
+
+/** Files that get a lighter treatment: listed and summarized, not reviewed line by line. */
+export const TRIAGE_KINDS = ["changelog", "lockfile", "ci"] as const;
+export type TriageKind = (typeof TRIAGE_KINDS)[number];
+
+/**
+ * A file shown in short form: a pure deletion as its first and last lines, or
+ * a triaged file (changelog, lockfile-like, CI configuration) as a few of its
+ * changed lines. `ref` names the full text for the model's "expand" tool.
+ */
+export type FileCompaction =
+  | { readonly kind: "summarized"; readonly ref: string }
+  | { readonly kind: "triaged"; readonly ref: string; readonly triage: TriageKind; readonly shownLines: number };
 
 export interface WindowFile {
   readonly path: string;
   readonly previousPath: string | null;
   readonly status: FileStatus;
   readonly hunks: readonly WindowHunk[];
+  /** Absent or null: every hunk is shown in full. */
+  readonly compacted?: FileCompaction | null;
 }
 
 export interface LocalLayer {
@@ -77,15 +105,42 @@ export interface Window {
   readonly tokens: WindowTokens;
 }
 
-/** How much of the change was reviewed. Every changed line is reviewed by exactly one window or skipped with a reason. */
+/**
+ * How much of the change was reviewed. Every changed line is in exactly one
+ * category: changed = reviewed + folded + summarized + triaged + skipped.
+ */
 export interface Coverage {
   readonly changedLines: number;
+  /** Lines the model was shown (one window each). */
   readonly reviewedLines: number;
+  /** Lines of identical changes in identical enclosing code, reviewed through one occurrence (findings are copied). */
+  readonly foldedLines: number;
+  /** Deleted lines of summarized pure deletions that were not shown (the first and last lines are, and count as reviewed). */
+  readonly summarizedLines: number;
+  /** Lines of triaged files (changelogs, lockfile-like files, CI configuration): listed and summarized, not reviewed line by line. */
+  readonly triagedLines: number;
   readonly skippedLines: number;
   readonly skipped: readonly SkippedFile[];
-  /** Number of files in the PR and how many were reviewed. */
+  /** Number of files in the PR, and how many the windows cover (in any category but skipped). */
   readonly files: number;
   readonly reviewedFiles: number;
+}
+
+/** The categories of changed lines, in the order they are shown ("reviewed 3,277 · folded 45 · …"); zero ones left out, reviewed always shown. */
+export function coverageBreakdown(coverage: Coverage): { readonly label: string; readonly lines: number }[] {
+  const parts = [
+    { label: "reviewed", lines: coverage.reviewedLines },
+    { label: "folded", lines: coverage.foldedLines },
+    { label: "summarized", lines: coverage.summarizedLines },
+    { label: "triaged", lines: coverage.triagedLines },
+    { label: "skipped", lines: coverage.skippedLines },
+  ];
+  return parts.filter((p, i) => i === 0 || p.lines > 0);
+}
+
+/** True when some lines were covered other than by being shown: the plain "reviewed x of y" sentence is not the whole story. */
+export function hasCompactedLines(coverage: Coverage): boolean {
+  return coverage.foldedLines + coverage.summarizedLines + coverage.triagedLines > 0;
 }
 
 /** Files in the change, counting a skip that stands for several files (GitHub's unlisted ones) as that many. */

@@ -18,7 +18,17 @@ function result(count: number): ReviewResult {
       placement: "inline" as const,
       placementNote: null,
     })),
-    coverage: { changedLines: 10, reviewedLines: 10, skippedLines: 0, skipped: [], files: 1, reviewedFiles: 1 },
+    coverage: {
+      changedLines: 10,
+      reviewedLines: 10,
+      foldedLines: 0,
+      summarizedLines: 0,
+      triagedLines: 0,
+      skippedLines: 0,
+      skipped: [],
+      files: 1,
+      reviewedFiles: 1,
+    },
     plan: { diffTokens: 100, tokensSent: 120, compaction: {}, ms: 3, windows: 1, waves: 1 },
     model: "gpt-5.1-codex-max",
     usage: { inputTokens: 1000, outputTokens: 200, reasoningTokens: 50 },
@@ -134,7 +144,17 @@ describe("CheckRun", () => {
     const cap = { path: "(2001 more files)", reason: "github-file-cap" as const, lines: 2_001, files: 2_001 };
     const capped: ReviewResult = {
       ...result(0),
-      coverage: { changedLines: 5_001, reviewedLines: 3_000, skippedLines: 2_001, skipped: [cap], files: 3_001, reviewedFiles: 3_000 },
+      coverage: {
+        changedLines: 5_001,
+        reviewedLines: 3_000,
+        foldedLines: 0,
+        summarizedLines: 0,
+        triagedLines: 0,
+        skippedLines: 2_001,
+        skipped: [cap],
+        files: 3_001,
+        reviewedFiles: 3_000,
+      },
     };
     const gate = { ...COMPLETE, severity: "P1", categories: ["bug", "security"] } as const;
 
@@ -165,7 +185,17 @@ describe("CheckRun", () => {
     const tooLarge = { path: "data.json", reason: "too-large" as const, lines: 40, detail: "a line of 9,000 characters" };
     const skippedLarge: ReviewResult = {
       ...result(0),
-      coverage: { changedLines: 50, reviewedLines: 10, skippedLines: 40, skipped: [tooLarge], files: 2, reviewedFiles: 1 },
+      coverage: {
+        changedLines: 50,
+        reviewedLines: 10,
+        foldedLines: 0,
+        summarizedLines: 0,
+        triagedLines: 0,
+        skippedLines: 40,
+        skipped: [tooLarge],
+        files: 2,
+        reviewedFiles: 1,
+      },
     };
     const gate = { ...COMPLETE, severity: "P1", categories: ["bug"] } as const;
     expect(reviewedOutcome(skippedLarge, gate, [])).toMatchObject({ conclusion: "failure", title: "Incomplete: 1 file (40 changed lines) over size limits" });

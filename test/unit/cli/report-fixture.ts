@@ -110,6 +110,9 @@ export function fixtureResult(findings: readonly PlacedFinding[] = FINDINGS): Re
     coverage: {
       changedLines: 5,
       reviewedLines: 3,
+      foldedLines: 0,
+      summarizedLines: 0,
+      triagedLines: 0,
       skippedLines: 2,
       skipped: [{ path: "package-lock.json", reason: "lockfile", lines: 2, detail: "package-lock.json" }],
       files: 2,

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from "@jest/globals";
 import fc from "fast-check";
 import { buildWindowPlan, countTokens, initSyntax, renderWindow, resolveMemoryTokenCap } from "../../../src/context/index.js";
 import type { SkippedFile } from "../../../src/domain/change-set.js";
-import { changeSetOf, expectedTargets, GLOBAL, reviewTargets, type FileChange } from "./helpers.js";
+import { changeSetOf, expectedTargets, GLOBAL, lineCategories, reviewTargets, type FileChange } from "./helpers.js";
 
 const VOCABULARY = [
   "export function handle(input: Input): Output {",
@@ -73,10 +73,15 @@ const files = fc.record({ template: shape, count: fc.integer({ min: 1, max: 7 })
           own: shape,
           fromTemplate: fc.boolean(),
           ext: fc.constantFrom("ts", "py", "go", "md", "kt", "json"),
-          dir: fc.constantFrom("src/auth", "src/core", "test", "docs", "lib/util"),
+          dir: fc.constantFrom("src/auth", "src/core", "test", "docs", "lib/util", ".github/workflows", "notes"),
           withoutHead: fc.boolean(),
         })
-        .map(({ own, fromTemplate, ext, dir, withoutHead }) => toChange(`${dir}/file${index}.${ext}`, fromTemplate ? template : own, withoutHead)),
+        .map(({ own, fromTemplate, ext, dir, withoutHead }) => {
+          // Triaged kinds: CI configuration and changelogs.
+          const path =
+            dir === ".github/workflows" ? `${dir}/file${index}.yml` : dir === "notes" ? `${dir}/CHANGELOG-${index}.md` : `${dir}/file${index}.${ext}`;
+          return toChange(path, fromTemplate ? template : own, withoutHead);
+        }),
     ),
   ),
 );
@@ -113,9 +118,24 @@ describe("buildWindowPlan on random pull requests", () => {
         const targets = reviewTargets(plan, changeSet);
         expect([...targets.keys()].sort()).toEqual([...expectedTargets(changeSet)].sort());
         for (const n of targets.values()) expect(n).toBe(1);
+        // Every changed line is in exactly one category, and the counts are the coverage's.
+        const categories = lineCategories(plan, changeSet);
+        expect([...categories.keys()].sort()).toEqual([...targets.keys()].sort());
+        const count = { reviewed: 0, folded: 0, summarized: 0, triaged: 0 };
+        for (const list of categories.values()) {
+          expect(list).toHaveLength(1);
+          count[list[0]!]++;
+        }
         const { coverage } = plan;
-        expect(coverage.changedLines).toBe(coverage.reviewedLines + coverage.skippedLines);
-        expect(coverage.reviewedLines).toBe(targets.size);
+        expect(coverage.changedLines).toBe(
+          coverage.reviewedLines + coverage.foldedLines + coverage.summarizedLines + coverage.triagedLines + coverage.skippedLines,
+        );
+        expect({
+          reviewed: coverage.reviewedLines,
+          folded: coverage.foldedLines,
+          summarized: coverage.summarizedLines,
+          triaged: coverage.triagedLines,
+        }).toEqual(count);
         expect(coverage.skipped.slice(0, skipped.length)).toEqual(skipped);
 
         const again = buildWindowPlan(changeSet, GLOBAL, budget, { waveSize });

@@ -1,16 +1,20 @@
 import { describe, expect, test } from "@jest/globals";
-import { buildWindowPlan, fanOutFindings, renderWindow } from "../../../src/context/index.js";
+import { buildWindowPlan, expandCompacted, fanOutFindings, renderWindow } from "../../../src/context/index.js";
 import type { Finding } from "../../../src/domain/finding.js";
 import { BUDGET_24K, changeSetOf, expectedTargets, GLOBAL, reviewTargets } from "./helpers.js";
 
-function consumer(path: number, padding: number): { base: string; head: string } {
+/** A file using fetchUser; only its first lines (far from the changes) differ between files, and their count varies. */
+function consumer(path: number, padding: number, handler = "handler"): { base: string; head: string } {
   const lines = [
     ...Array.from({ length: padding }, (_, i) => `// header line ${i} of file ${path}`),
+    "// Imports: the API first,",
+    "// then local modules,",
+    "// sorted by path.",
     'import { fetchUser } from "@app/api/users";',
     ...Array.from({ length: 8 }, (_, i) => `import { dep${i} } from "./dep${i}";`),
     "",
-    `export async function handler${path}(input: Input) {`,
-    `  const started = ${path};`,
+    `export async function ${handler}(input: Input) {`,
+    "  const started = Date.now();",
     "  const user = await fetchUser(input.userId);",
     "  return { user, started };",
     "}",
@@ -46,12 +50,13 @@ describe("identical hunks", () => {
   test("are reviewed once and still covered exactly", () => {
     expect(plan.stats.compaction.identicalHunks).toBe(2 * 39);
     const hunks = plan.windows.flatMap((w) => w.local.files.flatMap((f) => f.hunks));
-    // One representative per distinct change (the import, the call site; padding differs so contexts differ).
+    // One representative per distinct change (the import, the call site; line numbers differ, enclosing code does not).
     expect(hunks.filter((h) => h.duplicates.length > 0)).toHaveLength(2);
     const targets = reviewTargets(plan, changeSet);
     expect([...targets.keys()].sort()).toEqual([...expectedTargets(changeSet)].sort());
     expect([...targets.values()].every((n) => n === 1)).toBe(true);
-    expect(plan.coverage).toMatchObject({ changedLines: 160, reviewedLines: 160, skippedLines: 0, reviewedFiles: 40 });
+    // Only the representatives' lines were shown; the copies are counted as folded, not as reviewed.
+    expect(plan.coverage).toMatchObject({ changedLines: 160, reviewedLines: 4, foldedLines: 156, skippedLines: 0, reviewedFiles: 40 });
     expect(renderWindow(plan.windows[0]!)).toContain("is repeated in 39 other place(s)");
   });
 
@@ -74,7 +79,16 @@ describe("identical hunks", () => {
 
   test("a multi-line finding keeps its range on every occurrence", () => {
     const block = (i: number, body: string[]) =>
-      [`// file ${i}`, ...Array.from({ length: i }, (_, k) => `// pad ${k}`), "export function run() {", ...body, "}", ""].join("\n");
+      [
+        `// file ${i}`,
+        ...Array.from({ length: i }, (_, k) => `// pad ${k}`),
+        "// run: loads a",
+        "// and checks it",
+        "export function run() {",
+        ...body,
+        "}",
+        "",
+      ].join("\n");
     const before = ["  const a = load();", "  return a;"];
     const after = ["  const a = load();", '  if (a === undefined) throw new Error("missing a");', "  validate(a, { strict: true });", "  return a;"];
     const pr = changeSetOf([0, 1, 2].map((i) => ({ path: `src/r${i}.ts`, base: block(i, before), head: block(i, after) })));
@@ -85,10 +99,91 @@ describe("identical hunks", () => {
     const ranged = { ...finding(representative.path, added[1]!.newLine!), startLine: added[0]!.newLine! };
     const out = fanOutFindings([ranged], folded);
     expect(out.map((f) => [f.path, f.startLine, f.line])).toEqual([
-      ["src/r0.ts", 4, 5],
-      ["src/r1.ts", 5, 6],
-      ["src/r2.ts", 6, 7],
+      ["src/r0.ts", 6, 7],
+      ["src/r1.ts", 7, 8],
+      ["src/r2.ts", 8, 9],
     ]);
+  });
+
+  test("a folded copy can be expanded by the ref its representative lists", () => {
+    const representative = plan.windows[0]!.local.files[0]!.hunks.find((h) => h.duplicates.length > 0)!;
+    const copy = representative.duplicates[0]!;
+    expect(renderWindow(plan.windows[0]!)).toContain(`(hunk ${copy.hunkIndex + 1}, ${copy.ref})`);
+    const expanded = expandCompacted(plan, copy.ref)!;
+    expect(expanded).toMatchObject({ kind: "folded", path: copy.path });
+    const own = changeSet.files.find((f) => f.path === copy.path)!.hunks[copy.hunkIndex]!;
+    for (const line of own.lines) if (line.kind === "add") expect(expanded.text).toContain(`R${line.newLine} + ${line.text}`);
+    expect(expandCompacted(plan, "c999999")).toBeNull();
+  });
+
+  test("the same change in differently named functions is reviewed in each, and findings are not copied", () => {
+    const pr = changeSetOf(Array.from({ length: 3 }, (_, i) => ({ path: `src/other${i}/handler.ts`, ...consumer(i, 0, `handler${i}`) })));
+    const separate = buildWindowPlan(pr, GLOBAL, BUDGET_24K);
+    // The import hunks still match (same lines around, no enclosing block); the call sites sit in different functions.
+    expect(separate.stats.compaction.identicalHunks).toBe(2);
+    expect(separate.stats.compaction.identicalHunksInOtherContext).toBe(2);
+    expect(separate.coverage).toMatchObject({ changedLines: 12, reviewedLines: 8, foldedLines: 4 });
+    const callSite = pr.files[1]!.hunks.find((h) => h.lines.some((l) => l.text.includes("loadUser(input")))!;
+    const added = callSite.lines.find((l) => l.kind === "add")!;
+    expect(fanOutFindings([finding(pr.files[1]!.path, added.newLine!)], separate)).toHaveLength(1);
+  });
+
+  test("regression (express CVE-2024-51999): the same test hunk in two describe blocks is reviewed in both", () => {
+    const block = (mode: string, expected: string) => [
+      `  describe('when "query parser" is "${mode}"', function () {`,
+      `    before(function () { app = createApp('${mode}') })`,
+      "",
+      "    it('should not pollute the prototype', function (done) {",
+      "      request(app)",
+      "      .get('/?__proto__[polluted]=yes')",
+      `      .expect(200, '${expected}', done);`,
+      "    });",
+      "  });",
+      "",
+    ];
+    const file = (expected: [string, string]) =>
+      ["describe('req.query', function () {", "  var app;", "", ...block("extended", expected[0]), ...block("simple", expected[1]), "});", ""].join("\n");
+    const base = file(["{}", "{}"]);
+    // The same edit in both blocks: right for "extended", wrong for "simple" (which must keep the key as a plain string).
+    const head = file(['{"__proto__":{"polluted":"yes"}}', '{"__proto__":{"polluted":"yes"}}']);
+    const pr = changeSetOf([{ path: "test/req.query.js", base, head }]);
+    const hunks = pr.files[0]!.hunks;
+    expect(hunks).toHaveLength(2);
+    // Identical hunk text, unchanged lines included: only the enclosing describe(...) tells them apart.
+    const body = (i: number) => hunks[i]!.lines.map((l) => `${l.kind}:${l.text}`);
+    expect(body(0)).toEqual(body(1));
+
+    const reviewed = buildWindowPlan(pr, GLOBAL, BUDGET_24K);
+    expect(reviewed.stats.compaction.identicalHunks).toBe(0);
+    expect(reviewed.stats.compaction.identicalHunksInOtherContext).toBe(1);
+    expect(reviewed.coverage).toMatchObject({ changedLines: 4, reviewedLines: 4, foldedLines: 0 });
+    const shown = reviewed.windows.flatMap((w) => w.local.files.flatMap((f) => f.hunks));
+    expect(shown.map((h) => h.hunk.index).sort()).toEqual([0, 1]);
+    expect(shown.every((h) => h.duplicates.length === 0)).toBe(true);
+    const text = renderWindow(reviewed.windows[0]!);
+    expect(text).toContain(`describe('when "query parser" is "extended"'`);
+    expect(text).toContain(`describe('when "query parser" is "simple"'`);
+
+    // Without head content the enclosing blocks are unknown: an indented change is never folded then.
+    const blind = buildWindowPlan(changeSetOf([{ path: "test/req.query.js", base, head, withoutHead: true }]), GLOBAL, BUDGET_24K);
+    expect(blind.stats.compaction.identicalHunks).toBe(0);
+  });
+
+  test("a related file whose only hunk was folded is not called 'not under review'", () => {
+    const pr = changeSetOf([
+      { path: "src/a/handler.ts", ...consumer(0, 0) },
+      { path: "src/b/handler.ts", ...consumer(1, 0) },
+      {
+        path: "src/b/handler.test.ts",
+        base: 'import { handler } from "./handler";\n\ntest("works", () => {\n  expect(handler).toBeDefined();\n});\n',
+        head: 'import { handler } from "./handler";\n\ntest("works", async () => {\n  expect(await handler({ userId: "u1" })).toBeDefined();\n});\n',
+      },
+    ]);
+    const folded = buildWindowPlan(pr, GLOBAL, BUDGET_24K);
+    expect(folded.stats.compaction.identicalHunks).toBe(2);
+    const text = folded.windows.map(renderWindow).join("\n");
+    expect(text).toContain("src/b/handler.ts (related changed file, reviewed in w1)");
+    expect(text).not.toContain("related changed file, not under review");
   });
 
   test("findings on other lines are left alone", () => {
@@ -129,7 +224,7 @@ describe("whitespace-only changes", () => {
 });
 
 describe("pure deletions", () => {
-  test("a deleted file is summarized with its head and tail, and counted as reviewed", () => {
+  test("a deleted file is summarized with its head and tail; only those count as reviewed, the rest as summarized", () => {
     const base = Array.from({ length: 300 }, (_, i) => `line ${i + 1} of the old module`).join("\n");
     const changeSet = changeSetOf([
       { path: "src/old.ts", base, head: null },
@@ -138,12 +233,16 @@ describe("pure deletions", () => {
     const plan = buildWindowPlan(changeSet, GLOBAL, BUDGET_24K);
     expect(plan.stats.compaction.pureDeletionsSummarized).toBe(1);
     const text = renderWindow(plan.windows[0]!);
-    expect(text).toContain("[Pure deletion of 300 lines, summarized: first 12 and last 6 shown]");
+    expect(text).toContain("[Pure deletion of 300 lines, summarized: first 12 and last 6 shown; the whole deletion: expand c1]");
     expect(text).toContain("L1 - line 1 of the old module");
     expect(text).toContain("L300 - line 300 of the old module");
     expect(text).not.toContain("line 150 of the old module");
     expect(text).toContain("[... 282 deleted lines not shown ...]");
-    expect(plan.coverage).toMatchObject({ changedLines: 301, reviewedLines: 301, skippedLines: 0 });
+    expect(plan.coverage).toMatchObject({ changedLines: 301, reviewedLines: 1 + 18, summarizedLines: 282, skippedLines: 0, reviewedFiles: 2 });
+    const expanded = expandCompacted(plan, "c1")!;
+    expect(expanded).toMatchObject({ kind: "summarized", path: "src/old.ts", windowId: "w1" });
+    expect(expanded.text).toContain("L150 - line 150 of the old module");
+    expect(expanded.text.match(/^L\d+ - /gm)).toHaveLength(300);
   });
 });
 

@@ -18,7 +18,15 @@ describe("planToJson and formatPlanText", () => {
     expect(json.coverage).toEqual({ changedLines: 44, reviewedLines: 4, skippedLines: 40, skipped: [{ path: "yarn.lock", reason: "lockfile", lines: 40 }] });
     expect(json.stats.tokensSent).toBe(plan.windows[0]!.tokens.total);
     expect(json.stats.diffTokens).toBeGreaterThan(0);
-    expect(json.stats.compaction).toEqual({ identicalHunks: 0, outlinedFiles: 0, pureDeletionsSummarized: 0, whitespaceOnlySkipped: 0, longLinesClipped: 0 });
+    expect(json.stats.compaction).toEqual({
+      identicalHunks: 0,
+      outlinedFiles: 0,
+      pureDeletionsSummarized: 0,
+      whitespaceOnlySkipped: 0,
+      longLinesClipped: 0,
+      identicalHunksInOtherContext: 0,
+      triagedFiles: 0,
+    });
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
 

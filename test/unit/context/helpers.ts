@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from "diff";
-import type { ChangeSet, SkippedFile } from "../../../src/domain/change-set.js";
+import type { ChangeSet, DiffLine, SkippedFile } from "../../../src/domain/change-set.js";
 import type { WindowPlan } from "../../../src/domain/window.js";
 import { buildChangeSet } from "../../../src/diff/build-change-set.js";
 import { parseUnifiedDiff } from "../../../src/diff/parse-unified-diff.js";
@@ -54,6 +54,38 @@ export function reviewTargets(plan: WindowPlan, changeSet: ChangeSet): Map<strin
     }
   }
   return counts;
+}
+
+export type LineCategory = "reviewed" | "folded" | "summarized" | "triaged";
+
+/**
+ * The category each changed line is in, from the windows alone (independently
+ * of the builder's own count): shown lines are reviewed, except in triaged
+ * files; a summary shows its first 12 and last 6 deleted lines; folded copies
+ * are folded.
+ */
+export function lineCategories(plan: WindowPlan, changeSet: ChangeSet): Map<string, LineCategory[]> {
+  const out = new Map<string, LineCategory[]>();
+  const put = (key: string, category: LineCategory): void => {
+    out.set(key, [...(out.get(key) ?? []), category]);
+  };
+  const keyOf = (path: string, l: DiffLine): string => lineKey(path, l.kind as "add" | "del", (l.kind === "add" ? l.newLine : l.oldLine)!);
+  for (const window of plan.windows) {
+    for (const file of window.local.files) {
+      const changed = file.hunks.flatMap((h) => h.hunk.lines.filter((l) => l.kind !== "context"));
+      if (file.compacted?.kind === "triaged") for (const l of changed) put(keyOf(file.path, l), "triaged");
+      else if (file.compacted?.kind === "summarized") {
+        changed.forEach((l, i) => put(keyOf(file.path, l), i < 12 || i >= changed.length - 6 ? "reviewed" : "summarized"));
+      } else for (const l of changed) put(keyOf(file.path, l), "reviewed");
+      for (const { duplicates } of file.hunks) {
+        for (const d of duplicates) {
+          const dupHunk = changeSet.files.find((f) => f.path === d.path)!.hunks[d.hunkIndex]!;
+          for (const l of dupHunk.lines) if (l.kind !== "context") put(keyOf(d.path, l), "folded");
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** Changed lines that must be reviewed: every changed line of non-skipped files outside whitespace-only hunks. */

@@ -8,6 +8,9 @@ function coverage(skipped: SkippedFile[], reviewed = { files: 10, lines: 100 }):
   return {
     changedLines: reviewed.lines + skippedLines,
     reviewedLines: reviewed.lines,
+    foldedLines: 0,
+    summarizedLines: 0,
+    triagedLines: 0,
     skippedLines,
     skipped,
     files: reviewed.files + skipped.length,

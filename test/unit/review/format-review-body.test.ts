@@ -11,6 +11,9 @@ function result(findings: readonly PlacedFinding[]): ReviewResult {
     coverage: {
       changedLines: findings.length,
       reviewedLines: findings.length,
+      foldedLines: 0,
+      summarizedLines: 0,
+      triagedLines: 0,
       skippedLines: 0,
       skipped: [],
       files: findings.length,

@@ -154,6 +154,9 @@ function coverage(path: string, detail: string): Coverage {
   return {
     changedLines: 5,
     reviewedLines: 3,
+    foldedLines: 0,
+    summarizedLines: 0,
+    triagedLines: 0,
     skippedLines: 2,
     skipped: [
       { path, reason: "too-large", lines: 2, detail },

@@ -117,6 +117,9 @@ function placed(overrides: Partial<PlacedFinding>): PlacedFinding & { fingerprin
 const coverage = (skippedPath: string, detail: string): Coverage => ({
   changedLines: 5,
   reviewedLines: 3,
+  foldedLines: 0,
+  summarizedLines: 0,
+  triagedLines: 0,
   skippedLines: 2,
   skipped: [{ path: skippedPath, reason: "too-large", lines: 2, detail }],
   files: 2,

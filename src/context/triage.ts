@@ -8,7 +8,7 @@ import type { TriageKind } from "../domain/window.js";
  * product. (Lockfiles the diff's file filter knows are skipped before this.)
  */
 
-const CHANGELOG = /(^|\/)(CHANGELOG|CHANGES|HISTORY|History|NEWS|RELEASES|RELEASE[-_]NOTES)([-_.][^/]*)?$/i;
+const CHANGELOG = /(^|\/)(CHANGELOG|CHANGES|HISTORY|NEWS|RELEASES|RELEASE[-_]NOTES)([-_][^/.]*)?(\.(md|markdown|mdx|rst|txt|adoc))?$/i;
 const LOCKFILE_LIKE =
   /(^|\/)([^/]+\.lock|[^/]+-lock\.(json|ya?ml)|[^/]+\.lockfile|go\.sum|go\.work\.sum|npm-shrinkwrap\.json|gradle\.lockfile|requirements[^/]*\.lock|[^/]+\.lock\.json)$/i;
 const CI = [

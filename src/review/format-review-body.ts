@@ -1,7 +1,7 @@
 import type { PlacedFinding, Severity } from "../domain/finding.js";
 import { SEVERITIES } from "../domain/finding.js";
 import { skippedFileCount } from "../domain/change-set.js";
-import { changedFileCount, type Coverage } from "../domain/window.js";
+import { changedFileCount, coverageBreakdown, hasCompactedLines, type Coverage } from "../domain/window.js";
 import { bodyMarkerFor, formatCredit } from "../github/finding-comment.js";
 import { inlineCode, neutralizeLine, truncateMarkdown } from "../markdown/untrusted.js";
 import type { ReviewResult } from "./run-review.js";
@@ -81,6 +81,7 @@ export function formatCoverage(coverage: Coverage): string {
   const lines = [
     `**Coverage:** reviewed ${coverage.reviewedLines} of ${coverage.changedLines} changed lines (${pct}%) in ${coverage.reviewedFiles} of ${changedFileCount(coverage)} files.`,
   ];
+  if (hasCompactedLines(coverage)) lines.push("", `Changed lines: ${formatBreakdown(coverage)}. ${breakdownLegend(coverage)}`);
   const sizeNote = formatSizeLimits(coverage);
   if (sizeNote) lines.push("", sizeNote);
   if (coverage.skipped.length > 0) {
@@ -93,6 +94,25 @@ export function formatCoverage(coverage: Coverage): string {
     lines.push("", "</details>");
   }
   return lines.join("\n");
+}
+
+/** "reviewed 3,277 · folded 45 · summarized 1,219 · skipped 5": every changed line in exactly one category. */
+export function formatBreakdown(coverage: Coverage): string {
+  return coverageBreakdown(coverage)
+    .map((p) => `${p.label} ${p.lines.toLocaleString("en-US")}`)
+    .join(" · ");
+}
+
+const CATEGORY_MEANING: Readonly<Record<string, string>> = {
+  folded: "folded: the same change in the same enclosing code elsewhere, reviewed once, its findings copied",
+  summarized: "summarized: the middle of a pure deletion, shown by its first and last lines",
+  triaged: "triaged: changelogs, lockfile-like files and CI configuration, listed and summarized rather than reviewed line by line",
+};
+
+/** What the categories past "reviewed" that occur mean, in one parenthesis. */
+export function breakdownLegend(coverage: Coverage): string {
+  const meanings = coverageBreakdown(coverage).flatMap((p) => (CATEGORY_MEANING[p.label] ? [CATEGORY_MEANING[p.label]] : []));
+  return meanings.length === 0 ? "" : `(${meanings.join("; ")}.)`;
 }
 
 /**

@@ -33,7 +33,14 @@ export interface JsonReport {
   readonly findings: readonly JsonFinding[];
   readonly coverage: {
     readonly changedLines: number;
+    /** Lines the model was shown (offline: the lines the windows hold). */
     readonly reviewedLines: number;
+    /** Identical changes in identical enclosing code, reviewed through one occurrence. */
+    readonly foldedLines: number;
+    /** Deleted lines of summarized pure deletions that were not shown. */
+    readonly summarizedLines: number;
+    /** Lines of changelogs, lockfile-like files and CI configuration: listed and summarized. */
+    readonly triagedLines: number;
     readonly skippedLines: number;
     readonly files: number;
     readonly reviewedFiles: number;
@@ -71,6 +78,9 @@ export function toJsonReport(report: CliReport): JsonReport {
     coverage: {
       changedLines: coverage.changedLines,
       reviewedLines: coverage.reviewedLines,
+      foldedLines: coverage.foldedLines,
+      summarizedLines: coverage.summarizedLines,
+      triagedLines: coverage.triagedLines,
       skippedLines: coverage.skippedLines,
       files: coverage.files,
       reviewedFiles: coverage.reviewedFiles,

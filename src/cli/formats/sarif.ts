@@ -3,6 +3,8 @@ import type { Category, PlacedFinding, Severity } from "../../domain/finding.js"
 import { severityRank } from "../../domain/finding.js";
 import { lineReader } from "../../review/fingerprint.js";
 import { gapsTitle } from "../../review/completeness.js";
+import { formatBreakdown } from "../../review/format-review-body.js";
+import { hasCompactedLines } from "../../domain/window.js";
 import { allNotices, type CliReport } from "../report.js";
 import { plainBody } from "./plain-text.js";
 
@@ -68,6 +70,17 @@ export interface SarifLog {
         };
       };
       readonly results: readonly SarifResult[];
+      /** Longview's coverage of the change: every changed line in exactly one category (as in the JSON report). */
+      readonly properties: {
+        readonly coverage: {
+          readonly changedLines: number;
+          readonly reviewedLines: number;
+          readonly foldedLines: number;
+          readonly summarizedLines: number;
+          readonly triagedLines: number;
+          readonly skippedLines: number;
+        };
+      };
       readonly invocations: readonly [
         {
           readonly executionSuccessful: true;
@@ -123,8 +136,10 @@ export function toSarif(report: CliReport): SarifLog {
     };
   });
 
+  const coverage = report.result.coverage;
   const notifications = [
     ...allNotices(report).map((text) => ({ level: "note" as const, message: { text } })),
+    ...(hasCompactedLines(coverage) ? [{ level: "note" as const, message: { text: `Coverage of the changed lines: ${formatBreakdown(coverage)}.` } }] : []),
     // A review that did not cover the change says so where code scanning shows the run's problems.
     ...(report.gate.gaps ? [{ level: report.gate.passed ? ("warning" as const) : ("error" as const), message: { text: gapsTitle(report.gate.gaps) } }] : []),
     ...deleted.map((f) => ({
@@ -150,6 +165,16 @@ export function toSarif(report: CliReport): SarifLog {
           },
         },
         results,
+        properties: {
+          coverage: {
+            changedLines: coverage.changedLines,
+            reviewedLines: coverage.reviewedLines,
+            foldedLines: coverage.foldedLines,
+            summarizedLines: coverage.summarizedLines,
+            triagedLines: coverage.triagedLines,
+            skippedLines: coverage.skippedLines,
+          },
+        },
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
       },
     ],

@@ -1,6 +1,7 @@
 import type { PlacedFinding } from "../../domain/finding.js";
 import { oneLine } from "../../github/finding-comment.js";
-import { summaryLine } from "../../review/format-review-body.js";
+import { formatBreakdown, summaryLine } from "../../review/format-review-body.js";
+import { hasCompactedLines } from "../../domain/window.js";
 import { truncate } from "../../markdown/untrusted.js";
 import { plainBody } from "./plain-text.js";
 import { allNotices, gateSentence, type CliReport } from "../report.js";
@@ -36,7 +37,9 @@ function findingBlock(f: PlacedFinding): string[] {
 function coverageLine(report: CliReport): string {
   const c = report.result.coverage;
   const pct = c.changedLines === 0 ? 100 : Math.floor((c.reviewedLines / c.changedLines) * 1000) / 10;
-  const base = `Coverage: reviewed ${c.reviewedLines} of ${c.changedLines} changed lines (${pct}%) in ${c.reviewedFiles} of ${c.files} files`;
+  const base = `Coverage: reviewed ${c.reviewedLines} of ${c.changedLines} changed lines (${pct}%) in ${c.reviewedFiles} of ${c.files} files${
+    hasCompactedLines(c) ? ` (${formatBreakdown(c)})` : ""
+  }`;
   if (c.skipped.length === 0) return `${base}.`;
   const listed = c.skipped.slice(0, MAX_SKIPPED_LISTED).map((s) => `${s.path} (${s.reason})`);
   const more = c.skipped.length > MAX_SKIPPED_LISTED ? `, and ${c.skipped.length - MAX_SKIPPED_LISTED} more` : "";

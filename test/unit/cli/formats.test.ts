@@ -157,3 +157,61 @@ describe("plain text for terminals and SARIF", () => {
     expect(toSarif(report).runs[0].results[0]?.message.text).toBe("P1 security: eval of request input\n\nBad.");
   });
 });
+
+describe("coverage categories in every format", () => {
+  const compacted = (): ReturnType<typeof fixtureResult> => ({
+    ...fixtureResult(),
+    coverage: {
+      changedLines: 4_567,
+      reviewedLines: 3_277,
+      foldedLines: 45,
+      summarizedLines: 1_219,
+      triagedLines: 21,
+      skippedLines: 5,
+      skipped: [{ path: "package-lock.json", reason: "lockfile", lines: 5, detail: "package-lock.json" }],
+      files: 40,
+      reviewedFiles: 39,
+    },
+  });
+
+  test("JSON and SARIF carry reviewed, folded, summarized, triaged and skipped lines apart", async () => {
+    const report = await fixtureReport({ result: compacted() });
+    const json = JsonReportContract.parse(JSON.parse(formatJson(report)));
+    expect(json.coverage).toMatchObject({
+      changedLines: 4_567,
+      reviewedLines: 3_277,
+      foldedLines: 45,
+      summarizedLines: 1_219,
+      triagedLines: 21,
+      skippedLines: 5,
+    });
+    const run = toSarif(report).runs[0];
+    expect(run.properties.coverage).toEqual({
+      changedLines: 4_567,
+      reviewedLines: 3_277,
+      foldedLines: 45,
+      summarizedLines: 1_219,
+      triagedLines: 21,
+      skippedLines: 5,
+    });
+    expect(run.invocations[0].toolExecutionNotifications.map((n) => n.message.text)).toContain(
+      "Coverage of the changed lines: reviewed 3,277 · folded 45 · summarized 1,219 · triaged 21 · skipped 5.",
+    );
+  });
+
+  test("text and Markdown show the breakdown beside the reviewed share", async () => {
+    const report = await fixtureReport({ result: compacted() });
+    expect(formatText(report)).toContain(
+      "Coverage: reviewed 3277 of 4567 changed lines (71.7%) in 39 of 40 files (reviewed 3,277 · folded 45 · summarized 1,219 · triaged 21 · skipped 5); skipped 1",
+    );
+    const md = formatMarkdown(report);
+    expect(md).toContain("Changed lines: reviewed 3,277 · folded 45 · summarized 1,219 · triaged 21 · skipped 5. (folded: the same change");
+    expect(md).toContain("summarized: the middle of a pure deletion");
+  });
+
+  test("a review with nothing compacted keeps the one-sentence coverage", async () => {
+    const report = await fixtureReport();
+    expect(formatMarkdown(report)).not.toContain("Changed lines:");
+    expect(formatText(report)).not.toContain("folded");
+  });
+});

@@ -34,6 +34,9 @@ export const JsonReportContract = z
       .object({
         changedLines: z.number().int().min(0),
         reviewedLines: z.number().int().min(0),
+        foldedLines: z.number().int().min(0),
+        summarizedLines: z.number().int().min(0),
+        triagedLines: z.number().int().min(0),
         skippedLines: z.number().int().min(0),
         files: z.number().int().min(0),
         reviewedFiles: z.number().int().min(0),

@@ -47,6 +47,9 @@ interface Result {
   readonly diffTokens: number;
   readonly perHunkBaseline: number;
   readonly reviewedPercent: number;
+  readonly foldedLines: number;
+  readonly summarizedLines: number;
+  readonly triagedLines: number;
   readonly coveredPercent: number;
   readonly compaction: Readonly<Record<string, number>>;
 }
@@ -89,7 +92,10 @@ function summarize(name: string, pr: GeneratedPr, plan: WindowPlan, coldMs: numb
     diffTokens: plan.stats.diffTokens,
     perHunkBaseline: perHunkBaseline(pr.changeSet, plan),
     reviewedPercent: (100 * coverage.reviewedLines) / coverage.changedLines,
-    coveredPercent: (100 * (coverage.reviewedLines + coverage.skippedLines)) / coverage.changedLines,
+    foldedLines: coverage.foldedLines,
+    summarizedLines: coverage.summarizedLines,
+    triagedLines: coverage.triagedLines,
+    coveredPercent: (100 * accounted(coverage)) / coverage.changedLines,
     compaction: plan.stats.compaction,
   };
 }
@@ -102,7 +108,12 @@ function verify(plan: WindowPlan): void {
     if (counted !== w.tokens.total) throw new Error(`${w.id}: rendered ${counted} tokens, accounted ${w.tokens.total}`);
     if (w.tokens.total + memoryCap > BUDGET.windowTokens) throw new Error(`${w.id}: ${w.tokens.total} + memory ${memoryCap} over budget`);
   }
-  if (plan.coverage.changedLines !== plan.coverage.reviewedLines + plan.coverage.skippedLines) throw new Error("coverage does not add up");
+  if (plan.coverage.changedLines !== accounted(plan.coverage)) throw new Error("coverage does not add up");
+}
+
+/** Changed lines in some category: reviewed, folded, summarized, triaged or skipped. */
+function accounted(c: WindowPlan["coverage"]): number {
+  return c.reviewedLines + c.foldedLines + c.summarizedLines + c.triagedLines + c.skippedLines;
 }
 
 /** What sending each hunk alone with the global layer would cost: the naive way to stay within budget. */
@@ -140,6 +151,9 @@ function table(results: readonly Result[]): string {
       "sent/diff",
       "sent/per-hunk",
       "reviewed",
+      "folded",
+      "summarized",
+      "triaged",
       "covered",
     ],
     ...results.map((r) => [
@@ -159,6 +173,9 @@ function table(results: readonly Result[]): string {
       (r.tokensSent / r.diffTokens).toFixed(2),
       `${((100 * r.tokensSent) / r.perHunkBaseline).toFixed(1)}%`,
       `${r.reviewedPercent.toFixed(2)}%`,
+      String(r.foldedLines),
+      String(r.summarizedLines),
+      String(r.triagedLines),
       `${r.coveredPercent.toFixed(2)}%`,
     ]),
   ];
@@ -182,7 +199,8 @@ async function main(): Promise<void> {
   for (const r of results) process.stdout.write(`  ${r.scenario}: ${JSON.stringify(r.compaction)}\n`);
   process.stdout.write(
     "\n(cold: first plan in a fresh process; warm: median of the next 3. RSS is the process peak, input generation included: after the cold plan, then after all runs.\n" +
-      " sent: tokens of all windows; diff: tokens of the reviewable hunks alone; per-hunk: each hunk sent alone with the global layer.)\n",
+      " sent: tokens of all windows; diff: tokens of the reviewable hunks alone; per-hunk: each hunk sent alone with the global layer.\n" +
+      " reviewed: share of changed lines shown to the model; folded, summarized, triaged: changed lines counted apart; covered: all categories and skips.)\n",
   );
 }
 

@@ -1,5 +1,6 @@
 import type { SkippedFile } from "../domain/change-set.js";
 import type { WindowPlan } from "../domain/window.js";
+import { compactedRefs } from "./expand.js";
 
 /** `longview context --format json`: the plan without the code, for inspection and scripts. */
 export interface PlanJson {
@@ -15,9 +16,14 @@ export interface PlanJson {
   readonly coverage: {
     readonly changedLines: number;
     readonly reviewedLines: number;
+    readonly foldedLines: number;
+    readonly summarizedLines: number;
+    readonly triagedLines: number;
     readonly skippedLines: number;
     readonly skipped: readonly SkippedFile[];
   };
+  /** Refs the windows show for folded copies, summarized deletions and triaged files (`expandCompacted`). */
+  readonly refs: readonly string[];
   readonly stats: {
     readonly diffTokens: number;
     readonly tokensSent: number;
@@ -38,9 +44,13 @@ export function planToJson(plan: WindowPlan): PlanJson {
     coverage: {
       changedLines: plan.coverage.changedLines,
       reviewedLines: plan.coverage.reviewedLines,
+      foldedLines: plan.coverage.foldedLines,
+      summarizedLines: plan.coverage.summarizedLines,
+      triagedLines: plan.coverage.triagedLines,
       skippedLines: plan.coverage.skippedLines,
       skipped: plan.coverage.skipped,
     },
+    refs: compactedRefs(plan),
     stats: {
       diffTokens: plan.stats.diffTokens,
       tokensSent: plan.stats.tokensSent,
@@ -56,7 +66,7 @@ export function formatPlanText(plan: WindowPlan): string {
   const waves = new Set(plan.windows.map((w) => w.wave)).size;
   const percent = coverage.changedLines === 0 ? 100 : (100 * coverage.reviewedLines) / coverage.changedLines;
   const lines = [
-    `${plan.windows.length} window(s) in ${waves} wave(s); ${coverage.reviewedLines} of ${coverage.changedLines} changed lines reviewed (${percent.toFixed(1)}%), ${coverage.skippedLines} skipped.`,
+    `${plan.windows.length} window(s) in ${waves} wave(s); ${coverage.reviewedLines} of ${coverage.changedLines} changed lines reviewed (${percent.toFixed(1)}%), ${coverage.foldedLines} folded, ${coverage.summarizedLines} summarized, ${coverage.triagedLines} triaged, ${coverage.skippedLines} skipped.`,
     `Tokens: ${stats.tokensSent} sent for a diff of ${stats.diffTokens}; built in ${stats.ms} ms.`,
   ];
   const compaction = Object.entries(stats.compaction).filter(([, n]) => n > 0);

@@ -20,9 +20,13 @@ const PlanJsonShape = z
     coverage: z.object({
       changedLines: z.number().int(),
       reviewedLines: z.number().int(),
+      foldedLines: z.number().int(),
+      summarizedLines: z.number().int(),
+      triagedLines: z.number().int(),
       skippedLines: z.number().int(),
       skipped: z.array(z.object({ path: z.string(), reason: z.string(), lines: z.number() })),
     }),
+    refs: z.array(z.string()),
     stats: z.object({ diffTokens: z.number(), tokensSent: z.number(), compaction: z.record(z.string(), z.number()), ms: z.number() }),
   })
   .strict();
@@ -45,7 +49,8 @@ describe("longview context", () => {
     const plan = PlanJsonShape.parse(JSON.parse(run.stdout));
     expect(plan.windows.flatMap((w) => w.files).sort()).toEqual(["src/old.js", "src/server.js"]);
     expect(plan.coverage.skipped).toEqual([expect.objectContaining({ path: "package-lock.json", reason: "lockfile" })]);
-    expect(plan.coverage.reviewedLines + plan.coverage.skippedLines).toBe(plan.coverage.changedLines);
+    const c = plan.coverage;
+    expect(c.reviewedLines + c.foldedLines + c.summarizedLines + c.triagedLines + c.skippedLines).toBe(c.changedLines);
     for (const w of plan.windows) expect(w.tokens.total).toBeLessThanOrEqual(24_000);
   });
 

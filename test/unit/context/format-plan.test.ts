@@ -15,7 +15,16 @@ describe("planToJson and formatPlanText", () => {
   test("JSON carries windows, coverage and stats without the code", () => {
     const json = planToJson(plan);
     expect(json.windows).toEqual([{ id: "w1", wave: 1, tokens: plan.windows[0]!.tokens, files: ["src/a.ts", "src/b.ts"], hunks: 2 }]);
-    expect(json.coverage).toEqual({ changedLines: 44, reviewedLines: 4, skippedLines: 40, skipped: [{ path: "yarn.lock", reason: "lockfile", lines: 40 }] });
+    expect(json.coverage).toEqual({
+      changedLines: 44,
+      reviewedLines: 4,
+      foldedLines: 0,
+      summarizedLines: 0,
+      triagedLines: 0,
+      skippedLines: 40,
+      skipped: [{ path: "yarn.lock", reason: "lockfile", lines: 40 }],
+    });
+    expect(json.refs).toEqual([]);
     expect(json.stats.tokensSent).toBe(plan.windows[0]!.tokens.total);
     expect(json.stats.diffTokens).toBeGreaterThan(0);
     expect(json.stats.compaction).toEqual({
@@ -32,7 +41,7 @@ describe("planToJson and formatPlanText", () => {
 
   test("text summary", () => {
     const text = formatPlanText(plan);
-    expect(text).toContain("1 window(s) in 1 wave(s); 4 of 44 changed lines reviewed (9.1%), 40 skipped.");
+    expect(text).toContain("1 window(s) in 1 wave(s); 4 of 44 changed lines reviewed (9.1%), 0 folded, 0 summarized, 0 triaged, 40 skipped.");
     expect(text).toMatch(/^w1 +wave 1 +\d+ tokens \(global \d+, local \d+\) {2}2 file\(s\): src\/a\.ts, src\/b\.ts$/m);
     expect(text).toContain("  yarn.lock  lockfile  40 line(s)");
   });

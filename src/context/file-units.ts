@@ -109,10 +109,14 @@ export function fileUnits(review: ReviewFile, capacity: number, nextRef: () => s
       append(alone, tokens);
       continue;
     }
-    const bare: WindowHunk = { ...alone, surrounding: null };
-    if (bare.duplicates.length > 0) {
+    if (alone.duplicates.length > 0) {
       // A representative of folded duplicates is never split (fan-out maps whole hunks); it was chosen small enough to fit bare.
-      const bareTokens = hunkTokens(bare);
+      let bare: WindowHunk = { ...alone, surrounding: null };
+      let bareTokens = hunkTokens(bare);
+      if (headerTokens + bareTokens > capacity && bare.enclosing !== undefined) {
+        bare = { hunk: bare.hunk, surrounding: null, duplicates: bare.duplicates };
+        bareTokens = hunkTokens(bare);
+      }
       if (headerTokens + bareTokens > capacity) throw new WindowPlanInvariantError(`${file.path}: folded hunk ${i + 1} does not fit a window`);
       append(bare, bareTokens);
       continue;

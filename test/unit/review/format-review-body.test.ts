@@ -1,7 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { ZERO_USAGE } from "../../../src/model/usage.js";
 import type { PlacedFinding } from "../../../src/domain/finding.js";
-import { MAX_REVIEW_BODY, formatReviewBody } from "../../../src/review/format-review-body.js";
+import { MAX_REVIEW_BODY, formatCoverage, formatReviewBody } from "../../../src/review/format-review-body.js";
 import type { ReviewResult } from "../../../src/review/run-review.js";
 import { finding } from "../../helpers/findings.js";
 
@@ -52,5 +52,32 @@ describe("review body", () => {
     expect(body).toContain("#### Findings not posted as line comments (5000)");
     expect(body).toContain("`src/m0.ts:2`");
     expect(body.endsWith("… (truncated to fit GitHub's limit)")).toBe(true);
+  });
+});
+
+describe("coverage in the review body and the check run", () => {
+  const coverage = {
+    changedLines: 4_566,
+    reviewedLines: 3_277,
+    foldedLines: 45,
+    summarizedLines: 1_219,
+    triagedLines: 0,
+    skippedLines: 25,
+    skipped: [{ path: "package-lock.json", reason: "lockfile" as const, lines: 25 }],
+    files: 12,
+    reviewedFiles: 11,
+  };
+
+  test("says how many lines were folded and summarized apart from those reviewed, and what that means", () => {
+    const text = formatCoverage(coverage);
+    expect(text).toContain("**Coverage:** reviewed 3277 of 4566 changed lines (71.7%) in 11 of 12 files.");
+    expect(text).toContain("Changed lines: reviewed 3,277 · folded 45 · summarized 1,219 · skipped 25.");
+    expect(text).toContain("folded: the same change in the same enclosing code elsewhere");
+    expect(text).not.toContain("triaged");
+  });
+
+  test("a review with nothing compacted keeps one sentence", () => {
+    const plain = { ...coverage, reviewedLines: 4_541, foldedLines: 0, summarizedLines: 0 };
+    expect(formatCoverage(plain)).not.toContain("Changed lines:");
   });
 });

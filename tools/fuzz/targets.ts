@@ -241,8 +241,10 @@ const windowPlanTarget: FuzzTarget<{
       for (const w of plan.windows) {
         if (w.tokens.total + cap > windowTokens) throw new InvariantViolation(`window ${w.id} takes ${w.tokens.total} + ${cap} tokens, over ${windowTokens}`);
       }
-      const { coverage } = plan;
-      if (coverage.changedLines !== coverage.reviewedLines + coverage.skippedLines) throw new InvariantViolation("coverage does not add up");
+      const c = plan.coverage;
+      if (c.changedLines !== c.reviewedLines + c.foldedLines + c.summarizedLines + c.triagedLines + c.skippedLines) {
+        throw new InvariantViolation("coverage does not add up");
+      }
       return "accepted";
     } catch (error) {
       return rejection(error, [WindowBudgetError, InvalidChangeSetError]);

@@ -215,7 +215,7 @@ export class ModelSession<T> {
     }
     const args = parsed.data as never;
     const summary = tool.summarize ? oneLine(tool.summarize(args), 200) : rawArgs;
-    const remainingMs = Math.max(1, budget.wallMs - (performance.now() - (this.toolsStartedAt ?? performance.now())));
+    const remainingMs = Math.max(1, Math.ceil(budget.wallMs - (performance.now() - (this.toolsStartedAt ?? performance.now()))));
     const signals = [AbortSignal.timeout(remainingMs), ...(this.signal ? [this.signal] : [])];
     try {
       return { ok: true, text: await tool.run(args, AbortSignal.any(signals)), args: summary };

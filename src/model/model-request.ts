@@ -23,6 +23,17 @@ export interface ToolCallsItem {
   readonly type: "tool_calls";
   readonly text: string | null;
   readonly calls: readonly ToolCall[];
+  /**
+   * Reasoning the model did before these calls, opaque (Responses reasoning items with their encrypted
+   * content: nothing is stored server-side), sent back with the calls so the model keeps its chain of thought.
+   */
+  readonly reasoning?: readonly OpaqueReasoning[];
+}
+
+/** A Responses reasoning item as the server returned it; never read, only sent back. */
+export interface OpaqueReasoning {
+  readonly id: string;
+  readonly encryptedContent: string;
 }
 
 /** What Longview answered to one call: already wrapped as untrusted data (tool-loop.ts). */

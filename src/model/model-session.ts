@@ -145,7 +145,7 @@ export class ModelSession<T> {
       if (reply.kind !== "tool_calls") return reply;
 
       this.tools = { ...this.tools, turns: this.tools.turns + 1 };
-      messages.push({ type: "tool_calls", text: reply.text, calls: reply.calls });
+      messages.push({ type: "tool_calls", text: reply.text, calls: reply.calls, ...(reply.reasoning ? { reasoning: reply.reasoning } : {}) });
       if (limit !== null) {
         // The model was told to answer and offered no tool; it may not get more results.
         if (++ignoredStops > IGNORED_STOP_TURNS) throw new ModelToolLoopError(limit, this.target, this.spend());

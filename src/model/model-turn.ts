@@ -1,5 +1,5 @@
 import type OpenAI from "openai";
-import type { Conversation, ToolCall } from "./model-request.js";
+import type { Conversation, OpaqueReasoning, ToolCall } from "./model-request.js";
 import type { TokenUsage } from "./usage.js";
 
 /**
@@ -17,7 +17,9 @@ export type ModelAnswer<T> =
   | { readonly kind: "failed"; readonly message: string };
 
 /** What one turn can end with: a final answer, or calls of the tools it was offered (resolved by the session's tool loop). */
-export type ModelReply<T> = ModelAnswer<T> | { readonly kind: "tool_calls"; readonly calls: readonly ToolCall[]; readonly text: string | null };
+export type ModelReply<T> =
+  | ModelAnswer<T>
+  | { readonly kind: "tool_calls"; readonly calls: readonly ToolCall[]; readonly text: string | null; readonly reasoning?: readonly OpaqueReasoning[] };
 
 export interface ModelTurn<T> {
   readonly answer: ModelReply<T>;

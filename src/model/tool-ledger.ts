@@ -27,7 +27,11 @@ export function itemTokens(item: ConversationItem): number {
     if (!("type" in item)) n = countTokens(item.content);
     else if (item.type === "tool_result") n = countTokens(item.output);
     else
-      n = countTokens(item.text ?? "") + item.calls.reduce((sum, call) => sum + countTokens(call.name) + countTokens(call.arguments) + ITEM_OVERHEAD_TOKENS, 0);
+      n =
+        countTokens(item.text ?? "") +
+        item.calls.reduce((sum, call) => sum + countTokens(call.name) + countTokens(call.arguments) + ITEM_OVERHEAD_TOKENS, 0) +
+        // Encrypted reasoning cannot be counted; its base64 length over 4 errs on the large side.
+        (item.reasoning ?? []).reduce((sum, r) => sum + Math.ceil(r.encryptedContent.length / 4), 0);
     n += ITEM_OVERHEAD_TOKENS;
     itemTokenMemo.set(item, n);
   }
@@ -94,6 +98,14 @@ export function compactToFit(
     tokens += itemTokens(replacement) - itemTokens(item);
     messages[i] = replacement;
     compacted++;
+    // The reasoning that led to a compacted result is dropped with it (sending reasoning back is optional).
+    const callsAt = messages.findIndex((m) => "type" in m && m.type === "tool_calls" && m.reasoning !== undefined && m.calls.some((c) => c.id === item.callId));
+    const calls = messages[callsAt];
+    if (calls !== undefined && "type" in calls && calls.type === "tool_calls") {
+      const { reasoning: _dropped, ...rest } = calls;
+      tokens += itemTokens(rest) - itemTokens(calls);
+      messages[callsAt] = rest;
+    }
   }
   return { messages, compacted, tokens };
 }

@@ -47,6 +47,8 @@ export interface ScriptedRequest {
   readonly maxOutputTokens: number | null;
   /** `reasoning.effort` (Responses) or `reasoning_effort` (Chat), when sent. */
   readonly reasoningEffort: string | null;
+  /** Responses: encrypted content of the reasoning items sent back in the input. */
+  readonly reasoningReplayed: readonly string[];
 }
 
 export type ScriptedReply =
@@ -155,9 +157,11 @@ function readResponses(body: Record<string, unknown>): Read {
   const userTexts: string[] = [];
   const calls = new Map<string, string>();
   const toolResults: ScriptedToolResult[] = [];
+  const reasoningReplayed: string[] = [];
   let problem: string | null = null;
   for (const item of input) {
-    if (item.type === "function_call") calls.set(String(item.call_id), String(item.name));
+    if (item.type === "reasoning") reasoningReplayed.push(String(item.encrypted_content));
+    else if (item.type === "function_call") calls.set(String(item.call_id), String(item.name));
     else if (item.type === "function_call_output") {
       const name = calls.get(String(item.call_id));
       if (name === undefined) problem ??= `No tool call found for function call output with call_id ${String(item.call_id)}.`;
@@ -175,6 +179,7 @@ function readResponses(body: Record<string, unknown>): Read {
     toolResults,
     maxOutputTokens: typeof body.max_output_tokens === "number" ? body.max_output_tokens : null,
     reasoningEffort: reasoning?.effort ?? null,
+    reasoningReplayed,
     problem,
   };
 }
@@ -209,6 +214,7 @@ function readChat(body: Record<string, unknown>): Read {
     toolResults,
     maxOutputTokens: typeof body.max_completion_tokens === "number" ? body.max_completion_tokens : null,
     reasoningEffort: typeof body.reasoning_effort === "string" ? body.reasoning_effort : null,
+    reasoningReplayed: [],
     problem,
   };
 }
@@ -239,7 +245,10 @@ function responsesBody(request: ScriptedRequest, reply: Reply, calls: readonly C
   const text = replyText(reply);
   const content =
     "refusal" in reply ? [{ type: "refusal", refusal: reply.refusal }] : text === null ? [] : [{ type: "output_text", text, annotations: [], logprobs: [] }];
-  const output: unknown[] = [{ id: `rs_${request.index}`, type: "reasoning", summary: [] }];
+  const encrypted = Array.isArray(request.body.include) && request.body.include.includes("reasoning.encrypted_content");
+  const output: unknown[] = [
+    { id: `rs_${request.index}`, type: "reasoning", summary: [], ...(encrypted ? { encrypted_content: `enc_${request.index}` } : {}) },
+  ];
   if (content.length > 0) output.push({ id: `msg_${request.index}`, type: "message", status: "completed", role: "assistant", content });
   for (const call of calls)
     output.push({ id: `fc_${call.id}`, type: "function_call", status: "completed", call_id: call.id, name: call.name, arguments: call.arguments });

@@ -366,6 +366,15 @@ describe("tool budgets and compaction", () => {
 });
 
 describe("reasoning capability", () => {
+  test("Responses: a reasoning model's encrypted reasoning goes back with its tool calls (nothing is stored server-side)", async () => {
+    const { server, reviewer: r } = reviewer("responses", (request) =>
+      request.toolResults.length === 0 ? { toolCalls: [{ name: "read_file", arguments: { path: "src/a.ts", start: 1, end: 2 } }] } : { answer: EMPTY },
+    );
+    await r.review(makeWindow(), [], undefined, tools(readTool()));
+    expect(server.requests[0]!.body.include).toEqual(["reasoning.encrypted_content"]);
+    expect(server.requests[1]!.reasoningReplayed).toEqual(["enc_0"]);
+  });
+
   test("Chat: a model without reasoning gets no reasoning_effort (the server would answer 400); LONGVIEW_MODEL_REASONING=on sends it", async () => {
     const plain = reviewer("chat", () => ({ answer: EMPTY }), {}, { server: { rejectReasoning: true } });
     await expect(plain.reviewer.review(makeWindow(), [])).resolves.toMatchObject({ findings: [] });

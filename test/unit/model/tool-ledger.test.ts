@@ -41,6 +41,29 @@ describe("compactToFit", () => {
     expect((conversation[2] as ToolResultItem).output).toBe(BIG);
   });
 
+  test("drops the encrypted reasoning that led to a compacted result", () => {
+    const withReasoning: ConversationItem[] = [
+      {
+        type: "tool_calls",
+        text: null,
+        calls: [{ id: "c1", name: "read_file", arguments: "{}" }],
+        reasoning: [{ id: "rs_1", encryptedContent: "x".repeat(4000) }],
+      },
+      result("c1", BIG, "read_file a.ts → 300 lines"),
+      {
+        type: "tool_calls",
+        text: null,
+        calls: [{ id: "c2", name: "read_file", arguments: "{}" }],
+        reasoning: [{ id: "rs_2", encryptedContent: "y".repeat(40) }],
+      },
+      result("c2", "short", "read_file b.ts → 1 line"),
+    ];
+    const fitted = compactToFit({ instructions: "Review.", messages: withReasoning }, [], 500);
+    expect(fitted.messages[0]).not.toHaveProperty("reasoning");
+    expect(fitted.messages[2]).toHaveProperty("reasoning");
+    expect(fitted.tokens).toBe(requestTokens({ instructions: "Review.", messages: fitted.messages }, []));
+  });
+
   test("never compacts plain messages or tool calls; compacted results stay compacted", () => {
     const fitted = compactToFit(request, [], 10);
     expect(fitted.compacted).toBe(2);

@@ -214,11 +214,13 @@ export class ModelSession<T> {
       return { ok: false, text: toolError(call.name, `invalid arguments: ${oneLine(problems, 500)}; call it again with valid arguments`), args: rawArgs };
     }
     const args = parsed.data as never;
-    const summary = tool.summarize ? oneLine(tool.summarize(args), 200) : rawArgs;
+    const summary = summarize(tool, args, rawArgs);
     const remainingMs = Math.max(1, Math.ceil(budget.wallMs - (performance.now() - (this.toolsStartedAt ?? performance.now()))));
-    const signals = [AbortSignal.timeout(remainingMs), ...(this.signal ? [this.signal] : [])];
+    const signal = AbortSignal.any([AbortSignal.timeout(remainingMs), ...(this.signal ? [this.signal] : [])]);
     try {
-      return { ok: true, text: await tool.run(args, AbortSignal.any(signals)), args: summary };
+      const text = await untilAborted(tool.run(args, signal), signal);
+      if (typeof text !== "string") return { ok: false, text: toolError(call.name, "the tool returned no text"), args: summary };
+      return { ok: true, text, args: summary };
     } catch (error) {
       if (this.signal?.aborted)
         throw new ModelAbortedError(`The ${this.target.task} of ${this.target.label} was cancelled`, this.target.id, this.spend(), { cause: error });
@@ -323,6 +325,30 @@ export class ModelSession<T> {
     }
     return error instanceof Error ? error : new Error(String(error));
   }
+}
+
+/** The tool's own summary of its arguments; its raw arguments when it has none or it fails. */
+function summarize(tool: AnyModelTool, args: never, rawArgs: string): string {
+  if (tool.summarize === undefined) return rawArgs;
+  try {
+    return oneLine(tool.summarize(args), 200);
+  } catch {
+    return rawArgs;
+  }
+}
+
+/** `work`, or a rejection when `signal` fires first: a tool that ignores its signal cannot hold the session past its budget. */
+function untilAborted<R>(work: Promise<R>, signal: AbortSignal): Promise<R> {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<R>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error("aborted");
 }
 
 function answerNow(limit: ToolBudgetLimit): string {

@@ -287,6 +287,29 @@ describe.each<ScriptedApi>(["responses", "chat"])("tool loop (%s API)", (api) =>
   });
 });
 
+describe("tools from the reviewer's provider", () => {
+  test("a window reviewed without tools in the call gets them from the provider; a provider returning null means no tools", async () => {
+    const reads: { path: string; start: number; end: number }[] = [];
+    const server = scriptedOpenAI((request) =>
+      request.tools.length > 0 && request.toolResults.length === 0
+        ? { toolCalls: [{ name: "read_file", arguments: { path: "src/a.ts", start: 1, end: 1 } }] }
+        : { answer: EMPTY },
+    );
+    const env = loadEnv({ OPENAI_API_KEY: "sk-test", LONGVIEW_OPENAI_MAX_RETRIES: "0" });
+    const client = createModelClient(env, { log: pino({ level: "silent" }), fetch: server.fetch })!;
+    const r = createReviewer(client, pino({ level: "silent" }), { tools: (window) => (window.id === "w1" ? tools(readTool(reads)) : null) });
+
+    const withTools = await r.review(makeWindow({ id: "w1" }), []);
+    const without = await r.review(makeWindow({ id: "w2" }), []);
+
+    expect(reads).toHaveLength(1);
+    expect(withTools.tools).toMatchObject({ calls: 1 });
+    expect(without.tools).toBeUndefined();
+    expect(server.requests.at(-1)!.tools).toEqual([]);
+    expect(server.requests.at(-1)!.instructions).not.toMatch(/# Tools/);
+  });
+});
+
 describe("tool budgets and compaction", () => {
   test("older tool results are compacted to a one-line ledger entry so requests stay under LONGVIEW_TOOL_INPUT_TOKENS", async () => {
     const { server, reviewer: r } = reviewer(

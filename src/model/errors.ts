@@ -93,7 +93,7 @@ export class ModelToolLoopError extends ModelOutputError {
     spend: ModelSpend,
   ) {
     super(
-      `The model kept calling tools for ${target.label} after its tool budget (${limit}) was spent and gave no answer; see LONGVIEW_TOOL_CALLS, LONGVIEW_TOOL_RESULT_TOKENS, LONGVIEW_TOOL_WALL_MS`,
+      `The model kept calling tools for ${target.label} after its tool budget (${limit}) was spent and gave no answer; see LONGVIEW_TOOL_CALLS, LONGVIEW_TOOL_RESULT_TOKENS, LONGVIEW_TOOL_WALL_MS, LONGVIEW_TOOL_INPUT_TOKENS`,
       target.id,
       spend,
     );

@@ -119,8 +119,9 @@ export class ModelSession<T> {
     let ignoredStops = 0;
     let stopSent = false;
 
+    let inputFull = false;
     for (;;) {
-      const limit = this.spentLimit(budget);
+      const limit = inputFull ? "input-tokens" : this.spentLimit(budget);
       if (limit !== null && !stopSent) {
         stopSent = true;
         this.tools = { ...this.tools, stoppedBy: this.tools.stoppedBy ?? limit };
@@ -139,6 +140,15 @@ export class ModelSession<T> {
         );
       }
       messages = fitted.messages;
+      if (fitted.tokens > budget.maxInputTokens && limit === null) {
+        // Every tool result is compacted and the request is still too large: more tool output cannot fit.
+        this.deps.log.warn(
+          { model: this.deps.model, ...this.logFields, inputTokens: fitted.tokens, maxInputTokens: budget.maxInputTokens },
+          "request over the tool-loop input budget with all tool results compacted; asking the model to answer now",
+        );
+        inputFull = true;
+        continue;
+      }
       const sent: Conversation = { instructions: request.instructions, messages };
       this.conversation = sent;
       const reply = await this.turn(sent, declarations, limit === null ? "auto" : "none", attempt);
@@ -352,7 +362,12 @@ function abortReason(signal: AbortSignal): Error {
 }
 
 function answerNow(limit: ToolBudgetLimit): string {
-  const what = limit === "calls" ? "the number of tool calls" : limit === "result-tokens" ? "the size of tool output" : "the time for tool use";
+  const what = {
+    calls: "the number of tool calls",
+    "result-tokens": "the size of tool output",
+    "wall-time": "the time for tool use",
+    "input-tokens": "the size of the conversation",
+  }[limit];
   return `The tool budget of this task is spent (${what}). Do not call tools any more: answer now, with the final answer in the required format, from what you have seen.`;
 }
 

@@ -50,7 +50,8 @@ export interface ModelToolSet {
   readonly budget?: Partial<ToolBudget>;
 }
 
-export type ToolBudgetLimit = "calls" | "result-tokens" | "wall-time";
+/** `input-tokens`: the request would exceed `maxInputTokens` even with every tool result compacted. */
+export type ToolBudgetLimit = "calls" | "result-tokens" | "wall-time" | "input-tokens";
 
 /** What a session's tool use cost, reported with the answer. */
 export interface ToolUsage {

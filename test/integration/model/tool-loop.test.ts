@@ -344,6 +344,19 @@ describe("tool budgets and compaction", () => {
     expect(countTokens(last.instructions) + countTokens(FILE.slice(0, 360).join("\n"))).toBeGreaterThan(5000);
   });
 
+  test("a conversation over the input budget even with every tool result compacted ends tool use at once", async () => {
+    const { server, reviewer: r } = reviewer("responses", (request) =>
+      request.toolChoice === "none" ? { answer: EMPTY } : { toolCalls: [{ name: "read_file", arguments: { path: "src/a.ts", start: 1, end: 1 } }] },
+    );
+
+    const review = await r.review(makeWindow(), [], undefined, { tools: [readTool()], budget: { maxInputTokens: 1000 } });
+
+    expect(review.tools).toMatchObject({ calls: 0, stoppedBy: "input-tokens" });
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.toolChoice).toBe("none");
+    expect(server.requests[0]!.userTexts.at(-1)).toMatch(/the size of the conversation/);
+  });
+
   test("results are cut to the tool-result token budget, then the model is told to answer", async () => {
     const { server, reviewer: r } = reviewer(
       "chat",

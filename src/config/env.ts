@@ -39,13 +39,24 @@ export const EnvSchema = z
     OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
     LONGVIEW_MODEL: z.string().min(1).default("gpt-5.1-codex-max"),
     LONGVIEW_REASONING_EFFORT: z.enum(["none", "low", "medium", "high", "xhigh"]).default("medium"),
+    /** Whether the model takes reasoning parameters: auto = OpenAI's reasoning families (gpt-5*, o1/o3/o4*). */
+    LONGVIEW_MODEL_REASONING: z.enum(["auto", "on", "off"]).default("auto"),
     LONGVIEW_OPENAI_API: z.enum(["responses", "chat"]).default("responses"),
     LONGVIEW_OPENAI_TIMEOUT_MS: intFrom(180_000, 1_000, 3_600_000),
     LONGVIEW_OPENAI_MAX_RETRIES: intFrom(2, 0, 10),
 
     // Limits.
     LONGVIEW_WINDOW_TOKENS: intFrom(24_000, 2_000, 1_000_000),
-    LONGVIEW_OUTPUT_TOKENS: intFrom(8_000, 256, 200_000),
+    /** Reasoning tokens count as output: room for the model's thinking and its answer. */
+    LONGVIEW_OUTPUT_TOKENS: intFrom(32_000, 256, 200_000),
+    /** The one retry after an answer cut off at max_output_tokens doubles the room, up to this. */
+    LONGVIEW_OUTPUT_TOKENS_RETRY_MAX: intFrom(64_000, 256, 400_000),
+    // The model's tools (per window): what one review's tool loop may spend.
+    LONGVIEW_TOOL_CALLS: intFrom(24, 0, 500),
+    LONGVIEW_TOOL_RESULT_TOKENS: intFrom(60_000, 1_000, 2_000_000),
+    LONGVIEW_TOOL_WALL_MS: intFrom(300_000, 1_000, 3_600_000),
+    /** Largest request of a tool-using review; older tool results are compacted to stay under it. */
+    LONGVIEW_TOOL_INPUT_TOKENS: intFrom(120_000, 4_000, 2_000_000),
     LONGVIEW_CONTEXT_TOKENS: intFrom(272_000, 8_000, 2_000_000),
     LONGVIEW_WINDOW_CONCURRENCY: intFrom(4, 1, 64),
     LONGVIEW_FETCH_CONCURRENCY: intFrom(8, 1, 64),

@@ -21,6 +21,6 @@ export { fanOutFindings } from "./fan-out.js";
 export { formatPlanText, planToJson, type PlanJson } from "./format-plan.js";
 export type { GlobalInput } from "./global-layer.js";
 export { withMemory } from "./memory.js";
-export { renderWindow } from "./render.js";
+export { renderGlobal, renderLocal, renderMemory, renderWindow } from "./render.js";
 export { initSyntax, type SyntaxFailure, type SyntaxStatus } from "./syntax/tree-sitter.js";
 export { countTokens } from "./tokens.js";

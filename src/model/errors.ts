@@ -84,3 +84,18 @@ export class ModelApiError extends ModelError {
 
 /** The caller's AbortSignal fired. */
 export class ModelAbortedError extends ModelError {}
+
+/** The model kept calling tools after its tool budget was spent and it was told to answer. */
+export class ModelToolLoopError extends ModelOutputError {
+  constructor(
+    readonly limit: string,
+    target: ModelTarget,
+    spend: ModelSpend,
+  ) {
+    super(
+      `The model kept calling tools for ${target.label} after its tool budget (${limit}) was spent and gave no answer; see LONGVIEW_TOOL_CALLS, LONGVIEW_TOOL_RESULT_TOKENS, LONGVIEW_TOOL_WALL_MS, LONGVIEW_TOOL_INPUT_TOKENS`,
+      target.id,
+      spend,
+    );
+  }
+}

@@ -2,7 +2,32 @@ export { createModelClient, type ModelClient, type ModelClientOptions, type Stru
 export type { ModelSession } from "./model-session.js";
 export type { ModelAnswer, ModelApi } from "./model-turn.js";
 export { parseStructured, type Parsed } from "./structured-output.js";
-export { delimited, newNonce, pickNonce, type ModelRequest, type PromptMessage } from "./model-request.js";
+export {
+  delimited,
+  newNonce,
+  pickNonce,
+  stableNonce,
+  type Conversation,
+  type ConversationItem,
+  type ModelRequest,
+  type PromptMessage,
+  type ToolCall,
+  type ToolCallsItem,
+  type ToolResultItem,
+} from "./model-request.js";
+export { takesReasoning, type ReasoningSetting } from "./capabilities.js";
+export {
+  defineTool,
+  NO_TOOL_USAGE,
+  addToolUsage,
+  type AnyModelTool,
+  type ModelTool,
+  type ModelToolSet,
+  type ToolBudget,
+  type ToolBudgetLimit,
+  type ToolUsage,
+} from "./tools.js";
+export { TOOL_OUTPUT_TAG } from "./tool-ledger.js";
 export {
   ModelAbortedError,
   ModelApiError,
@@ -11,6 +36,7 @@ export {
   ModelOutputError,
   ModelRefusalError,
   ModelTimeoutError,
+  ModelToolLoopError,
   NO_SPEND,
   type ModelSpend,
   type ModelTarget,

@@ -3,12 +3,14 @@ import type { Logger } from "pino";
 import type { z } from "zod";
 import type { Env } from "../config/env.js";
 import type { Semaphore } from "../util/semaphore.js";
+import { takesReasoning } from "./capabilities.js";
 import { structuredChatCall } from "./chat-api.js";
 import type { ModelTarget } from "./errors.js";
 import { ModelSession } from "./model-session.js";
 import type { ModelApi, ModelCall, ModelSettings } from "./model-turn.js";
 import { structuredResponsesCall } from "./responses-api.js";
 import { structuredResponseFormat, structuredTextFormat } from "./structured-output.js";
+import type { ToolBudget } from "./tools.js";
 import type { UsageSink } from "./usage.js";
 
 /**
@@ -68,18 +70,38 @@ export function createModelClient(env: Env, options: ModelClientOptions): ModelC
     logLevel: "warn",
   });
   const api = env.LONGVIEW_OPENAI_API;
-  const configured: ModelSettings = {
-    model: env.LONGVIEW_MODEL,
+  const settingsFor = (model: string): ModelSettings => ({
+    model,
     reasoningEffort: env.LONGVIEW_REASONING_EFFORT,
+    reasoning: takesReasoning(model, env.LONGVIEW_MODEL_REASONING),
     maxOutputTokens: env.LONGVIEW_OUTPUT_TOKENS,
+    maxOutputTokensRetry: env.LONGVIEW_OUTPUT_TOKENS_RETRY_MAX,
+  });
+  const configured = settingsFor(env.LONGVIEW_MODEL);
+  const toolBudget: ToolBudget = {
+    maxCalls: env.LONGVIEW_TOOL_CALLS,
+    maxResultTokens: env.LONGVIEW_TOOL_RESULT_TOKENS,
+    wallMs: env.LONGVIEW_TOOL_WALL_MS,
+    maxInputTokens: env.LONGVIEW_TOOL_INPUT_TOKENS,
   };
-  log.info({ model: configured.model, api, baseURL: client.baseURL, reasoningEffort: configured.reasoningEffort }, "model client ready");
+  log.info(
+    {
+      model: configured.model,
+      api,
+      baseURL: client.baseURL,
+      reasoning: configured.reasoning,
+      reasoningEffort: configured.reasoning ? configured.reasoningEffort : null,
+      maxOutputTokens: configured.maxOutputTokens,
+      toolBudget,
+    },
+    "model client ready",
+  );
 
   return {
     model: configured.model,
     api,
     structured<T>(schema: z.ZodType<T>, name: string, structuredOptions: { readonly model?: string } = {}): StructuredModel<T> {
-      const settings: ModelSettings = { ...configured, model: structuredOptions.model ?? configured.model };
+      const settings = structuredOptions.model === undefined ? configured : settingsFor(structuredOptions.model);
       const call: ModelCall<T> =
         api === "chat"
           ? structuredChatCall(settings, structuredResponseFormat(schema, name))
@@ -87,7 +109,23 @@ export function createModelClient(env: Env, options: ModelClientOptions): ModelC
       return {
         model: settings.model,
         session: (target, sessionLog, signal, logFields) =>
-          new ModelSession({ client, call, model: settings.model, api, fetch: fetchImpl, log: sessionLog, usage, slots }, target, signal, logFields),
+          new ModelSession(
+            {
+              client,
+              call,
+              model: settings.model,
+              api,
+              fetch: fetchImpl,
+              log: sessionLog,
+              usage,
+              slots,
+              outputTokens: { initial: settings.maxOutputTokens, retryMax: settings.maxOutputTokensRetry },
+              toolBudget,
+            },
+            target,
+            signal,
+            logFields,
+          ),
       };
     },
   };

@@ -1,5 +1,5 @@
 import type OpenAI from "openai";
-import type { ModelRequest } from "./model-request.js";
+import type { Conversation, OpaqueReasoning, ToolCall } from "./model-request.js";
 import type { TokenUsage } from "./usage.js";
 
 /**
@@ -16,19 +16,46 @@ export type ModelAnswer<T> =
   | { readonly kind: "incomplete"; readonly reason: string }
   | { readonly kind: "failed"; readonly message: string };
 
+/** What one turn can end with: a final answer, or calls of the tools it was offered (resolved by the session's tool loop). */
+export type ModelReply<T> =
+  | ModelAnswer<T>
+  | { readonly kind: "tool_calls"; readonly calls: readonly ToolCall[]; readonly text: string | null; readonly reasoning?: readonly OpaqueReasoning[] };
+
 export interface ModelTurn<T> {
-  readonly answer: ModelAnswer<T>;
+  readonly answer: ModelReply<T>;
   readonly usage: TokenUsage;
 }
 
+export type ReasoningEffort = "none" | "low" | "medium" | "high" | "xhigh";
+
 export interface ModelSettings {
   readonly model: string;
-  readonly reasoningEffort: "none" | "low" | "medium" | "high" | "xhigh";
+  /** Sent only when `reasoning` is true: models without reasoning reject the parameter (capabilities.ts). */
+  readonly reasoningEffort: ReasoningEffort;
+  readonly reasoning: boolean;
   readonly maxOutputTokens: number;
+  /** The most one retry after an answer cut off at max_output_tokens may ask for. */
+  readonly maxOutputTokensRetry: number;
+}
+
+/** A function tool as the APIs declare it: the strict JSON schema of its arguments. */
+export interface ToolDeclaration {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: Readonly<Record<string, unknown>>;
+}
+
+/** Per-turn choices the session makes (output room after a truncated answer, tools and whether they may still be called). */
+export interface TurnOptions {
+  readonly maxOutputTokens: number;
+  /** Empty: no tools are declared. */
+  readonly tools: readonly ToolDeclaration[];
+  /** `none` once the session's tool budget is spent: the model must answer now. */
+  readonly toolChoice: "auto" | "none";
 }
 
 export type ModelApi = "responses" | "chat";
 
-export type ModelCall<T> = (client: OpenAI, request: ModelRequest, signal: AbortSignal | undefined) => Promise<ModelTurn<T>>;
+export type ModelCall<T> = (client: OpenAI, request: Conversation, options: TurnOptions, signal: AbortSignal | undefined) => Promise<ModelTurn<T>>;
 
 export const NO_ANSWER_TEXT = "contained no answer text";

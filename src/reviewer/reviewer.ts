@@ -1,18 +1,29 @@
 import type { Finding } from "../domain/finding.js";
 import type { MemoryNote, Window } from "../domain/window.js";
-import type { TokenUsage } from "../model/index.js";
+import type { ModelToolSet, TokenUsage, ToolUsage } from "../model/index.js";
 
 export interface WindowReview {
   readonly findings: readonly Finding[];
   /** Short notes for later windows (changed APIs, invariants, suspicions). */
   readonly notes: readonly MemoryNote[];
   readonly usage: TokenUsage;
-  /** Model calls made for this window (retries and repairs included). */
+  /** Model calls made for this window (retries, tool-loop turns and repairs included). */
   readonly calls: number;
+  /** What the window's tool loop ran and spent; absent when the window was reviewed without tools. */
+  readonly tools?: ToolUsage;
 }
+
+/**
+ * The tools one window may use (repository reads, search, definitions and
+ * references, expanding folded code), with an optional budget override.
+ * Built per window by the caller, so a tool can be bound to the window's
+ * repository snapshot and files.
+ */
+export type WindowTools = ModelToolSet;
 
 /** The model-backed reviewer of one window. Analyzer findings arrive as evidence. */
 export interface Reviewer {
   readonly model: string;
-  review(window: Window, evidence: readonly Finding[], signal?: AbortSignal): Promise<WindowReview>;
+  /** With `tools`, the window is reviewed as a tool-using agent. */
+  review(window: Window, evidence: readonly Finding[], signal?: AbortSignal, tools?: WindowTools): Promise<WindowReview>;
 }

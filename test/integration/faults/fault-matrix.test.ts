@@ -183,7 +183,10 @@ const rows: Row[] = [
     name: "OpenAI truncated output (status incomplete)",
     modelFailed: true,
     env: MODEL_ENV,
-    model: () => openai().reply(200, responsesReply('{"findings": [', { status: "incomplete", incompleteReason: "max_output_tokens" })),
+    model: () =>
+      openai()
+        .times(2)
+        .reply(200, responsesReply('{"findings": [', { status: "incomplete", incompleteReason: "max_output_tokens" })),
     expect: "reviewed",
     says: /incomplete \(max_output_tokens\); raise LONGVIEW_OUTPUT_TOKENS/,
   },

@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream } from "node:stream/web";
 import { createGunzip } from "node:zlib";
 import type { Logger } from "pino";
+import { decodeText, isRepositoryPath } from "../repo/repository-path.js";
 import type { RepositoryAccessStats, RepositoryLimits, RepositoryListing, RepositorySnapshot } from "../domain/repository.js";
 import type { GitHub, PullRef } from "./client.js";
 import { statusOf, toGitHubError } from "./errors.js";
@@ -313,32 +314,10 @@ class GitHubRepositorySnapshot implements RepositorySnapshot {
   }
 }
 
-/**
- * A path as git stores it: relative, "/"-separated, no empty, "." or ".."
- * segment, no NUL. Anything else (an absolute path, a traversal) names no
- * file of the repository.
- */
-export function isRepositoryPath(path: string): boolean {
-  if (path === "" || path.includes("\0")) return false;
-  return path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
-}
-
 /** GitHub's archives hold the commit under one `owner-repo-sha/` directory. */
 function withoutTopDirectory(path: string): string | null {
   const slash = path.indexOf("/");
   if (slash === -1) return null;
   const rest = path.slice(slash + 1);
   return isRepositoryPath(rest) ? rest : null;
-}
-
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
-
-/** The file's text, or null when it is binary (a NUL byte) or not UTF-8. */
-export function decodeText(bytes: Buffer): string | null {
-  if (bytes.includes(0)) return null;
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    return null;
-  }
 }

@@ -17,7 +17,7 @@ import type { FindingThread, LongviewState } from "./longview-state.js";
 import { repositoryAccess, type AccessLevel } from "./permission.js";
 import { postReview, type PostReviewInput, type PostedReview } from "./post-review.js";
 import { readRepoConfig, readTextFile } from "./read-repo-config.js";
-import { gitHubRepositorySnapshot, type RepositoryStrategy } from "./repository-snapshot.js";
+import { gitHubRepositorySnapshot, type GitHubSnapshotOptions } from "./repository-snapshot.js";
 import { markFixed, readLongviewState, readReviewComment } from "./review-state.js";
 import { PullRequestSchema, type CheckRunSummary, type PullRequest } from "./schemas.js";
 
@@ -60,7 +60,7 @@ export interface GitHubHost {
   /** The files of a commit (Git Data API), for reading and for a commit on top of it. */
   commit(repo: Repo, sha: string): Promise<CommitFiles>;
   /** The whole repository at `sha`, read lazily within `limits`: one per job (it caches what it reads). */
-  repository(repo: Repo, sha: string, limits: RepositoryLimits, options?: { strategy?: RepositoryStrategy; log?: Logger }): RepositorySnapshot;
+  repository(repo: Repo, sha: string, limits: RepositoryLimits, options?: Omit<GitHubSnapshotOptions, "limits">): RepositorySnapshot;
 
   // What Longview said, and says.
   state(ref: PullRef, log: Logger): Promise<LongviewState>;

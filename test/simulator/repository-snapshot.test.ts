@@ -175,6 +175,16 @@ describe("GitHub repository snapshot: the archive", () => {
     expect(repo.stats().requests).toBe(4);
   });
 
+  test("an archive GitHub fails to serve is given up for the job: reads go on file by file", async () => {
+    const fault = untruncated.faults.inject({ route: "/repos/{owner}/{repo}/tarball/{ref}", status: 502, times: 1 });
+    const repo = open("tarball");
+    expect(await repo.read("src/b.ts")).toBe("export const b = 2;\n");
+    expect(await repo.read("README.md")).toBe("# depot\n");
+    expect(fault).toBeDefined();
+    // The listing, the failed archive and two blobs.
+    expect(repo.stats()).toMatchObject({ requests: 4, filesRead: 2, refused: 0 });
+  });
+
   test("an archive larger than the byte budget left is not fetched: reads go on file by file", async () => {
     const archives = () => untruncated.requests.filter((r) => r.route === "/repos/{owner}/{repo}/tarball/{ref}").length;
     const before = archives();

@@ -20,14 +20,14 @@ import { createPrivateKey, sign } from "node:crypto";
 import { Octokit } from "@octokit/rest";
 import { DEFAULT_REPOSITORY_LIMITS, type RepositoryLimits } from "../src/domain/repository.js";
 import type { GitHub } from "../src/github/client.js";
-import { gitHubRepositorySnapshot, type RepositoryStrategy } from "../src/github/repository-snapshot.js";
+import { DEFAULT_TARBALL_AFTER_READS, gitHubRepositorySnapshot, type RepositoryStrategy } from "../src/github/repository-snapshot.js";
 import { mapConcurrent } from "../src/util/map-concurrent.js";
 import { startSimulator, type Simulator } from "../tools/github-simulator/index.js";
 
 const FILES = positive("BENCH_REPO_FILES", 3_000);
 const READS = (process.env.BENCH_READS ?? "5,50,500").split(",").map((n) => Number(n));
 const RUNS = positive("BENCH_RUNS", 3);
-const AFTER = positive("LONGVIEW_REPO_ARCHIVE_AFTER_READS", 40);
+const AFTER = positive("LONGVIEW_REPO_ARCHIVE_AFTER_READS", DEFAULT_TARBALL_AFTER_READS);
 const IN_FLIGHT = 8;
 const UNLIMITED: RepositoryLimits = { maxFileBytes: DEFAULT_REPOSITORY_LIMITS.maxFileBytes, maxTotalBytes: 10 * 1024 ** 3, maxRequests: 1_000_000 };
 

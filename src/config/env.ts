@@ -59,8 +59,8 @@ export const EnvSchema = z
     LONGVIEW_REPO_MAX_FILE_BYTES: intFrom(DEFAULT_REPOSITORY_LIMITS.maxFileBytes, 1_000, 100_000_000),
     LONGVIEW_REPO_MAX_BYTES: intFrom(DEFAULT_REPOSITORY_LIMITS.maxTotalBytes, 10_000, 10_000_000_000),
     LONGVIEW_REPO_MAX_REQUESTS: intFrom(DEFAULT_REPOSITORY_LIMITS.maxRequests, 1, 100_000),
-    // Files read one by one before the commit's archive is fetched instead (0: the archive at once).
-    LONGVIEW_REPO_ARCHIVE_AFTER_READS: intFrom(40, 0, 100_000),
+    // Files read one by one before the commit's archive is fetched instead (0: the archive at once; 20: decision 0005).
+    LONGVIEW_REPO_ARCHIVE_AFTER_READS: intFrom(20, 0, 100_000),
 
     // Worker threads for analyzers and window planning (unset: one per core but one, 1 to 4; 0: on the event loop).
     LONGVIEW_COMPUTE_THREADS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(64).optional()),

@@ -15,7 +15,7 @@ import { tarFiles } from "./tar-entries.js";
  * The repository at one commit, read lazily through GitHub for one job: the
  * listing from one recursive Git Trees request, files from the Blobs API, or,
  * once a job reads many files, every file at once from the commit's tarball
- * (docs/decisions/0004-repository-access.md has the measurements). Each read
+ * (docs/decisions/0005-repository-access.md has the measurements). Each read
  * is cached for the snapshot's life; the limits bound requests, bytes and
  * file sizes, and a read a limit stops is null and counted as `refused`.
  */
@@ -36,8 +36,8 @@ export interface GitHubSnapshotOptions {
   readonly log?: Logger;
 }
 
-/** Where "auto" moves from blobs to the archive (decision 0004: the archive is cheaper past this many reads). */
-export const DEFAULT_TARBALL_AFTER_READS = 40;
+/** Where "auto" moves from blobs to the archive (decision 0005: the archive is cheaper past this many reads). */
+export const DEFAULT_TARBALL_AFTER_READS = 20;
 
 const REGULAR_FILE = new Set(["100644", "100755"]);
 /** Tar headers and padding per file, on top of the files' bytes, when bounding a decompressed archive. */

@@ -204,18 +204,24 @@ class GitHubRepositorySnapshot implements RepositorySnapshot {
   private async blob(entry: GitTreeEntry, signal: AbortSignal | undefined): Promise<Buffer | null | undefined> {
     const cached = this.blobs.get(entry.sha);
     if (cached) return cached;
-    if (this.bytesFetched + (entry.size ?? 0) > this.limits.maxTotalBytes || !this.spend()) return undefined;
+    const listed = entry.size ?? 0;
+    if (this.bytesFetched + listed > this.limits.maxTotalBytes || !this.spend()) return undefined;
+    // Reserved now, so reads in flight together cannot overrun the byte budget; settled with the real size.
+    this.bytesFetched += listed;
     const pending = (async () => {
-      let data: unknown;
+      let bytes: Buffer;
       try {
-        data = await this.call(() => this.gh.rest.git.getBlob({ owner: this.repo.owner, repo: this.repo.repo, file_sha: entry.sha, request: { signal } }));
+        const data = await this.call(() =>
+          this.gh.rest.git.getBlob({ owner: this.repo.owner, repo: this.repo.repo, file_sha: entry.sha, request: { signal } }),
+        );
+        const blob = BlobSchema.parse(data);
+        bytes = Buffer.from(blob.content, blob.encoding === "base64" ? "base64" : "utf8");
       } catch (error) {
+        this.bytesFetched -= listed;
         if (statusOf(error) === 404) return null;
         throw error;
       }
-      const blob = BlobSchema.parse(data);
-      const bytes = Buffer.from(blob.content, blob.encoding === "base64" ? "base64" : "utf8");
-      this.bytesFetched += bytes.length;
+      this.bytesFetched += bytes.length - listed;
       this.blobReads++;
       // The listing's size is GitHub's word; the content is what counts.
       if (bytes.length > this.limits.maxFileBytes) return undefined;

@@ -73,7 +73,8 @@ export function gitCommitSnapshot(root: string, commit: string, limits: Reposito
     if (!blob) return null;
     if (!counter.allows(blob.size)) return counter.refuse();
     counter.requests++;
-    batch ??= new CatFileBatch(root);
+    // A reader that died (killed, or git failed) is replaced; what it was reading failed with it.
+    if (!batch || batch.failed) batch = new CatFileBatch(root);
     const bytes = await batch.read(blob.sha, blob.size);
     counter.fetched(bytes?.length ?? 0);
     return bytes === null ? null : decodeText(bytes);
@@ -282,6 +283,10 @@ class CatFileBatch {
       if (waiting) handle.ref?.();
       else handle.unref?.();
     }
+  }
+
+  get failed(): boolean {
+    return this.failure !== null;
   }
 
   read(sha: string, expected: number): Promise<Buffer | null> {

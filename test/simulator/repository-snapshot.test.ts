@@ -127,6 +127,14 @@ describe("GitHub repository snapshot: caching and limits", () => {
     expect(repo.stats().refused).toBe(1);
   });
 
+  test("reads in flight together share the byte budget: it is never overrun", async () => {
+    const repo = snapshot("blobs", { maxTotalBytes: 30 });
+    const texts = await Promise.all([repo.read("README.md"), repo.read("src/a.ts"), repo.read("src/b.ts")]);
+    expect(texts.filter((t) => t !== null).length).toBeLessThanOrEqual(2);
+    expect(repo.stats().bytesFetched).toBeLessThanOrEqual(30);
+    expect(repo.stats().refused).toBeGreaterThanOrEqual(1);
+  });
+
   test("a commit GitHub does not have fails as a GitHubError", async () => {
     const repo = gitHubRepositorySnapshot(gh as unknown as GitHub, REPO, "0".repeat(40), { limits: DEFAULT_REPOSITORY_LIMITS });
     const failure = await repo.paths().catch((error: unknown) => error);

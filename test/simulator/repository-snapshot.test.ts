@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Octokit } from "@octokit/rest";
 import { DEFAULT_REPOSITORY_LIMITS, type RepositoryLimits } from "../../src/domain/repository.js";
 import type { GitHub } from "../../src/github/client.js";
+import { createAppIdentity } from "../../src/github/app-identity.js";
 import { GitHubError } from "../../src/github/errors.js";
+import { createGitHubHost } from "../../src/github/host.js";
 import { gitHubRepositorySnapshot, type RepositoryStrategy } from "../../src/github/repository-snapshot.js";
 import { startSimulator, type Simulator } from "../../tools/github-simulator/index.js";
 import { installationOctokit, releaseFetchFromNock } from "./helpers.js";
@@ -133,6 +135,24 @@ describe("GitHub repository snapshot: caching and limits", () => {
     expect(texts.filter((t) => t !== null).length).toBeLessThanOrEqual(2);
     expect(repo.stats().bytesFetched).toBeLessThanOrEqual(30);
     expect(repo.stats().refused).toBeGreaterThanOrEqual(1);
+  });
+
+  test("GitHub's failures arrive as GitHubErrors and are not cached: the next read asks again", async () => {
+    const repo = snapshot("blobs");
+    await repo.paths();
+    sim.faults.inject({ route: "/repos/{owner}/{repo}/git/blobs/{file_sha}", status: 503 });
+    const failure = await repo.read("src/b.ts").catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(GitHubError);
+    expect(failure).toMatchObject({ kind: "transient" });
+    expect(await repo.read("src/b.ts")).toBe("export const b = 2;\n");
+  });
+
+  test("GitHubHost.repository builds the snapshot for a job", async () => {
+    const host = createGitHubHost(gh as unknown as GitHub, createAppIdentity());
+    const repo = host.repository(REPO, sha, DEFAULT_REPOSITORY_LIMITS, { strategy: "blobs" });
+    expect(repo.commit).toBe(sha);
+    expect(await repo.read("README.md")).toBe("# depot\n");
+    expect(repo.stats()).toMatchObject({ filesRead: 1, refused: 0 });
   });
 
   test("a commit GitHub does not have fails as a GitHubError", async () => {

@@ -239,11 +239,19 @@ class GitHubRepositorySnapshot implements RepositorySnapshot {
   }
 
   private fetchArchive(listing: Listing, signal: AbortSignal | undefined): Promise<Map<string, Buffer> | null> {
-    this.archive ??= this.downloadArchive(listing, signal).catch((error: unknown) => {
-      // The archive is an optimisation: reads go on file by file.
-      this.options.log?.warn({ err: error, repo: `${this.repo.owner}/${this.repo.repo}` }, "repository archive unusable; reading files one by one");
-      return null;
-    });
+    if (!this.archive) {
+      const archive = this.downloadArchive(listing, signal).catch((error: unknown) => {
+        // The caller gave up: a later read may still use the archive.
+        if (signal?.aborted) {
+          if (this.archive === archive) this.archive = null;
+          throw error;
+        }
+        // Otherwise the archive is an optimisation lost for this job: reads go on file by file.
+        this.options.log?.warn({ err: error, repo: `${this.repo.owner}/${this.repo.repo}` }, "repository archive unusable; reading files one by one");
+        return null;
+      });
+      this.archive = archive;
+    }
     return this.archive;
   }
 

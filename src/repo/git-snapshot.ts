@@ -100,6 +100,7 @@ export function gitCommitSnapshot(root: string, commit: string, limits: Reposito
   };
 }
 
+/** The files under `root` (the repository's top level, or a directory in it: paths are relative to it). */
 export function workingTreeSnapshot(root: string, limits: RepositoryLimits): LocalSnapshot {
   const counter = new Counter(limits);
   let listing: Promise<{ listed: Set<string>; listing: RepositoryListing; realRoot: string }> | null = null;
@@ -109,7 +110,7 @@ export function workingTreeSnapshot(root: string, limits: RepositoryLimits): Loc
     listing ??= (async () => {
       counter.requests++;
       const realRoot = await realpath(root);
-      const { records, truncated } = await gitRecords(realRoot, ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name"]);
+      const { records, truncated } = await gitRecords(realRoot, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
       const listed = new Set(records.filter(isRepositoryPath));
       return { listed, realRoot, listing: { paths: [...listed].sort(), truncated } };
     })();

@@ -203,6 +203,18 @@ describe("GitHub repository snapshot: the archive", () => {
     expect(repo.stats().requests).toBe(4);
   });
 
+  test("an abandoned read fails without costing the job its archive or its cache", async () => {
+    const repo = open("tarball");
+    await repo.paths();
+    const gone = new AbortController();
+    gone.abort();
+    await expect(repo.read("src/b.ts", gone.signal)).rejects.toThrow();
+    expect(await repo.read("src/b.ts")).toBe("export const b = 2;\n");
+    expect(await repo.read("src/a.ts")).toBe("export const a = 1;\n");
+    // The listing, the abandoned archive request, the archive: no blob was needed.
+    expect(repo.stats().requests).toBe(3);
+  });
+
   test("an archive GitHub fails to serve is given up for the job: reads go on file by file", async () => {
     const fault = untruncated.faults.inject({ route: "/repos/{owner}/{repo}/tarball/{ref}", status: 502, times: 1 });
     const repo = open("tarball");

@@ -91,13 +91,13 @@ async function loadDiffFile(
   const diff = fromStdin ? io.stdin : await diffFile(resolve(io.cwd, options.diff));
   const root = options.repo === undefined ? null : await existingDirectory(resolve(io.cwd, options.repo), "--repo");
   const name = fromStdin ? "stdin" : basename(options.diff);
-  // A diff applies to files on disk: the repository around it is the working tree, when --repo is in git.
-  const gitRoot = root === null ? null : await findRepoRoot(root);
+  // A diff applies to files on disk: the repository around it is the working tree under --repo, when that is in git.
+  const inGit = root !== null && (await findRepoRoot(root)) !== null;
   return {
     diff,
     diffName: fromStdin ? "stdin" : options.diff,
     readHead: root === null ? null : workingTreeReader(root, maxFileBytes),
-    repository: gitRoot === null ? null : (limits) => workingTreeSnapshot(gitRoot, limits),
+    repository: root === null || !inGit ? null : (limits) => workingTreeSnapshot(root, limits),
     repoRoot: root,
     title: `Diff from ${name}`,
     description: "",

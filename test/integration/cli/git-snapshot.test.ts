@@ -159,6 +159,16 @@ describe("the CLI's change source", () => {
     const onDisk = track(worktree.repository!(limits()));
     expect(await onDisk.read("src/a.ts")).toBe("export const a = 100;\n");
 
+    const patch = join(parent, "change.diff");
+    await writeFile(patch, "");
+    const diffInSubdir = await loadLocalChange({ kind: "diff", diff: patch, repo: join(dir, "src") }, { cwd: dir, stdin: process.stdin }, 1_000_000);
+    const underRepo = track(diffInSubdir.repository!(limits()));
+    expect(await underRepo.read("a.ts")).toBe("export const a = 100;\n");
+    expect((await underRepo.paths()).paths).toEqual(["a.ts", "b.ts", "new.ts"]);
+
+    const outsideGit = await loadLocalChange({ kind: "diff", diff: patch, repo: parent }, { cwd: dir, stdin: process.stdin }, 1_000_000);
+    expect(outsideGit.repository).toBeNull();
+
     const noRepo = await loadLocalChange({ kind: "diff", diff: "-", repo: undefined }, { cwd: dir, stdin: process.stdin }, 1_000_000);
     expect(noRepo.repository).toBeNull();
   });

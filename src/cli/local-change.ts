@@ -2,6 +2,8 @@ import { createReadStream } from "node:fs";
 import { access, constants, stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { commitMessages, diffStream, findDefaultBranch, findRepoRoot, mergeBase, resolveCommit } from "./git.js";
+import type { RepositoryLimits } from "../domain/repository.js";
+import { gitCommitSnapshot, workingTreeSnapshot, type LocalSnapshot } from "../repo/git-snapshot.js";
 import { commitReader, workingTreeReader, type HeadReader } from "./head-content.js";
 import { describeFileError, UsageError, type CliIo } from "./io.js";
 
@@ -29,6 +31,12 @@ export interface LocalChange {
   /** What the diff is called in messages: `stdin`, the file, or the git range. */
   readonly diffName: string;
   readonly readHead: HeadReader | null;
+  /**
+   * The whole repository the change is in, for the reviewer's tools: the head
+   * commit's objects, or the working tree (what .gitignore leaves); null
+   * without a git repository. The caller closes what it opens.
+   */
+  readonly repository: ((limits: RepositoryLimits) => LocalSnapshot) | null;
   /** Directory with `AGENTS.md` and `.github/longview.yml`, or null when there is none. */
   readonly repoRoot: string | null;
   readonly title: string;
@@ -65,6 +73,7 @@ async function loadGitRange(options: Extract<ChangeSourceOptions, { kind: "git" 
     diff: diffStream(root, since, options.workingTree ? null : headCommit),
     diffName: `the diff of ${range}`,
     readHead: options.workingTree ? workingTreeReader(root, maxFileBytes) : commitReader(root, headCommit, maxFileBytes),
+    repository: (limits) => (options.workingTree ? workingTreeSnapshot(root, limits) : gitCommitSnapshot(root, headCommit, limits)),
     repoRoot: root,
     title: single?.subject ?? `Local changes ${range}`,
     description: single?.body ?? messages.join("\n\n---\n\n"),
@@ -82,10 +91,13 @@ async function loadDiffFile(
   const diff = fromStdin ? io.stdin : await diffFile(resolve(io.cwd, options.diff));
   const root = options.repo === undefined ? null : await existingDirectory(resolve(io.cwd, options.repo), "--repo");
   const name = fromStdin ? "stdin" : basename(options.diff);
+  // A diff applies to files on disk: the repository around it is the working tree under --repo, when that is in git.
+  const inGit = root !== null && (await findRepoRoot(root)) !== null;
   return {
     diff,
     diffName: fromStdin ? "stdin" : options.diff,
     readHead: root === null ? null : workingTreeReader(root, maxFileBytes),
+    repository: root === null || !inGit ? null : (limits) => workingTreeSnapshot(root, limits),
     repoRoot: root,
     title: `Diff from ${name}`,
     description: "",

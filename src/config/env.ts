@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_REPOSITORY_LIMITS, type RepositoryLimits } from "../domain/repository.js";
 import { ModelPriceTableSchema } from "./model-prices.js";
 
 /**
@@ -64,6 +65,13 @@ export const EnvSchema = z
     LONGVIEW_MAX_FILES: intFrom(3_000, 1, 100_000),
     LONGVIEW_MAX_CHANGED_LINES: intFrom(100_000, 1, 100_000_000),
     LONGVIEW_MAX_TOTAL_BYTES: intFrom(100_000_000, 10_000, 10_000_000_000),
+
+    // Reading the rest of the repository (beyond the changed files), per job.
+    LONGVIEW_REPO_MAX_FILE_BYTES: intFrom(DEFAULT_REPOSITORY_LIMITS.maxFileBytes, 1_000, 100_000_000),
+    LONGVIEW_REPO_MAX_BYTES: intFrom(DEFAULT_REPOSITORY_LIMITS.maxTotalBytes, 10_000, 10_000_000_000),
+    LONGVIEW_REPO_MAX_REQUESTS: intFrom(DEFAULT_REPOSITORY_LIMITS.maxRequests, 1, 100_000),
+    // Files read one by one before the commit's archive is fetched instead (0: the archive at once; 20: decision 0005).
+    LONGVIEW_REPO_ARCHIVE_AFTER_READS: intFrom(20, 0, 100_000),
 
     // Worker threads for analyzers and window planning (unset: one per core but one, 1 to 4; 0: on the event loop).
     LONGVIEW_COMPUTE_THREADS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(64).optional()),
@@ -132,6 +140,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`));
   }
   return result.data;
+}
+
+/** What one job may spend reading the repository beyond the changed files. */
+export function repositoryLimits(env: Pick<Env, "LONGVIEW_REPO_MAX_FILE_BYTES" | "LONGVIEW_REPO_MAX_BYTES" | "LONGVIEW_REPO_MAX_REQUESTS">): RepositoryLimits {
+  return { maxFileBytes: env.LONGVIEW_REPO_MAX_FILE_BYTES, maxTotalBytes: env.LONGVIEW_REPO_MAX_BYTES, maxRequests: env.LONGVIEW_REPO_MAX_REQUESTS };
 }
 
 /** True when a model is configured; without one Longview runs its analyzers only. */

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { LoadedRepoConfig } from "../config/repo-config.js";
 import type { ChangeSet } from "../domain/change-set.js";
+import type { RepositoryLimits, RepositorySnapshot } from "../domain/repository.js";
 import type { PlacedFinding } from "../domain/finding.js";
 import type { AppIdentity } from "./app-identity.js";
 import { CheckRun, cancelSupersededRuns, listRuns } from "./check-run.js";
@@ -16,6 +17,7 @@ import type { FindingThread, LongviewState } from "./longview-state.js";
 import { repositoryAccess, type AccessLevel } from "./permission.js";
 import { postReview, type PostReviewInput, type PostedReview } from "./post-review.js";
 import { readRepoConfig, readTextFile } from "./read-repo-config.js";
+import { gitHubRepositorySnapshot, type GitHubSnapshotOptions } from "./repository-snapshot.js";
 import { markFixed, readLongviewState, readReviewComment } from "./review-state.js";
 import { PullRequestSchema, type CheckRunSummary, type PullRequest } from "./schemas.js";
 
@@ -57,6 +59,8 @@ export interface GitHubHost {
   textFile(repo: Repo, path: string, at: string): Promise<string | null>;
   /** The files of a commit (Git Data API), for reading and for a commit on top of it. */
   commit(repo: Repo, sha: string): Promise<CommitFiles>;
+  /** The whole repository at `sha`, read lazily within `limits`: one per job (it caches what it reads). */
+  repository(repo: Repo, sha: string, limits: RepositoryLimits, options?: Omit<GitHubSnapshotOptions, "limits">): RepositorySnapshot;
 
   // What Longview said, and says.
   state(ref: PullRef, log: Logger): Promise<LongviewState>;
@@ -99,6 +103,7 @@ export function createGitHubHost(gh: GitHub, identity: AppIdentity): GitHubHost 
     repoConfig: (repo, log) => readRepoConfig(gh, repo, log),
     textFile: (repo, path, at) => readTextFile(gh, repo, path, at),
     commit: (repo, sha) => CommitFiles.read(gh, repo, sha),
+    repository: (repo, sha, limits, options) => gitHubRepositorySnapshot(gh, repo, sha, { ...options, limits }),
     state: async (ref, log) => readLongviewState(gh, ref, await botLogin(), log),
     reviewComment: (repo, id) => readReviewComment(gh, repo, id),
     postReview: (input) => postReview(gh, input),

@@ -22,7 +22,7 @@ import { createStateReader } from "./state-reader.js";
 import type { RequestLogEntry, Violation } from "./types.js";
 import type { SimulatorLimits, World } from "./world.js";
 
-const DEFAULT_LIMITS: SimulatorLimits = { maxPatchBytes: 400_000, maxListedFiles: 3_000, maxCompareFiles: 300, maxDiffFiles: 300 };
+const DEFAULT_LIMITS: SimulatorLimits = { maxPatchBytes: 400_000, maxListedFiles: 3_000, maxCompareFiles: 300, maxDiffFiles: 300, maxTreeEntries: 100_000 };
 
 /** Starts a simulated GitHub (REST under /api/v3, GraphQL at /api/graphql) on 127.0.0.1. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {

@@ -16,6 +16,8 @@ export interface SimulatorLimits {
   readonly maxCompareFiles: number;
   /** `application/vnd.github.diff` is refused above this many files (GitHub: 300). */
   readonly maxDiffFiles: number;
+  /** A recursive `git/trees` listing stops at this many entries and says `truncated` (GitHub: 100,000 entries or 7 MB). */
+  readonly maxTreeEntries: number;
 }
 
 /** Everything a route needs, built once per simulator. */

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
-import { ConfigError, loadEnv } from "../../../src/config/env.js";
+import { ConfigError, loadEnv, repositoryLimits } from "../../../src/config/env.js";
+import { DEFAULT_REPOSITORY_LIMITS } from "../../../src/domain/repository.js";
 import { DEFAULT_REPO_CONFIG, parseRepoConfig } from "../../../src/config/repo-config.js";
 
 describe("loadEnv", () => {
@@ -39,6 +40,25 @@ describe("loadEnv", () => {
     expect(() => loadEnv({ LONGVIEW_WEBHOOK_MAX_BYTES: "2000000", LONGVIEW_WEBHOOK_BUFFER_BYTES: "1000000" })).toThrow(
       /LONGVIEW_WEBHOOK_BUFFER_BYTES: must be at least LONGVIEW_WEBHOOK_MAX_BYTES/,
     );
+  });
+});
+
+describe("repository access limits", () => {
+  test("default to the domain's limits and are read from LONGVIEW_REPO_*", () => {
+    expect(repositoryLimits(loadEnv({}))).toEqual(DEFAULT_REPOSITORY_LIMITS);
+    const env = loadEnv({
+      LONGVIEW_REPO_MAX_FILE_BYTES: "2000",
+      LONGVIEW_REPO_MAX_BYTES: "50000",
+      LONGVIEW_REPO_MAX_REQUESTS: "7",
+      LONGVIEW_REPO_ARCHIVE_AFTER_READS: "0",
+    });
+    expect(repositoryLimits(env)).toEqual({ maxFileBytes: 2_000, maxTotalBytes: 50_000, maxRequests: 7 });
+    expect(env.LONGVIEW_REPO_ARCHIVE_AFTER_READS).toBe(0);
+  });
+
+  test("a request budget of zero or a negative size is refused", () => {
+    expect(() => loadEnv({ LONGVIEW_REPO_MAX_REQUESTS: "0" })).toThrow(/LONGVIEW_REPO_MAX_REQUESTS/);
+    expect(() => loadEnv({ LONGVIEW_REPO_MAX_FILE_BYTES: "-1" })).toThrow(/LONGVIEW_REPO_MAX_FILE_BYTES/);
   });
 });
 

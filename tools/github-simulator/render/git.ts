@@ -45,7 +45,7 @@ export function renderCommit(urls: Urls, repo: RepoRecord, commit: CommitObject)
   };
 }
 
-export function renderTree(urls: Urls, repo: RepoRecord, sha: string, entries: readonly TreeEntry[]): Record<string, unknown> {
+export function renderTree(urls: Urls, repo: RepoRecord, sha: string, entries: readonly TreeEntry[], truncated = false): Record<string, unknown> {
   const api = urls.api(`/repos/${repo.fullName}`);
   return {
     sha,
@@ -58,7 +58,7 @@ export function renderTree(urls: Urls, repo: RepoRecord, sha: string, entries: r
       ...(entry.size !== null ? { size: entry.size } : {}),
       url: `${api}/git/${entry.type === "blob" ? "blobs" : entry.type === "tree" ? "trees" : "commits"}/${entry.sha}`,
     })),
-    truncated: false,
+    truncated,
   };
 }
 

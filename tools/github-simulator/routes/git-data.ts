@@ -75,8 +75,12 @@ export function gitDataRoutes(world: World): Route[] {
         const repo = readableRepo(world, caller, params);
         const sha = await repo.git.revParse(`${params["tree_sha"] ?? ""}^{tree}`);
         if (!sha) throw notFound();
-        const entries = await repo.git.listTree(sha, { recursive: query.has("recursive") });
-        return { status: 200, json: renderTree(world.urls, repo, sha, entries) };
+        const recursive = query.has("recursive");
+        const entries = await repo.git.listTree(sha, { recursive });
+        // GitHub cuts a recursive listing short and says so; a non-recursive one is whole.
+        const truncated = recursive && entries.length > world.limits.maxTreeEntries;
+        const listed = truncated ? entries.slice(0, world.limits.maxTreeEntries) : entries;
+        return { status: 200, json: renderTree(world.urls, repo, sha, listed, truncated) };
       },
     },
     {

@@ -10,7 +10,7 @@ import type { Route } from "../router.js";
 import type { RepoRecord } from "../state.js";
 import type { World } from "../world.js";
 
-/** Repository metadata, file contents and comparisons between commits. */
+/** Repository metadata, file contents, archives and comparisons between commits. */
 export function repoRoutes(world: World): Route[] {
   return [
     {
@@ -44,6 +44,40 @@ export function repoRoutes(world: World): Route[] {
         const content = await repo.git.run(["cat-file", "blob", entry.sha]);
         if (wantsRaw(headers.accept)) return { status: 200, raw: content, contentType: "text/plain; charset=utf-8" };
         return { status: 200, json: renderContentFile(world.urls, repo, ref, entry, content) };
+      },
+    },
+    {
+      // GitHub answers with a redirect to its archive host (codeload; `/_codeload/` on GitHub Enterprise Server).
+      method: "GET",
+      template: "/repos/{owner}/{repo}/tarball/{ref}",
+      auth: "installation",
+      greedy: ["ref"],
+      async handle({ params, caller }) {
+        const repo = readableRepo(world, caller, params);
+        const sha = await repo.git.resolveCommit(params["ref"] || repo.defaultBranch);
+        if (!sha) throw notFound();
+        return { status: 302, headers: { location: world.urls.html(`/_codeload/${repo.fullName}/legacy.tar.gz/${sha}`) } };
+      },
+    },
+    {
+      // Not an API route: where the redirect above leads. Same origin, so the client keeps its token.
+      method: "GET",
+      template: "/_codeload/{owner}/{repo}/legacy.tar.gz/{sha}",
+      auth: "installation",
+      inOpenApi: false,
+      async handle({ params, caller }) {
+        const repo = readableRepo(world, caller, params);
+        const sha = params["sha"] ?? "";
+        if ((await repo.git.objectType(sha)) !== "commit") throw notFound();
+        // GitHub's layout: everything under `owner-repo-sha7/`.
+        const prefix = `${repo.owner.login}-${repo.name}-${sha.slice(0, 7)}/`;
+        const archive = await repo.git.run(["archive", "--format=tar.gz", `--prefix=${prefix}`, sha]);
+        return {
+          status: 200,
+          raw: archive,
+          contentType: "application/x-gzip",
+          headers: { "content-disposition": `attachment; filename=${prefix.slice(0, -1)}.tar.gz` },
+        };
       },
     },
     {

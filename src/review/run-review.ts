@@ -169,7 +169,8 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     }
     agentFindings = fanOutFindings(agentFindings, plan);
 
-    if (reviewer.synthesis && config.review.synthesis && plan.windows.length > windowsFailed) {
+    // Defects across windows need two reviewed windows at least.
+    if (reviewer.synthesis && config.review.synthesis && plan.windows.length - windowsFailed >= 2) {
       signal?.throwIfAborted();
       try {
         const synthesized = await reviewer.synthesis.synthesize(

@@ -184,7 +184,9 @@ describe("with the model (OPENAI_BASE_URL → a scripted local Responses endpoin
     expect(summaries).toHaveLength(1);
     const review = summaries[0];
     expect(review!.state).toBe("COMMENTED");
-    expect(review!.body).toMatch(/model `gpt-5\.1-codex-max`, 1 calls/);
+    // One survey call and one window (a single window has no synthesis across windows).
+    expect(review!.body).toMatch(/model `gpt-5\.1-codex-max`, 2 calls/);
+    expect(model.passRequests).toHaveLength(1);
     expect(run.conclusion).toBe("failure");
     // The PR description reached the model only inside the untrusted-content block.
     expect(JSON.stringify(model.requests[0])).toMatch(/untrusted/i);

@@ -18,7 +18,7 @@ export interface SurveyLimits {
   readonly totalTokens: number;
 }
 
-export const SURVEY_LIMITS: SurveyLimits = { fileTokens: 1_500, batchTokens: 10_000, batchFiles: 30, totalTokens: 60_000 };
+export const SURVEY_LIMITS: SurveyLimits = { fileTokens: 800, batchTokens: 10_000, batchFiles: 30, totalTokens: 40_000 };
 
 export interface SurveyFile {
   readonly path: string;

@@ -119,13 +119,22 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   if (reviewer) {
     if (reviewer.survey && config.review.survey && plan.windows.length > 0) {
       signal?.throwIfAborted();
-      const surveyed = await reviewer.survey.survey(plan.windows, signal);
-      usage = addUsage(usage, surveyed.usage);
-      modelCalls += surveyed.calls;
-      passes.survey = { usage: surveyed.usage, calls: surveyed.calls };
-      notices.push(...surveyed.failures);
-      const found = surveyed.survey;
-      survey = found.files.length + found.apiChanges.length + found.risks.length > 0 ? found : null;
+      try {
+        const surveyed = await reviewer.survey.survey(plan.windows, signal);
+        usage = addUsage(usage, surveyed.usage);
+        modelCalls += surveyed.calls;
+        passes.survey = { usage: surveyed.usage, calls: surveyed.calls };
+        notices.push(...surveyed.failures);
+        const found = surveyed.survey;
+        survey = found.files.length + found.apiChanges.length + found.risks.length > 0 ? found : null;
+      } catch (error) {
+        // The pass reports failed batches itself; this is anything else, and the windows do without the survey.
+        if (signal?.aborted) throw error;
+        log.error({ err: error }, "survey failed");
+        notices.push(
+          `The survey of the change failed: ${oneLine(error instanceof Error ? error.message : String(error))}. The windows were reviewed without it.`,
+        );
+      }
     }
     // Given to every window first, also to windows that start together; deterministic notes need no model.
     const pinned = pullRequestMemory(survey, input.deterministicNotes ?? []);

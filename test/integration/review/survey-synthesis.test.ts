@@ -11,6 +11,7 @@ import { runReview, type ReviewResult } from "../../../src/review/run-review.js"
 import { silentLog } from "../../helpers/github.js";
 import { reviewerFrom } from "../../helpers/model.js";
 import { responsesReply } from "../../helpers/openai.js";
+import type { Reviewer } from "../../../src/reviewer/index.js";
 
 /**
  * The survey before the windows and the synthesis after them, through the
@@ -188,5 +189,45 @@ describe("survey and synthesis around the windows", () => {
     expect(recorded.synthesis).toEqual([]);
     expect(result.modelCalls).toBe(result.plan.windows);
     expect(result.passes).toBeUndefined();
+  });
+});
+
+describe("passes that throw", () => {
+  test("a survey pass that throws is a notice; the windows and the synthesis still run", async () => {
+    const synthesized: string[] = [];
+    const reviewer: Reviewer = {
+      model: "scripted",
+      review: async (window) => ({
+        findings: [],
+        notes: [{ kind: "suspicion", path: null, text: `from ${window.id}`, windowId: window.id }],
+        usage: { inputTokens: 1, outputTokens: 1, reasoningTokens: 0 },
+        calls: 1,
+      }),
+      survey: {
+        model: "scripted",
+        survey: () => Promise.reject(new Error("survey exploded")),
+      },
+      synthesis: {
+        model: "scripted",
+        synthesize: (input) => {
+          synthesized.push(...input.notes.map((n) => n.text));
+          return Promise.resolve({ findings: [], usage: { inputTokens: 1, outputTokens: 1, reasoningTokens: 0 }, calls: 1, inputTokens: 1, omitted: {} });
+        },
+      },
+    };
+    const result = await runReview({
+      changeSet,
+      pr: { title: "Three modules", description: "" },
+      guidelines: "",
+      config: { ...DEFAULT_REPO_CONFIG, analyzers: { ...DEFAULT_REPO_CONFIG.analyzers, enabled: false } },
+      budget: { windowTokens: 6_000, outputTokens: 1_000, contextTokens: 128_000 },
+      reviewer,
+      analyzers: [],
+      windowConcurrency: 8,
+      log: silentLog,
+    });
+    expect(result.notices).toEqual([expect.stringContaining("The survey of the change failed: survey exploded.")]);
+    expect(result.modelCalls).toBe(result.plan.windows + 1);
+    expect(synthesized).toHaveLength(result.plan.windows);
   });
 });

@@ -230,4 +230,49 @@ describe("passes that throw", () => {
     expect(result.modelCalls).toBe(result.plan.windows + 1);
     expect(synthesized).toHaveLength(result.plan.windows);
   });
+
+  test("one window: the survey runs and its memory reaches the window; no synthesis across windows", async () => {
+    const small = bigFile("src/one.ts", 20);
+    const seen: string[][] = [];
+    let synthesized = 0;
+    const reviewer: Reviewer = {
+      model: "scripted",
+      review: async (window) => {
+        seen.push(window.memory.map((n) => n.text));
+        return { findings: [], notes: [], usage: { inputTokens: 1, outputTokens: 1, reasoningTokens: 0 }, calls: 1 };
+      },
+      survey: {
+        model: "scripted",
+        survey: async () => ({
+          survey: { files: [{ path: "src/one.ts", summary: "adds twenty values" }], apiChanges: [], risks: [] },
+          usage: { inputTokens: 1, outputTokens: 1, reasoningTokens: 0 },
+          calls: 1,
+          failures: [],
+        }),
+      },
+      synthesis: {
+        model: "scripted",
+        synthesize: () => {
+          synthesized++;
+          return Promise.reject(new Error("not expected"));
+        },
+      },
+    };
+    const result = await runReview({
+      changeSet: buildChangeSet({ files: [small.file], headContents: new Map([[small.file.path, small.content]]) }),
+      pr: { title: "One module", description: "" },
+      guidelines: "",
+      config: { ...DEFAULT_REPO_CONFIG, analyzers: { ...DEFAULT_REPO_CONFIG.analyzers, enabled: false } },
+      budget: { windowTokens: 6_000, outputTokens: 1_000, contextTokens: 128_000 },
+      reviewer,
+      analyzers: [],
+      windowConcurrency: 4,
+      log: silentLog,
+    });
+    expect(result.plan.windows).toBe(1);
+    expect(seen).toEqual([["adds twenty values"]]);
+    expect(synthesized).toBe(0);
+    expect(result.notices).toEqual([]);
+    expect(result.survey?.files).toEqual([{ path: "src/one.ts", summary: "adds twenty values" }]);
+  });
 });

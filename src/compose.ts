@@ -16,7 +16,7 @@ import type { JobIntake } from "./queue/queue.js";
 import { createReviewJobHandler } from "./queue/review-job-handler.js";
 import type { PlanWindows } from "./review/plan-windows.js";
 import type { ReviewDeps } from "./review/review-pull-request.js";
-import { createReviewer, type Reviewer } from "./reviewer/index.js";
+import { createReviewer, type Reviewer, type ReviewerOptions } from "./reviewer/index.js";
 import { Semaphore } from "./util/semaphore.js";
 
 /**
@@ -63,6 +63,15 @@ export interface Longview {
   close(): Promise<void>;
 }
 
+/** The passes around the windows as the environment sets them (a repository can still switch them off in its config). */
+export function reviewerOptionsFrom(env: Env): ReviewerOptions {
+  return {
+    survey: env.LONGVIEW_SURVEY === "on",
+    ...(env.LONGVIEW_SURVEY_MODEL ? { surveyModel: env.LONGVIEW_SURVEY_MODEL } : {}),
+    synthesis: env.LONGVIEW_SYNTHESIS === "on",
+  };
+}
+
 export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Longview {
   const identity: AppIdentity = createAppIdentity();
   const model = createModelClient(env, {
@@ -71,7 +80,7 @@ export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Lo
     slots: new Semaphore(env.LONGVIEW_MODEL_CONCURRENCY),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  const reviewer = model && createReviewer(model, log);
+  const reviewer = model && createReviewer(model, log, reviewerOptionsFrom(env));
   const inline = createDefaultAnalyzers({ log });
   const threads = options.compute === "threads" ? computeThreads(env.LONGVIEW_COMPUTE_THREADS) : 0;
   // Analyzers and window planning on worker threads: a large pull request must not hold the event loop.

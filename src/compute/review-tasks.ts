@@ -3,8 +3,16 @@ import type { AnalyzerFilter, AnalyzerReport, FlaggedSecret } from "../analyzers
 import { InvalidChangeSetError, WindowBudgetError, WindowPlanInvariantError } from "../context/errors.js";
 import type { ChangedFile, DiffLine, Hunk, SkippedFile } from "../domain/change-set.js";
 import { CategorySchema, FINDING_SOURCES, SeveritySchema, type Finding } from "../domain/finding.js";
-import type { Coverage, MemoryNote, Window, WindowFile, WindowHunk, WindowPlan } from "../domain/window.js";
-import { TRIAGE_KINDS } from "../domain/window.js";
+import {
+  MEMORY_NOTE_KINDS,
+  TRIAGE_KINDS,
+  type Coverage,
+  type MemoryNote,
+  type Window,
+  type WindowFile,
+  type WindowHunk,
+  type WindowPlan,
+} from "../domain/window.js";
 import type { TaskSpec } from "./protocol.js";
 
 /**
@@ -82,7 +90,7 @@ const FindingSchema: z.ZodType<Finding> = z.object({
 });
 
 const MemoryNoteSchema: z.ZodType<MemoryNote> = z.object({
-  kind: z.enum(["api-change", "invariant", "suspicion"]),
+  kind: z.enum(MEMORY_NOTE_KINDS),
   path: z.string().nullable(),
   text: z.string(),
   windowId: z.string(),

@@ -45,6 +45,12 @@ export const EnvSchema = z
     LONGVIEW_OPENAI_API: z.enum(["responses", "chat"]).default("responses"),
     LONGVIEW_OPENAI_TIMEOUT_MS: intFrom(180_000, 1_000, 3_600_000),
     LONGVIEW_OPENAI_MAX_RETRIES: intFrom(2, 0, 10),
+    /** The survey pass before the windows (per-file summaries and API changes every window gets as memory). */
+    LONGVIEW_SURVEY: z.enum(["on", "off"]).default("on"),
+    /** The survey's model (unset: LONGVIEW_MODEL); it runs at low reasoning effort with a small answer. */
+    LONGVIEW_SURVEY_MODEL: optionalString,
+    /** The synthesis pass after the windows (defects that cross windows). */
+    LONGVIEW_SYNTHESIS: z.enum(["on", "off"]).default("on"),
 
     // Limits.
     LONGVIEW_WINDOW_TOKENS: intFrom(24_000, 2_000, 1_000_000),

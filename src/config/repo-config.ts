@@ -33,9 +33,13 @@ const sections = {
       maxInlineComments: z.number().int().min(0).max(200).default(30),
       /** Extra review instructions, added to the repository guidelines. */
       instructions: z.string().max(4_000).default(""),
+      /** A cheap model pass over the whole diff before the windows: per-file summaries and API changes every window gets as memory. */
+      survey: z.boolean().default(true),
+      /** A model pass after the windows over all their notes and findings, for defects that cross windows. */
+      synthesis: z.boolean().default(true),
     })
     .strict()
-    .default({ minSeverity: "P3", maxInlineComments: 30, instructions: "" }),
+    .default({ minSeverity: "P3", maxInlineComments: 30, instructions: "", survey: true, synthesis: true }),
   gate: z
     .object({
       checkName: z.string().min(1).max(100).default("Longview"),

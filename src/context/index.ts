@@ -5,8 +5,8 @@
  *   await initSyntax({ logger });                       // once per process; tree-sitter grammars
  *   const plan = buildWindowPlan(changeSet, global, budget, { waveSize: concurrency });
  *   const memoryCap = resolveMemoryTokenCap(budget);    // what the plan reserved in every window
- *   for each wave (Window.wave = 1, 2, …; windows of a wave run in parallel):
- *     reviewer.review(withMemory(window, notesFromEarlierWaves, memoryCap))
+ *   for each window, as a slot frees up (Window.wave only estimates the round):
+ *     reviewer.review(withMemory(window, notesOfFinishedWindows, memoryCap, pullRequestMemory))
  *   const all = fanOutFindings(findings, plan);         // copies findings on folded duplicate hunks
  *   expandCompacted(plan, "c12")                         // full text behind a ref a window shows (folded copy, summarized deletion, triaged file)
  *

@@ -34,7 +34,7 @@ export const LOCAL_HEADER =
   "Line prefixes: `R<n> +` added line n (side RIGHT); `L<n> -` deleted line n (side LEFT); `R<n> |` unchanged line n inside the hunk (side RIGHT); `~<n> |` surrounding code outside the diff (not commentable). Cite `line` and `side` exactly as shown.\n";
 
 export const PERIPHERAL_HEADER = "# Peripheral context (outlines and signatures only; not under review)\n";
-export const MEMORY_HEADER = "# Notes from earlier windows of this review\n";
+export const MEMORY_HEADER = "# Notes on this pull request (from the survey of the whole change and from windows reviewed earlier)\n";
 
 export function renderWindow(window: Window): string {
   return renderGlobal(window.global) + renderMemory(window.memory) + renderLocal(window.local);

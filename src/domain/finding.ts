@@ -14,8 +14,14 @@ export type Severity = (typeof SEVERITIES)[number];
 export const CATEGORIES = ["bug", "security", "performance", "other"] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const FINDING_SOURCES = ["agent", "eslint", "secretlint", "longview-rules"] as const;
+/** `synthesis`: the model's pass over every window's notes and findings, reporting what crosses windows. */
+export const FINDING_SOURCES = ["agent", "eslint", "secretlint", "longview-rules", "synthesis"] as const;
 export type FindingSource = (typeof FINDING_SOURCES)[number];
+
+/** Sources that are the model's judgement rather than a deterministic rule. */
+export function isModelSource(source: FindingSource): boolean {
+  return source === "agent" || source === "synthesis";
+}
 
 export const SeveritySchema = z.enum(SEVERITIES);
 export const CategorySchema = z.enum(CATEGORIES);

@@ -18,13 +18,15 @@ export interface GlobalLayer {
   readonly fileMap: string;
 }
 
-export type MemoryNoteKind = "api-change" | "invariant" | "suspicion";
+/** `summary`: what a changed file does now, one line (the survey pass writes it; window reviewers never do). */
+export const MEMORY_NOTE_KINDS = ["api-change", "invariant", "suspicion", "summary"] as const;
+export type MemoryNoteKind = (typeof MEMORY_NOTE_KINDS)[number];
 
 export interface MemoryNote {
   readonly kind: MemoryNoteKind;
   readonly path: string | null;
   readonly text: string;
-  /** Window that wrote the note. */
+  /** Window that wrote the note, or the pass that did (`survey`, `impact`). */
   readonly windowId: string;
 }
 
@@ -97,7 +99,11 @@ export interface WindowTokens {
 
 export interface Window {
   readonly id: string;
-  /** Windows of the same wave run in parallel; later waves receive earlier waves' memory. */
+  /**
+   * The round in which the window is expected to start when `waveSize` windows run at a time, in plan
+   * order. An estimate for reports only: a window starts as soon as a slot frees up, and its memory is
+   * whatever notes exist at that moment (review/run-review.ts).
+   */
   readonly wave: number;
   readonly global: GlobalLayer;
   readonly memory: readonly MemoryNote[];

@@ -1,4 +1,4 @@
-export { createModelClient, type ModelClient, type ModelClientOptions, type StructuredModel } from "./model-client.js";
+export { createModelClient, type ModelClient, type ModelClientOptions, type StructuredModel, type StructuredOptions } from "./model-client.js";
 export type { ModelSession } from "./model-session.js";
 export type { ModelAnswer, ModelApi } from "./model-turn.js";
 export { parseStructured, type Parsed } from "./structured-output.js";

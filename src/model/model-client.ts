@@ -29,9 +29,18 @@ export interface ModelClient {
   /**
    * Calls whose answers must match `schema` (strict structured output, named
    * `name`), on the configured model or `options.model`. Build it once per
-   * kind of task: the schema is translated to JSON Schema here.
+   * kind of task: the schema is translated to JSON Schema here. A cheap task
+   * may lower the reasoning effort and the output cap of the configured ones.
    */
-  structured<T>(schema: z.ZodType<T>, name: string, options?: { readonly model?: string }): StructuredModel<T>;
+  structured<T>(schema: z.ZodType<T>, name: string, options?: StructuredOptions): StructuredModel<T>;
+}
+
+export interface StructuredOptions {
+  readonly model?: string;
+  /** Lowers the configured LONGVIEW_REASONING_EFFORT to this at most (never raises it: the model may not reason at all). */
+  readonly reasoningEffort?: ModelSettings["reasoningEffort"];
+  /** Lowers the configured LONGVIEW_OUTPUT_TOKENS to this at most. */
+  readonly maxOutputTokens?: number;
 }
 
 export interface StructuredModel<T> {
@@ -100,8 +109,13 @@ export function createModelClient(env: Env, options: ModelClientOptions): ModelC
   return {
     model: configured.model,
     api,
-    structured<T>(schema: z.ZodType<T>, name: string, structuredOptions: { readonly model?: string } = {}): StructuredModel<T> {
-      const settings = structuredOptions.model === undefined ? configured : settingsFor(structuredOptions.model);
+    structured<T>(schema: z.ZodType<T>, name: string, structuredOptions: StructuredOptions = {}): StructuredModel<T> {
+      const base = structuredOptions.model === undefined ? configured : settingsFor(structuredOptions.model);
+      const settings: ModelSettings = {
+        ...base,
+        reasoningEffort: lowerEffort(base.reasoningEffort, structuredOptions.reasoningEffort),
+        maxOutputTokens: Math.min(base.maxOutputTokens, structuredOptions.maxOutputTokens ?? base.maxOutputTokens),
+      };
       const call: ModelCall<T> =
         api === "chat"
           ? structuredChatCall(settings, structuredResponseFormat(schema, name))
@@ -129,6 +143,12 @@ export function createModelClient(env: Env, options: ModelClientOptions): ModelC
       };
     },
   };
+}
+
+const EFFORTS: readonly ModelSettings["reasoningEffort"][] = ["none", "low", "medium", "high", "xhigh"];
+
+function lowerEffort(configured: ModelSettings["reasoningEffort"], cap: ModelSettings["reasoningEffort"] | undefined): ModelSettings["reasoningEffort"] {
+  return cap !== undefined && EFFORTS.indexOf(cap) < EFFORTS.indexOf(configured) ? cap : configured;
 }
 
 /** The SDK logs `(message, details)`; pino wants `(details, message)`. */

@@ -1,6 +1,7 @@
 import type { PlacedFinding, Severity } from "../domain/finding.js";
 import { SEVERITIES } from "../domain/finding.js";
 import { skippedFileCount } from "../domain/change-set.js";
+import type { Survey } from "../domain/survey.js";
 import { changedFileCount, coverageBreakdown, hasCompactedLines, type Coverage } from "../domain/window.js";
 import { bodyMarkerFor, formatCredit } from "../github/finding-comment.js";
 import { inlineCode, neutralizeLine, truncateMarkdown } from "../markdown/untrusted.js";
@@ -9,6 +10,8 @@ import type { ReviewResult } from "./run-review.js";
 /** GitHub rejects review bodies over 65,536 characters; stay well below. */
 export const MAX_REVIEW_BODY = 60_000;
 const MAX_SKIPPED_ROWS = 30;
+const MAX_SURVEY_ROWS = 8;
+const MAX_SURVEY_CHARS = 200;
 
 export interface ReviewBodyContext {
   /** Problems in `.github/longview.yml`, shown so the author can fix them. */
@@ -37,6 +40,7 @@ export function formatReviewBody(result: ReviewResult, context: ReviewBodyContex
   );
   const notices = [...context.configProblems, ...result.notices];
   if (notices.length > 0) sections.push("", ...notices.map(formatNotice));
+  if (result.survey && result.survey.files.length > 0) sections.push("", formatSurvey(result.survey));
   sections.push("", formatCoverage(result.coverage));
 
   const inBody = [...result.findings.filter((f) => f.placement === "body"), ...(context.rerouted ?? [])];
@@ -74,6 +78,14 @@ export function countBySeverity(findings: readonly { severity: Severity }[]): Re
   const counts: Record<Severity, number> = { P0: 0, P1: 0, P2: 0, P3: 0 };
   for (const f of findings) counts[f.severity]++;
   return counts;
+}
+
+/** The survey's file summaries as a short list; the summaries are model text about untrusted code, so each is neutralised. */
+export function formatSurvey(survey: Survey): string {
+  const rows = survey.files.slice(0, MAX_SURVEY_ROWS).map((f) => `- ${inlineCode(f.path)}: ${neutralizeLine(f.summary, MAX_SURVEY_CHARS)}`);
+  const more = survey.files.length - rows.length;
+  if (more > 0) rows.push(`- … and ${more} more file${more === 1 ? "" : "s"}`);
+  return ["**What this change does**", "", ...rows].join("\n");
 }
 
 export function formatCoverage(coverage: Coverage): string {

@@ -95,8 +95,9 @@ export function sameProblem(a: Finding, b: Finding): boolean {
 }
 
 function combine(cluster: readonly Finding[]): Finding {
-  // Sorted most severe first (compareFindingsFully), so the first agent finding is the most severe one.
-  const primary = cluster.find((f) => f.source === "agent") ?? pickMostSevere(cluster);
+  // Sorted most severe first (compareFindingsFully), so the first agent finding is the most severe one;
+  // a window's own finding is more precise than the synthesis pass's view across windows.
+  const primary = cluster.find((f) => f.source === "agent") ?? cluster.find((f) => f.source === "synthesis") ?? pickMostSevere(cluster);
   if (cluster.length === 1) return primary;
   const severity = cluster.reduce((best, f) => (severityRank(f.severity) < severityRank(best) ? f.severity : best), primary.severity);
   const ruleId = primary.ruleId ?? cluster.find((f) => f.ruleId !== null)?.ruleId ?? null;

@@ -1,14 +1,15 @@
 import type { Logger } from "pino";
 import type { Analyzer } from "../analyzers/analyzer.js";
 import { runAnalyzers } from "../analyzers/index.js";
-import { ZERO_USAGE, addUsage, type TokenUsage } from "../model/index.js";
-import type { Reviewer } from "../reviewer/index.js";
+import { ModelError, ZERO_USAGE, addUsage, type TokenUsage } from "../model/index.js";
+import { pullRequestMemory, type Reviewer } from "../reviewer/index.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { fanOutFindings, withMemory, type WindowBudget } from "../context/index.js";
 import type { ChangeSet } from "../domain/change-set.js";
 import type { Finding, PlacedFinding } from "../domain/finding.js";
 import { severityRank } from "../domain/finding.js";
-import type { Coverage, MemoryNote, Window, WindowPlanStats } from "../domain/window.js";
+import type { Survey } from "../domain/survey.js";
+import type { Coverage, MemoryNote, WindowPlanStats } from "../domain/window.js";
 import { mapConcurrent } from "../util/map-concurrent.js";
 import { mergeFindings } from "./merge-findings.js";
 import { placeFindings } from "./placement.js";
@@ -16,8 +17,14 @@ import { planWindows, type PlanWindows } from "./plan-windows.js";
 
 /**
  * The one review pipeline, shared by the GitHub App and the CLI:
- * change set → analyzers → windows → reviewer (in waves, with memory) →
- * merged, filtered and placed findings. Sources and sinks live elsewhere.
+ * change set → analyzers → windows → survey → reviewer per window (as slots
+ * free up, with memory) → synthesis → merged, filtered and placed findings.
+ * Sources and sinks live elsewhere.
+ *
+ * Memory: every window carries the pull request's memory (deterministic
+ * notes, then the survey) and the notes of the windows that finished before
+ * it started. The survey and the synthesis never fail a review: a failure is
+ * a notice.
  */
 
 export interface ReviewInput {
@@ -32,6 +39,8 @@ export interface ReviewInput {
   /** Redaction and window planning; inline by default, on worker threads in the app. */
   readonly planWindows?: PlanWindows;
   readonly windowConcurrency: number;
+  /** Notes computed without a model (e.g. API changes from an outline diff): the first memory of every window. */
+  readonly deterministicNotes?: readonly MemoryNote[];
   readonly log: Logger;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ReviewProgress) => void | Promise<void>;
@@ -56,6 +65,15 @@ export interface ReviewResult {
   readonly notices: readonly string[];
   /** Windows the model could not review (each also a notice); absent when none failed. */
   readonly windowsFailed?: number;
+  /** The survey pass's view of the change; absent when it did not run (offline, switched off) or found nothing. */
+  readonly survey?: Survey;
+  /** What the passes around the windows cost (already part of `usage` and `modelCalls`); absent when neither ran. */
+  readonly passes?: { readonly survey?: PassSpend; readonly synthesis?: PassSpend & { readonly findings: number } };
+}
+
+export interface PassSpend {
+  readonly usage: TokenUsage;
+  readonly calls: number;
 }
 
 /** Tokens of memory notes each window may carry; the context command plans with the same reserve. */
@@ -90,23 +108,49 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     },
     signal,
   );
-  const waves = groupByWave(plan.windows);
+  const waves = Math.ceil(plan.windows.length / Math.max(1, input.windowConcurrency));
 
   let agentFindings: Finding[] = [];
   let usage = ZERO_USAGE;
   let modelCalls = 0;
   let windowsFailed = 0;
+  let survey: Survey | null = null;
+  const passes: { survey?: PassSpend; synthesis?: PassSpend & { findings: number } } = {};
   if (reviewer) {
+    if (reviewer.survey && config.review.survey && plan.windows.length > 0) {
+      signal?.throwIfAborted();
+      try {
+        const surveyed = await reviewer.survey.survey(plan.windows, signal);
+        usage = addUsage(usage, surveyed.usage);
+        modelCalls += surveyed.calls;
+        passes.survey = { usage: surveyed.usage, calls: surveyed.calls };
+        notices.push(...surveyed.failures);
+        const found = surveyed.survey;
+        survey = found.files.length + found.apiChanges.length + found.risks.length > 0 ? found : null;
+      } catch (error) {
+        // The pass reports failed batches itself; this is anything else, and the windows do without the survey.
+        if (signal?.aborted) throw error;
+        log.error({ err: error }, "survey failed");
+        notices.push(
+          `The survey of the change failed: ${oneLine(error instanceof Error ? error.message : String(error))}. The windows were reviewed without it.`,
+        );
+      }
+    }
+    // Given to every window first, also to windows that start together; deterministic notes need no model.
+    const pinned = pullRequestMemory(survey, input.deterministicNotes ?? []);
     const notes: MemoryNote[] = [];
     let done = 0;
-    for (const wave of waves) {
-      signal?.throwIfAborted();
-      const results = await mapConcurrent(wave, input.windowConcurrency, async (window) => {
-        const withNotes = withMemory(window, notes, MEMORY_TOKEN_CAP);
+    // Windows start as slots free up; each carries the notes written by the windows finished by then.
+    const results = await mapConcurrent(
+      plan.windows,
+      input.windowConcurrency,
+      async (window) => {
+        const withNotes = withMemory(window, notes, MEMORY_TOKEN_CAP, pinned);
         const paths = new Set(window.local.files.map((file) => file.path));
         const evidence = analyzed.findings.filter((f) => paths.has(f.path));
         try {
           const review = await reviewer.review(withNotes, evidence, signal);
+          notes.push(...review.notes);
           return { window, review, error: null };
         } catch (error) {
           if (signal?.aborted) throw error;
@@ -115,24 +159,49 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
           done++;
           await input.onProgress?.({ windowsDone: done, windowsTotal: plan.windows.length });
         }
-      });
-      for (const { window, review, error } of results) {
-        if (review) {
-          agentFindings.push(...review.findings);
-          notes.push(...review.notes);
-          usage = addUsage(usage, review.usage);
-          modelCalls += review.calls;
-        } else {
-          windowsFailed++;
-          const files = window.local.files.map((f) => `\`${f.path}\``).join(", ");
-          log.error({ err: error, windowId: window.id }, "window review failed");
-          notices.push(
-            `The model could not review window ${window.id} (${files}): ${error?.message ?? "unknown error"}. Analyzer findings for these files are still included.`,
-          );
-        }
+      },
+      signal,
+    );
+    for (const { window, review, error } of results) {
+      if (review) {
+        agentFindings.push(...review.findings);
+        usage = addUsage(usage, review.usage);
+        modelCalls += review.calls;
+      } else {
+        windowsFailed++;
+        const files = window.local.files.map((f) => `\`${f.path}\``).join(", ");
+        log.error({ err: error, windowId: window.id }, "window review failed");
+        notices.push(
+          `The model could not review window ${window.id} (${files}): ${error?.message ?? "unknown error"}. Analyzer findings for these files are still included.`,
+        );
       }
     }
     agentFindings = fanOutFindings(agentFindings, plan);
+
+    // Defects across windows need two reviewed windows at least.
+    if (reviewer.synthesis && config.review.synthesis && plan.windows.length - windowsFailed >= 2) {
+      signal?.throwIfAborted();
+      try {
+        const synthesized = await reviewer.synthesis.synthesize(
+          { windows: plan.windows, notes: [...pinned, ...notes], findings: [...agentFindings, ...analyzed.findings] },
+          signal,
+        );
+        usage = addUsage(usage, synthesized.usage);
+        modelCalls += synthesized.calls;
+        passes.synthesis = { usage: synthesized.usage, calls: synthesized.calls, findings: synthesized.findings.length };
+        agentFindings.push(...synthesized.findings);
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        const spend = spendOf(error);
+        usage = addUsage(usage, spend.usage);
+        modelCalls += spend.calls;
+        passes.synthesis = { ...spend, findings: 0 };
+        log.error({ err: error }, "synthesis failed");
+        notices.push(
+          `The synthesis across windows did not run to completion: ${oneLine(error instanceof Error ? error.message : String(error))}. The windows' own findings are all included.`,
+        );
+      }
+    }
   } else {
     notices.push(OFFLINE_NOTICE);
     await input.onProgress?.({ windowsDone: plan.windows.length, windowsTotal: plan.windows.length });
@@ -151,18 +220,25 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   return {
     findings,
     coverage: plan.coverage,
-    plan: { ...plan.stats, windows: plan.windows.length, waves: waves.length },
+    plan: { ...plan.stats, windows: plan.windows.length, waves },
     model: reviewer?.model ?? null,
     usage,
     modelCalls,
     durationMs,
     notices,
     ...(windowsFailed > 0 ? { windowsFailed } : {}),
+    ...(survey ? { survey } : {}),
+    ...(passes.survey || passes.synthesis ? { passes } : {}),
   };
 }
 
-function groupByWave(windows: readonly Window[]): Window[][] {
-  const waves = new Map<number, Window[]>();
-  for (const w of windows) waves.set(w.wave, [...(waves.get(w.wave) ?? []), w]);
-  return [...waves.entries()].sort(([a], [b]) => a - b).map(([, ws]) => ws);
+/** What a failed model task had spent (model errors carry it); nothing for other errors. */
+function spendOf(error: unknown): PassSpend {
+  return error instanceof ModelError ? { usage: error.usage, calls: error.calls } : { usage: ZERO_USAGE, calls: 0 };
+}
+
+/** Error messages end up in the posted review: one line, bounded; the full error is in the log. */
+function oneLine(text: string, max = 300): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }

@@ -4,13 +4,44 @@ import type { ModelClient } from "../model/index.js";
 import { OpenAIReviewer } from "./openai-reviewer.js";
 import { OutputSchema, REVIEW_FORMAT_NAME } from "./output-schema.js";
 import type { Reviewer, WindowTools } from "./reviewer.js";
+import { ModelSurveyPass, SURVEY_OUTPUT_TOKENS } from "./survey/survey-pass.js";
+import { SURVEY_FORMAT_NAME, SurveyOutputSchema } from "./survey/survey-schema.js";
+import { ModelSynthesisPass, SYNTHESIS_OUTPUT_TOKENS } from "./synthesis/synthesis-pass.js";
+import { SYNTHESIS_FORMAT_NAME, SynthesisOutputSchema } from "./synthesis/synthesis-schema.js";
 
-export interface CreateReviewerOptions {
-  /** Tools per window (repository reads, expanding folded code); windows are reviewed without tools when absent. */
+export interface ReviewerOptions {
+  /** The survey pass (on by default), on `surveyModel` (default: the configured model). */
+  readonly survey?: boolean;
+  readonly surveyModel?: string;
+  /** The synthesis pass (on by default). */
+  readonly synthesis?: boolean;
+  /** Tools for a window whose review is not given any (tests; the pipeline passes the review's tools per window). */
   readonly tools?: (window: Window) => WindowTools | null;
 }
 
-/** The model-backed reviewer on `client` (its API choice, metering and cap on calls in flight). */
-export function createReviewer(client: ModelClient, log: Logger, options: CreateReviewerOptions = {}): Reviewer {
-  return new OpenAIReviewer({ model: client.structured(OutputSchema, REVIEW_FORMAT_NAME), log, ...(options.tools ? { tools: options.tools } : {}) });
+/** The model-backed reviewer on `client` (its API choice, metering and cap on calls in flight), with its survey and synthesis passes. */
+export function createReviewer(client: ModelClient, log: Logger, options: ReviewerOptions = {}): Reviewer {
+  const windows = new OpenAIReviewer({ model: client.structured(OutputSchema, REVIEW_FORMAT_NAME), log, ...(options.tools ? { tools: options.tools } : {}) });
+  const survey =
+    options.survey === false
+      ? undefined
+      : new ModelSurveyPass({
+          // A survey is a summary, not a review: low effort and a small answer keep it cheap.
+          model: client.structured(SurveyOutputSchema, SURVEY_FORMAT_NAME, {
+            ...(options.surveyModel ? { model: options.surveyModel } : {}),
+            reasoningEffort: "low",
+            maxOutputTokens: SURVEY_OUTPUT_TOKENS,
+          }),
+          log,
+        });
+  const synthesis =
+    options.synthesis === false
+      ? undefined
+      : new ModelSynthesisPass({ model: client.structured(SynthesisOutputSchema, SYNTHESIS_FORMAT_NAME, { maxOutputTokens: SYNTHESIS_OUTPUT_TOKENS }), log });
+  return {
+    model: windows.model,
+    review: (window, evidence, signal, tools) => windows.review(window, evidence, signal, tools),
+    ...(survey ? { survey } : {}),
+    ...(synthesis ? { synthesis } : {}),
+  };
 }

@@ -1,6 +1,8 @@
 import type { Finding } from "../domain/finding.js";
 import type { MemoryNote, Window } from "../domain/window.js";
 import type { ModelToolSet, TokenUsage, ToolUsage } from "../model/index.js";
+import type { SurveyPass } from "./survey/survey-pass.js";
+import type { SynthesisPass } from "./synthesis/synthesis-pass.js";
 
 export interface WindowReview {
   readonly findings: readonly Finding[];
@@ -21,9 +23,16 @@ export interface WindowReview {
  */
 export type WindowTools = ModelToolSet;
 
-/** The model-backed reviewer of one window. Analyzer findings arrive as evidence. */
+/**
+ * The model-backed reviewer of one window (analyzer findings arrive as
+ * evidence), with the passes around the windows: the survey before them and
+ * the synthesis after them, each absent when switched off (LONGVIEW_SURVEY,
+ * LONGVIEW_SYNTHESIS).
+ */
 export interface Reviewer {
   readonly model: string;
   /** With `tools`, the window is reviewed as a tool-using agent. */
   review(window: Window, evidence: readonly Finding[], signal?: AbortSignal, tools?: WindowTools): Promise<WindowReview>;
+  readonly survey?: SurveyPass;
+  readonly synthesis?: SynthesisPass;
 }

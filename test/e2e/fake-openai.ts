@@ -24,8 +24,10 @@ export interface ScriptedModelOutput {
 
 export interface FakeOpenAI {
   readonly baseUrl: string;
-  /** Request bodies received, parsed. */
+  /** Window review request bodies received, parsed. */
   readonly requests: unknown[];
+  /** Survey and synthesis request bodies (answered with nothing found, outside the script). */
+  readonly passRequests: unknown[];
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export type Script = (request: { body: unknown; index: number }) => Promise<Scri
 
 export async function startFakeOpenAI(script: Script): Promise<FakeOpenAI> {
   const requests: unknown[] = [];
+  const passRequests: unknown[] = [];
   const server: Server = createServer((req, res) => {
     void (async () => {
       if (req.method !== "POST" || !req.url?.endsWith("/responses")) {
@@ -50,6 +53,12 @@ export async function startFakeOpenAI(script: Script): Promise<FakeOpenAI> {
         return;
       }
       const body = JSON.parse(await readBody(req)) as unknown;
+      const pass = passAnswer(body);
+      if (pass !== null) {
+        passRequests.push(body);
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(responseFor(JSON.stringify(pass))));
+        return;
+      }
       const index = requests.push(body) - 1;
       const output = await script({ body, index });
       if (!("fault" in output)) {
@@ -90,8 +99,20 @@ export async function startFakeOpenAI(script: Script): Promise<FakeOpenAI> {
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    passRequests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * The passes around the windows (survey, synthesis) are told apart by their structured-output
+ * format and answered with nothing found, so window scripts and request counts stay about windows.
+ */
+function passAnswer(body: unknown): object | null {
+  const name = (body as { text?: { format?: { name?: unknown } } }).text?.format?.name;
+  if (name === "longview_survey") return { files: [], api_changes: [], risks: [] };
+  if (name === "longview_synthesis") return { findings: [] };
+  return null;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

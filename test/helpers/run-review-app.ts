@@ -40,8 +40,9 @@ export interface RunOptions {
   readonly deps?: Partial<Pick<ReviewDeps, "analyzers" | "planWindows">>;
 }
 
+/** The survey and synthesis passes are off unless `extra` switches them on: these runs script one model answer per window. */
 export function testEnv(extra: Record<string, string> = {}): Env {
-  return loadEnv({ LONGVIEW_OPENAI_MAX_RETRIES: "0", LONGVIEW_GITHUB_WRITE_INTERVAL_MS: "0", ...extra });
+  return loadEnv({ LONGVIEW_OPENAI_MAX_RETRIES: "0", LONGVIEW_GITHUB_WRITE_INTERVAL_MS: "0", LONGVIEW_SURVEY: "off", LONGVIEW_SYNTHESIS: "off", ...extra });
 }
 
 export async function runReviewApp(github: FakeGitHub, options: RunOptions = {}): Promise<AppRun> {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Category, PlacedFinding, Severity } from "../../domain/finding.js";
-import { severityRank } from "../../domain/finding.js";
+import { isModelSource, severityRank } from "../../domain/finding.js";
 import { lineReader } from "../../review/fingerprint.js";
 import { gapsTitle } from "../../review/completeness.js";
 import { formatBreakdown } from "../../review/format-review-body.js";
@@ -94,7 +94,7 @@ export interface SarifLog {
 /** The SARIF rule id of a finding: its analyzer rule, or `longview/<category>` for the model's findings. */
 export function sarifRuleId(f: PlacedFinding): string {
   if (f.ruleId) return f.ruleId;
-  return f.source === "agent" ? `longview/${f.category}` : `${f.source}/${f.category}`;
+  return isModelSource(f.source) ? `longview/${f.category}` : `${f.source}/${f.category}`;
 }
 
 export function toSarif(report: CliReport): SarifLog {
@@ -197,11 +197,11 @@ function buildRules(findings: readonly PlacedFinding[]): SarifRule[] {
       return {
         id,
         name: ruleName(id),
-        shortDescription: { text: worst.source === "agent" ? `Longview model review: ${worst.category} problem` : `${worst.source}: ${id}` },
+        shortDescription: { text: isModelSource(worst.source) ? `Longview model review: ${worst.category} problem` : `${worst.source}: ${id}` },
         defaultConfiguration: { level: LEVEL[worst.severity] },
         properties: {
           tags,
-          precision: worst.source === "agent" ? "medium" : "high",
+          precision: isModelSource(worst.source) ? "medium" : "high",
           ...(security ? { "security-severity": SECURITY_SEVERITY[worst.severity] } : {}),
         },
       };

@@ -87,6 +87,9 @@ const modelEnv = () => ({
   LONGVIEW_OPENAI_API: "chat",
   LONGVIEW_MODEL: "test-model",
   LONGVIEW_OPENAI_MAX_RETRIES: "0",
+  // Every request gets the window answer above; the survey and synthesis passes have their own tests.
+  LONGVIEW_SURVEY: "off",
+  LONGVIEW_SYNTHESIS: "off",
 });
 
 describe("longview review with a model", () => {

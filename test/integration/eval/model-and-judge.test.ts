@@ -20,6 +20,9 @@ const ENV = {
   LONGVIEW_OPENAI_API: "chat",
   LONGVIEW_MODEL: "gpt-4o",
   LONGVIEW_OPENAI_MAX_RETRIES: "0",
+  // The mock answers every non-judge request as a window; the survey and synthesis passes have their own tests.
+  LONGVIEW_SURVEY: "off",
+  LONGVIEW_SYNTHESIS: "off",
 };
 
 const review = {

@@ -8,8 +8,9 @@ import { runReview } from "../../../src/review/run-review.js";
 import { silentLog } from "../../helpers/github.js";
 
 /**
- * The pipeline runs windows in waves and carries each wave's notes to the
- * next: a scripted reviewer records what every window received.
+ * The pipeline starts each window as a slot frees up and gives it the notes
+ * of the windows finished by then: a scripted reviewer records what every
+ * window received.
  */
 
 function bigFile(path: string, lines: number) {
@@ -20,7 +21,7 @@ function bigFile(path: string, lines: number) {
   };
 }
 
-describe("review memory across waves", () => {
+describe("review memory across windows", () => {
   test("later waves receive earlier windows' notes; every window is reviewed once", async () => {
     const files = ["src/a/alpha.ts", "src/b/beta.ts", "src/c/gamma.ts"].map((p) => bigFile(p, 220));
     const changeSet = buildChangeSet({ files: files.map((f) => f.file), headContents: new Map(files.map((f) => [f.file.path, f.content])) });
@@ -59,5 +60,43 @@ describe("review memory across waves", () => {
     expect(last.tokens.total).toBeLessThanOrEqual(6_000);
     expect(result.coverage.reviewedLines).toBe(660);
     expect(result.modelCalls).toBe(seen.length);
+  });
+
+  test("a window started when a slot frees up gets the notes finished by then, not those of windows still running", async () => {
+    const files = ["src/a/alpha.ts", "src/b/beta.ts", "src/c/gamma.ts"].map((p) => bigFile(p, 220));
+    const changeSet = buildChangeSet({ files: files.map((f) => f.file), headContents: new Map(files.map((f) => [f.file.path, f.content])) });
+    const seen = new Map<string, Window>();
+    let releaseSlow: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const reviewer: Reviewer = {
+      model: "scripted",
+      async review(window): Promise<WindowReview> {
+        seen.set(window.id, window);
+        // w2 runs until w3 has started: w3 takes w1's slot and must see w1's note only.
+        if (window.id === "w2") await slow;
+        if (window.id === "w3") releaseSlow();
+        return {
+          findings: [],
+          notes: [{ kind: "invariant", path: null, text: `note from ${window.id}`, windowId: window.id }],
+          usage: { inputTokens: 10, outputTokens: 5, reasoningTokens: 0 },
+          calls: 1,
+        };
+      },
+    };
+    const result = await runReview({
+      changeSet,
+      pr: { title: "Three modules", description: "" },
+      guidelines: "",
+      config: { ...DEFAULT_REPO_CONFIG, analyzers: { ...DEFAULT_REPO_CONFIG.analyzers, enabled: false } },
+      budget: { windowTokens: 6_000, outputTokens: 1_000, contextTokens: 128_000 },
+      reviewer,
+      analyzers: [],
+      windowConcurrency: 2,
+      log: silentLog,
+    });
+    expect(result.plan.windows).toBeGreaterThanOrEqual(3);
+    expect(seen.get("w1")!.memory).toEqual([]);
+    expect(seen.get("w2")!.memory).toEqual([]);
+    expect(seen.get("w3")!.memory.map((n) => n.text)).toEqual(["note from w1"]);
   });
 });

@@ -62,16 +62,26 @@ describe("repository access limits", () => {
   });
 });
 
+describe("survey and synthesis switches", () => {
+  test("both passes are on unless the environment switches them off; the survey model defaults to the main model", () => {
+    const on = loadEnv({});
+    expect([on.LONGVIEW_SURVEY, on.LONGVIEW_SYNTHESIS, on.LONGVIEW_SURVEY_MODEL]).toEqual(["on", "on", undefined]);
+    const off = loadEnv({ LONGVIEW_SURVEY: "off", LONGVIEW_SYNTHESIS: "off", LONGVIEW_SURVEY_MODEL: "gpt-5-mini" });
+    expect([off.LONGVIEW_SURVEY, off.LONGVIEW_SYNTHESIS, off.LONGVIEW_SURVEY_MODEL]).toEqual(["off", "off", "gpt-5-mini"]);
+    expect(() => loadEnv({ LONGVIEW_SURVEY: "maybe" })).toThrow(/LONGVIEW_SURVEY/);
+  });
+});
+
 describe("parseRepoConfig", () => {
   test("absent file → defaults, no problems", () => {
     expect(parseRepoConfig(null)).toEqual({ config: DEFAULT_REPO_CONFIG, problems: [] });
   });
 
   test("valid settings are applied, section defaults filled in", () => {
-    const { config, problems } = parseRepoConfig({ drafts: "review", review: { maxInlineComments: 5 } });
+    const { config, problems } = parseRepoConfig({ drafts: "review", review: { maxInlineComments: 5, synthesis: false } });
     expect(problems).toEqual([]);
     expect(config.drafts).toBe("review");
-    expect(config.review).toEqual({ minSeverity: "P3", maxInlineComments: 5, instructions: "" });
+    expect(config.review).toEqual({ minSeverity: "P3", maxInlineComments: 5, instructions: "", survey: true, synthesis: false });
   });
 
   test("an invalid section falls back to its defaults and says exactly what is wrong", () => {

@@ -51,4 +51,48 @@ describe("withMemory", () => {
     expect(window.tokens.memory).toBe(0);
     expect(renderWindow(window)).toBe(renderWindow(plan.windows[0]!));
   });
+
+  describe("with the pull request's memory pinned", () => {
+    const pinnedNote = (i: number): MemoryNote => ({
+      kind: "summary",
+      path: `src/p${i}.ts`,
+      text: `file ${i} now validates its input first`,
+      windowId: "survey",
+    });
+
+    test("pinned notes come first, in their order; window notes still get the rest of the cap; the count is exact", () => {
+      const pinned = Array.from({ length: 300 }, (_, i) => pinnedNote(i));
+      const notes = Array.from({ length: 300 }, (_, i) => note(i));
+      const window = withMemory(plan.windows[1]!, notes, cap, pinned);
+      const shownPinned = window.memory.filter((n) => n.windowId === "survey");
+      const shownNotes = window.memory.filter((n) => n.windowId !== "survey");
+      expect(shownPinned).toEqual(pinned.slice(0, shownPinned.length));
+      expect(window.memory.slice(0, shownPinned.length)).toEqual(shownPinned);
+      expect(shownNotes.length).toBeGreaterThan(0);
+      expect(shownNotes.at(-1)).toBe(notes[299]);
+      expect(window.tokens.memory).toBeLessThanOrEqual(cap);
+      expect(countTokens(renderWindow(window))).toBe(window.tokens.total);
+      expect(window.tokens.total).toBeLessThanOrEqual(BUDGET.windowTokens);
+    });
+
+    test("without window notes, pinned notes fill the whole cap", () => {
+      const pinned = Array.from({ length: 300 }, (_, i) => pinnedNote(i));
+      const alone = withMemory(plan.windows[0]!, [], cap, pinned);
+      const shared = withMemory(
+        plan.windows[0]!,
+        Array.from({ length: 300 }, (_, i) => note(i)),
+        cap,
+        pinned,
+      );
+      expect(alone.memory.length).toBeGreaterThan(shared.memory.filter((n) => n.windowId === "survey").length);
+      expect(countTokens(renderWindow(alone))).toBe(alone.tokens.total);
+      expect(alone.tokens.memory).toBeLessThanOrEqual(cap);
+    });
+
+    test("a window note identical to a pinned one is shown once", () => {
+      const same = { kind: "api-change" as const, path: "src/a.ts", text: "parse() returns null", windowId: "survey" };
+      const window = withMemory(plan.windows[0]!, [{ ...same, windowId: "w1" }], cap, [same]);
+      expect(window.memory).toEqual([same]);
+    });
+  });
 });

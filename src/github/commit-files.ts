@@ -16,7 +16,21 @@ const REGULAR_FILE = new Set(["100644", "100755"]);
 
 export type FileRead = { readonly ok: true; readonly text: string; readonly entry: GitTreeEntry } | { readonly ok: false; readonly reason: string };
 
-export class CommitFiles {
+/**
+ * The files of one commit as the fix reads and builds on them. `CommitFiles`
+ * is the one over GitHub; the fix depends on this, so a test's GitHub can
+ * hand out its own.
+ */
+export interface CommitSnapshot {
+  readonly commitSha: string;
+  readonly treeSha: string;
+  /** The tree entry at `path`, or null when there is none. */
+  entry(path: string): Promise<GitTreeEntry | null>;
+  /** A text file's content, or why it cannot be edited. */
+  readText(path: string): Promise<FileRead>;
+}
+
+export class CommitFiles implements CommitSnapshot {
   private readonly trees = new Map<string, Promise<Map<string, GitTreeEntry>>>();
 
   private constructor(

@@ -197,6 +197,8 @@ export class FakeGitHubHost implements GitHubHost {
   readonly issueComments: FakeIssueComment[] = [];
   readonly reactions: FakeReaction[] = [];
   readonly checkRunList: FakeCheckRun[] = [];
+  /** Every operation called, in order (what a test that expects no GitHub traffic asserts on). */
+  readonly calls: FakeOperation[] = [];
   /** Commits Longview made (fixes), oldest first. */
   readonly commits: FakeWrittenCommit[] = [];
   private readonly repos = new Map<string, StoredRepo>();
@@ -214,11 +216,11 @@ export class FakeGitHubHost implements GitHubHost {
   // ── Arranging the world ────────────────────────────────────────────────
 
   /** A repository whose default branch has one commit of `files`. */
-  addRepo(repo: Repo, input: { files?: FilesInput; defaultBranch?: string; config?: string | Record<string, unknown> } = {}): this {
+  addRepo(repo: Repo, input: { files?: FilesInput; defaultBranch?: string; config?: string | Record<string, unknown>; sha?: string } = {}): this {
     const defaultBranch = input.defaultBranch ?? "main";
     this.repos.set(key(repo), { commits: new Map(), branches: new Map(), defaultBranch, config: null, access: new Map() });
     this.setConfig(repo, input.config ?? null);
-    this.push(repo, defaultBranch, input.files ?? {}, "initial commit");
+    this.push(repo, defaultBranch, input.files ?? {}, "initial commit", input.sha);
     return this;
   }
 
@@ -239,16 +241,16 @@ export class FakeGitHubHost implements GitHubHost {
   }
 
   /** A commit of `files` on top of `branch` (created from the default branch when new), which moves to it. */
-  push(repo: Repo, branch: string, files: FilesInput, message = "a commit"): string {
+  push(repo: Repo, branch: string, files: FilesInput, message = "a commit", sha?: string): string {
     const stored = this.repoOf(repo);
     const parent = stored.branches.get(branch) ?? (branch === stored.defaultBranch ? null : stored.branches.get(stored.defaultBranch)) ?? null;
-    const sha = this.createCommit(repo, parent, files, message);
-    stored.branches.set(branch, sha);
-    return sha;
+    const made = this.createCommit(repo, parent, files, message, sha);
+    stored.branches.set(branch, made);
+    return made;
   }
 
-  /** A commit object on top of `parent` that no branch points at (yet). */
-  createCommit(repo: Repo, parent: string | null, files: FilesInput, message = "a commit"): string {
+  /** A commit object on top of `parent` that no branch points at (yet); `sha` when a test needs a known one. */
+  createCommit(repo: Repo, parent: string | null, files: FilesInput, message = "a commit", sha?: string): string {
     const stored = this.repoOf(repo);
     const base = parent ? this.commitOf(stored, parent).files : new Map<string, StoredFile>();
     const next = new Map(base);
@@ -258,9 +260,9 @@ export class FakeGitHubHost implements GitHubHost {
       else next.set(path, { bytes: toBuffer(file.content), mode: file.mode ?? base.get(path)?.mode ?? "100644" });
     }
     const treeSha = treeHash(next);
-    const sha = hash(`commit ${treeSha} ${parent ?? ""} ${message} ${this.clock++}`);
-    stored.commits.set(sha, { sha, treeSha, parents: parent ? [parent] : [], message, files: next });
-    return sha;
+    const id = sha ?? hash(`commit ${treeSha} ${parent ?? ""} ${message} ${this.clock++}`);
+    stored.commits.set(id, { sha: id, treeSha, parents: parent ? [parent] : [], message, files: next });
+    return id;
   }
 
   /** Moves a branch (a push by someone else, or a force-push). */
@@ -285,10 +287,14 @@ export class FakeGitHubHost implements GitHubHost {
   }
 
   /** A review comment by anyone (Longview's earlier findings, a person's reply); returns its id. */
-  addReviewComment(ref: PullRef, comment: Omit<ReviewComment, "id" | "body" | "user"> & { id?: number; body: string; user?: string }): number {
+  addReviewComment(
+    ref: PullRef,
+    comment: Omit<ReviewComment, "id" | "body" | "user"> & { id?: number; body: string; user?: string | { login: string } },
+  ): number {
     const { user, ...rest } = comment;
     const id = comment.id ?? this.nextId++;
-    this.reviewComments.push({ ...rest, id, body: comment.body, user: { login: user ?? this.bot }, pullNumber: ref.pullNumber });
+    const login = typeof user === "string" ? user : (user?.login ?? this.bot);
+    this.reviewComments.push({ ...rest, id, body: comment.body, user: { login }, pullNumber: ref.pullNumber });
     if (comment.in_reply_to_id === undefined || comment.in_reply_to_id === null) this.threads.set(id, { resolved: false, outdated: false });
     return id;
   }
@@ -604,6 +610,7 @@ export class FakeGitHubHost implements GitHubHost {
   // ── Inside ─────────────────────────────────────────────────────────────
 
   private async guard<T>(operation: FakeOperation, run: () => T | Promise<T>): Promise<T> {
+    this.calls.push(operation);
     const pending = this.failures.find((f) => f.left > 0 && f.operation === operation);
     if (!pending) return run();
     pending.left--;

@@ -206,6 +206,7 @@ export class FakeGitHubHost implements GitHubHost {
   private readonly threads = new Map<number, { resolved: boolean; outdated: boolean }>();
   private readonly failures: { operation: FakeOperation; failure: FakeFailure; left: number }[] = [];
   private readonly progressAt = new Map<number, number>();
+  private readonly beforeBranchMoves: ((branch: string) => void)[] = [];
   private nextId = 1000;
   private clock = 0;
 
@@ -319,6 +320,12 @@ export class FakeGitHubHost implements GitHubHost {
     const thread = this.threads.get(commentId);
     if (!thread) throw new Error(`fake GitHub: no thread starts with comment ${commentId}`);
     Object.assign(thread, state);
+  }
+
+  /** Runs `push` once, when Longview's next fix commit is made and before its branch moves (someone pushed in between). */
+  onceBeforeBranchMove(push: (branch: string) => void): this {
+    this.beforeBranchMoves.push(push);
+    return this;
   }
 
   /** `operation` fails with a GitHubError of `failure.kind`, `failure.times` times (default once). */
@@ -558,6 +565,8 @@ export class FakeGitHubHost implements GitHubHost {
       const sha = this.createCommitOn(input.repo, base, input.parentSha, files, input.message);
       const commit: FixCommit = { sha, url: `https://github.com/${input.repo.owner}/${input.repo.repo}/commit/${sha}` };
       await input.beforeRefMove?.(commit);
+      this.beforeBranchMoves.shift()?.(input.branch);
+      // The update is a fast-forward from the parent only; anything else is refused (GitHub's 422).
       if (stored.branches.get(input.branch) !== input.parentSha)
         throw new BranchMovedError(input.branch, input.parentSha, stored.branches.get(input.branch) ?? null);
       stored.branches.set(input.branch, sha);

@@ -20,9 +20,10 @@ import { GITHUB_API, silentLog } from "../../helpers/github.js";
 import { finding } from "../../helpers/findings.js";
 
 /**
- * A pull request in octo/shop for `/agent` command tests: payload builders
- * and nock interceptors for the GitHub requests Longview makes, each
- * recording the exact body it received.
+ * A pull request in octo/shop for `/agent` command tests: payload builders,
+ * the pull request in GitHub's in-memory stand-in (`shop`, FakeGitHubHost),
+ * and — for the tests whose point is the HTTP exchange itself (a 502 after
+ * or before GitHub did a write) — nock interceptors that record each body.
  */
 
 export const OWNER = "octo";
@@ -249,23 +250,11 @@ export class Captured {
   get rawReplies(): string[] {
     return this.bodies("POST", /\/(replies|issues\/\d+\/comments)$/).map((b) => (b as { body: string }).body);
   }
-  get reactions(): unknown[] {
-    return this.bodies("POST", /\/reactions$/);
-  }
-  get blobs(): unknown[] {
-    return this.bodies("POST", /\/git\/blobs$/);
-  }
-  get trees(): unknown[] {
-    return this.bodies("POST", /\/git\/trees$/);
-  }
   get commits(): unknown[] {
     return this.bodies("POST", /\/git\/commits$/);
   }
   get refUpdates(): unknown[] {
     return this.bodies("PATCH", /\/git\/refs\//);
-  }
-  get graphql(): unknown[] {
-    return this.bodies("POST", /^\/graphql$/);
   }
 }
 
@@ -327,21 +316,6 @@ export function mockBranchAt(commit: string): void {
   api()
     .get(`${repoPath}/git/ref/heads%2F${BRANCH}`)
     .reply(200, { ref: `refs/heads/${BRANCH}`, object: { sha: commit, type: "commit" } });
-}
-
-/** Blob(s), tree, commit and the ref update. `refStatus` 422 simulates a branch that moved. */
-export function mockCommitObjects(ids: { blobs: string[]; tree: string; commit: string }, refStatus = 200): void {
-  const scope = api();
-  for (const blob of ids.blobs) {
-    scope.post(`${repoPath}/git/blobs`).reply(201, { sha: blob, url: "x" });
-  }
-  scope
-    .post(`${repoPath}/git/trees`)
-    .reply(201, { sha: ids.tree, url: "x", tree: [] })
-    .post(`${repoPath}/git/commits`)
-    .reply(201, { sha: ids.commit, html_url: `https://github.com/${OWNER}/${REPO}/commit/${ids.commit}`, tree: { sha: ids.tree }, parents: [] })
-    .patch(`${repoPath}/git/refs/heads%2F${BRANCH}`)
-    .reply(refStatus, refStatus === 200 ? { ref: `refs/heads/${BRANCH}`, object: { sha: ids.commit } } : { message: "Update is not a fast forward" });
 }
 
 export function mockReplies(where: { thread: number } | "conversation"): void {

@@ -138,6 +138,8 @@ export interface FakeCheckRun extends CheckRunSummary {
   actions: CheckRunAction[];
   /** Every progress update, in order (`done/total`). */
   readonly progress: string[];
+  /** Each status the run went through (`in_progress`, then `completed:<conclusion>`). */
+  readonly history: string[];
 }
 
 export interface FakeWrittenCommit {
@@ -161,7 +163,12 @@ export interface FakeAnswer {
 
 export type FakeOperation = keyof GitHubHost | "checkRun.progress" | "checkRun.complete";
 
-export interface FakeFailure {
+export type FakeFailure =
+  | GitHubFailure
+  /** Something that is not GitHub's failure (a response no schema accepts, a bug): thrown as it is. */
+  | { readonly error: Error; readonly times?: number; readonly afterWrite?: undefined };
+
+export interface GitHubFailure {
   readonly kind: Exclude<GitHubErrorKind, "other">;
   /** How many calls fail (default 1). */
   readonly times?: number;
@@ -171,7 +178,7 @@ export interface FakeFailure {
   readonly message?: string;
 }
 
-const STATUS: Record<FakeFailure["kind"], number> = {
+const STATUS: Record<GitHubFailure["kind"], number> = {
   transient: 502,
   "rate-limited": 403,
   "not-found": 404,
@@ -181,7 +188,7 @@ const STATUS: Record<FakeFailure["kind"], number> = {
 };
 
 /** A GitHubError of `kind`, as github/errors.ts makes them. */
-export function gitHubError(kind: FakeFailure["kind"], message = `GitHub answered ${STATUS[kind]}`, retryAfterMs: number | null = null): GitHubError {
+export function gitHubError(kind: GitHubFailure["kind"], message = `GitHub answered ${STATUS[kind]}`, retryAfterMs: number | null = null): GitHubError {
   return new GitHubError(message, kind, STATUS[kind], retryAfterMs, { headers: {} });
 }
 
@@ -206,6 +213,7 @@ export class FakeGitHubHost implements GitHubHost {
   private readonly threads = new Map<number, { resolved: boolean; outdated: boolean }>();
   private readonly failures: { operation: FakeOperation; failure: FakeFailure; left: number }[] = [];
   private readonly progressAt = new Map<number, number>();
+  private readonly delays = new Map<FakeOperation, number>();
   private readonly beforeBranchMoves: ((branch: string) => void)[] = [];
   private nextId = 1000;
   private clock = 0;
@@ -328,7 +336,13 @@ export class FakeGitHubHost implements GitHubHost {
     return this;
   }
 
-  /** `operation` fails with a GitHubError of `failure.kind`, `failure.times` times (default once). */
+  /** `operation` answers only after `ms` (a slow GitHub: lets a test act while a review waits). */
+  delay(operation: FakeOperation, ms: number): this {
+    this.delays.set(operation, ms);
+    return this;
+  }
+
+  /** `operation` fails with a GitHubError of `failure.kind` (or `failure.error`), `failure.times` times (default once). */
   fail(operation: FakeOperation, failure: FakeFailure): this {
     this.failures.push({ operation, failure, left: failure.times ?? 1 });
     return this;
@@ -537,6 +551,7 @@ export class FakeGitHubHost implements GitHubHost {
         annotations: [],
         actions: [],
         progress: [],
+        history: ["in_progress"],
       };
       this.checkRunList.push(run);
       void repo;
@@ -620,12 +635,15 @@ export class FakeGitHubHost implements GitHubHost {
 
   private async guard<T>(operation: FakeOperation, run: () => T | Promise<T>): Promise<T> {
     this.calls.push(operation);
+    const delay = this.delays.get(operation);
+    if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
     const pending = this.failures.find((f) => f.left > 0 && f.operation === operation);
     if (!pending) return run();
     pending.left--;
-    const { kind, afterWrite, message, retryAfterMs } = pending.failure;
-    if (afterWrite) await run();
-    throw gitHubError(kind, message ?? `fake GitHub: ${operation} failed (${kind})`, retryAfterMs ?? null);
+    const failure = pending.failure;
+    if (failure.afterWrite) await run();
+    if ("error" in failure) throw failure.error;
+    throw gitHubError(failure.kind, failure.message ?? `fake GitHub: ${operation} failed (${failure.kind})`, failure.retryAfterMs ?? null);
   }
 
   private handle(id: number): CheckRunHandle {
@@ -654,6 +672,7 @@ export class FakeGitHubHost implements GitHubHost {
             found.annotations.push(...outcome.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
           }
           Object.assign(found, { status: "completed", conclusion: outcome.conclusion });
+          found.history.push(`completed:${outcome.conclusion}`);
           found.output.title = outcome.title;
           found.output.summary = outcome.summary;
           if (outcome.text) found.output.text = outcome.text;

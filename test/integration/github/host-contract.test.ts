@@ -319,3 +319,34 @@ describe.each(kinds)("GitHubHost contract: %s", (_kind, makeWorld) => {
     expect((await world.host.pullRequest(world.ref)).head.sha).toBe(forced);
   });
 });
+
+describe("the fake's injected failures", () => {
+  test("typed GitHubErrors per operation, as often as asked; after the write when asked", async () => {
+    const { host } = fakeWorld("failing");
+    const fake = host as FakeGitHubHost;
+    const ref = { owner: "acme", repo: "failing", pullNumber: 1 };
+    fake.fail("pullRequest", { kind: "rate-limited", retryAfterMs: 2_000 }).fail("access", { kind: "forbidden", times: 2 });
+    await expect(fake.pullRequest(ref)).rejects.toMatchObject({ name: "GitHubError", kind: "rate-limited", status: 403, retryAfterMs: 2_000, transient: true });
+    await expect(fake.pullRequest(ref)).resolves.toMatchObject({ number: 1 });
+    for (let i = 0; i < 2; i++) await expect(fake.access(ref, "alice")).rejects.toMatchObject({ kind: "forbidden", status: 403, transient: false });
+    await expect(fake.access(ref, "alice")).resolves.toBe("none");
+
+    for (const [kind, status] of [
+      ["transient", 502],
+      ["not-found", 404],
+      ["validation", 422],
+    ] as const) {
+      fake.fail("textFile", { kind });
+      await expect(fake.textFile(ref, "README.md", "main")).rejects.toMatchObject({ kind, status });
+    }
+
+    // GitHub stored the answer, then the gateway failed.
+    fake.fail("answer", { kind: "transient", afterWrite: true });
+    const options = { key: "0123456789abcdef", lookFirst: false, log: silentLog };
+    await expect(fake.answer(ref, { kind: "issue-comment", commentId: 1 }, "Hello", options)).rejects.toMatchObject({ kind: "transient" });
+    expect(fake.answers).toEqual([{ pullNumber: 1, where: "conversation", body: "Hello", key: "0123456789abcdef" }]);
+    // A later attempt that looks first finds it and does not answer twice.
+    await fake.answer(ref, { kind: "issue-comment", commentId: 1 }, "Hello", { ...options, lookFirst: true });
+    expect(fake.answers).toHaveLength(1);
+  });
+});

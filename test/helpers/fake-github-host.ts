@@ -37,8 +37,8 @@ import { PullRequestSchema, type CheckRunSummary, type PullRequest } from "../..
  * What it does not model: HTTP (retries, rate-limit waits, pagination, the
  * 422 bisection — github/'s own tests cover those with nock), size budgets
  * of a fetched change set, and Probot's `_extends` in repository config.
- * test/integration/github/host-contract.test.ts runs the same scenarios
- * against it and against `createGitHubHost` over the simulator.
+ * test/integration/github/host-contract*.test.ts run the same scenarios
+ * against it and against `createGitHubHost` (over the simulator, and over nock for refused comments).
  */
 
 export const FAKE_BOT = "longview[bot]";

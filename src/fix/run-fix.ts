@@ -19,7 +19,7 @@ import { runFixLoop, type AttemptRecord } from "./fix-loop.js";
 import type { FixModel } from "./fix-model.js";
 import { buildFixPrompt } from "./fix-prompt.js";
 import type { ReviewComment } from "../github/git-schemas.js";
-import type { CommitFiles } from "../github/commit-files.js";
+import type { CommitSnapshot } from "../github/commit-files.js";
 import { isLongview, isOutdatedComment, openThreads } from "../github/longview-state.js";
 import { anchorHash } from "../review/fingerprint.js";
 import { selectTargets } from "./targets.js";
@@ -119,7 +119,7 @@ export async function runFix(github: GitHubHost, request: FixRequest, deps: FixD
   if (/(^|[\s`'"(])\.?\/?\.github\/workflows\//i.test(request.instructions)) return refused(`${WORKFLOW_REFUSAL}.`);
 
   // The head's tree is read at most once, when first needed (refusals about the request itself need none).
-  let headFiles: Promise<CommitFiles> | null = null;
+  let headFiles: Promise<CommitSnapshot> | null = null;
   const head = () => (headFiles ??= github.commit(headRepo, pr.head.sha));
   const task = await resolveTask(github, request, deps, head, log);
   if ("refusal" in task) return refused(task.refusal, task.notFixed ?? []);
@@ -180,7 +180,7 @@ export async function runFix(github: GitHubHost, request: FixRequest, deps: FixD
 
 /** The files a fix may read and edit, at head; targets whose files cannot be edited become `notFixed`. */
 interface Workspace {
-  readonly snapshot: CommitFiles;
+  readonly snapshot: CommitSnapshot;
   readonly originals: ReadonlyMap<string, string>;
   readonly modes: ReadonlyMap<string, string>;
   readonly allowed: ReadonlySet<string>;
@@ -193,7 +193,7 @@ interface Workspace {
 async function readWorkspace(
   task: FixTask,
   instructions: string,
-  snapshot: CommitFiles,
+  snapshot: CommitSnapshot,
   notFixed: NotFixed[],
 ): Promise<Workspace | { refusal: string; notFixed: NotFixed[] }> {
   const { targets } = task;
@@ -342,7 +342,7 @@ async function resolveTask(
   github: GitHubHost,
   request: FixRequest,
   deps: FixDeps,
-  head: () => Promise<CommitFiles>,
+  head: () => Promise<CommitSnapshot>,
   log: Logger,
 ): Promise<FixTask | { refusal: string; notFixed?: NotFixed[] }> {
   const { scope } = request;
@@ -386,7 +386,7 @@ async function resolveTask(
 }
 
 /** The paths that exist at head and may be edited (never workflows). */
-async function existingPaths(candidates: readonly string[], files: CommitFiles): Promise<string[]> {
+async function existingPaths(candidates: readonly string[], files: CommitSnapshot): Promise<string[]> {
   const found: string[] = [];
   for (const path of candidates) if (!isWorkflowPath(path) && (await files.entry(path)) !== null) found.push(path);
   return found;
@@ -445,7 +445,7 @@ async function commitWithRebase(
   input: {
     headRepo: Pick<PullRef, "owner" | "repo">;
     branch: string;
-    snapshot: CommitFiles;
+    snapshot: CommitSnapshot;
     /** The head texts the fix was validated on. */
     originals: ReadonlyMap<string, string>;
     modes: ReadonlyMap<string, string>;

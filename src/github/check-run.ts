@@ -37,7 +37,20 @@ export interface CheckRunAction {
   readonly identifier: string;
 }
 
-export class CheckRun {
+/**
+ * Longview's check run as the review and the commands drive it. `CheckRun`
+ * is the one over GitHub; the review depends on this, so a test's GitHub can
+ * hand out its own.
+ */
+export interface CheckRunHandle {
+  readonly id: number;
+  /** Progress while windows are reviewed (may be throttled). */
+  progress(done: number, total: number): Promise<void>;
+  /** The verdict, its annotations and up to three buttons. */
+  complete(outcome: CheckOutcome, actions?: readonly CheckRunAction[]): Promise<void>;
+}
+
+export class CheckRun implements CheckRunHandle {
   private lastProgressAt = 0;
 
   private constructor(
@@ -141,7 +154,7 @@ export class CheckRun {
 export async function cancelSupersededRuns(
   gh: GitHub,
   ref: Pick<PullRef, "owner" | "repo">,
-  input: { oldSha: string; newSha: string; name: string; complete: (run: CheckRun) => Promise<void>; log: Logger },
+  input: { oldSha: string; newSha: string; name: string; complete: (run: CheckRunHandle) => Promise<void>; log: Logger },
 ): Promise<number> {
   const runs = await gh.paginate(gh.rest.checks.listForRef, {
     owner: ref.owner,

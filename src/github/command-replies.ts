@@ -57,14 +57,19 @@ const MAX_COMMENT_CHARS = 65_536;
  * already posted it.
  */
 export async function reply(gh: GitHub, ref: PullRef, source: CommandSource, body: string, options: AnswerOptions): Promise<void> {
-  const marker = answerMarker(options.key);
-  const text = `${truncate(body, MAX_COMMENT_CHARS - marker.length - 2)}\n\n${marker}`;
+  const text = answerText(body, options.key);
   const find = async () => ((await answered(gh, ref, source, options)) ? true : null);
   if (options.lookFirst && (await find()) !== null) {
     options.log.info("the command was already answered by an earlier attempt; not answering again");
     return;
   }
   await writeOnce({ what: "answering the command", log: options.log, write: () => post(gh, ref, source, text), find });
+}
+
+/** The answer as posted: within GitHub's limit, ending in the hidden marker of the job's key. */
+export function answerText(body: string, key: string): string {
+  const marker = answerMarker(key);
+  return `${truncate(body, MAX_COMMENT_CHARS - marker.length - 2)}\n\n${marker}`;
 }
 
 async function post(gh: GitHub, ref: PullRef, source: CommandSource, body: string): Promise<true> {

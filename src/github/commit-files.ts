@@ -16,7 +16,21 @@ const REGULAR_FILE = new Set(["100644", "100755"]);
 
 export type FileRead = { readonly ok: true; readonly text: string; readonly entry: GitTreeEntry } | { readonly ok: false; readonly reason: string };
 
-export class CommitFiles {
+/**
+ * The files of one commit as the fix reads and builds on them. `CommitFiles`
+ * is the one over GitHub; the fix depends on this, so a test's GitHub can
+ * hand out its own.
+ */
+export interface CommitSnapshot {
+  readonly commitSha: string;
+  readonly treeSha: string;
+  /** The tree entry at `path`, or null when there is none. */
+  entry(path: string): Promise<GitTreeEntry | null>;
+  /** A text file's content, or why it cannot be edited. */
+  readText(path: string): Promise<FileRead>;
+}
+
+export class CommitFiles implements CommitSnapshot {
   private readonly trees = new Map<string, Promise<Map<string, GitTreeEntry>>>();
 
   private constructor(
@@ -55,11 +69,8 @@ export class CommitFiles {
   /** A text file's content, or why it cannot be edited. */
   async readText(path: string): Promise<FileRead> {
     const entry = await this.entry(path);
-    if (!entry) return { ok: false, reason: "it does not exist at the pull request's head" };
-    if (entry.type !== "blob" || !REGULAR_FILE.has(entry.mode)) {
-      return { ok: false, reason: entry.mode === "120000" ? "it is a symbolic link" : "it is not a regular file" };
-    }
-    if (entry.size !== undefined && entry.size > MAX_FIX_FILE_BYTES) return { ok: false, reason: `it is larger than ${MAX_FIX_FILE_BYTES} bytes` };
+    const refused = uneditableEntry(entry);
+    if (refused !== null || entry === null) return { ok: false, reason: refused ?? "it does not exist at the pull request's head" };
     let raw;
     try {
       raw = (await this.gh.rest.git.getBlob({ owner: this.repo.owner, repo: this.repo.repo, file_sha: entry.sha })).data;
@@ -68,12 +79,7 @@ export class CommitFiles {
       throw error;
     }
     const blob = BlobSchema.parse(raw);
-    const bytes = Buffer.from(blob.content, blob.encoding === "base64" ? "base64" : "utf8");
-    if (bytes.length > MAX_FIX_FILE_BYTES) return { ok: false, reason: `it is larger than ${MAX_FIX_FILE_BYTES} bytes` };
-    if (bytes.includes(0)) return { ok: false, reason: "it is a binary file" };
-    const text = bytes.toString("utf8");
-    if (text.includes("\uFFFD") && !Buffer.from(text, "utf8").equals(bytes)) return { ok: false, reason: "it is not UTF-8 text" };
-    return { ok: true, text, entry };
+    return editableText(entry, Buffer.from(blob.content, blob.encoding === "base64" ? "base64" : "utf8"));
   }
 
   private listTree(sha: string): Promise<Map<string, GitTreeEntry>> {
@@ -86,4 +92,21 @@ export class CommitFiles {
     }
     return listing;
   }
+}
+
+/** Why the file at a tree entry cannot be edited (before its content is read), or null when it may be. */
+export function uneditableEntry(entry: GitTreeEntry | null): string | null {
+  if (!entry) return "it does not exist at the pull request's head";
+  if (entry.type !== "blob" || !REGULAR_FILE.has(entry.mode)) return entry.mode === "120000" ? "it is a symbolic link" : "it is not a regular file";
+  if (entry.size !== undefined && entry.size > MAX_FIX_FILE_BYTES) return `it is larger than ${MAX_FIX_FILE_BYTES} bytes`;
+  return null;
+}
+
+/** A blob's bytes as editable text, or why they are not. */
+export function editableText(entry: GitTreeEntry, bytes: Buffer): FileRead {
+  if (bytes.length > MAX_FIX_FILE_BYTES) return { ok: false, reason: `it is larger than ${MAX_FIX_FILE_BYTES} bytes` };
+  if (bytes.includes(0)) return { ok: false, reason: "it is a binary file" };
+  const text = bytes.toString("utf8");
+  if (text.includes("\uFFFD") && !Buffer.from(text, "utf8").equals(bytes)) return { ok: false, reason: "it is not UTF-8 text" };
+  return { ok: true, text, entry };
 }

@@ -4,10 +4,10 @@ import type { ChangeSet } from "../domain/change-set.js";
 import type { RepositoryLimits, RepositorySnapshot } from "../domain/repository.js";
 import type { PlacedFinding } from "../domain/finding.js";
 import type { AppIdentity } from "./app-identity.js";
-import { CheckRun, cancelSupersededRuns, listRuns } from "./check-run.js";
+import { CheckRun, cancelSupersededRuns, listRuns, type CheckRunHandle } from "./check-run.js";
 import type { GitHub, PullRef } from "./client.js";
 import { acknowledge, reply, type AnswerOptions, type CommandSource } from "./command-replies.js";
-import { CommitFiles } from "./commit-files.js";
+import { CommitFiles, type CommitSnapshot } from "./commit-files.js";
 import { changesSince, type Increment } from "./compare.js";
 import { fetchChangeSet, type FetchOptions } from "./fetch-change-set.js";
 import { findPullRequestsForSha } from "./find-pull-requests.js";
@@ -58,7 +58,7 @@ export interface GitHubHost {
   /** A text file at a commit, or null when there is none. */
   textFile(repo: Repo, path: string, at: string): Promise<string | null>;
   /** The files of a commit (Git Data API), for reading and for a commit on top of it. */
-  commit(repo: Repo, sha: string): Promise<CommitFiles>;
+  commit(repo: Repo, sha: string): Promise<CommitSnapshot>;
   /** The whole repository at `sha`, read lazily within `limits`: one per job (it caches what it reads). */
   repository(repo: Repo, sha: string, limits: RepositoryLimits, options?: Omit<GitHubSnapshotOptions, "limits">): RepositorySnapshot;
 
@@ -70,12 +70,12 @@ export interface GitHubHost {
 
   // Check runs.
   checkRuns(repo: Repo, sha: string, name: string): Promise<CheckRunSummary[]>;
-  openCheckRun(repo: Repo, input: CheckRunOpening): Promise<CheckRun>;
-  attachCheckRun(repo: Repo, id: number, name: string, log: Logger): CheckRun;
+  openCheckRun(repo: Repo, input: CheckRunOpening): Promise<CheckRunHandle>;
+  attachCheckRun(repo: Repo, id: number, name: string, log: Logger): CheckRunHandle;
   /** Completes Longview's unfinished runs on an older head; returns how many. */
   cancelSupersededRuns(
     repo: Repo,
-    input: { oldSha: string; newSha: string; name: string; complete: (run: CheckRun) => Promise<void>; log: Logger },
+    input: { oldSha: string; newSha: string; name: string; complete: (run: CheckRunHandle) => Promise<void>; log: Logger },
   ): Promise<number>;
 
   // Fixes.

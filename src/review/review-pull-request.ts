@@ -4,7 +4,7 @@ import { extractReviewGuidelines, type Reviewer } from "../reviewer/index.js";
 import type { Env } from "../config/env.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { PullRef } from "../domain/pull-request.js";
-import { hasVerdict, type CheckRun } from "../github/check-run.js";
+import { hasVerdict, type CheckRunHandle } from "../github/check-run.js";
 import type { GitHubHost } from "../github/host.js";
 import type { PostedReview } from "../github/post-review.js";
 import type { PullRequest } from "../github/schemas.js";
@@ -154,7 +154,7 @@ async function reviewAndPost(
   problems: readonly string[],
   deps: ReviewDeps,
   log: Logger,
-  checkRun: CheckRun,
+  checkRun: CheckRunHandle,
 ): Promise<Reviewed> {
   const { env } = deps;
   const { ref, signal } = request;

@@ -48,8 +48,3 @@ export function appDeps(queue: JobIntake): AppDeps {
   const identity = createAppIdentity();
   return { queue, github: (octokit) => createGitHubHost(octokit, identity) };
 }
-
-/** The front door over `testOctokit()`. */
-export function testHost(): GitHubHost {
-  return createGitHubHost(testOctokit(), createAppIdentity());
-}

@@ -1,54 +1,38 @@
-import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
-import nock from "nock";
+import { describe, expect, test } from "@jest/globals";
+import type { FakeGitHubHost } from "../../helpers/fake-github-host.js";
 import {
+  BOT,
   HEAD,
-  HEAD_TREE,
-  NEW_BLOB,
-  NEW_COMMIT,
-  NEW_TREE,
   OWNER,
   PR_NUMBER,
   REPO,
-  api,
+  addComments,
   appWith,
   conversationEvent,
   longviewComment,
-  mockBranchAt,
-  mockCommandStart,
-  mockCommitObjects,
-  mockConfig,
-  mockHeadFiles,
-  mockIdentity,
-  mockPermission,
-  mockPull,
-  mockReplies,
-  newCaptured,
-  repoPath,
   repository,
   reviewReplyEvent,
-  sha,
+  shop,
 } from "./github-mock.js";
 
 /** `/agent help`, `/agent review`, what is not a command, and fixes from the conversation and the check run's button. */
 
-beforeEach(() => nock.cleanAll());
-afterEach(() => nock.cleanAll());
-
-async function receive(event: { name: "issue_comment" | "pull_request_review_comment"; payload: object }, id = "delivery") {
-  const app = await appWith();
+async function receive(fake: FakeGitHubHost, event: { name: "issue_comment" | "pull_request_review_comment"; payload: object }, id = "delivery") {
+  const app = await appWith({ github: fake });
   await app.receive({ id, name: event.name, payload: event.payload });
   return app.queue;
 }
 
+const eyesOn = (on: "issue-comment" | "review-comment", commentId: number) => [{ on, commentId, content: "eyes", user: BOT }];
+const replies = (fake: FakeGitHubHost) => fake.answers.map((a) => a.body);
+
 describe("/agent help and unknown commands", () => {
   test("help: 👀 on the comment, then the help text on the conversation", async () => {
-    const captured = newCaptured();
-    mockCommandStart({ kind: "issue", commentId: 800 });
-    mockReplies("conversation");
-    await receive(conversationEvent("/agent help"));
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.reactions).toEqual([{ content: "eyes" }]);
-    const [reply] = captured.replies;
+    const { fake } = shop();
+    await receive(fake, conversationEvent("/agent help"));
+    expect(fake.reactions).toEqual(eyesOn("issue-comment", 800));
+    expect(fake.answers.map((a) => a.where)).toEqual(["conversation"]);
+    const [reply] = replies(fake);
     expect(reply).toMatch(/^\*\*Longview commands\*\*/);
     expect(reply).toContain("`/agent fix [instructions]`");
     expect(reply).toContain("`/agent review` — a full new review of the pull request's head. For people with write access to the repository");
@@ -57,26 +41,23 @@ describe("/agent help and unknown commands", () => {
   });
 
   test("an unknown command in a review thread gets the help text as a reply in the thread", async () => {
-    const captured = newCaptured();
-    mockCommandStart({ kind: "review", commentId: 900 });
-    mockReplies({ thread: 501 });
-    await receive(reviewReplyEvent("/agent deploy", 501));
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.replies[0]).toMatch(/^Longview does not know `\/agent deploy`\.\n\n\*\*Longview commands\*\*/);
+    const { fake } = shop();
+    addComments(fake, [longviewComment(501, { path: "src/calc.js", line: 3 })]);
+    await receive(fake, reviewReplyEvent("/agent deploy", 501));
+    expect(fake.reactions).toEqual(eyesOn("review-comment", 900));
+    expect(fake.answers.map((a) => a.where)).toEqual([{ thread: 501 }]);
+    expect(replies(fake)[0]).toMatch(/^Longview does not know `\/agent deploy`\.\n\n\*\*Longview commands\*\*/);
   });
 
   test("the help text follows the repository's settings", async () => {
-    const captured = newCaptured();
-    mockCommandStart({ kind: "issue", commentId: 800 }, "commands:\n  review: anyone\nfix:\n  maxAttempts: 5\n");
-    mockReplies("conversation");
-    await receive(conversationEvent("/agent help"));
-    expect(captured.replies[0]).toContain("For anyone who can comment (`commands.review`");
-    expect(captured.replies[0]).toContain("up to 5 attempts");
+    const { fake } = shop({ config: "commands:\n  review: anyone\nfix:\n  maxAttempts: 5\n" });
+    await receive(fake, conversationEvent("/agent help"));
+    expect(replies(fake)[0]).toContain("For anyone who can comment (`commands.review`");
+    expect(replies(fake)[0]).toContain("up to 5 attempts");
   });
 });
 
 describe("not commands: nothing is requested from GitHub", () => {
-  // nock refuses every request that was not set up, so any GitHub call would fail the delivery.
   test.each([
     ["a bot's comment", conversationEvent("/agent fix", { login: "longview[bot]", type: "Bot" })],
     ["another bot's comment", conversationEvent("/agent fix", { login: "dependabot[bot]", type: "Bot" })],
@@ -85,26 +66,27 @@ describe("not commands: nothing is requested from GitHub", () => {
     ["a command after the first line", conversationEvent("Thanks!\n/agent fix")],
     ["an ordinary comment", conversationEvent("LGTM")],
   ])("%s", async (_name, event) => {
-    const queue = await receive(event);
+    const { fake } = shop();
+    const queue = await receive(fake, event);
+    expect(fake.calls).toEqual([]);
     expect(queue.jobs).toEqual([]);
   });
 
   test("a comment on an issue that is not a pull request", async () => {
     const event = conversationEvent("/agent fix");
     const issueOnly = { ...event, payload: { ...event.payload, issue: { number: 3, state: "open" } } };
-    expect((await receive(issueOnly)).jobs).toEqual([]);
+    const { fake } = shop();
+    expect((await receive(fake, issueOnly)).jobs).toEqual([]);
+    expect(fake.calls).toEqual([]);
   });
 });
 
 describe("/agent review", () => {
   test("queues a full review (ignoring incremental state) of the current head", async () => {
-    const captured = newCaptured();
-    mockCommandStart({ kind: "issue", commentId: 800 });
-    mockPermission("alice", "write");
-    mockPull();
-    const queue = await receive(conversationEvent("/agent review"), "delivery-review-1");
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.replies).toEqual([]);
+    const { fake } = shop({ access: { alice: "write" } });
+    const queue = await receive(fake, conversationEvent("/agent review"), "delivery-review-1");
+    expect(fake.reactions).toEqual(eyesOn("issue-comment", 800));
+    expect(fake.answers).toEqual([]);
     expect(queue.jobs).toEqual([
       {
         kind: "review",
@@ -122,31 +104,23 @@ describe("/agent review", () => {
   });
 
   test("refused for read access by default", async () => {
-    const captured = newCaptured();
-    mockCommandStart({ kind: "issue", commentId: 800 });
-    mockPermission("bob", "read");
-    mockReplies("conversation");
-    const queue = await receive(conversationEvent("/agent review", { login: "bob", type: "User" }));
-    expect(captured.replies).toEqual(["@bob Only people with write access to this repository can run `/agent review`."]);
+    const { fake } = shop({ access: { bob: "read" } });
+    const queue = await receive(fake, conversationEvent("/agent review", { login: "bob", type: "User" }));
+    expect(replies(fake)).toEqual(["@bob Only people with write access to this repository can run `/agent review`."]);
     expect(queue.jobs).toEqual([]);
   });
 
   test("allowed for read access when `commands.review: read`", async () => {
-    mockCommandStart({ kind: "issue", commentId: 800 }, "commands:\n  review: read\n");
-    mockPermission("bob", "read");
-    mockPull();
-    const queue = await receive(conversationEvent("/agent review", { login: "bob", type: "User" }));
+    const { fake } = shop({ config: "commands:\n  review: read\n", access: { bob: "read" } });
+    const queue = await receive(fake, conversationEvent("/agent review", { login: "bob", type: "User" }));
     expect(queue.jobs).toMatchObject([{ trigger: "agent.review", force: true }]);
   });
 
   test("`commands.review: anyone` asks for no permission at all; a closed pull request is answered, not queued", async () => {
-    const captured = newCaptured();
-    mockCommandStart({ kind: "issue", commentId: 800 }, "commands:\n  review: anyone\n");
-    mockPull({ state: "closed" });
-    mockReplies("conversation");
-    const queue = await receive(conversationEvent("/agent review", { login: "carol", type: "User" }));
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.replies).toEqual(["@carol This pull request is closed; Longview reviews open pull requests only."]);
+    const { fake } = shop({ config: "commands:\n  review: anyone\n", pull: { state: "closed" } });
+    const queue = await receive(fake, conversationEvent("/agent review", { login: "carol", type: "User" }));
+    expect(fake.calls).not.toContain("access");
+    expect(replies(fake)).toEqual(["@carol This pull request is closed; Longview reviews open pull requests only."]);
     expect(queue.jobs).toEqual([]);
   });
 });
@@ -163,8 +137,9 @@ const nanFinding = longviewComment(501, {
   anchoredTo: "  if (r === NaN) return 0;",
 });
 
-/** Longview's comments on the pull request, and which threads are resolved or outdated. */
-function mockPostedFindings(): void {
+/** Longview's comments on the pull request, and which threads are resolved or outdated; `src/calc.js` at the head. */
+function withPostedFindings(options: Parameters<typeof shop>[0] = {}): FakeGitHubHost {
+  const { fake } = shop({ files: { "src/calc.js": calc }, ...options });
   const resolved = longviewComment(502, {
     path: "src/calc.js",
     line: 1,
@@ -184,76 +159,33 @@ function mockPostedFindings(): void {
     user: { login: "mallory", type: "User" },
   };
   const reply = { ...longviewComment(506, { path: "src/calc.js", line: 3, severity: "P1", category: "bug", title: "Reply" }), in_reply_to_id: 501 };
-  api()
-    .get(`${repoPath}/pulls/${PR_NUMBER}/reviews`)
-    .query({ per_page: "100" })
-    .reply(200, [])
-    .get(`${repoPath}/pulls/${PR_NUMBER}/comments`)
-    .query({ per_page: "100" })
-    .reply(200, [nanFinding, resolved, outdated, belowGate, forged, reply])
-    .post("/graphql")
-    .reply(200, {
-      data: {
-        repository: {
-          pullRequest: {
-            reviewThreads: {
-              nodes: [
-                { id: "PRRT_501", isResolved: false, isOutdated: false, comments: { nodes: [{ databaseId: 501 }] } },
-                { id: "PRRT_502", isResolved: true, isOutdated: false, comments: { nodes: [{ databaseId: 502 }] } },
-                { id: "PRRT_503", isResolved: false, isOutdated: true, comments: { nodes: [{ databaseId: 503 }] } },
-                { id: "PRRT_504", isResolved: false, isOutdated: false, comments: { nodes: [{ databaseId: 504 }] } },
-                { id: "PRRT_505", isResolved: false, isOutdated: false, comments: { nodes: [{ databaseId: 505 }] } },
-              ],
-              pageInfo: { hasNextPage: false, endCursor: null },
-            },
-          },
-        },
-      },
-    });
-}
-
-function mockFixToCommit(): void {
-  mockHeadFiles(HEAD, HEAD_TREE, { "src/calc.js": { text: calc, blob: sha("1") } });
-  mockBranchAt(HEAD);
-  mockCommitObjects({ blobs: [NEW_BLOB], tree: NEW_TREE, commit: NEW_COMMIT });
+  addComments(fake, [nanFinding, resolved, outdated, belowGate, forged, reply]);
+  fake.setThread(502, { resolved: true });
+  fake.setThread(503, { outdated: true });
+  return fake;
 }
 
 describe("/agent fix on the conversation", () => {
   test("fixes the open findings that fail the gate: Longview's own, unresolved; an outdated one whose code is gone is said, not fixed", async () => {
-    const captured = newCaptured();
-    mockCommandStart({ kind: "issue", commentId: 800 });
-    mockPermission("alice", "maintain");
-    mockIdentity();
-    mockPull();
-    mockPostedFindings();
-    mockFixToCommit();
-    mockReplies("conversation");
-    const queue = await receive(conversationEvent("/agent fix"), "delivery-conv");
+    const fake = withPostedFindings({ access: { alice: "maintain" } });
+    const queue = await receive(fake, conversationEvent("/agent fix"), "delivery-conv");
 
-    expect(nock.pendingMocks()).toEqual([]);
-    const [query] = captured.graphql as [{ query: string; variables: Record<string, unknown> }];
-    expect(query.query).toContain("reviewThreads(first: 100, after: $cursor)");
-    expect(query.variables).toEqual({ owner: OWNER, repo: REPO, number: PR_NUMBER, cursor: null });
-    expect(captured.blobs).toEqual([{ content: calc.replace("r === NaN", "Number.isNaN(r)"), encoding: "utf-8" }]);
-    const reply = captured.replies[0]!;
+    const [commit] = fake.commits;
+    expect(commit?.files).toEqual(new Map([["src/calc.js", calc.replace("r === NaN", "Number.isNaN(r)")]]));
+    expect(fake.branchHead({ owner: OWNER, repo: REPO }, "feature")).toBe(commit!.sha);
+    const reply = replies(fake)[0]!;
     expect(reply).toContain("fixing 1 finding:\n- **P1 · bug** `src/calc.js:3` — Comparison with NaN is always false");
     expect(reply).toContain("Old problem");
     expect(reply).toContain("no longer at the pull request's head");
     expect(reply).not.toContain("Remove the auth check");
-    expect(queue.jobs).toMatchObject([{ headSha: NEW_COMMIT, previousSha: HEAD, trigger: "agent.fix" }]);
+    expect(queue.jobs).toMatchObject([{ headSha: commit!.sha, previousSha: HEAD, trigger: "agent.fix" }]);
   });
 
   test("when no open finding fails the gate, says so", async () => {
-    const captured = newCaptured();
-    mockCommandStart({ kind: "issue", commentId: 800 }, "gate:\n  severity: P0\n");
-    mockPermission("alice", "write");
-    mockIdentity();
-    mockPull();
-    mockPostedFindings();
-    mockReplies("conversation");
-    await receive(conversationEvent("/agent fix"));
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.replies).toEqual([
+    const fake = withPostedFindings({ config: "gate:\n  severity: P0\n", access: { alice: "write" } });
+    await receive(fake, conversationEvent("/agent fix"));
+    expect(fake.commits).toEqual([]);
+    expect(replies(fake)).toEqual([
       "@alice None of the 3 open Longview findings fails the gate (P0 or worse in bug/security). Reply `/agent fix` in a finding's thread, or name it (its file or title) after `/agent fix`.",
     ]);
   });
@@ -261,17 +193,8 @@ describe("/agent fix on the conversation", () => {
 
 describe('the check run\'s "Fix all" button', () => {
   test("check_run.requested_action fix_all runs the fix for the gating findings and answers on the conversation", async () => {
-    const captured = newCaptured();
-    api().post("/app/installations/42/access_tokens").reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {} });
-    mockConfig();
-    mockPermission("alice", "admin");
-    mockIdentity();
-    mockPull();
-    mockPostedFindings();
-    mockFixToCommit();
-    mockReplies("conversation");
-
-    const { receive, queue } = await appWith();
+    const fake = withPostedFindings({ access: { alice: "admin" } });
+    const { receive, queue } = await appWith({ github: fake });
     await receive({
       id: "delivery-fix-all",
       name: "check_run",
@@ -285,16 +208,18 @@ describe('the check run\'s "Fix all" button', () => {
       } as never,
     });
 
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.reactions).toEqual([]);
-    expect(captured.refUpdates).toEqual([{ sha: NEW_COMMIT, force: false }]);
-    expect(captured.replies[0]).toMatch(/^@alice Committed \[`eeeeeee`\]/);
-    expect((captured.commits[0] as { message: string }).message).toContain("Requested by @alice (Longview /agent fix).");
-    expect(queue.jobs).toMatchObject([{ headSha: NEW_COMMIT, trigger: "agent.fix", deliveryId: "delivery-fix-all" }]);
+    const [commit] = fake.commits;
+    expect(fake.reactions).toEqual([]);
+    expect(fake.branchHead({ owner: OWNER, repo: REPO }, "feature")).toBe(commit!.sha);
+    expect(fake.answers.map((a) => a.where)).toEqual(["conversation"]);
+    expect(replies(fake)[0]).toMatch(new RegExp(`^@alice Committed \\[\`${commit!.sha.slice(0, 7)}\`\\]`));
+    expect(commit!.message).toContain("Requested by @alice (Longview /agent fix).");
+    expect(queue.jobs).toMatchObject([{ headSha: commit!.sha, trigger: "agent.fix", deliveryId: "delivery-fix-all" }]);
   });
 
   test("other requested actions are not ours", async () => {
-    const { receive, queue } = await appWith();
+    const { fake } = shop();
+    const { receive, queue } = await appWith({ github: fake });
     await receive({
       id: "delivery-other-action",
       name: "check_run",
@@ -307,6 +232,7 @@ describe('the check run\'s "Fix all" button', () => {
         requested_action: { identifier: "something_else" },
       } as never,
     });
+    expect(fake.calls).toEqual([]);
     expect(queue.jobs).toEqual([]);
   });
 });

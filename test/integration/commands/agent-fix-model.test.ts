@@ -2,32 +2,13 @@ import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { responsesReply } from "../../helpers/openai.js";
 import { FAKE, FIXTURE_PASSWORD } from "../../fixtures/redact/fake-keys.js";
-import {
-  HEAD,
-  HEAD_TREE,
-  NEW_BLOB,
-  NEW_COMMIT,
-  NEW_TREE,
-  api,
-  appWith,
-  longviewComment,
-  mockBranchAt,
-  mockCommandStart,
-  mockCommitObjects,
-  mockHeadFiles,
-  mockIdentity,
-  mockPermission,
-  mockPull,
-  mockReplies,
-  newCaptured,
-  repoPath,
-  reviewReplyEvent,
-  sha,
-} from "./github-mock.js";
+import type { FakeGitHubHost } from "../../helpers/fake-github-host.js";
+import { BRANCH, HEAD, OWNER, REPO, addComments, appWith, longviewComment, reviewReplyEvent, shop } from "./github-mock.js";
 
 /**
  * `/agent fix` with a model: a scripted Responses API (nock) whose answers
- * the validation loop accepts or sends back, through real Probot.
+ * the validation loop accepts or sends back, through real Probot; GitHub
+ * in memory (FakeGitHubHost).
  */
 
 const users = [
@@ -69,31 +50,32 @@ function scriptedModel(answers: unknown[]): ResponsesBody[] {
   return bodies;
 }
 
-function mockUpToFiles(config?: string): void {
-  mockCommandStart({ kind: "review", commentId: 900 }, config);
-  mockPermission("alice", "write");
-  api().get(`${repoPath}/pulls/comments/${FINDING_ID}`).reply(200, sqlFinding);
-  mockIdentity();
-  mockPull();
-  mockHeadFiles(HEAD, HEAD_TREE, { "src/users.js": { text: users, blob: sha("1") } });
+/** `src/users.js` (or `text`) at the head, the thread's first comment, alice may write. */
+function world(options: { text?: string; root?: object; config?: string } = {}): FakeGitHubHost {
+  const { fake } = shop({
+    files: { "src/users.js": options.text ?? users },
+    access: { alice: "write" },
+    ...(options.config !== undefined ? { config: options.config } : {}),
+  });
+  addComments(fake, [options.root ?? sqlFinding]);
+  return fake;
 }
+
+const shopRepo = { owner: OWNER, repo: REPO };
+const replies = (fake: FakeGitHubHost) => fake.answers.map((a) => a.body);
 
 beforeEach(() => nock.cleanAll());
 afterEach(() => nock.cleanAll());
 
 describe("/agent fix with a model", () => {
   test("the first edit breaks the syntax, the error goes back, the second edit is committed", async () => {
-    const captured = newCaptured();
-    mockUpToFiles();
+    const fake = world();
     const requests = scriptedModel([
       { summary: "Pass name as a query parameter.", edits: [brokenEdit] },
       { summary: "Pass `name` as a query parameter instead of splicing it into the SQL text.", edits: [goodEdit] },
     ]);
-    mockBranchAt(HEAD);
-    mockCommitObjects({ blobs: [NEW_BLOB], tree: NEW_TREE, commit: NEW_COMMIT });
-    mockReplies({ thread: FINDING_ID });
 
-    const { receive, queue } = await appWith({ model: true });
+    const { receive, queue } = await appWith({ model: true, github: fake });
     const event = reviewReplyEvent("/agent fix use a query parameter", FINDING_ID);
     await receive({ id: "delivery-model-1", ...event, payload: event.payload as never });
 
@@ -119,8 +101,9 @@ describe("/agent fix with a model", () => {
     expect(second.input[2]!.content).toContain("- `src/users.js` no longer parses after the edits (TypeScript): line 2: ')' expected.");
     expect(second.input[2]!.content).toContain("2 attempts are left.");
 
-    expect(captured.blobs).toEqual([{ content: users.replace(sqlLine, goodEdit.replace), encoding: "utf-8" }]);
-    expect(captured.commits).toEqual([
+    const [commit] = fake.commits;
+    expect(fake.commits.map((c) => c.files)).toEqual([new Map([["src/users.js", users.replace(sqlLine, goodEdit.replace)]])]);
+    expect(fake.commits.map((c) => ({ message: c.message, parent: c.parent }))).toEqual([
       {
         message: [
           "Fix P1 security: SQL query built from run-time values is passed to `.qu…",
@@ -128,77 +111,66 @@ describe("/agent fix with a model", () => {
           "Pass `name` as a query parameter instead of splicing it into the SQL text.",
           "Requested by @alice in https://github.com/octo/shop/pull/7#discussion_r900 (Longview /agent fix).",
         ].join("\n\n"),
-        tree: NEW_TREE,
-        parents: [HEAD],
+        parent: HEAD,
       },
     ]);
-    const reply = captured.replies[0]!;
+    expect(fake.branchHead(shopRepo, BRANCH)).toBe(commit!.sha);
+    const reply = replies(fake)[0]!;
     expect(reply).toContain("fixing 1 finding:");
     expect(reply).toContain("> Pass `name` as a query parameter instead of splicing it into the SQL text.");
     expect(reply).toContain("Proposed by `gpt-5.1-codex-max` in 2 attempts (3,000 tokens).");
     expect(reply).toContain("Checked: `src/users.js` parses (TypeScript); the analyzers no longer report the finding; no new P0/P1 findings.");
-    expect(queue.jobs).toMatchObject([{ headSha: NEW_COMMIT, previousSha: HEAD, trigger: "agent.fix" }]);
+    expect(queue.jobs).toMatchObject([{ headSha: commit!.sha, previousSha: HEAD, trigger: "agent.fix" }]);
   });
 
   test("edits to a workflow file are refused on every attempt; nothing is written", async () => {
-    const captured = newCaptured();
-    mockUpToFiles("fix:\n  maxAttempts: 2\n");
+    const fake = world({ config: "fix:\n  maxAttempts: 2\n" });
     const workflowEdit = { path: ".github/workflows/ci.yml", search: "run: npm test", replace: "run: npm test || true" };
     const requests = scriptedModel([
       { summary: "Relax CI.", edits: [workflowEdit] },
       { summary: "Relax CI, again.", edits: [workflowEdit, goodEdit] },
     ]);
-    mockReplies({ thread: FINDING_ID });
 
-    const { receive, queue } = await appWith({ model: true });
+    const { receive, queue } = await appWith({ model: true, github: fake });
     const event = reviewReplyEvent("/agent fix", FINDING_ID);
     await receive({ id: "delivery-model-2", ...event, payload: event.payload as never });
 
     expect(nock.pendingMocks()).toEqual([]);
     expect(requests).toHaveLength(2);
     expect(requests[1]!.input.at(-1)!.content).toContain("This is the last attempt.");
-    expect(captured.blobs).toEqual([]);
-    expect(captured.refUpdates).toEqual([]);
+    expect(fake.commits).toEqual([]);
+    expect(fake.branchHead(shopRepo, BRANCH)).toBe(HEAD);
     expect(queue.jobs).toEqual([]);
-    const reply = captured.replies[0]!;
+    const reply = replies(fake)[0]!;
     expect(reply).toContain("@alice Longview could not produce a fix that passes validation in 2 attempts; nothing was committed.");
     expect(reply).toContain("- Attempt 1: `.github/workflows/ci.yml`: Longview does not edit GitHub Actions workflows (`.github/workflows/`).");
     expect(reply).toContain("- Attempt 2: `.github/workflows/ci.yml`: Longview does not edit GitHub Actions workflows (`.github/workflows/`).");
   });
 
   test("a redacted secret never reaches the model, and a placeholder is never written back", async () => {
-    const captured = newCaptured();
     const token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
     const withSecret = `const TOKEN = "${token}";\n${users}`;
-    mockCommandStart({ kind: "review", commentId: 900 }, "fix:\n  maxAttempts: 1\n");
-    mockPermission("alice", "write");
-    api()
-      .get(`${repoPath}/pulls/comments/${FINDING_ID}`)
-      .reply(200, { ...sqlFinding, line: 3 });
-    mockIdentity();
-    mockPull();
-    mockHeadFiles(HEAD, HEAD_TREE, { "src/users.js": { text: withSecret, blob: sha("1") } });
+    const fake = world({ text: withSecret, root: { ...sqlFinding, line: 3 }, config: "fix:\n  maxAttempts: 1\n" });
     const requests = scriptedModel([
       {
         summary: "Use a parameter.",
         edits: [{ path: "src/users.js", search: 'const TOKEN = "[REDACTED:github-token]";', replace: 'const TOKEN = "[REDACTED:github-token]"; // moved' }],
       },
     ]);
-    mockReplies({ thread: FINDING_ID });
 
-    const { receive } = await appWith({ model: true });
+    const { receive } = await appWith({ model: true, github: fake });
     const event = reviewReplyEvent("/agent fix", FINDING_ID);
     await receive({ id: "delivery-model-3", ...event, payload: event.payload as never });
 
     expect(nock.pendingMocks()).toEqual([]);
     expect(JSON.stringify(requests)).not.toContain(token);
     expect(requests[0]!.input[0]!.content).toMatch(/const TOKEN = "\[REDACTED:[a-z-]+\]";/);
-    expect(captured.blobs).toEqual([]);
-    expect(captured.replies[0]).toContain("placeholder");
+    expect(fake.commits).toEqual([]);
+    expect(fake.fileAt(shopRepo, BRANCH, "src/users.js")).toBe(withSecret);
+    expect(replies(fake)[0]).toContain("placeholder");
   });
 
   test("live keys, an analyzer-flagged password and a connection-string password never reach the fix model; the fix keeps the real values", async () => {
-    const captured = newCaptured();
     const config = [
       `const stripe = new Stripe("${FAKE.stripeLive}");`,
       `const slack = { token: "${FAKE.slackBot}", channel: "#ops" };`,
@@ -206,20 +178,10 @@ describe("/agent fix with a model", () => {
       "",
     ].join("\n");
     const withSecrets = `${config}${users}`;
-    mockCommandStart({ kind: "review", commentId: 900 });
-    mockPermission("alice", "write");
-    api()
-      .get(`${repoPath}/pulls/comments/${FINDING_ID}`)
-      .reply(200, { ...sqlFinding, line: 5 });
-    mockIdentity();
-    mockPull();
-    mockHeadFiles(HEAD, HEAD_TREE, { "src/users.js": { text: withSecrets, blob: sha("1") } });
+    const fake = world({ text: withSecrets, root: { ...sqlFinding, line: 5 } });
     const requests = scriptedModel([{ summary: "Pass `name` as a query parameter.", edits: [goodEdit] }]);
-    mockBranchAt(HEAD);
-    mockCommitObjects({ blobs: [NEW_BLOB], tree: NEW_TREE, commit: NEW_COMMIT });
-    mockReplies({ thread: FINDING_ID });
 
-    const { receive } = await appWith({ model: true });
+    const { receive } = await appWith({ model: true, github: fake });
     const event = reviewReplyEvent("/agent fix", FINDING_ID);
     await receive({ id: "delivery-model-secrets", ...event, payload: event.payload as never });
 
@@ -231,11 +193,11 @@ describe("/agent fix with a model", () => {
     expect(prompt).toContain('const slack = { token: "[REDACTED:slack-token]", channel: "#ops" };');
     expect(prompt).toContain('const db = { password: "[REDACTED:credential]", url: "postgres://user:[REDACTED:url-password]@host/db", pool: 5 };');
     // The edit is applied to the real file: the committed content still holds the original values, no placeholder.
-    expect(captured.blobs).toEqual([{ content: withSecrets.replace(sqlLine, goodEdit.replace), encoding: "utf-8" }]);
+    expect(fake.commits.map((c) => c.files)).toEqual([new Map([["src/users.js", withSecrets.replace(sqlLine, goodEdit.replace)]])]);
+    expect(fake.fileAt(shopRepo, BRANCH, "src/users.js")).toBe(withSecrets.replace(sqlLine, goodEdit.replace));
   });
 
   test("a person's line comment starting with /agent fix: the model does what the comment asks, in that file", async () => {
-    const captured = newCaptured();
     const comment = {
       id: 900,
       body: "/agent fix return null when no user matches",
@@ -246,21 +208,13 @@ describe("/agent fix with a model", () => {
       subject_type: "line",
       html_url: "https://github.com/octo/shop/pull/7#discussion_r900",
     };
-    mockCommandStart({ kind: "review", commentId: 900 });
-    mockPermission("alice", "write");
     // Not a reply: the thread's first comment is the command itself.
-    api().get(`${repoPath}/pulls/comments/900`).reply(200, comment);
-    mockIdentity();
-    mockPull();
-    mockHeadFiles(HEAD, HEAD_TREE, { "src/users.js": { text: users, blob: sha("1") } });
+    const fake = world({ root: comment });
     const requests = scriptedModel([
       { summary: "Return null when no row matches.", edits: [{ path: "src/users.js", search: "  return rows[0];", replace: "  return rows[0] ?? null;" }] },
     ]);
-    mockBranchAt(HEAD);
-    mockCommitObjects({ blobs: [NEW_BLOB], tree: NEW_TREE, commit: NEW_COMMIT });
-    mockReplies({ thread: 900 });
 
-    const { receive } = await appWith({ model: true });
+    const { receive } = await appWith({ model: true, github: fake });
     const event = reviewReplyEvent("/agent fix return null when no user matches", 900);
     const { in_reply_to_id: _reply, ...topLevel } = event.payload.comment;
     await receive({ id: "delivery-model-4", ...event, payload: { ...event.payload, comment: { ...topLevel, path: "src/users.js" } } as never });
@@ -269,8 +223,10 @@ describe("/agent fix with a model", () => {
     const prompt = requests[0]!.input[0]!.content;
     expect(prompt).toContain("# Reviewer's comment to act on\nBy @alice on `src/users.js` line 3:\n```\n/agent fix return null when no user matches\n```");
     expect(prompt).not.toContain("# Findings to fix");
-    expect(captured.blobs).toEqual([{ content: users.replace("return rows[0];", "return rows[0] ?? null;"), encoding: "utf-8" }]);
-    expect((captured.commits[0] as { message: string }).message).toMatch(/^Apply requested fix\n\nReturn null when no row matches\.\n\nRequested by @alice/);
-    expect(captured.replies[0]).toMatch(/^@alice Committed \[`eeeeeee`\]\([^)]+\)\.\n/);
+    const [commit] = fake.commits;
+    expect(fake.commits.map((c) => c.files)).toEqual([new Map([["src/users.js", users.replace("return rows[0];", "return rows[0] ?? null;")]])]);
+    expect(commit!.message).toMatch(/^Apply requested fix\n\nReturn null when no row matches\.\n\nRequested by @alice/);
+    expect(fake.answers.map((a) => a.where)).toEqual([{ thread: 900 }]);
+    expect(replies(fake)[0]).toMatch(new RegExp(`^@alice Committed \\[\`${commit!.sha.slice(0, 7)}\`\\]\\([^)]+\\)\\.\n`));
   });
 });

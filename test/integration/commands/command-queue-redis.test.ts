@@ -1,21 +1,19 @@
 import { afterEach, expect, test } from "@jest/globals";
 import { describeWithRedis } from "../../helpers/redis.js";
-import nock from "nock";
 import { createApp } from "../../../src/app.js";
 import { createCommandJobHandler } from "../../../src/commands/command-job-handler.js";
 import { jobKinds } from "../../../src/queue/kinds/index.js";
 import { RedisJobQueue } from "../../../src/queue/redis-queue.js";
 import { RedisJobWorker } from "../../../src/queue/redis-worker.js";
-import { appDeps, installationHost, silentLog, testProbot } from "../../helpers/github.js";
+import { silentLog, testProbot } from "../../helpers/github.js";
 import { REDIS_URL, deleteKeys, sleep, testPrefix, waitFor } from "../queue/queue-harness.js";
-import { RecordedReviews, conversationEvent, mockCommandStart, mockReplies, newCaptured, repoPath, api } from "./github-mock.js";
+import { RecordedReviews, conversationEvent, shop } from "./github-mock.js";
 
 /** With Redis (BullMQ on the local Redis at REDIS_URL): the app queues the command, a worker process runs it, a redelivery does not. */
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  nock.cleanAll();
 });
 
 describeWithRedis("/agent commands on the Redis queue", () => {
@@ -25,22 +23,21 @@ describeWithRedis("/agent commands on the Redis queue", () => {
     const settings = { concurrency: 2, installationConcurrency: 2, attempts: 2, backoffMs: 10 };
     const queue = await RedisJobQueue.connect({ kinds: jobKinds, redisUrl: REDIS_URL, prefix, settings, deliveryTtlSeconds: 60, log: silentLog });
     cleanups.push(() => queue.close());
+    const { fake } = shop();
+    const replies = () => fake.answers.map((a) => a.body);
     const probot = testProbot();
-    await probot.load(createApp(appDeps(queue)));
+    await probot.load(createApp({ queue, github: () => fake }));
 
-    const captured = newCaptured();
-    mockCommandStart({ kind: "issue", commentId: 800 });
-    api().post(`${repoPath}/issues/comments/800/reactions`).reply(200, { id: 1, content: "eyes" });
-    mockReplies("conversation");
     await probot.receive({ id: "redis-help", ...conversationEvent("/agent help") } as never);
     await probot.receive({ id: "redis-help", ...conversationEvent("/agent help") } as never);
     // Nothing ran in the webhook handler: the job waits for a worker.
-    expect(captured.replies).toEqual([]);
+    expect(replies()).toEqual([]);
+    expect(fake.calls).toEqual(["acknowledge", "acknowledge"]);
     expect(await queue.depth()).toMatchObject({ waiting: 1, active: 0 });
 
     const reviews = new RecordedReviews();
     const commandHandler = createCommandJobHandler({
-      github: installationHost(probot),
+      github: () => Promise.resolve(fake),
       deps: { analyzers: [], fixModel: null },
       queue,
     });
@@ -57,12 +54,12 @@ describeWithRedis("/agent commands on the Redis queue", () => {
     });
     cleanups.push(() => worker.close(1_000));
 
-    await waitFor(() => captured.replies.length === 1, 10_000, "the help text");
-    expect(captured.replies[0]).toMatch(/^\*\*Longview commands\*\*/);
+    await waitFor(() => replies().length === 1, 10_000, "the help text");
+    expect(replies()[0]).toMatch(/^\*\*Longview commands\*\*/);
     await waitFor(async () => (await queue.depth()).active === 0, 5_000, "the job to finish");
     await sleep(100);
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.replies).toHaveLength(1);
+    expect(fake.reactions).toHaveLength(1);
+    expect(replies()).toHaveLength(1);
     expect(await queue.depth()).toMatchObject({ waiting: 0, active: 0, failed: 0 });
     expect(reviews.jobs).toEqual([]);
   }, 20_000);

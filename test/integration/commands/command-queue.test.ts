@@ -1,29 +1,7 @@
-import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
-import nock from "nock";
-import {
-  HEAD,
-  HEAD_TREE,
-  NEW_BLOB,
-  NEW_COMMIT,
-  NEW_TREE,
-  PR_NUMBER,
-  api,
-  appWith,
-  longviewComment,
-  mockBranchAt,
-  mockCommandStart,
-  mockCommitObjects,
-  mockConfig,
-  mockHeadFiles,
-  mockIdentity,
-  mockPermission,
-  mockPull,
-  mockReplies,
-  newCaptured,
-  repoPath,
-  reviewReplyEvent,
-  sha,
-} from "./github-mock.js";
+import { describe, expect, test } from "@jest/globals";
+import type { AccessLevel } from "../../../src/github/permission.js";
+import type { FakeGitHubHost } from "../../helpers/fake-github-host.js";
+import { BRANCH, HEAD, OWNER, REPO, addComments, appWith, longviewComment, reviewReplyEvent, shop } from "./github-mock.js";
 
 /**
  * `/agent` commands are queue jobs: the webhook handler only adds the 👀
@@ -47,112 +25,80 @@ const fixEvent = () => {
   return { name: event.name, payload: event.payload };
 };
 
-beforeEach(() => nock.cleanAll());
-afterEach(() => nock.cleanAll());
+const shopRepo = { owner: OWNER, repo: REPO };
 
-function mockTokenAndReaction(): void {
-  api()
-    .post("/app/installations/42/access_tokens")
-    .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {} })
-    .post(`${repoPath}/pulls/comments/900/reactions`)
-    .reply(201, { id: 1, content: "eyes" });
+/** `src/calc.js` at the head, the finding's thread; alice may write unless `access` says otherwise. */
+function world(access: Readonly<Record<string, AccessLevel>> = { alice: "write" }): FakeGitHubHost {
+  const { fake } = shop({ files: { "src/calc.js": calc }, access });
+  addComments(fake, [nanFinding]);
+  return fake;
 }
 
-/** Everything the worker asks GitHub for a committed fix in the finding's thread, the reply excepted. */
-function mockFixWork(): void {
-  mockConfig();
-  mockPermission("alice", "write");
-  api().get(`${repoPath}/pulls/comments/${FINDING_ID}`).reply(200, nanFinding);
-  mockIdentity();
-  mockPull();
-  mockHeadFiles(HEAD, HEAD_TREE, { "src/calc.js": { text: calc, blob: sha("1") } });
-  mockBranchAt(HEAD);
-  mockCommitObjects({ blobs: [NEW_BLOB], tree: NEW_TREE, commit: NEW_COMMIT });
-}
+const replies = (fake: FakeGitHubHost) => fake.answers.map((a) => a.body);
 
 describe("/agent commands as queue jobs", () => {
   test("the webhook handler only adds the 👀 and queues the job; the fix happens in the worker", async () => {
-    const captured = newCaptured();
-    mockTokenAndReaction();
-    const app = await appWith({ startWorker: false });
+    const fake = world();
+    const app = await appWith({ startWorker: false, github: fake });
 
     await app.probot.receive({ id: "delivery-queued", ...fixEvent() } as never);
-    // Only the token and the reaction were mocked: any other request would have failed the delivery.
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.reactions).toEqual([{ content: "eyes" }]);
-    expect(captured.commits).toEqual([]);
+    // The webhook handler asked GitHub for nothing but the reaction.
+    expect(fake.calls).toEqual(["acknowledge"]);
+    expect(fake.reactions).toMatchObject([{ on: "review-comment", commentId: 900, content: "eyes" }]);
+    expect(fake.commits).toEqual([]);
     expect(await app.jobs.depth()).toEqual({ waiting: 1, active: 0, delayed: 0, failed: 0 });
 
-    mockFixWork();
-    mockReplies({ thread: FINDING_ID });
     app.startWorker();
     await app.jobs.idle();
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.refUpdates).toEqual([{ sha: NEW_COMMIT, force: false }]);
-    expect(captured.replies).toHaveLength(1);
-    expect(captured.replies[0]).toMatch(/^@alice Committed/);
-    expect(app.queue.jobs).toMatchObject([{ kind: "review", headSha: NEW_COMMIT, previousSha: HEAD, deliveryId: "delivery-queued", trigger: "agent.fix" }]);
+    const [commit] = fake.commits;
+    expect(fake.branchHead(shopRepo, BRANCH)).toBe(commit!.sha);
+    expect(replies(fake)).toHaveLength(1);
+    expect(replies(fake)[0]).toMatch(/^@alice Committed/);
+    expect(app.queue.jobs).toMatchObject([{ kind: "review", headSha: commit!.sha, previousSha: HEAD, deliveryId: "delivery-queued", trigger: "agent.fix" }]);
   });
 
   test("a redelivered command webhook runs the fix once", async () => {
-    const captured = newCaptured();
-    mockCommandStart({ kind: "review", commentId: 900 });
-    mockPermission("alice", "write");
-    api().get(`${repoPath}/pulls/comments/${FINDING_ID}`).reply(200, nanFinding);
-    mockIdentity();
-    mockPull();
-    mockHeadFiles(HEAD, HEAD_TREE, { "src/calc.js": { text: calc, blob: sha("1") } });
-    mockBranchAt(HEAD);
-    mockCommitObjects({ blobs: [NEW_BLOB], tree: NEW_TREE, commit: NEW_COMMIT });
-    mockReplies({ thread: FINDING_ID });
+    const fake = world();
+    const app = await appWith({ github: fake });
+    await app.receive({ id: "delivery-twice", ...fixEvent() });
+    const afterFirst = fake.calls.length;
+    await app.receive({ id: "delivery-twice", ...fixEvent() });
+
     // The redelivery is acknowledged again (GitHub keeps one 👀 per user), and nothing else.
-    api().post(`${repoPath}/pulls/comments/900/reactions`).reply(200, { id: 1, content: "eyes" });
-
-    const app = await appWith();
-    await app.receive({ id: "delivery-twice", ...fixEvent() });
-    await app.receive({ id: "delivery-twice", ...fixEvent() });
-
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.commits).toHaveLength(1);
-    expect(captured.refUpdates).toHaveLength(1);
-    expect(captured.replies).toHaveLength(1);
+    expect(fake.calls.slice(afterFirst)).toEqual(["acknowledge"]);
+    expect(fake.reactions).toHaveLength(1);
+    expect(fake.commits).toHaveLength(1);
+    expect(replies(fake)).toHaveLength(1);
     expect(app.queue.jobs).toHaveLength(1);
   });
 
   test("a transient failure after the commit is retried without committing again", async () => {
-    const captured = newCaptured();
-    mockTokenAndReaction();
-    mockFixWork();
-    // GitHub fails the answer three times (not stored): the attempt looks after the first two, finds nothing, and gives up after the third.
-    api().post(`${repoPath}/pulls/${PR_NUMBER}/comments/${FINDING_ID}/replies`).times(3).reply(502, { message: "Bad Gateway" });
-    // The retry looks once more before answering.
-    api().get(`${repoPath}/pulls/${PR_NUMBER}/comments`).query({ per_page: "100" }).times(3).reply(200, []);
-    mockReplies({ thread: FINDING_ID });
+    const fake = world();
+    // GitHub fails the answer on the first two attempts of the job (not stored).
+    fake.fail("answer", { kind: "transient", times: 2 });
 
-    const app = await appWith();
+    const app = await appWith({ github: fake });
     await app.receive({ id: "delivery-retry", ...fixEvent() });
 
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.commits).toHaveLength(1);
-    expect(captured.refUpdates).toEqual([{ sha: NEW_COMMIT, force: false }]);
-    // Four tries at the same answer; the last one was posted.
-    expect(captured.replies).toHaveLength(4);
-    expect(new Set(captured.rawReplies).size).toBe(1);
-    expect(captured.replies[3]).toMatch(/^@alice Committed/);
-    expect(app.queue.jobs).toMatchObject([{ headSha: NEW_COMMIT, trigger: "agent.fix" }]);
+    expect(fake.calls.filter((c) => c === "answer")).toHaveLength(3);
+    expect(fake.commits).toHaveLength(1);
+    const [commit] = fake.commits;
+    expect(fake.branchHead(shopRepo, BRANCH)).toBe(commit!.sha);
+    // The answer the third attempt posted, once.
+    expect(replies(fake)).toHaveLength(1);
+    expect(replies(fake)[0]).toMatch(/^@alice Committed/);
+    expect(app.queue.jobs).toMatchObject([{ headSha: commit!.sha, trigger: "agent.fix" }]);
     expect(await app.jobs.depth()).toMatchObject({ failed: 0 });
   }, 15_000);
 
   test("a command whose work fails for good is answered with the failure once, not retried", async () => {
-    const captured = newCaptured();
-    mockTokenAndReaction();
-    mockConfig();
-    api().get(`${repoPath}/collaborators/alice/permission`).reply(404, { message: "Not Found" });
-    mockReplies({ thread: FINDING_ID });
-    const app = await appWith();
+    // alice is no collaborator: GitHub answers 404 for her permission, which is no access.
+    const fake = world({});
+    const app = await appWith({ github: fake });
     await app.receive({ id: "delivery-no-access", ...fixEvent() });
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.replies).toEqual(["@alice Only people with write access to this repository can run `/agent fix`."]);
+    expect(fake.calls.filter((c) => c === "access")).toHaveLength(1);
+    expect(fake.commits).toEqual([]);
+    expect(replies(fake)).toEqual(["@alice Only people with write access to this repository can run `/agent fix`."]);
     expect(await app.jobs.depth()).toMatchObject({ failed: 0 });
   });
 });

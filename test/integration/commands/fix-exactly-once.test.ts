@@ -4,7 +4,8 @@ import { createCommandJobHandler } from "../../../src/commands/command-job-handl
 import { createDefaultAnalyzers } from "../../../src/analyzers/index.js";
 import { answerKey } from "../../../src/github/command-replies.js";
 import type { CommandJob, CommittedFix } from "../../../src/queue/kinds/command.js";
-import { installationHost, silentLog } from "../../helpers/github.js";
+import type { FakeGitHubHost } from "../../helpers/fake-github-host.js";
+import { silentLog } from "../../helpers/github.js";
 import {
   BOT,
   BRANCH,
@@ -16,6 +17,7 @@ import {
   OWNER,
   PR_NUMBER,
   REPO,
+  addComments,
   api,
   appWith,
   conversationEvent,
@@ -31,13 +33,16 @@ import {
   repoPath,
   reviewReplyEvent,
   sha,
+  shop,
 } from "./github-mock.js";
 
 /**
  * Exactly-once writes of `/agent fix`: the branch update and the answer are
  * never re-sent blindly after a 5xx (GitHub may have done them), and a fix
  * job that made its commit is never fixed again — a later attempt reads the
- * branch and finishes from there. GitHub mocked by nock, retry plugin off.
+ * branch and finishes from there. Where the HTTP exchange is the point (a
+ * 502 after or before GitHub did the write), GitHub is mocked by nock with
+ * the retry plugin off; elsewhere it is in memory (FakeGitHubHost).
  */
 
 const calc = ["export function ratio(a, b) {", "  const r = a / b;", "  if (r === NaN) return 0;", "  return r;", "}", ""].join("\n");
@@ -52,6 +57,14 @@ const nanFinding = longviewComment(FINDING_ID, {
   ruleId: "use-isnan",
 });
 const refPath = `${repoPath}/git/refs/heads%2F${BRANCH}`;
+const shopRepo = { owner: OWNER, repo: REPO };
+
+/** The pull request in GitHub's in-memory stand-in: `src/calc.js` at HEAD, the finding's thread, alice may write. */
+function fixWorld(): FakeGitHubHost {
+  const { fake } = shop({ files: { "src/calc.js": calc }, access: { alice: "write" } });
+  addComments(fake, [nanFinding]);
+  return fake;
+}
 
 beforeEach(() => nock.cleanAll());
 afterEach(() => nock.cleanAll());
@@ -76,10 +89,6 @@ function mockFixUpToTheRefUpdate(): void {
 
 const refMovedTo = (commit: string) => ({ ref: `refs/heads/${BRANCH}`, object: { sha: commit, type: "commit" } });
 const badGateway = { message: "Server Error" };
-
-function mockThreadListing(comments: object[] = []): void {
-  api().get(`${repoPath}/pulls/${PR_NUMBER}/comments`).query({ per_page: "100" }).reply(200, comments);
-}
 
 function fixEvent(id: string) {
   const event = reviewReplyEvent("/agent fix", FINDING_ID);
@@ -128,15 +137,12 @@ describe("the branch update of a fix commit", () => {
   });
 
   test("the fix is saved as committing before the branch moves; when that cannot be saved, the branch is left alone", async () => {
-    const captured = newCaptured();
-    mockFixUpToTheRefUpdate();
-    // The failure is reported in the thread (the attempt was the last).
-    mockReplies({ thread: FINDING_ID });
-    const app = await appWith({ startWorker: false });
+    const fake = fixWorld();
+    const app = await appWith({ startWorker: false, github: fake });
     await app.probot.receive(fixEvent("delivery-save-fails"));
     const saved: CommittedFix[] = [];
     const handler = createCommandJobHandler({
-      github: installationHost(app.probot),
+      github: () => Promise.resolve(fake),
       deps: { analyzers: createDefaultAnalyzers(), fixModel: null },
       queue: app.jobs,
     });
@@ -167,11 +173,14 @@ describe("the branch update of a fix commit", () => {
       }),
     ).rejects.toThrow("Redis is gone");
 
-    expect(saved).toMatchObject([{ state: "committing", sha: NEW_COMMIT, previousHead: HEAD, branch: { owner: OWNER, repo: REPO, name: BRANCH } }]);
+    expect(saved).toMatchObject([{ state: "committing", previousHead: HEAD, branch: { owner: OWNER, repo: REPO, name: BRANCH } }]);
     expect(saved[0]!.reply).toMatch(/^@alice Committed/);
-    expect(captured.commits).toHaveLength(1);
-    expect(captured.refUpdates).toEqual([]);
-    expect(captured.replies).toEqual(["@alice Longview could not finish `/agent fix`: Redis is gone"]);
+    // The commit was made, the branch was not moved to it.
+    expect((await fake.commit(shopRepo, saved[0]!.sha)).commitSha).toBe(saved[0]!.sha);
+    expect(fake.fileAt(shopRepo, saved[0]!.sha, "src/calc.js")).toBe(calc.replace("r === NaN", "Number.isNaN(r)"));
+    expect(fake.commits).toEqual([]);
+    expect(fake.branchHead(shopRepo, BRANCH)).toBe(HEAD);
+    expect(fake.answers.map((a) => a.body)).toEqual(["@alice Longview could not finish `/agent fix`: Redis is gone"]);
   });
 });
 
@@ -199,11 +208,17 @@ function resumedJob(deliveryId: string, committed: Partial<CommittedFix> = {}): 
   };
 }
 
-/** A later attempt reads nothing but the branch (and the thread, for an earlier answer) before it answers. */
-async function resume(job: CommandJob) {
-  api().post("/app/installations/42/access_tokens").reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {} });
-  mockIdentity();
-  const app = await appWith();
+/** The pull request in memory with the fix commit an earlier attempt made on HEAD; `branchAt` says where `feature` is now. */
+function resumeWorld(branchAt: (fake: FakeGitHubHost) => void = () => undefined): FakeGitHubHost {
+  const fake = fixWorld();
+  fake.createCommit(shopRepo, HEAD, { "src/calc.js": calc.replace("r === NaN", "Number.isNaN(r)") }, "Fix P1 bug", NEW_COMMIT);
+  branchAt(fake);
+  return fake;
+}
+
+/** A later attempt of the job, run by the queue's worker. */
+async function resume(fake: FakeGitHubHost, job: CommandJob) {
+  const app = await appWith({ github: fake });
   await app.jobs.enqueue(job);
   await app.jobs.idle();
   return app;
@@ -211,81 +226,63 @@ async function resume(job: CommandJob) {
 
 describe("a later attempt of a fix job that saved its commit as committing", () => {
   test("the branch holds the commit: no fix, no update; the saved answer and the review of the commit", async () => {
-    const captured = newCaptured();
-    mockBranchAt(NEW_COMMIT);
-    mockThreadListing();
-    mockReplies({ thread: FINDING_ID });
-    const app = await resume(resumedJob("delivery-resume-holds"));
+    const fake = resumeWorld((f) => f.setBranch(shopRepo, BRANCH, NEW_COMMIT));
+    const app = await resume(fake, resumedJob("delivery-resume-holds"));
 
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.commits).toEqual([]);
-    expect(captured.refUpdates).toEqual([]);
-    expect(captured.replies).toEqual(["@alice Committed [`eeeeeee`](https://github.com/octo/shop/commit/eee), fixing 1 finding."]);
+    expect(fake.commits).toEqual([]);
+    expect(fake.branchHead(shopRepo, BRANCH)).toBe(NEW_COMMIT);
+    expect(fake.answers.map((a) => a.body)).toEqual(["@alice Committed [`eeeeeee`](https://github.com/octo/shop/commit/eee), fixing 1 finding."]);
     expect(app.queue.jobs).toMatchObject([
       { kind: "review", headSha: NEW_COMMIT, previousSha: HEAD, deliveryId: "delivery-resume-holds", trigger: "agent.fix" },
     ]);
   });
 
   test("someone pushed on top of the commit meanwhile: it is still on the branch, so the fix is in", async () => {
-    const captured = newCaptured();
-    const later = sha("7");
-    mockBranchAt(later);
-    api().get(`${repoPath}/compare/${NEW_COMMIT}...${later}`).query({ per_page: "1" }).reply(200, { status: "ahead", files: [] });
-    mockThreadListing();
-    mockReplies({ thread: FINDING_ID });
-    const app = await resume(resumedJob("delivery-resume-descendant"));
+    let later = "";
+    const fake = resumeWorld((f) => {
+      f.setBranch(shopRepo, BRANCH, NEW_COMMIT);
+      later = f.push(shopRepo, BRANCH, { "README.md": "later\n" }, "on top", sha("7"));
+    });
+    const app = await resume(fake, resumedJob("delivery-resume-descendant"));
 
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.refUpdates).toEqual([]);
-    expect(captured.replies[0]).toMatch(/^@alice Committed/);
+    expect(fake.branchHead(shopRepo, BRANCH)).toBe(later);
+    expect(fake.answers[0]?.body).toMatch(/^@alice Committed/);
     expect(app.queue.jobs).toMatchObject([{ headSha: NEW_COMMIT }]);
   });
 
   test("the branch is still at the parent: the update never happened, so it is made now", async () => {
-    const captured = newCaptured();
-    mockBranchAt(HEAD);
-    api().patch(refPath).reply(200, refMovedTo(NEW_COMMIT));
-    mockThreadListing();
-    mockReplies({ thread: FINDING_ID });
-    const app = await resume(resumedJob("delivery-resume-parent"));
+    const fake = resumeWorld();
+    const app = await resume(fake, resumedJob("delivery-resume-parent"));
 
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.commits).toEqual([]);
-    expect(captured.refUpdates).toEqual([{ sha: NEW_COMMIT, force: false }]);
-    expect(captured.replies[0]).toMatch(/^@alice Committed/);
+    expect(fake.commits).toEqual([]);
+    expect(fake.branchHead(shopRepo, BRANCH)).toBe(NEW_COMMIT);
+    expect(fake.answers[0]?.body).toMatch(/^@alice Committed/);
     expect(app.queue.jobs).toMatchObject([{ headSha: NEW_COMMIT, previousSha: HEAD }]);
   });
 
   test("the branch moved elsewhere without the commit: the answer says the fix was not applied; nothing is forced, no review is queued", async () => {
-    const captured = newCaptured();
-    const pushed = sha("7");
-    mockBranchAt(pushed);
-    api().get(`${repoPath}/compare/${NEW_COMMIT}...${pushed}`).query({ per_page: "1" }).reply(200, { status: "diverged", files: [] });
-    mockThreadListing();
-    mockReplies({ thread: FINDING_ID });
-    const app = await resume(resumedJob("delivery-resume-moved"));
+    const fake = resumeWorld((f) => f.push(shopRepo, BRANCH, { "README.md": "pushed\n" }, "someone else", sha("7")));
+    const app = await resume(fake, resumedJob("delivery-resume-moved"));
 
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.refUpdates).toEqual([]);
-    expect(captured.replies).toEqual([
+    expect(fake.branchHead(shopRepo, BRANCH)).toBe(sha("7"));
+    expect(fake.answers.map((a) => a.body)).toEqual([
       "@alice Longview prepared the fix as commit `eeeeeee`, but the branch `feature` moved to `7777777` before the commit could be added to it, so the fix was not applied and nothing was changed. Comment `/agent fix` again to fix the branch as it is now.",
     ]);
     expect(app.queue.jobs).toEqual([]);
   });
 
   test("the answer was posted by the attempt that died: it is not posted again, and the review is still queued", async () => {
-    const captured = newCaptured();
     const job = resumedJob("delivery-resume-answered", { state: "committed" });
     const key = answerKey("delivery-resume-answered", { owner: OWNER, repo: REPO, pullNumber: PR_NUMBER });
-    mockThreadListing([
-      // Anybody can type a marker: only Longview's own comment counts.
-      { id: 1, body: `copied\n\n<!-- longview:answer key=${key} -->`, user: { login: "mallory" } },
-      { id: 2, body: `${job.committed!.reply}\n\n<!-- longview:answer key=${key} -->`, user: { login: BOT } },
+    const fake = resumeWorld((f) => f.setBranch(shopRepo, BRANCH, NEW_COMMIT));
+    // Anybody can type a marker: only Longview's own comment counts.
+    addComments(fake, [
+      { ...nanFinding, id: 1, body: `copied\n\n<!-- longview:answer key=${key} -->`, user: { login: "mallory" }, in_reply_to_id: FINDING_ID },
+      { ...nanFinding, id: 2, body: `${job.committed!.reply}\n\n<!-- longview:answer key=${key} -->`, user: { login: BOT }, in_reply_to_id: FINDING_ID },
     ]);
-    const app = await resume(job);
+    const app = await resume(fake, job);
 
-    expect(nock.pendingMocks()).toEqual([]);
-    expect(captured.replies).toEqual([]);
+    expect(fake.reviewComments.map((c) => c.id)).toEqual([FINDING_ID, 1, 2]);
     expect(app.queue.jobs).toMatchObject([{ headSha: NEW_COMMIT }]);
   });
 });

@@ -12,13 +12,18 @@ import { jobKinds } from "../../../src/queue/kinds/index.js";
 import type { ReviewJob, ReviewJobHandler, ReviewOutcome } from "../../../src/queue/kinds/review.js";
 import type { QueueSettings } from "../../../src/queue/queue.js";
 import { formatFindingComment } from "../../../src/github/finding-comment.js";
+import { createCommandJobHandler } from "../../../src/commands/command-job-handler.js";
+import { ReviewCommentSchema } from "../../../src/github/git-schemas.js";
+import type { AccessLevel } from "../../../src/github/permission.js";
+import { FakeGitHubHost, type FakePullRequestInput, type FilesInput } from "../../helpers/fake-github-host.js";
 import { GITHUB_API, silentLog } from "../../helpers/github.js";
 import { finding } from "../../helpers/findings.js";
 
 /**
- * A pull request in octo/shop for `/agent` command tests: payload builders
- * and nock interceptors for the GitHub requests Longview makes, each
- * recording the exact body it received.
+ * A pull request in octo/shop for `/agent` command tests: payload builders,
+ * the pull request in GitHub's in-memory stand-in (`shop`, FakeGitHubHost),
+ * and — for the tests whose point is the HTTP exchange itself (a 502 after
+ * or before GitHub did a write) — nock interceptors that record each body.
  */
 
 export const OWNER = "octo";
@@ -96,15 +101,18 @@ function fastProbot(): Probot {
  * review jobs that reached the worker. With `startWorker: false` nothing
  * runs until `startWorker()`.
  */
-export async function appWith(options: { model?: boolean; startWorker?: boolean } = {}) {
+export async function appWith(options: { model?: boolean; startWorker?: boolean; github?: FakeGitHubHost } = {}) {
   const env = loadEnv(options.model ? { OPENAI_API_KEY: "sk-test", LONGVIEW_OPENAI_MAX_RETRIES: "0" } : {});
   const jobs = new InProcessQueue({ kinds: jobKinds, settings: TEST_QUEUE, log: silentLog, random: () => 0.5 });
   const reviews = new RecordedReviews();
   const probot = fastProbot();
   // The composition root builds the commands' side as in production; reviews are recorded, not run.
   const longview = compose(env, silentLog);
-  await probot.load(createApp({ queue: jobs, github: longview.github }));
-  const { command } = longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, jobs);
+  const fake = options.github;
+  await probot.load(createApp({ queue: jobs, github: fake ? () => fake : longview.github }));
+  const { command } = fake
+    ? { command: createCommandJobHandler({ github: () => Promise.resolve(fake), deps: longview.commands, queue: jobs }) }
+    : longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, jobs);
   const startWorker = () => jobs.startWorker({ review: reviews, command });
   if (options.startWorker !== false) startWorker();
   return {
@@ -119,7 +127,31 @@ export async function appWith(options: { model?: boolean; startWorker?: boolean 
   };
 }
 
-/** A finding comment exactly as Longview posts it. */
+/**
+ * octo/shop in GitHub's in-memory stand-in: `main` at BASE, the pull
+ * request's branch `feature` at HEAD with `files`, `.github/longview.yml`
+ * when `config` is given, and the permissions of `access`.
+ */
+export function shop(
+  options: { files?: FilesInput; config?: string; access?: Readonly<Record<string, AccessLevel>>; pull?: Partial<FakePullRequestInput> } = {},
+) {
+  const fake = new FakeGitHubHost({ botLogin: BOT });
+  const repo = { owner: OWNER, repo: REPO };
+  fake.addRepo(repo, { sha: BASE, ...(options.config !== undefined ? { config: options.config } : {}) });
+  fake.push(repo, BRANCH, options.files ?? {}, "feature", HEAD);
+  const ref = fake.addPullRequest(repo, { number: PR_NUMBER, head: BRANCH, title: "Ratios", author: "alice", ...options.pull });
+  for (const [user, level] of Object.entries(options.access ?? {})) fake.setAccess(repo, user, level);
+  return { fake, repo, ref };
+}
+
+/** Review comments as the REST API shows them (`longviewComment`, or a person's), put on the pull request. */
+export function addComments(fake: FakeGitHubHost, comments: readonly unknown[]): void {
+  for (const c of comments) {
+    const comment = ReviewCommentSchema.parse(c);
+    fake.addReviewComment({ owner: OWNER, repo: REPO, pullNumber: PR_NUMBER }, { ...comment, user: comment.user?.login ?? "ghost" });
+  }
+}
+
 /**
  * One of Longview's finding comments as the review posts it (the whole finding in its marker). `anchoredTo`: the
  * text of the line it was anchored to, which finds it again after lines move.
@@ -218,23 +250,11 @@ export class Captured {
   get rawReplies(): string[] {
     return this.bodies("POST", /\/(replies|issues\/\d+\/comments)$/).map((b) => (b as { body: string }).body);
   }
-  get reactions(): unknown[] {
-    return this.bodies("POST", /\/reactions$/);
-  }
-  get blobs(): unknown[] {
-    return this.bodies("POST", /\/git\/blobs$/);
-  }
-  get trees(): unknown[] {
-    return this.bodies("POST", /\/git\/trees$/);
-  }
   get commits(): unknown[] {
     return this.bodies("POST", /\/git\/commits$/);
   }
   get refUpdates(): unknown[] {
     return this.bodies("PATCH", /\/git\/refs\//);
-  }
-  get graphql(): unknown[] {
-    return this.bodies("POST", /^\/graphql$/);
   }
 }
 
@@ -296,21 +316,6 @@ export function mockBranchAt(commit: string): void {
   api()
     .get(`${repoPath}/git/ref/heads%2F${BRANCH}`)
     .reply(200, { ref: `refs/heads/${BRANCH}`, object: { sha: commit, type: "commit" } });
-}
-
-/** Blob(s), tree, commit and the ref update. `refStatus` 422 simulates a branch that moved. */
-export function mockCommitObjects(ids: { blobs: string[]; tree: string; commit: string }, refStatus = 200): void {
-  const scope = api();
-  for (const blob of ids.blobs) {
-    scope.post(`${repoPath}/git/blobs`).reply(201, { sha: blob, url: "x" });
-  }
-  scope
-    .post(`${repoPath}/git/trees`)
-    .reply(201, { sha: ids.tree, url: "x", tree: [] })
-    .post(`${repoPath}/git/commits`)
-    .reply(201, { sha: ids.commit, html_url: `https://github.com/${OWNER}/${REPO}/commit/${ids.commit}`, tree: { sha: ids.tree }, parents: [] })
-    .patch(`${repoPath}/git/refs/heads%2F${BRANCH}`)
-    .reply(refStatus, refStatus === 200 ? { ref: `refs/heads/${BRANCH}`, object: { sha: ids.commit } } : { message: "Update is not a fast forward" });
 }
 
 export function mockReplies(where: { thread: number } | "conversation"): void {

@@ -1,3 +1,4 @@
 export * from "./change-set.js";
 export * from "./finding.js";
 export * from "./window.js";
+export * from "./impact.js";

@@ -71,7 +71,7 @@ const KIND_RANK: Readonly<Record<ApiChange["kind"], number>> = { "signature-chan
 
 export async function computeImpact(input: ImpactInput): Promise<ImpactResult> {
   const limits = { ...DEFAULT_IMPACT_LIMITS, ...input.limits };
-  const { changeSet, snapshot, signal } = input;
+  const { changeSet, signal } = input;
   const now = input.now ?? (() => performance.now());
   const deadline = now() + limits.timeMs;
   await initSyntax();

@@ -12,7 +12,6 @@ export function splitLines(text: string): string[] {
 
 /** One line, control characters and line separators replaced, clipped to `max` characters with a visible mark. */
 export function clipLine(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\r\n\u2028\u2029\v\f\u0000-\u0008\u000e-\u001f]/g, " ");
   if (flat.length <= max) return flat;
   const cut = /[\uD800-\uDBFF]$/.test(flat.slice(0, max)) ? max - 1 : max;

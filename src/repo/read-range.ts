@@ -45,7 +45,8 @@ export async function readRange(
   const text = await snapshot.read(args.path, signal);
   if (text === null) return { path: args.path, found: false, startLine: args.startLine, endLine: args.startLine - 1, totalLines: 0, lines: [], clipped: false };
   const all = splitLines(text);
-  const wanted = args.endLine ?? args.startLine + limits.maxLines - 1;
+  // Without an end, the rest of the file (up to maxLines) is asked for.
+  const wanted = args.endLine ?? all.length;
   const start = Math.min(args.startLine, all.length + 1);
   const end = Math.min(Math.max(wanted, start - 1), all.length, start + limits.maxLines - 1);
   const lines: { line: number; text: string }[] = [];

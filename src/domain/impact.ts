@@ -74,3 +74,24 @@ export interface ImpactContext {
 }
 
 export const EMPTY_IMPACT: ImpactContext = { changes: [], notices: [] };
+
+/** The same impact with every piece of repository text passed through `f` (redaction before a model sees it). */
+export function mapImpactText(impact: ImpactContext, f: (text: string) => string): ImpactContext {
+  const sig = (s: ApiSignature): ApiSignature => ({
+    ...s,
+    text: f(s.text),
+    returnType: s.returnType === null ? null : f(s.returnType),
+    parameters: s.parameters?.map((p) => ({ ...p, defaultText: p.defaultText === null ? null : f(p.defaultText) })) ?? null,
+  });
+  return {
+    notices: impact.notices,
+    changes: impact.changes.map((c) => ({
+      ...c,
+      symbol: f(c.symbol),
+      renamedTo: c.renamedTo === null ? null : f(c.renamedTo),
+      before: sig(c.before),
+      after: c.after === null ? null : sig(c.after),
+      usages: c.usages.map((u) => ({ ...u, text: f(u.text) })),
+    })),
+  };
+}

@@ -137,8 +137,13 @@ async function baseAndHead(file: ChangedFile, input: ImpactInput): Promise<{ bas
   return base === null ? null : { base, head };
 }
 
-/** Quoted identifier-like keys on deleted lines (config keys, field names) the head file no longer mentions. */
+/**
+ * Keys on deleted lines (config keys, field names) the head file no longer
+ * mentions: quoted strings that look like identifiers, and unquoted object or
+ * YAML keys (`smtp_host: …`). Only keys something unchanged still uses are kept.
+ */
 const QUOTED_KEY = /["'`]([A-Za-z_][\w.-]{2,63})["'`]/g;
+const BARE_KEY = /^\s*([A-Za-z_][\w-]{2,63})\s*:(?!:)/g;
 
 function removedKeys(file: ChangedFile, head: string, max: number): DefinitionChange[] {
   const keys: DefinitionChange[] = [];
@@ -146,9 +151,9 @@ function removedKeys(file: ChangedFile, head: string, max: number): DefinitionCh
   for (const hunk of file.hunks) {
     for (const line of hunk.lines) {
       if (line.kind !== "del") continue;
-      for (const m of line.text.matchAll(QUOTED_KEY)) {
+      for (const m of [...line.text.matchAll(QUOTED_KEY), ...line.text.matchAll(BARE_KEY)]) {
         const key = m[1]!;
-        if (seen.has(key) || head.includes(key) || /[./]/.test(key) || keys.length >= max) continue;
+        if (seen.has(key) || KEYWORDS.has(key) || new RegExp(`(?<![\\w$])${escapeRegExp(key)}(?![\\w$])`).test(head) || /[./]/.test(key) || keys.length >= max) continue;
         seen.add(key);
         const before = { text: clipLine(line.text.trim(), 240), line: line.oldLine ?? 0, parameters: null, returnType: null };
         keys.push({ symbol: key, qualified: key, kind: "key-removed", renamedTo: null, aspects: [], before, after: null });
@@ -157,6 +162,9 @@ function removedKeys(file: ChangedFile, head: string, max: number): DefinitionCh
   }
   return keys;
 }
+
+/** Words that end in a colon without being keys (labels, cases, Python blocks). */
+const KEYWORDS = new Set(["case", "default", "else", "try", "finally", "except", "return", "http", "https", "public", "private", "protected"]);
 
 interface RankedUsage {
   readonly usage: ImpactUsage;

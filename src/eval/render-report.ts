@@ -72,9 +72,13 @@ function totalsLines(result: EvalResult): string[] {
 function contextLines(result: EvalResult): string[] {
   const r = result.contextRecall;
   if (!r || r.cases === 0) return [];
-  const lines = [`Context recall (evidence lines shown before any tool call): ${pct(r.withImpact)} with the impact context, ${pct(r.withoutImpact)} without (${r.cases} cases)`];
+  const lines = [
+    `Context recall (evidence lines shown before any tool call): ${pct(r.withImpact)} with the impact context, ${pct(r.withoutImpact)} without (${r.cases} cases)`,
+  ];
   if (r.crossFileCases > 0) {
-    lines.push(`Context recall, cross-file cases (evidence in unchanged files): ${pct(r.crossFileWithImpact)} with, ${pct(r.crossFileWithoutImpact)} without (${r.crossFileCases} cases)`);
+    lines.push(
+      `Context recall, cross-file cases (evidence in unchanged files): ${pct(r.crossFileWithImpact)} with, ${pct(r.crossFileWithoutImpact)} without (${r.crossFileCases} cases)`,
+    );
   }
   return lines;
 }

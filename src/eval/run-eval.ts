@@ -105,7 +105,13 @@ async function evaluateCase(c: EvalCase, input: EvalRunInput, prices: ModelPrice
   const impact =
     c.headDir === null || input.impact === false
       ? null
-      : (await computeImpact({ changeSet, snapshot: await treeSnapshot(c.headDir, env.LONGVIEW_MAX_FILE_BYTES), ...(input.signal ? { signal: input.signal } : {}) })).impact;
+      : (
+          await computeImpact({
+            changeSet,
+            snapshot: await treeSnapshot(c.headDir, env.LONGVIEW_MAX_FILE_BYTES),
+            ...(input.signal ? { signal: input.signal } : {}),
+          })
+        ).impact;
   let planned: { request: WindowPlanRequest; plan: WindowPlan } | null = null;
   const recordingPlanner: PlanWindows = async (request, signal) => {
     const plan = await planWindows(request, signal);

@@ -157,6 +157,7 @@ const ApiChangeSchema: z.ZodType<ApiChange> = z.object({
       text: z.string(),
       kind: z.enum(["call", "test", "reference"]),
       argumentCount: z.number().nullable(),
+      importsSymbol: z.boolean().optional(),
     }),
   ),
   usagesTruncated: z.boolean(),

@@ -46,8 +46,14 @@ export interface ImpactUsage {
   /** The line's text, trimmed and clipped. */
   readonly text: string;
   readonly kind: UsageKind;
-  /** Arguments at a call written on one line, or null when they could not be counted exactly. */
+  /** Arguments at a plain (not `obj.`-qualified) call written on one line, or null when they could not be counted exactly. */
   readonly argumentCount: number | null;
+  /**
+   * True when the file imports this very symbol by name, unaliased and not
+   * type-only, through a relative JS/TS import that resolves to the changed
+   * file: then the usage provably refers to the changed definition.
+   */
+  readonly importsSymbol?: boolean;
 }
 
 export interface ApiChange {

@@ -153,7 +153,8 @@ function removedKeys(file: ChangedFile, head: string, max: number): DefinitionCh
       if (line.kind !== "del") continue;
       for (const m of [...line.text.matchAll(QUOTED_KEY), ...line.text.matchAll(BARE_KEY)]) {
         const key = m[1]!;
-        if (seen.has(key) || KEYWORDS.has(key) || new RegExp(`(?<![\\w$])${escapeRegExp(key)}(?![\\w$])`).test(head) || /[./]/.test(key) || keys.length >= max) continue;
+        if (seen.has(key) || KEYWORDS.has(key) || new RegExp(`(?<![\\w$])${escapeRegExp(key)}(?![\\w$])`).test(head) || /[./]/.test(key) || keys.length >= max)
+          continue;
         seen.add(key);
         const before = { text: clipLine(line.text.trim(), 240), line: line.oldLine ?? 0, parameters: null, returnType: null };
         keys.push({ symbol: key, qualified: key, kind: "key-removed", renamedTo: null, aspects: [], before, after: null });
@@ -217,14 +218,19 @@ async function scanUsages(
       if (!text.includes(draft.symbol)) return;
       lines ??= splitLines(text);
       const rank = proximity(path, draft.path, text, modules[i]!);
+      const imports = importsSymbol(path, text, draft.path, draft.symbol);
       for (let n = 0; n < lines.length; n++) {
         const raw = lines[n]!.length > 2_000 ? lines[n]!.slice(0, 2_000) : lines[n]!;
         if (!patterns[i]!.test(raw) || looksLikeDefinition(raw, draft.symbol) || isImportLine(raw)) continue;
         const kind = draft.kind === "key-removed" ? (isTestPath(path) ? "test" : "reference") : usageKind(path, raw, draft.symbol);
-        found[i]!.push({
-          usage: { path, line: n + 1, text: clipLine(raw.trim(), limits.maxLineChars), kind, argumentCount: countArguments(raw, draft.symbol) },
-          rank,
-        });
+        const usage: ImpactUsage = {
+          path,
+          line: n + 1,
+          text: clipLine(raw.trim(), limits.maxLineChars),
+          kind,
+          argumentCount: countArguments(raw, draft.symbol),
+        };
+        found[i]!.push({ usage: imports ? { ...usage, importsSymbol: true } : usage, rank });
       }
     });
   }
@@ -260,9 +266,28 @@ function proximity(path: string, changed: string, text: string, modules: readonl
   return posix.dirname(path) === posix.dirname(changed) ? 1 : 2;
 }
 
-/** Arguments at the first call of `name` on the line, or null when the call does not close on it or spreads. */
+const ECMA_PATH = /\.[cm]?[jt]sx?$/;
+const NAMED_IMPORT =
+  /\bimport\s*(type\s+)?\{([^}]*)\}\s*from\s*["']([^"'\n]+)["']|\b(?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\(\s*["']([^"'\n]+)["']\s*\)/g;
+
+/** Whether a JS/TS file imports `symbol` (by that name, at runtime) from the changed file through a relative path. */
+export function importsSymbol(path: string, text: string, changedPath: string, symbol: string): boolean {
+  if (!ECMA_PATH.test(path) || !ECMA_PATH.test(changedPath)) return false;
+  const target = changedPath.replace(ECMA_PATH, "");
+  for (const m of text.slice(0, 50_000).matchAll(NAMED_IMPORT)) {
+    if (m[1] !== undefined) continue;
+    const names = (m[2] ?? m[4] ?? "").split(",").map((n) => n.trim());
+    const spec = m[3] ?? m[5] ?? "";
+    if (!names.includes(symbol) || !spec.startsWith(".")) continue;
+    const resolved = posix.normalize(posix.join(posix.dirname(path), spec)).replace(ECMA_PATH, "");
+    if (resolved === target || `${resolved}/index` === target) return true;
+  }
+  return false;
+}
+
+/** Arguments at the first plain call of `name` on the line (not `obj.name(`), or null when the call does not close on it or spreads. */
 export function countArguments(line: string, name: string): number | null {
-  const m = new RegExp(`(?<![\\w$])${escapeRegExp(name)}\\s*\\(`).exec(line);
+  const m = new RegExp(`(?<![\\w$.])${escapeRegExp(name)}\\s*\\(`).exec(line);
   if (!m) return null;
   const open = m.index + m[0].length - 1;
   let depth = 0;

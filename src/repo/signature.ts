@@ -12,7 +12,17 @@ import { clipLine } from "./tool-text.js";
 const MAX_SIGNATURE_LINES = 12;
 const MAX_SIGNATURE_CHARS = 400;
 
-export function readSignature(lines: readonly string[], startLine: number, name: string, language: LanguageId | null): ApiSignature {
+export function readSignature(lines: readonly string[], outlineStart: number, name: string, language: LanguageId | null): ApiSignature {
+  // Outlines start a definition at its decorators/annotations; the signature starts after them.
+  let startLine = outlineStart;
+  while (
+    startLine < outlineStart + MAX_SIGNATURE_LINES &&
+    startLine < lines.length &&
+    /^\s*@/.test(lines[startLine - 1] ?? "") &&
+    !findsName(lines[startLine - 1]!, name)
+  ) {
+    startLine++;
+  }
   const collected: string[] = [];
   for (let n = startLine; n < startLine + MAX_SIGNATURE_LINES && n <= lines.length; n++) {
     collected.push((lines[n - 1] ?? "").trim());
@@ -63,6 +73,14 @@ function parameterSpan(text: string, name: string): { open: number; close: numbe
     else if (c === ")" && --depth === 0) return { open, close: i };
   }
   return null;
+}
+
+/** A decorator line that also holds the definition (`@Get() async handle(…)`, `@dataclass class X:`) is the signature's start. */
+function findsName(line: string, name: string): boolean {
+  const n = name.replace(/\$/g, "\\$");
+  return new RegExp(
+    `\\b(?:def|function|class|func|interface|type|enum)\\s+${n}(?![\\w$])|\\)\\s+(?:(?:public|private|protected|static|async)\\s+)*${n}\\s*[(<]`,
+  ).test(line);
 }
 
 function findWord(text: string, name: string): number {

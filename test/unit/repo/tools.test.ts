@@ -103,3 +103,27 @@ describe("definitions and references", () => {
     expect(SymbolArgsSchema.safeParse({ symbol: "$ok_1" }).success).toBe(true);
   });
 });
+
+describe("readSignature", () => {
+  it("starts after decorators, even one that mentions the name", async () => {
+    const { readSignature } = await import("../../../src/repo/signature.js");
+    const lines = ['@router.post("/signup", response_model=Out)', "@traced", "async def signup(body: In, *, dry_run: bool = False) -> Out:", "    return body"];
+    const sig = readSignature(lines, 1, "signup", "python");
+    expect(sig).toMatchObject({ line: 3, text: "async def signup(body: In, *, dry_run: bool = False) -> Out", returnType: "Out" });
+    expect(sig.parameters!.map((p) => [p.name, p.optional])).toEqual([
+      ["body", false],
+      ["dry_run", true],
+    ]);
+  });
+
+  it("reads Go receivers, grouped parameters and result lists", async () => {
+    const { readSignature } = await import("../../../src/repo/signature.js");
+    const sig = readSignature(["func (s *Store) Move(from, to string, ids ...int) (int, error) {"], 1, "Move", "go");
+    expect(sig.parameters!.map((p) => [p.name, p.rest])).toEqual([
+      ["from", false],
+      ["to", false],
+      ["ids", true],
+    ]);
+    expect(sig.returnType).toBe("(int, error)");
+  });
+});

@@ -104,17 +104,34 @@ export async function findReferences(
   return { symbol: args.symbol, references, truncated: found.truncated };
 }
 
+const definitionPatterns = new Map<string, RegExp>();
+const callPatterns = new Map<string, RegExp>();
+
+function cached(cache: Map<string, RegExp>, name: string, build: (escaped: string) => RegExp): RegExp {
+  let re = cache.get(name);
+  if (!re) {
+    if (cache.size > 10_000) cache.clear();
+    re = build(name.replace(/\$/g, "\\$"));
+    cache.set(name, re);
+  }
+  return re;
+}
+
 /** A line defining `name` (in any of the known languages) rather than using it. */
 export function looksLikeDefinition(line: string, name: string): boolean {
-  const n = name.replace(/\$/g, "\\$");
-  return new RegExp(
-    `(?:\\b(?:function\\*?|def|func|class|interface|type|enum|struct)\\s+(?:\\([^)]*\\)\\s*)?${n}(?![\\w$])|^\\s*(?:export\\s+)?(?:const|let|var)\\s+${n}\\s*(?::[^=]*)?=\\s*(?:async\\s+)?(?:function\\b|\\(|[\\w$]+\\s*=>))`,
+  return cached(
+    definitionPatterns,
+    name,
+    (n) =>
+      new RegExp(
+        `(?:\\b(?:function\\*?|def|func|class|interface|type|enum|struct)\\s+(?:\\([^)]*\\)\\s*)?${n}(?![\\w$])|^\\s*(?:export\\s+)?(?:const|let|var)\\s+${n}\\s*(?::[^=]*)?=\\s*(?:async\\s+)?(?:function\\b|\\(|[\\w$]+\\s*=>))`,
+      ),
   ).test(line);
 }
 
 export function usageKind(path: string, line: string, name: string): UsageKind {
   if (isTestPath(path)) return "test";
-  return new RegExp(`(?<![\\w$])${name.replace(/\$/g, "\\$")}\\s*\\(`).test(line) ? "call" : "reference";
+  return cached(callPatterns, name, (n) => new RegExp(`(?<![\\w$])${n}\\s*\\(`)).test(line) ? "call" : "reference";
 }
 
 function unique<T>(values: readonly T[]): T[] {

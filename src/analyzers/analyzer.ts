@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { ChangedFile, LineMap } from "../domain/change-set.js";
 import type { Finding, FindingSource } from "../domain/finding.js";
+import type { ImpactContext } from "../domain/impact.js";
 
 /** Which lines an analyzer may report on (reviewdog's filter modes). */
 export type AnalyzerFilter = "added" | "diff_context";
@@ -11,6 +12,8 @@ export interface AnalyzerInput {
   readonly headContents: ReadonlyMap<string, string>;
   readonly lineMap: LineMap;
   readonly filter: AnalyzerFilter;
+  /** Changed definitions and their unchanged users, when the pipeline computed them (repo/impact.ts). */
+  readonly impact?: ImpactContext;
   /** Where an analyzer reports files it could not read (parse errors, skipped sizes); `runAnalyzers` sets it. */
   readonly log?: Logger;
 }

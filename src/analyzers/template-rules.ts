@@ -1,3 +1,4 @@
+import { impactFindings } from "./impact-rules.js";
 import type { Logger } from "pino";
 import type { Category, Finding, Severity } from "../domain/finding.js";
 import { analyzableFiles, extensionOf } from "./analyzable-files.js";
@@ -110,6 +111,8 @@ export function createTemplateRulesAnalyzer(options: TemplateRulesOptions): Anal
           }
         }
       }
+      // Cross-file rules over the impact context (changed signatures vs unchanged callers), when the pipeline gave one.
+      findings.push(...impactFindings(input.impact, input.headContents));
       return { findings };
     },
   };

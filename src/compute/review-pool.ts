@@ -42,7 +42,13 @@ export function pooledAnalyzers(pool: ReviewPool): Analyzer[] {
     analyze: (input, signal) =>
       pool.run(
         "analyze",
-        { analyzer: name, files: [...input.files], headContents: new Map(input.headContents), filter: input.filter },
+        {
+          analyzer: name,
+          files: [...input.files],
+          headContents: new Map(input.headContents),
+          filter: input.filter,
+          ...(input.impact ? { impact: input.impact } : {}),
+        },
         { ...(signal ? { signal } : {}), ...(input.log ? { log: input.log } : {}) },
       ),
   }));

@@ -3,6 +3,7 @@ import type { AnalyzerFilter, AnalyzerReport, FlaggedSecret } from "../analyzers
 import { InvalidChangeSetError, WindowBudgetError, WindowPlanInvariantError } from "../context/errors.js";
 import type { ChangedFile, DiffLine, Hunk, SkippedFile } from "../domain/change-set.js";
 import { CategorySchema, FINDING_SOURCES, SeveritySchema, type Finding } from "../domain/finding.js";
+import type { ApiChange, ApiSignature, ImpactContext } from "../domain/impact.js";
 import {
   MEMORY_NOTE_KINDS,
   TRIAGE_KINDS,
@@ -124,7 +125,7 @@ const WindowSchema: z.ZodType<Window> = z.object({
   wave: z.number(),
   global: z.object({ title: z.string(), description: z.string(), guidelines: z.string(), fileMap: z.string() }),
   memory: z.array(MemoryNoteSchema),
-  local: z.object({ files: z.array(WindowFileSchema), peripheral: z.string() }),
+  local: z.object({ files: z.array(WindowFileSchema), peripheral: z.string(), impact: z.string().optional() }),
   tokens: z.object({ global: z.number(), memory: z.number(), local: z.number(), total: z.number() }),
 });
 
@@ -154,6 +155,38 @@ const ChangeSetDataSchema = z.object({
 });
 export type ChangeSetData = z.infer<typeof ChangeSetDataSchema>;
 
+const ApiSignatureSchema: z.ZodType<ApiSignature> = z.object({
+  text: z.string(),
+  line: z.number(),
+  parameters: z.array(z.object({ name: z.string(), optional: z.boolean(), rest: z.boolean(), defaultText: z.string().nullable() })).nullable(),
+  returnType: z.string().nullable(),
+});
+
+const ApiChangeSchema: z.ZodType<ApiChange> = z.object({
+  path: z.string(),
+  symbol: z.string(),
+  renamedTo: z.string().nullable(),
+  kind: z.enum(["signature-changed", "removed", "renamed", "body-changed", "key-removed"]),
+  aspects: z.array(
+    z.enum(["parameters-added", "parameters-removed", "parameters-reordered", "parameter-renamed", "default-changed", "return-type-changed", "other"]),
+  ),
+  before: ApiSignatureSchema,
+  after: ApiSignatureSchema.nullable(),
+  usages: z.array(
+    z.object({
+      path: z.string(),
+      line: z.number(),
+      text: z.string(),
+      kind: z.enum(["call", "test", "reference"]),
+      argumentCount: z.number().nullable(),
+      importsSymbol: z.boolean().optional(),
+    }),
+  ),
+  usagesTruncated: z.boolean(),
+});
+
+const ImpactContextSchema: z.ZodType<ImpactContext> = z.object({ changes: z.array(ApiChangeSchema), notices: z.array(z.string()) });
+
 const AnalyzerFilterSchema: z.ZodType<AnalyzerFilter> = z.enum(["added", "diff_context"]);
 
 const FlaggedSecretSchema: z.ZodType<FlaggedSecret> = z.object({ path: z.string(), start: z.number(), end: z.number(), kind: z.string() });
@@ -168,6 +201,7 @@ export const REVIEW_TASKS = {
       files: z.array(ChangedFileSchema),
       headContents: HeadContentsSchema,
       filter: AnalyzerFilterSchema,
+      impact: ImpactContextSchema.optional(),
     }),
     result: AnalyzerReportSchema,
   },
@@ -179,7 +213,7 @@ export const REVIEW_TASKS = {
       guidelines: z.string(),
       // Checked by the planner itself, which says what is wrong with a budget (WindowBudgetError).
       budget: z.object({ windowTokens: z.number(), outputTokens: z.number(), contextTokens: z.number() }),
-      options: z.object({ waveSize: z.number().optional(), memoryTokenCap: z.number().optional() }),
+      options: z.object({ waveSize: z.number().optional(), memoryTokenCap: z.number().optional(), impact: ImpactContextSchema.optional() }),
       redact: z.boolean(),
       flaggedSecrets: z.array(FlaggedSecretSchema),
     }),

@@ -19,7 +19,14 @@ serveTasks(REVIEW_TASKS, {
     if (!analyzer) throw new Error(`no analyzer ${input.analyzer} on this thread`);
     // Analyzers read files and contents; the line map is only for the caller's filter, rebuilt here to complete the input.
     const { lineMap } = buildChangeSet({ files: input.files });
-    return analyzer.analyze({ files: input.files, headContents: input.headContents, lineMap, filter: input.filter, log });
+    return analyzer.analyze({
+      files: input.files,
+      headContents: input.headContents,
+      lineMap,
+      filter: input.filter,
+      log,
+      ...(input.impact ? { impact: input.impact } : {}),
+    });
   },
   plan: async (input) => planWindows({ ...input, changeSet: buildChangeSet(input.changeSet) }),
 });

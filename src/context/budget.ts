@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ImpactContext } from "../domain/impact.js";
 import { WindowBudgetError } from "./errors.js";
 
 /** Per-window input budget (default 24k), output reserved for the answer, and the model's context size. */
@@ -13,6 +14,12 @@ export interface WindowPlanOptions {
   readonly waveSize?: number;
   /** Tokens reserved in every window for memory notes added by `withMemory` (default 8% of the window). */
   readonly memoryTokenCap?: number;
+  /**
+   * Changed definitions and their unchanged users (repo/impact.ts), computed
+   * before planning; windows whose files changed them show it. Absent: no
+   * impact section and no room reserved for one.
+   */
+  readonly impact?: ImpactContext;
 }
 
 export const DEFAULT_WAVE_SIZE = 4;

@@ -10,6 +10,7 @@ import { buildGlobalLayer, type GlobalInput } from "./global-layer.js";
 import { classify, FILE_CLASSES, reviewGroups } from "./grouping.js";
 import { HeadFiles } from "./head-files.js";
 import { packWindows } from "./packing.js";
+import { impactFor } from "./impact-section.js";
 import { buildPeripheralIndex, peripheralFor } from "./peripheral.js";
 import { findRelations } from "./relations.js";
 import { diffLineStats, emitLocal, fileHeader, globalTokens, hunkHeader, LOCAL_HEADER, PERIPHERAL_HEADER, tokensOf } from "./render.js";
@@ -19,6 +20,8 @@ import { countCached } from "./tokens.js";
 
 /** Share of a window's code room kept for peripheral outlines and signatures. */
 const PERIPHERAL_SHARE = 0.08;
+/** Share kept for the impact section (changed signatures and their unchanged callers), when the plan has an impact. */
+const IMPACT_SHARE = 0.1;
 
 /**
  * ChangeSet → ordered windows that together review every changed line once,
@@ -33,7 +36,11 @@ export function buildWindowPlan(changeSet: ChangeSet, global: GlobalInput, budge
   const localBudget = limits.windowTokens - limits.memoryTokenCap - globalCost;
   const localHeaderCost = countCached(LOCAL_HEADER);
   const peripheralCap = Math.floor(localBudget * PERIPHERAL_SHARE);
-  const capacity = localBudget - localHeaderCost - peripheralCap;
+  const impact = options?.impact !== undefined && options.impact.changes.length > 0 ? options.impact : undefined;
+  // The impact's room never makes a plan fail that would fit without it.
+  const impactCap =
+    impact === undefined ? 0 : Math.max(0, Math.min(Math.floor(localBudget * IMPACT_SHARE), localBudget - localHeaderCost - peripheralCap - MIN_LOCAL_TOKENS));
+  const capacity = localBudget - localHeaderCost - peripheralCap - impactCap;
   if (capacity < MIN_LOCAL_TOKENS) {
     throw new WindowBudgetError(
       `A window of ${limits.windowTokens} tokens leaves ${Math.max(0, capacity)} for code after the global layer (${globalCost}), memory (${limits.memoryTokenCap}) and peripheral context; at least ${MIN_LOCAL_TOKENS} are needed.`,
@@ -96,7 +103,9 @@ export function buildWindowPlan(changeSet: ChangeSet, global: GlobalInput, budge
     const room = Math.min(peripheralCap, localBudget - used);
     const peripheral = peripheralFor(files, peripheralIndex, (p) => windowsOf.get(p) ?? [], room, peripheralHeaderCost);
     stats.outlinedFiles += peripheral.outlinedFiles;
-    const local = { files, peripheral: peripheral.text };
+    const impactRoom = Math.min(impactCap, localBudget - used - peripheral.tokens);
+    const shownImpact = impactFor(files, impact, impactRoom);
+    const local = shownImpact.text === "" ? { files, peripheral: peripheral.text } : { files, peripheral: peripheral.text, impact: shownImpact.text };
     const localCost = tokensOf((sink) => emitLocal(local, sink));
     const total = globalCost + localCost;
     if (total + limits.memoryTokenCap > limits.windowTokens) {

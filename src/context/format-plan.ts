@@ -1,8 +1,9 @@
 import type { SkippedFile } from "../domain/change-set.js";
 import type { WindowPlan } from "../domain/window.js";
 import { compactedRefs } from "./expand.js";
+import { renderWindow } from "./render.js";
 
-/** `longview context --format json`: the plan without the code, for inspection and scripts. */
+/** `longview context --format json`: the plan, with each window's rendered text, for inspection and scripts. */
 export interface PlanJson {
   readonly windows: readonly {
     readonly id: string;
@@ -12,6 +13,8 @@ export interface PlanJson {
     readonly files: readonly string[];
     /** Hunks (or hunk parts) reviewed in the window, folded duplicates not included. */
     readonly hunks: number;
+    /** The window's text exactly as the model is sent it (before memory notes from earlier windows are added). */
+    readonly text: string;
   }[];
   readonly coverage: {
     readonly changedLines: number;
@@ -40,6 +43,7 @@ export function planToJson(plan: WindowPlan): PlanJson {
       tokens: { global: w.tokens.global, memory: w.tokens.memory, local: w.tokens.local, total: w.tokens.total },
       files: unique(w.local.files.map((f) => f.path)),
       hunks: w.local.files.reduce((n, f) => n + f.hunks.length, 0),
+      text: renderWindow(w),
     })),
     coverage: {
       changedLines: plan.coverage.changedLines,

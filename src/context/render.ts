@@ -34,6 +34,8 @@ export const LOCAL_HEADER =
   "Line prefixes: `R<n> +` added line n (side RIGHT); `L<n> -` deleted line n (side LEFT); `R<n> |` unchanged line n inside the hunk (side RIGHT); `~<n> |` surrounding code outside the diff (not commentable). Cite `line` and `side` exactly as shown.\n";
 
 export const PERIPHERAL_HEADER = "# Peripheral context (outlines and signatures only; not under review)\n";
+export const IMPACT_HEADER =
+  "# Impact on unchanged code (changed definitions of these files and where unchanged code uses them, as path:line; not under review)\n";
 export const MEMORY_HEADER = "# Notes on this pull request (from the survey of the whole change and from windows reviewed earlier)\n";
 
 export function renderWindow(window: Window): string {
@@ -87,6 +89,7 @@ export function emitLocal(local: LocalLayer, sink: Sink): void {
   sink.text(LOCAL_HEADER);
   for (const file of local.files) emitFile(file, sink);
   if (local.peripheral !== "") sink.text(`${PERIPHERAL_HEADER}${local.peripheral}\n`);
+  if (local.impact !== undefined && local.impact !== "") sink.text(`${IMPACT_HEADER}${local.impact}\n`);
 }
 
 export function emitFile(file: WindowFile, sink: Sink): void {

@@ -11,7 +11,7 @@ export interface FileSummary {
   readonly summary: string;
 }
 
-export interface ApiChange {
+export interface SurveyApiChange {
   readonly path: string;
   /** The function, type, endpoint or setting whose contract changed. */
   readonly symbol: string;
@@ -28,7 +28,7 @@ export interface SurveyRisk {
 export interface Survey {
   /** In the change set's file order; files the survey did not reach are absent. */
   readonly files: readonly FileSummary[];
-  readonly apiChanges: readonly ApiChange[];
+  readonly apiChanges: readonly SurveyApiChange[];
   readonly risks: readonly SurveyRisk[];
 }
 

@@ -88,6 +88,11 @@ export interface LocalLayer {
   readonly files: readonly WindowFile[];
   /** Outlines/signatures of peripheral code (other changed files, called definitions). */
   readonly peripheral: string;
+  /**
+   * Changed definitions of this window's files (before/after) and the lines of
+   * unchanged code that use them, as `path:line`; absent when there is none.
+   */
+  readonly impact?: string;
 }
 
 export interface WindowTokens {

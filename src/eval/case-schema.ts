@@ -38,6 +38,15 @@ const ExpectedIssueSchema = z
     category: z.enum(EXPECTED_CATEGORIES),
     severity: ExpectedSeveritySchema,
     description: z.string().min(1),
+    /**
+     * Lines of the head tree a reviewer must see to spot the issue, often in
+     * files the change does not touch (an unchanged caller); what the context
+     * recall metric looks for. Default: the issue's own lines.
+     */
+    evidence: z
+      .array(z.object({ path: z.string().min(1), line }).strict())
+      .max(20)
+      .optional(),
   })
   .strict()
   .superRefine((issue, ctx) => {
@@ -71,6 +80,13 @@ export interface ExpectedIssue {
   readonly category: ExpectedCategory;
   readonly severity: Severity;
   readonly description: string;
+  /** Head-tree lines that show the issue (explicit `evidence`); empty: the issue's own lines. */
+  readonly evidence?: readonly EvidenceLine[];
+}
+
+export interface EvidenceLine {
+  readonly path: string;
+  readonly line: number;
 }
 
 export function toExpectedIssues(file: CaseFile): ExpectedIssue[] {
@@ -81,5 +97,6 @@ export function toExpectedIssues(file: CaseFile): ExpectedIssue[] {
     category: e.category,
     severity: e.severity,
     description: e.description,
+    ...(e.evidence && e.evidence.length > 0 ? { evidence: e.evidence } : {}),
   }));
 }

@@ -117,19 +117,27 @@ async function readCaseFile(dir: string) {
 async function checkLabels(dir: string, expected: readonly ExpectedIssue[], diffText: string, headDir: string | null): Promise<void> {
   const changed = new Set(parseChange(dir, diffText).map((f) => f.path));
   for (const [i, issue] of expected.entries()) {
+    for (const [j, ev] of (issue.evidence ?? []).entries()) {
+      if (headDir === null) throw new DatasetError(dir, `expected[${i}].evidence needs a head/ tree`);
+      await checkLine(dir, `expected[${i}].evidence[${j}] (${ev.path})`, headDir, ev.path, ev.line);
+    }
     if (issue.path === null) continue;
     const where = `expected[${i}] (${issue.path})`;
     if (!changed.has(issue.path)) throw new DatasetError(dir, `${where}: the file is not part of the change`);
     if (issue.lineEnd === null || headDir === null) continue;
-    let text: string;
-    try {
-      text = await readFile(join(headDir, issue.path), "utf8");
-    } catch (error) {
-      throw new DatasetError(dir, `${where}: cannot read the head version: ${errorMessage(error)}`, { cause: error });
-    }
-    const lines = text.endsWith("\n") ? text.split("\n").length - 1 : text.split("\n").length;
-    if (issue.lineEnd > lines) throw new DatasetError(dir, `${where}: line_end ${issue.lineEnd} is past the file's last line (${lines})`);
+    await checkLine(dir, where, headDir, issue.path, issue.lineEnd, "line_end");
   }
+}
+
+async function checkLine(dir: string, where: string, headDir: string, path: string, line: number, field = "line"): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(join(headDir, path), "utf8");
+  } catch (error) {
+    throw new DatasetError(dir, `${where}: cannot read the head version: ${errorMessage(error)}`, { cause: error });
+  }
+  const lines = text.endsWith("\n") ? text.split("\n").length - 1 : text.split("\n").length;
+  if (line > lines) throw new DatasetError(dir, `${where}: ${field} ${line} is past the file's last line (${lines})`);
 }
 
 /** The case's diff, parsed as the pipeline will parse it; a diff the parser rejects is the case's problem. */

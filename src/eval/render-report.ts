@@ -68,6 +68,21 @@ function totalsLines(result: EvalResult): string[] {
   return lines;
 }
 
+/** Context recall, before (no impact section) and after; nothing for results that predate it. */
+function contextLines(result: EvalResult): string[] {
+  const r = result.contextRecall;
+  if (!r || r.cases === 0) return [];
+  const lines = [
+    `Context recall (evidence lines shown before any tool call): ${pct(r.withImpact)} with the impact context, ${pct(r.withoutImpact)} without (${r.cases} cases)`,
+  ];
+  if (r.crossFileCases > 0) {
+    lines.push(
+      `Context recall, cross-file cases (evidence in unchanged files): ${pct(r.crossFileWithImpact)} with, ${pct(r.crossFileWithoutImpact)} without (${r.crossFileCases} cases)`,
+    );
+  }
+  return lines;
+}
+
 export function renderText(result: EvalResult, comparison: Comparison | null): string {
   const parts = [
     "Longview review evaluation",
@@ -81,6 +96,7 @@ export function renderText(result: EvalResult, comparison: Comparison | null): s
     "",
     textTable(caseRows(result)),
     "",
+    ...contextLines(result),
     ...totalsLines(result),
   ];
   if (comparison) parts.push("", ...comparisonText(comparison));
@@ -137,6 +153,7 @@ export function renderMarkdown(result: EvalResult, comparison: Comparison | null
     "",
     md(scoreRows("Language", result.byLanguage, [])),
     "",
+    ...(contextLines(result).length > 0 ? ["## Context recall", "", ...contextLines(result).map((line) => `- ${line}`), ""] : []),
     "## Spend",
     "",
     ...totalsLines(result).map((line) => `- ${line}`),

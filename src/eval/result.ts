@@ -79,6 +79,17 @@ export const CaseResultSchema = z.object({
   /** Null when no judge ran. */
   judge: SpendSchema.extend({ failures: count }).nullable(),
   notices: z.array(z.string()),
+  /** What the windows showed of the evidence lines, without and with the impact section (absent in older results). */
+  context: z.object({ evidence: count, shownWithoutImpact: count, shownWithImpact: count, crossFile: z.boolean() }).nullable().optional(),
+});
+
+const ContextRecallSchema = z.object({
+  cases: count,
+  withoutImpact: ratio,
+  withImpact: ratio,
+  crossFileCases: count,
+  crossFileWithoutImpact: ratio,
+  crossFileWithImpact: ratio,
 });
 
 export const EvalResultSchema = z.object({
@@ -99,6 +110,8 @@ export const EvalResultSchema = z.object({
   byLanguage: z.record(z.string(), ScoresSchema),
   /** Share of matches whose finding has the expected severity. */
   severityAgreement: ratio,
+  /** Share of cases whose evidence lines the windows show before any tool call (absent in older results). */
+  contextRecall: ContextRecallSchema.optional(),
   totals: z.object({
     review: SpendSchema.extend({ durationMs: count }),
     judge: SpendSchema.extend({ failures: count }).nullable(),

@@ -10,6 +10,15 @@ import type { Env } from "../config/env.js";
 import type { PlacedFinding } from "../domain/finding.js";
 import { estimateCostUsd, priceTable, type ModelPriceTable } from "../config/model-prices.js";
 import { OFFLINE_NOTICE, runReview } from "../review/run-review.js";
+import { planWindows, type PlanWindows, type WindowPlanRequest } from "../review/plan-windows.js";
+import { renderWindow } from "../context/index.js";
+import type { ImpactContext } from "../domain/impact.js";
+import type { WindowPlan } from "../domain/window.js";
+import { computeImpact } from "../repo/impact.js";
+import { memorySnapshot } from "../repo/memory-snapshot.js";
+import { looksBinary } from "../diff/compute-file-diff.js";
+import { contextRecall, evidenceShown, shownLocations, type CaseContext } from "./context-recall.js";
+import { readTree } from "./load-dataset.js";
 import { mapConcurrent } from "../util/map-concurrent.js";
 import type { Judge } from "./judge.js";
 import type { EvalCase } from "./load-dataset.js";
@@ -38,6 +47,8 @@ export interface EvalRunInput {
   readonly windowTokens: number;
   /** Cases reviewed at once. */
   readonly concurrency: number;
+  /** Give the review the impact context (changed definitions and their unchanged callers); default true. */
+  readonly impact?: boolean;
   readonly log: Logger;
   readonly signal?: AbortSignal;
   readonly onCaseDone?: (result: CaseResult, done: number, total: number) => void;
@@ -71,6 +82,7 @@ export async function runEval(input: EvalRunInput): Promise<EvalResult> {
     bySeverity: Object.fromEntries(scoresBySeverity(matched)),
     byLanguage: Object.fromEntries(scoresByLanguage(matched)),
     severityAgreement: severityAgreement(matched),
+    contextRecall: contextRecall(cases.map((c) => c.context)),
     totals: {
       review: { ...sumSpend(cases.map((c) => c.review)), durationMs: cases.reduce((sum, c) => sum + c.review.durationMs, 0) },
       judge: input.judge === null ? null : sumJudge(cases),
@@ -90,6 +102,22 @@ async function evaluateCase(c: EvalCase, input: EvalRunInput, prices: ModelPrice
   const settings = await loadRepoSettings(c.headDir, undefined, c.headDir ?? ".");
   const readHead = c.headDir === null ? null : workingTreeReader(c.headDir, env.LONGVIEW_MAX_FILE_BYTES);
   const { changeSet } = await buildLocalChangeSet(c.diffText, settings.config.paths, readHead, sizeLimitsFrom(env));
+  const impact =
+    c.headDir === null || input.impact === false
+      ? null
+      : (
+          await computeImpact({
+            changeSet,
+            snapshot: await treeSnapshot(c.headDir, env.LONGVIEW_MAX_FILE_BYTES),
+            ...(input.signal ? { signal: input.signal } : {}),
+          })
+        ).impact;
+  let planned: { request: WindowPlanRequest; plan: WindowPlan } | null = null;
+  const recordingPlanner: PlanWindows = async (request, signal) => {
+    const plan = await planWindows(request, signal);
+    planned = { request, plan };
+    return plan;
+  };
   const review = await runReview({
     changeSet,
     pr: { title: c.title, description: c.description },
@@ -99,9 +127,12 @@ async function evaluateCase(c: EvalCase, input: EvalRunInput, prices: ModelPrice
     reviewer: input.reviewer,
     analyzers: input.analyzers,
     windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
+    planWindows: recordingPlanner,
+    ...(impact ? { impact } : {}),
     log,
     ...(input.signal ? { signal: input.signal } : {}),
   });
+  const context = planned === null ? null : await measureContext(c, planned, impact);
 
   const findings = review.findings;
   const judged = input.judge === null ? null : await judgeCandidates(c, findings, input.judge, input.tolerance, log, input.signal);
@@ -130,6 +161,33 @@ async function evaluateCase(c: EvalCase, input: EvalRunInput, prices: ModelPrice
         ? null
         : { usage: judged.usage, modelCalls: judged.calls, costUsd: estimateCostUsd(prices, input.judge.model, judged.usage), failures: judged.failures },
     notices,
+    context,
+  };
+}
+
+/** The case's head tree as a repository snapshot (text files within the size cap). */
+async function treeSnapshot(headDir: string, maxFileBytes: number) {
+  const files = new Map<string, string>();
+  for (const [path, bytes] of await readTree(headDir)) if (bytes.length <= maxFileBytes && !looksBinary(bytes)) files.set(path, bytes.toString("utf8"));
+  return memorySnapshot(files, "EVAL-HEAD");
+}
+
+/**
+ * Which evidence lines the windows the model was sent show, and which the
+ * same plan would show without the impact section (planned again without it).
+ */
+async function measureContext(c: EvalCase, planned: { request: WindowPlanRequest; plan: WindowPlan }, impact: ImpactContext | null): Promise<CaseContext> {
+  const shownWith = shownLocations(planned.plan.windows.map(renderWindow));
+  const { impact: _dropped, ...options } = planned.request.options;
+  const without = impact === null ? planned.plan : await planWindows({ ...planned.request, options });
+  const shownWithout = shownLocations(without.windows.map(renderWindow));
+  const withImpact = evidenceShown(c.expected, shownWith);
+  const withoutImpact = evidenceShown(c.expected, shownWithout);
+  return {
+    evidence: withImpact.evidence,
+    shownWithImpact: withImpact.shown,
+    shownWithoutImpact: withoutImpact.shown,
+    crossFile: c.expected.some((e) => (e.evidence?.length ?? 0) > 0),
   };
 }
 

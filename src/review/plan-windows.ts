@@ -1,6 +1,7 @@
 import type { FlaggedSecret } from "../analyzers/analyzer.js";
 import { buildWindowPlan, initSyntax, type WindowBudget, type WindowPlanOptions } from "../context/index.js";
 import type { ChangeSet } from "../domain/change-set.js";
+import { mapImpactText } from "../domain/impact.js";
 import type { WindowPlan } from "../domain/window.js";
 import { createRedactor, redactChangeSet } from "./redact-change-set.js";
 
@@ -39,6 +40,7 @@ export const planWindows: PlanWindows = async (request) => {
     modelView,
     { title: clean(request.pr.title), description: clean(request.pr.description), guidelines: clean(request.guidelines) },
     request.budget,
-    request.options,
+    // The impact quotes unchanged repository code: it is redacted like the change.
+    redact && request.options.impact !== undefined ? { ...request.options, impact: mapImpactText(request.options.impact, clean) } : request.options,
   );
 };

@@ -6,6 +6,7 @@ import { pullRequestMemory, type Reviewer } from "../reviewer/index.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { fanOutFindings, withMemory, type WindowBudget } from "../context/index.js";
 import type { ChangeSet } from "../domain/change-set.js";
+import type { ImpactContext } from "../domain/impact.js";
 import type { Finding, PlacedFinding } from "../domain/finding.js";
 import { severityRank } from "../domain/finding.js";
 import type { Survey } from "../domain/survey.js";
@@ -38,6 +39,8 @@ export interface ReviewInput {
   readonly analyzers: readonly Analyzer[];
   /** Redaction and window planning; inline by default, on worker threads in the app. */
   readonly planWindows?: PlanWindows;
+  /** Changed definitions and their unchanged users (repo/impact.ts), for the windows and the analyzers; absent: neither gets one. */
+  readonly impact?: ImpactContext;
   readonly windowConcurrency: number;
   /** Notes computed without a model (e.g. API changes from an outline diff): the first memory of every window. */
   readonly deterministicNotes?: readonly MemoryNote[];
@@ -89,7 +92,13 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   const analyzed = config.analyzers.enabled
     ? await runAnalyzers(
         input.analyzers,
-        { files: changeSet.files, headContents: changeSet.headContents, lineMap: changeSet.lineMap, filter: config.analyzers.filter },
+        {
+          files: changeSet.files,
+          headContents: changeSet.headContents,
+          lineMap: changeSet.lineMap,
+          filter: config.analyzers.filter,
+          ...(input.impact ? { impact: input.impact } : {}),
+        },
         log,
         signal,
       )
@@ -102,7 +111,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
       pr: input.pr,
       guidelines: input.guidelines,
       budget: input.budget,
-      options: { waveSize: input.windowConcurrency, memoryTokenCap: MEMORY_TOKEN_CAP },
+      options: { waveSize: input.windowConcurrency, memoryTokenCap: MEMORY_TOKEN_CAP, ...(input.impact ? { impact: input.impact } : {}) },
       redact: reviewer !== null,
       flaggedSecrets: analyzed.secrets,
     },

@@ -1,4 +1,4 @@
-import type { ApiChange, FileSummary, Survey, SurveyRisk } from "../../domain/survey.js";
+import type { SurveyApiChange, FileSummary, Survey, SurveyRisk } from "../../domain/survey.js";
 import type { SurveyOutput } from "./survey-schema.js";
 
 /**
@@ -34,7 +34,7 @@ export function validateSurveyBatch(output: SurveyOutput, shownPaths: readonly s
     return summary === undefined ? [] : [{ path, summary }];
   });
 
-  const apiChanges: ApiChange[] = [];
+  const apiChanges: SurveyApiChange[] = [];
   for (const raw of output.api_changes) {
     const symbol = oneLine(raw.symbol, L.symbolChars);
     const change = oneLine(raw.change, L.changeChars);

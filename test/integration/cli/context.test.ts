@@ -14,6 +14,7 @@ const PlanJsonShape = z
           tokens: z.object({ global: z.number(), memory: z.number(), local: z.number(), total: z.number().positive() }),
           files: z.array(z.string()),
           hunks: z.number().int().positive(),
+          text: z.string().min(1),
         }),
       )
       .min(1),
@@ -52,6 +53,8 @@ describe("longview context", () => {
     const c = plan.coverage;
     expect(c.reviewedLines + c.foldedLines + c.summarizedLines + c.triagedLines + c.skippedLines).toBe(c.changedLines);
     for (const w of plan.windows) expect(w.tokens.total).toBeLessThanOrEqual(24_000);
+    // What the model is sent, so anyone can check it.
+    expect(plan.windows.map((w) => w.text).join("")).toContain("## src/server.js");
   });
 
   test("--budget shapes the plan; the same plan the review reports", async () => {

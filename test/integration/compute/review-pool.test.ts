@@ -80,6 +80,34 @@ describe("review stages on worker threads", () => {
     expect(text).toContain("[REDACTED:");
   }, 120_000);
 
+  test("an impact crosses to the worker and back: the same plan as inline, with the impact section", async () => {
+    const sig = { line: 1, parameters: null, returnType: null };
+    const impact = {
+      notices: [],
+      changes: [
+        {
+          path: "src/orders.js",
+          symbol: "query",
+          renamedTo: null,
+          kind: "signature-changed" as const,
+          aspects: ["parameters-added" as const],
+          before: { ...sig, text: "function query(sql) {" },
+          after: { ...sig, text: "function query(sql, params) {" },
+          usages: [{ path: "src/other.js", line: 7, text: "query(`SELECT 1`)", kind: "call" as const, argumentCount: 1 }],
+          usagesTruncated: false,
+        },
+      ],
+    };
+    const withImpact = request({
+      budget: { windowTokens: 8_000, outputTokens: 2_000, contextTokens: 272_000 },
+      options: { waveSize: 2, memoryTokenCap: 500, impact },
+    });
+    const inline = await planWindows(withImpact);
+    const pooled = await pooledPlanWindows(pool)(withImpact);
+    expect({ ...pooled, stats: { ...pooled.stats, ms: 0 } }).toEqual({ ...inline, stats: { ...inline.stats, ms: 0 } });
+    expect(pooled.windows.some((w) => w.local.impact?.includes("src/other.js:7"))).toBe(true);
+  }, 120_000);
+
   test("a budget with no room fails with WindowBudgetError, as inline", async () => {
     const bad = request({ budget: { windowTokens: 2_000, outputTokens: 2_000, contextTokens: 3_000 } });
     await expect(planWindows(bad)).rejects.toBeInstanceOf(WindowBudgetError);

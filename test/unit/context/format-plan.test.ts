@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
-import { buildWindowPlan, formatPlanText, planToJson, WindowBudgetError } from "../../../src/context/index.js";
+import { buildWindowPlan, countTokens, formatPlanText, planToJson, renderWindow, WindowBudgetError } from "../../../src/context/index.js";
 import { BUDGET_24K, changeSetOf, GLOBAL } from "./helpers.js";
 
 describe("planToJson and formatPlanText", () => {
@@ -12,9 +12,12 @@ describe("planToJson and formatPlanText", () => {
   );
   const plan = buildWindowPlan(changeSet, GLOBAL, BUDGET_24K);
 
-  test("JSON carries windows, coverage and stats without the code", () => {
+  test("JSON carries windows (with the exact text the model is sent), coverage and stats", () => {
     const json = planToJson(plan);
-    expect(json.windows).toEqual([{ id: "w1", wave: 1, tokens: plan.windows[0]!.tokens, files: ["src/a.ts", "src/b.ts"], hunks: 2 }]);
+    expect(json.windows).toEqual([
+      { id: "w1", wave: 1, tokens: plan.windows[0]!.tokens, files: ["src/a.ts", "src/b.ts"], hunks: 2, text: renderWindow(plan.windows[0]!) },
+    ]);
+    expect(countTokens(json.windows[0]!.text)).toBe(plan.windows[0]!.tokens.total);
     expect(json.coverage).toEqual({
       changedLines: 44,
       reviewedLines: 4,

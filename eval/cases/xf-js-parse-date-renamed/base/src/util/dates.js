@@ -1,0 +1,5 @@
+export function parseDate(value) {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new Error(`invalid date: ${value}`);
+  return date;
+}

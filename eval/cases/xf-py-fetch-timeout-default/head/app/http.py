@@ -1,0 +1,7 @@
+import requests
+
+
+def fetch_json(url, timeout=None):
+    response = requests.get(url, timeout=timeout)
+    response.raise_for_status()
+    return response.json()

@@ -1,0 +1,4 @@
+def normalize_email(email):
+    if email is None:
+        return None
+    return email.strip().lower()

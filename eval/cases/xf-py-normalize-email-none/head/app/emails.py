@@ -1,0 +1,2 @@
+def normalize_email(email):
+    return email.strip().lower()

@@ -1,0 +1,7 @@
+def send_email(to, subject, body):
+    message = {"to": to, "subject": subject, "body": body}
+    return _deliver(message)
+
+
+def _deliver(message):
+    return message

@@ -1,0 +1,5 @@
+const users = new Map();
+
+export async function findUser(id) {
+  return users.get(id) ?? null;
+}

@@ -1,0 +1,8 @@
+export interface Profile {
+  readonly firstName: string;
+  readonly lastName: string;
+}
+
+export function displayName(profile: Profile | undefined): string {
+  return `${profile!.firstName} ${profile!.lastName}`.trim();
+}

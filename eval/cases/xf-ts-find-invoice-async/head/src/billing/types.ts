@@ -1,0 +1,4 @@
+export interface Invoice {
+  readonly id: string;
+  readonly paid: boolean;
+}

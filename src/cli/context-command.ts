@@ -1,7 +1,10 @@
 import type { Logger } from "pino";
-import { buildWindowPlan, formatPlanText, initSyntax, planToJson } from "../context/index.js";
+import { formatPlanText, initSyntax, planToJson } from "../context/index.js";
 import { createDefaultAnalyzers, runAnalyzers } from "../analyzers/index.js";
-import { createRedactor, redactChangeSet } from "../review/redact-change-set.js";
+import { repositoryLimits } from "../config/env.js";
+import { planWindows } from "../review/plan-windows.js";
+import { createRedactor } from "../review/redact-change-set.js";
+import { repositoryContext } from "../review/repository-context.js";
 import { MEMORY_TOKEN_CAP } from "../review/run-review.js";
 import type { ContextOptions } from "./args.js";
 import { EXIT_OK, type CliIo } from "./io.js";
@@ -9,29 +12,38 @@ import { prepareChange, writeReport } from "./prepare-change.js";
 
 /**
  * `longview context`: the window plan for a local change, built as `runReview`
- * builds it (same change set, guidelines, budget, wave size and memory
- * reserve), from the redacted view the model would get.
+ * builds it (same change set, impact context from the repository, guidelines,
+ * budget, memory reserve, redaction of what the analyzers flag), so the text
+ * of each window is what the model would be sent.
  */
 export async function contextCommand(options: ContextOptions, io: CliIo, log: Logger): Promise<number> {
   const { env, change, settings, changeSet, budget } = await prepareChange(options, io, log);
   await initSyntax({ logger: log });
-  // As in runReview: the credentials the analyzers flag are redacted too, and so is the free text.
+  const repository = change.repository?.(repositoryLimits(env)) ?? null;
+  const seen = repository ? await repositoryContext(changeSet, repository, createRedactor(), log, io.signal).finally(() => repository.close()) : null;
+  const impact = seen?.impact ?? null;
   const analyzed = settings.config.analyzers.enabled
     ? await runAnalyzers(
         createDefaultAnalyzers({ log }),
-        { files: changeSet.files, headContents: changeSet.headContents, lineMap: changeSet.lineMap, filter: settings.config.analyzers.filter },
+        {
+          files: changeSet.files,
+          headContents: changeSet.headContents,
+          lineMap: changeSet.lineMap,
+          filter: settings.config.analyzers.filter,
+          ...(impact ? { impact } : {}),
+        },
         log,
       )
     : { secrets: [] };
-  const redactor = createRedactor();
-  const modelView = await redactChangeSet(changeSet, redactor, analyzed.secrets);
-  const clean = (text: string) => redactor.redactLine(text);
-  const plan = buildWindowPlan(
-    modelView,
-    { title: clean(change.title), description: clean(change.description), guidelines: clean(settings.guidelines) },
+  const plan = await planWindows({
+    changeSet,
+    pr: { title: change.title, description: change.description },
+    guidelines: settings.guidelines,
     budget,
-    { waveSize: env.LONGVIEW_WINDOW_CONCURRENCY, memoryTokenCap: MEMORY_TOKEN_CAP },
-  );
+    options: { waveSize: env.LONGVIEW_WINDOW_CONCURRENCY, memoryTokenCap: MEMORY_TOKEN_CAP, ...(impact ? { impact } : {}) },
+    redact: true,
+    flaggedSecrets: analyzed.secrets,
+  });
   const text = options.format === "json" ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : ensureNewline(formatPlanText(plan));
   await writeReport(text, options.output, io);
   return EXIT_OK;

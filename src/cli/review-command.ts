@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { compose } from "../compose.js";
+import { repositoryLimits } from "../config/env.js";
 import { findGaps } from "../review/completeness.js";
 import { evaluateGate, gateConclusion, parseFailOn, type GatePolicy } from "../review/gate.js";
 import { runReview } from "../review/run-review.js";
@@ -22,6 +23,8 @@ export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logg
   const longview = compose(env, log);
   const progress = io.stderr.isTTY === true && !options.quiet;
   if (progress) io.stderr.write(`longview: reviewing ${change.label}: ${changeSet.files.length} files\n`);
+  // The repository around the change (a git range: the head commit; a diff: the working tree), for the impact context and the model's tools.
+  const repository = change.repository?.(repositoryLimits(env)) ?? null;
   const result = await runReview({
     changeSet,
     pr: { title: change.title, description: change.description },
@@ -31,10 +34,11 @@ export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logg
     reviewer: longview.reviewer,
     analyzers: longview.analyzers,
     windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
+    ...(repository ? { repository } : {}),
     log,
     ...(io.signal ? { signal: io.signal } : {}),
     onProgress: progress ? ({ windowsDone, windowsTotal }) => void io.stderr.write(`longview: window ${windowsDone}/${windowsTotal} done\n`) : undefined,
-  });
+  }).finally(() => repository?.close());
 
   // The check run's decision (review/check-output.ts): blocking findings, then a review that did not cover the change.
   const { onIncomplete, maxUnreviewedLines } = settings.config.gate;

@@ -14,7 +14,6 @@ import { planWindows, type PlanWindows, type WindowPlanRequest } from "../review
 import { renderWindow } from "../context/index.js";
 import type { ImpactContext } from "../domain/impact.js";
 import type { WindowPlan } from "../domain/window.js";
-import { computeImpact } from "../repo/impact.js";
 import { memorySnapshot } from "../repo/memory-snapshot.js";
 import { looksBinary } from "../diff/compute-file-diff.js";
 import { contextRecall, evidenceShown, shownLocations, type CaseContext } from "./context-recall.js";
@@ -102,16 +101,8 @@ async function evaluateCase(c: EvalCase, input: EvalRunInput, prices: ModelPrice
   const settings = await loadRepoSettings(c.headDir, undefined, c.headDir ?? ".");
   const readHead = c.headDir === null ? null : workingTreeReader(c.headDir, env.LONGVIEW_MAX_FILE_BYTES);
   const { changeSet } = await buildLocalChangeSet(c.diffText, settings.config.paths, readHead, sizeLimitsFrom(env));
-  const impact =
-    c.headDir === null || input.impact === false
-      ? null
-      : (
-          await computeImpact({
-            changeSet,
-            snapshot: await treeSnapshot(c.headDir, env.LONGVIEW_MAX_FILE_BYTES),
-            ...(input.signal ? { signal: input.signal } : {}),
-          })
-        ).impact;
+  // The case's repository at head: impact context and the model's tools read it, as in the app and the CLI.
+  const repository = c.headDir === null || input.impact === false ? null : await treeSnapshot(c.headDir, env.LONGVIEW_MAX_FILE_BYTES);
   let planned: { request: WindowPlanRequest; plan: WindowPlan } | null = null;
   const recordingPlanner: PlanWindows = async (request, signal) => {
     const plan = await planWindows(request, signal);
@@ -128,11 +119,12 @@ async function evaluateCase(c: EvalCase, input: EvalRunInput, prices: ModelPrice
     analyzers: input.analyzers,
     windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
     planWindows: recordingPlanner,
-    ...(impact ? { impact } : {}),
+    ...(repository ? { repository } : {}),
     log,
     ...(input.signal ? { signal: input.signal } : {}),
   });
-  const context = planned === null ? null : await measureContext(c, planned, impact);
+  const recorded = planned as { request: WindowPlanRequest; plan: WindowPlan } | null;
+  const context = recorded === null ? null : await measureContext(c, recorded, recorded.request.options.impact ?? null);
 
   const findings = review.findings;
   const judged = input.judge === null ? null : await judgeCandidates(c, findings, input.judge, input.tolerance, log, input.signal);

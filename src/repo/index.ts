@@ -39,3 +39,4 @@ export {
   type SymbolDefinition,
   type SymbolReference,
 } from "./symbols.js";
+export { redactedSnapshot } from "./redacted-snapshot.js";

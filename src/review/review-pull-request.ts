@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Analyzer } from "../analyzers/analyzer.js";
 import { extractReviewGuidelines, type Reviewer } from "../reviewer/index.js";
-import type { Env } from "../config/env.js";
+import { repositoryLimits, type Env } from "../config/env.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { PullRef } from "../domain/pull-request.js";
 import { hasVerdict, type CheckRunHandle } from "../github/check-run.js";
@@ -189,6 +189,8 @@ async function reviewAndPost(
     analyzers: deps.analyzers,
     ...(deps.planWindows ? { planWindows: deps.planWindows } : {}),
     windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
+    // The repository at head, read lazily for the impact context and the model's tools (a fork's head commit is readable through the base repository).
+    repository: github.repository(ref, pr.head.sha, repositoryLimits(env), { tarballAfterReads: env.LONGVIEW_REPO_ARCHIVE_AFTER_READS, log }),
     log,
     onProgress: ({ windowsDone, windowsTotal }) => checkRun.progress(windowsDone, windowsTotal),
     ...(signal ? { signal } : {}),

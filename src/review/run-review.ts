@@ -1,12 +1,14 @@
 import type { Logger } from "pino";
 import type { Analyzer } from "../analyzers/analyzer.js";
 import { runAnalyzers } from "../analyzers/index.js";
-import { ModelError, ZERO_USAGE, addUsage, type TokenUsage } from "../model/index.js";
-import { pullRequestMemory, type Reviewer } from "../reviewer/index.js";
+import { ModelError, NO_TOOL_USAGE, ZERO_USAGE, addToolUsage, addUsage, type TokenUsage, type ToolUsage } from "../model/index.js";
+import { pullRequestMemory, reviewTools, type Reviewer } from "../reviewer/index.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { fanOutFindings, withMemory, type WindowBudget } from "../context/index.js";
 import type { ChangeSet } from "../domain/change-set.js";
 import type { ImpactContext } from "../domain/impact.js";
+import type { RepositoryAccessStats, RepositorySnapshot } from "../domain/repository.js";
+import { redactedSnapshot } from "../repo/index.js";
 import type { Finding, PlacedFinding } from "../domain/finding.js";
 import { severityRank } from "../domain/finding.js";
 import type { Survey } from "../domain/survey.js";
@@ -15,6 +17,8 @@ import { mapConcurrent } from "../util/map-concurrent.js";
 import { mergeFindings } from "./merge-findings.js";
 import { placeFindings } from "./placement.js";
 import { planWindows, type PlanWindows } from "./plan-windows.js";
+import { createRedactor } from "./redact-change-set.js";
+import { repositoryContext } from "./repository-context.js";
 
 /**
  * The one review pipeline, shared by the GitHub App and the CLI:
@@ -39,7 +43,13 @@ export interface ReviewInput {
   readonly analyzers: readonly Analyzer[];
   /** Redaction and window planning; inline by default, on worker threads in the app. */
   readonly planWindows?: PlanWindows;
-  /** Changed definitions and their unchanged users (repo/impact.ts), for the windows and the analyzers; absent: neither gets one. */
+  /**
+   * The whole repository at the head commit, as read (not yet redacted): the
+   * impact context and the deterministic memory are computed from it, and the
+   * model's tools read it (redacted). Absent: the review sees the change alone.
+   */
+  readonly repository?: RepositorySnapshot;
+  /** Changed definitions and their unchanged users, when computed already; otherwise computed from `repository`. */
   readonly impact?: ImpactContext;
   readonly windowConcurrency: number;
   /** Notes computed without a model (e.g. API changes from an outline diff): the first memory of every window. */
@@ -72,6 +82,10 @@ export interface ReviewResult {
   readonly survey?: Survey;
   /** What the passes around the windows cost (already part of `usage` and `modelCalls`); absent when neither ran. */
   readonly passes?: { readonly survey?: PassSpend; readonly synthesis?: PassSpend & { readonly findings: number } };
+  /** What the windows' tools ran (all windows together); absent when no window had tools. */
+  readonly tools?: ToolUsage;
+  /** What reading the repository cost (impact context and tools); absent without a repository. */
+  readonly repository?: RepositoryAccessStats;
 }
 
 export interface PassSpend {
@@ -88,6 +102,12 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   const started = performance.now();
   const { changeSet, config, log, reviewer, signal } = input;
   const notices: string[] = [];
+  // One redactor for everything read beyond the change this review (notes, tool results); the planner redacts the change.
+  const redactor = createRedactor();
+  const seen = input.repository && !input.impact ? await repositoryContext(changeSet, input.repository, redactor, log, signal) : null;
+  if (seen?.notice) notices.push(seen.notice);
+  const impact = input.impact ?? seen?.impact ?? undefined;
+  const deterministicNotes = [...(input.deterministicNotes ?? []), ...(seen?.notes ?? [])];
 
   const analyzed = config.analyzers.enabled
     ? await runAnalyzers(
@@ -97,7 +117,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
           headContents: changeSet.headContents,
           lineMap: changeSet.lineMap,
           filter: config.analyzers.filter,
-          ...(input.impact ? { impact: input.impact } : {}),
+          ...(impact ? { impact } : {}),
         },
         log,
         signal,
@@ -111,7 +131,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
       pr: input.pr,
       guidelines: input.guidelines,
       budget: input.budget,
-      options: { waveSize: input.windowConcurrency, memoryTokenCap: MEMORY_TOKEN_CAP, ...(input.impact ? { impact: input.impact } : {}) },
+      options: { waveSize: input.windowConcurrency, memoryTokenCap: MEMORY_TOKEN_CAP, ...(impact ? { impact } : {}) },
       redact: reviewer !== null,
       flaggedSecrets: analyzed.secrets,
     },
@@ -122,6 +142,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   let agentFindings: Finding[] = [];
   let usage = ZERO_USAGE;
   let modelCalls = 0;
+  let toolUsage: ToolUsage | null = null;
   let windowsFailed = 0;
   let survey: Survey | null = null;
   const passes: { survey?: PassSpend; synthesis?: PassSpend & { findings: number } } = {};
@@ -146,10 +167,12 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
       }
     }
     // Given to every window first, also to windows that start together; deterministic notes need no model.
-    const pinned = pullRequestMemory(survey, input.deterministicNotes ?? []);
+    const pinned = pullRequestMemory(survey, deterministicNotes);
     const notes: MemoryNote[] = [];
     let done = 0;
     // Windows start as slots free up; each carries the notes written by the windows finished by then.
+    // The same tools for every window: the repository at head (redacted as read) and what the plan compacted.
+    const tools = reviewTools({ repository: input.repository ? redactedSnapshot(input.repository, redactor) : null, plan });
     const results = await mapConcurrent(
       plan.windows,
       input.windowConcurrency,
@@ -158,7 +181,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
         const paths = new Set(window.local.files.map((file) => file.path));
         const evidence = analyzed.findings.filter((f) => paths.has(f.path));
         try {
-          const review = await reviewer.review(withNotes, evidence, signal);
+          const review = await reviewer.review(withNotes, evidence, signal, tools ?? undefined);
           notes.push(...review.notes);
           return { window, review, error: null };
         } catch (error) {
@@ -176,6 +199,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
         agentFindings.push(...review.findings);
         usage = addUsage(usage, review.usage);
         modelCalls += review.calls;
+        if (review.tools) toolUsage = addToolUsage(toolUsage ?? NO_TOOL_USAGE, review.tools);
       } else {
         windowsFailed++;
         const files = window.local.files.map((f) => `\`${f.path}\``).join(", ");
@@ -225,7 +249,19 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   );
 
   const durationMs = Math.round(performance.now() - started);
-  log.info({ findings: findings.length, windows: plan.windows.length, modelCalls, usage, durationMs, coverage: plan.coverage }, "review finished");
+  log.info(
+    {
+      findings: findings.length,
+      windows: plan.windows.length,
+      modelCalls,
+      usage,
+      durationMs,
+      coverage: plan.coverage,
+      ...(toolUsage ? { tools: toolUsage } : {}),
+      ...(input.repository ? { repository: input.repository.stats() } : {}),
+    },
+    "review finished",
+  );
   return {
     findings,
     coverage: plan.coverage,
@@ -238,6 +274,8 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     ...(windowsFailed > 0 ? { windowsFailed } : {}),
     ...(survey ? { survey } : {}),
     ...(passes.survey || passes.synthesis ? { passes } : {}),
+    ...(toolUsage ? { tools: toolUsage } : {}),
+    ...(input.repository ? { repository: input.repository.stats() } : {}),
   };
 }
 

@@ -76,7 +76,9 @@ describe("incomplete reviews do not pass the gate", () => {
     expect(run.summary).toContain("GitHub lists only the first 5 files of a pull request");
     expect(run.summary).toContain("split the pull request");
     expect(run.summary).toContain("set `gate.onIncomplete: neutral` (or `success`) in `.github/longview.yml`");
-    expect(review.body).toContain("**Coverage:** reviewed 15 of 18 changed lines (83.3%) in 5 of 6 files.");
+    // The five listed files make the same change: one is shown to the model, four are folded onto it (counted apart).
+    expect(review.body).toContain("**Coverage:** reviewed 3 of 18 changed lines (16.6%) in 5 of 6 files.");
+    expect(review.body).toContain("Changed lines: reviewed 3 · folded 12 · skipped 3.");
     expect(sim.violations).toEqual([]);
   });
 

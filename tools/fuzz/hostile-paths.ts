@@ -200,7 +200,8 @@ async function reviewAndRender(change: HostileChange): Promise<void> {
     log: silent,
   });
   const { coverage } = result;
-  if (coverage.changedLines !== coverage.reviewedLines + coverage.skipped.reduce((n, s) => n + s.lines, 0)) {
+  const covered = coverage.reviewedLines + coverage.foldedLines + coverage.summarizedLines + coverage.triagedLines;
+  if (coverage.changedLines !== covered + coverage.skipped.reduce((n, s) => n + s.lines, 0)) {
     throw new InvariantViolation(`coverage does not add up: ${JSON.stringify(coverage)}`);
   }
 

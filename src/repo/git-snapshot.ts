@@ -303,6 +303,8 @@ class CatFileBatch {
   async close(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((done) => this.child.once("close", () => done()));
+    // Held while it exits: an unreferenced process would leave nothing for Node to wait on, and the await would never end.
+    this.hold(true);
     this.child.stdin.end();
     await exited;
   }

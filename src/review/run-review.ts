@@ -218,8 +218,10 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
         const synthesized = await reviewer.synthesis.synthesize(
           { windows: plan.windows, notes: [...pinned, ...notes], findings: [...agentFindings, ...analyzed.findings] },
           signal,
+          tools ?? undefined,
         );
         usage = addUsage(usage, synthesized.usage);
+        if (synthesized.tools) toolUsage = addToolUsage(toolUsage ?? NO_TOOL_USAGE, synthesized.tools);
         modelCalls += synthesized.calls;
         passes.synthesis = { usage: synthesized.usage, calls: synthesized.calls, findings: synthesized.findings.length };
         agentFindings.push(...synthesized.findings);

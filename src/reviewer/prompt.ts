@@ -44,7 +44,7 @@ export function buildReviewPrompt(window: Window, evidence: readonly Finding[], 
     `The pull request as a whole (the same for every window of it) is in the ${UNTRUSTED_TAG} block with id "${globalId}".`,
     delimited(UNTRUSTED_TAG, globalId, global),
     // From here on, per window and per request.
-    `Review window ${window.id} (wave ${window.wave}). This window's content is in the ${UNTRUSTED_TAG} block with id "${nonce}"; the analyzer findings are in the ${EVIDENCE_TAG} block with the same id.`,
+    `Review window ${window.id}. This window's content is in the ${UNTRUSTED_TAG} block with id "${nonce}"; the analyzer findings are in the ${EVIDENCE_TAG} block with the same id.`,
     delimited(UNTRUSTED_TAG, nonce, content),
     delimited(EVIDENCE_TAG, nonce, hints),
     closingReminder([globalId, nonce]),

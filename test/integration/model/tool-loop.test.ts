@@ -494,3 +494,33 @@ describe("scripted server over real HTTP", () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe("the synthesis pass with the windows' tools", () => {
+  test("it may read the repository to check a suspicion before answering, and reports what its tools ran", async () => {
+    const reads: { path: string; start: number; end: number }[] = [];
+    const { server, reviewer: r } = reviewer("responses", (request) =>
+      request.tools.includes("read_file") && request.toolResults.length === 0
+        ? { toolCalls: [{ name: "read_file", arguments: { path: "src/a.ts", start: 1, end: 2 } }] }
+        : { answer: { findings: [] } },
+    );
+    const notes = [{ kind: "suspicion" as const, path: "src/a.ts", text: "callers may still pass the old argument order", windowId: "w1" }];
+    const result = await r.synthesis!.synthesize(
+      { windows: [makeWindow({ id: "w1" }), makeWindow({ id: "w2" })], notes, findings: [] },
+      undefined,
+      tools(readTool(reads)),
+    );
+
+    expect(reads).toEqual([{ path: "src/a.ts", start: 1, end: 2 }]);
+    expect(result.tools).toMatchObject({ calls: 1, failedCalls: 0 });
+    expect(server.requests[0]!.instructions).toContain("# Tools");
+    expect(server.requests.at(-1)!.toolResults[0]!.output).toContain(FILE[0]!);
+  });
+
+  test("without tools it is one plain request", async () => {
+    const { server, reviewer: r } = reviewer("chat", () => ({ answer: { findings: [] } }));
+    const result = await r.synthesis!.synthesize({ windows: [makeWindow({ id: "w1" })], notes: [], findings: [] });
+    expect(result.tools).toBeUndefined();
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.tools).toEqual([]);
+  });
+});

@@ -12,6 +12,10 @@
  * BENCH_RUNS, default 3). Limits are lifted for the measurement; the
  * "refused at defaults" column says what the default budget would refuse.
  *
+ * Then one review's worth: the impact context of a pull request that changes
+ * the signature of a function every generated file calls, computed through
+ * the same snapshot at the default limits, as the app does before planning.
+ *
  * The simulator runs in this process and on localhost: times compare the
  * strategies with each other, not with GitHub (where a request costs ~50–300 ms
  * and each API call counts against the installation's 5,000 an hour).
@@ -21,6 +25,10 @@ import { Octokit } from "@octokit/rest";
 import { DEFAULT_REPOSITORY_LIMITS, type RepositoryLimits } from "../src/domain/repository.js";
 import type { GitHub } from "../src/github/client.js";
 import { DEFAULT_TARBALL_AFTER_READS, gitHubRepositorySnapshot, type RepositoryStrategy } from "../src/github/repository-snapshot.js";
+import { createTwoFilesPatch } from "diff";
+import { buildChangeSet } from "../src/diff/build-change-set.js";
+import { parseUnifiedDiff } from "../src/diff/parse-unified-diff.js";
+import { computeImpact } from "../src/repo/index.js";
 import { mapConcurrent } from "../src/util/map-concurrent.js";
 import { startSimulator, type Simulator } from "../tools/github-simulator/index.js";
 
@@ -29,11 +37,15 @@ const READS = (process.env.BENCH_READS ?? "5,50,500").split(",").map((n) => Numb
 const RUNS = positive("BENCH_RUNS", 3);
 const AFTER = positive("LONGVIEW_REPO_ARCHIVE_AFTER_READS", DEFAULT_TARBALL_AFTER_READS);
 const IN_FLIGHT = 8;
+const COMPUTE_PATH = "packages/core/src/compute.ts";
+const COMPUTE_BASE = `export function compute(index: number, key: string): string {\n  return \`\${key}:\${index}\`;\n}\n`;
+const COMPUTE_HEAD = `export function compute(key: string, index: number, salt = ""): string {\n  return \`\${key}:\${index}\${salt}\`;\n}\n`;
+
 const UNLIMITED: RepositoryLimits = { maxFileBytes: DEFAULT_REPOSITORY_LIMITS.maxFileBytes, maxTotalBytes: 10 * 1024 ** 3, maxRequests: 1_000_000 };
 
 const sim = await startSimulator({ validate: false });
 try {
-  const files = generatedRepository(FILES);
+  const files = { ...generatedRepository(FILES), [COMPUTE_PATH]: COMPUTE_HEAD };
   const contentBytes = Object.values(files).reduce((sum, text) => sum + Buffer.byteLength(text), 0);
   await sim.createRepo({ owner: "bench", name: "monorepo", commits: [{ message: "generated", files }] });
   const wire = { requests: 0, bytes: 0 };
@@ -71,6 +83,30 @@ try {
       );
     }
   }
+  console.log("\none review: impact context of a changed signature called from every file (auto strategy, default limits)");
+  console.log(["http requests", "wire KiB", "snapshot requests", "snapshot KiB", "files read", "refused", "changes", "usages shown", "ms"].join(" | "));
+  wire.requests = 0;
+  wire.bytes = 0;
+  const started = performance.now();
+  const snapshot = gitHubRepositorySnapshot(gh as unknown as GitHub, repo, sha, { limits: DEFAULT_REPOSITORY_LIMITS, tarballAfterReads: AFTER });
+  const patch = createTwoFilesPatch(`a/${COMPUTE_PATH}`, `b/${COMPUTE_PATH}`, COMPUTE_BASE, COMPUTE_HEAD, "", "", { context: 3 });
+  const changed = parseUnifiedDiff(`diff --git a/${COMPUTE_PATH} b/${COMPUTE_PATH}\n${patch.slice(patch.indexOf("---"))}`);
+  const { impact } = await computeImpact({ changeSet: buildChangeSet({ files: changed, headContents: new Map([[COMPUTE_PATH, COMPUTE_HEAD]]) }), snapshot });
+  const ms = performance.now() - started;
+  const stats = snapshot.stats();
+  console.log(
+    [
+      wire.requests,
+      (wire.bytes / 1024).toFixed(0),
+      stats.requests,
+      (stats.bytesFetched / 1024).toFixed(0),
+      stats.filesRead,
+      stats.refused,
+      impact.changes.length,
+      impact.changes.reduce((n, c) => n + c.usages.length, 0),
+      ms.toFixed(0),
+    ].join(" | "),
+  );
 } finally {
   await sim.close();
 }
@@ -99,7 +135,7 @@ function generatedRepository(count: number): Record<string, string> {
     const dir = `packages/pkg-${i % 30}/src/area-${Math.floor(i / 30) % 5}`;
     const lines = 8 + (next() % 110);
     const body = Array.from({ length: lines }, (_, l) => `export const value${l}_${next() % 1000} = compute(${l}, "${(next() % 1e9).toString(36)}");`);
-    files[`${dir}/module-${i}.ts`] = `// module ${i}\n${body.join("\n")}\n`;
+    files[`${dir}/module-${i}.ts`] = `// module ${i}\nimport { compute } from "../../../core/src/compute.js";\n${body.join("\n")}\n`;
   }
   return files;
 }

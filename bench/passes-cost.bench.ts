@@ -8,6 +8,7 @@ import { surveyBatches } from "../src/reviewer/survey/survey-batches.js";
 import { SURVEY_OUTPUT_TOKENS, surveyRequest } from "../src/reviewer/survey/survey-pass.js";
 import { synthesisContent } from "../src/reviewer/synthesis/synthesis-input.js";
 import { SYNTHESIS_OUTPUT_TOKENS, synthesisRequest } from "../src/reviewer/synthesis/synthesis-pass.js";
+import { loadEnv } from "../src/config/env.js";
 import { generatePr } from "./fixtures/generate-pr.js";
 
 /**
@@ -17,6 +18,13 @@ import { generatePr } from "./fixtures/generate-pr.js";
  * full memory (the survey's notes and windows' notes, as in a real review);
  * the survey's answer and the windows' notes are simulated at their typical
  * size (one summary per file, three notes and two findings per window).
+ *
+ * Also: tokens sent per diff token with and without the passes, and the
+ * cacheable share of the window requests: the tokens each request shares,
+ * from its start, with the first window's request (instructions, the global
+ * layer and the pinned memory come first so a provider's prompt cache can
+ * serve them). Tool use is bounded per window by LONGVIEW_TOOL_RESULT_TOKENS
+ * and depends on the model, so it is reported as that bound, not simulated.
  */
 
 const BUDGET = { windowTokens: 24_000, outputTokens: 8_000, contextTokens: 272_000 };
@@ -30,13 +38,29 @@ function requestTokens(request: ModelRequest): number {
   return countTokens(request.instructions) + request.messages.reduce((n, m) => n + countTokens(m.content), 0);
 }
 
+function requestText(request: ModelRequest): string {
+  return [request.instructions, ...request.messages.map((m) => m.content)].join("\n");
+}
+
+/** Tokens of `text` that it shares from its start with `first`. */
+function sharedPrefixTokens(first: string, text: string): number {
+  let k = 0;
+  while (k < first.length && k < text.length && first.charCodeAt(k) === text.charCodeAt(k)) k++;
+  return countTokens(text.slice(0, k));
+}
+
 async function main(): Promise<void> {
   await initSyntax();
   const rows: string[] = [
-    "| changed lines | files | windows | window input | survey calls | survey input | synthesis input | passes / windows |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| scenario | changed lines | files | windows | diff tokens | window input | survey calls | survey input | synthesis input | passes / windows | sent / diff (windows) | sent / diff (with passes) | cacheable prefix of window requests |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
-  for (const lines of [300, 1_000, 10_000]) {
+  for (const [name, lines] of [
+    ["300", 300],
+    ["1k", 1_000],
+    ["10k", 10_000],
+    ["100k", 100_000],
+  ] as const) {
     const pr = generatePr(lines);
     const plan = buildWindowPlan(pr.changeSet, GLOBAL, BUDGET);
     const cap = resolveMemoryTokenCap(BUDGET);
@@ -58,7 +82,12 @@ async function main(): Promise<void> {
         windowId: w.id,
       })),
     );
-    const windowInput = plan.windows.reduce((n, w) => n + requestTokens(buildReviewPrompt(withMemory(w, notes, cap, pinned), [])), 0);
+    // Each window carries the pinned memory and the notes of the windows before it (as when they finish in order).
+    const requests = plan.windows.map((w, i) => buildReviewPrompt(withMemory(w, notes.slice(0, i * 3), cap, pinned), []));
+    const windowInput = requests.reduce((n, r) => n + requestTokens(r), 0);
+    const firstText = requests.length > 0 ? requestText(requests[0]!) : "";
+    const cacheable = requests.slice(1).reduce((n, r) => n + sharedPrefixTokens(firstText, requestText(r)), 0);
+    const cacheableShare = requests.length < 2 ? 0 : cacheable / requests.slice(1).reduce((n, r) => n + requestTokens(r), 0);
     const findings: Finding[] = plan.windows.flatMap((w) =>
       [0, 1].map((i) => ({
         path: w.local.files[0]?.path ?? "x",
@@ -80,12 +109,13 @@ async function main(): Promise<void> {
     const synthesisInput =
       plan.windows.length < 2 ? 0 : requestTokens(synthesisRequest(synthesisContent({ windows: plan.windows, notes: [...pinned, ...notes], findings })));
     const share = ((surveyInput + synthesisInput) / windowInput) * 100;
+    const diff = plan.stats.diffTokens;
     rows.push(
-      `| ${pr.changeSet.files.reduce((n, f) => n + f.additions + f.deletions, 0)} | ${paths.length} | ${plan.windows.length} | ${windowInput} | ${batches.length} | ${surveyInput} | ${synthesisInput} | ${share.toFixed(1)}% |`,
+      `| ${name} | ${pr.changeSet.files.reduce((n, f) => n + f.additions + f.deletions, 0)} | ${paths.length} | ${plan.windows.length} | ${diff} | ${windowInput} | ${batches.length} | ${surveyInput} | ${synthesisInput} | ${share.toFixed(1)}% | ${(windowInput / diff).toFixed(2)} | ${((windowInput + surveyInput + synthesisInput) / diff).toFixed(2)} | ${(cacheableShare * 100).toFixed(1)}% |`,
     );
   }
   process.stdout.write(
-    `${rows.join("\n")}\n\nOutput caps: survey ${SURVEY_OUTPUT_TOKENS} tokens per batch (low reasoning effort), synthesis ${SYNTHESIS_OUTPUT_TOKENS}; windows LONGVIEW_OUTPUT_TOKENS each.\n`,
+    `${rows.join("\n")}\n\nOutput caps: survey ${SURVEY_OUTPUT_TOKENS} tokens per batch (low reasoning effort), synthesis ${SYNTHESIS_OUTPUT_TOKENS}; windows LONGVIEW_OUTPUT_TOKENS each.\nTools: each window's tool results are capped at LONGVIEW_TOOL_RESULT_TOKENS (default ${loadEnv({}).LONGVIEW_TOOL_RESULT_TOKENS}) and ${loadEnv({}).LONGVIEW_TOOL_CALLS} calls; what a model spends below that depends on the model.\n`,
   );
 }
 

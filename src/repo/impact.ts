@@ -11,6 +11,7 @@ import { diffOutlines, type DefinitionChange } from "./outline-diff.js";
 import { splitTopLevel } from "./signature.js";
 import { looksLikeDefinition, usageKind } from "./symbols.js";
 import { clipLine, CODE_PATH, escapeRegExp, isTestPath, splitLines } from "./tool-text.js";
+import { cooperative } from "../util/cooperative.js";
 
 /**
  * Impact context: for each exported definition a pull request changes (outline
@@ -84,9 +85,18 @@ export async function computeImpact(input: ImpactInput): Promise<ImpactResult> {
   }
 
   const drafts: Draft[] = [];
+  // Runs on the main thread before planning: it yields to the event loop as it goes and stops at the deadline.
+  const breathe = cooperative();
+  let outlined = 0;
   for (const file of changeSet.files) {
     if (!(file.status === "modified" || file.status === "renamed" || file.status === "removed") || !CODE_PATH.test(file.path)) continue;
     signal?.throwIfAborted();
+    await breathe();
+    if (now() > deadline) {
+      notices.push(`Changed definitions were compared in ${outlined} file(s) before the time limit; the rest are not followed.`);
+      break;
+    }
+    outlined++;
     const texts = await baseAndHead(file, input);
     if (texts === null) {
       notices.push(`${clipLine(file.path, 200)}: no base or head text, so its API changes are not known.`);
@@ -197,7 +207,9 @@ async function scanUsages(
     .map((c) => c.p);
   let files = 0;
   let bytes = 0;
+  const breathe = cooperative();
   for (const path of candidates) {
+    await breathe();
     if (files >= limits.maxFiles || now() > deadline) {
       notices.push(`Usage search stopped at a ${files >= limits.maxFiles ? "file" : "time"} limit after ${files} file(s); more callers may exist.`);
       found.forEach((f) => (f.truncated = true));

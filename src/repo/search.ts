@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { RepositorySnapshot } from "../domain/repository.js";
 import { compileSearchPattern } from "./safe-pattern.js";
 import { clipLine, splitLines } from "./tool-text.js";
+import { cooperative } from "../util/cooperative.js";
 
 /** Arguments of the search tool, as the model gives them. */
 export const SearchArgsSchema = z
@@ -81,7 +82,10 @@ export async function searchRepository(
   let bytesSearched = 0;
   const literal = args.regex || args.wholeWord ? null : args.caseSensitive ? args.query : args.query.toLowerCase();
 
+  // A tool call on the main thread: it yields to the event loop between files.
+  const breathe = cooperative();
   outer: for (const path of listing.paths) {
+    await breathe();
     if (options.exclude?.has(path)) continue;
     if (globs.length > 0 && !globs.some((g) => minimatch(path, g, { dot: true, nocomment: true, nonegate: true }))) continue;
     if (filesSearched >= limits.maxFiles) {

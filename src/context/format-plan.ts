@@ -1,5 +1,5 @@
 import type { SkippedFile } from "../domain/change-set.js";
-import type { WindowPlan } from "../domain/window.js";
+import { coverageLines, type CoverageLines, type WindowPlan } from "../domain/window.js";
 import { compactedRefs } from "./expand.js";
 import { renderWindow } from "./render.js";
 
@@ -16,15 +16,7 @@ export interface PlanJson {
     /** The window's text exactly as the model is sent it (before memory notes from earlier windows are added). */
     readonly text: string;
   }[];
-  readonly coverage: {
-    readonly changedLines: number;
-    readonly reviewedLines: number;
-    readonly foldedLines: number;
-    readonly summarizedLines: number;
-    readonly triagedLines: number;
-    readonly skippedLines: number;
-    readonly skipped: readonly SkippedFile[];
-  };
+  readonly coverage: CoverageLines & { readonly skipped: readonly SkippedFile[] };
   /** Refs the windows show for folded copies, summarized deletions and triaged files (`expandCompacted`). */
   readonly refs: readonly string[];
   readonly stats: {
@@ -45,15 +37,7 @@ export function planToJson(plan: WindowPlan): PlanJson {
       hunks: w.local.files.reduce((n, f) => n + f.hunks.length, 0),
       text: renderWindow(w),
     })),
-    coverage: {
-      changedLines: plan.coverage.changedLines,
-      reviewedLines: plan.coverage.reviewedLines,
-      foldedLines: plan.coverage.foldedLines,
-      summarizedLines: plan.coverage.summarizedLines,
-      triagedLines: plan.coverage.triagedLines,
-      skippedLines: plan.coverage.skippedLines,
-      skipped: plan.coverage.skipped,
-    },
+    coverage: { ...coverageLines(plan.coverage), skipped: plan.coverage.skipped },
     refs: compactedRefs(plan),
     stats: {
       diffTokens: plan.stats.diffTokens,

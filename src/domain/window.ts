@@ -154,6 +154,14 @@ export function hasCompactedLines(coverage: Coverage): boolean {
   return coverage.foldedLines + coverage.summarizedLines + coverage.triagedLines > 0;
 }
 
+/** The line counts of a coverage, one per category (the reports' `coverage` objects start with them). */
+export type CoverageLines = Pick<Coverage, "changedLines" | "reviewedLines" | "foldedLines" | "summarizedLines" | "triagedLines" | "skippedLines">;
+
+export function coverageLines(coverage: Coverage): CoverageLines {
+  const { changedLines, reviewedLines, foldedLines, summarizedLines, triagedLines, skippedLines } = coverage;
+  return { changedLines, reviewedLines, foldedLines, summarizedLines, triagedLines, skippedLines };
+}
+
 /** Files in the change, counting a skip that stands for several files (GitHub's unlisted ones) as that many. */
 export function changedFileCount(coverage: Pick<Coverage, "files" | "skipped">): number {
   return coverage.skipped.reduce((n, s) => n - 1 + skippedFileCount(s), coverage.files);

@@ -1,3 +1,4 @@
+import { coverageLines, type CoverageLines } from "../../domain/window.js";
 import type { Side, SkipReason } from "../../domain/change-set.js";
 import type { Category, FindingSource, Placement, PlacedFinding, Severity } from "../../domain/finding.js";
 import { gapsTitle } from "../../review/completeness.js";
@@ -31,17 +32,8 @@ export interface JsonFinding {
 export interface JsonReport {
   readonly version: typeof JSON_REPORT_VERSION;
   readonly findings: readonly JsonFinding[];
-  readonly coverage: {
-    readonly changedLines: number;
-    /** Lines the model was shown (offline: the lines the windows hold). */
-    readonly reviewedLines: number;
-    /** Identical changes in identical enclosing code, reviewed through one occurrence. */
-    readonly foldedLines: number;
-    /** Deleted lines of summarized pure deletions that were not shown. */
-    readonly summarizedLines: number;
-    /** Lines of changelogs, lockfile-like files and CI configuration: listed and summarized. */
-    readonly triagedLines: number;
-    readonly skippedLines: number;
+  /** The line counts mean what `Coverage`'s do (domain/window.ts; docs/cli.md). */
+  readonly coverage: CoverageLines & {
     readonly files: number;
     readonly reviewedFiles: number;
     readonly skipped: readonly { readonly path: string; readonly reason: SkipReason; readonly lines: number; readonly detail: string | null }[];
@@ -76,12 +68,7 @@ export function toJsonReport(report: CliReport): JsonReport {
     version: JSON_REPORT_VERSION,
     findings: result.findings.map(toJsonFinding),
     coverage: {
-      changedLines: coverage.changedLines,
-      reviewedLines: coverage.reviewedLines,
-      foldedLines: coverage.foldedLines,
-      summarizedLines: coverage.summarizedLines,
-      triagedLines: coverage.triagedLines,
-      skippedLines: coverage.skippedLines,
+      ...coverageLines(coverage),
       files: coverage.files,
       reviewedFiles: coverage.reviewedFiles,
       skipped: coverage.skipped.map((s) => ({ path: s.path, reason: s.reason, lines: s.lines, detail: s.detail ?? null })),

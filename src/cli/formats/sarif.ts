@@ -4,7 +4,7 @@ import { isModelSource, severityRank } from "../../domain/finding.js";
 import { lineReader } from "../../review/fingerprint.js";
 import { gapsTitle } from "../../review/completeness.js";
 import { formatBreakdown } from "../../review/format-review-body.js";
-import { hasCompactedLines } from "../../domain/window.js";
+import { coverageLines, hasCompactedLines, type CoverageLines } from "../../domain/window.js";
 import { allNotices, type CliReport } from "../report.js";
 import { plainBody } from "./plain-text.js";
 
@@ -72,14 +72,7 @@ export interface SarifLog {
       readonly results: readonly SarifResult[];
       /** Longview's coverage of the change: every changed line in exactly one category (as in the JSON report). */
       readonly properties: {
-        readonly coverage: {
-          readonly changedLines: number;
-          readonly reviewedLines: number;
-          readonly foldedLines: number;
-          readonly summarizedLines: number;
-          readonly triagedLines: number;
-          readonly skippedLines: number;
-        };
+        readonly coverage: CoverageLines;
       };
       readonly invocations: readonly [
         {
@@ -166,14 +159,7 @@ export function toSarif(report: CliReport): SarifLog {
         },
         results,
         properties: {
-          coverage: {
-            changedLines: coverage.changedLines,
-            reviewedLines: coverage.reviewedLines,
-            foldedLines: coverage.foldedLines,
-            summarizedLines: coverage.summarizedLines,
-            triagedLines: coverage.triagedLines,
-            skippedLines: coverage.skippedLines,
-          },
+          coverage: coverageLines(coverage),
         },
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
       },

@@ -25,6 +25,8 @@ import { cooperative } from "../util/cooperative.js";
 export interface ImpactLimits {
   /** Changes kept (signature changes first, body-only changes last). */
   readonly maxChanges: number;
+  /** Changed files whose definitions are compared base vs head. */
+  readonly maxOutlinedFiles: number;
   readonly maxCallsPerChange: number;
   readonly maxTestsPerChange: number;
   /** Removed keys looked for per changed file. */
@@ -38,6 +40,7 @@ export interface ImpactLimits {
 
 export const DEFAULT_IMPACT_LIMITS: ImpactLimits = {
   maxChanges: 24,
+  maxOutlinedFiles: 2_000,
   maxCallsPerChange: 6,
   maxTestsPerChange: 3,
   maxKeysPerFile: 4,
@@ -74,8 +77,9 @@ export async function computeImpact(input: ImpactInput): Promise<ImpactResult> {
   const limits = { ...DEFAULT_IMPACT_LIMITS, ...input.limits };
   const { changeSet, signal } = input;
   const now = input.now ?? (() => performance.now());
-  const deadline = now() + limits.timeMs;
   await initSyntax();
+  // The search's time budget starts after the one-off grammar load, which a busy machine can make slow.
+  const deadline = now() + limits.timeMs;
   const outliner = createOutliner();
   const notices: string[] = [];
   const changedPaths = new Set<string>();
@@ -85,15 +89,16 @@ export async function computeImpact(input: ImpactInput): Promise<ImpactResult> {
   }
 
   const drafts: Draft[] = [];
-  // Runs on the main thread before planning: it yields to the event loop as it goes and stops at the deadline.
+  // Runs on the main thread before planning: it yields to the event loop as it goes. A count, not the clock, bounds it,
+  // so the same change always gets the same impact (the outliner bounds the parsing per file).
   const breathe = cooperative();
   let outlined = 0;
   for (const file of changeSet.files) {
     if (!(file.status === "modified" || file.status === "renamed" || file.status === "removed") || !CODE_PATH.test(file.path)) continue;
     signal?.throwIfAborted();
     await breathe();
-    if (now() > deadline) {
-      notices.push(`Changed definitions were compared in ${outlined} file(s) before the time limit; the rest are not followed.`);
+    if (outlined >= limits.maxOutlinedFiles) {
+      notices.push(`Changed definitions were compared in the first ${outlined} changed file(s) (limit ${limits.maxOutlinedFiles}); the rest are not followed.`);
       break;
     }
     outlined++;

@@ -207,8 +207,8 @@ async function reviewAndPost(
   const dismissed = dismissedFingerprints(prior, anchorsAt);
   const suppressions = config.review.suppress;
   const found = fingerprintFindings(result.findings, changeSet);
-  const suppressed = found.filter((f) => isSuppressed(f, suppressions));
-  const current = found.filter((f) => !suppressed.includes(f) && !dismissed.has(f.fingerprint));
+  const suppressed = new Set(found.filter((f) => isSuppressed(f, suppressions)));
+  const current = found.filter((f) => !suppressed.has(f) && !dismissed.has(f.fingerprint));
   const kept = new Set(current);
   const reported: ReviewResult = { ...result, findings: result.findings.filter((_, i) => kept.has(found[i]!)) };
   const currentPrints = new Set(current.map((f) => f.fingerprint));
@@ -219,8 +219,8 @@ async function reviewAndPost(
   );
   const fixed = earlier.filter((t) => isFixedAt(t, anchorsAt));
   const openFromEarlier = earlier.filter((t) => !fixed.includes(t)).map((t) => t.finding);
-  if (suppressed.length > 0 || dismissed.size > 0)
-    log.info({ suppressed: suppressed.length, dismissed: dismissed.size }, "suppressed and dismissed findings left out");
+  if (suppressed.size > 0 || dismissed.size > 0)
+    log.info({ suppressed: suppressed.size, dismissed: dismissed.size }, "suppressed and dismissed findings left out");
 
   let posted: PostedReview | null = null;
   // Say something only when there is something new: the first review of a pull request, or new findings.
@@ -237,7 +237,7 @@ async function reviewAndPost(
           configProblems: problems,
           rerouted,
           alreadyReported: current.length - fresh.length,
-          suppressed: suppressed.length,
+          suppressed: suppressed.size,
           dismissed: dismissed.size,
           ...(increment ? { incremental: { from: increment.from, to: pr.head.sha } } : {}),
         })}\n\n${reviewMarker({ head: pr.head.sha, from: increment?.from ?? null, partial: (result.windowsFailed ?? 0) > 0 })}`,

@@ -64,6 +64,10 @@ describe("dismissed and suppressed findings", () => {
     expect(firstBody).toMatch(/Not reported: \d+ findings? suppressed by `review\.suppress`/);
     expect(firstBody).toContain("`review.suppress` in `.github/longview.yml`");
 
+    // Nobody reacted yet: the reaction counts on the comments spare listing who reacted.
+    const reactionListings = () => sim.requests.filter((r) => r.method === "GET" && r.route === "/repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions");
+    expect(reactionListings()).toHaveLength(0);
+
     // alice gives a.js's finding 👎 and resolves b.js's thread, changing no code.
     const a = roots().filter((c) => c.path === "src/a.js");
     const b = roots().filter((c) => c.path === "src/b.js");
@@ -80,6 +84,7 @@ describe("dismissed and suppressed findings", () => {
     expect(sim.state.reviewComments(REPO, pr.number)).toHaveLength(posted);
     expect(sim.state.reviews(REPO, pr.number)).toHaveLength(reviews);
     expect(second.actions ?? []).toEqual([]);
+    expect(reactionListings().length).toBeGreaterThan(0);
 
     // `/agent review` (a full re-review that ignores what was posted before) still leaves them out.
     const app = new Probot({ appId: sim.app.id, privateKey: sim.app.privateKey, baseUrl: sim.url });

@@ -13,6 +13,29 @@ export type OnIncomplete = (typeof ON_INCOMPLETE)[number];
 
 export const REPO_CONFIG_PATH = ".github/longview.yml";
 
+/**
+ * One `review.suppress` entry: a finding matching every field given is not
+ * posted and does not gate. `rule`: the analyzer rule id (exact); `path`: a
+ * glob over the file path; `title`: text the finding's title contains
+ * (case-insensitive).
+ */
+export const SuppressionSchema = z
+  .object({
+    rule: z.string().min(1).max(200).optional(),
+    path: z.string().min(1).max(500).optional(),
+    title: z.string().min(1).max(500).optional(),
+    /** Why, for the people reading the file; Longview does not use it. */
+    reason: z.string().max(1_000).optional(),
+  })
+  .strict()
+  .refine((s) => s.rule !== undefined || s.path !== undefined || s.title !== undefined, {
+    message: "a suppression needs at least one of `rule`, `path` or `title`",
+  });
+export type Suppression = z.infer<typeof SuppressionSchema>;
+
+/** More entries than this are ignored (and reported): matching is per finding and per entry. */
+export const MAX_SUPPRESSIONS = 200;
+
 const sections = {
   enabled: z.boolean().default(true),
   /** Draft PRs: skipped unless `review`. */
@@ -37,9 +60,11 @@ const sections = {
       survey: z.boolean().default(true),
       /** A model pass after the windows over all their notes and findings, for defects that cross windows. */
       synthesis: z.boolean().default(true),
+      /** Findings never posted nor gating in this repository (entries are validated one by one: a bad entry is dropped and reported). */
+      suppress: z.array(SuppressionSchema).max(MAX_SUPPRESSIONS).default([]),
     })
     .strict()
-    .default({ minSeverity: "P3", maxInlineComments: 30, instructions: "", survey: true, synthesis: true }),
+    .default({ minSeverity: "P3", maxInlineComments: 30, instructions: "", survey: true, synthesis: true, suppress: [] }),
   gate: z
     .object({
       checkName: z.string().min(1).max(100).default("Longview"),
@@ -107,8 +132,9 @@ export function parseRepoConfig(raw: unknown): LoadedRepoConfig {
       problems.push(`${REPO_CONFIG_PATH}: unknown setting \`${key}\` (known: ${Object.keys(sections).join(", ")}); ignored.`);
       continue;
     }
-    const result = schema.safeParse(value);
-    if (result.success) accepted[key] = value;
+    const input = key === "review" ? keepValidSuppressions(value, problems) : value;
+    const result = schema.safeParse(input);
+    if (result.success) accepted[key] = input;
     else {
       for (const issue of result.error.issues) {
         const where = [key, ...issue.path.map(String)].join(".");
@@ -117,6 +143,30 @@ export function parseRepoConfig(raw: unknown): LoadedRepoConfig {
     }
   }
   return { config: RepoConfigSchema.parse(accepted), problems };
+}
+
+/**
+ * `review.suppress` entry by entry: one mistyped suppression is dropped and
+ * reported instead of sending the whole `review` section back to its defaults.
+ */
+function keepValidSuppressions(review: unknown, problems: string[]): unknown {
+  if (review === null || typeof review !== "object" || Array.isArray(review)) return review;
+  const suppress = (review as Record<string, unknown>)["suppress"];
+  if (!Array.isArray(suppress)) return review;
+  const kept: unknown[] = [];
+  suppress.forEach((entry: unknown, index) => {
+    if (kept.length >= MAX_SUPPRESSIONS) {
+      if (index === MAX_SUPPRESSIONS) problems.push(`${REPO_CONFIG_PATH}: \`review.suppress\`: more than ${MAX_SUPPRESSIONS} entries; the rest are ignored.`);
+      return;
+    }
+    const parsed = SuppressionSchema.safeParse(entry);
+    if (parsed.success) kept.push(entry);
+    else {
+      const why = parsed.error.issues.map((i) => [i.path.join("."), i.message].filter(Boolean).join(": ")).join("; ");
+      problems.push(`${REPO_CONFIG_PATH}: \`review.suppress[${index}]\`: ${why}; this suppression is ignored.`);
+    }
+  });
+  return { ...(review as Record<string, unknown>), suppress: kept };
 }
 
 function describe(value: unknown): string {

@@ -26,10 +26,15 @@ export const ReviewCommentSchema = z.object({
   pull_request_url: z.string().optional(),
   html_url: z.string().optional(),
   commit_id: z.string().optional(),
+  /** GitHub's reaction counts; a 👎 count tells whether the reactions are worth listing. */
+  reactions: z.object({ "-1": z.number().int().min(0).optional() }).optional(),
 });
 export type ReviewComment = z.infer<typeof ReviewCommentSchema>;
 
 /** The `reviewThreads` page of the GraphQL query in fix/review-threads.ts. */
+/** `GET /repos/{o}/{r}/pulls/comments/{id}/reactions`: who reacted, and how. */
+export const ReactionSchema = z.object({ content: z.string(), user: User.nullable() });
+
 /** `GET /repos/{o}/{r}/git/commits/{sha}`. */
 export const GitCommitSchema = z.object({ sha: z.string(), tree: z.object({ sha: z.string() }) });
 

@@ -17,6 +17,11 @@ import type { ThreadState } from "./review-threads.js";
  * fixed. An outdated thread (its line left the diff) is still open: the code
  * it is about may only have moved, and whether it is gone is decided against
  * the head's content by the reader (`isFixedAt`).
+ *
+ * A finding a person dismissed stays dismissed on this pull request: they gave
+ * it 👎, or resolved its thread while its code is unchanged at head
+ * (`isDismissed`). A dismissed finding is never posted again, does not gate and
+ * is no fix target.
  */
 
 export const ReviewSummarySchema = z.object({
@@ -34,6 +39,14 @@ export interface StateSource {
   readonly comments: readonly ReviewComment[];
   /** Review threads by the database id of their first comment (GraphQL). */
   readonly threads: ReadonlyMap<number, ThreadState>;
+  /** Who reacted 👎 to a comment, by comment id (REST `…/pulls/comments/{id}/reactions?content=-1`); absent: nobody known. */
+  readonly thumbsDown?: ReadonlyMap<number, readonly Reactor[]>;
+}
+
+/** Who left a reaction; `type` is REST's `User`/`Bot`/`Organization`. */
+export interface Reactor {
+  readonly login: string;
+  readonly type?: string | undefined;
 }
 
 /** One of Longview's finding threads on the pull request. */
@@ -46,7 +59,14 @@ export interface FindingThread extends PostedFinding {
   readonly outdated: boolean;
   /** Longview already replied "Fixed in …" in the thread. */
   readonly fixedReplied: boolean;
+  /** Someone other than Longview resolved the thread (whether that dismisses it depends on the code at head: `isDismissed`). */
+  readonly resolvedByPerson: boolean;
+  /** The people (never Longview, never a bot) who gave the finding 👎: dismissed whatever the code. */
+  readonly thumbsDownBy: readonly string[];
 }
+
+/** Where one of Longview's findings stands on the pull request. */
+export type FindingStatus = "open" | "outdated" | "resolved" | "fixed" | "dismissed";
 
 export interface LongviewState {
   /** Head of Longview's newest review, or null when it never reviewed this pull request. */
@@ -90,15 +110,20 @@ export function longviewState(source: StateSource): LongviewState {
     // A version 1 comment whose visible text no longer reads as a finding still has its identity and severity.
     const posted = findingFromComment(comment) ?? fallbackFinding(comment, marker);
     const thread = source.threads.get(comment.id);
+    const resolved = thread?.resolved ?? false;
+    const thumbsDownBy = (source.thumbsDown?.get(comment.id) ?? []).filter((r) => isPerson(r, source.botLogin)).map((r) => r.login);
     threads.push({
       ...posted,
       path: comment.path,
       fingerprint: marker.fingerprint,
       anchor: marker.anchor,
       threadId: thread?.id ?? null,
-      resolved: thread?.resolved ?? false,
+      resolved,
       outdated: thread?.outdated ?? isOutdatedComment(comment),
       fixedReplied: false,
+      // GitHub always names who resolved a thread; an unnamed resolver is not taken for a person's decision.
+      resolvedByPerson: resolved && typeof thread?.resolvedBy === "string" && !isLongviewActor(thread.resolvedBy, source.botLogin),
+      thumbsDownBy: [...new Set(thumbsDownBy)],
     });
   }
   return {
@@ -109,9 +134,48 @@ export function longviewState(source: StateSource): LongviewState {
   };
 }
 
-/** The threads whose finding still stands as far as GitHub knows: nobody resolved it, Longview did not call it fixed. */
+/** The threads whose finding still stands as far as GitHub knows: nobody resolved it or gave it 👎, Longview did not call it fixed. */
 export function openThreads(state: LongviewState): FindingThread[] {
-  return state.threads.filter((t) => !t.resolved && !t.fixedReplied);
+  return state.threads.filter((t) => !t.resolved && !t.fixedReplied && t.thumbsDownBy.length === 0);
+}
+
+/**
+ * Whether a person dismissed the finding: 👎 by a person, or its thread resolved
+ * by someone other than Longview while its anchored code is still at head (a
+ * thread resolved after the code changed was fixed, not dismissed). When the
+ * head's content is unknown the person's decision stands.
+ */
+export function isDismissed(
+  thread: Pick<FindingThread, "anchor" | "path" | "resolvedByPerson" | "thumbsDownBy" | "fixedReplied">,
+  anchorsAt: (path: string) => ReadonlySet<string> | null | undefined,
+): boolean {
+  if (thread.thumbsDownBy.length > 0) return true;
+  return thread.resolvedByPerson && !thread.fixedReplied && !isFixedAt(thread, anchorsAt);
+}
+
+/** One finding's standing at head: the one place open, outdated, resolved, fixed and dismissed are told apart. */
+export function findingStatus(thread: FindingThread, anchorsAt: (path: string) => ReadonlySet<string> | null | undefined): FindingStatus {
+  if (isDismissed(thread, anchorsAt)) return "dismissed";
+  if (thread.fixedReplied || isFixedAt(thread, anchorsAt)) return "fixed";
+  if (thread.resolved) return "resolved";
+  return thread.outdated ? "outdated" : "open";
+}
+
+/** The fingerprints of every finding a person dismissed on this pull request: never posted again, never gating. */
+export function dismissedFingerprints(state: LongviewState, anchorsAt: (path: string) => ReadonlySet<string> | null | undefined): Set<string> {
+  return new Set(state.threads.filter((t) => isDismissed(t, anchorsAt)).map((t) => t.fingerprint));
+}
+
+/** A reaction by a person: not Longview, not any other bot. */
+function isPerson(reactor: Reactor, botLogin: string): boolean {
+  return reactor.type !== "Bot" && !isLongviewActor(reactor.login, botLogin) && !reactor.login.toLowerCase().endsWith("[bot]");
+}
+
+/** Longview as REST (`slug[bot]`) or GraphQL (`slug`) names it. */
+function isLongviewActor(login: string, botLogin: string): boolean {
+  const bare = botLogin.toLowerCase().replace(/\[bot\]$/, "");
+  const l = login.toLowerCase();
+  return l === botLogin.toLowerCase() || l === bare || l === `${bare}[bot]`;
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { Logger } from "pino";
 import type { GitHub, PullRef } from "./client.js";
-import { ReviewCommentSchema, type ReviewComment } from "./git-schemas.js";
+import { ReactionSchema, ReviewCommentSchema, type ReviewComment } from "./git-schemas.js";
 import { NO_PLUGIN_RETRY, writeOnce } from "./idempotent-write.js";
-import { longviewState, parseStateListings, type FindingThread, type LongviewState } from "./longview-state.js";
+import { isLongview, longviewState, parseStateListings, type FindingThread, type LongviewState, type Reactor } from "./longview-state.js";
+import { parseFindingMarker } from "./markers.js";
 import { readReviewThreads, resolveReviewThread, type ThreadState } from "./review-threads.js";
 
 /**
@@ -17,9 +18,43 @@ export async function readLongviewState(gh: GitHub, ref: PullRef, botLogin: stri
   const listings = parseStateListings({ reviews, comments });
   const hasThreads = listings.comments.some((c) => c.in_reply_to_id === undefined || c.in_reply_to_id === null);
   const threads = hasThreads ? await readReviewThreads(gh, ref) : new Map<number, ThreadState>();
-  const state = longviewState({ botLogin, ...listings, threads });
-  log.debug({ lastReviewedHead: state.lastReviewedHead, fingerprints: state.fingerprints.size, threads: state.threads.length }, "Longview's state read");
+  const thumbsDown = await readThumbsDown(gh, ref, listings.comments, botLogin);
+  const state = longviewState({ botLogin, ...listings, threads, thumbsDown });
+  log.debug(
+    { lastReviewedHead: state.lastReviewedHead, fingerprints: state.fingerprints.size, threads: state.threads.length, thumbsDown: thumbsDown.size },
+    "Longview's state read",
+  );
   return state;
+}
+
+/** Bounds the reaction listings one state read makes: a pull request with more 👎'd findings has the rest read on a later review. */
+const MAX_REACTION_LISTINGS = 50;
+
+/**
+ * Who gave Longview's finding comments 👎. Only comments whose reaction counts
+ * show a 👎 are listed, so a pull request nobody reacted on costs no request.
+ */
+async function readThumbsDown(gh: GitHub, ref: PullRef, comments: readonly ReviewComment[], botLogin: string): Promise<Map<number, Reactor[]>> {
+  const reacted = comments
+    .filter((c) => (c.in_reply_to_id ?? null) === null && isLongview(c.user?.login, botLogin) && (c.reactions?.["-1"] ?? 0) > 0)
+    .filter((c) => parseFindingMarker(c.body) !== null)
+    .slice(0, MAX_REACTION_LISTINGS);
+  const byComment = new Map<number, Reactor[]>();
+  for (const comment of reacted) {
+    const raw = await gh.paginate(gh.rest.reactions.listForPullRequestReviewComment, {
+      owner: ref.owner,
+      repo: ref.repo,
+      comment_id: comment.id,
+      content: "-1",
+      per_page: 100,
+    });
+    const reactors = raw.flatMap((r) => {
+      const parsed = ReactionSchema.safeParse(r);
+      return parsed.success && parsed.data.content === "-1" && parsed.data.user ? [{ login: parsed.data.user.login, type: parsed.data.user.type }] : [];
+    });
+    byComment.set(comment.id, reactors);
+  }
+  return byComment;
 }
 
 /** One review comment (the root of a thread a command was written in). */

@@ -11,6 +11,8 @@ export interface ThreadState {
   readonly id: string;
   readonly resolved: boolean;
   readonly outdated: boolean;
+  /** Login of whoever resolved the thread (GraphQL names a bot by its slug, without `[bot]`); null when open or unknown. */
+  readonly resolvedBy?: string | null;
 }
 
 const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
@@ -18,7 +20,7 @@ const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $cu
     pullRequest(number: $number) {
       reviewThreads(first: 100, after: $cursor) {
         pageInfo { hasNextPage endCursor }
-        nodes { id isResolved isOutdated comments(first: 1) { nodes { databaseId } } }
+        nodes { id isResolved isOutdated resolvedBy { login } comments(first: 1) { nodes { databaseId } } }
       }
     }
   }
@@ -34,6 +36,7 @@ const ThreadsPageSchema = z.object({
             id: z.string(),
             isResolved: z.boolean(),
             isOutdated: z.boolean(),
+            resolvedBy: z.object({ login: z.string() }).nullable().optional(),
             comments: z.object({ nodes: z.array(z.object({ databaseId: z.number().int().nullable() }).nullable()) }),
           }),
         ),
@@ -50,7 +53,8 @@ export async function readReviewThreads(gh: GitHub, ref: PullRef): Promise<Map<n
     const page = ThreadsPageSchema.parse(raw).repository.pullRequest.reviewThreads;
     for (const t of page.nodes) {
       const root = t.comments.nodes[0]?.databaseId;
-      if (typeof root === "number") byRootComment.set(root, { id: t.id, resolved: t.isResolved, outdated: t.isOutdated });
+      if (typeof root === "number")
+        byRootComment.set(root, { id: t.id, resolved: t.isResolved, outdated: t.isOutdated, resolvedBy: t.resolvedBy?.login ?? null });
     }
     cursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   } while (cursor);

@@ -22,7 +22,15 @@ export interface ReviewBodyContext {
   readonly incremental?: { readonly from: string; readonly to: string };
   /** Findings still present that earlier reviews already reported (not repeated). */
   readonly alreadyReported?: number;
+  /** Findings left out by `review.suppress` in `.github/longview.yml`. */
+  readonly suppressed?: number;
+  /** Findings people dismissed on this pull request (👎, or resolved with the code unchanged). */
+  readonly dismissed?: number;
 }
+
+/** The one line that tells how to silence a finding for good. */
+export const SUPPRESS_HINT =
+  "To stop a finding from being reported in this repository, add it to `review.suppress` in `.github/longview.yml` (by `rule`, `path` glob or `title` text); 👎 or resolving its thread dismisses it on this pull request.";
 
 export function formatReviewBody(result: ReviewResult, context: ReviewBodyContext): string {
   const sections: string[] = ["### Longview review", ""];
@@ -38,6 +46,9 @@ export function formatReviewBody(result: ReviewResult, context: ReviewBodyContex
     summaryLine(result.findings) +
       (already > 0 ? ` ${already} finding${already === 1 ? "" : "s"} reported earlier ${already === 1 ? "is" : "are"} not repeated.` : ""),
   );
+  const leftOut = leftOutLine(context.suppressed ?? 0, context.dismissed ?? 0);
+  if (leftOut) sections.push("", leftOut);
+  if (result.findings.length > 0 || leftOut) sections.push("", `<sub>${SUPPRESS_HINT}</sub>`);
   const notices = [...context.configProblems, ...result.notices];
   if (notices.length > 0) sections.push("", ...notices.map(formatNotice));
   if (result.survey && result.survey.files.length > 0) sections.push("", formatSurvey(result.survey));
@@ -57,6 +68,14 @@ export function formatReviewBody(result: ReviewResult, context: ReviewBodyContex
   }
   sections.push("", formatRunLine(result));
   return truncateMarkdown(sections.join("\n"), MAX_REVIEW_BODY, "\n\n… (truncated to fit GitHub's limit)");
+}
+
+function leftOutLine(suppressed: number, dismissed: number): string | null {
+  const parts = [
+    suppressed > 0 ? `${suppressed} finding${suppressed === 1 ? "" : "s"} suppressed by \`review.suppress\`` : null,
+    dismissed > 0 ? `${dismissed} finding${dismissed === 1 ? "" : "s"} dismissed on this pull request` : null,
+  ].filter((p): p is string => p !== null);
+  return parts.length > 0 ? `Not reported: ${parts.join("; ")}.` : null;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { ChangeSet } from "../domain/change-set.js";
 import { focusChangeSet } from "../diff/focus-change-set.js";
 import { sizeLimitsFrom } from "../diff/size-budget.js";
 import { formatFindingComment } from "../github/finding-comment.js";
-import { isFixedAt, openThreads } from "../github/longview-state.js";
+import { dismissedFingerprints, isFixedAt, openThreads } from "../github/longview-state.js";
 import { classifyError } from "./failure-class.js";
 import { errorOutcome, reviewedOutcome, skippedOutcome, supersededOutcome, type OpenEarlierFinding } from "./check-output.js";
 import { anchorsOf, fingerprintFindings } from "./fingerprint.js";
@@ -21,6 +21,7 @@ import { fixedMarker, reviewMarker } from "../github/markers.js";
 import { formatReviewBody } from "./format-review-body.js";
 import type { PlanWindows } from "./plan-windows.js";
 import { runReview, type ReviewResult } from "./run-review.js";
+import { isSuppressed } from "./suppressions.js";
 
 /**
  * One review of one pull request on GitHub: read config and PR, fetch the
@@ -201,20 +202,31 @@ async function reviewAndPost(
   const latest = await github.pullRequest(ref);
   if (latest.head.sha !== pr.head.sha) throw new SupersededError(latest.head.sha);
 
-  const current = fingerprintFindings(result.findings, changeSet);
+  // A finding the repository suppresses, or a person dismissed on this pull request, is neither posted nor gating.
+  const anchorsAt = headAnchors(changeSet);
+  const dismissed = dismissedFingerprints(prior, anchorsAt);
+  const suppressions = config.review.suppress;
+  const found = fingerprintFindings(result.findings, changeSet);
+  const suppressed = new Set(found.filter((f) => isSuppressed(f, suppressions)));
+  const current = found.filter((f) => !suppressed.has(f) && !dismissed.has(f.fingerprint));
+  const kept = new Set(current);
+  const reported: ReviewResult = { ...result, findings: result.findings.filter((_, i) => kept.has(found[i]!)) };
   const currentPrints = new Set(current.map((f) => f.fingerprint));
   const fresh = request.force ? current : current.filter((f) => !prior.fingerprints.has(f.fingerprint));
   // Earlier findings still open on GitHub: fixed when their code is gone from the head, still gating otherwise.
-  const anchorsAt = headAnchors(changeSet);
-  const earlier = openThreads(prior).filter((t) => !currentPrints.has(t.fingerprint));
+  const earlier = openThreads(prior).filter(
+    (t) => !currentPrints.has(t.fingerprint) && !dismissed.has(t.fingerprint) && !isSuppressed(t.finding, suppressions),
+  );
   const fixed = earlier.filter((t) => isFixedAt(t, anchorsAt));
   const openFromEarlier = earlier.filter((t) => !fixed.includes(t)).map((t) => t.finding);
+  if (suppressed.size > 0 || dismissed.size > 0)
+    log.info({ suppressed: suppressed.size, dismissed: dismissed.size }, "suppressed and dismissed findings left out");
 
   let posted: PostedReview | null = null;
   // Say something only when there is something new: the first review of a pull request, or new findings.
   // A retried job or a redelivered event finds its own comments and stays silent (the check run still completes).
   if (fresh.length > 0 || prior.lastReviewedHead === null) {
-    const shown = { ...result, findings: fresh };
+    const shown = { ...reported, findings: fresh };
     posted = await github.postReview({
       ref,
       commitId: pr.head.sha,
@@ -225,6 +237,8 @@ async function reviewAndPost(
           configProblems: problems,
           rerouted,
           alreadyReported: current.length - fresh.length,
+          suppressed: suppressed.size,
+          dismissed: dismissed.size,
           ...(increment ? { incremental: { from: increment.from, to: pr.head.sha } } : {}),
         })}\n\n${reviewMarker({ head: pr.head.sha, from: increment?.from ?? null, partial: (result.windowsFailed ?? 0) > 0 })}`,
       log,
@@ -246,7 +260,7 @@ async function reviewAndPost(
     await github.markFixed(ref, thread, `Fixed in ${pr.head.sha}. ${fixedMarker(thread.fingerprint)}`, log);
   }
   if (fixed.length > 0) log.info({ fixed: fixed.length }, "fixed findings resolved");
-  return { result, posted, openFromEarlier };
+  return { result: reported, posted, openFromEarlier };
 }
 
 /**

@@ -18,7 +18,7 @@ import { GitHubError, type GitHubErrorKind } from "../../src/github/errors.js";
 import { BranchMovedError, type FixCommit, type SettledCommit } from "../../src/github/git-commit.js";
 import type { GitTreeEntry, ReviewComment } from "../../src/github/git-schemas.js";
 import type { GitHubHost } from "../../src/github/host.js";
-import { longviewState, type ReviewSummary } from "../../src/github/longview-state.js";
+import { longviewState, type Reactor, type ReviewSummary } from "../../src/github/longview-state.js";
 import { parseAnswerMarker } from "../../src/github/markers.js";
 import type { AccessLevel } from "../../src/github/permission.js";
 import type { PostReviewInput, PostedReview } from "../../src/github/post-review.js";
@@ -212,7 +212,7 @@ export class FakeGitHubHost implements GitHubHost {
   readonly commits: FakeWrittenCommit[] = [];
   private readonly repos = new Map<string, StoredRepo>();
   private readonly pulls = new Map<string, StoredPull>();
-  private readonly threads = new Map<number, { resolved: boolean; outdated: boolean }>();
+  private readonly threads = new Map<number, { resolved: boolean; outdated: boolean; resolvedBy?: string | null }>();
   private readonly failures: { operation: FakeOperation; failure: FakeFailure; left: number }[] = [];
   private readonly progressAt = new Map<number, number>();
   private readonly delays = new Map<FakeOperation, number>();
@@ -325,11 +325,20 @@ export class FakeGitHubHost implements GitHubHost {
     return id;
   }
 
-  /** Someone resolved (or unresolved) the thread that starts with `commentId`. */
-  setThread(commentId: number, state: { resolved?: boolean; outdated?: boolean }): void {
+  /** Someone (`resolvedBy`, a person named "reviewer" unless told) resolved (or unresolved) the thread that starts with `commentId`. */
+  setThread(commentId: number, state: { resolved?: boolean; outdated?: boolean; resolvedBy?: string }): void {
     const thread = this.threads.get(commentId);
     if (!thread) throw new Error(`fake GitHub: no thread starts with comment ${commentId}`);
-    Object.assign(thread, state);
+    const { resolvedBy, ...rest } = state;
+    Object.assign(thread, rest);
+    if (state.resolved !== undefined) thread.resolvedBy = state.resolved ? (resolvedBy ?? "reviewer") : null;
+  }
+
+  /** A person (or a bot, `login[bot]`) reacted to a review comment, e.g. 👎 (`-1`) on one of Longview's findings. */
+  reactToReviewComment(commentId: number, user: string, content: string): void {
+    if (!this.reactions.some((r) => r.on === "review-comment" && r.commentId === commentId && r.user === user && r.content === content)) {
+      this.reactions.push({ on: "review-comment", commentId, content, user });
+    }
   }
 
   /** Runs `push` once, when Longview's next fix commit is made and before its branch moves (someone pushed in between). */
@@ -470,12 +479,20 @@ export class FakeGitHubHost implements GitHubHost {
   state = (ref: PullRef): Promise<ReturnType<typeof longviewState>> =>
     this.guard("state", () => {
       const threads = new Map<number, ThreadState>();
-      for (const [id, t] of this.threads) threads.set(id, { id: `PRRT_${id}`, resolved: t.resolved, outdated: t.outdated });
+      for (const [id, t] of this.threads) threads.set(id, { id: `PRRT_${id}`, resolved: t.resolved, outdated: t.outdated, resolvedBy: t.resolvedBy ?? null });
+      const thumbsDown = new Map<number, Reactor[]>();
+      for (const r of this.reactions) {
+        if (r.on !== "review-comment" || r.content !== "-1") continue;
+        const reactors = thumbsDown.get(r.commentId) ?? [];
+        reactors.push({ login: r.user, type: r.user.endsWith("[bot]") ? "Bot" : "User" });
+        thumbsDown.set(r.commentId, reactors);
+      }
       return longviewState({
         botLogin: this.bot,
         reviews: this.reviews.filter((r) => r.pullNumber === ref.pullNumber),
         comments: this.commentsOf(ref),
         threads,
+        thumbsDown,
       });
     });
 
@@ -540,7 +557,7 @@ export class FakeGitHubHost implements GitHubHost {
   markFixed = (ref: PullRef, thread: Parameters<GitHubHost["markFixed"]>[1], body: string): Promise<void> =>
     this.guard("markFixed", () => {
       this.reply(ref, thread.commentId, body);
-      if (thread.threadId && !thread.resolved) this.setThread(thread.commentId, { resolved: true });
+      if (thread.threadId && !thread.resolved) this.setThread(thread.commentId, { resolved: true, resolvedBy: this.bot.replace(/\[bot\]$/, "") });
     });
 
   checkRuns = (_repo: Repo, sha: string, name: string): Promise<CheckRunSummary[]> =>

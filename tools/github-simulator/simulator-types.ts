@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { FaultInjector } from "./faults.js";
-import type { Permission } from "./state.js";
+import type { Permission, ReactionContent } from "./state.js";
 import type { CheckRunView, IssueCommentView, ReactionView, ReviewCommentView, ReviewView, ThreadView } from "./state-views.js";
 import type { CommitInput, RepoName, RequestLogEntry, SimulatorEvent, Violation, WebhookHandler } from "./types.js";
 import type { SimulatorLimits } from "./world.js";
@@ -131,6 +131,13 @@ export interface Simulator {
   /** `git push --force`: the branch is reset to `commit` made on top of `onto` (its files are changes relative to `onto`). */
   forcePush(repo: RepoName, branch: string, onto: string, commit: CommitInput, options?: { readonly sender?: string }): Promise<PushResult>;
   setPermission(repo: RepoName, user: string, permission: Permission): void;
+  /** A person reacts to a review comment in the web page (e.g. 👎 is `-1`); GitHub sends no webhook for reactions. */
+  reactToReviewComment(repo: RepoName, commentId: number, user: string, content: ReactionContent): void;
+  /**
+   * A person resolves (or unresolves) the review thread that starts with `commentId` in the web page
+   * (the `pull_request_review_thread` webhook is not emitted: Longview does not subscribe to it).
+   */
+  resolveThread(repo: RepoName, commentId: number, user: string, resolved?: boolean): void;
   /** Expires every installation token issued so far. */
   expireTokens(): void;
   /** Receives every webhook event the simulator emits; returns an unsubscribe function. */

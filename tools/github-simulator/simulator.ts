@@ -74,6 +74,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setPermission(name, user, permission) {
       repoNamed(state, name).permissions.set(user.toLowerCase(), permission);
     },
+    reactToReviewComment(name, commentId, user, content) {
+      const repo = repoNamed(state, name);
+      if (!state.reviewComment(repo, commentId)) throw new Error(`simulator: no review comment ${commentId} in ${name}`);
+      const reactor = state.user(user);
+      const subject = { type: "review_comment" as const, id: commentId };
+      const exists = state.reactions.some((r) => r.subject.type === subject.type && r.subject.id === commentId && r.user === reactor && r.content === content);
+      if (!exists) state.reactions.push({ id: state.nextId("reaction"), subject, user: reactor, content, createdAt: state.now() });
+    },
+    resolveThread(name, commentId, user, resolved = true) {
+      const repo = repoNamed(state, name);
+      const thread = state.threads.find((t) => t.repo === repo && t.rootCommentId === commentId);
+      if (!thread) throw new Error(`simulator: no review thread starts with comment ${commentId} in ${name}`);
+      thread.isResolved = resolved;
+      thread.resolvedBy = resolved ? state.user(user) : null;
+    },
     expireTokens: () => world.tokens.expireAll(),
     onWebhook: (handler) => events.subscribe(handler),
     settleWebhooks: () => events.settle(),

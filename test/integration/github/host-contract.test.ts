@@ -6,10 +6,10 @@ import type { CheckOutcome } from "../../../src/github/check-run.js";
 import { BranchMovedError } from "../../../src/github/git-commit.js";
 import { bodyMarkerFor, formatFindingComment } from "../../../src/github/finding-comment.js";
 import { createGitHubHost, type GitHubHost } from "../../../src/github/host.js";
-import { openThreads } from "../../../src/github/longview-state.js";
+import { dismissedFingerprints, openThreads } from "../../../src/github/longview-state.js";
 import { fixedMarker, reviewMarker } from "../../../src/github/markers.js";
 import type { GitHub } from "../../../src/github/client.js";
-import { anchorHash } from "../../../src/review/fingerprint.js";
+import { anchorHash, anchorsOf } from "../../../src/review/fingerprint.js";
 import { startSimulator, type Simulator } from "../../../tools/github-simulator/index.js";
 import { FakeGitHubHost } from "../../helpers/fake-github-host.js";
 import { finding } from "../../helpers/findings.js";
@@ -41,6 +41,10 @@ interface World {
   push(files: Record<string, string>): Promise<string>;
   /** Someone force-pushes the head branch to a commit of `files` on the base. */
   forcePush(files: Record<string, string>): Promise<string>;
+  /** A person (or a bot, `name[bot]`) reacts to a review comment in the web page. */
+  react(commentId: number, user: string, content: "-1" | "+1"): void;
+  /** A person resolves the thread that starts with `commentId` in the web page. */
+  resolve(commentId: number, user: string): void;
 }
 
 let sim: Simulator;
@@ -65,6 +69,8 @@ async function simulatorWorld(name: string): Promise<World> {
     baseSha,
     push: async (files) => (await sim.pushCommit(`acme/${name}`, "feature", { message: "push", files })).sha,
     forcePush: async (files) => (await sim.forcePush(`acme/${name}`, "feature", baseSha, { message: "force", files })).sha,
+    react: (commentId, user, content) => sim.reactToReviewComment(`acme/${name}`, commentId, user, content),
+    resolve: (commentId, user) => sim.resolveThread(`acme/${name}`, commentId, user),
   };
 }
 
@@ -86,6 +92,8 @@ function fakeWorld(name: string): World {
       fake.setBranch(repo, "feature", sha);
       return Promise.resolve(sha);
     },
+    react: (commentId, user, content) => fake.reactToReviewComment(commentId, user, content),
+    resolve: (commentId, user) => fake.setThread(commentId, { resolved: true, resolvedBy: user }),
   };
 }
 
@@ -94,6 +102,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // What was served (review comments with their reactions, reaction listings, thread resolvers) matches GitHub's OpenAPI description.
+  expect(sim.violations).toEqual([]);
   await sim.close();
 });
 
@@ -215,6 +225,39 @@ describe.each(kinds)("GitHubHost contract: %s", (_kind, makeWorld) => {
         .map((t) => t.fingerprint)
         .sort(),
     ).toEqual([fileLevel.fingerprint]);
+  });
+
+  test("a person's 👎 and a person's resolution read back; Longview's own 👎 does not count", async () => {
+    const thumbs = placed({ path: "src/app.ts", line: 3, title: "Thumbed down" }, "line three");
+    const byBot = placed({ path: "src/app.ts", line: 4, title: "Thumbed down by the bot" }, "line 4");
+    const resolvedByPerson = placed({ path: "src/app.ts", line: 2, title: "Resolved by a person" }, "line 2");
+    await world.host.postReview({
+      ref: world.ref,
+      commitId: world.headSha,
+      findings: [thumbs, byBot, resolvedByPerson],
+      comment: formatFindingComment,
+      body: () => reviewMarker({ head: world.headSha, from: null }),
+      log: silentLog,
+    });
+    const before = await world.host.state(world.ref, silentLog);
+    const id = (f: Fingerprinted) => before.threads.find((t) => t.fingerprint === f.fingerprint)!.commentId;
+    world.react(id(thumbs), "octocat", "-1");
+    world.react(id(thumbs), "octocat", "+1");
+    world.react(id(byBot), await world.host.botLogin(), "-1");
+    world.resolve(id(resolvedByPerson), "octocat");
+
+    const after = await world.host.state(world.ref, silentLog);
+    const thread = (f: Fingerprinted) => after.threads.find((t) => t.fingerprint === f.fingerprint)!;
+    expect(thread(thumbs)).toMatchObject({ thumbsDownBy: ["octocat"], resolved: false });
+    expect(thread(byBot)).toMatchObject({ thumbsDownBy: [], resolved: false });
+    expect(thread(resolvedByPerson)).toMatchObject({ thumbsDownBy: [], resolved: true, resolvedByPerson: true });
+    const open = openThreads(after).map((t) => t.fingerprint);
+    expect(open).toContain(byBot.fingerprint);
+    expect(open).not.toContain(thumbs.fingerprint);
+    expect(open).not.toContain(resolvedByPerson.fingerprint);
+    // The code is unchanged at head: both of the person's decisions dismiss.
+    const anchorsAt = () => anchorsOf(HEAD_APP);
+    expect([...dismissedFingerprints(after, anchorsAt)].sort()).toEqual([thumbs.fingerprint, resolvedByPerson.fingerprint].sort());
   });
 
   test("a check run: opened once, an unfinished one taken over, completed with its annotations", async () => {

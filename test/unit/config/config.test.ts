@@ -81,7 +81,7 @@ describe("parseRepoConfig", () => {
     const { config, problems } = parseRepoConfig({ drafts: "review", review: { maxInlineComments: 5, synthesis: false } });
     expect(problems).toEqual([]);
     expect(config.drafts).toBe("review");
-    expect(config.review).toEqual({ minSeverity: "P3", maxInlineComments: 5, instructions: "", survey: true, synthesis: false });
+    expect(config.review).toEqual({ minSeverity: "P3", maxInlineComments: 5, instructions: "", survey: true, synthesis: false, suppress: [] });
   });
 
   test("an invalid section falls back to its defaults and says exactly what is wrong", () => {

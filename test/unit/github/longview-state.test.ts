@@ -4,7 +4,7 @@ import { fixAllActions } from "../../../src/fix/fix-all-action.js";
 import { selectTargets } from "../../../src/fix/targets.js";
 import { relocate } from "../../../src/fix/run-fix.js";
 import { formatFindingComment } from "../../../src/github/finding-comment.js";
-import { isFixedAt, longviewState, openThreads } from "../../../src/github/longview-state.js";
+import { dismissedFingerprints, findingStatus, isFixedAt, longviewState, openThreads } from "../../../src/github/longview-state.js";
 import { fixedMarker, reviewMarker } from "../../../src/github/markers.js";
 import { anchorHash, anchorsOf } from "../../../src/review/fingerprint.js";
 import { finding } from "../../helpers/findings.js";
@@ -97,5 +97,66 @@ describe("longviewState", () => {
     const gone = openThreads(state).find((t) => t.commentId === 3)!;
     expect(isFixedAt(gone, anchorsAt)).toBe(true);
     expect(relocate(gone, headNow)).toBeNull();
+  });
+});
+
+describe("dismissed findings", () => {
+  const changed = "  if (Number.isNaN(r)) return 0;";
+  const headFixed = headNow.replace(nan, changed);
+  const calc = (content: string) => (path: string) => (path === "src/calc.js" ? anchorsOf(content) : null);
+  const comments = [1, 2, 3, 4, 5, 6].map((id) => posted(id, nan, { title: `Finding ${id}` }));
+  const state = longviewState({
+    botLogin: BOT,
+    reviews: [],
+    comments,
+    threads: new Map([
+      [1, { id: "T1", resolved: true, outdated: false, resolvedBy: "octocat" }],
+      // GraphQL names the app by its slug, without [bot].
+      [2, { id: "T2", resolved: true, outdated: false, resolvedBy: "longview" }],
+      [3, { id: "T3", resolved: false, outdated: false, resolvedBy: null }],
+      [4, { id: "T4", resolved: false, outdated: false, resolvedBy: null }],
+      [5, { id: "T5", resolved: false, outdated: false, resolvedBy: null }],
+      [6, { id: "T6", resolved: true, outdated: false }],
+    ]),
+    thumbsDown: new Map([
+      [3, [{ login: "octocat", type: "User" }]],
+      [4, [{ login: "Longview[bot]", type: "Bot" }]],
+      [5, [{ login: "dependabot[bot]" }]],
+    ]),
+  });
+  const byId = (id: number) => state.threads.find((t) => t.commentId === id)!;
+
+  test("resolved by a person while the code is unchanged at head: dismissed", () => {
+    expect(findingStatus(byId(1), calc(headNow))).toBe("dismissed");
+  });
+
+  test("resolved by a person after the code changed: fixed, not dismissed", () => {
+    expect(findingStatus(byId(1), calc(headFixed))).toBe("fixed");
+    expect(dismissedFingerprints(state, calc(headFixed)).has(byId(1).fingerprint)).toBe(false);
+  });
+
+  test("resolved by Longview itself (or by nobody named): resolved, not dismissed", () => {
+    expect(byId(2).resolvedByPerson).toBe(false);
+    expect(findingStatus(byId(2), calc(headNow))).toBe("resolved");
+    expect(findingStatus(byId(6), calc(headNow))).toBe("resolved");
+  });
+
+  test("👎 by a person: dismissed whatever the code, and no longer open for the gate, Fix all or /agent fix", () => {
+    expect(byId(3).thumbsDownBy).toEqual(["octocat"]);
+    expect(findingStatus(byId(3), calc(headNow))).toBe("dismissed");
+    expect(findingStatus(byId(3), calc(headFixed))).toBe("dismissed");
+    expect(openThreads(state).map((t) => t.commentId)).toEqual([4, 5]);
+    expect(selectTargets(openThreads(state), "", gate).targets.map((t) => t.commentId)).not.toContain(3);
+  });
+
+  test("👎 by Longview's bot or another bot: still open", () => {
+    expect(byId(4).thumbsDownBy).toEqual([]);
+    expect(byId(5).thumbsDownBy).toEqual([]);
+    expect(findingStatus(byId(4), calc(headNow))).toBe("open");
+    expect(findingStatus(byId(5), calc(headNow))).toBe("open");
+  });
+
+  test("the dismissed fingerprints at head", () => {
+    expect([...dismissedFingerprints(state, calc(headNow))].sort()).toEqual([byId(1).fingerprint, byId(3).fingerprint].sort());
   });
 });

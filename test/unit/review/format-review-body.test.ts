@@ -1,7 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { ZERO_USAGE } from "../../../src/model/usage.js";
 import type { PlacedFinding } from "../../../src/domain/finding.js";
-import { MAX_REVIEW_BODY, formatCoverage, formatReviewBody } from "../../../src/review/format-review-body.js";
+import { MAX_REVIEW_BODY, SUPPRESS_HINT, formatCoverage, formatReviewBody } from "../../../src/review/format-review-body.js";
 import type { ReviewResult } from "../../../src/review/run-review.js";
 import { finding } from "../../helpers/findings.js";
 
@@ -79,5 +79,17 @@ describe("coverage in the review body and the check run", () => {
   test("a review with nothing compacted keeps one sentence", () => {
     const plain = { ...coverage, reviewedLines: 4_541, foldedLines: 0, summarizedLines: 0 };
     expect(formatCoverage(plain)).not.toContain("Changed lines:");
+  });
+
+  test("suppressed and dismissed findings are counted, with one line on how to suppress", () => {
+    const body = formatReviewBody(result([]), { configProblems: [], suppressed: 2, dismissed: 1 });
+    expect(body).toContain("Not reported: 2 findings suppressed by `review.suppress`; 1 finding dismissed on this pull request.");
+    expect(body.split(SUPPRESS_HINT)).toHaveLength(2);
+    // A clean review with nothing left out says neither.
+    const clean = formatReviewBody(result([]), { configProblems: [] });
+    expect(clean).not.toContain("Not reported");
+    expect(clean).not.toContain("review.suppress");
+    // Findings reported: the hint is there to act on them.
+    expect(formatReviewBody(result([{ ...finding({}), placement: "inline", placementNote: null }]), { configProblems: [] })).toContain(SUPPRESS_HINT);
   });
 });

@@ -1,4 +1,4 @@
-import type { ReviewCommentRecord, ReviewRecord } from "../state.js";
+import type { ReactionContent, ReactionRecord, ReviewCommentRecord, ReviewRecord } from "../state.js";
 import { authorAssociation } from "./association.js";
 import { renderUser } from "./user.js";
 import { isoTime, nodeId, type Urls } from "./urls.js";
@@ -22,8 +22,16 @@ export function renderReview(urls: Urls, review: ReviewRecord): Record<string, u
   };
 }
 
-/** GitHub's `pull-request-review-comment`. */
-export function renderReviewComment(urls: Urls, comment: ReviewCommentRecord): Record<string, unknown> {
+const REACTION_CONTENTS: readonly ReactionContent[] = ["+1", "-1", "laugh", "confused", "heart", "hooray", "eyes", "rocket"];
+
+/** GitHub's `reaction-rollup`: how many of each reaction a comment has. */
+export function renderReactionRollup(url: string, reactions: readonly ReactionRecord[]): Record<string, unknown> {
+  const counts = Object.fromEntries(REACTION_CONTENTS.map((c) => [c, reactions.filter((r) => r.content === c).length]));
+  return { url, total_count: reactions.length, ...counts };
+}
+
+/** GitHub's `pull-request-review-comment`; `reactions` are every reaction the simulator holds (this comment's are counted). */
+export function renderReviewComment(urls: Urls, comment: ReviewCommentRecord, reactions: readonly ReactionRecord[]): Record<string, unknown> {
   const repoApi = urls.api(`/repos/${comment.repo.fullName}`);
   const self = `${repoApi}/pulls/comments/${comment.id}`;
   const html = urls.html(`/${comment.repo.fullName}/pull/${comment.pullNumber}#discussion_r${comment.id}`);
@@ -54,5 +62,9 @@ export function renderReviewComment(urls: Urls, comment: ReviewCommentRecord): R
     ...(comment.line !== null ? { line: comment.line, original_line: comment.line } : {}),
     ...(comment.side !== null ? { side: comment.side } : {}),
     subject_type: comment.subjectType,
+    reactions: renderReactionRollup(
+      `${self}/reactions`,
+      reactions.filter((r) => r.subject.type === "review_comment" && r.subject.id === comment.id),
+    ),
   };
 }

@@ -85,6 +85,22 @@ export function commentRoutes(world: World): Route[] {
       },
     },
     {
+      method: "GET",
+      template: "/repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
+      auth: "installation",
+      async handle({ params, caller, query }) {
+        const repo = readableRepo(world, caller, params);
+        const comment = world.state.reviewComment(repo, Number(params["comment_id"]));
+        if (!comment) throw notFound();
+        const content = query.get("content");
+        const reactions = world.state.reactions.filter(
+          (r) => r.subject.type === "review_comment" && r.subject.id === comment.id && (content === null || r.content === content),
+        );
+        const page = paginate(reactions, query, world.urls.api(`/repos/${repo.fullName}/pulls/comments/${comment.id}/reactions`));
+        return { status: 200, headers: page.headers, json: page.items.map((r) => renderReaction(world.urls, r)) };
+      },
+    },
+    {
       method: "POST",
       template: "/repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
       auth: "installation",

@@ -107,7 +107,7 @@ export function reviewRoutes(world: World): Route[] {
         const pendingReviews = new Set(world.state.reviews.filter((r) => r.state === "PENDING").map((r) => r.id));
         const comments = world.state.reviewComments.filter((c) => c.repo === repo && c.pullNumber === pull.number && !pendingReviews.has(c.reviewId));
         const page = paginate(comments, query, world.urls.api(`/repos/${repo.fullName}/pulls/${pull.number}/comments`));
-        return { status: 200, headers: page.headers, json: page.items.map((c) => renderReviewComment(world.urls, c)) };
+        return { status: 200, headers: page.headers, json: page.items.map((c) => renderReviewComment(world.urls, c, world.state.reactions)) };
       },
     },
     {
@@ -118,7 +118,7 @@ export function reviewRoutes(world: World): Route[] {
         const repo = readableRepo(world, caller, params);
         const comment = world.state.reviewComment(repo, Number(params["comment_id"]));
         if (!comment) throw notFound();
-        return { status: 200, json: renderReviewComment(world.urls, comment) };
+        return { status: 200, json: renderReviewComment(world.urls, comment, world.state.reactions) };
       },
     },
     {
@@ -129,7 +129,8 @@ export function reviewRoutes(world: World): Route[] {
         const repo = writableRepo(world, caller, params);
         const pull = findPull(world, repo, params["pull_number"]);
         const input = parseBody(CreateComment, body);
-        if (input.in_reply_to !== undefined) return { status: 201, json: renderReviewComment(world.urls, reply(world, pull, input.in_reply_to, input.body)) };
+        if (input.in_reply_to !== undefined)
+          return { status: 201, json: renderReviewComment(world.urls, reply(world, pull, input.in_reply_to, input.body), world.state.reactions) };
         if (input.path === undefined) throw validationFailed([{ resource: "PullRequestReviewComment", field: "path", code: "missing_field" }]);
         const commitId = await knownCommit(pull, input.commit_id);
         const files = await diffFiles(world, pull, commitId);
@@ -145,7 +146,7 @@ export function reviewRoutes(world: World): Route[] {
         }
         const review = addReview(world, pull, "COMMENTED", "", commitId);
         const comment = addComment(world, pull, review, { path, body: input.body, anchor, inReplyTo: null, fileLevel: input.subject_type === "file" });
-        return { status: 201, json: renderReviewComment(world.urls, comment) };
+        return { status: 201, json: renderReviewComment(world.urls, comment, world.state.reactions) };
       },
     },
     {
@@ -156,7 +157,7 @@ export function reviewRoutes(world: World): Route[] {
         const repo = writableRepo(world, caller, params);
         const pull = findPull(world, repo, params["pull_number"]);
         const input = parseBody(Reply, body);
-        return { status: 201, json: renderReviewComment(world.urls, reply(world, pull, Number(params["comment_id"]), input.body)) };
+        return { status: 201, json: renderReviewComment(world.urls, reply(world, pull, Number(params["comment_id"]), input.body), world.state.reactions) };
       },
     },
   ];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CATEGORIES, SEVERITIES } from "../domain/finding.js";
+import { SUMMARY_MODES, type SummaryMode } from "../domain/walkthrough.js";
 
 /** What a review that did not cover the whole change concludes (`gate.onIncomplete`). */
 export const ON_INCOMPLETE = ["failure", "neutral", "success"] as const;
@@ -37,9 +38,17 @@ const sections = {
       survey: z.boolean().default(true),
       /** A model pass after the windows over all their notes and findings, for defects that cross windows. */
       synthesis: z.boolean().default(true),
+      /**
+       * The walkthrough the review body opens with: `full` (summary, per-file table, riskiest spots), `brief`
+       * (summary and riskiest spots) or `off`; `true` and `false` stand for `full` and `off`.
+       */
+      summary: z
+        .union([z.boolean(), z.enum(SUMMARY_MODES)])
+        .transform((v): SummaryMode => (v === true ? "full" : v === false ? "off" : v))
+        .default("full"),
     })
     .strict()
-    .default({ minSeverity: "P3", maxInlineComments: 30, instructions: "", survey: true, synthesis: true }),
+    .default({ minSeverity: "P3", maxInlineComments: 30, instructions: "", survey: true, synthesis: true, summary: "full" }),
   gate: z
     .object({
       checkName: z.string().min(1).max(100).default("Longview"),

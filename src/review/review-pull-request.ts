@@ -223,6 +223,7 @@ async function reviewAndPost(
       body: (rerouted) =>
         `${formatReviewBody(shown, {
           configProblems: problems,
+          summary: config.review.summary,
           rerouted,
           alreadyReported: current.length - fresh.length,
           ...(increment ? { incremental: { from: increment.from, to: pr.head.sha } } : {}),

@@ -39,7 +39,8 @@ export function formatReviewBody(result: ReviewResult, context: ReviewBodyContex
       "",
     );
   }
-  const walkthrough = formatOverview(result, context.summary ?? "full");
+  // An incremental review's change set is the push alone: its walkthrough says so.
+  const walkthrough = formatOverview(result, context.summary ?? "full", context.incremental ? "What the changes since the last review do" : undefined);
   if (walkthrough) sections.push(walkthrough, "");
   const already = context.alreadyReported ?? 0;
   sections.push(
@@ -88,9 +89,9 @@ export function countBySeverity(findings: readonly { severity: Severity }[]): Re
 }
 
 /** What the change does: the walkthrough, or (for a result without one) the survey's file summaries. */
-function formatOverview(result: ReviewResult, mode: SummaryMode): string | null {
+function formatOverview(result: ReviewResult, mode: SummaryMode, title?: string): string | null {
   if (mode === "off") return null;
-  if (result.walkthrough) return formatWalkthrough(result.walkthrough, result.survey ?? null, mode, MAX_WALKTHROUGH_CHARS);
+  if (result.walkthrough) return formatWalkthrough(result.walkthrough, result.survey ?? null, mode, MAX_WALKTHROUGH_CHARS, title);
   return result.survey && result.survey.files.length > 0 ? formatSurvey(result.survey) : null;
 }
 

@@ -18,9 +18,15 @@ const MAX_PATH = 160;
 const MAX_SYMBOL = 80;
 const MAX_TEXT = 200;
 
-export function formatWalkthrough(walkthrough: Walkthrough, survey: Survey | null, mode: SummaryMode, maxChars: number): string | null {
+export function formatWalkthrough(
+  walkthrough: Walkthrough,
+  survey: Survey | null,
+  mode: SummaryMode,
+  maxChars: number,
+  title = "What this pull request does",
+): string | null {
   if (mode === "off" || walkthrough.files.length === 0) return null;
-  const head = ["**What this pull request does**", "", summarySentence(walkthrough, mode)];
+  const head = [`**${title}**`, "", summarySentence(walkthrough, mode)];
   const spots = riskiestSpots(walkthrough, survey, MAX_SPOTS[mode]);
   const tail = spots.length > 0 ? ["", "**Riskiest spots**", "", ...spots.map((s) => `- ${s}`)] : [];
   const fixed = [...head, ...tail].join("\n");

@@ -198,6 +198,12 @@ describe("walkthrough in the review body", () => {
     expect(body).not.toContain("What this change does");
   });
 
+  test("an incremental review's walkthrough is of the changes since the last review", () => {
+    const body = formatReviewBody(result(), { configProblems: [], incremental: { from: "a".repeat(40), to: "b".repeat(40) } });
+    expect(body).toContain("**What the changes since the last review do**");
+    expect(body).not.toContain("What this pull request does");
+  });
+
   test("brief: the summary and the riskiest spots, no table; off: nothing", () => {
     const brief = formatReviewBody(result({ survey: SURVEY }), { configProblems: [], summary: "brief" });
     expect(brief).toContain("Triaged (listed, not reviewed line by line): 1; not reviewed: 1.");

@@ -65,13 +65,15 @@ export function summarySentence(w: Walkthrough, mode: SummaryMode): string {
 
 function fileTable(w: Walkthrough, survey: Survey | null, budget: number): string | null {
   const summaries = new Map((survey?.files ?? []).map((f) => [f.path, f.summary]));
+  const changedApi = new Map<string, string[]>();
+  for (const c of w.apiChanges) changedApi.set(c.path, [...(changedApi.get(c.path) ?? []), c.symbol]);
   const header = ["| File | Lines | What changed |", "| --- | ---: | --- |"];
   const rows: string[] = [];
   // Room for the "… N more files" row.
   let length = header.join("\n").length + 40;
   for (const f of w.files) {
     if (rows.length >= MAX_TABLE_ROWS) break;
-    const row = `| ${fileCell(f)} | ${linesCell(f)} | ${escapeCell(changeCell(f, summaries.get(f.path) ?? null))} |`;
+    const row = `| ${fileCell(f)} | ${linesCell(f)} | ${escapeCell(changeCell(f, summaries.get(f.path) ?? null, changedApi.get(f.path) ?? []))} |`;
     if (length + row.length + 1 > budget) break;
     rows.push(row);
     length += row.length + 1;
@@ -92,10 +94,13 @@ function linesCell(f: WalkthroughFile): string {
   return f.additions !== null && f.deletions !== null ? `+${f.additions} −${f.deletions}` : f.changedLines.toLocaleString("en-US");
 }
 
-function changeCell(f: WalkthroughFile, summary: string | null): string {
+/** The survey's line for the file, or without it the file's status and the definitions it changes. */
+function changeCell(f: WalkthroughFile, summary: string | null, definitions: readonly string[]): string {
   const status = f.status ? statusText(f.status, f.previousPath) : null;
-  const said = summary !== null ? neutralizeLine(summary, MAX_TEXT) : null;
-  const what = said !== null ? (status && f.status !== "modified" ? `${status} · ${said}` : said) : (status ?? "");
+  const shown = definitions.slice(0, 3).map(codeSymbol);
+  const more = definitions.length > shown.length ? ` and ${definitions.length - shown.length} more` : "";
+  const said = summary !== null ? neutralizeLine(summary, MAX_TEXT) : shown.length > 0 ? `${status ?? "changed"}; changes ${shown.join(", ")}${more}` : null;
+  const what = said === null ? (status ?? "") : summary !== null && status && f.status !== "modified" ? `${status} · ${said}` : said;
   const how = f.handling.kind === "triaged" ? `triaged: ${f.handling.triage}` : f.handling.kind === "skipped" ? `not reviewed: ${f.handling.reason}` : null;
   if (how === null) return what;
   return what === "" ? `_${how}_` : `${what} _(${how})_`;

@@ -173,7 +173,7 @@ describe("Markdown format", () => {
     const md = formatMarkdown(await fixtureReport());
     expect(md).toContain("**What this pull request does**");
     expect(md).toContain("Changes 2 files (+2 −1): 1 modified.");
-    expect(md).toContain("| `src/app.js` | +2 −1 | modified |");
+    expect(md).toContain("| `src/app.js` | +2 −1 | modified; changes `safe` |");
     expect(md).toContain("| `package-lock.json` | 2 | _not reviewed: lockfile_ |");
     expect(md).toContain("- `src/app.js` — `safe`: removed; used in 2 unchanged lines and 1 in tests (e.g. `lib/other.js:10`");
     expect(md.indexOf("What this pull request does")).toBeLessThan(md.indexOf("**Coverage:**"));

@@ -2,6 +2,7 @@ import type { ChangeSet } from "../domain/change-set.js";
 import type { PlacedFinding } from "../domain/finding.js";
 import { gapsTitle, type GapRemedies, type ReviewGaps } from "../review/completeness.js";
 import type { GatePolicy, OnIncomplete } from "../review/gate.js";
+import type { SummaryMode } from "../domain/walkthrough.js";
 import type { ReviewResult } from "../review/run-review.js";
 
 /** Everything a CLI output format needs: the pipeline's result plus what the CLI adds around it. */
@@ -13,6 +14,8 @@ export interface CliReport {
   /** The reviewed change, for line text (SARIF fingerprints). */
   readonly changeSet: ChangeSet;
   readonly tool: ToolInfo;
+  /** How much of the walkthrough the Markdown and text reports show (`review.summary`); `full` when absent. */
+  readonly summary?: SummaryMode;
 }
 
 export interface CliGate {

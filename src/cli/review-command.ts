@@ -51,6 +51,7 @@ export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logg
     gate: { passed: conclusion !== "failure", policy, gating, gaps, onIncomplete },
     changeSet,
     tool: await readToolInfo(),
+    summary: settings.config.review.summary,
   };
   await writeReport(renderReport(options.format, report), options.output, io);
   return conclusion === "failure" ? EXIT_GATE_FAILED : EXIT_OK;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CATEGORIES, SEVERITIES } from "../domain/finding.js";
+import { SUMMARY_MODES, type SummaryMode } from "../domain/walkthrough.js";
 
 /** What a review that did not cover the whole change concludes (`gate.onIncomplete`). */
 export const ON_INCOMPLETE = ["failure", "neutral", "success"] as const;
@@ -62,9 +63,17 @@ const sections = {
       synthesis: z.boolean().default(true),
       /** Findings never posted nor gating in this repository (entries are validated one by one: a bad entry is dropped and reported). */
       suppress: z.array(SuppressionSchema).max(MAX_SUPPRESSIONS).default([]),
+      /**
+       * The walkthrough the review body opens with: `full` (summary, per-file table, riskiest spots), `brief`
+       * (summary and riskiest spots) or `off`; `true` and `false` stand for `full` and `off`.
+       */
+      summary: z
+        .union([z.boolean(), z.enum(SUMMARY_MODES)])
+        .transform((v): SummaryMode => (v === true ? "full" : v === false ? "off" : v))
+        .default("full"),
     })
     .strict()
-    .default({ minSeverity: "P3", maxInlineComments: 30, instructions: "", survey: true, synthesis: true, suppress: [] }),
+    .default({ minSeverity: "P3", maxInlineComments: 30, instructions: "", survey: true, synthesis: true, suppress: [], summary: "full" }),
   gate: z
     .object({
       checkName: z.string().min(1).max(100).default("Longview"),

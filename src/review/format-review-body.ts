@@ -5,6 +5,8 @@ import type { Survey } from "../domain/survey.js";
 import { changedFileCount, coverageBreakdown, hasCompactedLines, type Coverage } from "../domain/window.js";
 import { bodyMarkerFor, formatCredit } from "../github/finding-comment.js";
 import { inlineCode, neutralizeLine, truncateMarkdown } from "../markdown/untrusted.js";
+import type { SummaryMode } from "../domain/walkthrough.js";
+import { escapeCell, formatWalkthrough } from "./format-walkthrough.js";
 import type { ReviewResult } from "./run-review.js";
 
 /** GitHub rejects review bodies over 65,536 characters; stay well below. */
@@ -12,6 +14,8 @@ export const MAX_REVIEW_BODY = 60_000;
 const MAX_SKIPPED_ROWS = 30;
 const MAX_SURVEY_ROWS = 8;
 const MAX_SURVEY_CHARS = 200;
+/** The walkthrough's share of the body: findings and coverage always keep room. */
+export const MAX_WALKTHROUGH_CHARS = 20_000;
 
 export interface ReviewBodyContext {
   /** Problems in `.github/longview.yml`, shown so the author can fix them. */
@@ -26,6 +30,8 @@ export interface ReviewBodyContext {
   readonly suppressed?: number;
   /** Findings people dismissed on this pull request (👎, or resolved with the code unchanged). */
   readonly dismissed?: number;
+  /** How much of the walkthrough to show (`review.summary`); `full` when absent. */
+  readonly summary?: SummaryMode;
 }
 
 /** The one line that tells how to silence a finding for good. */
@@ -41,6 +47,9 @@ export function formatReviewBody(result: ReviewResult, context: ReviewBodyContex
       "",
     );
   }
+  // An incremental review's change set is the push alone: its walkthrough says so.
+  const walkthrough = formatOverview(result, context.summary ?? "full", context.incremental ? "What the changes since the last review do" : undefined);
+  if (walkthrough) sections.push(walkthrough, "");
   const already = context.alreadyReported ?? 0;
   sections.push(
     summaryLine(result.findings) +
@@ -51,7 +60,6 @@ export function formatReviewBody(result: ReviewResult, context: ReviewBodyContex
   if (result.findings.length > 0 || leftOut) sections.push("", `<sub>${SUPPRESS_HINT}</sub>`);
   const notices = [...context.configProblems, ...result.notices];
   if (notices.length > 0) sections.push("", ...notices.map(formatNotice));
-  if (result.survey && result.survey.files.length > 0) sections.push("", formatSurvey(result.survey));
   sections.push("", formatCoverage(result.coverage));
 
   const inBody = [...result.findings.filter((f) => f.placement === "body"), ...(context.rerouted ?? [])];
@@ -97,6 +105,13 @@ export function countBySeverity(findings: readonly { severity: Severity }[]): Re
   const counts: Record<Severity, number> = { P0: 0, P1: 0, P2: 0, P3: 0 };
   for (const f of findings) counts[f.severity]++;
   return counts;
+}
+
+/** What the change does: the walkthrough, or (for a result without one) the survey's file summaries. */
+function formatOverview(result: ReviewResult, mode: SummaryMode, title?: string): string | null {
+  if (mode === "off") return null;
+  if (result.walkthrough) return formatWalkthrough(result.walkthrough, result.survey ?? null, mode, MAX_WALKTHROUGH_CHARS, title);
+  return result.survey && result.survey.files.length > 0 ? formatSurvey(result.survey) : null;
 }
 
 /** The survey's file summaries as a short list; the summaries are model text about untrusted code, so each is neutralised. */
@@ -185,16 +200,4 @@ function formatRunLine(result: ReviewResult): string {
     : "analyzers only";
   const windows = `${result.plan.windows} context window${result.plan.windows === 1 ? "" : "s"}`;
   return `<sub>${windows} · ${model} · ${seconds}s</sub>`;
-}
-
-/** A pipe ends a table cell unless a backslash escapes it; one already escaped (an odd run of backslashes before it) stays as it is. */
-function escapeCell(text: string): string {
-  let out = "";
-  let backslashes = 0;
-  for (const c of text.replace(/\n/g, " ")) {
-    if (c === "|" && backslashes % 2 === 0) out += "\\";
-    backslashes = c === "\\" ? backslashes + 1 : 0;
-    out += c;
-  }
-  return out;
 }

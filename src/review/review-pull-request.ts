@@ -235,6 +235,7 @@ async function reviewAndPost(
       body: (rerouted) =>
         `${formatReviewBody(shown, {
           configProblems: problems,
+          summary: config.review.summary,
           rerouted,
           alreadyReported: current.length - fresh.length,
           suppressed: suppressed.size,

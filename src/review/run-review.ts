@@ -12,11 +12,13 @@ import { redactedSnapshot } from "../repo/index.js";
 import type { Finding, PlacedFinding } from "../domain/finding.js";
 import { severityRank } from "../domain/finding.js";
 import type { Survey } from "../domain/survey.js";
+import type { Walkthrough } from "../domain/walkthrough.js";
 import type { Coverage, MemoryNote, WindowPlanStats } from "../domain/window.js";
 import { mapConcurrent } from "../util/map-concurrent.js";
 import { mergeFindings } from "./merge-findings.js";
 import { placeFindings } from "./placement.js";
 import { planWindows, type PlanWindows } from "./plan-windows.js";
+import { buildWalkthrough } from "./walkthrough.js";
 import { createRedactor } from "./redact-change-set.js";
 import { repositoryContext } from "./repository-context.js";
 
@@ -80,6 +82,8 @@ export interface ReviewResult {
   readonly windowsFailed?: number;
   /** The survey pass's view of the change; absent when it did not run (offline, switched off) or found nothing. */
   readonly survey?: Survey;
+  /** What the change does, computed without a model: files, their size and handling, changed API and its unchanged users. */
+  readonly walkthrough?: Walkthrough;
   /** What the passes around the windows cost (already part of `usage` and `modelCalls`); absent when neither ran. */
   readonly passes?: { readonly survey?: PassSpend; readonly synthesis?: PassSpend & { readonly findings: number } };
   /** What the windows' tools ran (all windows together); absent when no window had tools. */
@@ -275,6 +279,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     notices,
     ...(windowsFailed > 0 ? { windowsFailed } : {}),
     ...(survey ? { survey } : {}),
+    walkthrough: buildWalkthrough({ changeSet, windows: plan.windows, coverage: plan.coverage, impact: impact ?? null }),
     ...(passes.survey || passes.synthesis ? { passes } : {}),
     ...(toolUsage ? { tools: toolUsage } : {}),
     ...(input.repository ? { repository: input.repository.stats() } : {}),

@@ -125,7 +125,11 @@ describe("binaries in the coverage", () => {
       { "img/new.png": png(1), "img/logo.png": Buffer.concat([png(2), Buffer.from([3])]), "img/gone.png": null, "run.sh": "echo hi\n", "src/app.js": CLEAN },
       { base: { "img/logo.png": png(2), "img/gone.png": png(4), "run.sh": "echo hi\n" }, modes: { "run.sh": "100755" } },
     );
-    const rows = review.body.split("\n").filter((l) => l.startsWith("| `"));
+    // The skipped-files table (the walkthrough's table of all files comes before it).
+    const rows = review.body
+      .slice(review.body.indexOf("<summary>Skipped"))
+      .split("\n")
+      .filter((l) => l.startsWith("| `"));
     expect(rows).toEqual([
       "| `img/gone.png` | binary: binary file (removed); binary content is not reviewed | 0 |",
       "| `img/logo.png` | binary: binary file (modified); binary content is not reviewed | 0 |",
@@ -133,6 +137,8 @@ describe("binaries in the coverage", () => {
       "| `run.sh` | mode-only: file mode change only | 0 |",
     ]);
     expect(review.body).toContain("**Coverage:** reviewed 3 of 3 changed lines (100%) in 1 of 5 files.");
+    expect(review.body).toContain("| `run.sh` | 0 | _not reviewed: mode-only_ |");
+    expect(review.body).toMatch(/^\| `src\/app\.js` \| \+\d+ −0 \| added \|$/m);
     expect(run).toMatchObject({ conclusion: "success", title: "No problems found" });
     expect(sim.violations).toEqual([]);
   });

@@ -1,6 +1,10 @@
 import { coverageLines, type CoverageLines } from "../../domain/window.js";
 import type { Side, SkipReason } from "../../domain/change-set.js";
 import type { Category, FindingSource, Placement, PlacedFinding, Severity } from "../../domain/finding.js";
+import type { FileStatus } from "../../domain/change-set.js";
+import type { ApiChangeKind, SignatureAspect } from "../../domain/impact.js";
+import type { Survey } from "../../domain/survey.js";
+import type { Walkthrough } from "../../domain/walkthrough.js";
 import { gapsTitle } from "../../review/completeness.js";
 import type { OnIncomplete } from "../../review/gate.js";
 import { allNotices, formatPolicy, type CliReport } from "../report.js";
@@ -29,6 +33,39 @@ export interface JsonFinding {
   readonly placement: Placement;
 }
 
+/** What the change does (docs/cli.md): deterministic, with the survey's model text where the survey ran. */
+export interface JsonWalkthrough {
+  readonly additions: number;
+  readonly deletions: number;
+  readonly files: readonly {
+    readonly path: string;
+    readonly previousPath: string | null;
+    readonly status: FileStatus | null;
+    readonly additions: number | null;
+    readonly deletions: number | null;
+    readonly changedLines: number;
+    readonly files: number;
+    readonly review: "reviewed" | "triaged" | "skipped";
+    /** The triage kind or the skip reason; null for reviewed files. */
+    readonly reason: string | null;
+    /** The survey's one-line summary (model text), or null. */
+    readonly summary: string | null;
+  }[];
+  readonly apiChanges: readonly {
+    readonly path: string;
+    readonly symbol: string;
+    readonly renamedTo: string | null;
+    readonly kind: ApiChangeKind;
+    readonly aspects: readonly SignatureAspect[];
+    readonly callers: number;
+    readonly tests: number;
+    readonly usagesTruncated: boolean;
+    readonly examples: readonly string[];
+  }[];
+  readonly surveyApiChanges: readonly { readonly path: string; readonly symbol: string; readonly change: string }[];
+  readonly risks: readonly { readonly path: string | null; readonly text: string }[];
+}
+
 export interface JsonReport {
   readonly version: typeof JSON_REPORT_VERSION;
   readonly findings: readonly JsonFinding[];
@@ -46,6 +83,8 @@ export interface JsonReport {
     readonly incomplete: string | null;
     readonly onIncomplete: OnIncomplete;
   };
+  /** Added in 1.x: null when the pipeline produced none. */
+  readonly walkthrough: JsonWalkthrough | null;
   readonly model: string | null;
   readonly notices: readonly string[];
   readonly stats: {
@@ -80,6 +119,7 @@ export function toJsonReport(report: CliReport): JsonReport {
       incomplete: gate.gaps ? gapsTitle(gate.gaps) : null,
       onIncomplete: gate.onIncomplete,
     },
+    walkthrough: result.walkthrough ? toJsonWalkthrough(result.walkthrough, result.survey ?? null) : null,
     model: result.model,
     notices: allNotices(report),
     stats: {
@@ -93,6 +133,29 @@ export function toJsonReport(report: CliReport): JsonReport {
       diffTokens: plan.diffTokens,
       tokensSent: plan.tokensSent,
     },
+  };
+}
+
+function toJsonWalkthrough(w: Walkthrough, survey: Survey | null): JsonWalkthrough {
+  const summaries = new Map((survey?.files ?? []).map((f) => [f.path, f.summary]));
+  return {
+    additions: w.additions,
+    deletions: w.deletions,
+    files: w.files.map((f) => ({
+      path: f.path,
+      previousPath: f.previousPath,
+      status: f.status,
+      additions: f.additions,
+      deletions: f.deletions,
+      changedLines: f.changedLines,
+      files: f.files,
+      review: f.handling.kind,
+      reason: f.handling.kind === "triaged" ? f.handling.triage : f.handling.kind === "skipped" ? f.handling.reason : null,
+      summary: summaries.get(f.path) ?? null,
+    })),
+    apiChanges: w.apiChanges.map((c) => ({ ...c })),
+    surveyApiChanges: (survey?.apiChanges ?? []).map((c) => ({ path: c.path, symbol: c.symbol, change: c.change })),
+    risks: (survey?.risks ?? []).map((r) => ({ path: r.path, text: r.text })),
   };
 }
 

@@ -12,7 +12,11 @@ import { CLI_REMEDIES, gateSentence, type CliReport } from "../report.js";
  */
 export function formatMarkdown(report: CliReport): string {
   const { gate } = report;
-  const sections = [formatReviewBody(report.result, { configProblems: report.inputNotices }), "", `**${gateSentence(gate)}**`];
+  const sections = [
+    formatReviewBody(report.result, { configProblems: report.inputNotices, ...(report.summary ? { summary: report.summary } : {}) }),
+    "",
+    `**${gateSentence(gate)}**`,
+  ];
   if (gate.gaps) sections.push("", gapsSummary(gate.gaps, gate, gate.gating.length, CLI_REMEDIES));
   const comments = report.result.findings.filter((f) => f.placement !== "body");
   if (comments.length > 0) {

@@ -1,6 +1,7 @@
 import type { PlacedFinding } from "../../domain/finding.js";
 import { oneLine } from "../../github/finding-comment.js";
 import { formatBreakdown, summaryLine } from "../../review/format-review-body.js";
+import { summarySentence } from "../../review/format-walkthrough.js";
 import { hasCompactedLines } from "../../domain/window.js";
 import { truncate } from "../../markdown/untrusted.js";
 import { plainBody } from "./plain-text.js";
@@ -11,15 +12,38 @@ import { allNotices, gateSentence, type CliReport } from "../report.js";
 const BODY_LINES = 3;
 const MAX_LINE = 240;
 const MAX_SKIPPED_LISTED = 10;
+const MAX_RISK_LINES = 3;
 
 export function formatText(report: CliReport): string {
   const { result } = report;
   const out: string[] = [];
   for (const f of result.findings) out.push(...findingBlock(f), "");
+  if (result.walkthrough && result.walkthrough.files.length > 0 && report.summary !== "off") out.push(...walkthroughLines(report));
   out.push(summaryLine(result.findings));
   for (const notice of allNotices(report)) out.push(`note: ${oneLine(notice)}`);
   out.push(coverageLine(report), gateSentence(report.gate));
   return `${out.join("\n")}\n`;
+}
+
+/** The walkthrough in brief: the change in one sentence, then the changed API with the most unchanged users and the survey's risks. */
+function walkthroughLines(report: CliReport): string[] {
+  const { walkthrough, survey } = report.result;
+  if (!walkthrough) return [];
+  const api = walkthrough.apiChanges
+    .filter((c) => c.callers + c.tests > 0)
+    .map(
+      (c) =>
+        `${c.path} ${c.symbol}: ${c.kind.replace(/-/g, " ")}; used in ${c.usagesTruncated ? "at least " : ""}${c.callers} unchanged lines, ${c.tests} in tests`,
+    );
+  const risks = (survey?.risks ?? []).map((r) => `${r.path ? `${r.path}: ` : ""}${r.text}`);
+  const lines = [`Change: ${summarySentence(walkthrough, "brief")}`];
+  for (const risk of [...api, ...risks].slice(0, MAX_RISK_LINES)) lines.push(`  risk: ${truncate(terminalLine(risk), MAX_LINE)}`);
+  return [...lines, ""];
+}
+
+/** Repository and model text on one terminal line: no control characters (escape sequences). */
+function terminalLine(text: string): string {
+  return oneLine(text.replace(/[\u0000-\u001f\u007f-\u009f]/g, " "));
 }
 
 function findingBlock(f: PlacedFinding): string[] {

@@ -87,6 +87,11 @@ describe("longview review on a changed signature with an unchanged caller", () =
     expect(report.findings).toContainEqual(
       expect.objectContaining({ path: PLANTED.changedPath, line: PLANTED.changedLine, severity: "P1", category: "security", source: "agent" }),
     );
+    // The walkthrough names the changed signature and its unchanged caller, without a model.
+    const changed = report.walkthrough?.apiChanges.find((c) => c.symbol === "checkToken");
+    expect(changed).toMatchObject({ path: PLANTED.changedPath, kind: "signature-changed" });
+    expect(changed?.callers).toBeGreaterThanOrEqual(1);
+    expect(changed?.examples).toContain(`${PLANTED.callerPath}:${PLANTED.callerLine}`);
     expect(run.code).toBe(1);
   }, 60_000);
 });

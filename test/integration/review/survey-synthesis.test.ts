@@ -152,8 +152,8 @@ describe("survey and synthesis around the windows", () => {
     expect(result.notices).toEqual([]);
 
     const body = formatReviewBody(result, { configProblems: [] });
-    expect(body).toContain("**What this change does**");
-    expect(body).toContain("`src/a/alpha.ts`: alpha now exports values computed eagerly by SURVEY-MARK");
+    expect(body).toContain("**What this pull request does**");
+    expect(body).toMatch(/^\| `src\/a\/alpha\.ts` \| \+\d+ −\d+ \| added · alpha now exports values computed eagerly by SURVEY-MARK \|$/m);
     expect(body).not.toContain("<img");
     expect(body).not.toMatch(/(^|\s)@octocat/);
   });

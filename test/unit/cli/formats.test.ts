@@ -38,6 +38,52 @@ describe("JSON format", () => {
     expect(json.stats).toMatchObject({ durationMs: 1234, windows: 1, tokensSent: 900 });
   });
 
+  test("carries the walkthrough: files with size and handling, changed API with its users, the survey's text raw", async () => {
+    const base = fixtureResult();
+    const survey = {
+      files: [{ path: "src/app.js", summary: "Reads a `password` and <b>evaluates</b> input" }],
+      apiChanges: [{ path: "src/app.js", symbol: "handler", change: "now evaluates input" }],
+      risks: [{ path: null, text: "eval of request data" }],
+    };
+    const json = JsonReportContract.parse(JSON.parse(formatJson(await fixtureReport({ result: { ...base, survey } }))));
+    expect(json.walkthrough).not.toBeNull();
+    expect(json.walkthrough?.files).toEqual([
+      {
+        path: "src/app.js",
+        previousPath: null,
+        status: "modified",
+        additions: 2,
+        deletions: 1,
+        changedLines: 3,
+        files: 1,
+        review: "reviewed",
+        reason: null,
+        summary: "Reads a `password` and <b>evaluates</b> input",
+      },
+      {
+        path: "package-lock.json",
+        previousPath: null,
+        status: null,
+        additions: null,
+        deletions: null,
+        changedLines: 2,
+        files: 1,
+        review: "skipped",
+        reason: "lockfile",
+        summary: null,
+      },
+    ]);
+    expect(json.walkthrough?.apiChanges[0]).toMatchObject({ symbol: "safe", kind: "removed", callers: 2, tests: 1 });
+    expect(json.walkthrough?.surveyApiChanges).toEqual([{ path: "src/app.js", symbol: "handler", change: "now evaluates input" }]);
+    expect(json.walkthrough?.risks).toEqual([{ path: null, text: "eval of request data" }]);
+  });
+
+  test("a result without a walkthrough still matches the contract (walkthrough null)", async () => {
+    const { walkthrough: _omitted, ...rest } = fixtureResult();
+    const json = JsonReportContract.parse(JSON.parse(formatJson(await fixtureReport({ result: rest }))));
+    expect(json.walkthrough).toBeNull();
+  });
+
   test("gate off prints policy none", async () => {
     const json = JsonReportContract.parse(
       JSON.parse(formatJson(await fixtureReport({ gate: { passed: true, policy: null, gating: [], gaps: null, onIncomplete: "failure" } }))),
@@ -122,6 +168,21 @@ describe("Markdown format", () => {
     expect(md).not.toContain("#### `lib/other.js");
     expect(md).toContain("**Gate: failed, 2 findings at P1 or worse in bug, security.**");
   });
+
+  test("opens with the walkthrough; review.summary off leaves it out", async () => {
+    const md = formatMarkdown(await fixtureReport());
+    expect(md).toContain("**What this pull request does**");
+    expect(md).toContain("Changes 2 files (+2 −1): 1 modified.");
+    expect(md).toContain("| `src/app.js` | +2 −1 | modified; changes `safe` |");
+    expect(md).toContain("| `package-lock.json` | 2 | _not reviewed: lockfile_ |");
+    expect(md).toContain("- `src/app.js` — `safe`: removed; used in 2 unchanged lines and 1 in tests (e.g. `lib/other.js:10`");
+    expect(md.indexOf("What this pull request does")).toBeLessThan(md.indexOf("**Coverage:**"));
+    const off = formatMarkdown(await fixtureReport({ summary: "off" }));
+    expect(off).not.toContain("What this pull request does");
+    const brief = formatMarkdown(await fixtureReport({ summary: "brief" }));
+    expect(brief).toContain("**Riskiest spots**");
+    expect(brief).not.toContain("| File | Lines | What changed |");
+  });
 });
 
 describe("text format", () => {
@@ -135,6 +196,17 @@ describe("text format", () => {
     expect(lines.filter((l) => l.startsWith("note: Offline mode"))).toHaveLength(1);
     expect(text).toContain("Coverage: reviewed 3 of 5 changed lines (60%) in 1 of 2 files; skipped 1: package-lock.json (lockfile).");
     expect(text.trimEnd().split("\n").at(-1)).toBe("Gate: failed, 2 findings at P1 or worse in bug, security.");
+  });
+
+  test("says what the change does in brief, without control characters from the repository", async () => {
+    const base = fixtureResult();
+    const survey = { files: [], apiChanges: [], risks: [{ path: "src/app.js", text: "clears the screen \u001b[2J here" }] };
+    const text = formatText(await fixtureReport({ result: { ...base, survey } }));
+    expect(text).toContain("Change: Changes 2 files (+2 −1): 1 modified. Changed definitions: 1 (1 with a changed signature, name or existence)");
+    expect(text).toContain("  risk: src/app.js safe: removed; used in 2 unchanged lines, 1 in tests");
+    expect(text).toContain("  risk: src/app.js: clears the screen [2J here");
+    expect(text).not.toContain("\u001b");
+    expect(formatText(await fixtureReport({ summary: "off" }))).not.toContain("Change:");
   });
 
   test("an empty review says so", async () => {

@@ -26,6 +26,49 @@ export const JsonFindingContract = z
   })
   .strict();
 
+const FILE_STATUS = z.enum(["added", "modified", "removed", "renamed", "copied", "binary", "mode-only"]);
+
+/** Added to version 1 compatibly: consumers that ignore it see the report they saw before. */
+export const JsonWalkthroughContract = z
+  .object({
+    additions: z.number().int().min(0),
+    deletions: z.number().int().min(0),
+    files: z.array(
+      z
+        .object({
+          path: z.string().min(1),
+          previousPath: z.string().nullable(),
+          status: FILE_STATUS.nullable(),
+          additions: z.number().int().min(0).nullable(),
+          deletions: z.number().int().min(0).nullable(),
+          changedLines: z.number().int().min(0),
+          files: z.number().int().min(1),
+          review: z.enum(["reviewed", "triaged", "skipped"]),
+          reason: z.string().min(1).nullable(),
+          summary: z.string().nullable(),
+        })
+        .strict(),
+    ),
+    apiChanges: z.array(
+      z
+        .object({
+          path: z.string().min(1),
+          symbol: z.string().min(1),
+          renamedTo: z.string().nullable(),
+          kind: z.enum(["signature-changed", "removed", "renamed", "body-changed", "key-removed"]),
+          aspects: z.array(z.string().min(1)),
+          callers: z.number().int().min(0),
+          tests: z.number().int().min(0),
+          usagesTruncated: z.boolean(),
+          examples: z.array(z.string().regex(/:\d+$/)).max(3),
+        })
+        .strict(),
+    ),
+    surveyApiChanges: z.array(z.object({ path: z.string(), symbol: z.string(), change: z.string() }).strict()),
+    risks: z.array(z.object({ path: z.string().nullable(), text: z.string() }).strict()),
+  })
+  .strict();
+
 export const JsonReportContract = z
   .object({
     version: z.literal(1),
@@ -52,6 +95,7 @@ export const JsonReportContract = z
         onIncomplete: z.enum(["failure", "neutral", "success"]),
       })
       .strict(),
+    walkthrough: JsonWalkthroughContract.nullable(),
     model: z.string().nullable(),
     notices: z.array(z.string()),
     stats: z

@@ -3,6 +3,7 @@ import type { CliReport } from "../../../src/cli/report.js";
 import type { ChangeSet } from "../../../src/domain/change-set.js";
 import type { PlacedFinding } from "../../../src/domain/finding.js";
 import type { ReviewResult } from "../../../src/review/run-review.js";
+import type { Walkthrough } from "../../../src/domain/walkthrough.js";
 
 /** A small change and a hand-made pipeline result over it, for testing the output formats alone. */
 
@@ -124,8 +125,41 @@ export function fixtureResult(findings: readonly PlacedFinding[] = FINDINGS): Re
     modelCalls: 0,
     durationMs: 1234,
     notices: ["Offline mode: no `OPENAI_API_KEY` is configured, so this review comes from Longview's built-in analyzers only."],
+    walkthrough: WALKTHROUGH,
   };
 }
+
+/** What the pipeline computes without a model for the fixture's change, with one changed definition and its users. */
+export const WALKTHROUGH: Walkthrough = {
+  additions: 2,
+  deletions: 1,
+  files: [
+    { path: "src/app.js", previousPath: null, status: "modified", additions: 2, deletions: 1, changedLines: 3, handling: { kind: "reviewed" }, files: 1 },
+    {
+      path: "package-lock.json",
+      previousPath: null,
+      status: null,
+      additions: null,
+      deletions: null,
+      changedLines: 2,
+      handling: { kind: "skipped", reason: "lockfile" },
+      files: 1,
+    },
+  ],
+  apiChanges: [
+    {
+      path: "src/app.js",
+      symbol: "safe",
+      renamedTo: null,
+      kind: "removed",
+      aspects: [],
+      callers: 2,
+      tests: 1,
+      usagesTruncated: false,
+      examples: ["lib/other.js:10", "lib/more.js:3", "test/app.test.js:7"],
+    },
+  ],
+};
 
 export async function fixtureReport(overrides: Partial<CliReport> = {}): Promise<CliReport> {
   const result = overrides.result ?? fixtureResult();

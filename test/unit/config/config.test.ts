@@ -81,7 +81,17 @@ describe("parseRepoConfig", () => {
     const { config, problems } = parseRepoConfig({ drafts: "review", review: { maxInlineComments: 5, synthesis: false } });
     expect(problems).toEqual([]);
     expect(config.drafts).toBe("review");
-    expect(config.review).toEqual({ minSeverity: "P3", maxInlineComments: 5, instructions: "", survey: true, synthesis: false, suppress: [] });
+    expect(config.review).toEqual({ minSeverity: "P3", maxInlineComments: 5, instructions: "", survey: true, synthesis: false, suppress: [], summary: "full" });
+  });
+
+  test("review.summary: full, brief or off; true and false stand for full and off; anything else falls back and says so", () => {
+    expect(DEFAULT_REPO_CONFIG.review.summary).toBe("full");
+    expect(parseRepoConfig({ review: { summary: "brief" } }).config.review.summary).toBe("brief");
+    expect(parseRepoConfig({ review: { summary: false } }).config.review.summary).toBe("off");
+    expect(parseRepoConfig({ review: { summary: true } }).config.review.summary).toBe("full");
+    const invalid = parseRepoConfig({ review: { summary: "verbose", minSeverity: "P1" } });
+    expect(invalid.config.review).toEqual(DEFAULT_REPO_CONFIG.review);
+    expect(invalid.problems).toEqual([expect.stringMatching(/`review\.summary`/)]);
   });
 
   test("an invalid section falls back to its defaults and says exactly what is wrong", () => {

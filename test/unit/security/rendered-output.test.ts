@@ -6,6 +6,8 @@ import { helpText } from "../../../src/commands/help-text.js";
 import { DEFAULT_REPO_CONFIG } from "../../../src/config/repo-config.js";
 import type { PlacedFinding } from "../../../src/domain/finding.js";
 import type { Coverage } from "../../../src/domain/window.js";
+import type { Survey } from "../../../src/domain/survey.js";
+import type { Walkthrough } from "../../../src/domain/walkthrough.js";
 import type { FixResult } from "../../../src/fix/run-fix.js";
 import { fixCommitMessage } from "../../../src/fix/commit-message.js";
 import { errorOutcome, reviewedOutcome } from "../../../src/review/check-output.js";
@@ -369,5 +371,44 @@ describe("what the issue reported", () => {
   test("a code span does not run across paragraphs: what is between them is prose and is neutralised", () => {
     const body = `\`start\n\n<img src="${EVIL}/p.png">\n\nend\``;
     expectSafe(formatFindingComment(placed({ body })), { markers: [OWN_MARKER] });
+  });
+});
+
+describe("the walkthrough in the review body", () => {
+  test("paths, symbols and the survey's summaries and risks render as text and code, in the table and the riskiest spots", () => {
+    fc.assert(
+      fc.property(hostile, hostile, hostile, hostile, (path, symbol, summary, risk) => {
+        const walkthrough: Walkthrough = {
+          additions: 3,
+          deletions: 1,
+          files: [
+            { path, previousPath: symbol, status: "renamed", additions: 3, deletions: 1, changedLines: 4, handling: { kind: "reviewed" }, files: 1 },
+            {
+              path: summary,
+              previousPath: null,
+              status: null,
+              additions: null,
+              deletions: null,
+              changedLines: 9,
+              handling: { kind: "skipped", reason: "too-large" },
+              files: 2,
+            },
+          ],
+          apiChanges: [
+            { path, symbol, renamedTo: risk, kind: "renamed", aspects: [], callers: 1, tests: 0, usagesTruncated: false, examples: [`${symbol}:3`] },
+          ],
+        };
+        const survey: Survey = {
+          files: [{ path, summary }],
+          apiChanges: [{ path: risk, symbol: summary, change: risk }],
+          risks: [{ path: symbol, text: risk }],
+        };
+        const text = formatReviewBody({ ...result([], [], coverage("a.ts", "x")), walkthrough, survey }, { configProblems: [] });
+        expectSafe(text);
+        if (summary.length <= 200) expectPreserved(summary, text);
+        if (risk.length <= 200) expectPreserved(risk, text);
+      }),
+      RUNS,
+    );
   });
 });

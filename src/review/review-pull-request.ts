@@ -206,9 +206,9 @@ async function reviewAndPost(
   const anchorsAt = headAnchors(changeSet);
   const dismissed = dismissedFingerprints(prior, anchorsAt);
   const suppressions = config.review.suppress;
+  // The pipeline left out what the repository suppresses; what people dismissed here is left out now.
   const found = fingerprintFindings(result.findings, changeSet);
-  const suppressed = new Set(found.filter((f) => isSuppressed(f, suppressions)));
-  const current = found.filter((f) => !suppressed.has(f) && !dismissed.has(f.fingerprint));
+  const current = found.filter((f) => !dismissed.has(f.fingerprint));
   const kept = new Set(current);
   const reported: ReviewResult = { ...result, findings: result.findings.filter((_, i) => kept.has(found[i]!)) };
   const currentPrints = new Set(current.map((f) => f.fingerprint));
@@ -219,8 +219,8 @@ async function reviewAndPost(
   );
   const fixed = earlier.filter((t) => isFixedAt(t, anchorsAt));
   const openFromEarlier = earlier.filter((t) => !fixed.includes(t)).map((t) => t.finding);
-  if (suppressed.size > 0 || dismissed.size > 0)
-    log.info({ suppressed: suppressed.size, dismissed: dismissed.size }, "suppressed and dismissed findings left out");
+  if ((result.suppressed ?? 0) > 0 || dismissed.size > 0)
+    log.info({ suppressed: result.suppressed ?? 0, dismissed: dismissed.size }, "suppressed and dismissed findings left out");
 
   let posted: PostedReview | null = null;
   // Say something only when there is something new: the first review of a pull request, or new findings.
@@ -238,7 +238,7 @@ async function reviewAndPost(
           summary: config.review.summary,
           rerouted,
           alreadyReported: current.length - fresh.length,
-          suppressed: suppressed.size,
+          suppressed: result.suppressed ?? 0,
           dismissed: dismissed.size,
           ...(increment ? { incremental: { from: increment.from, to: pr.head.sha } } : {}),
         })}\n\n${reviewMarker({ head: pr.head.sha, from: increment?.from ?? null, partial: (result.windowsFailed ?? 0) > 0 })}`,

@@ -21,6 +21,7 @@ import { planWindows, type PlanWindows } from "./plan-windows.js";
 import { buildWalkthrough } from "./walkthrough.js";
 import { createRedactor } from "./redact-change-set.js";
 import { repositoryContext } from "./repository-context.js";
+import { isSuppressed } from "./suppressions.js";
 
 /**
  * The one review pipeline, shared by the GitHub App and the CLI:
@@ -90,6 +91,8 @@ export interface ReviewResult {
   readonly tools?: ToolUsage;
   /** What reading the repository cost (impact context and tools); absent without a repository. */
   readonly repository?: RepositoryAccessStats;
+  /** Findings left out by `review.suppress`; absent when none were. */
+  readonly suppressed?: number;
 }
 
 export interface PassSpend {
@@ -248,8 +251,11 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
 
   const merged = mergeFindings([...agentFindings, ...analyzed.findings]);
   const minRank = severityRank(config.review.minSeverity);
+  // What the repository suppresses (`review.suppress`) is left out here, so the app, the CLI and eval agree.
+  const unsuppressed = merged.filter((f) => !isSuppressed(f, config.review.suppress));
+  const suppressed = merged.length - unsuppressed.length;
   const findings = placeFindings(
-    merged.filter((f) => severityRank(f.severity) <= minRank),
+    unsuppressed.filter((f) => severityRank(f.severity) <= minRank),
     changeSet.lineMap,
     config.review.maxInlineComments,
   );
@@ -283,6 +289,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     ...(passes.survey || passes.synthesis ? { passes } : {}),
     ...(toolUsage ? { tools: toolUsage } : {}),
     ...(input.repository ? { repository: input.repository.stats() } : {}),
+    ...(suppressed > 0 ? { suppressed } : {}),
   };
 }
 

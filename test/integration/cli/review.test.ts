@@ -96,6 +96,19 @@ describe("longview review (git range)", () => {
     }
   });
 
+  test("review.suppress applies in the CLI as in the app: a suppressed path is neither reported nor gating", async () => {
+    await repo.write(".github/longview.yml", 'review:\n  suppress:\n    - path: "src/server.js"\n      reason: reviewed by hand\n');
+    try {
+      const run = await runCli(["review", "--base", repo.base, "--head", repo.head, "--repo", repo.dir, "--format", "json"]);
+      const report = parseJson(run.stdout);
+      expect(report.findings.filter((f: { path: string }) => f.path === "src/server.js")).toEqual([]);
+      const unsuppressed = await runCli(["review", "--base", repo.base, "--head", repo.head, "--repo", repo.dir, "--format", "json", "--config", "/dev/null"]);
+      expect(parseJson(unsuppressed.stdout).findings.some((f: { path: string }) => f.path === "src/server.js")).toBe(true);
+    } finally {
+      await repo.git("clean", "-fdq", ".github");
+    }
+  });
+
   test("a change the size limits cut is an incomplete review: exit 1 by default, saying what was left out; gate.onIncomplete and gate.maxUnreviewedLines accept it", async () => {
     const args = ["review", "--base", repo.head, "--head", repo.clean, "--repo", repo.dir];
     const env = { PATH: process.env.PATH, LONGVIEW_MAX_CHANGED_LINES: "1" };

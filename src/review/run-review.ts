@@ -9,8 +9,8 @@ import type { ChangeSet } from "../domain/change-set.js";
 import type { ImpactContext } from "../domain/impact.js";
 import type { RepositoryAccessStats, RepositorySnapshot } from "../domain/repository.js";
 import { redactedSnapshot } from "../repo/index.js";
-import type { Finding, PlacedFinding } from "../domain/finding.js";
-import { severityRank } from "../domain/finding.js";
+import type { Finding, FindingFunnel, PlacedFinding } from "../domain/finding.js";
+import { addFunnel, EMPTY_FUNNEL, severityRank } from "../domain/finding.js";
 import type { Survey } from "../domain/survey.js";
 import type { Coverage, MemoryNote, WindowPlanStats } from "../domain/window.js";
 import { mapConcurrent } from "../util/map-concurrent.js";
@@ -86,6 +86,8 @@ export interface ReviewResult {
   readonly tools?: ToolUsage;
   /** What reading the repository cost (impact context and tools); absent without a repository. */
   readonly repository?: RepositoryAccessStats;
+  /** How many candidate findings each stage removed: unevidenced quotes, lines outside the reviewed hunks, duplicates merged. Always set by runReview. */
+  readonly funnel?: FindingFunnel;
 }
 
 export interface PassSpend {
@@ -144,6 +146,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   let modelCalls = 0;
   let toolUsage: ToolUsage | null = null;
   let windowsFailed = 0;
+  let funnel: FindingFunnel = { ...EMPTY_FUNNEL, candidates: analyzed.findings.length };
   let survey: Survey | null = null;
   const passes: { survey?: PassSpend; synthesis?: PassSpend & { findings: number } } = {};
   if (reviewer) {
@@ -197,6 +200,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     for (const { window, review, error } of results) {
       if (review) {
         agentFindings.push(...review.findings);
+        funnel = addFunnel(funnel, { ...EMPTY_FUNNEL, ...(review.funnel ?? { candidates: review.findings.length }) });
         usage = addUsage(usage, review.usage);
         modelCalls += review.calls;
         if (review.tools) toolUsage = addToolUsage(toolUsage ?? NO_TOOL_USAGE, review.tools);
@@ -225,6 +229,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
         modelCalls += synthesized.calls;
         passes.synthesis = { usage: synthesized.usage, calls: synthesized.calls, findings: synthesized.findings.length };
         agentFindings.push(...synthesized.findings);
+        funnel = addFunnel(funnel, { ...EMPTY_FUNNEL, ...(synthesized.funnel ?? { candidates: synthesized.findings.length }) });
       } catch (error) {
         if (signal?.aborted) throw error;
         const spend = spendOf(error);
@@ -242,7 +247,9 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     await input.onProgress?.({ windowsDone: plan.windows.length, windowsTotal: plan.windows.length });
   }
 
-  const merged = mergeFindings([...agentFindings, ...analyzed.findings]);
+  const unmerged = [...agentFindings, ...analyzed.findings];
+  const merged = mergeFindings(unmerged);
+  funnel = { ...funnel, merged: unmerged.length - merged.length };
   const minRank = severityRank(config.review.minSeverity);
   const findings = placeFindings(
     merged.filter((f) => severityRank(f.severity) <= minRank),
@@ -259,6 +266,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
       usage,
       durationMs,
       coverage: plan.coverage,
+      funnel,
       ...(toolUsage ? { tools: toolUsage } : {}),
       ...(input.repository ? { repository: input.repository.stats() } : {}),
     },
@@ -273,6 +281,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     modelCalls,
     durationMs,
     notices,
+    funnel,
     ...(windowsFailed > 0 ? { windowsFailed } : {}),
     ...(survey ? { survey } : {}),
     ...(passes.survey || passes.synthesis ? { passes } : {}),

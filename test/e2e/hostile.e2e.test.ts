@@ -79,7 +79,7 @@ const TRAP_BODY = [
 
 /**
  * Four findings on a 40-line file whose diff is lines 2-4: one inline, two over `maxInlineComments: 1`, one cited far
- * outside the diff but quoting line 3 (moved there, and over the cap too).
+ * outside the diff but quoting line 3 (moved there, and merged with the finding on that line).
  */
 function trapping(): ScriptedModelOutput {
   const t = (line: number, severity: "P1" | "P2" | "P3", title: string, quoted = line) =>
@@ -190,8 +190,9 @@ describe("a compromised model whose findings land in the review body", () => {
     const comments = sim.state.reviewComments("acme/trapped", pr.number);
     expect(reviews).toHaveLength(1);
     const body = reviews[0]!.body;
-    // The findings did land in the body: three over the cap.
-    expect(body).toContain("#### Findings not posted as line comments (3)");
+    // The findings did land in the body: two over the cap, one of them two reports of line 3 merged.
+    expect(body).toContain("#### Findings not posted as line comments (2)");
+    expect(body).toContain("`src/trap.js:3`");
     expect(body).toContain("over the limit of 1 inline comments");
     expect(comments).toHaveLength(1);
     // What they said is still there, as text and code.

@@ -62,6 +62,7 @@ const CROSS = {
   line: 10,
   start_line: null,
   side: "RIGHT",
+  quote: 'export const value9 = compute(9, "src/b/beta.ts");',
   severity: "P1",
   category: "bug",
   title: "beta still calls compute with the old arguments",

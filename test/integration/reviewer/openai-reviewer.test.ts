@@ -48,6 +48,7 @@ const GOOD_OUTPUT = {
       line: 12,
       start_line: 11,
       side: "RIGHT",
+      quote: "  const sql = `SELECT * FROM users WHERE name = '${name}'`;\n  return db.query(sql);",
       severity: "P0",
       category: "security",
       title: "SQL injection: `name` is interpolated into the query",

@@ -84,8 +84,16 @@ describe("mergeFindings", () => {
     expect(merged).toHaveLength(1);
     expect(merged[0]).toMatchObject({ source: "agent", category: "bug", severity: "P1", corroboratedBy: [analyzerSql.source] });
     const window = finding({ source: "agent", category: "bug", severity: "P2", title: "Token checked as the user", quote: "  checkToken(user,  token);" });
-    const synthesis = finding({ source: "synthesis", category: "security", severity: "P1", title: "Arguments swapped after signature change", quote: "checkToken(user, token);" });
-    expect(mergeFindings([window, synthesis])).toEqual([expect.objectContaining({ source: "agent", category: "bug", severity: "P1", corroboratedBy: ["synthesis"] })]);
+    const synthesis = finding({
+      source: "synthesis",
+      category: "security",
+      severity: "P1",
+      title: "Arguments swapped after signature change",
+      quote: "checkToken(user, token);",
+    });
+    expect(mergeFindings([window, synthesis])).toEqual([
+      expect.objectContaining({ source: "agent", category: "bug", severity: "P1", corroboratedBy: ["synthesis"] }),
+    ]);
     // Different code on the same line is not evidence of the same problem.
     expect(mergeFindings([window, { ...synthesis, quote: "other();" }])).toHaveLength(2);
   });

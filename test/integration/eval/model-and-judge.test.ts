@@ -151,6 +151,9 @@ describe("model run", () => {
     expect(result.totals.review.costUsd).toBeCloseTo((1_000 * 0.25 + 200 * 2) / 1_000_000, 12);
     expect(run.stdout).toContain("model gpt-5-mini + analyzers");
     expect(run.stdout).toContain("Tokens in/out");
+    // Every scripted finding quotes its line: none is dropped, and the eval says so per stage.
+    expect(result.cases[0]?.funnel).toMatchObject({ candidates: 3, droppedEvidence: 0, droppedScope: 0, merged: 0 });
+    expect(run.stdout).toMatch(/Candidate findings: 3; dropped for a quote not in the reviewed code 0 \(0\.0%\), for a line outside the reviewed hunks 0/);
   });
 
   test("--judge: yes matches, no leaves a miss and a false positive, a failed question falls back to location", async () => {

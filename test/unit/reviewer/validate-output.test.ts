@@ -1,7 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import type { ModelOutput, ModelOutputFinding } from "../../../src/reviewer/output-schema.js";
 import { OUTPUT_LIMITS, validateModelOutput } from "../../../src/reviewer/validate-output.js";
-import { DB_HUNK, makeWindow } from "./window-fixture.js";
+import { DB_HUNK, makeWindow, windowFile } from "./window-fixture.js";
 
 /** A finding quoting what the fixture's hunk shows on its lines (unless the test quotes something else). */
 function outputFinding(overrides: Partial<ModelOutputFinding> = {}): ModelOutputFinding {
@@ -169,6 +169,14 @@ describe("validateModelOutput", () => {
       expect(result.findings).toEqual([]);
       expect(result.funnel.droppedScope).toBe(1);
       expect(result.problems.join("\n")).toMatch(/\(scope\): line 5 is surrounding code outside the diff/);
+    });
+
+    test("a quote found only in another file of the window moves the finding to that file", () => {
+      const other = { ...DB_HUNK, lines: [{ kind: "add" as const, oldLine: null, newLine: 3, text: "  cache.clear();" }] };
+      const window = makeWindow({ files: [windowFile("src/db/users.ts"), windowFile("src/cache.ts", other)] });
+      const result = validateModelOutput(output([outputFinding({ line: 12, quote: "cache.clear();" })]), window);
+      expect(result.findings).toEqual([expect.objectContaining({ path: "src/cache.ts", line: 3, side: "RIGHT" })]);
+      expect(result.funnel.reanchored).toBe(1);
     });
 
     test("a finding on a line the window never showed is dropped unless its quote is in a reviewed hunk", () => {

@@ -46,6 +46,37 @@ export interface Finding {
   readonly ruleId: string | null;
   /** Other sources that reported the same problem on the same line (after merging). */
   readonly corroboratedBy: readonly FindingSource[];
+  /**
+   * The code the finding is about, as the model quoted it (checked against the
+   * cited lines by the reviewer's validation); absent for analyzer findings.
+   */
+  readonly quote?: string;
+}
+
+/** How many candidate findings each stage of a review removed (model findings and analyzer findings together). */
+export interface FindingFunnel {
+  /** Findings as reported: every model finding answered plus every analyzer finding. */
+  readonly candidates: number;
+  /** Model findings whose quote matched no reviewed line of their window. */
+  readonly droppedEvidence: number;
+  /** Model findings on lines their window did not review (surrounding code, outside the diff). */
+  readonly droppedScope: number;
+  /** Model findings moved to the lines their quote was found on. */
+  readonly reanchored: number;
+  /** Findings folded into another one reporting the same problem. */
+  readonly merged: number;
+}
+
+export const EMPTY_FUNNEL: FindingFunnel = { candidates: 0, droppedEvidence: 0, droppedScope: 0, reanchored: 0, merged: 0 };
+
+export function addFunnel(a: FindingFunnel, b: FindingFunnel): FindingFunnel {
+  return {
+    candidates: a.candidates + b.candidates,
+    droppedEvidence: a.droppedEvidence + b.droppedEvidence,
+    droppedScope: a.droppedScope + b.droppedScope,
+    reanchored: a.reanchored + b.reanchored,
+    merged: a.merged + b.merged,
+  };
 }
 
 /** Where a finding ends up on GitHub; computed by review/placement. */

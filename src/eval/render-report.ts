@@ -65,7 +65,23 @@ function totalsLines(result: EvalResult): string[] {
     );
   }
   lines.push(`Severity agreement of matches: ${pct(result.severityAgreement)}`);
+  const funnel = funnelLine(result);
+  if (funnel) lines.push(funnel);
   return lines;
+}
+
+/** Share of candidate findings each stage removed, over the cases that recorded it; null when none did. */
+function funnelLine(result: EvalResult): string | null {
+  const recorded = result.cases.flatMap((c) => (c.funnel ? [c.funnel] : []));
+  if (recorded.length === 0) return null;
+  const sum = (key: "candidates" | "droppedEvidence" | "droppedScope" | "reanchored" | "merged") => recorded.reduce((total, f) => total + f[key], 0);
+  const candidates = sum("candidates");
+  const share = (n: number) => `${n} (${pct(candidates === 0 ? null : n / candidates)})`;
+  return (
+    `Candidate findings: ${candidates}; dropped for a quote not in the reviewed code ${share(sum("droppedEvidence"))}, ` +
+    `for a line outside the reviewed hunks ${share(sum("droppedScope"))}, merged as duplicates ${share(sum("merged"))}; ` +
+    `moved to their quote ${share(sum("reanchored"))}`
+  );
 }
 
 /** Context recall, before (no impact section) and after; nothing for results that predate it. */

@@ -81,6 +81,8 @@ export const CaseResultSchema = z.object({
   notices: z.array(z.string()),
   /** What the windows showed of the evidence lines, without and with the impact section (absent in older results). */
   context: z.object({ evidence: count, shownWithoutImpact: count, shownWithImpact: count, crossFile: z.boolean() }).nullable().optional(),
+  /** Candidate findings and what each stage removed (ReviewResult.funnel; absent in older results). */
+  funnel: z.object({ candidates: count, droppedEvidence: count, droppedScope: count, reanchored: count, merged: count }).optional(),
 });
 
 const ContextRecallSchema = z.object({

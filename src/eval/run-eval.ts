@@ -154,6 +154,7 @@ async function evaluateCase(c: EvalCase, input: EvalRunInput, prices: ModelPrice
         : { usage: judged.usage, modelCalls: judged.calls, costUsd: estimateCostUsd(prices, input.judge.model, judged.usage), failures: judged.failures },
     notices,
     context,
+    ...(review.funnel ? { funnel: review.funnel } : {}),
   };
 }
 

@@ -1,13 +1,14 @@
 import { compareFindingsFully } from "../analyzers/run-analyzers.js";
 import { familyOfRule, titleMatchesFamily } from "../analyzers/problem-families.js";
-import { FINDING_SOURCES, severityRank, type Finding, type FindingSource } from "../domain/finding.js";
+import { FINDING_SOURCES, isModelSource, severityRank, type Finding, type FindingSource } from "../domain/finding.js";
 
 /**
  * One finding per problem. Two findings are the same problem when they are
- * on the same path and side, their line ranges overlap, they have the same
- * category, and they say the same thing: the same rule (or rule family), an
- * agent title that names the analyzer rule's problem, or titles sharing most
- * of their words. The merged finding keeps the most severe severity, the
+ * on the same path and side, their line ranges overlap, and they say the same
+ * thing, whatever category each gave it: the same rule (or rule family), an
+ * agent title that names the analyzer rule's problem, titles sharing most of
+ * their words, or (two model findings, e.g. from two windows or a window and
+ * the synthesis) the same range quoting the same code. The merged finding keeps the most severe severity, the
  * agent's prose when an agent is involved, the analyzer's rule id, and lists
  * the other sources in `corroboratedBy`. Output order is deterministic.
  */
@@ -32,7 +33,7 @@ const WIDE_RANGE = 64;
 
 /**
  * Which clusters a finding could join: only those with a member on the same
- * path, side and category whose lines overlap the finding's (the preconditions
+ * path and side whose lines overlap the finding's (the preconditions
  * of `sameProblem`). Indexing by line keeps a pull request with thousands of
  * findings near-linear instead of comparing every finding with every cluster.
  */
@@ -65,7 +66,7 @@ class ClusterIndex {
   }
 
   private group(finding: Finding) {
-    const key = `${finding.path}\0${finding.side}\0${finding.category}`;
+    const key = `${finding.path}\0${finding.side}`;
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = { all: [], byLine: new Map(), wide: new Set() }));
     return group;
@@ -80,7 +81,7 @@ function narrowRange(finding: Finding): { from: number; to: number } | null {
 }
 
 export function sameProblem(a: Finding, b: Finding): boolean {
-  if (a.path !== b.path || a.side !== b.side || a.category !== b.category) return false;
+  if (a.path !== b.path || a.side !== b.side) return false;
   if ((a.startLine ?? a.line) > b.line || (b.startLine ?? b.line) > a.line) return false;
   if (a.ruleId !== null && b.ruleId !== null) {
     if (a.ruleId === b.ruleId) return true;
@@ -91,7 +92,18 @@ export function sameProblem(a: Finding, b: Finding): boolean {
   const other = ruled === a ? b : a;
   const family = ruled?.ruleId ? familyOfRule(ruled.ruleId) : null;
   if (family !== null && titleMatchesFamily(other.title, family)) return true;
-  return similarTitles(a.title, b.title);
+  return similarTitles(a.title, b.title) || sameQuotedRange(a, b);
+}
+
+/** Two model findings on exactly the same lines quoting the same code: one problem seen twice. */
+function sameQuotedRange(a: Finding, b: Finding): boolean {
+  if (!isModelSource(a.source) || !isModelSource(b.source) || a.line !== b.line || a.startLine !== b.startLine) return false;
+  const quoteA = normalizedQuote(a);
+  return quoteA !== "" && quoteA === normalizedQuote(b);
+}
+
+function normalizedQuote(finding: Finding): string {
+  return (finding.quote ?? "").replace(/\s+/g, " ").trim();
 }
 
 function combine(cluster: readonly Finding[]): Finding {

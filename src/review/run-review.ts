@@ -9,8 +9,8 @@ import type { ChangeSet } from "../domain/change-set.js";
 import type { ImpactContext } from "../domain/impact.js";
 import type { RepositoryAccessStats, RepositorySnapshot } from "../domain/repository.js";
 import { redactedSnapshot } from "../repo/index.js";
-import type { Finding, PlacedFinding } from "../domain/finding.js";
-import { severityRank } from "../domain/finding.js";
+import type { Finding, FindingFunnel, PlacedFinding } from "../domain/finding.js";
+import { addFunnel, EMPTY_FUNNEL, severityRank } from "../domain/finding.js";
 import type { Survey } from "../domain/survey.js";
 import type { Walkthrough } from "../domain/walkthrough.js";
 import type { Coverage, MemoryNote, WindowPlanStats } from "../domain/window.js";
@@ -93,6 +93,8 @@ export interface ReviewResult {
   readonly repository?: RepositoryAccessStats;
   /** Findings left out by `review.suppress`; absent when none were. */
   readonly suppressed?: number;
+  /** How many candidate findings each stage removed: unevidenced quotes, lines outside the reviewed hunks, duplicates merged. Always set by runReview. */
+  readonly funnel?: FindingFunnel;
 }
 
 export interface PassSpend {
@@ -151,6 +153,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   let modelCalls = 0;
   let toolUsage: ToolUsage | null = null;
   let windowsFailed = 0;
+  let funnel: FindingFunnel = { ...EMPTY_FUNNEL, candidates: analyzed.findings.length };
   let survey: Survey | null = null;
   const passes: { survey?: PassSpend; synthesis?: PassSpend & { findings: number } } = {};
   if (reviewer) {
@@ -204,6 +207,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     for (const { window, review, error } of results) {
       if (review) {
         agentFindings.push(...review.findings);
+        funnel = addFunnel(funnel, { ...EMPTY_FUNNEL, ...(review.funnel ?? { candidates: review.findings.length }) });
         usage = addUsage(usage, review.usage);
         modelCalls += review.calls;
         if (review.tools) toolUsage = addToolUsage(toolUsage ?? NO_TOOL_USAGE, review.tools);
@@ -232,6 +236,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
         modelCalls += synthesized.calls;
         passes.synthesis = { usage: synthesized.usage, calls: synthesized.calls, findings: synthesized.findings.length };
         agentFindings.push(...synthesized.findings);
+        funnel = addFunnel(funnel, { ...EMPTY_FUNNEL, ...(synthesized.funnel ?? { candidates: synthesized.findings.length }) });
       } catch (error) {
         if (signal?.aborted) throw error;
         const spend = spendOf(error);
@@ -249,7 +254,9 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     await input.onProgress?.({ windowsDone: plan.windows.length, windowsTotal: plan.windows.length });
   }
 
-  const merged = mergeFindings([...agentFindings, ...analyzed.findings]);
+  const unmerged = [...agentFindings, ...analyzed.findings];
+  const merged = mergeFindings(unmerged);
+  funnel = { ...funnel, merged: unmerged.length - merged.length };
   const minRank = severityRank(config.review.minSeverity);
   // What the repository suppresses (`review.suppress`) is left out here, so the app, the CLI and eval agree.
   const unsuppressed = merged.filter((f) => !isSuppressed(f, config.review.suppress));
@@ -269,6 +276,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
       usage,
       durationMs,
       coverage: plan.coverage,
+      funnel,
       ...(toolUsage ? { tools: toolUsage } : {}),
       ...(input.repository ? { repository: input.repository.stats() } : {}),
     },
@@ -283,6 +291,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     modelCalls,
     durationMs,
     notices,
+    funnel,
     ...(windowsFailed > 0 ? { windowsFailed } : {}),
     ...(survey ? { survey } : {}),
     walkthrough: buildWalkthrough({ changeSet, windows: plan.windows, coverage: plan.coverage, impact: impact ?? null }),

@@ -33,6 +33,7 @@ Every code line in the window starts with its side and number. Cite exactly thos
 - \`L<n> -\` (deleted): line n, side LEFT;
 - \`~<n> |\` is surrounding code outside the diff: context only, never a place to comment.
 Comment only on lines of hunks marked as under review in this window, and only on files shown in the window; surrounding code and outlines are context for you, not places to comment. For a multi-line problem set start_line to the first line and line to the last (same side, same hunk); otherwise start_line is null.
+Quote the code the finding is about in quote: the exact text of the cited line(s) as shown, without the \`R<n> +\` prefix (one line per cited line). A finding whose quote is not on the lines it cites is moved to where the quote is, or dropped when the quote is nowhere in the hunks under review. Every finding sits on a line of a hunk under review: there are no file-level findings, so a problem of the whole file goes on the changed line that causes it.
 Write the title as one line (at most 120 characters) that names the defect. In the body say what goes wrong, when, and how to fix it; be brief and concrete.
 Give a suggestion only for a small fix on the RIGHT side: the exact text that replaces lines start_line..line (or line alone), keeping indentation, with no diff markers and no code fences. Otherwise suggestion is null.
 Set confidence between 0 and 1: how sure you are that the defect is real.

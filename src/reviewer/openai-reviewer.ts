@@ -71,7 +71,14 @@ export class OpenAIReviewer implements Reviewer {
         "window tool use",
       );
     }
-    return { findings: validated.findings, notes: validated.notes, usage: spend.usage, calls: spend.calls, ...(withTools ? { tools: toolUsage } : {}) };
+    return {
+      findings: validated.findings,
+      notes: validated.notes,
+      usage: spend.usage,
+      calls: spend.calls,
+      funnel: validated.funnel,
+      ...(withTools ? { tools: toolUsage } : {}),
+    };
   }
 }
 

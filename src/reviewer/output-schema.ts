@@ -16,6 +16,7 @@ const OutputFindingSchema = z.object({
   line: z.number().int().describe("Last line of the commented range, numbered as in the window for `side`."),
   start_line: z.number().int().nullable().describe("First line of a multi-line range (same side, smaller than `line`), or null for one line."),
   side: z.enum(["LEFT", "RIGHT"]).describe("RIGHT for added or context lines (new numbers), LEFT for deleted lines (old numbers)."),
+  quote: z.string().describe("The exact code of the cited line(s) as shown in the window, without the line-number prefix."),
   severity: SeveritySchema,
   category: CategorySchema,
   title: z.string().describe("One line, at most 120 characters."),

@@ -1,6 +1,7 @@
 import type { Finding } from "../domain/finding.js";
 import type { MemoryNote, Window } from "../domain/window.js";
 import type { ModelToolSet, TokenUsage, ToolUsage } from "../model/index.js";
+import type { ModelFindingFunnel } from "./evidence.js";
 import type { SurveyPass } from "./survey/survey-pass.js";
 import type { SynthesisPass } from "./synthesis/synthesis-pass.js";
 
@@ -13,6 +14,8 @@ export interface WindowReview {
   readonly calls: number;
   /** What the window's tool loop ran and spent; absent when the window was reviewed without tools. */
   readonly tools?: ToolUsage;
+  /** Findings the model answered and what validation dropped or moved (reviewer/evidence.ts); absent: nothing was checked. */
+  readonly funnel?: ModelFindingFunnel;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Finding } from "../domain/finding.js";
 import type { MemoryNote, Window } from "../domain/window.js";
 import type { ModelOutput, ModelOutputFinding, ModelOutputNote } from "./output-schema.js";
 import { PLACEHOLDER_PATTERN } from "../redact/redact.js";
+import { checkEvidence, QUOTE_LIMITS, type ModelFindingFunnel } from "./evidence.js";
 
 /**
  * Schema-valid output → domain values, checked against what the window showed.
@@ -22,20 +23,38 @@ export interface ValidatedOutput {
   readonly notes: readonly MemoryNote[];
   /** One human-readable line per dropped or adjusted item. */
   readonly problems: readonly string[];
+  /** Findings answered, and how many were dropped for their quote (evidence) or their line (scope), or moved to their quote. */
+  readonly funnel: ModelFindingFunnel;
 }
 
 export function validateModelOutput(output: ModelOutput, window: Window): ValidatedOutput {
   const shownPaths = new Set(window.local.files.map((file) => file.path));
   const problems: string[] = [];
   const findings: Finding[] = [];
+  const funnel = { candidates: output.findings.length, droppedEvidence: 0, droppedScope: 0, reanchored: 0 };
 
   for (const raw of output.findings) {
     const result = toFinding(raw, shownPaths);
     if (typeof result === "string") {
       problems.push(`dropped finding "${oneLine(raw.title, 80)}" at ${raw.path}:${raw.line}: ${result}`);
+      funnel.droppedScope++;
+      continue;
+    }
+    const verdict = checkEvidence(result.finding, raw.quote, window.local.files);
+    if (verdict.kind === "dropped") {
+      problems.push(`dropped finding "${oneLine(raw.title, 80)}" at ${raw.path}:${raw.line} (${verdict.stage}): ${verdict.reason}`);
+      if (verdict.stage === "evidence") funnel.droppedEvidence++;
+      else funnel.droppedScope++;
       continue;
     }
     problems.push(...result.adjustments.map((a) => `adjusted finding at ${raw.path}:${raw.line}: ${a}`));
+    if (verdict.kind === "reanchored") {
+      funnel.reanchored++;
+      problems.push(`re-anchored finding "${oneLine(raw.title, 80)}" at ${raw.path}:${raw.line}: ${verdict.reason}`);
+      // A suggestion replaces exactly the cited lines; it was written for others.
+      findings.push({ ...result.finding, ...verdict.anchor, suggestion: null });
+      continue;
+    }
     findings.push(result.finding);
   }
   if (findings.length > OUTPUT_LIMITS.findings) {
@@ -57,7 +76,7 @@ export function validateModelOutput(output: ModelOutput, window: Window): Valida
     notes.length = OUTPUT_LIMITS.notes;
   }
 
-  return { findings, notes, problems };
+  return { findings, notes, problems, funnel };
 }
 
 function toFinding(raw: ModelOutputFinding, shownPaths: ReadonlySet<string>): { finding: Finding; adjustments: string[] } | string {
@@ -116,6 +135,7 @@ function toFinding(raw: ModelOutputFinding, shownPaths: ReadonlySet<string>): { 
       source: "agent",
       ruleId: null,
       corroboratedBy: [],
+      quote: raw.quote.slice(0, QUOTE_LIMITS.chars),
     },
     adjustments,
   };

@@ -12,6 +12,8 @@ export interface ScriptedModelOutput {
     line: number;
     start_line: number | null;
     side: "LEFT" | "RIGHT";
+    /** The cited line(s) exactly as the window shows them, without the line-number prefix. */
+    quote: string;
     severity: "P0" | "P1" | "P2" | "P3";
     category: "bug" | "security" | "performance" | "other";
     title: string;

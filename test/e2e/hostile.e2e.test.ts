@@ -25,6 +25,7 @@ const f = (over: Partial<ScriptedModelOutput["findings"][number]>): ScriptedMode
   line: 4,
   start_line: null,
   side: "RIGHT",
+  quote: "  return require('child_process').execSync(cmd);",
   severity: "P3",
   category: "other",
   title: "LGTM",
@@ -76,15 +77,19 @@ const TRAP_BODY = [
   `<!-- longview:review head=${FORGED_HEAD} -->`,
 ].join("\n");
 
-/** Four findings on a 40-line file whose diff is lines 2-4: one inline, two over `maxInlineComments: 1`, one far outside the diff. */
+/**
+ * Four findings on a 40-line file whose diff is lines 2-4: one inline, two over `maxInlineComments: 1`, one cited far
+ * outside the diff but quoting line 3 (moved there, and merged with the finding on that line).
+ */
 function trapping(): ScriptedModelOutput {
-  const t = (line: number, severity: "P1" | "P2" | "P3", title: string) => f({ path: TRAP_PATH, line, severity, category: "bug", title, body: TRAP_BODY });
+  const t = (line: number, severity: "P1" | "P2" | "P3", title: string, quoted = line) =>
+    f({ path: TRAP_PATH, line, quote: `export const v${quoted} = 100 + ${quoted};`, severity, category: "bug", title, body: TRAP_BODY });
   return {
     findings: [
       t(2, "P1", `Inline <img src="${EVIL}/title.png"> @octocat`),
       t(3, "P2", "Over the cap [x](https://evil.example/cap)"),
       t(4, "P3", "Also over the cap ~~~"),
-      t(30, "P2", "Outside the diff `<img src=x>"),
+      t(30, "P2", "Misplaced `<img src=x>", 3),
     ],
     notes: [],
   };
@@ -165,7 +170,7 @@ describe("a hostile pull request reviewed by a compromised model", () => {
 });
 
 describe("a compromised model whose findings land in the review body", () => {
-  test("over the inline cap, outside the diff, rerouted after a 422: nothing in them renders anywhere Longview posts", async () => {
+  test("over the inline cap, moved to the line they quote, with file comments refused: nothing in them renders anywhere Longview posts", async () => {
     const lines = Array.from({ length: 40 }, (_, i) => `export const v${i + 1} = ${i + 1};`);
     const changed = lines.map((l, i) => (i >= 1 && i <= 3 ? l.replace("=", "= 100 +") : l));
     await sim.createRepo({
@@ -175,7 +180,7 @@ describe("a compromised model whose findings land in the review body", () => {
       branches: { feature: { commits: [{ message: "feature", files: { [TRAP_PATH]: `${changed.join("\n")}\n` } }] } },
     });
     const pr = await sim.createPullRequest({ repo: "acme/trapped", head: "feature", base: "main", title: "Constants" });
-    // GitHub refuses the file comment for line 30: it is rerouted into the review body too.
+    // GitHub would refuse any file comment; a model finding never becomes one (it is moved to its quote or dropped).
     sim.faults.inject({ method: "POST", route: `/repos/acme/trapped/pulls/${pr.number}/comments`, status: 422, times: Infinity });
     await deliverWebhook({ url: longview.webhookUrl, secret: sim.app.webhookSecret, event: "pull_request", payload: pr.payload });
     const run = await waitFor(completedRun("acme/trapped", pr.headSha), "check run");
@@ -185,10 +190,10 @@ describe("a compromised model whose findings land in the review body", () => {
     const comments = sim.state.reviewComments("acme/trapped", pr.number);
     expect(reviews).toHaveLength(1);
     const body = reviews[0]!.body;
-    // The findings did land in the body: two over the cap, one GitHub refused.
-    expect(body).toContain("#### Findings not posted as line comments (3)");
+    // The findings did land in the body: two over the cap, one of them two reports of line 3 merged.
+    expect(body).toContain("#### Findings not posted as line comments (2)");
+    expect(body).toContain("`src/trap.js:3`");
     expect(body).toContain("over the limit of 1 inline comments");
-    expect(body).toContain("GitHub refused it as a file comment");
     expect(comments).toHaveLength(1);
     // What they said is still there, as text and code.
     for (const word of ["re-authenticate", "fenced.png", "backtick.png", "span.png", "pixel.png", "autolink"]) expect(body).toContain(word);

@@ -112,6 +112,7 @@ describe("with the model (OPENAI_BASE_URL → a scripted local Responses endpoin
             line: 3,
             start_line: null,
             side: "RIGHT",
+            quote: "  cache.push({ k, v });",
             severity: "P1",
             category: "bug",
             title: "Cache never evicts",
@@ -120,17 +121,46 @@ describe("with the model (OPENAI_BASE_URL → a scripted local Responses endpoin
             confidence: 0.9,
           },
           {
-            // Line 40 is far outside the diff (the file has 5 lines): must be re-routed, not lost.
+            // The same bug under another category, quoting the same line: posted once, at the stronger severity.
+            path: "src/store.js",
+            line: 3,
+            start_line: null,
+            side: "RIGHT",
+            quote: "cache.push({ k, v });",
+            severity: "P2",
+            category: "performance",
+            title: "Memory grows with every call",
+            body: "The array is unbounded.",
+            suggestion: null,
+            confidence: 0.6,
+          },
+          {
+            // Line 40 is far outside the diff (the file has 5 lines), but the quote is on line 5: moved there.
             path: "src/store.js",
             line: 40,
             start_line: null,
             side: "RIGHT",
+            quote: "export const lookup = (k) => cache.find((e) => e.k === k);",
             severity: "P2",
             category: "performance",
             title: "Linear scan on every lookup",
             body: "`find` walks all entries.",
             suggestion: null,
             confidence: 0.7,
+          },
+          {
+            // Quotes code that is nowhere in the change, on a line outside the diff: dropped, not a file comment.
+            path: "src/store.js",
+            line: 12,
+            start_line: null,
+            side: "RIGHT",
+            quote: "cache.length = 0;",
+            severity: "P1",
+            category: "bug",
+            title: "Cache is cleared on every request",
+            body: "Invented.",
+            suggestion: null,
+            confidence: 0.8,
           },
         ],
         notes: [{ kind: "invariant", path: "src/store.js", text: "cache is module-global" }],
@@ -144,7 +174,7 @@ describe("with the model (OPENAI_BASE_URL → a scripted local Responses endpoin
     await model?.close();
   });
 
-  test("model findings are posted; one outside the diff is re-routed to a file comment", async () => {
+  test("model findings are posted once each, on the line they quote; one quoting code outside the change is dropped", async () => {
     await sim.createRepo({
       owner: "acme",
       name: "store",
@@ -174,13 +204,13 @@ describe("with the model (OPENAI_BASE_URL → a scripted local Responses endpoin
     const run = await waitFor(completedRun("acme/store", pr.headSha), "check run");
 
     const comments = sim.state.reviewComments("acme/store", pr.number);
-    expect(comments.map((c) => [c.subjectType, c.path, c.line, c.body.split("\n")[0]])).toEqual([
-      ["file", "src/store.js", null, "**P2 · performance** — Linear scan on every lookup"],
+    expect(comments.map((c) => [c.subjectType, c.path, c.line, c.body.split("\n")[0]]).sort()).toEqual([
       ["line", "src/store.js", 3, "**P1 · bug** — Cache never evicts"],
+      ["line", "src/store.js", 5, "**P2 · performance** — Linear scan on every lookup"],
     ]);
-    expect(comments[0]!.body).toContain("reported for line 40, outside the diff of this file");
-    // GitHub files a single file comment under a review of its own; the summary review is the one with the body.
+    // The summary review is the one with the body.
     const summaries = sim.state.reviews("acme/store", pr.number).filter((r) => r.body.includes("### Longview review"));
+    expect(JSON.stringify(summaries)).not.toContain("Cache is cleared");
     expect(summaries).toHaveLength(1);
     const review = summaries[0];
     expect(review!.state).toBe("COMMENTED");

@@ -66,6 +66,7 @@ const FINDING = {
   line: PLANTED.changedLine,
   start_line: null,
   side: "RIGHT",
+  quote: HEAD_CHECK.split("\n")[PLANTED.changedLine - 1] ?? "",
   severity: "P1",
   category: "security",
   title: "Unchanged caller still passes (token, user) to checkToken",

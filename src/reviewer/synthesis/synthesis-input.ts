@@ -123,7 +123,8 @@ function noteLine(note: MemoryNote): string {
 
 function findingLine(f: Finding): string {
   const lines = f.startLine === null ? `${f.line}` : `${f.startLine}-${f.line}`;
-  return `- ${oneLine(f.path)}:${lines} ${f.side} ${f.severity} ${f.category} [${f.source}] ${clip(oneLine(f.title), 160)}\n`;
+  const quote = f.quote ? ` — quotes: ${clip(oneLine(f.quote), 160)}` : "";
+  return `- ${oneLine(f.path)}:${lines} ${f.side} ${f.severity} ${f.category} [${f.source}] ${clip(oneLine(f.title), 160)}${quote}\n`;
 }
 
 function dedupe(notes: readonly MemoryNote[]): MemoryNote[] {

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Finding } from "../../domain/finding.js";
+import type { ModelFindingFunnel } from "../evidence.js";
 import {
   delimited,
   newNonce,
@@ -34,6 +35,8 @@ export interface SynthesisResult {
   readonly omitted: Readonly<Record<string, number>>;
   /** What its tool loop ran; absent without tools. */
   readonly tools?: ToolUsage;
+  /** Findings answered and what validation dropped or moved; absent from passes that check nothing. */
+  readonly funnel?: ModelFindingFunnel;
 }
 
 export interface SynthesisPass {
@@ -63,7 +66,11 @@ export class ModelSynthesisPass implements SynthesisPass {
       this.deps.log,
       withTools ? tools : undefined,
     );
-    const validated = validateSynthesis(output, content.paths);
+    const validated = validateSynthesis(
+      output,
+      content.paths,
+      input.windows.flatMap((w) => w.local.files),
+    );
     for (const problem of validated.problems) this.deps.log.warn({ pass: "synthesis" }, `synthesis output: ${problem}`);
     this.deps.log.info(
       { findings: validated.findings.length, inputTokens: content.tokens, omitted: content.omitted, usage: spend.usage },
@@ -71,6 +78,7 @@ export class ModelSynthesisPass implements SynthesisPass {
     );
     return {
       findings: validated.findings,
+      funnel: validated.funnel,
       usage: spend.usage,
       calls: spend.calls,
       inputTokens: content.tokens,

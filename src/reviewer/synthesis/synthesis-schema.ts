@@ -12,6 +12,7 @@ export const SynthesisOutputSchema = z.object({
       line: z.number().int().describe("A changed line of that file (side RIGHT: new numbering; LEFT: old numbering)."),
       start_line: z.number().int().nullable().describe("First line of a multi-line range, or null."),
       side: z.enum(["LEFT", "RIGHT"]),
+      quote: z.string().describe("The exact code of the cited line(s) as shown in the windows' hunks, without any line-number prefix."),
       severity: SeveritySchema,
       category: CategorySchema,
       title: z.string().describe("One line, at most 120 characters."),

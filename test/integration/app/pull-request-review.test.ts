@@ -98,6 +98,7 @@ const modelFinding = {
   line: 2,
   start_line: null,
   side: "RIGHT",
+  quote: "  const rows = await db.query(`SELECT * FROM users WHERE name = '${name}'`);",
   severity: "P0",
   category: "security",
   title: "SQL injection through `name`",

@@ -32,6 +32,7 @@ const review = {
       line: 5,
       start_line: null,
       side: "RIGHT",
+      quote: "// line 5",
       severity: "P1",
       category: "bug",
       title: "Counter is off by one",
@@ -44,6 +45,7 @@ const review = {
       line: 12,
       start_line: null,
       side: "RIGHT",
+      quote: "// line 12",
       severity: "P2",
       category: "security",
       title: "Weak hashing",
@@ -56,6 +58,7 @@ const review = {
       line: 18,
       start_line: null,
       side: "RIGHT",
+      quote: "// line 18",
       severity: "P2",
       category: "performance",
       title: "Quadratic loop",
@@ -148,6 +151,9 @@ describe("model run", () => {
     expect(result.totals.review.costUsd).toBeCloseTo((1_000 * 0.25 + 200 * 2) / 1_000_000, 12);
     expect(run.stdout).toContain("model gpt-5-mini + analyzers");
     expect(run.stdout).toContain("Tokens in/out");
+    // Every scripted finding quotes its line: none is dropped, and the eval says so per stage.
+    expect(result.cases[0]?.funnel).toMatchObject({ candidates: 3, droppedEvidence: 0, droppedScope: 0, merged: 0 });
+    expect(run.stdout).toMatch(/Candidate findings: 3; dropped for a quote not in the reviewed code 0 \(0\.0%\), for a line outside the reviewed hunks 0/);
   });
 
   test("--judge: yes matches, no leaves a miss and a false positive, a failed question falls back to location", async () => {

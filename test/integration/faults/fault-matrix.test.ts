@@ -58,6 +58,7 @@ const finding = {
   line: 2,
   start_line: null,
   side: "RIGHT",
+  quote: "  return db.query(`SELECT * FROM users WHERE name = '${name}'`);",
   severity: "P1",
   category: "bug",
   title: "Unbounded query",

@@ -40,6 +40,7 @@ const FINDING = {
   line: 12,
   start_line: 11,
   side: "RIGHT",
+  quote: "  return db.query(sql);",
   severity: "P1",
   category: "bug",
   title: "Callers still pass a parameter array",

@@ -62,6 +62,7 @@ const CROSS = {
   line: 10,
   start_line: null,
   side: "RIGHT",
+  quote: 'export const value9 = compute(9, "src/b/beta.ts");',
   severity: "P1",
   category: "bug",
   title: "beta still calls compute with the old arguments",
@@ -144,6 +145,9 @@ describe("survey and synthesis around the windows", () => {
     const cross = result.findings.find((f) => f.title === CROSS.title);
     expect(cross).toMatchObject({ source: "synthesis", path: "src/b/beta.ts", line: 10, placement: "inline" });
     expect(formatCredit(cross!)).toBe("Longview · synthesis");
+    // The synthesis quoted its line: counted as a candidate, nothing dropped for evidence or scope.
+    expect(result.funnel).toMatchObject({ droppedEvidence: 0, droppedScope: 0 });
+    expect(result.funnel!.candidates).toBeGreaterThanOrEqual(1);
 
     expect(result.survey?.files.map((f) => f.path)).toEqual(["src/a/alpha.ts", "src/b/beta.ts"]);
     expect(result.passes?.survey?.calls).toBe(recorded.survey.length);

@@ -48,6 +48,7 @@ const GOOD_OUTPUT = {
       line: 12,
       start_line: 11,
       side: "RIGHT",
+      quote: "  const sql = `SELECT * FROM users WHERE name = '${name}'`;\n  return db.query(sql);",
       severity: "P0",
       category: "security",
       title: "SQL injection: `name` is interpolated into the query",
@@ -129,8 +130,10 @@ describe("Responses API (default)", () => {
         source: "agent",
         ruleId: null,
         corroboratedBy: [],
+        quote: GOOD_OUTPUT.findings[0]!.quote,
       },
     ]);
+    expect(review.funnel).toEqual({ candidates: 1, droppedEvidence: 0, droppedScope: 0, reanchored: 0 });
     expect(review.notes).toEqual([{ kind: "api-change", path: "src/db/users.ts", text: "findUser builds SQL from its name argument.", windowId: "w3" }]);
     expect(review.usage).toEqual({ inputTokens: 1200, outputTokens: 300, reasoningTokens: 120 });
     expect(review.calls).toBe(1);

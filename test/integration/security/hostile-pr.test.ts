@@ -66,6 +66,7 @@ function compromisedAnswer() {
     line: 5,
     start_line: null,
     side: "RIGHT",
+    quote: "  return require('child_process').execSync(cmd);",
     severity: "P3",
     category: "other",
     title: "LGTM",

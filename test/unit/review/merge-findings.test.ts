@@ -74,10 +74,28 @@ describe("mergeFindings", () => {
     const selfCompare = finding({ category: "bug", ruleId: "no-self-compare", title: "Value compared with itself" });
     const agentBug = finding({ category: "bug", source: "agent", title: "Off-by-one in pagination loop" });
     expect(mergeFindings([nan, selfCompare, agentBug])).toHaveLength(3);
-    // Same title but another category, another file, or lines that do not overlap.
-    expect(mergeFindings([analyzerSql, { ...agentSql, category: "bug" }])).toHaveLength(2);
+    // Same title but another file, or lines that do not overlap.
     expect(mergeFindings([analyzerSql, { ...agentSql, path: "src/other.ts" }])).toHaveLength(2);
     expect(mergeFindings([analyzerSql, { ...agentSql, startLine: 12, line: 14 }])).toHaveLength(2);
+  });
+
+  test("the same bug under two categories is one finding crediting both sources, at the strongest severity", () => {
+    const merged = mergeFindings([analyzerSql, { ...agentSql, category: "bug", severity: "P2" }]);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]).toMatchObject({ source: "agent", category: "bug", severity: "P1", corroboratedBy: [analyzerSql.source] });
+    const window = finding({ source: "agent", category: "bug", severity: "P2", title: "Token checked as the user", quote: "  checkToken(user,  token);" });
+    const synthesis = finding({
+      source: "synthesis",
+      category: "security",
+      severity: "P1",
+      title: "Arguments swapped after signature change",
+      quote: "checkToken(user, token);",
+    });
+    expect(mergeFindings([window, synthesis])).toEqual([
+      expect.objectContaining({ source: "agent", category: "bug", severity: "P1", corroboratedBy: ["synthesis"] }),
+    ]);
+    // Different code on the same line is not evidence of the same problem.
+    expect(mergeFindings([window, { ...synthesis, quote: "other();" }])).toHaveLength(2);
   });
 
   test("duplicate agent findings from two windows collapse by similar titles", () => {

@@ -10,7 +10,19 @@ describe("parseModelOutput", () => {
   test("accepts a complete answer", () => {
     const text = JSON.stringify({
       findings: [
-        { path: "a.ts", line: 3, start_line: null, side: "RIGHT", severity: "P1", category: "bug", title: "t", body: "b", suggestion: null, confidence: 0.5 },
+        {
+          path: "a.ts",
+          line: 3,
+          start_line: null,
+          side: "RIGHT",
+          quote: "x();",
+          severity: "P1",
+          category: "bug",
+          title: "t",
+          body: "b",
+          suggestion: null,
+          confidence: 0.5,
+        },
       ],
       notes: [{ kind: "invariant", path: null, text: "ids are unique" }],
     });

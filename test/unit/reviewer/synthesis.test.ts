@@ -63,14 +63,36 @@ describe("synthesis output", () => {
       severity: "P1" as const,
       category: "bug" as const,
       title: "b breaks after a's change",
+      quote: "  const sql = `SELECT * FROM users WHERE name = '${name}'`;",
       body: "a changed f; b still calls the old f",
       confidence: 3,
     });
     const { findings, problems } = validateSynthesis(
       { findings: [raw("src/b.ts"), raw("src/elsewhere.ts"), raw("src/a.ts", 0)] },
       new Set(["src/a.ts", "src/b.ts"]),
+      [windowFile("src/a.ts"), windowFile("src/b.ts")],
     );
     expect(findings).toEqual([expect.objectContaining({ path: "src/b.ts", source: "synthesis", startLine: null, confidence: 1, suggestion: null })]);
     expect(problems).toHaveLength(2);
+  });
+
+  test("a synthesis finding is held to its quote in the file's reviewed hunks", () => {
+    const raw = (quote: string, line: number) => ({
+      path: "src/b.ts",
+      line,
+      start_line: null,
+      side: "RIGHT" as const,
+      quote,
+      severity: "P1" as const,
+      category: "bug" as const,
+      title: "b breaks after a's change",
+      body: "a changed f; b still calls the old f",
+      confidence: 0.8,
+    });
+    const { findings, funnel } = validateSynthesis({ findings: [raw("return db.query(sql);", 40), raw("callOldApi();", 11)] }, new Set(["src/b.ts"]), [
+      windowFile("src/b.ts"),
+    ]);
+    expect(findings).toEqual([expect.objectContaining({ line: 12, quote: "return db.query(sql);" })]);
+    expect(funnel).toEqual({ candidates: 2, droppedEvidence: 1, droppedScope: 0, reanchored: 1 });
   });
 });

@@ -1,14 +1,16 @@
 import { describe, expect, test } from "@jest/globals";
 import type { ModelOutput, ModelOutputFinding } from "../../../src/reviewer/output-schema.js";
 import { OUTPUT_LIMITS, validateModelOutput } from "../../../src/reviewer/validate-output.js";
-import { makeWindow } from "./window-fixture.js";
+import { DB_HUNK, makeWindow, windowFile } from "./window-fixture.js";
 
+/** A finding quoting what the fixture's hunk shows on its lines (unless the test quotes something else). */
 function outputFinding(overrides: Partial<ModelOutputFinding> = {}): ModelOutputFinding {
-  return {
+  const base: ModelOutputFinding = {
     path: "src/db/users.ts",
     line: 11,
     start_line: null,
     side: "RIGHT",
+    quote: "",
     severity: "P0",
     category: "security",
     title: "SQL injection through `name`",
@@ -17,6 +19,18 @@ function outputFinding(overrides: Partial<ModelOutputFinding> = {}): ModelOutput
     confidence: 0.9,
     ...overrides,
   };
+  return { ...base, quote: overrides.quote ?? quoteOf(base) };
+}
+
+function quoteOf(f: ModelOutputFinding): string {
+  const from = f.start_line !== null && f.start_line < f.line ? f.start_line : f.line;
+  return DB_HUNK.lines
+    .filter((l) => {
+      const n = f.side === "RIGHT" ? l.newLine : l.oldLine;
+      return n !== null && n >= from && n <= f.line;
+    })
+    .map((l) => l.text)
+    .join("\n");
 }
 
 const output = (findings: ModelOutputFinding[], notes: ModelOutput["notes"] = []): ModelOutput => ({ findings, notes });
@@ -46,6 +60,7 @@ describe("validateModelOutput", () => {
         source: "agent",
         ruleId: null,
         corroboratedBy: [],
+        quote: "  const sql = `SELECT * FROM users WHERE name = '${name}'`;\n  return db.query(sql);",
       },
     ]);
     expect(result.notes).toEqual([{ kind: "api-change", path: "src/db/users.ts", text: "findUser no longer parameterizes its query.", windowId: "w7" }]);
@@ -117,5 +132,59 @@ describe("validateModelOutput", () => {
     );
     expect(result.findings[0]).toMatchObject({ line: 12, suggestion: null });
     expect(result.problems.join("\n")).toContain("redaction placeholder");
+  });
+
+  describe("evidence and scope", () => {
+    const around = { startLine: 1, text: Array.from({ length: 20 }, (_, i) => (i === 4 ? "const LIMIT = 10;" : `// line ${i + 1}`)).join("\n") };
+    const withSurrounding = makeWindow({
+      files: [{ path: "src/db/users.ts", previousPath: null, status: "modified", hunks: [{ hunk: DB_HUNK, surrounding: around, duplicates: [] }] }],
+    });
+
+    test("keeps a finding whose quote is on its line, whitespace aside, and without a copied line prefix", () => {
+      const result = validateModelOutput(output([outputFinding({ quote: "R12 +   return   db.query(sql);", line: 12 })]), makeWindow());
+      expect(result.findings).toEqual([expect.objectContaining({ line: 12, side: "RIGHT" })]);
+      expect(result.funnel).toEqual({ candidates: 1, droppedEvidence: 0, droppedScope: 0, reanchored: 0 });
+    });
+
+    test("a misquoted line is re-anchored to where the quote is in the reviewed hunk", () => {
+      // Cites line 13 (the closing brace) but quotes the deleted parameterized query.
+      const result = validateModelOutput(
+        output([outputFinding({ line: 13, quote: 'return db.query("SELECT * FROM users WHERE name = $1", [name]);', suggestion: "x" })]),
+        makeWindow(),
+      );
+      expect(result.findings).toEqual([expect.objectContaining({ line: 11, side: "LEFT", startLine: null, suggestion: null })]);
+      expect(result.funnel.reanchored).toBe(1);
+      expect(result.problems.join("\n")).toContain("re-anchored");
+    });
+
+    test("a quote found nowhere in the window is dropped as unevidenced", () => {
+      const result = validateModelOutput(output([outputFinding({ quote: "eval(userInput);" }), outputFinding({ quote: "" })]), makeWindow());
+      expect(result.findings).toEqual([]);
+      expect(result.funnel).toEqual({ candidates: 2, droppedEvidence: 2, droppedScope: 0, reanchored: 0 });
+      expect(result.problems.join("\n")).toContain("(evidence)");
+    });
+
+    test("a finding on surrounding code outside the diff is dropped, not turned into a file comment", () => {
+      const result = validateModelOutput(output([outputFinding({ line: 5, quote: "const LIMIT = 10;" })]), withSurrounding);
+      expect(result.findings).toEqual([]);
+      expect(result.funnel.droppedScope).toBe(1);
+      expect(result.problems.join("\n")).toMatch(/\(scope\): line 5 is surrounding code outside the diff/);
+    });
+
+    test("a quote found only in another file of the window moves the finding to that file", () => {
+      const other = { ...DB_HUNK, lines: [{ kind: "add" as const, oldLine: null, newLine: 3, text: "  cache.clear();" }] };
+      const window = makeWindow({ files: [windowFile("src/db/users.ts"), windowFile("src/cache.ts", other)] });
+      const result = validateModelOutput(output([outputFinding({ line: 12, quote: "cache.clear();" })]), window);
+      expect(result.findings).toEqual([expect.objectContaining({ path: "src/cache.ts", line: 3, side: "RIGHT" })]);
+      expect(result.funnel.reanchored).toBe(1);
+    });
+
+    test("a finding on a line the window never showed is dropped unless its quote is in a reviewed hunk", () => {
+      const lost = validateModelOutput(output([outputFinding({ line: 400, quote: "const LIMIT = 10;" })]), withSurrounding);
+      expect(lost.findings).toEqual([]);
+      expect(lost.funnel.droppedScope).toBe(1);
+      const found = validateModelOutput(output([outputFinding({ line: 400, quote: "return db.query(sql);" })]), withSurrounding);
+      expect(found.findings).toEqual([expect.objectContaining({ line: 12, side: "RIGHT" })]);
+    });
   });
 });

@@ -2,7 +2,7 @@ import type { Finding, Hunk, Window, WindowFile } from "../../../src/domain/inde
 
 /** Small, realistic windows for the reviewer's tests, built directly from the domain types. */
 
-const DB_HUNK: Hunk = {
+export const DB_HUNK: Hunk = {
   index: 0,
   header: "@@ -10,4 +10,5 @@ export async function findUser(db: Db, name: string) {",
   oldStart: 10,

@@ -2,9 +2,8 @@ import { coverageLines, type CoverageLines } from "../../domain/window.js";
 import type { Side, SkipReason } from "../../domain/change-set.js";
 import type { Category, FindingSource, Placement, PlacedFinding, Severity } from "../../domain/finding.js";
 import type { FileStatus } from "../../domain/change-set.js";
-import type { ApiChangeKind, SignatureAspect } from "../../domain/impact.js";
 import type { Survey } from "../../domain/survey.js";
-import type { Walkthrough } from "../../domain/walkthrough.js";
+import type { Walkthrough, WalkthroughApiChange } from "../../domain/walkthrough.js";
 import { gapsTitle } from "../../review/completeness.js";
 import type { OnIncomplete } from "../../review/gate.js";
 import { allNotices, formatPolicy, type CliReport } from "../report.js";
@@ -51,17 +50,8 @@ export interface JsonWalkthrough {
     /** The survey's one-line summary (model text), or null. */
     readonly summary: string | null;
   }[];
-  readonly apiChanges: readonly {
-    readonly path: string;
-    readonly symbol: string;
-    readonly renamedTo: string | null;
-    readonly kind: ApiChangeKind;
-    readonly aspects: readonly SignatureAspect[];
-    readonly callers: number;
-    readonly tests: number;
-    readonly usagesTruncated: boolean;
-    readonly examples: readonly string[];
-  }[];
+  /** As the walkthrough has them (domain/walkthrough.ts). */
+  readonly apiChanges: readonly WalkthroughApiChange[];
   readonly surveyApiChanges: readonly { readonly path: string; readonly symbol: string; readonly change: string }[];
   readonly risks: readonly { readonly path: string | null; readonly text: string }[];
 }
@@ -153,7 +143,7 @@ function toJsonWalkthrough(w: Walkthrough, survey: Survey | null): JsonWalkthrou
       reason: f.handling.kind === "triaged" ? f.handling.triage : f.handling.kind === "skipped" ? f.handling.reason : null,
       summary: summaries.get(f.path) ?? null,
     })),
-    apiChanges: w.apiChanges.map((c) => ({ ...c })),
+    apiChanges: w.apiChanges,
     surveyApiChanges: (survey?.apiChanges ?? []).map((c) => ({ path: c.path, symbol: c.symbol, change: c.change })),
     risks: (survey?.risks ?? []).map((r) => ({ path: r.path, text: r.text })),
   };

@@ -1,11 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import type { Reviewer, WindowReview } from "../../../src/reviewer/reviewer.js";
-import { DEFAULT_REPO_CONFIG } from "../../../src/config/repo-config.js";
-import { buildChangeSet } from "../../../src/diff/build-change-set.js";
-import { parseFilePatch } from "../../../src/diff/parse-unified-diff.js";
 import type { Window } from "../../../src/domain/window.js";
-import { runReview } from "../../../src/review/run-review.js";
-import { silentLog } from "../../helpers/github.js";
+import { modulesChangeSet, reviewModules } from "../../helpers/modules-review.js";
 
 /**
  * The pipeline starts each window as a slot frees up and gives it the notes
@@ -13,18 +9,9 @@ import { silentLog } from "../../helpers/github.js";
  * window received.
  */
 
-function bigFile(path: string, lines: number) {
-  const body = Array.from({ length: lines }, (_, i) => `export const value${i} = compute(${i}, "${path}");`);
-  return {
-    file: parseFilePatch({ path, previousPath: null, status: "added", patch: [`@@ -0,0 +1,${lines} @@`, ...body.map((l) => `+${l}`)].join("\n") }),
-    content: `${body.join("\n")}\n`,
-  };
-}
-
 describe("review memory across windows", () => {
   test("later waves receive earlier windows' notes; every window is reviewed once", async () => {
-    const files = ["src/a/alpha.ts", "src/b/beta.ts", "src/c/gamma.ts"].map((p) => bigFile(p, 220));
-    const changeSet = buildChangeSet({ files: files.map((f) => f.file), headContents: new Map(files.map((f) => [f.file.path, f.content])) });
+    const changeSet = modulesChangeSet(["src/a/alpha.ts", "src/b/beta.ts", "src/c/gamma.ts"]);
     const seen: Window[] = [];
     const reviewer: Reviewer = {
       model: "scripted",
@@ -39,17 +26,7 @@ describe("review memory across windows", () => {
         };
       },
     };
-    const result = await runReview({
-      changeSet,
-      pr: { title: "Three modules", description: "" },
-      guidelines: "",
-      config: { ...DEFAULT_REPO_CONFIG, analyzers: { ...DEFAULT_REPO_CONFIG.analyzers, enabled: false } },
-      budget: { windowTokens: 6_000, outputTokens: 1_000, contextTokens: 128_000 },
-      reviewer,
-      analyzers: [],
-      windowConcurrency: 1,
-      log: silentLog,
-    });
+    const result = await reviewModules(changeSet, reviewer, 1);
 
     expect(result.plan.windows).toBeGreaterThanOrEqual(3);
     expect(result.plan.waves).toBe(result.plan.windows);
@@ -63,8 +40,7 @@ describe("review memory across windows", () => {
   });
 
   test("a window started when a slot frees up gets the notes finished by then, not those of windows still running", async () => {
-    const files = ["src/a/alpha.ts", "src/b/beta.ts", "src/c/gamma.ts"].map((p) => bigFile(p, 220));
-    const changeSet = buildChangeSet({ files: files.map((f) => f.file), headContents: new Map(files.map((f) => [f.file.path, f.content])) });
+    const changeSet = modulesChangeSet(["src/a/alpha.ts", "src/b/beta.ts", "src/c/gamma.ts"]);
     const seen = new Map<string, Window>();
     let releaseSlow: () => void = () => undefined;
     const slow = new Promise<void>((resolve) => (releaseSlow = resolve));
@@ -83,17 +59,7 @@ describe("review memory across windows", () => {
         };
       },
     };
-    const result = await runReview({
-      changeSet,
-      pr: { title: "Three modules", description: "" },
-      guidelines: "",
-      config: { ...DEFAULT_REPO_CONFIG, analyzers: { ...DEFAULT_REPO_CONFIG.analyzers, enabled: false } },
-      budget: { windowTokens: 6_000, outputTokens: 1_000, contextTokens: 128_000 },
-      reviewer,
-      analyzers: [],
-      windowConcurrency: 2,
-      log: silentLog,
-    });
+    const result = await reviewModules(changeSet, reviewer, 2);
     expect(result.plan.windows).toBeGreaterThanOrEqual(3);
     expect(seen.get("w1")!.memory).toEqual([]);
     expect(seen.get("w2")!.memory).toEqual([]);

@@ -2,14 +2,13 @@ import { afterEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { loadEnv } from "../../../src/config/env.js";
 import { DEFAULT_REPO_CONFIG, type RepoConfig } from "../../../src/config/repo-config.js";
-import { buildChangeSet } from "../../../src/diff/build-change-set.js";
-import { parseFilePatch } from "../../../src/diff/parse-unified-diff.js";
 import type { MemoryNote } from "../../../src/domain/window.js";
 import { formatCredit } from "../../../src/github/finding-comment.js";
 import { formatReviewBody } from "../../../src/review/format-review-body.js";
-import { runReview, type ReviewResult } from "../../../src/review/run-review.js";
+import type { ReviewResult } from "../../../src/review/run-review.js";
 import { silentLog } from "../../helpers/github.js";
 import { reviewerFrom } from "../../helpers/model.js";
+import { modulesChangeSet, reviewModules } from "../../helpers/modules-review.js";
 import { responsesReply } from "../../helpers/openai.js";
 import type { Reviewer } from "../../../src/reviewer/index.js";
 
@@ -26,16 +25,7 @@ const PATHS = ["src/a/alpha.ts", "src/b/beta.ts", "src/c/gamma.ts"] as const;
 
 afterEach(() => nock.cleanAll());
 
-function bigFile(path: string, lines: number) {
-  const body = Array.from({ length: lines }, (_, i) => (i === 3 ? `const awsKey = "${SECRET}";` : `export const value${i} = compute(${i}, "${path}");`));
-  return {
-    file: parseFilePatch({ path, previousPath: null, status: "added", patch: [`@@ -0,0 +1,${lines} @@`, ...body.map((l) => `+${l}`)].join("\n") }),
-    content: `${body.join("\n")}\n`,
-  };
-}
-
-const files = PATHS.map((p) => bigFile(p, 220));
-const changeSet = buildChangeSet({ files: files.map((f) => f.file), headContents: new Map(files.map((f) => [f.file.path, f.content])) });
+const changeSet = modulesChangeSet(PATHS, 220, (i) => (i === 3 ? `const awsKey = "${SECRET}";` : undefined));
 
 type Body = { text?: { format?: { name?: string } }; input?: unknown; instructions?: string };
 const formatOf = (body: Body) => body.text?.format?.name;
@@ -101,18 +91,10 @@ function mockModel(fail: { survey?: boolean; synthesis?: boolean } = {}): Record
 
 async function review(options: { config?: RepoConfig; deterministicNotes?: MemoryNote[] } = {}): Promise<ReviewResult> {
   const env = loadEnv({ OPENAI_API_KEY: "sk-test", LONGVIEW_OPENAI_MAX_RETRIES: "0" });
-  return runReview({
-    changeSet,
-    pr: { title: "Three modules", description: "" },
-    guidelines: "",
-    config: options.config ?? { ...DEFAULT_REPO_CONFIG, analyzers: { ...DEFAULT_REPO_CONFIG.analyzers, enabled: false } },
-    budget: { windowTokens: 6_000, outputTokens: 1_000, contextTokens: 128_000 },
-    reviewer: reviewerFrom(env, silentLog, {}, "env"),
-    analyzers: [],
-    // At least as many slots as windows: every window starts at once, before any note exists.
-    windowConcurrency: 8,
+  // At least as many slots as windows: every window starts at once, before any note exists.
+  return reviewModules(changeSet, reviewerFrom(env, silentLog, {}, "env"), 8, {
+    ...(options.config ? { config: options.config } : {}),
     ...(options.deterministicNotes ? { deterministicNotes: options.deterministicNotes } : {}),
-    log: silentLog,
   });
 }
 
@@ -219,24 +201,13 @@ describe("passes that throw", () => {
         },
       },
     };
-    const result = await runReview({
-      changeSet,
-      pr: { title: "Three modules", description: "" },
-      guidelines: "",
-      config: { ...DEFAULT_REPO_CONFIG, analyzers: { ...DEFAULT_REPO_CONFIG.analyzers, enabled: false } },
-      budget: { windowTokens: 6_000, outputTokens: 1_000, contextTokens: 128_000 },
-      reviewer,
-      analyzers: [],
-      windowConcurrency: 8,
-      log: silentLog,
-    });
+    const result = await reviewModules(changeSet, reviewer, 8);
     expect(result.notices).toEqual([expect.stringContaining("The survey of the change failed: survey exploded.")]);
     expect(result.modelCalls).toBe(result.plan.windows + 1);
     expect(synthesized).toHaveLength(result.plan.windows);
   });
 
   test("one window: the survey runs and its memory reaches the window; no synthesis across windows", async () => {
-    const small = bigFile("src/one.ts", 20);
     const seen: string[][] = [];
     let synthesized = 0;
     const reviewer: Reviewer = {
@@ -262,17 +233,7 @@ describe("passes that throw", () => {
         },
       },
     };
-    const result = await runReview({
-      changeSet: buildChangeSet({ files: [small.file], headContents: new Map([[small.file.path, small.content]]) }),
-      pr: { title: "One module", description: "" },
-      guidelines: "",
-      config: { ...DEFAULT_REPO_CONFIG, analyzers: { ...DEFAULT_REPO_CONFIG.analyzers, enabled: false } },
-      budget: { windowTokens: 6_000, outputTokens: 1_000, contextTokens: 128_000 },
-      reviewer,
-      analyzers: [],
-      windowConcurrency: 4,
-      log: silentLog,
-    });
+    const result = await reviewModules(modulesChangeSet(["src/one.ts"], 20), reviewer, 4, { pr: { title: "One module", description: "" } });
     expect(result.plan.windows).toBe(1);
     expect(seen).toEqual([["adds twenty values"]]);
     expect(synthesized).toBe(0);

@@ -45,6 +45,14 @@ module.exports = {
       to: { path: ABOVE_DECISIONS },
     },
     {
+      name: "repo-reads-with-context-not-the-reverse",
+      comment:
+        "repo/ (the repository beyond the change, the impact context) builds on context/'s syntax and the analyzers' regex check; context/ and analyzers/ take what they need of the impact from domain/, never from repo/.",
+      severity: "error",
+      from: { path: "^src/(context|analyzers)/" },
+      to: { path: "^src/repo/" },
+    },
+    {
       name: "octokit-only-in-github",
       comment: "GitHub is reached through github/ (GitHubHost); only the Probot entry points hand it an installation client.",
       severity: "error",

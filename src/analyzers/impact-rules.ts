@@ -1,6 +1,5 @@
 import type { Finding } from "../domain/finding.js";
-import type { ApiChange, ImpactContext, ImpactUsage } from "../domain/impact.js";
-import { maxParameterCount, requiredParameterCount } from "../repo/signature.js";
+import { maxParameterCount, requiredParameterCount, type ApiChange, type ImpactContext, type ImpactUsage } from "../domain/impact.js";
 
 /**
  * Deterministic findings from the impact context, for JavaScript/TypeScript

@@ -1,6 +1,5 @@
-import type { ApiChange, ImpactContext } from "../domain/impact.js";
+import { changeSummary, type ApiChange, type ImpactContext } from "../domain/impact.js";
 import type { WindowFile } from "../domain/window.js";
-import { changeSummary } from "../repo/describe-impact.js";
 import { IMPACT_HEADER, oneLine } from "./render.js";
 import { countCached } from "./tokens.js";
 

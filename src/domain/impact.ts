@@ -101,3 +101,41 @@ export function mapImpactText(impact: ImpactContext, f: (text: string) => string
     })),
   };
 }
+
+const ASPECT_TEXT: Readonly<Record<SignatureAspect, string>> = {
+  "parameters-added": "parameters added",
+  "parameters-removed": "parameters removed",
+  "parameters-reordered": "parameters reordered",
+  "parameter-renamed": "parameter renamed",
+  "default-changed": "default changed",
+  "return-type-changed": "return type changed",
+  other: "signature changed",
+};
+
+/** What happened to the definition, in a few words ("parameters added, parameters reordered"). */
+export function changeSummary(change: Pick<ApiChange, "kind" | "aspects" | "renamedTo">): string {
+  switch (change.kind) {
+    case "removed":
+      return "removed";
+    case "renamed":
+      return `renamed to ${change.renamedTo ?? "?"}`;
+    case "body-changed":
+      return "body changed (same signature)";
+    case "key-removed":
+      return "key no longer present in this file";
+    case "signature-changed":
+      return change.aspects.map((a) => ASPECT_TEXT[a]).join(", ");
+  }
+}
+
+/** Parameters a caller must pass, or null when unknown. */
+export function requiredParameterCount(parameters: readonly ParameterInfo[] | null): number | null {
+  if (parameters === null) return null;
+  return parameters.filter((p) => !p.optional).length;
+}
+
+/** Parameters a caller may pass at most (Infinity with a rest parameter), or null when unknown. */
+export function maxParameterCount(parameters: readonly ParameterInfo[] | null): number | null {
+  if (parameters === null) return null;
+  return parameters.some((p) => p.rest) ? Infinity : parameters.length;
+}

@@ -176,15 +176,3 @@ function returnTypeOf(afterParams: string, language: LanguageId | null): string 
   const m = /^:\s*(.+?)\s*(?:=>|\{|;|$)/.exec(text);
   return m ? clipLine(m[1]!, 120) : null;
 }
-
-/** Parameters a caller must pass, or null when unknown. */
-export function requiredParameterCount(parameters: readonly ParameterInfo[] | null): number | null {
-  if (parameters === null) return null;
-  return parameters.filter((p) => !p.optional).length;
-}
-
-/** Parameters a caller may pass at most (Infinity with a rest parameter), or null when unknown. */
-export function maxParameterCount(parameters: readonly ParameterInfo[] | null): number | null {
-  if (parameters === null) return null;
-  return parameters.some((p) => p.rest) ? Infinity : parameters.length;
-}

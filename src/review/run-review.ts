@@ -6,7 +6,6 @@ import { pullRequestMemory, reviewTools, type Reviewer } from "../reviewer/index
 import type { RepoConfig } from "../config/repo-config.js";
 import { fanOutFindings, withMemory, type WindowBudget } from "../context/index.js";
 import type { ChangeSet } from "../domain/change-set.js";
-import type { ImpactContext } from "../domain/impact.js";
 import type { RepositoryAccessStats, RepositorySnapshot } from "../domain/repository.js";
 import { redactedSnapshot } from "../repo/index.js";
 import type { Finding, FindingFunnel, PlacedFinding } from "../domain/finding.js";
@@ -52,8 +51,6 @@ export interface ReviewInput {
    * model's tools read it (redacted). Absent: the review sees the change alone.
    */
   readonly repository?: RepositorySnapshot;
-  /** Changed definitions and their unchanged users, when computed already; otherwise computed from `repository`. */
-  readonly impact?: ImpactContext;
   readonly windowConcurrency: number;
   /** Notes computed without a model (e.g. API changes from an outline diff): the first memory of every window. */
   readonly deterministicNotes?: readonly MemoryNote[];
@@ -113,9 +110,9 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   const notices: string[] = [];
   // One redactor for everything read beyond the change this review (notes, tool results); the planner redacts the change.
   const redactor = createRedactor();
-  const seen = input.repository && !input.impact ? await repositoryContext(changeSet, input.repository, redactor, log, signal) : null;
+  const seen = input.repository ? await repositoryContext(changeSet, input.repository, redactor, log, signal) : null;
   if (seen?.notice) notices.push(seen.notice);
-  const impact = input.impact ?? seen?.impact ?? undefined;
+  const impact = seen?.impact ?? undefined;
   const deterministicNotes = [...(input.deterministicNotes ?? []), ...(seen?.notes ?? [])];
 
   const analyzed = config.analyzers.enabled

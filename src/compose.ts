@@ -69,6 +69,8 @@ export function reviewerOptionsFrom(env: Env): ReviewerOptions {
     survey: env.LONGVIEW_SURVEY === "on",
     ...(env.LONGVIEW_SURVEY_MODEL ? { surveyModel: env.LONGVIEW_SURVEY_MODEL } : {}),
     synthesis: env.LONGVIEW_SYNTHESIS === "on",
+    verification: env.LONGVIEW_VERIFICATION === "on",
+    ...(env.LONGVIEW_VERIFICATION_MODEL ? { verificationModel: env.LONGVIEW_VERIFICATION_MODEL } : {}),
   };
 }
 

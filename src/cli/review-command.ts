@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { compose } from "../compose.js";
 import { repositoryLimits } from "../config/env.js";
 import { findGaps } from "../review/completeness.js";
-import { evaluateGate, gateConclusion, parseFailOn, type GatePolicy } from "../review/gate.js";
+import { evaluateGate, gateConclusion, gatePolicyOf, parseFailOn, type GatePolicy } from "../review/gate.js";
 import { runReview } from "../review/run-review.js";
 import type { ReviewOptions } from "./args.js";
 import { renderReport } from "./formats/index.js";
@@ -18,7 +18,7 @@ import { readToolInfo } from "./version.js";
 export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logger): Promise<number> {
   const prepared = await prepareChange(options, io, log);
   const { env, change, settings, changeSet } = prepared;
-  const policy = gatePolicy(options.failOn, { severity: settings.config.gate.severity, categories: settings.config.gate.categories });
+  const policy = gatePolicy(options.failOn, gatePolicyOf(settings.config));
 
   const longview = compose(env, log);
   const progress = io.stderr.isTTY === true && !options.quiet;
@@ -43,7 +43,7 @@ export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logg
   // The check run's decision (review/check-output.ts): blocking findings, then a review that did not cover the change.
   const { onIncomplete, maxUnreviewedLines } = settings.config.gate;
   const gating = policy === null ? [] : evaluateGate(result.findings, policy).gating;
-  const gaps = findGaps({ coverage: result.coverage, windows: result.plan.windows, windowsFailed: result.windowsFailed }, maxUnreviewedLines);
+  const gaps = findGaps({ coverage: result.coverage, windows: result.plan.windows, windowsFailed: result.windowsFailed, unverified: result.verification?.incomplete ?? 0 }, maxUnreviewedLines);
   const conclusion = policy === null ? "success" : gateConclusion({ blocking: gating.length, incomplete: gaps !== null, onIncomplete });
   const report: CliReport = {
     result,

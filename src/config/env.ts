@@ -51,6 +51,10 @@ export const EnvSchema = z
     LONGVIEW_SURVEY_MODEL: optionalString,
     /** The synthesis pass after the windows (defects that cross windows). */
     LONGVIEW_SYNTHESIS: z.enum(["on", "off"]).default("on"),
+    /** The verification of model findings before they are posted (a repository can also switch it off: `verification.enabled`). */
+    LONGVIEW_VERIFICATION: z.enum(["on", "off"]).default("on"),
+    /** The verifier's model (unset: LONGVIEW_MODEL). */
+    LONGVIEW_VERIFICATION_MODEL: optionalString,
 
     // Limits.
     LONGVIEW_WINDOW_TOKENS: intFrom(24_000, 2_000, 1_000_000),

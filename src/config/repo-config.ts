@@ -37,6 +37,34 @@ export type Suppression = z.infer<typeof SuppressionSchema>;
 /** More entries than this are ignored (and reported): matching is per finding and per entry. */
 export const MAX_SUPPRESSIONS = 200;
 
+/**
+ * What happens to model findings when the verification pass cannot answer for them (an API failure,
+ * a refusal, an unusable answer): `post` them marked as unverified (they never gate), `withhold` them
+ * (the review says how many and why), or withhold them and count the review as `incomplete`
+ * (`gate.onIncomplete` decides the check). Never silently "no findings".
+ */
+export const ON_VERIFICATION_FAILURE = ["post", "withhold", "incomplete"] as const;
+export type OnVerificationFailure = (typeof ON_VERIFICATION_FAILURE)[number];
+
+const VerificationSchema = z
+  .object({
+    /** A second model pass that checks every model finding against the code before it is posted. */
+    enabled: z.boolean().default(true),
+    /** Model findings are posted when confirmed at this score or above (0..1). */
+    minScore: z.number().min(0).max(1).default(0.5),
+    /** Only findings at this score or above may fail the check or be "Fix all" targets (0..1, at least `minScore`). */
+    gateScore: z.number().min(0).max(1).default(0.8),
+    onFailure: z.enum(ON_VERIFICATION_FAILURE).default("post"),
+    /** P0/P1 findings are kept only when a majority of `samples` independent reviews of their window report them. */
+    selfConsistency: z
+      .object({ enabled: z.boolean().default(false), samples: z.number().int().min(2).max(5).default(3) })
+      .strict()
+      .default({ enabled: false, samples: 3 }),
+  })
+  .strict()
+  .refine((v) => v.gateScore >= v.minScore, { message: "`gateScore` must be at least `minScore`", path: ["gateScore"] })
+  .default({ enabled: true, minScore: 0.5, gateScore: 0.8, onFailure: "post", selfConsistency: { enabled: false, samples: 3 } });
+
 const sections = {
   enabled: z.boolean().default(true),
   /** Draft PRs: skipped unless `review`. */
@@ -107,6 +135,7 @@ const sections = {
     })
     .strict()
     .default({ review: "write" }),
+  verification: VerificationSchema,
   fix: z
     .object({
       /** Proposals the model may make for one `/agent fix` before Longview gives up; each failed validation is fed back. */

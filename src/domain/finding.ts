@@ -51,6 +51,41 @@ export interface Finding {
    * cited lines by the reviewer's validation); absent for analyzer findings.
    */
   readonly quote?: string;
+  /**
+   * How a model finding was checked before it was posted (absent for analyzer
+   * findings: a rule is deterministic, and for findings posted before verification existed).
+   */
+  readonly verification?: Verification;
+}
+
+/** The verifier's answer on one candidate finding. */
+export const VERDICTS = ["confirmed", "rejected", "uncertain"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/**
+ * `confirmed`: the verification pass confirmed it at `score`; `unverified`: verification is switched
+ * off, `score` is the reviewer's own confidence; `failed`: the verification pass could not answer and
+ * `verification.onFailure` is `post`, so it is posted marked as unverified and never gates.
+ */
+export const VERIFICATION_STATUSES = ["confirmed", "unverified", "failed"] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+export interface Verification {
+  readonly status: VerificationStatus;
+  /** 0..1: how likely the finding is a real defect. */
+  readonly score: number;
+  /** One line: why (the verifier's reason, or why there is none). */
+  readonly reason: string;
+}
+
+/**
+ * Whether a finding's verification lets it fail the merge gate (and be a "Fix all" target):
+ * deterministic findings always, failed verifications never, the rest at `gateScore` or above.
+ */
+export function clearsGateScore(finding: Pick<Finding, "verification">, gateScore: number): boolean {
+  const v = finding.verification;
+  if (v === undefined) return true;
+  return v.status !== "failed" && v.score >= gateScore;
 }
 
 /** How many candidate findings each stage of a review removed (model findings and analyzer findings together). */
@@ -65,9 +100,24 @@ export interface FindingFunnel {
   readonly reanchored: number;
   /** Findings folded into another one reporting the same problem. */
   readonly merged: number;
+  /** P0/P1 model findings that a majority of independent reviews of their window did not report (self-consistency). */
+  readonly droppedConsistency: number;
+  /** Model findings the verification pass rejected, was unsure of, or scored below `verification.minScore`. */
+  readonly droppedVerification: number;
+  /** Model findings left unposted because their verification failed (`verification.onFailure`: withhold or incomplete). */
+  readonly withheld: number;
 }
 
-export const EMPTY_FUNNEL: FindingFunnel = { candidates: 0, droppedEvidence: 0, droppedScope: 0, reanchored: 0, merged: 0 };
+export const EMPTY_FUNNEL: FindingFunnel = {
+  candidates: 0,
+  droppedEvidence: 0,
+  droppedScope: 0,
+  reanchored: 0,
+  merged: 0,
+  droppedConsistency: 0,
+  droppedVerification: 0,
+  withheld: 0,
+};
 
 export function addFunnel(a: FindingFunnel, b: FindingFunnel): FindingFunnel {
   return {
@@ -76,6 +126,9 @@ export function addFunnel(a: FindingFunnel, b: FindingFunnel): FindingFunnel {
     droppedScope: a.droppedScope + b.droppedScope,
     reanchored: a.reanchored + b.reanchored,
     merged: a.merged + b.merged,
+    droppedConsistency: a.droppedConsistency + b.droppedConsistency,
+    droppedVerification: a.droppedVerification + b.droppedVerification,
+    withheld: a.withheld + b.withheld,
   };
 }
 

@@ -22,6 +22,7 @@ import type { ReviewComment } from "../github/git-schemas.js";
 import type { CommitSnapshot } from "../github/commit-files.js";
 import { isLongview, isOutdatedComment, openThreads } from "../github/longview-state.js";
 import { anchorHash } from "../review/fingerprint.js";
+import { gatePolicyOf } from "../review/gate.js";
 import { selectTargets } from "./targets.js";
 import { validateEdits, type ValidatedFix, type ValidationContext } from "./validate-edits.js";
 
@@ -369,7 +370,7 @@ async function resolveTask(
   // The same open findings the gate and "Fix all" count (github/longview-state.ts).
   const open = openThreads(await github.state(request.ref, log));
   const instructions = scope.kind === "gating" ? "" : request.instructions;
-  const selection = selectTargets(open, instructions, request.config.gate);
+  const selection = selectTargets(open, instructions, gatePolicyOf(request.config));
   log.info({ open: open.length, targets: selection.targets.length, by: selection.by }, "fix targets selected");
   if (selection.by === "named") return { targets: selection.targets, reviewerComment: null, extraPaths: [] };
   // Files named without findings in them: a request for those files, which only a model can act on.

@@ -34,7 +34,8 @@ export function formatFindingComment(finding: PlacedFinding | Fingerprinted): st
   }
   // The note can quote a path, which comes from the pull request.
   if (finding.placementNote) parts.push("", `<sub>Placed here because it was ${neutralizeLine(finding.placementNote)}.</sub>`);
-  parts.push("", `<sub>${formatCredit(finding)}</sub>`);
+  const verification = formatVerification(finding);
+  parts.push("", `<sub>${formatCredit(finding)}${verification ? ` · ${verification}` : ""}</sub>`);
   // Findings without identity (CLI output) carry no state.
   if ("fingerprint" in finding) parts.push(findingRecordMarker(finding, finding));
   return parts.join("\n");
@@ -52,6 +53,22 @@ export function formatCredit(finding: Finding): string {
   // After merging, an agent finding may carry the corroborating analyzer's rule id.
   if (finding.source === "agent") return `Longview · agent${others ? `; also reported by ${others}${rule}` : ""}`;
   return `Longview · ${finding.source}${rule}${others ? `; also reported by ${others}` : ""}`;
+}
+
+/** How the finding was checked, for the reader: the verifier's score and reason, or that nobody checked it. */
+export function formatVerification(finding: Finding): string {
+  const v = finding.verification;
+  if (!v) return "";
+  const score = v.score.toFixed(2);
+  // The reason is model text about the pull request: untrusted.
+  switch (v.status) {
+    case "confirmed":
+      return `verified (${score}): ${neutralizeLine(v.reason)}`;
+    case "unverified":
+      return `not verified (verification is off; the reviewer's confidence is ${score})`;
+    case "failed":
+      return `**not verified**: ${neutralizeLine(v.reason)}; it does not gate`;
+  }
 }
 
 export function oneLine(text: string): string {

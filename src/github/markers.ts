@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Category, Finding, Severity } from "../domain/finding.js";
-import { CATEGORIES, CategorySchema, FINDING_SOURCES, SEVERITIES, SeveritySchema } from "../domain/finding.js";
+import { CATEGORIES, CategorySchema, FINDING_SOURCES, SEVERITIES, SeveritySchema, VERIFICATION_STATUSES } from "../domain/finding.js";
 
 /**
  * Hidden HTML-comment markers that keep Longview's state in GitHub itself, so
@@ -71,7 +71,7 @@ export function findingMarker(marker: Omit<FindingMarker, "finding">): string {
 }
 
 /** Bounds of a stored finding: the record must fit in a comment with the visible text (GitHub: 65,536 characters). */
-export const MAX_RECORD_TEXT = { title: 300, body: 8_000, suggestion: 8_000, path: 1_024, ruleId: 200 } as const;
+export const MAX_RECORD_TEXT = { title: 300, body: 8_000, suggestion: 8_000, path: 1_024, ruleId: 200, reason: 300 } as const;
 /** Longer encoded data is not Longview's (bounded records never reach it): not parsed at all. */
 const MAX_RECORD_CHARS = 40_000;
 
@@ -95,6 +95,10 @@ const FindingRecordSchema = z.object({
   source: z.enum(FINDING_SOURCES),
   ruleId: z.string().max(MAX_RECORD_TEXT.ruleId).nullable(),
   corroboratedBy: z.array(z.enum(FINDING_SOURCES)).max(FINDING_SOURCES.length),
+  // Absent from records written before verification, and for deterministic findings.
+  verification: z
+    .object({ status: z.enum(VERIFICATION_STATUSES), score: z.number().min(0).max(1), reason: z.string().max(MAX_RECORD_TEXT.reason) })
+    .optional(),
 });
 type FindingRecord = z.infer<typeof FindingRecordSchema>;
 
@@ -124,6 +128,16 @@ export function findingRecordMarker(finding: Finding, identity: { readonly finge
     source: finding.source,
     ruleId: finding.ruleId === null ? null : cut(finding.ruleId, MAX_RECORD_TEXT.ruleId),
     corroboratedBy: [...new Set(finding.corroboratedBy)],
+    // The gate and "Fix all" read the score back from here.
+    ...(finding.verification
+      ? {
+          verification: {
+            status: finding.verification.status,
+            score: Math.min(1, Math.max(0, finding.verification.score)),
+            reason: cut(finding.verification.reason, MAX_RECORD_TEXT.reason),
+          },
+        }
+      : {}),
   };
   // A record its own reader would refuse (no path, a line of 0) keeps the finding's identity at least.
   if (!FindingRecordSchema.safeParse(record).success)

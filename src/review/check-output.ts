@@ -55,7 +55,7 @@ export function reviewedOutcome(
   const earlierGating = openFromEarlier.filter((f) => isGating(f, gate));
   const verdict = { passed: current.passed && earlierGating.length === 0, gating: [...current.gating, ...earlierGating] };
   // A review that did not cover the change must not read (or conclude) like a clean one.
-  const gaps = findGaps({ coverage: result.coverage, windows: result.plan.windows, windowsFailed: result.windowsFailed }, gate.maxUnreviewedLines);
+  const gaps = findGaps({ coverage: result.coverage, windows: result.plan.windows, windowsFailed: result.windowsFailed, unverified: result.verification?.incomplete ?? 0 }, gate.maxUnreviewedLines);
   const conclusion = gateConclusion({ blocking: verdict.gating.length, incomplete: gaps !== null, onIncomplete: gate.onIncomplete });
   const gateText = `${gate.severity} or worse in ${gate.categories.join("/")}`;
   const belowGate = `${result.findings.length} finding${result.findings.length === 1 ? "" : "s"} below the gate (${gateText})`;

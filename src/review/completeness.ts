@@ -28,12 +28,14 @@ export interface ReviewGaps {
   /** Files of the pull request GitHub did not list (it lists at most 3,000), of all its files. */
   readonly unlisted: { readonly files: number; readonly of: number } | null;
   readonly failedWindows: { readonly failed: number; readonly of: number } | null;
+  /** Model findings withheld because their verification failed, under `verification.onFailure: incomplete`. */
+  readonly unverified: { readonly findings: number } | null;
   /** Files left out by size limits or because their diff could not be read, when over the allowance. */
   readonly leftOut: { readonly tooLarge: FilesAndLines; readonly unreadable: FilesAndLines; readonly allowedLines: number } | null;
 }
 
 export function findGaps(
-  review: { readonly coverage: Coverage; readonly windowsFailed?: number; readonly windows: number },
+  review: { readonly coverage: Coverage; readonly windowsFailed?: number; readonly windows: number; readonly unverified?: number },
   maxUnreviewedLines: number,
 ): ReviewGaps | null {
   const { coverage } = review;
@@ -45,9 +47,10 @@ export function findGaps(
   const gaps: ReviewGaps = {
     unlisted: unlistedFiles > 0 ? { files: unlistedFiles, of: changedFileCount(coverage) } : null,
     failedWindows: failed > 0 ? { failed, of: review.windows } : null,
+    unverified: (review.unverified ?? 0) > 0 ? { findings: review.unverified ?? 0 } : null,
     leftOut: leftOutLines > maxUnreviewedLines ? { tooLarge, unreadable, allowedLines: maxUnreviewedLines } : null,
   };
-  return gaps.unlisted || gaps.failedWindows || gaps.leftOut ? gaps : null;
+  return gaps.unlisted || gaps.failedWindows || gaps.unverified || gaps.leftOut ? gaps : null;
 }
 
 function sum(skips: readonly { readonly lines: number; readonly files?: number }[]): FilesAndLines {
@@ -59,6 +62,7 @@ export function gapsTitle(gaps: ReviewGaps): string {
   const parts: string[] = [];
   if (gaps.unlisted) parts.push(`${n(gaps.unlisted.files)} of ${n(gaps.unlisted.of)} files not listed by GitHub`);
   if (gaps.failedWindows) parts.push(`the model could not review ${n(gaps.failedWindows.failed)} of ${n(gaps.failedWindows.of)} windows`);
+  if (gaps.unverified) parts.push(`${n(gaps.unverified.findings)} model finding${gaps.unverified.findings === 1 ? "" : "s"} could not be verified`);
   if (gaps.leftOut) parts.push(leftOutPhrase(gaps.leftOut));
   return `Incomplete: ${parts.join("; ")}`;
 }
@@ -90,6 +94,12 @@ export function gapsSummary(gaps: ReviewGaps, policy: Pick<CompletenessPolicy, "
     const { failed, of } = gaps.failedWindows;
     lines.push(
       `- **The model could not review ${n(failed)} of ${n(of)} context windows** (the notices say which files and why); their files were checked by the analyzers only. To try again, ${remedies.rerun}.`,
+    );
+  }
+  if (gaps.unverified) {
+    const { findings } = gaps.unverified;
+    lines.push(
+      `- **${n(findings)} model finding${findings === 1 ? " was" : "s were"} not posted because verifying ${findings === 1 ? "it" : "them"} failed** (the notices say why; \`verification.onFailure: incomplete\`). To try again, ${remedies.rerun}; to see such findings marked as unverified instead, set \`verification.onFailure: post\`.`,
     );
   }
   if (gaps.leftOut) {

@@ -74,6 +74,8 @@ export function formatReviewBody(result: ReviewResult, context: ReviewBodyContex
       length += text.length + 1;
     }
   }
+  const checked = checkedLine(result);
+  if (checked) sections.push("", checked);
   sections.push("", formatRunLine(result));
   return truncateMarkdown(sections.join("\n"), MAX_REVIEW_BODY, "\n\n… (truncated to fit GitHub's limit)");
 }
@@ -191,6 +193,30 @@ function formatBodyFinding(f: PlacedFinding): string {
   // Flattened and cut before anything is escaped or delimited: a fence becomes a span, a cut span is closed.
   const body = neutralizeLine(f.body, 600);
   return `- **${f.severity} · ${f.category}** ${where} — ${neutralizeLine(f.title)}${why}\n  ${body}\n  <sub>${formatCredit(f)}</sub>${bodyMarkerFor(f)}`;
+}
+
+/**
+ * What stood between the model's candidate findings and this review: evidence, scope, duplicates,
+ * self-consistency and verification. Shown when a model reviewed; numbers only.
+ */
+export function checkedLine(result: Pick<ReviewResult, "funnel" | "verification">): string | null {
+  const { funnel, verification } = result;
+  if (!funnel || !verification) return null;
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  const dropped = [
+    funnel.droppedEvidence > 0 ? `${funnel.droppedEvidence} quoting code that is not there` : null,
+    funnel.droppedScope > 0 ? `${funnel.droppedScope} outside the reviewed lines` : null,
+    funnel.merged > 0 ? `${funnel.merged} merged as duplicates` : null,
+    funnel.droppedConsistency > 0 ? `${funnel.droppedConsistency} not reported again by independent reviews` : null,
+    funnel.droppedVerification > 0 ? `${funnel.droppedVerification} rejected or unconfirmed by verification` : null,
+    funnel.withheld > 0 ? `${funnel.withheld} withheld after verification failed` : null,
+  ].filter((p): p is string => p !== null);
+  const verified = !verification.enabled
+    ? "; verification is off"
+    : verification.checked > 0
+      ? `; ${plural(verification.checked, "model finding")} verified, ${verification.confirmed} confirmed`
+      : "";
+  return `<sub>Checked before posting: ${plural(funnel.candidates, "candidate finding")}${dropped.length > 0 ? `, of which ${dropped.join(", ")}` : ""}${verified}.</sub>`;
 }
 
 function formatRunLine(result: ReviewResult): string {

@@ -1,13 +1,21 @@
+import type { RepoConfig } from "../config/repo-config.js";
 import type { Category, Finding, Severity } from "../domain/finding.js";
-import { severityRank } from "../domain/finding.js";
+import { clearsGateScore, severityRank } from "../domain/finding.js";
 
 /**
- * The merge gate, shared by the check run and the CLI's exit code: a finding
- * at `severity` or worse in one of `categories` fails the change.
+ * The merge gate, shared by the check run, "Fix all" and the CLI's exit code: a finding
+ * at `severity` or worse in one of `categories`, verified at `gateScore` or above
+ * (deterministic findings need no verification), fails the change.
  */
 export interface GatePolicy {
   readonly severity: Severity;
   readonly categories: readonly Category[];
+  readonly gateScore: number;
+}
+
+/** The repository's gate: `gate` for what counts, `verification.gateScore` for how sure a model finding must be. */
+export function gatePolicyOf(config: Pick<RepoConfig, "gate" | "verification">): GatePolicy {
+  return { severity: config.gate.severity, categories: config.gate.categories, gateScore: config.verification.gateScore };
 }
 
 export interface GateVerdict {
@@ -16,8 +24,8 @@ export interface GateVerdict {
   readonly gating: readonly Finding[];
 }
 
-export function isGating(finding: Pick<Finding, "severity" | "category">, policy: GatePolicy): boolean {
-  return severityRank(finding.severity) <= severityRank(policy.severity) && policy.categories.includes(finding.category);
+export function isGating(finding: Pick<Finding, "severity" | "category" | "verification">, policy: GatePolicy): boolean {
+  return severityRank(finding.severity) <= severityRank(policy.severity) && policy.categories.includes(finding.category) && clearsGateScore(finding, policy.gateScore);
 }
 
 export function evaluateGate<F extends Finding>(findings: readonly F[], policy: GatePolicy): GateVerdict & { readonly gating: readonly F[] } {
@@ -34,7 +42,7 @@ export function parseFailOn(value: string, fallback: GatePolicy): GatePolicy | n
   const known = ["bug", "security", "performance", "other"];
   const unknown = categories.filter((c) => !known.includes(c));
   if (unknown.length > 0) return new Error(`--fail-on: unknown categories ${unknown.join(", ")} (known: ${known.join(", ")})`);
-  return { severity: m[1] as Severity, categories: categories as Category[] };
+  return { severity: m[1] as Severity, categories: categories as Category[], gateScore: fallback.gateScore };
 }
 
 export { ON_INCOMPLETE, type OnIncomplete } from "../config/repo-config.js";

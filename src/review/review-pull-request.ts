@@ -15,6 +15,7 @@ import { sizeLimitsFrom } from "../diff/size-budget.js";
 import { formatFindingComment } from "../github/finding-comment.js";
 import { dismissedFingerprints, isFixedAt, openThreads } from "../github/longview-state.js";
 import { classifyError } from "./failure-class.js";
+import { gatePolicyOf } from "./gate.js";
 import { errorOutcome, reviewedOutcome, skippedOutcome, supersededOutcome, type OpenEarlierFinding } from "./check-output.js";
 import { anchorsOf, fingerprintFindings } from "./fingerprint.js";
 import { fixedMarker, reviewMarker } from "../github/markers.js";
@@ -102,8 +103,8 @@ export async function reviewPullRequest(github: GitHubHost, request: ReviewReque
     }
     const { result, posted, openFromEarlier } = await reviewAndPost(github, request, pr, config, problems, deps, log, checkRun);
     await checkRun.complete(
-      reviewedOutcome(result, config.gate, problems, openFromEarlier),
-      fixAllActions([...result.findings, ...openFromEarlier], config.gate),
+      reviewedOutcome(result, { ...config.gate, ...gatePolicyOf(config) }, problems, openFromEarlier),
+      fixAllActions([...result.findings, ...openFromEarlier], gatePolicyOf(config)),
     );
     return { kind: "reviewed", pr, config, result, posted, checkRunId: checkRun.id };
   } catch (error) {

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Analyzer } from "../analyzers/analyzer.js";
 import { runAnalyzers } from "../analyzers/index.js";
 import { ModelError, NO_TOOL_USAGE, ZERO_USAGE, addToolUsage, addUsage, type TokenUsage, type ToolUsage } from "../model/index.js";
-import { pullRequestMemory, reviewTools, type Reviewer } from "../reviewer/index.js";
+import { pullRequestMemory, reviewTools, type Reviewer, type WindowReview } from "../reviewer/index.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { fanOutFindings, withMemory, type WindowBudget } from "../context/index.js";
 import type { ChangeSet } from "../domain/change-set.js";
@@ -20,12 +20,16 @@ import { planWindows, type PlanWindows } from "./plan-windows.js";
 import { buildWalkthrough } from "./walkthrough.js";
 import { createRedactor } from "./redact-change-set.js";
 import { repositoryContext } from "./repository-context.js";
+import { agreedFindings, isConsistencyCandidate } from "./self-consistency.js";
 import { isSuppressed } from "./suppressions.js";
+import { verifyFindings, type VerificationSummary } from "./verification.js";
 
 /**
  * The one review pipeline, shared by the GitHub App and the CLI:
  * change set → analyzers → windows → survey → reviewer per window (as slots
- * free up, with memory) → synthesis → merged, filtered and placed findings.
+ * free up, with memory; optionally several times for self-consistency) →
+ * synthesis → merged and filtered findings → verification of the model's
+ * findings → placed findings.
  * Sources and sinks live elsewhere.
  *
  * Memory: every window carries the pull request's memory (deterministic
@@ -83,15 +87,23 @@ export interface ReviewResult {
   /** What the change does, computed without a model: files, their size and handling, changed API and its unchanged users. */
   readonly walkthrough?: Walkthrough;
   /** What the passes around the windows cost (already part of `usage` and `modelCalls`); absent when neither ran. */
-  readonly passes?: { readonly survey?: PassSpend; readonly synthesis?: PassSpend & { readonly findings: number } };
+  readonly passes?: {
+    readonly survey?: PassSpend;
+    readonly synthesis?: PassSpend & { readonly findings: number };
+    readonly verification?: PassSpend;
+    /** The extra reviews of windows with P0/P1 findings (`verification.selfConsistency`). */
+    readonly consistency?: PassSpend;
+  };
   /** What the windows' tools ran (all windows together); absent when no window had tools. */
   readonly tools?: ToolUsage;
   /** What reading the repository cost (impact context and tools); absent without a repository. */
   readonly repository?: RepositoryAccessStats;
   /** Findings left out by `review.suppress`; absent when none were. */
   readonly suppressed?: number;
-  /** How many candidate findings each stage removed: unevidenced quotes, lines outside the reviewed hunks, duplicates merged. Always set by runReview. */
+  /** How many candidate findings each stage removed: unevidenced quotes, lines outside the reviewed hunks, duplicates merged, self-consistency, verification. Always set by runReview. */
   readonly funnel?: FindingFunnel;
+  /** What the verification of model findings did; absent in offline mode. */
+  readonly verification?: VerificationSummary;
 }
 
 export interface PassSpend {
@@ -152,7 +164,10 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   let windowsFailed = 0;
   let funnel: FindingFunnel = { ...EMPTY_FUNNEL, candidates: analyzed.findings.length };
   let survey: Survey | null = null;
-  const passes: { survey?: PassSpend; synthesis?: PassSpend & { findings: number } } = {};
+  const passes: { survey?: PassSpend; synthesis?: PassSpend & { findings: number }; verification?: PassSpend; consistency?: PassSpend } = {};
+  // The same tools for every window and pass: the repository at head (redacted as read) and what the plan compacted.
+  const tools = reviewer ? reviewTools({ repository: input.repository ? redactedSnapshot(input.repository, redactor) : null, plan }) : null;
+  const consistency = config.verification.selfConsistency;
   if (reviewer) {
     if (reviewer.survey && config.review.survey && plan.windows.length > 0) {
       signal?.throwIfAborted();
@@ -178,8 +193,6 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     const notes: MemoryNote[] = [];
     let done = 0;
     // Windows start as slots free up; each carries the notes written by the windows finished by then.
-    // The same tools for every window: the repository at head (redacted as read) and what the plan compacted.
-    const tools = reviewTools({ repository: input.repository ? redactedSnapshot(input.repository, redactor) : null, plan });
     const results = await mapConcurrent(
       plan.windows,
       input.windowConcurrency,
@@ -188,12 +201,14 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
         const paths = new Set(window.local.files.map((file) => file.path));
         const evidence = analyzed.findings.filter((f) => paths.has(f.path));
         try {
-          const review = await reviewer.review(withNotes, evidence, signal, tools ?? undefined);
-          notes.push(...review.notes);
-          return { window, review, error: null };
+          const first = await reviewer.review(withNotes, evidence, signal, tools ?? undefined);
+          notes.push(...first.notes);
+          if (!consistency.enabled) return { window, review: first, consistency: null, error: null };
+          const checked = await selfConsistent(first, consistency.samples, () => reviewer.review(withNotes, evidence, signal, tools ?? undefined), log);
+          return { window, review: checked.review, consistency: checked, error: null };
         } catch (error) {
           if (signal?.aborted) throw error;
-          return { window, review: null, error: error instanceof Error ? error : new Error(String(error)) };
+          return { window, review: null, consistency: null, error: error instanceof Error ? error : new Error(String(error)) };
         } finally {
           done++;
           await input.onProgress?.({ windowsDone: done, windowsTotal: plan.windows.length });
@@ -201,7 +216,13 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
       },
       signal,
     );
-    for (const { window, review, error } of results) {
+    for (const { window, review, consistency: checked, error } of results) {
+      if (checked && checked.spend.calls > 0) {
+        usage = addUsage(usage, checked.spend.usage);
+        modelCalls += checked.spend.calls;
+        passes.consistency = addSpend(passes.consistency ?? { usage: ZERO_USAGE, calls: 0 }, checked.spend);
+        funnel = { ...funnel, droppedConsistency: funnel.droppedConsistency + checked.dropped };
+      }
       if (review) {
         agentFindings.push(...review.findings);
         funnel = addFunnel(funnel, { ...EMPTY_FUNNEL, ...(review.funnel ?? { candidates: review.findings.length }) });
@@ -258,11 +279,33 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   // What the repository suppresses (`review.suppress`) is left out here, so the app, the CLI and eval agree.
   const unsuppressed = merged.filter((f) => !isSuppressed(f, config.review.suppress));
   const suppressed = merged.length - unsuppressed.length;
-  const findings = placeFindings(
-    unsuppressed.filter((f) => severityRank(f.severity) <= minRank),
-    changeSet.lineMap,
-    config.review.maxInlineComments,
-  );
+  const wanted = unsuppressed.filter((f) => severityRank(f.severity) <= minRank);
+
+  // Only what would be posted is verified: suppressed and too-minor findings cost no calls.
+  let verification: VerificationSummary | null = null;
+  let verified: readonly Finding[] = wanted;
+  if (reviewer) {
+    signal?.throwIfAborted();
+    const run = await verifyFindings({
+      findings: wanted,
+      files: plan.windows.flatMap((w) => w.local.files),
+      pass: config.verification.enabled ? (reviewer.verification ?? null) : null,
+      policy: config.verification,
+      ...(tools ? { tools } : {}),
+      concurrency: input.windowConcurrency,
+      log,
+      ...(signal ? { signal } : {}),
+    });
+    verified = run.findings;
+    verification = run.summary;
+    notices.push(...run.notices);
+    usage = addUsage(usage, run.summary.usage);
+    modelCalls += run.summary.calls;
+    if (run.summary.calls > 0) passes.verification = { usage: run.summary.usage, calls: run.summary.calls };
+    if (run.tools) toolUsage = addToolUsage(toolUsage ?? NO_TOOL_USAGE, run.tools);
+    funnel = { ...funnel, droppedVerification: funnel.droppedVerification + run.dropped, withheld: funnel.withheld + run.withheld };
+  }
+  const findings = placeFindings([...verified], changeSet.lineMap, config.review.maxInlineComments);
 
   const durationMs = Math.round(performance.now() - started);
   log.info(
@@ -292,11 +335,50 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     ...(windowsFailed > 0 ? { windowsFailed } : {}),
     ...(survey ? { survey } : {}),
     walkthrough: buildWalkthrough({ changeSet, windows: plan.windows, coverage: plan.coverage, impact: impact ?? null }),
-    ...(passes.survey || passes.synthesis ? { passes } : {}),
+    ...(Object.keys(passes).length > 0 ? { passes } : {}),
+    ...(verification ? { verification } : {}),
     ...(toolUsage ? { tools: toolUsage } : {}),
     ...(input.repository ? { repository: input.repository.stats() } : {}),
     ...(suppressed > 0 ? { suppressed } : {}),
   };
+}
+
+/**
+ * Self-consistency (`verification.selfConsistency`): a window whose review reported P0/P1 findings is
+ * reviewed `samples - 1` more times, and those findings stay only when a majority report them. A
+ * sample that fails does not vote; when every extra sample fails, the first review stands.
+ */
+async function selfConsistent(
+  first: WindowReview,
+  samples: number,
+  again: () => Promise<WindowReview>,
+  log: Logger,
+): Promise<{ readonly review: WindowReview; readonly dropped: number; readonly spend: PassSpend }> {
+  const none = { usage: ZERO_USAGE, calls: 0 };
+  if (!first.findings.some(isConsistencyCandidate)) return { review: first, dropped: 0, spend: none };
+  const settled = await Promise.allSettled(Array.from({ length: samples - 1 }, () => again()));
+  let spend: PassSpend = none;
+  const others: WindowReview[] = [];
+  for (const s of settled) {
+    if (s.status === "fulfilled") {
+      others.push(s.value);
+      spend = addSpend(spend, { usage: s.value.usage, calls: s.value.calls });
+    } else {
+      log.warn({ err: s.reason }, "a self-consistency review failed; it does not vote");
+      spend = addSpend(spend, spendOf(s.reason));
+    }
+  }
+  if (others.length === 0) return { review: first, dropped: 0, spend };
+  const { kept, dropped } = agreedFindings(
+    first.findings,
+    others.map((r) => r.findings),
+  );
+  for (const f of dropped) log.info({ path: f.path, line: f.line, title: f.title, samples: others.length + 1 }, "finding dropped: no majority of independent reviews");
+  return { review: { ...first, findings: kept }, dropped: dropped.length, spend };
+}
+
+function addSpend(a: PassSpend, b: PassSpend): PassSpend {
+  return { usage: addUsage(a.usage, b.usage), calls: a.calls + b.calls };
 }
 
 /** What a failed model task had spent (model errors carry it); nothing for other errors. */

@@ -8,6 +8,8 @@ import { ModelSurveyPass, SURVEY_OUTPUT_TOKENS } from "./survey/survey-pass.js";
 import { SURVEY_FORMAT_NAME, SurveyOutputSchema } from "./survey/survey-schema.js";
 import { ModelSynthesisPass, SYNTHESIS_OUTPUT_TOKENS } from "./synthesis/synthesis-pass.js";
 import { SYNTHESIS_FORMAT_NAME, SynthesisOutputSchema } from "./synthesis/synthesis-schema.js";
+import { ModelVerificationPass, VERIFICATION_OUTPUT_TOKENS } from "./verification/verification-pass.js";
+import { VERIFICATION_FORMAT_NAME, VerificationOutputSchema } from "./verification/verification-schema.js";
 
 export interface ReviewerOptions {
   /** The survey pass (on by default), on `surveyModel` (default: the configured model). */
@@ -15,6 +17,9 @@ export interface ReviewerOptions {
   readonly surveyModel?: string;
   /** The synthesis pass (on by default). */
   readonly synthesis?: boolean;
+  /** The verification of model findings before they are posted (on by default), on `verificationModel` (default: the configured model). */
+  readonly verification?: boolean;
+  readonly verificationModel?: string;
   /** Tools for a window whose review is not given any (tests; the pipeline passes the review's tools per window). */
   readonly tools?: (window: Window) => WindowTools | null;
 }
@@ -38,10 +43,21 @@ export function createReviewer(client: ModelClient, log: Logger, options: Review
     options.synthesis === false
       ? undefined
       : new ModelSynthesisPass({ model: client.structured(SynthesisOutputSchema, SYNTHESIS_FORMAT_NAME, { maxOutputTokens: SYNTHESIS_OUTPUT_TOKENS }), log });
+  const verification =
+    options.verification === false
+      ? undefined
+      : new ModelVerificationPass({
+          model: client.structured(VerificationOutputSchema, VERIFICATION_FORMAT_NAME, {
+            ...(options.verificationModel ? { model: options.verificationModel } : {}),
+            maxOutputTokens: VERIFICATION_OUTPUT_TOKENS,
+          }),
+          log,
+        });
   return {
     model: windows.model,
     review: (window, evidence, signal, tools) => windows.review(window, evidence, signal, tools),
     ...(survey ? { survey } : {}),
     ...(synthesis ? { synthesis } : {}),
+    ...(verification ? { verification } : {}),
   };
 }

@@ -6,3 +6,7 @@ export type { SurveyPass, SurveyResult } from "./survey/survey-pass.js";
 export type { SynthesisPass, SynthesisResult } from "./synthesis/synthesis-pass.js";
 export type { SynthesisInput } from "./synthesis/synthesis-input.js";
 export { reviewTools, type ReviewToolsInput } from "./review-tools.js";
+export type { BatchVerdicts, VerificationPass } from "./verification/verification-pass.js";
+export { VERIFICATION_BATCH_SIZE } from "./verification/verification-pass.js";
+export type { VerificationBatch, VerificationCandidate } from "./verification/verification-input.js";
+export type { CandidateVerdict } from "./verification/validate-verification.js";

@@ -4,6 +4,7 @@ import type { ModelToolSet, TokenUsage, ToolUsage } from "../model/index.js";
 import type { ModelFindingFunnel } from "./evidence.js";
 import type { SurveyPass } from "./survey/survey-pass.js";
 import type { SynthesisPass } from "./synthesis/synthesis-pass.js";
+import type { VerificationPass } from "./verification/verification-pass.js";
 
 export interface WindowReview {
   readonly findings: readonly Finding[];
@@ -29,8 +30,8 @@ export type WindowTools = ModelToolSet;
 /**
  * The model-backed reviewer of one window (analyzer findings arrive as
  * evidence), with the passes around the windows: the survey before them and
- * the synthesis after them, each absent when switched off (LONGVIEW_SURVEY,
- * LONGVIEW_SYNTHESIS).
+ * the synthesis and the verification of candidate findings after them, each
+ * absent when switched off (LONGVIEW_SURVEY, LONGVIEW_SYNTHESIS, LONGVIEW_VERIFICATION).
  */
 export interface Reviewer {
   readonly model: string;
@@ -38,4 +39,5 @@ export interface Reviewer {
   review(window: Window, evidence: readonly Finding[], signal?: AbortSignal, tools?: WindowTools): Promise<WindowReview>;
   readonly survey?: SurveyPass;
   readonly synthesis?: SynthesisPass;
+  readonly verification?: VerificationPass;
 }

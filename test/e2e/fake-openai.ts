@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { candidateIds, confirmAll, formatOf, VERIFICATION_FORMAT, type ScriptedVerdict } from "../helpers/verifier.js";
 
 /**
  * A scripted OpenAI-compatible Responses endpoint on loopback, for end-to-end
@@ -30,6 +31,8 @@ export interface FakeOpenAI {
   readonly requests: unknown[];
   /** Survey and synthesis request bodies (answered with nothing found, outside the script). */
   readonly passRequests: unknown[];
+  /** Verification request bodies (answered by `options.verify`, by default confirming every candidate at 0.9). */
+  readonly verifyRequests: unknown[];
   close(): Promise<void>;
 }
 
@@ -45,9 +48,13 @@ export type ModelFault =
 
 export type Script = (request: { body: unknown; index: number }) => Promise<ScriptedModelOutput | ModelFault> | ScriptedModelOutput | ModelFault;
 
-export async function startFakeOpenAI(script: Script): Promise<FakeOpenAI> {
+/** The verifier's answer to one batch: the candidates' ids and titles as sent, and the request text. */
+export type VerifyScript = (request: { ids: readonly string[]; text: string; index: number }) => { verdicts: ScriptedVerdict[] } | ModelFault;
+
+export async function startFakeOpenAI(script: Script, options: { verify?: VerifyScript } = {}): Promise<FakeOpenAI> {
   const requests: unknown[] = [];
   const passRequests: unknown[] = [];
+  const verifyRequests: unknown[] = [];
   const server: Server = createServer((req, res) => {
     void (async () => {
       if (req.method !== "POST" || !req.url?.endsWith("/responses")) {
@@ -61,8 +68,15 @@ export async function startFakeOpenAI(script: Script): Promise<FakeOpenAI> {
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(responseFor(JSON.stringify(pass))));
         return;
       }
-      const index = requests.push(body) - 1;
-      const output = await script({ body, index });
+      let output: ScriptedModelOutput | { verdicts: ScriptedVerdict[] } | ModelFault;
+      if (formatOf(body) === VERIFICATION_FORMAT) {
+        const text = JSON.stringify(body);
+        const index = verifyRequests.push(body) - 1;
+        output = options.verify ? options.verify({ ids: candidateIds(text), text, index }) : confirmAll(text);
+      } else {
+        const index = requests.push(body) - 1;
+        output = await script({ body, index });
+      }
       if (!("fault" in output)) {
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(responseFor(JSON.stringify(output))));
         return;
@@ -102,6 +116,7 @@ export async function startFakeOpenAI(script: Script): Promise<FakeOpenAI> {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
     passRequests,
+    verifyRequests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,4 +1,5 @@
 import type { OpenAIScript, ScriptedReply } from "./scripted-openai.js";
+import { VERIFICATION_FORMAT, confirmAll } from "./verifier.js";
 
 /**
  * The planted cross-file bug the reviewer must catch: `checkToken(token, user)`
@@ -85,6 +86,7 @@ export const plantedToolModel: OpenAIScript = (request): ScriptedReply => {
   const format = formatName(request.body);
   if (format === "longview_survey") return { answer: { files: [], api_changes: [], risks: [] } };
   if (format === "longview_synthesis") return { answer: { findings: [] } };
+  if (format === VERIFICATION_FORMAT) return { answer: confirmAll(request.userTexts.join("\n")) };
   const shown = request.userTexts.join("\n");
   if (request.tools.includes("read_file") && request.toolResults.length === 0 && shown.includes(`${PLANTED.callerPath}:${PLANTED.callerLine}`)) {
     return { toolCalls: [{ name: "read_file", arguments: { path: PLANTED.callerPath, start_line: null, end_line: null } }] };

@@ -7,6 +7,7 @@ import { renderReport } from "../../src/cli/formats/index.js";
 import type { HeadReader } from "../../src/cli/head-content.js";
 import { buildLocalChangeSet } from "../../src/cli/local-change-set.js";
 import { DEFAULT_REPO_CONFIG } from "../../src/config/repo-config.js";
+import { gatePolicyOf } from "../../src/review/gate.js";
 import { initSyntax } from "../../src/context/index.js";
 import type { Finding } from "../../src/domain/finding.js";
 import { reviewedOutcome } from "../../src/review/check-output.js";
@@ -208,7 +209,7 @@ async function reviewAndRender(change: HostileChange): Promise<void> {
   const posted = [
     formatReviewBody(result, { configProblems: [] }),
     ...result.findings.map((f) => formatFindingComment(f)),
-    ...Object.values(reviewedOutcome(result, DEFAULT_REPO_CONFIG.gate, [])).filter((v): v is string => typeof v === "string"),
+    ...Object.values(reviewedOutcome(result, { ...DEFAULT_REPO_CONFIG.gate, ...gatePolicyOf(DEFAULT_REPO_CONFIG) }, [])).filter((v): v is string => typeof v === "string"),
   ];
   // Markers are defused everywhere, code included (what renders as HTML is the Markdown property test's concern: test/unit/security).
   for (const text of posted) {
@@ -219,7 +220,7 @@ async function reviewAndRender(change: HostileChange): Promise<void> {
   const report = {
     result,
     inputNotices: [],
-    gate: { passed: true, policy: { severity: gate.severity, categories: gate.categories }, gating: [], gaps: null, onIncomplete: gate.onIncomplete },
+    gate: { passed: true, policy: gatePolicyOf(DEFAULT_REPO_CONFIG), gating: [], gaps: null, onIncomplete: gate.onIncomplete },
     changeSet,
     tool: { name: "longview", version: "0.0.0", informationUri: "https://example.invalid/longview" },
   };

@@ -94,7 +94,7 @@ describe("CheckRun", () => {
       .patch("/repos/o/r/check-runs/9", (b: (typeof updates)[number]) => (updates.push(b), true))
       .times(3)
       .reply(200, { id: 9 });
-    const outcome = reviewedOutcome(result(120), { ...COMPLETE, severity: "P1", categories: ["bug", "security"] }, []);
+    const outcome = reviewedOutcome(result(120), { ...COMPLETE, severity: "P1", categories: ["bug", "security"], gateScore: 0.8 }, []);
     await CheckRun.attach(testOctokit(), repo, 9, "Longview", silentLog).complete(outcome);
 
     expect(updates.map((u) => [u.status, u.conclusion, u.output.annotations.length])).toEqual([
@@ -134,7 +134,7 @@ describe("CheckRun", () => {
   });
 
   test("a clean review succeeds; a below-gate finding passes with a title saying so", () => {
-    const gate = { ...COMPLETE, severity: "P1", categories: ["bug", "security"] } as const;
+    const gate = { ...COMPLETE, severity: "P1", categories: ["bug", "security"], gateScore: 0.8 } as const;
     expect(reviewedOutcome(result(0), gate, []).conclusion).toBe("success");
     const below = reviewedOutcome({ ...result(2), findings: result(2).findings.slice(1) }, gate, []);
     expect(below).toMatchObject({ conclusion: "success", title: "Passed: 1 finding below the gate (P1 or worse in bug/security)" });
@@ -156,7 +156,7 @@ describe("CheckRun", () => {
         reviewedFiles: 3_000,
       },
     };
-    const gate = { ...COMPLETE, severity: "P1", categories: ["bug", "security"] } as const;
+    const gate = { ...COMPLETE, severity: "P1", categories: ["bug", "security"], gateScore: 0.8 } as const;
 
     const outcome = reviewedOutcome(capped, gate, []);
     expect(outcome.conclusion).toBe("failure");
@@ -197,13 +197,13 @@ describe("CheckRun", () => {
         reviewedFiles: 1,
       },
     };
-    const gate = { ...COMPLETE, severity: "P1", categories: ["bug"] } as const;
+    const gate = { ...COMPLETE, severity: "P1", categories: ["bug"], gateScore: 0.8 } as const;
     expect(reviewedOutcome(skippedLarge, gate, [])).toMatchObject({ conclusion: "failure", title: "Incomplete: 1 file (40 changed lines) over size limits" });
     expect(reviewedOutcome(skippedLarge, { ...gate, maxUnreviewedLines: 40 }, [])).toMatchObject({ conclusion: "success", title: "No problems found" });
   });
 
   test("earlier open gating findings keep the gate closed", () => {
-    const outcome = reviewedOutcome(result(0), { ...COMPLETE, severity: "P1", categories: ["bug"] }, [], [{ severity: "P0", category: "bug" }]);
+    const outcome = reviewedOutcome(result(0), { ...COMPLETE, severity: "P1", categories: ["bug"], gateScore: 0.8 }, [], [{ severity: "P0", category: "bug" }]);
     expect(outcome.conclusion).toBe("failure");
     expect(outcome.summary).toContain("1 blocking finding from earlier reviews is still open");
   });
@@ -228,7 +228,7 @@ describe("GitHub's output limits", () => {
     expect(bytes(wide)).toBeGreaterThan(MAX_CHECK_TEXT);
     expect(bytes(fitCheckText(wide))).toBeLessThanOrEqual(MAX_CHECK_TEXT);
     expect(fitCheckText(wide)).not.toMatch(/\uFFFD/);
-    const many: CheckOutcome = reviewedOutcome(result(3_000), { ...COMPLETE, severity: "P1", categories: ["bug"] }, []);
+    const many: CheckOutcome = reviewedOutcome(result(3_000), { ...COMPLETE, severity: "P1", categories: ["bug"], gateScore: 0.8 }, []);
     expect(bytes(many.text)).toBeLessThanOrEqual(MAX_CHECK_TEXT);
     expect(bytes(many.summary)).toBeLessThanOrEqual(MAX_CHECK_TEXT);
   });

@@ -3,7 +3,7 @@ import type { PostedFinding } from "../../../src/github/finding-comment.js";
 import { isNamed, latestPerFinding, namedPaths, selectTargets } from "../../../src/fix/targets.js";
 import { finding } from "../../helpers/findings.js";
 
-const gate = { severity: "P1" as const, categories: ["bug", "security"] as const };
+const gate = { severity: "P1" as const, categories: ["bug", "security"] as const, gateScore: 0.8 };
 let id = 100;
 const posted = (overrides: Parameters<typeof finding>[0], fingerprint: string | null = null): PostedFinding => ({
   finding: finding(overrides),

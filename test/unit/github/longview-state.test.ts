@@ -17,7 +17,7 @@ import { finding } from "../../helpers/findings.js";
 
 const BOT = "longview[bot]";
 const HEAD = "a".repeat(40);
-const gate = { severity: "P1" as const, categories: ["bug", "security"] as const };
+const gate = { severity: "P1" as const, categories: ["bug", "security"] as const, gateScore: 0.8 };
 
 function posted(id: number, line: string, overrides: Partial<Fingerprinted> = {}) {
   const f: Fingerprinted = {

@@ -36,13 +36,13 @@ describe("findGaps", () => {
   test("files GitHub did not list: counted as the files they stand for", () => {
     const cap: SkippedFile = { path: "(2001 more files)", reason: "github-file-cap", lines: 2_001, files: 2_001 };
     const gaps = findGaps({ coverage: coverage([cap], { files: 3_000, lines: 3_000 }), windows: 30 }, 0);
-    expect(gaps).toEqual({ unlisted: { files: 2_001, of: 5_001 }, failedWindows: null, leftOut: null });
+    expect(gaps).toEqual({ unlisted: { files: 2_001, of: 5_001 }, failedWindows: null, unverified: null, leftOut: null });
     expect(gapsTitle(gaps!)).toBe("Incomplete: 2,001 of 5,001 files not listed by GitHub");
   });
 
   test("failed model windows", () => {
     const gaps = findGaps({ coverage: coverage([]), windows: 10, windowsFailed: 7 }, 0);
-    expect(gaps).toEqual({ unlisted: null, failedWindows: { failed: 7, of: 10 }, leftOut: null });
+    expect(gaps).toEqual({ unlisted: null, failedWindows: { failed: 7, of: 10 }, unverified: null, leftOut: null });
     expect(gapsTitle(gaps!)).toBe("Incomplete: the model could not review 7 of 10 windows");
   });
 

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "@jest/globals";
 import type { Category, Severity } from "../../../src/domain/finding.js";
-import { evaluateGate, gateConclusion, parseFailOn, type GatePolicy, type GateConclusion, type OnIncomplete } from "../../../src/review/gate.js";
+import { evaluateGate, isGating, gateConclusion, parseFailOn, type GatePolicy, type GateConclusion, type OnIncomplete } from "../../../src/review/gate.js";
 import { finding } from "../../helpers/findings.js";
 
-const defaultPolicy: GatePolicy = { severity: "P1", categories: ["bug", "security"] };
+const defaultPolicy: GatePolicy = { severity: "P1", categories: ["bug", "security"], gateScore: 0.8 };
 
 describe("evaluateGate", () => {
   const cases: [string, Severity, Category, GatePolicy, boolean][] = [
@@ -12,9 +12,9 @@ describe("evaluateGate", () => {
     ["P2 bug passes by default", "P2", "bug", defaultPolicy, true],
     ["P0 performance passes by default", "P0", "performance", defaultPolicy, true],
     ["P0 other passes by default", "P0", "other", defaultPolicy, true],
-    ["P3 bug fails at threshold P3", "P3", "bug", { severity: "P3", categories: ["bug"] }, false],
-    ["P1 performance fails when performance gates", "P1", "performance", { severity: "P1", categories: ["performance"] }, false],
-    ["P1 security passes when only P0 gates", "P1", "security", { severity: "P0", categories: ["security"] }, true],
+    ["P3 bug fails at threshold P3", "P3", "bug", { severity: "P3", categories: ["bug"], gateScore: 0.8 }, false],
+    ["P1 performance fails when performance gates", "P1", "performance", { severity: "P1", categories: ["performance"], gateScore: 0.8 }, false],
+    ["P1 security passes when only P0 gates", "P1", "security", { severity: "P0", categories: ["security"], gateScore: 0.8 }, true],
   ];
   test.each(cases)("%s", (_name, severity, category, policy, passed) => {
     const verdict = evaluateGate([finding({ severity, category })], policy);
@@ -27,10 +27,24 @@ describe("evaluateGate", () => {
   });
 });
 
+describe("verification and the gate", () => {
+  const p1 = { severity: "P1", category: "bug" } as const;
+  test.each([
+    ["a deterministic finding (no verification)", undefined, true],
+    ["confirmed at the gate score", { status: "confirmed", score: 0.8, reason: "r" }, true],
+    ["confirmed below the gate score", { status: "confirmed", score: 0.79, reason: "r" }, false],
+    ["unverified (verification off) with the reviewer's confidence above it", { status: "unverified", score: 0.9, reason: "off" }, true],
+    ["unverified with the reviewer's confidence below it", { status: "unverified", score: 0.5, reason: "off" }, false],
+    ["failed verification, whatever its score", { status: "failed", score: 1, reason: "429" }, false],
+  ] as const)("%s", (_name, verification, gating) => {
+    expect(isGating({ ...p1, ...(verification ? { verification } : {}) }, defaultPolicy)).toBe(gating);
+  });
+});
+
 describe("parseFailOn", () => {
   test.each([
-    ["P1", { severity: "P1", categories: ["bug", "security"] }],
-    ["P2:bug,performance", { severity: "P2", categories: ["bug", "performance"] }],
+    ["P1", { severity: "P1", categories: ["bug", "security"], gateScore: 0.8 }],
+    ["P2:bug,performance", { severity: "P2", categories: ["bug", "performance"], gateScore: 0.8 }],
     ["none", null],
   ])("%s", (value, expected) => {
     expect(parseFailOn(value, defaultPolicy)).toEqual(expected);

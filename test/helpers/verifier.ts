@@ -1,0 +1,30 @@
+/**
+ * The verification pass as the test models answer it: requests are told apart
+ * by their structured-output format, candidates by the `### F<n>` headings the
+ * pass writes. By default every candidate is confirmed, so tests about other
+ * stages see their findings posted as before.
+ */
+
+export const VERIFICATION_FORMAT = "longview_verification";
+
+/** Candidate ids in a verification request (its JSON body or its user text). */
+export function candidateIds(text: string): string[] {
+  return [...new Set([...text.matchAll(/### (F\d+)\b/g)].map((m) => m[1]!))];
+}
+
+export interface ScriptedVerdict {
+  readonly id: string;
+  readonly verdict: "confirmed" | "rejected" | "uncertain";
+  readonly score: number;
+  readonly reason: string;
+}
+
+export function confirmAll(text: string, score = 0.9): { verdicts: ScriptedVerdict[] } {
+  return { verdicts: candidateIds(text).map((id) => ({ id, verdict: "confirmed", score, reason: "the cited code does what the finding says" })) };
+}
+
+/** The structured-output format of a request body, for both APIs. */
+export function formatOf(body: unknown): string | null {
+  const b = body as { text?: { format?: { name?: string } }; response_format?: { json_schema?: { name?: string } } };
+  return b.text?.format?.name ?? b.response_format?.json_schema?.name ?? null;
+}

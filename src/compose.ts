@@ -18,6 +18,7 @@ import type { PlanWindows } from "./review/plan-windows.js";
 import type { ReviewDeps } from "./review/review-pull-request.js";
 import { createReviewer, type Reviewer, type ReviewerOptions } from "./reviewer/index.js";
 import { Semaphore } from "./util/semaphore.js";
+import { secretValues } from "./util/scrub-secrets.js";
 
 /**
  * The composition root: the object graph of one Longview process, built
@@ -81,6 +82,7 @@ export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Lo
     ...(options.usage ? { usage: options.usage } : {}),
     slots: new Semaphore(env.LONGVIEW_MODEL_CONCURRENCY),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    secrets: secretValues([env.OPENAI_API_KEY, env.WEBHOOK_SECRET, env.PRIVATE_KEY]),
   });
   const reviewer = model && createReviewer(model, log, reviewerOptionsFrom(env));
   const inline = createDefaultAnalyzers({ log });

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { Probot } from "probot";
 import { ConfigError, type Env } from "./config/env.js";
 import { createOctokitClass } from "./github/octokit.js";
-import { secretValues } from "./github/scrub-secrets.js";
+import { secretValues } from "./util/scrub-secrets.js";
 
 /**
  * The GitHub App's identity, shared by the webhook server and worker

@@ -43,7 +43,10 @@ export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logg
   // The check run's decision (review/check-output.ts): blocking findings, then a review that did not cover the change.
   const { onIncomplete, maxUnreviewedLines } = settings.config.gate;
   const gating = policy === null ? [] : evaluateGate(result.findings, policy).gating;
-  const gaps = findGaps({ coverage: result.coverage, windows: result.plan.windows, windowsFailed: result.windowsFailed, unverified: result.verification?.incomplete ?? 0 }, maxUnreviewedLines);
+  const gaps = findGaps(
+    { coverage: result.coverage, windows: result.plan.windows, windowsFailed: result.windowsFailed, unverified: result.verification?.incomplete ?? 0 },
+    maxUnreviewedLines,
+  );
   const conclusion = policy === null ? "success" : gateConclusion({ blocking: gating.length, incomplete: gaps !== null, onIncomplete });
   const report: CliReport = {
     result,

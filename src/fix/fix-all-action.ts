@@ -13,6 +13,6 @@ export const FIX_ALL_ACTION: CheckRunAction = {
 };
 
 /** The actions a completed review's check run offers: "Fix all" when open findings (this review's or earlier ones') fail the gate. */
-export function fixAllActions(findings: readonly Pick<Finding, "severity" | "category">[], gate: GatePolicy): CheckRunAction[] {
+export function fixAllActions(findings: readonly Pick<Finding, "severity" | "category" | "verification">[], gate: GatePolicy): CheckRunAction[] {
   return findings.some((f) => isGating(f, gate)) ? [FIX_ALL_ACTION] : [];
 }

@@ -96,9 +96,7 @@ const FindingRecordSchema = z.object({
   ruleId: z.string().max(MAX_RECORD_TEXT.ruleId).nullable(),
   corroboratedBy: z.array(z.enum(FINDING_SOURCES)).max(FINDING_SOURCES.length),
   // Absent from records written before verification, and for deterministic findings.
-  verification: z
-    .object({ status: z.enum(VERIFICATION_STATUSES), score: z.number().min(0).max(1), reason: z.string().max(MAX_RECORD_TEXT.reason) })
-    .optional(),
+  verification: z.object({ status: z.enum(VERIFICATION_STATUSES), score: z.number().min(0).max(1), reason: z.string().max(MAX_RECORD_TEXT.reason) }).optional(),
 });
 type FindingRecord = z.infer<typeof FindingRecordSchema>;
 

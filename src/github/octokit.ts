@@ -2,7 +2,7 @@ import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
 import { httpStatus } from "./client.js";
 import { toGitHubError } from "./errors.js";
-import { scrubSecrets } from "./scrub-secrets.js";
+import { scrubSecrets } from "../util/scrub-secrets.js";
 
 /**
  * Probot's Octokit (REST, pagination, retry and throttling plugins) with

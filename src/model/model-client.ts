@@ -12,6 +12,7 @@ import { structuredResponsesCall } from "./responses-api.js";
 import { structuredResponseFormat, structuredTextFormat } from "./structured-output.js";
 import type { ToolBudget } from "./tools.js";
 import type { UsageSink } from "./usage.js";
+import { scrubSecrets } from "../util/scrub-secrets.js";
 
 /**
  * The one OpenAI-compatible model client of a process, shared by every
@@ -60,6 +61,8 @@ export interface ModelClientOptions {
   readonly slots?: Semaphore;
   /** Replaces the global fetch (tests, proxies). */
   readonly fetch?: typeof fetch;
+  /** Values never sent to the model (this process's own credentials, `secretValues`): replaced in every request body. */
+  readonly secrets?: readonly string[];
 }
 
 /** The client configured by `env`, or null when no API key is set (analyzers-only mode). */
@@ -67,7 +70,8 @@ export function createModelClient(env: Env, options: ModelClientOptions): ModelC
   if (env.OPENAI_API_KEY === undefined) return null;
   const { log, usage, slots } = options;
   // Resolved per request, so a fetch patched after start-up (e.g. by an HTTP mock) is used.
-  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const baseFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetchImpl = options.secrets && options.secrets.length > 0 ? scrubbingFetch(baseFetch, options.secrets, log) : baseFetch;
   const client = new OpenAI({
     apiKey: env.OPENAI_API_KEY,
     // Explicit, so the SDK does not read OPENAI_BASE_URL from process.env behind the validated Env's back.
@@ -158,4 +162,14 @@ function sdkLogger(log: Logger) {
     (message: string, ...rest: unknown[]) =>
       log[level]({ details: rest.length === 1 ? rest[0] : rest }, message);
   return { error: adapt("error"), warn: adapt("warn"), info: adapt("info"), debug: adapt("debug") };
+}
+
+/** Request bodies with this process's secrets replaced: model text sent back to a model must not carry them either. */
+function scrubbingFetch(base: typeof fetch, secrets: readonly string[], log: Logger): typeof fetch {
+  return (input, init) => {
+    if (typeof init?.body !== "string") return base(input, init);
+    const { value, found } = scrubSecrets(init.body, secrets);
+    if (found > 0) log.warn({ found }, "removed this process's own secrets from a model request");
+    return base(input, found > 0 ? { ...init, body: value } : init);
+  };
 }

@@ -1,7 +1,7 @@
-import type { Category, PlacedFinding, Severity } from "../domain/finding.js";
-import { CATEGORIES, SEVERITIES } from "../domain/finding.js";
+import type { Category, PlacedFinding, Severity, Verification } from "../domain/finding.js";
+import { CATEGORIES, clearsGateScore, SEVERITIES } from "../domain/finding.js";
 import { formatCredit, oneLine } from "../github/finding-comment.js";
-import { formatCoverage, formatNotice, summaryLine } from "./format-review-body.js";
+import { checkedLine, formatCoverage, formatNotice, leftOutLine, summaryLine } from "./format-review-body.js";
 import { findGaps, gapsSummary, gapsTitle, type CompletenessPolicy, type GapRemedies } from "./completeness.js";
 import { evaluateGate, gateConclusion, isGating, type GatePolicy } from "./gate.js";
 import { defuseMarkers, inlineCode, neutralizeLine, neutralizeUntrusted, truncate } from "../markdown/untrusted.js";
@@ -40,6 +40,8 @@ export function toAnnotation(f: PlacedFinding): CheckAnnotation {
 export interface OpenEarlierFinding {
   readonly severity: Severity;
   readonly category: Category;
+  /** As posted (the finding record): an earlier finding below the gate score does not start gating later. */
+  readonly verification?: Verification;
 }
 
 /** How to review a pull request again, from its check run. */
@@ -50,12 +52,16 @@ export function reviewedOutcome(
   gate: GatePolicy & CompletenessPolicy,
   configProblems: readonly string[],
   openFromEarlier: readonly OpenEarlierFinding[] = [],
+  leftOut: { readonly dismissed: number } = { dismissed: 0 },
 ): CheckOutcome {
   const current = evaluateGate(result.findings, gate);
   const earlierGating = openFromEarlier.filter((f) => isGating(f, gate));
   const verdict = { passed: current.passed && earlierGating.length === 0, gating: [...current.gating, ...earlierGating] };
   // A review that did not cover the change must not read (or conclude) like a clean one.
-  const gaps = findGaps({ coverage: result.coverage, windows: result.plan.windows, windowsFailed: result.windowsFailed, unverified: result.verification?.incomplete ?? 0 }, gate.maxUnreviewedLines);
+  const gaps = findGaps(
+    { coverage: result.coverage, windows: result.plan.windows, windowsFailed: result.windowsFailed, unverified: result.verification?.incomplete ?? 0 },
+    gate.maxUnreviewedLines,
+  );
   const conclusion = gateConclusion({ blocking: verdict.gating.length, incomplete: gaps !== null, onIncomplete: gate.onIncomplete });
   const gateText = `${gate.severity} or worse in ${gate.categories.join("/")}`;
   const belowGate = `${result.findings.length} finding${result.findings.length === 1 ? "" : "s"} below the gate (${gateText})`;
@@ -77,6 +83,9 @@ export function reviewedOutcome(
     summaryLine(result.findings),
     "",
     severityCategoryTable(result.findings),
+    ...notSureEnoughLines(result.findings, gate),
+    ...optionalLine(leftOutLine(result.suppressed ?? 0, leftOut.dismissed)),
+    ...optionalLine(checkedLine(result)),
     "",
     formatCoverage(result.coverage),
     "",
@@ -100,6 +109,20 @@ export function reviewedOutcome(
     text: fitCheckText(text),
     annotations: result.findings.map(toAnnotation),
   };
+}
+
+/** Findings at the gate's severity and category that do not block because their verification score is too low (or failed). */
+function notSureEnoughLines(findings: readonly PlacedFinding[], gate: GatePolicy): string[] {
+  const held = findings.filter((f) => isGating(f, { ...gate, gateScore: 0 }) && !clearsGateScore(f, gate.gateScore)).length;
+  if (held === 0) return [];
+  return [
+    "",
+    `${held} finding${held === 1 ? "" : "s"} at the gate's severity ${held === 1 ? "does" : "do"} not block: verified below \`verification.gateScore\` (${gate.gateScore}) or not verified.`,
+  ];
+}
+
+function optionalLine(line: string | null): string[] {
+  return line === null ? [] : ["", line];
 }
 
 export function skippedOutcome(reason: string): CheckOutcome {

@@ -80,7 +80,8 @@ export function formatReviewBody(result: ReviewResult, context: ReviewBodyContex
   return truncateMarkdown(sections.join("\n"), MAX_REVIEW_BODY, "\n\n… (truncated to fit GitHub's limit)");
 }
 
-function leftOutLine(suppressed: number, dismissed: number): string | null {
+/** What the repository suppressed and people dismissed: counted, never silent. */
+export function leftOutLine(suppressed: number, dismissed: number): string | null {
   const parts = [
     suppressed > 0 ? `${suppressed} finding${suppressed === 1 ? "" : "s"} suppressed by \`review.suppress\`` : null,
     dismissed > 0 ? `${dismissed} finding${dismissed === 1 ? "" : "s"} dismissed on this pull request` : null,

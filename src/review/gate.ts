@@ -25,7 +25,11 @@ export interface GateVerdict {
 }
 
 export function isGating(finding: Pick<Finding, "severity" | "category" | "verification">, policy: GatePolicy): boolean {
-  return severityRank(finding.severity) <= severityRank(policy.severity) && policy.categories.includes(finding.category) && clearsGateScore(finding, policy.gateScore);
+  return (
+    severityRank(finding.severity) <= severityRank(policy.severity) &&
+    policy.categories.includes(finding.category) &&
+    clearsGateScore(finding, policy.gateScore)
+  );
 }
 
 export function evaluateGate<F extends Finding>(findings: readonly F[], policy: GatePolicy): GateVerdict & { readonly gating: readonly F[] } {

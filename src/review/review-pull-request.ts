@@ -101,9 +101,9 @@ export async function reviewPullRequest(github: GitHubHost, request: ReviewReque
       await checkRun.complete(skippedOutcome(skip));
       return { kind: "skipped", pr, reason: skip, checkRunId: checkRun.id };
     }
-    const { result, posted, openFromEarlier } = await reviewAndPost(github, request, pr, config, problems, deps, log, checkRun);
+    const { result, posted, openFromEarlier, dismissed } = await reviewAndPost(github, request, pr, config, problems, deps, log, checkRun);
     await checkRun.complete(
-      reviewedOutcome(result, { ...config.gate, ...gatePolicyOf(config) }, problems, openFromEarlier),
+      reviewedOutcome(result, { ...config.gate, ...gatePolicyOf(config) }, problems, openFromEarlier, { dismissed }),
       fixAllActions([...result.findings, ...openFromEarlier], gatePolicyOf(config)),
     );
     return { kind: "reviewed", pr, config, result, posted, checkRunId: checkRun.id };
@@ -146,6 +146,8 @@ interface Reviewed {
   readonly posted: PostedReview | null;
   /** Gating-relevant findings of earlier reviews that still apply. */
   readonly openFromEarlier: readonly OpenEarlierFinding[];
+  /** Findings people dismissed on this pull request, left out of this review. */
+  readonly dismissed: number;
 }
 
 async function reviewAndPost(
@@ -262,7 +264,7 @@ async function reviewAndPost(
     await github.markFixed(ref, thread, `Fixed in ${pr.head.sha}. ${fixedMarker(thread.fingerprint)}`, log);
   }
   if (fixed.length > 0) log.info({ fixed: fixed.length }, "fixed findings resolved");
-  return { result: reported, posted, openFromEarlier };
+  return { result: reported, posted, openFromEarlier, dismissed: dismissed.size };
 }
 
 /**

@@ -373,7 +373,8 @@ async function selfConsistent(
     first.findings,
     others.map((r) => r.findings),
   );
-  for (const f of dropped) log.info({ path: f.path, line: f.line, title: f.title, samples: others.length + 1 }, "finding dropped: no majority of independent reviews");
+  for (const f of dropped)
+    log.info({ path: f.path, line: f.line, title: f.title, samples: others.length + 1 }, "finding dropped: no majority of independent reviews");
   return { review: { ...first, findings: kept }, dropped: dropped.length, spend };
 }
 

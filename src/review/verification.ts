@@ -74,7 +74,8 @@ export type Decision =
   | { readonly kind: "drop"; readonly why: "rejected" | "uncertain" | "below-score" }
   | { readonly kind: "withhold" };
 
-export type Answer = { readonly kind: "verdict"; readonly verdict: CandidateVerdict } | { readonly kind: "failed"; readonly reason: string } | { readonly kind: "off" };
+export type Answer =
+  { readonly kind: "verdict"; readonly verdict: CandidateVerdict } | { readonly kind: "failed"; readonly reason: string } | { readonly kind: "off" };
 
 export function decide(finding: Finding, answer: Answer, policy: Pick<VerificationPolicy, "minScore" | "onFailure">): Decision {
   switch (answer.kind) {
@@ -83,7 +84,9 @@ export function decide(finding: Finding, answer: Answer, policy: Pick<Verificati
         ? { kind: "post", verification: { status: "unverified", score: finding.confidence, reason: "verification is off" } }
         : { kind: "drop", why: "below-score" };
     case "failed":
-      return policy.onFailure === "post" ? { kind: "post", verification: { status: "failed", score: finding.confidence, reason: answer.reason } } : { kind: "withhold" };
+      return policy.onFailure === "post"
+        ? { kind: "post", verification: { status: "failed", score: finding.confidence, reason: answer.reason } }
+        : { kind: "withhold" };
     case "verdict": {
       const { verdict, score, reason } = answer.verdict;
       if (verdict !== "confirmed") return { kind: "drop", why: verdict };
@@ -130,7 +133,16 @@ export async function verifyFindings(input: VerifyInput): Promise<VerificationRu
     } else if (decision.kind === "drop") {
       if (decision.why === "below-score") counts.belowScore++;
       dropped++;
-      log.info({ path: finding.path, line: finding.line, title: finding.title, why: decision.why, ...(answer.kind === "verdict" ? { reason: answer.verdict.reason, score: answer.verdict.score } : {}) }, "finding dropped by verification");
+      log.info(
+        {
+          path: finding.path,
+          line: finding.line,
+          title: finding.title,
+          why: decision.why,
+          ...(answer.kind === "verdict" ? { reason: answer.verdict.reason, score: answer.verdict.score } : {}),
+        },
+        "finding dropped by verification",
+      );
     } else {
       withheld++;
       if (policy.onFailure === "incomplete") counts.incomplete++;
@@ -164,7 +176,8 @@ export async function verifyFindings(input: VerifyInput): Promise<VerificationRu
           const verdict = answer.verdicts.get(id);
           apply(finding, verdict ? { kind: "verdict", verdict } : { kind: "failed", reason: "the verifier gave no verdict for it" });
         }
-        if (answer.unanswered.length > 0) failures.push(`the verifier gave no verdict for ${answer.unanswered.length} of the findings on \`${oneLine(batch.path, 200)}\``);
+        if (answer.unanswered.length > 0)
+          failures.push(`the verifier gave no verdict for ${answer.unanswered.length} of the findings on \`${oneLine(batch.path, 200)}\``);
       } else {
         if (error instanceof ModelError) {
           usage = addUsage(usage, error.usage);
@@ -178,7 +191,14 @@ export async function verifyFindings(input: VerifyInput): Promise<VerificationRu
     }
   }
 
-  const summary: VerificationSummary = { enabled: input.pass !== null, checked: input.pass === null ? 0 : candidates.length, ...counts, usage, calls, candidates };
+  const summary: VerificationSummary = {
+    enabled: input.pass !== null,
+    checked: input.pass === null ? 0 : candidates.length,
+    ...counts,
+    usage,
+    calls,
+    candidates,
+  };
   log.info({ candidates: candidates.length, ...counts, dropped, withheld, usage, calls }, "verification finished");
   return { findings: kept, summary, dropped, withheld, ...(tools ? { tools } : {}), notices: failureNotices(counts.failed, failures, policy) };
 }

@@ -214,16 +214,17 @@ describe("with the model (OPENAI_BASE_URL → a scripted local Responses endpoin
     expect(summaries).toHaveLength(1);
     const review = summaries[0];
     expect(review!.state).toBe("COMMENTED");
-    // One survey call and one window (a single window has no synthesis across windows).
-    expect(review!.body).toMatch(/model `gpt-5\.1-codex-max`, 2 calls/);
+    // One survey call, one window (a single window has no synthesis across windows) and one verification batch.
+    expect(review!.body).toMatch(/model `gpt-5\.1-codex-max`, 3 calls/);
     expect(model.passRequests).toHaveLength(1);
+    expect(model.verifyRequests).toHaveLength(1);
     expect(run.conclusion).toBe("failure");
     // The PR description reached the model only inside the untrusted-content block.
     expect(JSON.stringify(model.requests[0])).toMatch(/untrusted/i);
     // The process's model client meters every call into /metrics.
     const metrics = await (await fetch(`http://127.0.0.1:${withModel.port}/metrics`)).text();
-    expect(metrics).toContain('longview_model_calls_total{model="gpt-5.1-codex-max"} 2');
-    expect(metrics).toContain('longview_model_tokens_total{model="gpt-5.1-codex-max",kind="input"} 2000');
+    expect(metrics).toContain('longview_model_calls_total{model="gpt-5.1-codex-max"} 3');
+    expect(metrics).toContain('longview_model_tokens_total{model="gpt-5.1-codex-max",kind="input"} 3000');
     expect(sim.violations).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { compose } from "../../src/compose.js";
 import { loadEnv, type Env } from "../../src/config/env.js";
 import type { GitHub } from "../../src/github/client.js";
 import { createOctokitClass } from "../../src/github/octokit.js";
-import { secretValues } from "../../src/github/scrub-secrets.js";
+import { secretValues } from "../../src/util/scrub-secrets.js";
 import { InProcessQueue } from "../../src/queue/in-process-queue.js";
 import { jobKinds } from "../../src/queue/kinds/index.js";
 import type { FinishedAs } from "../../src/queue/queue.js";
@@ -40,9 +40,21 @@ export interface RunOptions {
   readonly deps?: Partial<Pick<ReviewDeps, "analyzers" | "planWindows">>;
 }
 
-/** The survey and synthesis passes are off unless `extra` switches them on: these runs script one model answer per window. */
+/**
+ * The survey, synthesis and verification passes are off unless `extra` switches them on: these runs script one model
+ * answer per window. The App's credentials are in the environment, as in production, so the model client knows them.
+ */
 export function testEnv(extra: Record<string, string> = {}): Env {
-  return loadEnv({ LONGVIEW_OPENAI_MAX_RETRIES: "0", LONGVIEW_GITHUB_WRITE_INTERVAL_MS: "0", LONGVIEW_SURVEY: "off", LONGVIEW_SYNTHESIS: "off", ...extra });
+  return loadEnv({
+    LONGVIEW_OPENAI_MAX_RETRIES: "0",
+    LONGVIEW_GITHUB_WRITE_INTERVAL_MS: "0",
+    LONGVIEW_SURVEY: "off",
+    LONGVIEW_SYNTHESIS: "off",
+    LONGVIEW_VERIFICATION: "off",
+    WEBHOOK_SECRET,
+    PRIVATE_KEY,
+    ...extra,
+  });
 }
 
 export async function runReviewApp(github: FakeGitHub, options: RunOptions = {}): Promise<AppRun> {

@@ -209,7 +209,9 @@ async function reviewAndRender(change: HostileChange): Promise<void> {
   const posted = [
     formatReviewBody(result, { configProblems: [] }),
     ...result.findings.map((f) => formatFindingComment(f)),
-    ...Object.values(reviewedOutcome(result, { ...DEFAULT_REPO_CONFIG.gate, ...gatePolicyOf(DEFAULT_REPO_CONFIG) }, [])).filter((v): v is string => typeof v === "string"),
+    ...Object.values(reviewedOutcome(result, { ...DEFAULT_REPO_CONFIG.gate, ...gatePolicyOf(DEFAULT_REPO_CONFIG) }, [])).filter(
+      (v): v is string => typeof v === "string",
+    ),
   ];
   // Markers are defused everywhere, code included (what renders as HTML is the Markdown property test's concern: test/unit/security).
   for (const text of posted) {

@@ -1,11 +1,12 @@
 import { coverageLines, type CoverageLines } from "../../domain/window.js";
 import type { Side, SkipReason } from "../../domain/change-set.js";
-import type { Category, FindingSource, Placement, PlacedFinding, Severity } from "../../domain/finding.js";
+import type { Category, FindingFunnel, FindingSource, Placement, PlacedFinding, Severity, VerificationStatus } from "../../domain/finding.js";
 import type { FileStatus } from "../../domain/change-set.js";
 import type { Survey } from "../../domain/survey.js";
 import type { Walkthrough, WalkthroughApiChange } from "../../domain/walkthrough.js";
 import { gapsTitle } from "../../review/completeness.js";
 import type { OnIncomplete } from "../../review/gate.js";
+import type { VerificationSummary } from "../../review/verification.js";
 import { allNotices, formatPolicy, type CliReport } from "../report.js";
 
 /**
@@ -30,6 +31,33 @@ export interface JsonFinding {
   readonly confidence: number;
   readonly corroboratedBy: readonly FindingSource[];
   readonly placement: Placement;
+  /** Added in 1.x: how a model finding was checked before it was reported; null for analyzer findings. */
+  readonly verification: { readonly status: VerificationStatus; readonly score: number; readonly reason: string } | null;
+}
+
+/** Added in 1.x: what stood between the candidate findings and the report (ReviewResult.funnel and .verification). */
+export interface JsonChecked {
+  readonly candidates: number;
+  readonly droppedEvidence: number;
+  readonly droppedScope: number;
+  readonly reanchored: number;
+  readonly merged: number;
+  readonly droppedConsistency: number;
+  readonly droppedVerification: number;
+  readonly withheld: number;
+  /** Null in offline mode. */
+  readonly verification: {
+    readonly enabled: boolean;
+    readonly checked: number;
+    readonly confirmed: number;
+    readonly rejected: number;
+    readonly uncertain: number;
+    readonly belowScore: number;
+    readonly failed: number;
+    readonly modelCalls: number;
+    readonly inputTokens: number;
+    readonly outputTokens: number;
+  } | null;
 }
 
 /** What the change does (docs/cli.md): deterministic, with the survey's model text where the survey ran. */
@@ -75,6 +103,8 @@ export interface JsonReport {
   };
   /** Added in 1.x: null when the pipeline produced none. */
   readonly walkthrough: JsonWalkthrough | null;
+  /** Added in 1.x: null when the pipeline did not count (older results). */
+  readonly checked: JsonChecked | null;
   readonly model: string | null;
   readonly notices: readonly string[];
   readonly stats: {
@@ -110,6 +140,7 @@ export function toJsonReport(report: CliReport): JsonReport {
       onIncomplete: gate.onIncomplete,
     },
     walkthrough: result.walkthrough ? toJsonWalkthrough(result.walkthrough, result.survey ?? null) : null,
+    checked: result.funnel ? toJsonChecked(result.funnel, result.verification ?? null) : null,
     model: result.model,
     notices: allNotices(report),
     stats: {
@@ -123,6 +154,26 @@ export function toJsonReport(report: CliReport): JsonReport {
       diffTokens: plan.diffTokens,
       tokensSent: plan.tokensSent,
     },
+  };
+}
+
+function toJsonChecked(funnel: FindingFunnel, verification: VerificationSummary | null): JsonChecked {
+  return {
+    ...funnel,
+    verification: verification
+      ? {
+          enabled: verification.enabled,
+          checked: verification.checked,
+          confirmed: verification.confirmed,
+          rejected: verification.rejected,
+          uncertain: verification.uncertain,
+          belowScore: verification.belowScore,
+          failed: verification.failed,
+          modelCalls: verification.calls,
+          inputTokens: verification.usage.inputTokens,
+          outputTokens: verification.usage.outputTokens,
+        }
+      : null,
   };
 }
 
@@ -165,6 +216,7 @@ function toJsonFinding(f: PlacedFinding): JsonFinding {
     confidence: f.confidence,
     corroboratedBy: f.corroboratedBy,
     placement: f.placement,
+    verification: f.verification ? { status: f.verification.status, score: f.verification.score, reason: f.verification.reason } : null,
   };
 }
 

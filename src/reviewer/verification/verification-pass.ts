@@ -1,5 +1,14 @@
 import type { Logger } from "pino";
-import { delimited, newNonce, pickNonce, type ModelRequest, type ModelToolSet, type StructuredModel, type TokenUsage, type ToolUsage } from "../../model/index.js";
+import {
+  delimited,
+  newNonce,
+  pickNonce,
+  type ModelRequest,
+  type ModelToolSet,
+  type StructuredModel,
+  type TokenUsage,
+  type ToolUsage,
+} from "../../model/index.js";
 import { askStructured } from "../ask-structured.js";
 import { VERIFICATION_INSTRUCTIONS, VERIFICATION_TAG, VERIFICATION_TOOL_INSTRUCTIONS, verificationRepairRequest } from "./verification-instructions.js";
 import { verificationContent, type VerificationBatch, type VerificationContent } from "./verification-input.js";
@@ -46,7 +55,14 @@ export class ModelVerificationPass implements VerificationPass {
     const ids = batch.candidates.map((c) => c.id);
     const target = { id: `verify:${batch.path}:${ids[0] ?? ""}`, label: `verification of ${batch.candidates.length} findings`, task: "verify" };
     const session = this.deps.model.session(target, this.deps.log, signal, { pass: "verification" });
-    const { output, spend } = await askStructured(session, verificationRequest(content, newNonce, withTools), verificationRepairRequest, target, this.deps.log, withTools ? tools : undefined);
+    const { output, spend } = await askStructured(
+      session,
+      verificationRequest(content, newNonce, withTools),
+      verificationRepairRequest,
+      target,
+      this.deps.log,
+      withTools ? tools : undefined,
+    );
     const validated = validateVerification(output, ids);
     for (const problem of validated.problems) this.deps.log.warn({ pass: "verification", path: batch.path }, `verification output: ${problem}`);
     return {

@@ -4,6 +4,7 @@ import { OFFLINE_NOTICE } from "../../../src/review/run-review.js";
 import { JsonReportContract, SarifContract } from "../../unit/cli/json-contract.js";
 import { createGitFixture, LINES, type GitFixture } from "./git-fixture.js";
 import { runCli } from "./run-cli.js";
+import { formatOf, VERIFICATION_FORMAT } from "../../helpers/verifier.js";
 
 /**
  * With OPENAI_API_KEY the CLI runs the model reviewer of the shared pipeline.
@@ -49,13 +50,13 @@ const LLM = "https://llm.cli-test.example";
 const requests: string[] = [];
 let repo: GitFixture;
 
-function chatCompletion() {
+function chatCompletion(answer: unknown = modelAnswer) {
   return {
     id: "chatcmpl-test",
     object: "chat.completion",
     created: 1,
     model: "test-model",
-    choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify(modelAnswer), refusal: null }, finish_reason: "stop", logprobs: null }],
+    choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify(answer), refusal: null }, finish_reason: "stop", logprobs: null }],
     usage: { prompt_tokens: 1000, completion_tokens: 200, total_tokens: 1200 },
   };
 }
@@ -67,6 +68,15 @@ beforeAll(async () => {
 beforeEach(() => {
   requests.length = 0;
   // Recorded in the body matcher: with nock 15.0.0 a reply *function* never answers openai's fetch.
+  // The verifier is asked about the one model finding no analyzer corroborates (F1), and confirms it.
+  nock(LLM)
+    .persist()
+    .post("/v1/chat/completions", (body: unknown) => {
+      if (formatOf(body) !== VERIFICATION_FORMAT) return false;
+      requests.push(JSON.stringify(body));
+      return true;
+    })
+    .reply(200, chatCompletion({ verdicts: [{ id: "F1", verdict: "confirmed", score: 0.9, reason: "the query concatenates input" }] }));
   nock(LLM)
     .persist()
     .post("/v1/chat/completions", (body: unknown) => {
@@ -115,6 +125,15 @@ describe("longview review with a model", () => {
     );
     expect(report.gate.passed).toBe(false);
     expect(run.code).toBe(1);
+
+    // The model finding no analyzer corroborates was verified before it was reported; the corroborated one needed no verification.
+    expect(report.findings.find((f) => f.line === RESPONSE_LINE)?.verification).toEqual({
+      status: "confirmed",
+      score: 0.9,
+      reason: "the query concatenates input",
+    });
+    expect(evalFindings[0]?.verification).toBeNull();
+    expect(report.checked?.verification).toMatchObject({ enabled: true, checked: 1, confirmed: 1, modelCalls: 1 });
 
     // The model was given the repository's guidelines and the commit as the PR's title.
     expect(requests.length).toBe(report.stats.modelCalls);

@@ -11,6 +11,7 @@ import { reviewerFrom } from "../../helpers/model.js";
 import { modulesChangeSet, reviewModules } from "../../helpers/modules-review.js";
 import { responsesReply } from "../../helpers/openai.js";
 import type { Reviewer } from "../../../src/reviewer/index.js";
+import { VERIFICATION_FORMAT, confirmAll } from "../../helpers/verifier.js";
 
 /**
  * The survey before the windows and the synthesis after them, through the
@@ -35,6 +36,7 @@ interface Recorded {
   readonly survey: string[];
   readonly windows: Map<string, string>;
   readonly synthesis: string[];
+  readonly verification: string[];
 }
 
 const SURVEY_ANSWER = {
@@ -68,7 +70,12 @@ function noteOf(windowId: string) {
 
 /** Mocks the three kinds of request; `fail` answers that kind with HTTP 500. */
 function mockModel(fail: { survey?: boolean; synthesis?: boolean } = {}): Recorded {
-  const recorded: Recorded = { survey: [], windows: new Map(), synthesis: [] };
+  const recorded: Recorded = { survey: [], windows: new Map(), synthesis: [], verification: [] };
+  nock(API)
+    .persist()
+    .post("/v1/responses", (b: Body) => formatOf(b) === VERIFICATION_FORMAT && (recorded.verification.push(JSON.stringify(b)), true))
+    // The body was just recorded by the matcher: the candidates it names are confirmed.
+    .reply(200, () => responsesReply(JSON.stringify(confirmAll(recorded.verification.at(-1) ?? ""))));
   nock(API)
     .persist()
     .post("/v1/responses", (b: Body) => formatOf(b) === "longview_survey" && (recorded.survey.push(JSON.stringify(b)), true))
@@ -134,7 +141,9 @@ describe("survey and synthesis around the windows", () => {
     expect(result.survey?.files.map((f) => f.path)).toEqual(["src/a/alpha.ts", "src/b/beta.ts"]);
     expect(result.passes?.survey?.calls).toBe(recorded.survey.length);
     expect(result.passes?.synthesis).toMatchObject({ calls: 1, findings: 1 });
-    expect(result.modelCalls).toBe(recorded.survey.length + recorded.windows.size + 1);
+    // The synthesis's finding is verified (one batch) before it is posted.
+    expect(recorded.verification).toHaveLength(1);
+    expect(result.modelCalls).toBe(recorded.survey.length + recorded.windows.size + 1 + 1);
     expect(result.notices).toEqual([]);
 
     const body = formatReviewBody(result, { configProblems: [] });

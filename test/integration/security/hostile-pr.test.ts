@@ -116,13 +116,13 @@ describe("a hostile pull request and a compromised model", () => {
         return responsesReply(JSON.stringify(compromisedAnswer()));
       });
 
-    const run = await runReviewApp(github, { env: { OPENAI_API_KEY, LONGVIEW_OPENAI_MAX_RETRIES: "0" } });
+    const run = await runReviewApp(github, { env: { OPENAI_API_KEY, LONGVIEW_OPENAI_MAX_RETRIES: "0", LONGVIEW_VERIFICATION: "on" } });
     expect(run.attempts).toEqual(["reviewed"]);
 
     // The model saw the pull request only as untrusted data, and no secret at all.
     expect(modelRequests.length).toBeGreaterThan(0);
     for (const body of modelRequests) {
-      expect(body).toMatch(/untrusted_pr_content id=/);
+      expect(body).toMatch(/untrusted_(pr_content|candidates) id=/);
       for (const secret of [OPENAI_API_KEY, AWS_SECRET, keyLine, WEBHOOK_SECRET]) expect(body).not.toContain(secret);
       expect(body).toContain("[REDACTED:");
     }

@@ -28,6 +28,7 @@ describe("JSON format", () => {
       confidence: 0.7,
       corroboratedBy: [],
       placement: "inline",
+      verification: null,
     });
     expect(json.gate).toEqual({ passed: false, policy: "P1:bug,security", gating: 2, incomplete: null, onIncomplete: "failure" });
     expect(json.coverage.skipped).toEqual([{ path: "package-lock.json", reason: "lockfile", lines: 2, detail: "package-lock.json" }]);

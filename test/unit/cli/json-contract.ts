@@ -5,7 +5,7 @@ import { z } from "zod";
  * implementation: if the output drifts from the documented contract, tests fail.
  */
 
-const SOURCES = z.enum(["agent", "eslint", "secretlint", "longview-rules"]);
+const SOURCES = z.enum(["agent", "eslint", "secretlint", "longview-rules", "synthesis"]);
 
 export const JsonFindingContract = z
   .object({
@@ -23,6 +23,41 @@ export const JsonFindingContract = z
     confidence: z.number().min(0).max(1),
     corroboratedBy: z.array(SOURCES),
     placement: z.enum(["inline", "file", "body"]),
+    verification: z
+      .object({ status: z.enum(["confirmed", "unverified", "failed"]), score: z.number().min(0).max(1), reason: z.string() })
+      .strict()
+      .nullable(),
+  })
+  .strict();
+
+const count = z.number().int().min(0);
+
+/** Added to version 1 compatibly: what stood between the candidate findings and the report. */
+export const JsonCheckedContract = z
+  .object({
+    candidates: count,
+    droppedEvidence: count,
+    droppedScope: count,
+    reanchored: count,
+    merged: count,
+    droppedConsistency: count,
+    droppedVerification: count,
+    withheld: count,
+    verification: z
+      .object({
+        enabled: z.boolean(),
+        checked: count,
+        confirmed: count,
+        rejected: count,
+        uncertain: count,
+        belowScore: count,
+        failed: count,
+        modelCalls: count,
+        inputTokens: count,
+        outputTokens: count,
+      })
+      .strict()
+      .nullable(),
   })
   .strict();
 
@@ -96,6 +131,7 @@ export const JsonReportContract = z
       })
       .strict(),
     walkthrough: JsonWalkthroughContract.nullable(),
+    checked: JsonCheckedContract.nullable(),
     model: z.string().nullable(),
     notices: z.array(z.string()),
     stats: z

@@ -167,7 +167,13 @@ export async function fixtureReport(overrides: Partial<CliReport> = {}): Promise
   return {
     result,
     inputNotices: [".github/longview.yml: unknown setting `foo` (known: enabled); ignored."],
-    gate: { passed: gating.length === 0, policy: { severity: "P1", categories: ["bug", "security"], gateScore: 0.8 }, gating, gaps: null, onIncomplete: "failure" },
+    gate: {
+      passed: gating.length === 0,
+      policy: { severity: "P1", categories: ["bug", "security"], gateScore: 0.8 },
+      gating,
+      gaps: null,
+      onIncomplete: "failure",
+    },
     changeSet: await fixtureChangeSet(),
     tool: { version: "0.1.0", informationUri: "https://example.com/longview" },
     ...overrides,

@@ -114,3 +114,26 @@ describe("the credit line", () => {
     expect(body).toContain("Longview · agent; also reported by longview-rules `longview/sql-injection`");
   });
 });
+
+describe("a finding's verification is shown and stored", () => {
+  test("confirmed: score and reason in the credit line, and back from the record, so later gates and `/agent fix` see the score", () => {
+    const verification = { status: "confirmed", score: 0.62, reason: "line 5 compares with == <img src=x>" } as const;
+    const body = formatFindingComment(identified({ verification }));
+    expect(body).toContain("verified (0.62): line 5 compares with ==");
+    expect(body).not.toContain("<img");
+    expect(findingFromComment(comment(body))?.finding.verification).toEqual(verification);
+  });
+
+  test("failed: marked as not verified, said not to gate; a long reason is cut in the record, not refused", () => {
+    const body = formatFindingComment(identified({ verification: { status: "failed", score: 0.9, reason: "x".repeat(2_000) } }));
+    expect(body).toContain("**not verified**");
+    const back = findingFromComment(comment(body))?.finding.verification;
+    expect(back?.status).toBe("failed");
+    expect(back?.reason.length).toBeLessThanOrEqual(300);
+  });
+
+  test("records written before verification (no field) still read, as deterministic-looking findings", () => {
+    const body = formatFindingComment(identified());
+    expect(findingFromComment(comment(body))?.finding.verification).toBeUndefined();
+  });
+});

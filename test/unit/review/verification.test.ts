@@ -73,7 +73,8 @@ function fakePass(answer: (f: Finding) => CandidateVerdict | null | "throw"): Ve
     batches,
     verify(batch: VerificationBatch): Promise<BatchVerdicts> {
       batches.push(batch);
-      if (batch.candidates.some((c) => answer(c.finding) === "throw")) return Promise.reject(new ModelApiError("Rate limited (429) after 3 retries", 429, "verify", { usage: ZERO_USAGE, calls: 3 }));
+      if (batch.candidates.some((c) => answer(c.finding) === "throw"))
+        return Promise.reject(new ModelApiError("Rate limited (429) after 3 retries", 429, "verify", { usage: ZERO_USAGE, calls: 3 }));
       const verdicts = new Map<string, CandidateVerdict>();
       for (const c of batch.candidates) {
         const a = answer(c.finding);
@@ -97,11 +98,24 @@ const rule = finding({ title: "rule", path: "a.ts", source: "eslint", ruleId: "n
 
 describe("verifyFindings", () => {
   const table = (f: Finding): CandidateVerdict | null | "throw" =>
-    f.title === "real" ? verdict("confirmed", 0.9) : f.title === "false positive" ? verdict("rejected", 0.1) : f.title === "weak" ? verdict("confirmed", 0.3) : null;
+    f.title === "real"
+      ? verdict("confirmed", 0.9)
+      : f.title === "false positive"
+        ? verdict("rejected", 0.1)
+        : f.title === "weak"
+          ? verdict("confirmed", 0.3)
+          : null;
 
   test("confirmed findings are kept with their verification; rejected and low-scored ones dropped; rules untouched and never sent", async () => {
     const pass = fakePass(table);
-    const run = await verifyFindings({ findings: [real, falsePositive, weak, rule], files: [windowFile("a.ts"), windowFile("b.ts")], pass, policy, concurrency: 2, log });
+    const run = await verifyFindings({
+      findings: [real, falsePositive, weak, rule],
+      files: [windowFile("a.ts"), windowFile("b.ts")],
+      pass,
+      policy,
+      concurrency: 2,
+      log,
+    });
     expect(run.findings.map((f) => [f.title, f.verification?.status ?? null])).toEqual([
       ["rule", null],
       ["real", "confirmed"],
@@ -114,7 +128,14 @@ describe("verifyFindings", () => {
   });
 
   test("a candidate the verifier did not answer is a failed verification, said in a notice", async () => {
-    const run = await verifyFindings({ findings: [real, weak], files: [], pass: fakePass((f) => (f.title === "real" ? verdict("confirmed", 0.9) : null)), policy, concurrency: 1, log });
+    const run = await verifyFindings({
+      findings: [real, weak],
+      files: [],
+      pass: fakePass((f) => (f.title === "real" ? verdict("confirmed", 0.9) : null)),
+      policy,
+      concurrency: 1,
+      log,
+    });
     expect(run.findings.map((f) => [f.title, f.verification?.status])).toEqual([
       ["real", "confirmed"],
       ["weak", "failed"],
@@ -127,7 +148,14 @@ describe("verifyFindings", () => {
     ["withhold", [], 2, 0],
     ["incomplete", [], 2, 2],
   ] as const)("a verifier that fails, onFailure %s: never silently no findings", async (onFailure, posted, withheld, incomplete) => {
-    const run = await verifyFindings({ findings: [real, falsePositive, rule], files: [], pass: fakePass(() => "throw"), policy: { ...policy, onFailure }, concurrency: 1, log });
+    const run = await verifyFindings({
+      findings: [real, falsePositive, rule],
+      files: [],
+      pass: fakePass(() => "throw"),
+      policy: { ...policy, onFailure },
+      concurrency: 1,
+      log,
+    });
     expect(run.findings.filter((f) => f.source === "agent").map((f) => f.title)).toEqual(posted);
     expect(run.findings.some((f) => f.title === "rule")).toBe(true);
     expect(run.withheld).toBe(withheld);
@@ -139,7 +167,14 @@ describe("verifyFindings", () => {
   });
 
   test("verification off (no pass): no calls; the reviewer's confidence decides against minScore", async () => {
-    const run = await verifyFindings({ findings: [real, finding({ title: "unsure", confidence: 0.3 }), rule], files: [], pass: null, policy, concurrency: 1, log });
+    const run = await verifyFindings({
+      findings: [real, finding({ title: "unsure", confidence: 0.3 }), rule],
+      files: [],
+      pass: null,
+      policy,
+      concurrency: 1,
+      log,
+    });
     expect(run.findings.map((f) => [f.title, f.verification?.status ?? null])).toEqual([
       ["rule", null],
       ["real", "unverified"],

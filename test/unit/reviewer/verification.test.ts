@@ -29,7 +29,13 @@ describe("validateVerification", () => {
 
 describe("verification input", () => {
   const other = { ...DB_HUNK, index: 1, oldStart: 40, newStart: 41, lines: DB_HUNK.lines.map((l) => ({ ...l, text: `OTHER ${l.text}` })) };
-  const file = { ...windowFile("src/db/users.ts"), hunks: [{ hunk: other, surrounding: null, duplicates: [] }, { hunk: DB_HUNK, surrounding: null, duplicates: [] }] };
+  const file = {
+    ...windowFile("src/db/users.ts"),
+    hunks: [
+      { hunk: other, surrounding: null, duplicates: [] },
+      { hunk: DB_HUNK, surrounding: null, duplicates: [] },
+    ],
+  };
 
   test("each candidate with its place, claim and quote; the hunk it is on comes first", () => {
     const content = verificationContent({
@@ -46,7 +52,10 @@ describe("verification input", () => {
   });
 
   test("hunks beyond the cap are counted and the verifier is told to read them; the candidate's hunk is always sent", () => {
-    const content = verificationContent({ path: "src/db/users.ts", files: [file], candidates: [{ id: "F1", finding: finding({ path: "src/db/users.ts", line: 11 }) }] }, 10);
+    const content = verificationContent(
+      { path: "src/db/users.ts", files: [file], candidates: [{ id: "F1", finding: finding({ path: "src/db/users.ts", line: 11 }) }] },
+      10,
+    );
     expect(content.omittedHunks).toBe(1);
     expect(content.text).toContain("R11 +");
     expect(content.text).toContain("1 more changed hunks of this file are not shown");

@@ -250,7 +250,11 @@ describe("the check run", () => {
   test("summary and text (findings, notices, file names), a failed review's summary, annotations", () => {
     fc.assert(
       fc.property(hostile, hostile, hostile, (title, notice, path) => {
-        const outcome = reviewedOutcome(result([placed({ title, body: notice, path })], [notice], coverage(path, notice)), { ...DEFAULT_REPO_CONFIG.gate, gateScore: 0.8 }, [title]);
+        const outcome = reviewedOutcome(
+          result([placed({ title, body: notice, path })], [notice], coverage(path, notice)),
+          { ...DEFAULT_REPO_CONFIG.gate, gateScore: 0.8 },
+          [title],
+        );
         for (const text of [outcome.summary, outcome.text]) expectSafe(text);
         expectPreserved(title, outcome.text);
         expectPreserved(notice, outcome.summary);

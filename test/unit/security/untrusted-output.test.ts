@@ -3,7 +3,7 @@ import fc from "fast-check";
 import type { Coverage } from "../../../src/domain/window.js";
 import type { PlacedFinding } from "../../../src/domain/finding.js";
 import { isWorkflowPath, pathProblem } from "../../../src/fix/edit-policy.js";
-import { SCRUBBED, scrubSecrets, secretValues } from "../../../src/github/scrub-secrets.js";
+import { SCRUBBED, scrubSecrets, secretValues } from "../../../src/util/scrub-secrets.js";
 import { formatFindingComment } from "../../../src/github/finding-comment.js";
 import { formatReviewBody } from "../../../src/review/format-review-body.js";
 import { inlineCode, neutralizeLine, neutralizeUntrusted, truncateMarkdown } from "../../../src/markdown/untrusted.js";

@@ -1,11 +1,12 @@
 /**
- * The last line of defence against Longview posting its own secrets: every
- * string in a request to GitHub is searched for the values of OPENAI_API_KEY,
- * WEBHOOK_SECRET and the App's private key, which are replaced. Nothing
- * Longview posts should ever contain them (the model never sees them), but an
- * error message can: an OpenAI-compatible server that echoes the
- * `Authorization` header in its error body would otherwise have the key
- * quoted in a review notice or a check run.
+ * The last line of defence against Longview sending its own secrets anywhere:
+ * every string in a request to GitHub, and every model request body, is
+ * searched for the values of OPENAI_API_KEY, WEBHOOK_SECRET and the App's
+ * private key, which are replaced. Nothing Longview sends should ever contain
+ * them, but an error message can (an OpenAI-compatible server that echoes the
+ * `Authorization` header in its error body would otherwise have the key quoted
+ * in a review notice or a check run), and so can model text sent back to a
+ * model (the verification pass reads the reviewer's findings).
  */
 
 export const SCRUBBED = "[REDACTED]";

@@ -9,6 +9,9 @@ import { SURVEY_OUTPUT_TOKENS, surveyRequest } from "../src/reviewer/survey/surv
 import { synthesisContent } from "../src/reviewer/synthesis/synthesis-input.js";
 import { SYNTHESIS_OUTPUT_TOKENS, synthesisRequest } from "../src/reviewer/synthesis/synthesis-pass.js";
 import { loadEnv } from "../src/config/env.js";
+import { verificationBatches } from "../src/review/verification.js";
+import { verificationContent } from "../src/reviewer/verification/verification-input.js";
+import { VERIFICATION_OUTPUT_TOKENS, verificationRequest } from "../src/reviewer/verification/verification-pass.js";
 import { generatePr } from "./fixtures/generate-pr.js";
 
 /**
@@ -25,6 +28,11 @@ import { generatePr } from "./fixtures/generate-pr.js";
  * layer and the pinned memory come first so a provider's prompt cache can
  * serve them). Tool use is bounded per window by LONGVIEW_TOOL_RESULT_TOKENS
  * and depends on the model, so it is reported as that bound, not simulated.
+ *
+ * The verification pass (second table): its calls and input tokens when the
+ * windows report two candidate findings each, on changed lines of their files
+ * (the requests as sent: candidates and the file's hunks), against the
+ * windows' own input.
  */
 
 const BUDGET = { windowTokens: 24_000, outputTokens: 8_000, contextTokens: 272_000 };
@@ -51,6 +59,10 @@ function sharedPrefixTokens(first: string, text: string): number {
 
 async function main(): Promise<void> {
   await initSyntax();
+  const verifyRows: string[] = [
+    "| scenario | windows | candidates (2 per window) | verification calls | verification input | calls / window calls | input / window input |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
   const rows: string[] = [
     "| scenario | changed lines | files | windows | diff tokens | window input | survey calls | survey input | synthesis input | passes / windows | sent / diff (windows) | sent / diff (with passes) | cacheable prefix of window requests |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -109,13 +121,36 @@ async function main(): Promise<void> {
     const synthesisInput =
       plan.windows.length < 2 ? 0 : requestTokens(synthesisRequest(synthesisContent({ windows: plan.windows, notes: [...pinned, ...notes], findings })));
     const share = ((surveyInput + synthesisInput) / windowInput) * 100;
+    // Two candidates per window, on changed lines of its files (the verifier is sent each file's hunks).
+    const candidates: Finding[] = plan.windows.flatMap((w) =>
+      [0, 1].map((i) => {
+        const file = w.local.files[i % w.local.files.length]!;
+        const hunk = file.hunks[0]!.hunk;
+        return {
+          ...findings[0]!,
+          path: file.path,
+          line: Math.max(1, hunk.newStart + i),
+          title: `Missing owner id check before save (${i})`,
+          body: "save() now throws on a missing owner id.",
+          quote: "save(record)",
+        };
+      }),
+    );
+    const verifyBatches = verificationBatches(
+      candidates,
+      plan.windows.flatMap((w) => w.local.files),
+    );
+    const verifyInput = verifyBatches.reduce((n, b) => n + requestTokens(verificationRequest(verificationContent(b))), 0);
+    verifyRows.push(
+      `| ${name} | ${plan.windows.length} | ${candidates.length} | ${verifyBatches.length} | ${verifyInput} | ${(verifyBatches.length / plan.windows.length).toFixed(2)} | ${((verifyInput / windowInput) * 100).toFixed(1)}% |`,
+    );
     const diff = plan.stats.diffTokens;
     rows.push(
       `| ${name} | ${pr.changeSet.files.reduce((n, f) => n + f.additions + f.deletions, 0)} | ${paths.length} | ${plan.windows.length} | ${diff} | ${windowInput} | ${batches.length} | ${surveyInput} | ${synthesisInput} | ${share.toFixed(1)}% | ${(windowInput / diff).toFixed(2)} | ${((windowInput + surveyInput + synthesisInput) / diff).toFixed(2)} | ${(cacheableShare * 100).toFixed(1)}% |`,
     );
   }
   process.stdout.write(
-    `${rows.join("\n")}\n\nOutput caps: survey ${SURVEY_OUTPUT_TOKENS} tokens per batch (low reasoning effort), synthesis ${SYNTHESIS_OUTPUT_TOKENS}; windows LONGVIEW_OUTPUT_TOKENS each.\nTools: each window's tool results are capped at LONGVIEW_TOOL_RESULT_TOKENS (default ${loadEnv({}).LONGVIEW_TOOL_RESULT_TOKENS}) and ${loadEnv({}).LONGVIEW_TOOL_CALLS} calls; what a model spends below that depends on the model.\n`,
+    `${rows.join("\n")}\n\nVerification of the windows' findings before posting:\n\n${verifyRows.join("\n")}\n\nOutput caps: survey ${SURVEY_OUTPUT_TOKENS} tokens per batch (low reasoning effort), synthesis ${SYNTHESIS_OUTPUT_TOKENS}, verification ${VERIFICATION_OUTPUT_TOKENS} per batch; windows LONGVIEW_OUTPUT_TOKENS each.\nTools: each window's tool results are capped at LONGVIEW_TOOL_RESULT_TOKENS (default ${loadEnv({}).LONGVIEW_TOOL_RESULT_TOKENS}) and ${loadEnv({}).LONGVIEW_TOOL_CALLS} calls; what a model spends below that depends on the model.\n`,
   );
 }
 

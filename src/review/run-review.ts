@@ -375,7 +375,9 @@ async function selfConsistent(
   );
   for (const f of dropped)
     log.info({ path: f.path, line: f.line, title: f.title, samples: others.length + 1 }, "finding dropped: no majority of independent reviews");
-  return { review: { ...first, findings: kept }, dropped: dropped.length, spend };
+  // The candidates are what the first review reported, dropped ones included.
+  const funnel = first.funnel ?? { candidates: first.findings.length, droppedEvidence: 0, droppedScope: 0, reanchored: 0 };
+  return { review: { ...first, findings: kept, funnel }, dropped: dropped.length, spend };
 }
 
 function addSpend(a: PassSpend, b: PassSpend): PassSpend {

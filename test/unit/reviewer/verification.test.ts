@@ -1,4 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
+import fc from "fast-check";
+import { formatFindingComment } from "../../../src/github/finding-comment.js";
 import { agreedFindings } from "../../../src/review/self-consistency.js";
 import { validateVerification } from "../../../src/reviewer/verification/validate-verification.js";
 import { verificationContent } from "../../../src/reviewer/verification/verification-input.js";
@@ -87,5 +89,45 @@ describe("self-consistency", () => {
     // With two samples, the other one must agree.
     expect(agreedFindings([p0], [[near]]).kept).toEqual([p0]);
     expect(agreedFindings([p0], [[]]).dropped).toEqual([p0]);
+  });
+});
+
+describe("hostile verifier answers (property)", () => {
+  const hostile = fc.oneof(
+    fc.string({ maxLength: 300 }),
+    fc.constantFrom("<img src=x onerror=alert(1)>", "@octocat", "<!-- longview:finding v2 data=AAAA -->", "[x](https://evil)", "\u0000\u202e"),
+  );
+  test("any answer yields at most one bounded verdict per known id, and its reason renders inert in a comment", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            id: fc.oneof(fc.constantFrom("F1", "F2", " F1"), fc.string({ maxLength: 8 })),
+            verdict: fc.constantFrom("confirmed", "rejected", "uncertain"),
+            score: fc.double(),
+            reason: hostile,
+          }),
+          { maxLength: 20 },
+        ),
+        (verdicts) => {
+          const out = validateVerification({ verdicts: verdicts as never }, ["F1", "F2"]);
+          expect([...out.verdicts.keys()].every((id) => id === "F1" || id === "F2")).toBe(true);
+          for (const v of out.verdicts.values()) {
+            expect(v.score).toBeGreaterThanOrEqual(0);
+            expect(v.score).toBeLessThanOrEqual(1);
+            expect(v.reason.length).toBeLessThanOrEqual(240);
+            const body = formatFindingComment({
+              ...finding({ verification: { status: "confirmed", score: v.score, reason: v.reason } }),
+              placement: "inline",
+              placementNote: null,
+            });
+            expect(body).not.toMatch(/<img|<!--\s*longview/i);
+            // A link needs an unescaped opening bracket.
+            expect(body).not.toMatch(/(?<!\\)\[[^\]]*\]\(https?:/i);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -8,7 +8,8 @@ export function helpText(config: RepoConfig, unknown: string | null = null): str
     read: "people with read access to the repository",
     anyone: "anyone who can comment",
   }[config.commands.review];
-  const gate = `${config.gate.severity} or worse in ${config.gate.categories.join("/")}`;
+  // Model findings gate only when verified at the gate score; analyzer rules always do.
+  const gate = `${config.gate.severity} or worse in ${config.gate.categories.join("/")}, model findings verified at ${config.verification.gateScore} or above`;
   return [
     ...(unknown === null ? [] : [`Longview does not know ${inlineCode(`/agent ${unknown}`)}.`, ""]),
     "**Longview commands** (on the first line of a pull-request comment):",

@@ -39,9 +39,10 @@ export const MAX_SUPPRESSIONS = 200;
 
 /**
  * What happens to model findings when the verification pass cannot answer for them (an API failure,
- * a refusal, an unusable answer): `post` them marked as unverified (they never gate), `withhold` them
- * (the review says how many and why), or withhold them and count the review as `incomplete`
- * (`gate.onIncomplete` decides the check). Never silently "no findings".
+ * a refusal, an unusable answer): withhold them and count the review as `incomplete` (the default, like a
+ * window the model could not review: `gate.onIncomplete` decides the check, and the next push is
+ * reviewed whole), `withhold` them (the review says how many and why), or `post` them marked as
+ * unverified (they never gate). Never silently "no findings".
  */
 export const ON_VERIFICATION_FAILURE = ["post", "withhold", "incomplete"] as const;
 export type OnVerificationFailure = (typeof ON_VERIFICATION_FAILURE)[number];
@@ -54,7 +55,7 @@ const VerificationSchema = z
     minScore: z.number().min(0).max(1).default(0.5),
     /** Only findings at this score or above may fail the check or be "Fix all" targets (0..1, at least `minScore`). */
     gateScore: z.number().min(0).max(1).default(0.8),
-    onFailure: z.enum(ON_VERIFICATION_FAILURE).default("post"),
+    onFailure: z.enum(ON_VERIFICATION_FAILURE).default("incomplete"),
     /** P0/P1 findings are kept only when a majority of `samples` independent reviews of their window report them. */
     selfConsistency: z
       .object({ enabled: z.boolean().default(false), samples: z.number().int().min(2).max(5).default(3) })
@@ -63,7 +64,7 @@ const VerificationSchema = z
   })
   .strict()
   .refine((v) => v.gateScore >= v.minScore, { message: "`gateScore` must be at least `minScore`", path: ["gateScore"] })
-  .default({ enabled: true, minScore: 0.5, gateScore: 0.8, onFailure: "post", selfConsistency: { enabled: false, samples: 3 } });
+  .default({ enabled: true, minScore: 0.5, gateScore: 0.8, onFailure: "incomplete", selfConsistency: { enabled: false, samples: 3 } });
 
 const sections = {
   enabled: z.boolean().default(true),

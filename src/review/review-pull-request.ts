@@ -244,7 +244,7 @@ async function reviewAndPost(
           suppressed: result.suppressed ?? 0,
           dismissed: dismissed.size,
           ...(increment ? { incremental: { from: increment.from, to: pr.head.sha } } : {}),
-        })}\n\n${reviewMarker({ head: pr.head.sha, from: increment?.from ?? null, partial: (result.windowsFailed ?? 0) > 0 })}`,
+        })}\n\n${reviewMarker({ head: pr.head.sha, from: increment?.from ?? null, partial: isPartial(result) })}`,
       log,
     });
     log.info(
@@ -285,4 +285,13 @@ function headAnchors(changeSet: ChangeSet): (path: string) => ReadonlySet<string
     // Not reviewable now: gone only if the file is no longer part of the pull request at all.
     return !changeSet.lineMap.hasFile(path) && !skipped.has(path) ? null : undefined;
   };
+}
+
+/**
+ * Whether later reviews must not start from this head: the model could not review some windows, or
+ * findings were withheld because their verification failed. Either way the next push is reviewed whole,
+ * so nothing is lost for good.
+ */
+function isPartial(result: ReviewResult): boolean {
+  return (result.windowsFailed ?? 0) > 0 || (result.funnel?.withheld ?? 0) > 0;
 }

@@ -130,8 +130,12 @@ describe("verification before posting", () => {
     expect(run.actions ?? []).toEqual([]);
   });
 
-  test("(e) the verifier fails: the finding is posted marked as not verified, does not gate, and the review says why", async () => {
-    const { run, body, comments } = await openPullRequest("flaky", { "src/flaky.js": "export function first(items) {\n  return items[0].id;\n}\n" });
+  test("(e) the verifier fails, `verification.onFailure: post`: the finding is posted marked as not verified, does not gate, and the review says why", async () => {
+    const { run, body, comments } = await openPullRequest(
+      "flaky",
+      { "src/flaky.js": "export function first(items) {\n  return items[0].id;\n}\n" },
+      "verification:\n  onFailure: post\n",
+    );
     expect(comments.map((c) => c.body.split("\n")[0])).toEqual(["**P1 · bug** — Crashes on an empty list"]);
     expect(comments[0]!.body).toMatch(/\*\*not verified\*\*: verification failed: .*500.*; it does not gate/);
     expect(body).toMatch(
@@ -140,15 +144,23 @@ describe("verification before posting", () => {
     expect(run).toMatchObject({ conclusion: "success" });
   });
 
-  test("(e) with `verification.onFailure: incomplete` the finding is withheld and the check says the review is incomplete", async () => {
-    const { run, body, comments } = await openPullRequest(
-      "flaky-strict",
-      { "src/flaky.js": "export function first(items) {\n  return items[0].id;\n}\n" },
-      "verification:\n  onFailure: incomplete\ngate:\n  onIncomplete: neutral\n",
-    );
+  test("(e) the verifier fails, by default: the finding is withheld, the check says the review is incomplete and fails, and the next push is reviewed whole", async () => {
+    const { run, body, comments } = await openPullRequest("flaky-default", { "src/flaky.js": "export function first(items) {\n  return items[0].id;\n}\n" });
     expect(comments).toEqual([]);
     expect(body).toContain("They are not posted, and the review counts as incomplete (`verification.onFailure: incomplete`).");
-    expect(run).toMatchObject({ conclusion: "neutral", title: "Incomplete: 1 model finding could not be verified" });
+    expect(body).toMatch(/<!-- longview:review head=[0-9a-f]+ partial -->$/);
+    expect(run).toMatchObject({ conclusion: "failure", title: "Incomplete: 1 model finding could not be verified" });
+    expect(run.summary).toContain("1 model finding was not posted because verifying it failed");
     expect(sim.violations).toEqual([]);
+  });
+
+  test("(e) with `gate.onIncomplete: neutral` the same failure leaves a neutral check", async () => {
+    const { run, comments } = await openPullRequest(
+      "flaky-neutral",
+      { "src/flaky.js": "export function first(items) {\n  return items[0].id;\n}\n" },
+      "gate:\n  onIncomplete: neutral\n",
+    );
+    expect(comments).toEqual([]);
+    expect(run).toMatchObject({ conclusion: "neutral", title: "Incomplete: 1 model finding could not be verified" });
   });
 });

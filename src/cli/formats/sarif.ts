@@ -52,6 +52,8 @@ export interface SarifResult {
     readonly confidence: number;
     readonly corroboratedBy: readonly string[];
     readonly placement: string;
+    /** How a model finding was checked before it was reported; absent for analyzer findings. */
+    readonly verification?: { readonly status: string; readonly score: number; readonly reason: string };
   };
 }
 
@@ -125,6 +127,7 @@ export function toSarif(report: CliReport): SarifLog {
         confidence: f.confidence,
         corroboratedBy: f.corroboratedBy,
         placement: f.placement,
+        ...(f.verification ? { verification: { status: f.verification.status, score: f.verification.score, reason: f.verification.reason } } : {}),
       },
     };
   });

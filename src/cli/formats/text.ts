@@ -49,7 +49,9 @@ function terminalLine(text: string): string {
 function findingBlock(f: PlacedFinding): string[] {
   const lines = f.startLine !== null ? `${f.startLine}-${f.line}` : `${f.line}`;
   const side = f.side === "LEFT" ? " (removed line)" : "";
-  const credit = f.ruleId ? `${f.source} ${f.ruleId}` : f.source;
+  const v = f.verification;
+  const checked = !v ? "" : v.status === "confirmed" ? `; verified ${v.score.toFixed(2)}` : v.status === "failed" ? "; NOT verified" : "; unverified";
+  const credit = `${f.ruleId ? `${f.source} ${f.ruleId}` : f.source}${checked}`;
   const body = plainBody(f.body)
     .split("\n")
     .filter((l) => l.trim() !== "")

@@ -5,6 +5,7 @@ import { responsesReply } from "../../helpers/openai.js";
 import { longviewHtml, strayRendering } from "../../helpers/rendered-markdown.js";
 import { BOT_LOGIN, FakeGitHub, type FakeFile } from "../../helpers/nock-github.js";
 import { PRIVATE_KEY, runReviewApp, WEBHOOK_SECRET } from "../../helpers/run-review-app.js";
+import { VERIFICATION_FORMAT, confirmAll, formatOf } from "../../helpers/verifier.js";
 
 /**
  * A hostile pull request reviewed by a compromised model that obeys every
@@ -110,9 +111,12 @@ describe("a hostile pull request and a compromised model", () => {
     const modelRequests: string[] = [];
     nock("https://api.openai.com")
       .post("/v1/responses")
-      .times(3)
+      .times(4)
       .reply(200, async (request) => {
-        modelRequests.push(await request.text());
+        const text = await request.text();
+        modelRequests.push(text);
+        // The verifier confirms everything, so the compromised findings are posted and every check below applies to them.
+        if (formatOf(JSON.parse(text)) === VERIFICATION_FORMAT) return responsesReply(JSON.stringify(confirmAll(text)));
         return responsesReply(JSON.stringify(compromisedAnswer()));
       });
 

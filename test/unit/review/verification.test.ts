@@ -132,7 +132,7 @@ describe("verifyFindings", () => {
       findings: [real, weak],
       files: [],
       pass: fakePass((f) => (f.title === "real" ? verdict("confirmed", 0.9) : null)),
-      policy,
+      policy: { ...policy, onFailure: "post" },
       concurrency: 1,
       log,
     });
@@ -181,4 +181,9 @@ describe("verifyFindings", () => {
     ]);
     expect(run.summary).toMatchObject({ checked: 0, calls: 0, belowScore: 1 });
   });
+});
+
+test("the default failure policy withholds and makes the review incomplete: no model finding is posted without a verdict", () => {
+  expect(DEFAULT_REPO_CONFIG.verification.onFailure).toBe("incomplete");
+  expect(decide(finding(), { kind: "failed", reason: "500" }, DEFAULT_REPO_CONFIG.verification)).toEqual({ kind: "withhold" });
 });

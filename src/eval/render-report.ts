@@ -6,6 +6,7 @@ import {
   markdownTable,
   orderedKeys,
   pct,
+  plural,
   pp,
   precisionCell,
   recallCell,
@@ -132,12 +133,13 @@ function verificationLines(result: EvalResult): string[] {
   const runs = result.cases.flatMap((c) => (c.verification ? [c.verification] : []));
   const total = (key: "checked" | "confirmed" | "rejected" | "uncertain" | "belowScore" | "failed" | "calls") => runs.reduce((sum, v) => sum + v[key], 0);
   const off = runs.filter((v) => !v.enabled).length;
+  const removed = `${plural(before.dropped, "finding")}, ${before.droppedMatched} of which had matched an expected issue`;
   lines.push(
-    (off === runs.length && runs.length > 0
-      ? `Verification was off: model findings below verification.minScore by the reviewer's own confidence (${total("belowScore")}) were not posted`
+    off === runs.length && runs.length > 0
+      ? `Verification was off: the reviewer's own confidence stood in for the score, and the model findings below verification.minScore were not posted: ${removed}`
       : `Verification: ${total("checked")} model findings checked in ${total("calls")} calls: ${total("confirmed")} confirmed, ${total("rejected")} rejected, ` +
-        `${total("uncertain")} uncertain, ${total("belowScore")} confirmed below minScore, ${total("failed")} without an answer${off > 0 ? ` (off in ${off} cases)` : ""}`) +
-      `; it removed ${before.dropped} findings, ${before.droppedMatched} of which had matched an expected issue`,
+          `${total("uncertain")} uncertain, ${total("belowScore")} confirmed below minScore, ${total("failed")} without an answer${off > 0 ? ` (off in ${off} cases)` : ""}; ` +
+          `it removed ${removed}`,
   );
   return lines;
 }

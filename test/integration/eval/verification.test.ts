@@ -185,6 +185,17 @@ describe("before and after verification", () => {
     expect(result.beforeVerification).toMatchObject({ dropped: 3, droppedMatched: 1 });
   });
 
+  test("verification off: the reviewer's confidence below minScore is what removes a candidate", async () => {
+    const unsure = script.map((f) => (f.title === "wrong" ? { ...f, confidence: 0.3 } : f));
+    const result = await run({ reviewer: scriptedReviewer(unsure) });
+    expect(result.cases.find((c) => c.id === "two-issues")?.verification).toMatchObject({ enabled: false, checked: 0, belowScore: 1 });
+    expect(result.beforeVerification).toMatchObject({ dropped: 1, droppedMatched: 0 });
+    expect(result.overall).toMatchObject({ matchedExpected: 2, findings: 4 });
+    expect(renderText(result, null)).toContain(
+      "Verification was off: the reviewer's own confidence stood in for the score, and the model findings below verification.minScore were not posted: 1 finding, 0 of which had matched an expected issue",
+    );
+  });
+
   test("the judge is asked about every candidate once; its answers apply to both scorings", async () => {
     const asked: string[] = [];
     const judge: Judge = {

@@ -204,13 +204,18 @@ export function renderText(result: EvalResult, comparison: Comparison | null): s
 }
 
 function comparisonText(c: Comparison): string[] {
-  const rows: Rows = [["Compared with previous run", "Recall", "Precision", "F1"], ...[c.overall, ...c.byCategory, ...c.bySeverity].map(deltaRow)];
+  const rows: Rows = [["Compared with previous run", "Recall", "Precision", "F1"], ...deltaRows(c)];
   return [
     ...(c.settings.length > 0 ? [`Settings changed: ${c.settings.join("; ")}`] : ["Same settings as the previous run."]),
     textTable(rows),
     spendDeltaLine(c),
     ...(c.cases.length === 0 ? ["No case changed its outcome."] : ["Cases that changed (matched/missed/FP):", ...c.cases.map((x) => `  ${caseChangeText(x)}`)]),
   ];
+}
+
+/** Overall (and, when both runs have it, overall before verification), then per category and severity. */
+function deltaRows(c: Comparison): Rows {
+  return [c.overall, ...(c.beforeVerification ? [c.beforeVerification] : []), ...c.byCategory, ...c.bySeverity].map(deltaRow);
 }
 
 function deltaRow(d: ScoreDelta): string[] {
@@ -289,7 +294,7 @@ function comparisonMarkdown(c: Comparison): string[] {
     "## Compared with the previous run",
     "",
     ...(c.settings.length > 0 ? [`Settings changed: ${c.settings.join("; ")}.`, ""] : []),
-    markdownTable(["", "Recall", "Precision", "F1"], [c.overall, ...c.byCategory, ...c.bySeverity].map(deltaRow)),
+    markdownTable(["", "Recall", "Precision", "F1"], deltaRows(c)),
     "",
     spendDeltaLine(c),
     "",

@@ -41,6 +41,8 @@ export interface Comparison {
   /** `setting: before → after` for every setting that differs. */
   readonly settings: readonly string[];
   readonly overall: ScoreDelta;
+  /** The overall scores before verification (key `before verification`); null unless both runs have them. */
+  readonly beforeVerification: ScoreDelta | null;
   readonly byCategory: readonly ScoreDelta[];
   readonly bySeverity: readonly ScoreDelta[];
   readonly byLanguage: readonly ScoreDelta[];
@@ -56,6 +58,10 @@ export function compareResults(before: EvalResult, after: EvalResult): Compariso
   return {
     settings: settingChanges(before, after),
     overall: scoreDelta("overall", before.overall, after.overall),
+    beforeVerification:
+      before.beforeVerification && after.beforeVerification
+        ? scoreDelta("before verification", before.beforeVerification.overall, after.beforeVerification.overall)
+        : null,
     byCategory: deltasOf(before.byCategory, after.byCategory),
     bySeverity: deltasOf(before.bySeverity, after.bySeverity),
     byLanguage: deltasOf(before.byLanguage, after.byLanguage),

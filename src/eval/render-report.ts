@@ -1,10 +1,12 @@
 import type { CaseChange, CaseOutcome, Comparison, ScoreDelta } from "./compare.js";
 import {
   CATEGORY_ORDER,
+  NONE,
   SEVERITY_ORDER,
   markdownTable,
   orderedKeys,
   pct,
+  plural,
   pp,
   precisionCell,
   recallCell,
@@ -33,12 +35,28 @@ function scoreRows(label: string, record: Readonly<Record<string, Scores>>, orde
 }
 
 function caseRows(result: EvalResult): Rows {
+  // Only runs with verification have a "before" to show.
+  const before = result.cases.some((c) => c.beforeVerification);
   return [
-    ["Case", "Lang", "Expected", "Found", "Matched", "Missed", "FP", "Tokens in/out", "Calls", "Cost", "Time"],
+    [
+      "Case",
+      "Lang",
+      "Expected",
+      ...(before ? ["Before verif. (matched/found)"] : []),
+      "Found",
+      "Matched",
+      "Missed",
+      "FP",
+      "Tokens in/out",
+      "Calls",
+      "Cost",
+      "Time",
+    ],
     ...result.cases.map((c) => [
       c.id,
       c.language,
       String(c.expected.length),
+      ...(before ? [c.beforeVerification ? `${c.beforeVerification.matches.length}/${c.beforeVerification.findings.length}` : NONE] : []),
       String(c.findings.length),
       String(c.matches.length),
       String(c.missed.length),
@@ -65,23 +83,87 @@ function totalsLines(result: EvalResult): string[] {
     );
   }
   lines.push(`Severity agreement of matches: ${pct(result.severityAgreement)}`);
-  const funnel = funnelLine(result);
-  if (funnel) lines.push(funnel);
   return lines;
 }
 
-/** Share of candidate findings each stage removed, over the cases that recorded it; null when none did. */
-function funnelLine(result: EvalResult): string | null {
-  const recorded = result.cases.flatMap((c) => (c.funnel ? [c.funnel] : []));
+type Funnel = NonNullable<CaseResult["funnel"]>;
+
+/** The stages of the funnel that remove findings, in pipeline order; the last three are absent in results that predate verification. */
+const FUNNEL_STAGES: readonly { readonly key: Exclude<keyof Funnel, "candidates" | "reanchored">; readonly label: string }[] = [
+  { key: "droppedEvidence", label: "evidence (quote not in the reviewed code)" },
+  { key: "droppedScope", label: "scope (line outside the reviewed hunks)" },
+  { key: "merged", label: "dedupe (merged into another finding)" },
+  { key: "droppedConsistency", label: "self-consistency (no majority of repeated reviews)" },
+  { key: "droppedVerification", label: "verification (rejected, uncertain or below minScore)" },
+  { key: "withheld", label: "withheld (verification failed)" },
+];
+
+/**
+ * Share of candidate findings (every model finding answered plus every analyzer finding) each stage
+ * removed, over the cases that recorded it; null when none did. The rest either was posted or fell
+ * to `review.minSeverity` or `review.suppress`.
+ */
+export function funnelLine(result: EvalResult): string | null {
+  const recorded = result.cases.flatMap((c) => (c.funnel ? [{ funnel: c.funnel, posted: c.findings.length }] : []));
   if (recorded.length === 0) return null;
-  const sum = (key: "candidates" | "droppedEvidence" | "droppedScope" | "reanchored" | "merged") => recorded.reduce((total, f) => total + f[key], 0);
+  const sum = (key: keyof Funnel) => recorded.reduce((total, r) => total + (r.funnel[key] ?? 0), 0);
   const candidates = sum("candidates");
   const share = (n: number) => `${n} (${pct(candidates === 0 ? null : n / candidates)})`;
-  return (
-    `Candidate findings: ${candidates}; dropped for a quote not in the reviewed code ${share(sum("droppedEvidence"))}, ` +
-    `for a line outside the reviewed hunks ${share(sum("droppedScope"))}, merged as duplicates ${share(sum("merged"))}; ` +
-    `moved to their quote ${share(sum("reanchored"))}`
+  const stages = FUNNEL_STAGES.filter((stage) => recorded.some((r) => r.funnel[stage.key] !== undefined)).map(
+    (stage) => `${stage.label} ${share(sum(stage.key))}`,
   );
+  const posted = recorded.reduce((total, r) => total + r.posted, 0);
+  return `Candidate findings: ${candidates}; removed at ${stages.join(", ")}; moved to their quote ${share(sum("reanchored"))}; posted ${share(posted)}`;
+}
+
+function scoreChange(label: string, before: number | null, after: number | null, beforeCell: string, afterCell: string): string {
+  return `${label} ${beforeCell} → ${afterCell}${before !== null && after !== null ? ` (${pp(after - before)})` : ""}`;
+}
+
+/** Precision, recall and F1 before → after verification, and what the verifier decided; nothing for offline runs and older results. */
+function verificationLines(result: EvalResult): string[] {
+  const before = result.beforeVerification;
+  if (!before) return [];
+  const b = before.overall;
+  const a = result.overall;
+  const lines = [
+    `Before → after verification: ${scoreChange("precision", b.precision, a.precision, precisionCell(b), precisionCell(a))}, ` +
+      `${scoreChange("recall", b.recall, a.recall, recallCell(b), recallCell(a))}, ${scoreChange("F1", b.f1, a.f1, pct(b.f1), pct(a.f1))}`,
+  ];
+  const runs = result.cases.flatMap((c) => (c.verification ? [c.verification] : []));
+  const total = (key: "checked" | "confirmed" | "rejected" | "uncertain" | "belowScore" | "failed" | "calls") => runs.reduce((sum, v) => sum + v[key], 0);
+  const off = runs.filter((v) => !v.enabled).length;
+  const removed = `${plural(before.dropped, "finding")}, ${before.droppedMatched} of which had matched an expected issue`;
+  lines.push(
+    off === runs.length && runs.length > 0
+      ? `Verification was off: the reviewer's own confidence stood in for the score, and the model findings below verification.minScore were not posted: ${removed}`
+      : `Verification: ${total("checked")} model findings checked in ${total("calls")} calls: ${total("confirmed")} confirmed, ${total("rejected")} rejected, ` +
+          `${total("uncertain")} uncertain, ${total("belowScore")} confirmed below minScore, ${total("failed")} without an answer${off > 0 ? ` (off in ${off} cases)` : ""}; ` +
+          `it removed ${removed}`,
+  );
+  return lines;
+}
+
+/** Scores before and after verification, overall and per category. */
+function verificationRows(result: EvalResult): Rows {
+  const before = result.beforeVerification;
+  if (!before) return [];
+  const beforeScores: Readonly<Record<string, Scores>> = { overall: before.overall, ...before.byCategory };
+  const afterScores: Readonly<Record<string, Scores>> = { overall: result.overall, ...result.byCategory };
+  return [
+    ["Category", "Precision before", "after", "Recall before", "after", "F1 before", "after"],
+    ...orderedKeys({ ...beforeScores, ...afterScores }, ["overall", ...CATEGORY_ORDER]).map((key) => {
+      const b = beforeScores[key];
+      const a = afterScores[key];
+      return [key, precisionCell(b), precisionCell(a), recallCell(b), recallCell(a), pct(b?.f1 ?? null), pct(a?.f1 ?? null)];
+    }),
+  ];
+}
+
+/** The funnel and verification lines (both absent for older results, verification for offline runs). */
+function pipelineLines(result: EvalResult): string[] {
+  const funnel = funnelLine(result);
+  return [...verificationLines(result), ...(funnel ? [funnel] : [])];
 }
 
 /** Context recall, before (no impact section) and after; nothing for results that predate it. */
@@ -112,6 +194,8 @@ export function renderText(result: EvalResult, comparison: Comparison | null): s
     "",
     textTable(caseRows(result)),
     "",
+    ...(result.beforeVerification ? [textTable(verificationRows(result)), ""] : []),
+    ...pipelineLines(result),
     ...contextLines(result),
     ...totalsLines(result),
   ];
@@ -120,13 +204,18 @@ export function renderText(result: EvalResult, comparison: Comparison | null): s
 }
 
 function comparisonText(c: Comparison): string[] {
-  const rows: Rows = [["Compared with previous run", "Recall", "Precision", "F1"], ...[c.overall, ...c.byCategory, ...c.bySeverity].map(deltaRow)];
+  const rows: Rows = [["Compared with previous run", "Recall", "Precision", "F1"], ...deltaRows(c)];
   return [
     ...(c.settings.length > 0 ? [`Settings changed: ${c.settings.join("; ")}`] : ["Same settings as the previous run."]),
     textTable(rows),
     spendDeltaLine(c),
     ...(c.cases.length === 0 ? ["No case changed its outcome."] : ["Cases that changed (matched/missed/FP):", ...c.cases.map((x) => `  ${caseChangeText(x)}`)]),
   ];
+}
+
+/** Overall (and, when both runs have it, overall before verification), then per category and severity. */
+function deltaRows(c: Comparison): Rows {
+  return [c.overall, ...(c.beforeVerification ? [c.beforeVerification] : []), ...c.byCategory, ...c.bySeverity].map(deltaRow);
 }
 
 function deltaRow(d: ScoreDelta): string[] {
@@ -169,6 +258,22 @@ export function renderMarkdown(result: EvalResult, comparison: Comparison | null
     "",
     md(scoreRows("Language", result.byLanguage, [])),
     "",
+    ...(pipelineLines(result).length > 0
+      ? [
+          "## Verification and the findings funnel",
+          "",
+          ...(result.beforeVerification
+            ? [
+                "“Before” scores what would have been posted had verification kept every candidate (the verified model findings plus the posted findings that never needed verification); “after” is what was posted.",
+                "",
+                md(verificationRows(result)),
+                "",
+              ]
+            : []),
+          ...pipelineLines(result).map((line) => `- ${line}`),
+          "",
+        ]
+      : []),
     ...(contextLines(result).length > 0 ? ["## Context recall", "", ...contextLines(result).map((line) => `- ${line}`), ""] : []),
     "## Spend",
     "",
@@ -179,7 +284,7 @@ export function renderMarkdown(result: EvalResult, comparison: Comparison | null
     md(caseRows(result)),
   ];
   if (comparison) parts.push("", ...comparisonMarkdown(comparison));
-  const details = result.cases.filter((c) => c.missed.length > 0 || c.falsePositives.length > 0 || c.notices.length > 0);
+  const details = result.cases.filter((c) => c.missed.length > 0 || c.falsePositives.length > 0 || c.notices.length > 0 || lostMatches(c).length > 0);
   if (details.length > 0) parts.push("", "## Misses and false positives", "", ...details.flatMap(caseDetails));
   return `${parts.join("\n")}\n`;
 }
@@ -189,7 +294,7 @@ function comparisonMarkdown(c: Comparison): string[] {
     "## Compared with the previous run",
     "",
     ...(c.settings.length > 0 ? [`Settings changed: ${c.settings.join("; ")}.`, ""] : []),
-    markdownTable(["", "Recall", "Precision", "F1"], [c.overall, ...c.byCategory, ...c.bySeverity].map(deltaRow)),
+    markdownTable(["", "Recall", "Precision", "F1"], deltaRows(c)),
     "",
     spendDeltaLine(c),
     "",
@@ -202,6 +307,14 @@ function comparisonMarkdown(c: Comparison): string[] {
           ),
         ]),
   ];
+}
+
+/** Findings verification removed that had matched an expected issue before it. */
+function lostMatches(c: CaseResult): CaseResult["findings"] {
+  const before = c.beforeVerification;
+  if (!before) return [];
+  const matched = new Set(before.matches.map((p) => p.finding));
+  return before.dropped.filter((i) => matched.has(i)).flatMap((i) => (before.findings[i] ? [before.findings[i]] : []));
 }
 
 function caseDetails(c: CaseResult): string[] {
@@ -217,6 +330,10 @@ function caseDetails(c: CaseResult): string[] {
     if (!f) continue;
     const lineRange = f.startLine === null ? `${f.line}` : `${f.startLine}-${f.line}`;
     lines.push(`- False positive (${f.severity} ${f.category}, ${f.ruleId ?? f.source}) at \`${f.path}:${lineRange}\`: ${f.title}`);
+  }
+  for (const f of lostMatches(c)) {
+    const lineRange = f.startLine === null ? `${f.line}` : `${f.startLine}-${f.line}`;
+    lines.push(`- Removed by verification though it matched an expected issue (${f.severity} ${f.category}) at \`${f.path}:${lineRange}\`: ${f.title}`);
   }
   for (const notice of c.notices) lines.push(`- Notice: ${notice}`);
   return [...lines, ""];

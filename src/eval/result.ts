@@ -62,6 +62,45 @@ const PairSchema = z.object({
   distance: count,
 });
 
+const FunnelSchema = z.object({
+  candidates: count,
+  droppedEvidence: count,
+  droppedScope: count,
+  reanchored: count,
+  merged: count,
+  droppedConsistency: count.optional(),
+  droppedVerification: count.optional(),
+  withheld: count.optional(),
+});
+
+const VerificationSchema = z.object({
+  /** False when verification was switched off: the reviewer's confidence stood in for the verifier's score. */
+  enabled: z.boolean(),
+  /** Model findings the verifier was asked about (0 when off). */
+  checked: count,
+  confirmed: count,
+  rejected: count,
+  uncertain: count,
+  /** Confirmed (or, when off, reported) below `verification.minScore`. */
+  belowScore: count,
+  /** The verifier gave no usable answer for them; `verification.onFailure` decided. */
+  failed: count,
+  usage: UsageSchema,
+  calls: count,
+});
+
+const BeforeVerificationSchema = z.object({
+  findings: z.array(FindingSchema),
+  matches: z.array(PairSchema),
+  /** Indices into `expected`. */
+  missed: z.array(count),
+  /** Indices into this object's `findings`. */
+  falsePositives: z.array(count),
+  /** Indices into this object's `findings` of those verification removed (no posted counterpart). */
+  dropped: z.array(count),
+  scores: ScoresSchema,
+});
+
 export const CaseResultSchema = z.object({
   id: z.string(),
   title: z.string(),
@@ -81,8 +120,15 @@ export const CaseResultSchema = z.object({
   notices: z.array(z.string()),
   /** What the windows showed of the evidence lines, without and with the impact section (absent in older results). */
   context: z.object({ evidence: count, shownWithoutImpact: count, shownWithImpact: count, crossFile: z.boolean() }).nullable().optional(),
-  /** Candidate findings and what each stage removed (ReviewResult.funnel; absent in older results). */
-  funnel: z.object({ candidates: count, droppedEvidence: count, droppedScope: count, reanchored: count, merged: count }).optional(),
+  /** Candidate findings and what each stage removed (ReviewResult.funnel; absent in older results, the last three stages too). */
+  funnel: FunnelSchema.optional(),
+  /** What the verification pass did in this case's review (absent in offline runs and older results). */
+  verification: VerificationSchema.optional(),
+  /**
+   * The findings the review would have posted had verification kept every candidate, matched and
+   * scored like `findings` (see before-verification.ts); absent in offline runs and older results.
+   */
+  beforeVerification: BeforeVerificationSchema.optional(),
 });
 
 const ContextRecallSchema = z.object({
@@ -114,6 +160,20 @@ export const EvalResultSchema = z.object({
   severityAgreement: ratio,
   /** Share of cases whose evidence lines the windows show before any tool call (absent in older results). */
   contextRecall: ContextRecallSchema.optional(),
+  /**
+   * Scores of what would have been posted had verification kept every candidate (per case
+   * `beforeVerification`), overall and per category; absent in offline runs and older results.
+   * `overall` and `byCategory` above are the scores after verification: what was posted.
+   */
+  beforeVerification: z
+    .object({
+      overall: ScoresSchema,
+      byCategory: z.record(z.string(), ScoresSchema),
+      /** Findings verification removed, and how many of them had matched an expected issue before it. */
+      dropped: count,
+      droppedMatched: count,
+    })
+    .optional(),
   totals: z.object({
     review: SpendSchema.extend({ durationMs: count }),
     judge: SpendSchema.extend({ failures: count }).nullable(),

@@ -21,7 +21,9 @@ import { readTree } from "./load-dataset.js";
 import { mapConcurrent } from "../util/map-concurrent.js";
 import type { Judge } from "./judge.js";
 import type { EvalCase } from "./load-dataset.js";
-import { candidatePairs, matchFindings, type CandidatePair, type PairAcceptor } from "./match.js";
+import { candidatePairs, matchFindings, type CandidatePair, type MatchOutcome, type PairAcceptor } from "./match.js";
+import { droppedByVerification, findingKey, findingsBeforeVerification } from "./before-verification.js";
+import type { VerificationSummary } from "../review/verification.js";
 import { caseCounts, overallScores, score, scoresByCategory, scoresByLanguage, scoresBySeverity, severityAgreement, type MatchedCase } from "./metrics.js";
 import { RESULT_VERSION, type CaseResult, type EvalResult } from "./result.js";
 
@@ -66,6 +68,7 @@ export async function runEval(input: EvalRunInput): Promise<EvalResult> {
     return result;
   });
   const matched = cases.map(toMatchedCase);
+  const before = beforeVerificationTotals(cases);
   return {
     version: RESULT_VERSION,
     startedAt: startedAt.toISOString(),
@@ -82,6 +85,7 @@ export async function runEval(input: EvalRunInput): Promise<EvalResult> {
     byLanguage: Object.fromEntries(scoresByLanguage(matched)),
     severityAgreement: severityAgreement(matched),
     contextRecall: contextRecall(cases.map((c) => c.context)),
+    ...(before ? { beforeVerification: before } : {}),
     totals: {
       review: { ...sumSpend(cases.map((c) => c.review)), durationMs: cases.reduce((sum, c) => sum + c.review.durationMs, 0) },
       judge: input.judge === null ? null : sumJudge(cases),
@@ -127,9 +131,14 @@ async function evaluateCase(c: EvalCase, input: EvalRunInput, prices: ModelPrice
   const context = recorded === null ? null : await measureContext(c, recorded, recorded.request.options.impact ?? null);
 
   const findings = review.findings;
-  const judged = input.judge === null ? null : await judgeCandidates(c, findings, input.judge, input.tolerance, log, input.signal);
-  const outcome = matchFindings(c.expected, findings, { tolerance: input.tolerance, ...(judged ? { accepts: judged.accepts } : {}) });
+  // With verification, the judge decides on the larger set (every candidate): its answers then serve both scorings.
+  const before = review.verification ? findingsBeforeVerification(findings, review.verification.candidates, changeSet.lineMap) : null;
+  const judged = input.judge === null ? null : await judgeCandidates(c, before ?? findings, input.judge, input.tolerance, log, input.signal);
+  const matchOn = (list: readonly PlacedFinding[]) =>
+    matchFindings(c.expected, list, { tolerance: input.tolerance, ...(judged ? { accepts: judged.acceptsFor(list) } : {}) });
+  const outcome = matchOn(findings);
   const notices = [...settings.problems, ...review.notices.filter((n) => n !== OFFLINE_NOTICE), ...(judged?.notices ?? [])];
+  const beforeVerification = before === null ? null : scoreBefore(c, before, matchOn(before), findings);
 
   return {
     id: c.id,
@@ -155,6 +164,61 @@ async function evaluateCase(c: EvalCase, input: EvalRunInput, prices: ModelPrice
     notices,
     context,
     ...(review.funnel ? { funnel: review.funnel } : {}),
+    ...(review.verification ? { verification: verificationCounts(review.verification) } : {}),
+    ...(beforeVerification ? { beforeVerification } : {}),
+  };
+}
+
+function scoreBefore(
+  c: EvalCase,
+  before: readonly PlacedFinding[],
+  outcome: MatchOutcome,
+  posted: readonly PlacedFinding[],
+): NonNullable<CaseResult["beforeVerification"]> {
+  return {
+    findings: before.map(summarizeFinding),
+    matches: [...outcome.pairs],
+    missed: [...outcome.missedExpected],
+    falsePositives: [...outcome.unmatchedFindings],
+    dropped: droppedByVerification(before, posted),
+    scores: score(caseCounts({ language: c.language, expected: c.expected, findings: before, outcome })),
+  };
+}
+
+function verificationCounts(v: VerificationSummary): NonNullable<CaseResult["verification"]> {
+  return {
+    enabled: v.enabled,
+    checked: v.checked,
+    confirmed: v.confirmed,
+    rejected: v.rejected,
+    uncertain: v.uncertain,
+    belowScore: v.belowScore,
+    failed: v.failed,
+    usage: v.usage,
+    calls: v.calls,
+  };
+}
+
+/** Overall and per-category scores before verification, over the cases that recorded them; undefined when none did. */
+export function beforeVerificationTotals(cases: readonly CaseResult[]): EvalResult["beforeVerification"] {
+  const recorded = cases.flatMap((c) => (c.beforeVerification ? [{ c, before: c.beforeVerification }] : []));
+  if (recorded.length === 0) return undefined;
+  const matched: MatchedCase[] = recorded.map(({ c, before }) => ({
+    language: c.language,
+    expected: c.expected,
+    findings: before.findings,
+    outcome: { pairs: before.matches },
+  }));
+  let droppedMatched = 0;
+  for (const { before } of recorded) {
+    const matchedFindings = new Set(before.matches.map((p) => p.finding));
+    droppedMatched += before.dropped.filter((i) => matchedFindings.has(i)).length;
+  }
+  return {
+    overall: overallScores(matched),
+    byCategory: Object.fromEntries(scoresByCategory(matched)),
+    dropped: recorded.reduce((sum, { before }) => sum + before.dropped.length, 0),
+    droppedMatched,
   };
 }
 
@@ -185,7 +249,8 @@ async function measureContext(c: EvalCase, planned: { request: WindowPlanRequest
 }
 
 interface JudgedCandidates {
-  readonly accepts: PairAcceptor;
+  /** The judge's answers for any list of these findings (or a subset): pairs are told apart by the finding's identity, not its index. */
+  readonly acceptsFor: (findings: readonly PlacedFinding[]) => PairAcceptor;
   readonly usage: TokenUsage;
   readonly calls: number;
   readonly failures: number;
@@ -221,7 +286,7 @@ async function judgeCandidates(
       const verdict = await judge.decide(c.id, issue, candidates, signal);
       usage = addUsage(usage, verdict.usage);
       calls += verdict.calls;
-      pairs.forEach((p, i) => verdict.accepted.has(i) && accepted.add(key(p)));
+      pairs.forEach((p, i) => verdict.accepted.has(i) && accepted.add(key(p, findings)));
     } catch (error) {
       if (!(error instanceof ModelError) || signal?.aborted) throw error;
       usage = addUsage(usage, error.usage);
@@ -229,14 +294,15 @@ async function judgeCandidates(
       failures++;
       log.warn({ err: error, expected: e }, "judge failed; matching this issue by location only");
       notices.push(`The judge failed for expected issue ${e + 1} (${error.message}); it was matched by location and category only.`);
-      for (const p of pairs) accepted.add(key(p));
+      for (const p of pairs) accepted.add(key(p, findings));
     }
   }
-  return { accepts: (pair) => accepted.has(key(pair)), usage, calls, failures, notices };
+  return { acceptsFor: (list) => (pair) => accepted.has(key(pair, list)), usage, calls, failures, notices };
 }
 
-function key(pair: Pick<CandidatePair, "expected" | "finding">): string {
-  return `${pair.expected}:${pair.finding}`;
+function key(pair: Pick<CandidatePair, "expected" | "finding">, findings: readonly PlacedFinding[]): string {
+  const finding = findings[pair.finding];
+  return `${pair.expected}:${finding === undefined ? "" : findingKey(finding)}`;
 }
 
 function summarizeFinding(f: PlacedFinding): CaseResult["findings"][number] {

@@ -8,9 +8,10 @@ import { numberedLines, runEvalCli, tempDir, type TempDir } from "./run-eval-cli
 /**
  * With OPENAI_API_KEY the harness runs the model reviewer of the shared
  * pipeline and, with --judge, the LLM judge on the same client. Chat
- * Completions is mocked with nock: the review and each judge question get
- * their own scripted answer (body matchers, since with nock 15.0.0 a reply
- * function never answers openai's fetch).
+ * Completions is mocked with nock: the review, the verification of its
+ * findings and each judge question get their own scripted answer (body
+ * matchers, since with nock 15.0.0 a reply function never answers openai's
+ * fetch).
  */
 
 const LLM = "https://llm.eval-test.example";
@@ -20,7 +21,7 @@ const ENV = {
   LONGVIEW_OPENAI_API: "chat",
   LONGVIEW_MODEL: "gpt-4o",
   LONGVIEW_OPENAI_MAX_RETRIES: "0",
-  // The mock answers every non-judge request as a window; the survey and synthesis passes have their own tests.
+  // The mock answers every request but the judge's and the verifier's as a window; the survey and synthesis passes have their own tests.
   LONGVIEW_SURVEY: "off",
   LONGVIEW_SYNTHESIS: "off",
 };
@@ -83,6 +84,15 @@ function completion(content: unknown, usage = { prompt_tokens: 1_000, completion
 
 type Body = { response_format?: { json_schema?: { name?: string } }; messages?: { content?: string }[]; model?: string };
 const isJudge = (body: Body) => body.response_format?.json_schema?.name === "longview_eval_judge";
+const isVerify = (body: Body) => body.response_format?.json_schema?.name === "longview_verification";
+/** The verifier rejects the second candidate of the batch ("Weak hashing": candidates go most severe first, then by line). */
+const verdicts = {
+  verdicts: [
+    { id: "F1", verdict: "confirmed", score: 0.9, reason: "off by one" },
+    { id: "F2", verdict: "rejected", score: 0.2, reason: "the hash is only a cache key" },
+    { id: "F3", verdict: "confirmed", score: 0.8, reason: "nested loop over the same list" },
+  ],
+};
 const asks = (body: Body, text: string) => isJudge(body) && (body.messages ?? []).some((m) => (m.content ?? "").includes(text));
 const models: string[] = [];
 
@@ -107,13 +117,17 @@ beforeAll(async () => {
     ].join("\n"),
   );
   const record = (body: Body) => {
-    models.push(`${isJudge(body) ? "judge" : "review"}:${body.model}`);
+    models.push(`${isJudge(body) ? "judge" : isVerify(body) ? "verify" : "review"}:${body.model}`);
     return true;
   };
   nock(LLM)
     .persist()
-    .post("/v1/chat/completions", (b: Body) => !isJudge(b) && record(b))
+    .post("/v1/chat/completions", (b: Body) => !isJudge(b) && !isVerify(b) && record(b))
     .reply(200, completion(review));
+  nock(LLM)
+    .persist()
+    .post("/v1/chat/completions", (b: Body) => isVerify(b) && record(b))
+    .reply(200, completion(verdicts, { prompt_tokens: 300, completion_tokens: 30 }));
   nock(LLM)
     .persist()
     .post("/v1/chat/completions", (b: Body) => asks(b, "first-issue") && record(b))
@@ -143,31 +157,43 @@ describe("model run", () => {
     const run = await runEvalCli(["--dataset", dataset.path, "--model", "gpt-5-mini", "--out", join(out.path, "model"), "-q"], ENV);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(models).toEqual(["review:gpt-5-mini"]);
+    expect(models).toEqual(["review:gpt-5-mini", "verify:gpt-5-mini"]);
     const result = EvalResultSchema.parse(JSON.parse(await readFile(join(out.path, "model", "result.json"), "utf8")));
     expect(result).toMatchObject({ mode: "model", model: "gpt-5-mini", offlineReason: null, judgeModel: null });
-    expect(result.overall).toMatchObject({ expected: 3, matchedExpected: 3, findings: 3, recall: 1, precision: 1 });
-    expect(result.cases[0]?.review).toMatchObject({ modelCalls: 1, usage: { inputTokens: 1_000, outputTokens: 200 } });
-    expect(result.totals.review.costUsd).toBeCloseTo((1_000 * 0.25 + 200 * 2) / 1_000_000, 12);
+    // Verification removed a true positive: recall 3/3 before, 2/3 after.
+    expect(result.overall).toMatchObject({ expected: 3, matchedExpected: 2, findings: 2, precision: 1 });
+    expect(result.beforeVerification?.overall).toMatchObject({ expected: 3, matchedExpected: 3, findings: 3, recall: 1, precision: 1 });
+    expect(result.cases[0]?.beforeVerification?.dropped.map((i) => result.cases[0]?.beforeVerification?.findings[i]?.title)).toEqual(["Weak hashing"]);
+    expect(result.cases[0]?.verification).toMatchObject({ enabled: true, checked: 3, confirmed: 2, rejected: 1, calls: 1 });
+    expect(result.cases[0]?.review).toMatchObject({ modelCalls: 2, usage: { inputTokens: 1_300, outputTokens: 230 } });
+    expect(result.totals.review.costUsd).toBeCloseTo((1_300 * 0.25 + 230 * 2) / 1_000_000, 12);
     expect(run.stdout).toContain("model gpt-5-mini + analyzers");
     expect(run.stdout).toContain("Tokens in/out");
-    // Every scripted finding quotes its line: none is dropped, and the eval says so per stage.
-    expect(result.cases[0]?.funnel).toMatchObject({ candidates: 3, droppedEvidence: 0, droppedScope: 0, merged: 0 });
-    expect(run.stdout).toMatch(/Candidate findings: 3; dropped for a quote not in the reviewed code 0 \(0\.0%\), for a line outside the reviewed hunks 0/);
+    expect(run.stdout).toContain("Before → after verification: precision 100.0% (3/3) → 100.0% (2/2) (±0.0 pp), recall 100.0% (3/3) → 66.7% (2/3) (−33.3 pp)");
+    // Every scripted finding quotes its line: none is dropped before verification, and the eval says so per stage.
+    expect(result.cases[0]?.funnel).toMatchObject({ candidates: 3, droppedEvidence: 0, droppedScope: 0, merged: 0, droppedVerification: 1, withheld: 0 });
+    expect(run.stdout).toMatch(
+      /Candidate findings: 3; removed at evidence \(quote not in the reviewed code\) 0 \(0\.0%\), scope \(line outside the reviewed hunks\) 0/,
+    );
+    expect(run.stdout).toContain("verification (rejected, uncertain or below minScore) 1 (33.3%)");
   });
 
   test("--judge: yes matches, no leaves a miss and a false positive, a failed question falls back to location", async () => {
+    // The judge is asked about the findings before verification (a superset of those posted), once per issue.
     const run = await runEvalCli(["--dataset", dataset.path, "--judge", "--judge-model", "gpt-5", "--out", join(out.path, "judged"), "-q"], ENV);
     expect(run.code).toBe(0);
-    expect(models.sort()).toEqual(["judge:gpt-5", "judge:gpt-5", "judge:gpt-5", "review:gpt-4o"]);
+    expect(models.sort()).toEqual(["judge:gpt-5", "judge:gpt-5", "judge:gpt-5", "review:gpt-4o", "verify:gpt-4o"]);
     const result = EvalResultSchema.parse(JSON.parse(await readFile(join(out.path, "judged", "result.json"), "utf8")));
     const c = result.cases[0];
     expect(c?.matches.map((m) => c.expected[m.expected]?.description).sort()).toEqual(["first-issue", "third-issue"]);
     expect(c?.missed.map((i) => c.expected[i]?.description)).toEqual(["second-issue"]);
-    expect(c?.falsePositives.map((i) => c.findings[i]?.title)).toEqual(["Weak hashing"]);
+    // "Weak hashing" was a false positive for the judge; the verifier removed it, so only "before" has it.
+    expect(c?.beforeVerification?.falsePositives.map((i) => c.beforeVerification?.findings[i]?.title)).toEqual(["Weak hashing"]);
+    expect(c?.falsePositives).toEqual([]);
     expect(c?.notices).toEqual([expect.stringContaining("The judge failed for expected issue 3")]);
     expect(result.overall.recall).toBeCloseTo(2 / 3, 10);
-    expect(result.overall.precision).toBeCloseTo(2 / 3, 10);
+    expect(result.overall.precision).toBe(1);
+    expect(result.beforeVerification?.overall.precision).toBeCloseTo(2 / 3, 10);
     expect(result.judgeModel).toBe("gpt-5");
     expect(result.totals.judge).toMatchObject({ modelCalls: 3, failures: 1, usage: { inputTokens: 1_000, outputTokens: 100 } });
     expect(result.totals.judge?.costUsd).toBeCloseTo((1_000 * 1.25 + 100 * 10) / 1_000_000, 12);
@@ -182,8 +208,8 @@ describe("model run", () => {
     expect(run.code).toBe(0);
     expect(models).toEqual([]);
     expect(run.stdout).toContain("Settings changed: mode: model → offline; model: gpt-5-mini → none");
-    expect(run.stdout).toMatch(/overall\s+−100\.0 pp/);
-    expect(run.stdout).toContain("one: 3/0/0 → 0/3/0");
+    expect(run.stdout).toMatch(/overall\s+−66\.7 pp/);
+    expect(run.stdout).toContain("one: 2/1/0 → 0/3/0");
     expect(await readFile(join(out.path, "offline", "report.md"), "utf8")).toContain("## Compared with the previous run");
   });
 

@@ -111,6 +111,24 @@ describe("compareResults", () => {
     expect(unpriced.costUsd.delta).toBeNull();
   });
 
+  test("the overall scores before verification are compared when both runs have them", () => {
+    expect(comparison.beforeVerification).toBeNull();
+    const withBefore = (r: EvalResult, matched: number): EvalResult => ({
+      ...r,
+      beforeVerification: {
+        overall: score({ expected: 4, matchedExpected: matched, findings: 8, matchedFindings: matched }),
+        byCategory: {},
+        dropped: 2,
+        droppedMatched: 0,
+      },
+    });
+    const both = compareResults(withBefore(before, 2), withBefore(after, 3));
+    expect(both.beforeVerification).toMatchObject({ key: "before verification", recall: 0.25, precision: 0.125 });
+    expect(renderText(after, both)).toMatch(/before verification\s+\+25\.0 pp\s+\+12\.5 pp/);
+    // An older result without them: no row, no error.
+    expect(compareResults(before, withBefore(after, 3)).beforeVerification).toBeNull();
+  });
+
   test("both reports show the deltas in percentage points", () => {
     expect(renderText(after, comparison)).toContain("+16.7 pp");
     expect(renderText(after, comparison)).toContain("a: 1/1/1 → 2/0/0");

@@ -35,16 +35,8 @@ export interface JsonFinding {
   readonly verification: { readonly status: VerificationStatus; readonly score: number; readonly reason: string } | null;
 }
 
-/** Added in 1.x: what stood between the candidate findings and the report (ReviewResult.funnel and .verification). */
-export interface JsonChecked {
-  readonly candidates: number;
-  readonly droppedEvidence: number;
-  readonly droppedScope: number;
-  readonly reanchored: number;
-  readonly merged: number;
-  readonly droppedConsistency: number;
-  readonly droppedVerification: number;
-  readonly withheld: number;
+/** Added in 1.x: what stood between the candidate findings and the report: the pipeline's funnel (domain/finding.ts) and the verification's counts. */
+export interface JsonChecked extends FindingFunnel {
   /** Null in offline mode. */
   readonly verification: {
     readonly enabled: boolean;

@@ -19,6 +19,9 @@ import type { ReviewDeps } from "./review/review-pull-request.js";
 import { createReviewer, type Reviewer, type ReviewerOptions } from "./reviewer/index.js";
 import { Semaphore } from "./util/semaphore.js";
 import { secretValues } from "./util/scrub-secrets.js";
+import { createFixJudge } from "./fix/fix-judge.js";
+import type { ReviewFix } from "./fix/prove-fix.js";
+import { runReview } from "./review/run-review.js";
 
 /**
  * The composition root: the object graph of one Longview process, built
@@ -94,7 +97,25 @@ export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Lo
   const planWindows: PlanWindows | null = options.stages?.planWindows ?? (pool ? pooledPlanWindows(pool) : null);
   const review: ReviewDeps = { env, reviewer, analyzers, ...(planWindows ? { planWindows } : {}) };
   // A fix checks a few whole files: the analyzers run inline.
-  const commands: CommandDeps = { analyzers: inline, fixModel: model && createFixModel(model) };
+  // A model-made fix is judged, then its diff is reviewed by the same pipeline before it is committed.
+  const reviewFix: ReviewFix = (input) =>
+    runReview({
+      changeSet: input.changeSet,
+      pr: input.pr,
+      guidelines: input.config.review.instructions,
+      config: input.config,
+      budget: { windowTokens: env.LONGVIEW_WINDOW_TOKENS, outputTokens: env.LONGVIEW_OUTPUT_TOKENS, contextTokens: env.LONGVIEW_CONTEXT_TOKENS },
+      reviewer,
+      analyzers: inline,
+      windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
+      log: input.log.child({ stage: "fix-review" }),
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+  const commands: CommandDeps = {
+    analyzers: inline,
+    fixModel: model && createFixModel(model),
+    proof: { reviewFix, judge: model && createFixJudge(model) },
+  };
   const github = (octokit: GitHub) => createGitHubHost(octokit, identity);
   log.info({ model: model?.model ?? null, mode: model ? "model" : "offline", computeThreads: threads }, "Longview composed");
 

@@ -21,6 +21,6 @@ export function helpText(config: RepoConfig, unknown: string | null = null): str
     "**How fixes are made:** the analyzers' own automatic fixes where they exist, otherwise the model proposes search/replace edits. Every edit set is validated before anything is written: each edit applies exactly once, edited files still parse, the analyzers no longer report the finding and report nothing new at P0/P1. A failed validation goes back to the model, up to " +
       `${config.fix.maxAttempts} attempts (\`fix.maxAttempts\`). One commit, authored by Longview, lists the fixed findings; a review of it follows.`,
     "",
-    "**Longview refuses to** edit `.github/workflows/`, edit files other than the findings' unless your instructions name them, push to forks that do not allow edits by maintainers, touch closed or merged pull requests, or commit a fix that fails validation (it tells you why).",
+    "**Longview refuses to** edit `.github/workflows/` or `.github/actions/`, edit files other than the findings' unless your instructions name them, push to forks that do not allow edits by maintainers, touch closed or merged pull requests, or commit a fix that fails validation (it tells you why).",
   ].join("\n");
 }

@@ -14,6 +14,7 @@ import { helpText } from "./help-text.js";
 import type { AgentCommand } from "./parse-command.js";
 import { meetsRequirement, type RequiredAccess } from "./permission.js";
 import { answerKey, type CommandSource } from "../github/command-replies.js";
+import type { ProofDeps } from "../fix/prove-fix.js";
 
 /**
  * One `/agent` command, in a worker (the webhook handler parsed it, added
@@ -34,6 +35,8 @@ export interface CommandDeps {
   readonly analyzers: readonly Analyzer[];
   /** Null in offline mode: fixes are limited to the analyzers' own automatic fixes. */
   readonly fixModel: FixModel | null;
+  /** What a model-made fix must pass before it is committed (fix/prove-fix.ts); absent: not proven (tests of other parts). */
+  readonly proof?: ProofDeps;
 }
 
 export interface CommandInvocation {
@@ -196,7 +199,7 @@ async function fix(
       // Whatever happens from here on (a 5xx on the update, a crash, a restart), a later attempt finds this and reads the branch.
       beforeRefMove: (pending) => attempt.saveCommitted(saved(pending, "committing")),
     },
-    { analyzers: deps.analyzers, model: deps.fixModel },
+    { analyzers: deps.analyzers, model: deps.fixModel, ...(deps.proof ?? {}) },
     log,
   );
   if (result.kind !== "committed") {

@@ -4,15 +4,21 @@ import type { FileEdit } from "./edit.js";
 /**
  * What a fix may touch. Pure. Workflows are never edited (they run with the
  * repository's secrets, and a GitHub App needs the `workflows` permission to
- * push them); other files only when they hold a finding being fixed or the
- * person who asked for the fix named them.
+ * push them), nor are local actions (`.github/actions/`: composite actions
+ * run as workflow code); other files only when they hold a finding being
+ * fixed or the person who asked for the fix named them.
  */
 
-const WORKFLOW_DIR = /^\.github\/workflows\//i;
+const WORKFLOW_DIR = /^\.github\/(workflows|actions)\//i;
 /** What `redact()` puts where a secret was: the model never saw the value, so it must never be written back. */
 export const PLACEHOLDER = PLACEHOLDER_PATTERN;
 
-export const WORKFLOW_REFUSAL = "Longview does not edit GitHub Actions workflows (`.github/workflows/`)";
+export const WORKFLOW_REFUSAL = "Longview does not edit GitHub Actions workflows or actions (`.github/workflows/`, `.github/actions/`)";
+
+/** Instructions that name a workflow or action path: refused before anything is read. */
+export function namesWorkflowPath(instructions: string): boolean {
+  return /(^|[\s`'"(])\.?\/?\.github\/(workflows|actions)\//i.test(instructions);
+}
 
 export function isWorkflowPath(path: string): boolean {
   return WORKFLOW_DIR.test(normalizePath(path));

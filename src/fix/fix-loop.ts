@@ -17,7 +17,8 @@ export interface FixLoopInput {
   readonly target: ModelTarget;
   readonly prompt: ModelRequest;
   readonly maxAttempts: number;
-  readonly validate: (edits: readonly FileEdit[]) => Promise<Validation>;
+  /** Every check the edit set must pass, the proof included; `summary` is what the model said it did. */
+  readonly validate: (edits: readonly FileEdit[], summary: string) => Promise<Validation>;
   readonly log: Logger;
   readonly signal?: AbortSignal;
 }
@@ -54,7 +55,7 @@ export async function runFixLoop(input: FixLoopInput): Promise<FixLoopOutcome> {
     } else if (answer.output.edits.length === 0) {
       return { kind: "declined", summary: answer.output.summary, attempts: attempt, spend: session.spend() };
     } else {
-      const validation = await input.validate(answer.output.edits);
+      const validation = await input.validate(answer.output.edits, answer.output.summary);
       if (validation.ok) return { kind: "validated", fix: validation.fix, summary: answer.output.summary, attempts: attempt, spend: session.spend() };
       problems = validation.problems;
       echoed = JSON.stringify(answer.output);

@@ -22,7 +22,7 @@ If a finding is not a real problem, or cannot be fixed safely within the files y
 - Each edit names a file by its path exactly as given, a \`search\` text and a \`replace\` text.
 - \`search\` must be copied character for character from the file as given, indentation and line breaks included, and must occur exactly once in the file; include a few neighbouring lines when a line alone is not unique. Prefer several small edits to one large edit; never rewrite a whole file.
 - Edits are applied in order; an edit sees the file as the earlier edits left it.
-- Edit only the files you were given. Never edit files under .github/workflows/.
+- Edit only the files you were given. Never edit files under .github/workflows/ or .github/actions/.
 - Some values in the files were replaced by placeholders of the form [REDACTED:kind] because they are secrets; the real files hold the values. Do not include such a line in \`search\` or \`replace\`; anchor your edits on other lines. Never write a placeholder into a file. A finding whose fix would change a line holding a placeholder (a hard-coded secret to move out) cannot be fixed with edits: make no edit for it and say in the summary that a person must remove the secret and rotate it.
 - The result must still parse, and must not introduce new defects.
 

@@ -1,7 +1,7 @@
 import { diffLines } from "diff";
 import type { Logger } from "pino";
 import type { Analyzer, FlaggedSecret } from "../analyzers/analyzer.js";
-import { ModelError, type TokenUsage } from "../model/index.js";
+import { ModelError, addUsage, type TokenUsage } from "../model/index.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { Finding } from "../domain/finding.js";
 import type { PullRef } from "../domain/pull-request.js";
@@ -12,7 +12,7 @@ import { inlineCode } from "../markdown/untrusted.js";
 import { analyzeWholeFiles } from "./analyzer-check.js";
 import { BranchMovedError, type FixCommit } from "../github/git-commit.js";
 import { fixCommitMessage } from "./commit-message.js";
-import { WORKFLOW_REFUSAL, isWorkflowPath, normalizePath } from "./edit-policy.js";
+import { WORKFLOW_REFUSAL, isWorkflowPath, namesWorkflowPath, normalizePath } from "./edit-policy.js";
 import { eslintAutofix } from "./eslint-autofix.js";
 import { findingFromComment, type PostedFinding } from "../github/finding-comment.js";
 import { runFixLoop, type AttemptRecord } from "./fix-loop.js";
@@ -24,7 +24,10 @@ import { isLongview, isOutdatedComment, openThreads } from "../github/longview-s
 import { anchorHash } from "../review/fingerprint.js";
 import { gatePolicyOf } from "../review/gate.js";
 import { selectTargets } from "./targets.js";
-import { validateEdits, type ValidatedFix, type ValidationContext } from "./validate-edits.js";
+import type { FixJudge } from "./fix-judge.js";
+import { NO_PROOF_SPEND, proveFix, type ProofSpend, type ReviewFix } from "./prove-fix.js";
+import { validateEdits, type ValidatedFix, type Validation, type ValidationContext } from "./validate-edits.js";
+import type { FileEdit } from "./edit.js";
 
 /**
  * `/agent fix` end to end: check the pull request can take a commit, decide
@@ -38,6 +41,10 @@ export interface FixDeps {
   readonly analyzers: readonly Analyzer[];
   /** Null in offline mode: only analyzer autofixes. */
   readonly model: FixModel | null;
+  /** The review pipeline a model-made fix's diff must pass (prove-fix.ts); absent: not reviewed. */
+  readonly reviewFix?: ReviewFix | null;
+  /** The judge a model-made fix must satisfy; absent or null: not judged. */
+  readonly judge?: FixJudge | null;
 }
 
 export type FixScope =
@@ -117,7 +124,7 @@ export async function runFix(github: GitHubHost, request: FixRequest, deps: FixD
   if (blocked !== null) return refused(blocked);
   // branchProblem() refuses a pull request whose head repository is gone.
   const headRepo = splitFullName(pr.head.repo!.full_name);
-  if (/(^|[\s`'"(])\.?\/?\.github\/workflows\//i.test(request.instructions)) return refused(`${WORKFLOW_REFUSAL}.`);
+  if (namesWorkflowPath(request.instructions)) return refused(`${WORKFLOW_REFUSAL}.`);
 
   // The head's tree is read at most once, when first needed (refusals about the request itself need none).
   let headFiles: Promise<CommitSnapshot> | null = null;
@@ -294,13 +301,35 @@ async function makeFix(
   const prompt = await modelPrompt(workspace.originals, flagged, workspace.targets, task.reviewerComment, request.instructions);
   if (prompt === null) return refused(`The files are too large to send to the model (more than ${MAX_MODEL_CHARS} characters).`, notFixed);
   let loop;
+  // What proving the fix cost (the judge, the review of its diff), counted with the fix model's own calls.
+  let proof: ProofSpend = NO_PROOF_SPEND;
+  const prove = async (edits: readonly FileEdit[], summary: string): Promise<Validation> => {
+    const validation = await validateEdits(edits, context(findings));
+    if (!validation.ok) return validation;
+    const proved = await proveFix(
+      {
+        fix: validation.fix,
+        summary,
+        targets: findings,
+        originals: workspace.originals,
+        flagged,
+        instructions: request.instructions,
+        config: request.config,
+        log,
+        ...(request.signal ? { signal: request.signal } : {}),
+      },
+      { reviewFix: deps.reviewFix ?? null, judge: deps.judge ?? null },
+    );
+    proof = { calls: proof.calls + proved.spend.calls, usage: addUsage(proof.usage, proved.spend.usage) };
+    return proved.validation;
+  };
   try {
     loop = await runFixLoop({
       model,
       target: { id: "fix", label: `pull request #${request.ref.pullNumber}`, task: "fix" },
       prompt,
       maxAttempts: request.config.fix.maxAttempts,
-      validate: (edits) => validateEdits(edits, context(findings)),
+      validate: prove,
       log,
       ...(request.signal ? { signal: request.signal } : {}),
     });
@@ -309,7 +338,13 @@ async function makeFix(
     log.error({ err: error }, "fix model failed");
     return { kind: "model-error", message: error.message };
   }
-  const engine = (attempts: number): FixEngine => ({ kind: "model", model: model.model, attempts, calls: loop.spend.calls, usage: loop.spend.usage });
+  const engine = (attempts: number): FixEngine => ({
+    kind: "model",
+    model: model.model,
+    attempts,
+    calls: loop.spend.calls + proof.calls,
+    usage: addUsage(loop.spend.usage, proof.usage),
+  });
   if (loop.kind === "exhausted") return { kind: "invalid", engine: engine(loop.history.length), history: loop.history, notFixed };
   if (loop.kind === "declined") return { kind: "declined", engine: engine(loop.attempts), summary: loop.summary, notFixed };
   const untouched = new Set(loop.fix.untouched);

@@ -41,14 +41,36 @@ interface ResponsesBody {
   store: boolean;
 }
 
-/** The Responses API answering `answers` in order, recording each request's body. */
-function scriptedModel(answers: unknown[]): ResponsesBody[] {
-  const bodies: ResponsesBody[] = [];
-  const scope = nock("https://api.openai.com");
-  scope.on("request", (_req: unknown, _interceptor: unknown, body: string) => bodies.push(JSON.parse(body) as ResponsesBody));
-  for (const answer of answers) scope.post("/v1/responses").reply(200, responsesReply(JSON.stringify(answer)));
+/**
+ * The Responses API answering the fix model's requests with `answers` in order, recording each body. The proof
+ * around an edit set that passes validation answers too: the judge with `judge` (accept by default), the review
+ * of the fix's diff with no findings. `judged` records what the judge was sent.
+ */
+function scriptedModel(answers: unknown[], judge: { verdict: "accept" | "reject"; reason: string } = ACCEPT): ResponsesBody[] & { judged: ResponsesBody[] } {
+  const bodies = Object.assign([] as ResponsesBody[], { judged: [] as ResponsesBody[] });
+  const formatIs = (name: string) => (body: ResponsesBody) => body.text?.format?.name === name;
+  const record = (_req: unknown, _interceptor: unknown, text: string) => {
+    const body = JSON.parse(text) as ResponsesBody;
+    if (formatIs("longview_fix")(body)) bodies.push(body);
+    if (formatIs("longview_fix_judgement")(body)) bodies.judged.push(body);
+  };
+  const scope = nock("https://api.openai.com").on("request", record);
+  for (const answer of answers) scope.post("/v1/responses", formatIs("longview_fix")).reply(200, responsesReply(JSON.stringify(answer)));
+  // A scope of its own: `persist()` applies to every interceptor of a scope, and the fix answers are used once each.
+  // Optional: a fix that never passes validation is never judged nor reviewed.
+  const proof = nock("https://api.openai.com").persist().on("request", record);
+  proof
+    .post("/v1/responses", formatIs("longview_fix_judgement"))
+    .optionally()
+    .reply(200, responsesReply(JSON.stringify(judge)));
+  proof
+    .post("/v1/responses", formatIs("longview_review"))
+    .optionally()
+    .reply(200, responsesReply(JSON.stringify({ findings: [], notes: [] })));
   return bodies;
 }
+
+const ACCEPT = { verdict: "accept", reason: "The query now passes name as a parameter; nothing else changes." } as const;
 
 /** `src/users.js` (or `text`) at the head, the thread's first comment, alice may write. */
 function world(options: { text?: string; root?: object; config?: string } = {}): FakeGitHubHost {
@@ -79,7 +101,6 @@ describe("/agent fix with a model", () => {
     const event = reviewReplyEvent("/agent fix use a query parameter", FINDING_ID);
     await receive({ id: "delivery-model-1", ...event, payload: event.payload as never });
 
-    expect(nock.pendingMocks()).toEqual([]);
     expect(requests).toHaveLength(2);
     const [first, second] = requests as [ResponsesBody, ResponsesBody];
     expect(first.text.format).toMatchObject({ type: "json_schema", name: "longview_fix", strict: true });
@@ -118,8 +139,13 @@ describe("/agent fix with a model", () => {
     const reply = replies(fake)[0]!;
     expect(reply).toContain("fixing 1 finding:");
     expect(reply).toContain("> Pass `name` as a query parameter instead of splicing it into the SQL text.");
-    expect(reply).toContain("Proposed by `gpt-5.1-codex-max` in 2 attempts (3,000 tokens).");
-    expect(reply).toContain("Checked: `src/users.js` parses (TypeScript); the analyzers no longer report the finding; no new P0/P1 findings.");
+    // Two fix proposals, the judge and the review of the fix's diff (one window).
+    expect(reply).toContain("Proposed by `gpt-5.1-codex-max` in 2 attempts (6,000 tokens).");
+    expect(reply).toContain(
+      "Checked: `src/users.js` parses (TypeScript); the analyzers no longer report the finding; no new P0/P1 findings; a model judge read the diff against the findings and accepted it (“The query now passes name as a parameter; nothing else changes”); the review pipeline (analyzers and the model reviewer, its findings verified) reviewed the fix's diff: the finding is not reported again and nothing new reaches the gate.",
+    );
+    expect(requests.judged).toHaveLength(1);
+    expect(requests.judged[0]!.input[0]!.content).toContain("-  const rows = await db.query(`SELECT * FROM users WHERE name = '${name}'`);");
     expect(queue.jobs).toMatchObject([{ headSha: commit!.sha, previousSha: HEAD, trigger: "agent.fix" }]);
   });
 
@@ -135,7 +161,6 @@ describe("/agent fix with a model", () => {
     const event = reviewReplyEvent("/agent fix", FINDING_ID);
     await receive({ id: "delivery-model-2", ...event, payload: event.payload as never });
 
-    expect(nock.pendingMocks()).toEqual([]);
     expect(requests).toHaveLength(2);
     expect(requests[1]!.input.at(-1)!.content).toContain("This is the last attempt.");
     expect(fake.commits).toEqual([]);
@@ -143,8 +168,12 @@ describe("/agent fix with a model", () => {
     expect(queue.jobs).toEqual([]);
     const reply = replies(fake)[0]!;
     expect(reply).toContain("@alice Longview could not produce a fix that passes validation in 2 attempts; nothing was committed.");
-    expect(reply).toContain("- Attempt 1: `.github/workflows/ci.yml`: Longview does not edit GitHub Actions workflows (`.github/workflows/`).");
-    expect(reply).toContain("- Attempt 2: `.github/workflows/ci.yml`: Longview does not edit GitHub Actions workflows (`.github/workflows/`).");
+    expect(reply).toContain(
+      "- Attempt 1: `.github/workflows/ci.yml`: Longview does not edit GitHub Actions workflows or actions (`.github/workflows/`, `.github/actions/`).",
+    );
+    expect(reply).toContain(
+      "- Attempt 2: `.github/workflows/ci.yml`: Longview does not edit GitHub Actions workflows or actions (`.github/workflows/`, `.github/actions/`).",
+    );
   });
 
   test("a redacted secret never reaches the model, and a placeholder is never written back", async () => {

@@ -189,7 +189,7 @@ describe("/agent fix refusals: a clear reply and nothing written", () => {
       title: "Script injection",
     });
     const reply = await refusedWith(world({ root: workflowFinding }));
-    expect(reply).toContain("@alice Longview does not edit GitHub Actions workflows (`.github/workflows/`).");
+    expect(reply).toContain("@alice Longview does not edit GitHub Actions workflows or actions (`.github/workflows/`, `.github/actions/`).");
     expect(reply).toContain("- **P1 · security** `.github/workflows/ci.yml:4` — Script injection: Longview does not edit GitHub Actions workflows");
   });
 
@@ -197,7 +197,7 @@ describe("/agent fix refusals: a clear reply and nothing written", () => {
     const fake = world();
     await fixInThread(fake, "delivery-refusal-wf", "/agent fix and bump node in .github/workflows/ci.yml");
     expect(fake.commits).toEqual([]);
-    expect(replies(fake)).toEqual(["@alice Longview does not edit GitHub Actions workflows (`.github/workflows/`)."]);
+    expect(replies(fake)).toEqual(["@alice Longview does not edit GitHub Actions workflows or actions (`.github/workflows/`, `.github/actions/`)."]);
   });
 
   test("a finding with no automatic fix, offline", async () => {

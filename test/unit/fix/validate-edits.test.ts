@@ -64,7 +64,7 @@ describe("validateEdits", () => {
       ctx(),
     );
     expect(!result.ok && result.problems).toEqual([
-      "`.github/workflows/ci.yml`: Longview does not edit GitHub Actions workflows (`.github/workflows/`).",
+      "`.github/workflows/ci.yml`: Longview does not edit GitHub Actions workflows or actions (`.github/workflows/`, `.github/actions/`).",
       expect.stringMatching(/^`src\/other.js` is outside the files of the findings being fixed/),
       expect.stringMatching(/^Edit 3 \(`src\/calc.js`\): the replacement contains a `\[REDACTED:…\]` placeholder/),
       "`../etc/passwd` is not a plain repository path; use the path exactly as given.",

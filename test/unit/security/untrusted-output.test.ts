@@ -212,7 +212,15 @@ describe("Longview's own secrets never reach GitHub", () => {
 });
 
 describe("fixes never touch workflows, whatever the path looks like", () => {
-  test.each([".github/workflows/ci.yml", ".GitHub/Workflows/deploy.yaml", "./.github/workflows/x.yml", ".github\\workflows\\x.yml"])("%s", (path) => {
+  test.each([
+    ".github/workflows/ci.yml",
+    ".GitHub/Workflows/deploy.yaml",
+    "./.github/workflows/x.yml",
+    ".github\\workflows\\x.yml",
+    // Composite actions run as workflow code.
+    ".github/actions/setup/action.yml",
+    ".GitHub/Actions/build/entry.sh",
+  ])("%s", (path) => {
     expect(isWorkflowPath(path)).toBe(true);
   });
 

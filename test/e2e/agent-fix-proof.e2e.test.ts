@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import nock from "nock";
+import { startSimulator, type Simulator } from "../../tools/github-simulator/index.js";
+import { simulatorEnv, startLongview, type LongviewProcess } from "../../tools/demo/longview-process.js";
+import { waitFor } from "../../tools/demo/wait-for.js";
+import { scriptedOpenAI, type ScriptedOpenAI, type ScriptedReply, type ScriptedRequest } from "../helpers/scripted-openai.js";
+import { confirmAll, formatOf, VERIFICATION_FORMAT } from "../helpers/verifier.js";
+import { answersInThread, commandInThread, deliverTo } from "./fix-scenario.js";
+
+/**
+ * `/agent fix` on a model finding, end to end: the real server on the GitHub
+ * simulator and a scripted model server. The reviewer reports "HMAC compared
+ * with == (timing attack)"; the fix model first answers `return true;` — it
+ * applies, parses, and no analyzer objects — and the judge rejects it; the
+ * second answer (a constant-time comparison) is accepted by the judge, its
+ * diff passes the review pipeline, and it is committed.
+ */
+
+const HEAD = [
+  "import { createHmac, timingSafeEqual } from 'node:crypto';",
+  "",
+  "export function verifySignature(secret, payload, signature) {",
+  "  const expected = createHmac('sha256', secret).update(payload).digest('hex');",
+  "  return expected == signature;",
+  "}",
+  "",
+].join("\n");
+const COMPARE = "  return expected == signature;";
+const SAFE = "  const a = Buffer.from(expected);\n  const b = Buffer.from(String(signature));\n  return a.length === b.length && timingSafeEqual(a, b);";
+
+let sim: Simulator;
+let server: ScriptedOpenAI;
+let endpoint: { baseUrl: string; close(): Promise<void> };
+let longview: LongviewProcess;
+
+const text = (r: ScriptedRequest) => r.userTexts.join("\n");
+const fixRequests = () => server.requests.filter((r) => formatOf(r.body) === "longview_fix");
+const judgements = () => server.requests.filter((r) => formatOf(r.body) === "longview_fix_judgement");
+
+function model(request: ScriptedRequest): ScriptedReply {
+  switch (formatOf(request.body)) {
+    case "longview_survey":
+      return { answer: { files: [], api_changes: [], risks: [] } };
+    case "longview_synthesis":
+      return { answer: { findings: [] } };
+    case VERIFICATION_FORMAT:
+      return { answer: confirmAll(text(request)) };
+    case "longview_fix":
+      // First `return true;`, then the real fix.
+      return {
+        answer:
+          fixRequests().length === 1
+            ? { summary: "Simplify the comparison.", edits: [{ path: "src/auth.js", search: COMPARE, replace: "  return true;" }] }
+            : { summary: "Compare the digests in constant time.", edits: [{ path: "src/auth.js", search: COMPARE, replace: SAFE }] },
+      };
+    case "longview_fix_judgement":
+      return {
+        answer: text(request).includes("+  return true;")
+          ? { verdict: "reject", reason: "Returning true accepts every signature: an authentication bypass, not a fix." }
+          : { verdict: "accept", reason: "The digests are compared with timingSafeEqual after a length check." },
+      };
+    default: {
+      // A window: the comparison is reported where it is added, never on the deleted line of a later diff.
+      const added = /R(\d+) \+ {3}return expected == signature;/.exec(text(request));
+      if (!added) return { answer: { findings: [], notes: [] } };
+      const finding = {
+        path: "src/auth.js",
+        line: Number(added[1]),
+        start_line: null,
+        side: "RIGHT",
+        quote: "return expected == signature;",
+        severity: "P1",
+        category: "security",
+        title: "HMAC compared with == (timing attack)",
+        body: "`==` stops at the first differing character, so its timing leaks the expected signature. Use crypto.timingSafeEqual.",
+        suggestion: null,
+        confidence: 0.9,
+      };
+      return { answer: { findings: [finding], notes: [] } };
+    }
+  }
+}
+
+beforeAll(async () => {
+  // This test talks HTTP to the simulator itself (to post the command comment).
+  nock.restore();
+  sim = await startSimulator();
+  server = scriptedOpenAI(model);
+  endpoint = await server.listen();
+  longview = await startLongview({ ...simulatorEnv(sim), OPENAI_API_KEY: "sk-e2e", OPENAI_BASE_URL: endpoint.baseUrl, LONGVIEW_OPENAI_MAX_RETRIES: "0" });
+}, 60_000);
+
+afterAll(async () => {
+  await longview?.stop();
+  await endpoint?.close();
+  await sim?.close();
+});
+
+describe("a model-made fix proves itself on the simulator", () => {
+  test("`return true` is rejected by the judge with its reason; the constant-time fix is reviewed and committed", async () => {
+    const repo = "acme/signatures" as const;
+    await sim.createRepo({
+      owner: "acme",
+      name: "signatures",
+      commits: [{ message: "base", files: { "README.md": "# Signatures\n" } }],
+      branches: { feature: { commits: [{ message: "verify signatures", files: { "src/auth.js": HEAD } }] } },
+    });
+    const pr = await sim.createPullRequest({ repo, head: "feature", base: "main", title: "Verify webhook signatures" });
+    sim.setPermission(repo, "alice", "write");
+    await deliverTo(sim, longview.webhookUrl)("pull_request", pr.payload);
+    const run = await waitFor(() => sim.state.checkRuns(repo, pr.headSha).find((c) => c.status === "completed"), "the review");
+    expect(run.conclusion).toBe("failure");
+    const finding = sim.state.reviewComments(repo, pr.number).find((c) => c.body.startsWith("**P1 · security** — HMAC compared with =="));
+    if (!finding) throw new Error("the review did not post the timing-attack finding");
+    expect(finding.body).toContain("verified (0.90)");
+
+    await commandInThread(sim, longview.webhookUrl, { pr, repo, findingId: finding.id });
+    const reply = await waitFor(() => answersInThread(sim, { pr, repo, findingId: finding.id })[0], "Longview's reply");
+
+    expect(reply.body).toMatch(/^@alice Committed \[`[0-9a-f]{7}`\]/);
+    expect(reply.body).toContain("in 2 attempts");
+    expect(reply.body).toContain("a model judge read the diff against the findings and accepted it");
+    const committed = await sim.state.fileAt(repo, "feature", "src/auth.js");
+    expect(committed).toContain("timingSafeEqual(a, b)");
+    expect(committed).not.toContain("return true;");
+    // The rejected proposal went back to the fix model with the judge's reason.
+    expect(fixRequests()).toHaveLength(2);
+    expect(text(fixRequests()[1]!) + JSON.stringify(fixRequests()[1]!.body)).toContain("Returning true accepts every signature");
+    expect(judgements()).toHaveLength(2);
+    expect(sim.violations).toEqual([]);
+  }, 120_000);
+});

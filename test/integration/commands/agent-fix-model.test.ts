@@ -102,7 +102,7 @@ describe("/agent fix with a model", () => {
     await receive({ id: "delivery-model-1", ...event, payload: event.payload as never });
 
     expect(requests).toHaveLength(2);
-    const [first, second] = requests as [ResponsesBody, ResponsesBody];
+    const [first, second] = [...requests] as [ResponsesBody, ResponsesBody];
     expect(first.text.format).toMatchObject({ type: "json_schema", name: "longview_fix", strict: true });
     expect(first.store).toBe(false);
     expect(first.instructions).toContain("You are Longview, fixing problems found in the code review of a pull request.");

@@ -4,7 +4,7 @@ import type { Analyzer } from "./analyzers/analyzer.js";
 import { createCommandJobHandler } from "./commands/command-job-handler.js";
 import type { CommandDeps } from "./commands/run-command.js";
 import { computeThreads, createReviewPool, pooledAnalyzers, pooledPlanWindows } from "./compute/review-pool.js";
-import type { Env } from "./config/env.js";
+import { repositoryLimits, type Env } from "./config/env.js";
 import { createFixModel } from "./fix/fix-model.js";
 import { createAppIdentity, type AppIdentity } from "./github/app-identity.js";
 import type { GitHub } from "./github/client.js";
@@ -115,6 +115,7 @@ export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Lo
     analyzers: inline,
     fixModel: model && createFixModel(model),
     proof: { reviewFix, judge: model && createFixJudge(model) },
+    repository: { limits: repositoryLimits(env), tarballAfterReads: env.LONGVIEW_REPO_ARCHIVE_AFTER_READS },
   };
   const github = (octokit: GitHub) => createGitHubHost(octokit, identity);
   log.info({ model: model?.model ?? null, mode: model ? "model" : "offline", computeThreads: threads }, "Longview composed");

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Analyzer } from "../analyzers/analyzer.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { FixModel } from "../fix/fix-model.js";
-import { runFix, type CommittedFixResult, type FixScope } from "../fix/run-fix.js";
+import { runFix, type CommittedFixResult, type FixDeps, type FixScope } from "../fix/run-fix.js";
 import type { PullRef } from "../domain/pull-request.js";
 import type { GitHubHost } from "../github/host.js";
 import type { CommittedFix } from "../queue/kinds/command.js";
@@ -37,6 +37,8 @@ export interface CommandDeps {
   readonly fixModel: FixModel | null;
   /** What a model-made fix must pass before it is committed (fix/prove-fix.ts); absent: not proven (tests of other parts). */
   readonly proof?: ProofDeps;
+  /** How the fix model reads the repository at head (its tools); absent: the findings' files only. */
+  readonly repository?: FixDeps["repository"];
 }
 
 export interface CommandInvocation {
@@ -199,7 +201,7 @@ async function fix(
       // Whatever happens from here on (a 5xx on the update, a crash, a restart), a later attempt finds this and reads the branch.
       beforeRefMove: (pending) => attempt.saveCommitted(saved(pending, "committing")),
     },
-    { analyzers: deps.analyzers, model: deps.fixModel, ...(deps.proof ?? {}) },
+    { analyzers: deps.analyzers, model: deps.fixModel, ...(deps.proof ?? {}), ...(deps.repository ? { repository: deps.repository } : {}) },
     log,
   );
   if (result.kind !== "committed") {

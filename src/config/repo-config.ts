@@ -141,9 +141,14 @@ const sections = {
     .object({
       /** Proposals the model may make for one `/agent fix` before Longview gives up; each failed validation is fed back. */
       maxAttempts: z.number().int().min(1).max(10).default(3),
+      /**
+       * Files one fix may edit in all. Beyond the findings' files (and files the instructions name), a fix may edit a
+       * file that uses a symbol its edits change (a caller of a changed signature), never workflows or actions.
+       */
+      maxFiles: z.number().int().min(1).max(20).default(5),
     })
     .strict()
-    .default({ maxAttempts: 3 }),
+    .default({ maxAttempts: 3, maxFiles: 5 }),
 } as const;
 
 export const RepoConfigSchema = z.object(sections).strict();

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { ModelRequest, ModelTarget, TokenUsage } from "../model/index.js";
+import type { ModelRequest, ModelTarget, ModelToolSet, TokenUsage } from "../model/index.js";
 import type { FileEdit } from "./edit.js";
 import type { FixModel } from "./fix-model.js";
 import { buildRetryRequest } from "./fix-prompt.js";
@@ -17,6 +17,8 @@ export interface FixLoopInput {
   readonly target: ModelTarget;
   readonly prompt: ModelRequest;
   readonly maxAttempts: number;
+  /** The repository at head (read, search, definitions, references): the model may look before it edits. */
+  readonly tools?: ModelToolSet;
   /** Every check the edit set must pass, the proof included; `summary` is what the model said it did. */
   readonly validate: (edits: readonly FileEdit[], summary: string) => Promise<Validation>;
   readonly log: Logger;
@@ -44,7 +46,7 @@ export async function runFixLoop(input: FixLoopInput): Promise<FixLoopOutcome> {
   const history: AttemptRecord[] = [];
   let request = input.prompt;
   for (let attempt = 1; attempt <= input.maxAttempts; attempt++) {
-    const answer = await session.send(request, attempt);
+    const answer = await session.send(request, attempt, input.tools);
     let problems: readonly string[];
     let echoed: string;
     if (answer.kind === "invalid") {

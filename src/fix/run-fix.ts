@@ -1,7 +1,12 @@
 import { diffLines } from "diff";
 import type { Logger } from "pino";
 import type { Analyzer, FlaggedSecret } from "../analyzers/analyzer.js";
-import { ModelError, addUsage, type TokenUsage } from "../model/index.js";
+import type { AnalyzerRun } from "../analyzers/index.js";
+import type { RepositoryLimits } from "../domain/repository.js";
+import { redactedSnapshot } from "../repo/index.js";
+import { reviewTools } from "../reviewer/index.js";
+import { changedSymbols, extraFileProblem } from "./extra-files.js";
+import { ModelError, addUsage, type ModelToolSet, type TokenUsage } from "../model/index.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { Finding } from "../domain/finding.js";
 import type { PullRef } from "../domain/pull-request.js";
@@ -45,6 +50,8 @@ export interface FixDeps {
   readonly reviewFix?: ReviewFix | null;
   /** The judge a model-made fix must satisfy; absent or null: not judged. */
   readonly judge?: FixJudge | null;
+  /** How the fix model reads the repository at head (its tools); absent: it sees the findings' files only. */
+  readonly repository?: { readonly limits: RepositoryLimits; readonly tarballAfterReads: number } | null;
 }
 
 export type FixScope =
@@ -143,7 +150,7 @@ export async function runFix(github: GitHubHost, request: FixRequest, deps: FixD
     return refused("Nothing is left to fix: the findings asked about are no longer in the code at the pull request's head.", workspace.notFixed);
   }
   const baseline = await analyzeWholeFiles(deps.analyzers, workspace.originals, log, request.signal);
-  const context = (findings: readonly Finding[], originals = workspace.originals, before = baseline): ValidationContext => ({
+  const context = (findings: readonly Finding[], originals: ReadonlyMap<string, string> = workspace.originals, before = baseline): ValidationContext => ({
     originals,
     allowedPaths: workspace.allowed,
     targets: findings,
@@ -153,7 +160,18 @@ export async function runFix(github: GitHubHost, request: FixRequest, deps: FixD
     ...(request.signal ? { signal: request.signal } : {}),
   });
 
-  const made = await makeFix(editable, workspace, request, deps, context, baseline.secrets, log);
+  // The fix model's tools: the repository at head, redacted as read (a fork's head commit is readable through the base repository).
+  const tools =
+    deps.repository && deps.model
+      ? reviewTools({
+          repository: redactedSnapshot(
+            github.repository(ref, pr.head.sha, deps.repository.limits, { tarballAfterReads: deps.repository.tarballAfterReads, log }),
+            createRedactor(),
+          ),
+          plan: null,
+        })
+      : null;
+  const made = await makeFix(editable, workspace, request, deps, context, baseline, { tools, head }, log);
   if ("kind" in made) return made;
   const message = fixCommitMessage(made.fixed, { requestedBy: request.requestedBy, requestUrl: request.requestUrl, summary: made.summary });
   const result = (pending: PendingCommit): CommittedFixResult => ({
@@ -189,9 +207,10 @@ export async function runFix(github: GitHubHost, request: FixRequest, deps: FixD
 /** The files a fix may read and edit, at head; targets whose files cannot be edited become `notFixed`. */
 interface Workspace {
   readonly snapshot: CommitSnapshot;
-  readonly originals: ReadonlyMap<string, string>;
-  readonly modes: ReadonlyMap<string, string>;
-  readonly allowed: ReadonlySet<string>;
+  /** Grow when a fix is allowed a caller's file (extra-files.ts). */
+  readonly originals: Map<string, string>;
+  readonly modes: Map<string, string>;
+  readonly allowed: Set<string>;
   /** Targets whose file can be edited. */
   readonly targets: readonly PostedFinding[];
   /** Grows as the fix goes: targets left out, and why. */
@@ -270,9 +289,11 @@ async function makeFix(
   request: FixRequest,
   deps: FixDeps,
   context: (findings: readonly Finding[]) => ValidationContext,
-  flagged: readonly FlaggedSecret[],
+  baseline: AnalyzerRun,
+  repo: { readonly tools: ModelToolSet | null; readonly head: () => Promise<CommitSnapshot> },
   log: Logger,
 ): Promise<MadeFix | FixResult> {
+  const flagged = baseline.secrets;
   const { notFixed } = workspace;
   const findings = workspace.targets.map((t) => t.finding);
   // Mechanical fixes need neither a model nor words from the requester: the analyzers' own fixes come first.
@@ -298,12 +319,22 @@ async function makeFix(
     );
   }
 
-  const prompt = await modelPrompt(workspace.originals, flagged, workspace.targets, task.reviewerComment, request.instructions);
+  const prompt = await modelPrompt(
+    workspace.originals,
+    flagged,
+    workspace.targets,
+    task.reviewerComment,
+    request.instructions,
+    repo.tools !== null ? request.config.fix.maxFiles : null,
+  );
   if (prompt === null) return refused(`The files are too large to send to the model (more than ${MAX_MODEL_CHARS} characters).`, notFixed);
   let loop;
   // What proving the fix cost (the judge, the review of its diff), counted with the fix model's own calls.
   let proof: ProofSpend = NO_PROOF_SPEND;
+  const findingFiles = new Set(workspace.allowed);
   const prove = async (edits: readonly FileEdit[], summary: string): Promise<Validation> => {
+    const admitted = await admitCallers(edits, findingFiles, workspace, baseline, repo.head, request.config.fix.maxFiles, deps, log, request.signal);
+    if (admitted.length > 0) return { ok: false, problems: admitted };
     const validation = await validateEdits(edits, context(findings));
     if (!validation.ok) return validation;
     const proved = await proveFix(
@@ -330,6 +361,7 @@ async function makeFix(
       prompt,
       maxAttempts: request.config.fix.maxAttempts,
       validate: prove,
+      ...(repo.tools ? { tools: repo.tools } : {}),
       log,
       ...(request.signal ? { signal: request.signal } : {}),
     });
@@ -350,6 +382,50 @@ async function makeFix(
   const untouched = new Set(loop.fix.untouched);
   notFixed.push(...loop.fix.untouched.map((finding) => ({ finding, reason: "the model made no edit in its file" })));
   return { fix: loop.fix, fixed: findings.filter((f) => !untouched.has(f)), engine: engine(loop.attempts), summary: loop.summary };
+}
+
+/**
+ * Files outside the workspace that the edits touch: each is read at head and joins the workspace when the
+ * policy allows it (a caller of a declaration the edits change, within `fix.maxFiles`); the problems otherwise.
+ */
+async function admitCallers(
+  edits: readonly FileEdit[],
+  findingFiles: ReadonlySet<string>,
+  workspace: Workspace,
+  baseline: AnalyzerRun,
+  head: () => Promise<CommitSnapshot>,
+  maxFiles: number,
+  deps: FixDeps,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const outside = [...new Set(edits.map((e) => e.path))].filter((path) => !workspace.allowed.has(path));
+  if (outside.length === 0) return [];
+  const symbols = changedSymbols(edits, findingFiles);
+  const problems: string[] = [];
+  for (const path of outside) {
+    // Not a plain path, or a workflow: validateEdits words those problems.
+    if (path !== normalizePath(path) || path.split("/").some((part) => part === ".." || part === "." || part === "") || isWorkflowPath(path)) continue;
+    const read = await (await head()).readText(path);
+    if (!read.ok) {
+      problems.push(`\`${path}\` cannot be edited: ${read.reason}`);
+      continue;
+    }
+    const problem = extraFileProblem(path, read.text, { symbols, editing: workspace.allowed.size, maxFiles });
+    if (problem !== null) {
+      problems.push(problem);
+      continue;
+    }
+    workspace.originals.set(path, read.text);
+    workspace.modes.set(path, read.entry.mode);
+    workspace.allowed.add(path);
+    // Its own findings are not the fix's: they join the baseline the fix is compared with.
+    const own = await analyzeWholeFiles(deps.analyzers, new Map([[path, read.text]]), log, signal);
+    baseline.findings.push(...own.findings);
+    baseline.secrets.push(...own.secrets);
+    log.info({ path, symbols: [...symbols] }, "a caller's file joins the fix");
+  }
+  return problems;
 }
 
 function refused(reason: string, notFixed: readonly NotFixed[] = []): FixResult {
@@ -440,6 +516,8 @@ async function modelPrompt(
   targets: readonly PostedFinding[],
   reviewerComment: FixTask["reviewerComment"],
   instructions: string,
+  /** With the repository tools: how many files the fix may edit in all (callers included); null without them. */
+  maxFiles: number | null,
 ) {
   const total = [...originals.values()].reduce((n, text) => n + text.length, 0);
   if (total > MAX_MODEL_CHARS) return null;
@@ -460,6 +538,7 @@ async function modelPrompt(
     files,
     instructions: clean(instructions),
     reviewerComment: reviewerComment ? { ...reviewerComment, body: clean(reviewerComment.body) } : null,
+    ...(maxFiles !== null ? { tools: { maxFiles } } : {}),
   });
 }
 

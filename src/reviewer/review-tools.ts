@@ -56,14 +56,15 @@ const ExpandArgs = z.object({ ref: z.string().min(1).max(40).describe("The id sh
 export interface ReviewToolsInput {
   /** The repository at the head commit, redacted; without it only `expand` is offered. */
   readonly repository: RepositorySnapshot | null;
-  readonly plan: WindowPlan;
+  /** What `expand` can show; null outside a review (a fix reads the repository only). */
+  readonly plan: WindowPlan | null;
 }
 
 /** The tools for every window of `plan`; null when there is nothing to offer (no repository, nothing compacted). */
 export function reviewTools(input: ReviewToolsInput): WindowTools | null {
   const { repository, plan } = input;
   const tools: AnyModelTool[] = [];
-  if (compactedRefs(plan).length > 0)
+  if (plan !== null && compactedRefs(plan).length > 0)
     tools.push(
       defineTool({
         name: "expand",

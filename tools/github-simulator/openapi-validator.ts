@@ -68,6 +68,10 @@ export class OpenApiValidator {
     // strict: false — the spec carries OpenAPI keywords (discriminator, x-github, readOnly) Ajv does not know.
     const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateSchema: false });
     addFormats(ajv);
+    // GitHub's commits by apps carry `<id>+<slug>[bot]@users.noreply.<host>`, which the strict `email` format
+    // rejects although GitHub sends it in `head_commit`s: accept the `[bot]` local part, check the rest as usual.
+    const email = ajv.formats["email"];
+    if (email instanceof RegExp) ajv.addFormat("email", (value: string) => email.test(value.replace(/\[bot\]@/, "-bot@")));
     ajv.addSchema({ $id: SPEC_SCHEMA_ID, components: this.spec().components });
     this.#ajv = ajv;
     return ajv;

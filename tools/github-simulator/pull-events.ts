@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { RepoRecord, UserRecord } from "./state.js";
+import type { PullRecord, RepoRecord, UserRecord } from "./state.js";
 import type { SimulatorEvent, WebhookHandler } from "./types.js";
 import { pullRequestPayload } from "./webhook-payloads.js";
 import type { World } from "./world.js";
@@ -10,8 +10,21 @@ import type { World } from "./world.js";
  * tests subscribe, after the HTTP answer that caused them, as GitHub sends
  * webhooks asynchronously.
  */
+/** Told of every branch move after its pull request events (the scripted CI starts its runs here). */
+export type BranchMoveListener = (move: {
+  readonly repo: RepoRecord;
+  readonly branch: string;
+  readonly before: string | null;
+  readonly after: string;
+  readonly sender: UserRecord;
+}) => Promise<void>;
+
+export type PullOpenedListener = (pull: PullRecord) => Promise<void>;
+
 export class PullEvents {
   readonly #handlers = new Set<WebhookHandler>();
+  readonly #moveListeners: BranchMoveListener[] = [];
+  readonly #openListeners: PullOpenedListener[] = [];
   readonly #pending = new Set<Promise<void>>();
   /** Errors thrown by subscribed handlers (a test's delivery failing), kept so tests can assert on them. */
   readonly handlerErrors: unknown[] = [];
@@ -31,6 +44,19 @@ export class PullEvents {
         .finally(() => this.#pending.delete(delivery));
       this.#pending.add(delivery);
     }
+  }
+
+  onBranchMoved(listener: BranchMoveListener): void {
+    this.#moveListeners.push(listener);
+  }
+
+  onPullOpened(listener: PullOpenedListener): void {
+    this.#openListeners.push(listener);
+  }
+
+  /** Call after a pull request was opened and its `opened` event emitted. */
+  async pullOpened(pull: PullRecord): Promise<void> {
+    for (const listener of this.#openListeners) await listener(pull);
   }
 
   /** Resolves when every event emitted so far has been handled. */
@@ -53,6 +79,7 @@ export class PullEvents {
       events.push(event);
       this.emit(event);
     }
+    for (const listener of this.#moveListeners) await listener({ repo, branch, before, after, sender });
     return events;
   }
 }

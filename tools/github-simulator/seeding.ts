@@ -109,6 +109,7 @@ export async function createPullRequest(world: World, input: CreatePullRequestIn
   const payload = await pullRequestPayload(world, pull, "opened", pull.user);
   const event: SimulatorEvent = { name: "pull_request", id: randomUUID(), payload };
   world.events.emit(event);
+  await world.events.pullOpened(pull);
   return { number, headSha, pullRequest: payload["pull_request"] as Record<string, unknown>, payload, event };
 }
 

@@ -1,8 +1,9 @@
 import type { Logger } from "pino";
+import type { SimCi } from "./ci-types.js";
 import type { FaultInjector } from "./faults.js";
 import type { Permission, ReactionContent } from "./state.js";
-import type { CheckRunView, IssueCommentView, ReactionView, ReviewCommentView, ReviewView, ThreadView } from "./state-views.js";
-import type { CommitInput, RepoName, RequestLogEntry, SimulatorEvent, Violation, WebhookHandler } from "./types.js";
+import type { CheckRunView, CheckSuiteView, IssueCommentView, ReactionView, ReviewCommentView, ReviewView, ThreadView } from "./state-views.js";
+import type { CommitInput, RepoName, RequestLogEntry, SimulatorEvent, Violation, WebhookDelivery, WebhookHandler } from "./types.js";
 import type { SimulatorLimits } from "./world.js";
 
 /** The simulator's API for tests and demos. */
@@ -97,7 +98,9 @@ export interface StateReader {
   threads(repo: RepoName, pullNumber: number): ThreadView[];
   issueComments(repo: RepoName, issueNumber: number): IssueCommentView[];
   reactions(): ReactionView[];
+  /** Check runs of every app (Longview's and the CI's; `app` tells them apart). */
   checkRuns(repo: RepoName, headSha?: string): CheckRunView[];
+  checkSuites(repo: RepoName, headSha?: string): CheckSuiteView[];
   pullRequest(
     repo: RepoName,
     pullNumber: number,
@@ -122,6 +125,10 @@ export interface Simulator {
   readonly violations: readonly Violation[];
   /** Errors thrown by webhook handlers given to `onWebhook`. */
   readonly webhookErrors: readonly unknown[];
+  /** Webhooks sent by `forwardWebhooks`, with the receiver's status. */
+  readonly deliveries: readonly WebhookDelivery[];
+  /** The repository's own CI (GitHub Actions or another CI app), scripted by the test. */
+  readonly ci: SimCi;
   installationId(owner: string): number | null;
   createRepo(input: CreateRepoInput): Promise<SimRepo>;
   forkRepo(repo: RepoName, input: { readonly owner: string; readonly name?: string; readonly installed?: boolean }): Promise<SimRepo>;
@@ -142,6 +149,12 @@ export interface Simulator {
   expireTokens(): void;
   /** Receives every webhook event the simulator emits; returns an unsubscribe function. */
   onWebhook(handler: WebhookHandler): () => void;
+  /**
+   * Delivers every event from now on to `url` as GitHub would (signed with the app's webhook secret,
+   * one at a time in order); `events` limits it to those event names. A failed delivery lands in
+   * `webhookErrors`. Returns an unsubscribe function.
+   */
+  forwardWebhooks(url: string, options?: { readonly events?: readonly string[] }): () => void;
   /** Waits until emitted events have been handled. */
   settleWebhooks(): Promise<void>;
   close(): Promise<void>;

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { createAppIdentity } from "./app-identity.js";
 import { TokenStore } from "./auth.js";
+import { ScriptedCi } from "./ci.js";
 import { FaultInjector } from "./faults.js";
 import { OpenApiValidator } from "./openapi-validator.js";
 import { DiffCache } from "./pr-diff.js";
@@ -19,7 +20,8 @@ import { createRequestListener } from "./server.js";
 import type { Simulator, SimulatorOptions } from "./simulator-types.js";
 import { SimState } from "./state.js";
 import { createStateReader } from "./state-reader.js";
-import type { RequestLogEntry, Violation } from "./types.js";
+import type { RequestLogEntry, Violation, WebhookDelivery } from "./types.js";
+import { deliverWebhook } from "./webhook.js";
 import type { SimulatorLimits, World } from "./world.js";
 
 const DEFAULT_LIMITS: SimulatorLimits = { maxPatchBytes: 400_000, maxListedFiles: 3_000, maxCompareFiles: 300, maxDiffFiles: 300, maxTreeEntries: 100_000 };
@@ -51,6 +53,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     validator: options.validate === false ? null : new OpenApiValidator(),
     violations,
   };
+  const ci = new ScriptedCi(world);
+  const deliveries: WebhookDelivery[] = [];
   const logger = options.logger ?? pino({ level: "silent" });
   server.on("request", createRequestListener({ router: new Router(allRoutes(world)), world, faults, requests, logger }));
 
@@ -63,6 +67,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests,
     violations,
     webhookErrors: events.handlerErrors,
+    deliveries,
+    ci,
     state: createStateReader(state),
     installationId: (owner) => installationOf(world, owner),
     createRepo: (input) => createRepo(world, workDir, input),
@@ -91,8 +97,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     expireTokens: () => world.tokens.expireAll(),
     onWebhook: (handler) => events.subscribe(handler),
+    forwardWebhooks(url, forwardOptions = {}) {
+      // One delivery at a time, in emission order, as a single GitHub hook delivers.
+      let queue: Promise<unknown> = Promise.resolve();
+      return events.subscribe((event) => {
+        if (forwardOptions.events && !forwardOptions.events.includes(event.name)) return;
+        const delivery = queue.then(async () => {
+          const result = await deliverWebhook({ url, secret: app.webhookSecret, event: event.name, payload: event.payload, id: event.id, appId: app.id });
+          const action = event.payload["action"];
+          deliveries.push({ url, event: event.name, action: typeof action === "string" ? action : null, id: event.id, status: result.status });
+          if (result.status >= 400) throw new Error(`simulator: ${event.name} delivery to ${url} answered ${result.status}: ${result.body}`);
+        });
+        queue = delivery.catch(() => undefined);
+        return delivery;
+      });
+    },
     settleWebhooks: () => events.settle(),
     async close() {
+      ci.close();
       await events.settle();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

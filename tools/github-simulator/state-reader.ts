@@ -1,7 +1,7 @@
 import { pullNamed, repoNamed } from "./repo-lookup.js";
 import type { StateReader } from "./simulator-types.js";
 import type { SimState } from "./state.js";
-import { checkRunView, issueCommentView, reactionView, reviewCommentView, reviewView, threadView } from "./state-views.js";
+import { checkRunView, checkSuiteView, issueCommentView, reactionView, reviewCommentView, reviewView, threadView } from "./state-views.js";
 
 /** `sim.state`: typed snapshots of what the app under test did. */
 export function createStateReader(state: SimState): StateReader {
@@ -13,6 +13,8 @@ export function createStateReader(state: SimState): StateReader {
     issueComments: (repo, n) => state.issueComments.filter((c) => c.repo === repoNamed(state, repo) && c.issueNumber === n).map(issueCommentView),
     reactions: () => state.reactions.map(reactionView),
     checkRuns: (repo, sha) => state.checkRuns.filter((r) => r.repo === repoNamed(state, repo) && (sha === undefined || r.headSha === sha)).map(checkRunView),
+    checkSuites: (repo, sha) =>
+      state.checkSuites.filter((s) => s.repo === repoNamed(state, repo) && (sha === undefined || s.headSha === sha)).map((s) => checkSuiteView(state, s)),
     pullRequest(repo, n) {
       const pull = pullNamed(state, repo, n);
       return { headSha: pull.headSha, headRef: pull.headRef, baseRef: pull.baseRef, draft: pull.draft, state: pull.state };

@@ -3,6 +3,7 @@ import type {
   CheckAction,
   CheckAnnotation,
   CheckRunRecord,
+  CheckSuiteRecord,
   IssueCommentRecord,
   ReactionRecord,
   ReviewCommentRecord,
@@ -10,6 +11,7 @@ import type {
   SimState,
   ThreadRecord,
 } from "./state.js";
+import { suiteState } from "./render/check-suite.js";
 import { isoTime } from "./render/urls.js";
 
 /** Plain, typed snapshots of the simulator's state for test assertions. */
@@ -71,6 +73,19 @@ export interface CheckRunView {
   readonly actions: readonly CheckAction[];
   readonly detailsUrl: string | null;
   readonly externalId: string | null;
+  /** Slug of the app that created the run ("longview", "github-actions", ...). */
+  readonly app: string;
+  readonly checkSuiteId: number;
+}
+
+export interface CheckSuiteView {
+  readonly id: number;
+  readonly app: string;
+  readonly headSha: string;
+  readonly headBranch: string | null;
+  readonly status: "queued" | "in_progress" | "completed";
+  readonly conclusion: string | null;
+  readonly checkRunIds: readonly number[];
 }
 
 export interface ThreadView {
@@ -133,7 +148,14 @@ export function checkRunView(run: CheckRunRecord): CheckRunView {
     actions: [...run.actions],
     detailsUrl: run.detailsUrl,
     externalId: run.externalId,
+    app: run.app.slug,
+    checkSuiteId: run.checkSuiteId,
   };
+}
+
+export function checkSuiteView(state: SimState, suite: CheckSuiteRecord): CheckSuiteView {
+  const runs = state.suiteRuns(suite);
+  return { id: suite.id, app: suite.app.slug, headSha: suite.headSha, headBranch: suite.headBranch, ...suiteState(runs), checkRunIds: runs.map((r) => r.id) };
 }
 
 export function threadView(state: SimState, thread: ThreadRecord): ThreadView {

@@ -15,19 +15,24 @@ export interface UserRecord {
   readonly type: "User" | "Bot" | "Organization";
 }
 
-export interface AppRecord {
+/** A GitHub App as other apps see it: Longview itself, GitHub Actions or another CI app. */
+export interface IntegrationRecord {
   readonly id: number;
   readonly slug: string;
   readonly name: string;
   readonly clientId: string;
   readonly owner: UserRecord;
   readonly bot: UserRecord;
-  readonly publicKey: KeyObject;
-  readonly privateKeyPem: string;
-  readonly webhookSecret: string;
   readonly createdAt: Date;
   readonly permissions: Readonly<Record<string, string>>;
   readonly events: readonly string[];
+}
+
+/** The app under test: an integration with its keys and webhook secret. */
+export interface AppRecord extends IntegrationRecord {
+  readonly publicKey: KeyObject;
+  readonly privateKeyPem: string;
+  readonly webhookSecret: string;
 }
 
 export interface InstallationRecord {
@@ -171,6 +176,66 @@ export interface CheckRunRecord {
   readonly annotations: CheckAnnotation[];
   actions: readonly CheckAction[];
   readonly checkSuiteId: number;
+  /** The app that created the run; only it may update the run. */
+  readonly app: IntegrationRecord;
+}
+
+/**
+ * One app's check suite for one commit. Status and conclusion are derived
+ * from its check runs (see `suiteStatus`), as on GitHub.
+ */
+export interface CheckSuiteRecord {
+  readonly id: number;
+  readonly repo: RepoRecord;
+  readonly app: IntegrationRecord;
+  readonly headSha: string;
+  readonly headBranch: string | null;
+  /** The branch tip before the push that created the suite; null when unknown. */
+  readonly before: string | null;
+  readonly createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A GitHub Actions workflow file of a repository. */
+export interface WorkflowRecord {
+  readonly id: number;
+  readonly repo: RepoRecord;
+  readonly name: string;
+  readonly path: string;
+  readonly createdAt: Date;
+}
+
+export interface WorkflowRunRecord {
+  readonly id: number;
+  readonly repo: RepoRecord;
+  readonly workflow: WorkflowRecord;
+  readonly runNumber: number;
+  readonly checkSuiteId: number;
+  readonly headSha: string;
+  readonly headBranch: string | null;
+  readonly event: "push" | "pull_request";
+  readonly actor: UserRecord;
+  readonly displayTitle: string;
+  status: "queued" | "in_progress" | "completed";
+  conclusion: string | null;
+  readonly createdAt: Date;
+  updatedAt: Date;
+  runStartedAt: Date;
+}
+
+/** A job of a workflow run. Its id is its check run's id, as on GitHub. */
+export interface WorkflowJobRecord {
+  readonly id: number;
+  readonly runId: number;
+  readonly repo: RepoRecord;
+  readonly name: string;
+  status: "queued" | "in_progress" | "completed";
+  conclusion: string | null;
+  readonly createdAt: Date;
+  startedAt: Date;
+  completedAt: Date | null;
+  /** The job's log as GitHub serves it (timestamped lines); null until the job completes. */
+  log: string | null;
 }
 
 const ID_OFFSETS = {
@@ -184,6 +249,9 @@ const ID_OFFSETS = {
   reaction: 700_000,
   check: 800_000,
   suite: 900_000,
+  workflow: 1_100_000,
+  run: 1_200_000,
+  app: 1_300_000,
 } as const;
 
 export class SimState {
@@ -197,6 +265,10 @@ export class SimState {
   readonly issueComments: IssueCommentRecord[] = [];
   readonly reactions: ReactionRecord[] = [];
   readonly checkRuns: CheckRunRecord[] = [];
+  readonly checkSuites: CheckSuiteRecord[] = [];
+  readonly workflows: WorkflowRecord[] = [];
+  readonly workflowRuns: WorkflowRunRecord[] = [];
+  readonly workflowJobs: WorkflowJobRecord[] = [];
   readonly #counters = new Map<string, number>();
 
   constructor(readonly now: () => Date) {}
@@ -236,5 +308,36 @@ export class SimState {
 
   checkRun(repo: RepoRecord, id: number): CheckRunRecord | null {
     return this.checkRuns.find((c) => c.repo === repo && c.id === id) ?? null;
+  }
+
+  checkSuite(repo: RepoRecord, id: number): CheckSuiteRecord | null {
+    return this.checkSuites.find((s) => s.repo === repo && s.id === id) ?? null;
+  }
+
+  /** The app's suite for a commit, created on first use (GitHub makes one per app and commit). */
+  suiteFor(repo: RepoRecord, app: IntegrationRecord, headSha: string, headBranch: string | null, before: string | null = null): CheckSuiteRecord {
+    const existing = this.checkSuites.find((s) => s.repo === repo && s.app.id === app.id && s.headSha === headSha);
+    return existing ?? this.newSuite(repo, app, headSha, headBranch, before);
+  }
+
+  /** A new suite even when the app has one for the commit: GitHub Actions makes one per workflow run. */
+  newSuite(repo: RepoRecord, app: IntegrationRecord, headSha: string, headBranch: string | null, before: string | null): CheckSuiteRecord {
+    const now = this.now();
+    const suite: CheckSuiteRecord = { id: this.nextId("suite"), repo, app, headSha, headBranch, before, createdAt: now, updatedAt: now };
+    this.checkSuites.push(suite);
+    return suite;
+  }
+
+  /** A suite's check runs, oldest first. */
+  suiteRuns(suite: CheckSuiteRecord): CheckRunRecord[] {
+    return this.checkRuns.filter((r) => r.repo === suite.repo && r.checkSuiteId === suite.id);
+  }
+
+  workflowRun(repo: RepoRecord, id: number): WorkflowRunRecord | null {
+    return this.workflowRuns.find((r) => r.repo === repo && r.id === id) ?? null;
+  }
+
+  workflowJob(repo: RepoRecord, id: number): WorkflowJobRecord | null {
+    return this.workflowJobs.find((j) => j.repo === repo && j.id === id) ?? null;
   }
 }

@@ -38,6 +38,15 @@ export interface SimulatorEvent {
   readonly payload: Record<string, unknown>;
 }
 
+/** A webhook `forwardWebhooks` delivered over HTTP, and the receiver's answer. */
+export interface WebhookDelivery {
+  readonly url: string;
+  readonly event: string;
+  readonly action: string | null;
+  readonly id: string;
+  readonly status: number;
+}
+
 export type WebhookHandler = (event: SimulatorEvent) => void | Promise<void>;
 
 export type RepoName = `${string}/${string}`;

@@ -1,15 +1,9 @@
-import type { AppRecord, CheckRunRecord, PullRecord } from "../state.js";
+import type { CheckAnnotation, CheckRunRecord, PullRecord, RepoRecord } from "../state.js";
 import { renderApp } from "./user.js";
-import { isoTime, nodeId, type Urls } from "./urls.js";
+import { encodePath, isoTime, nodeId, type Urls } from "./urls.js";
 
 /** GitHub's `check-run`; `pulls` are the open pull requests whose head is the run's commit. */
-export function renderCheckRun(
-  urls: Urls,
-  app: AppRecord,
-  run: CheckRunRecord,
-  pulls: readonly PullRecord[],
-  baseShas: ReadonlyMap<number, string>,
-): Record<string, unknown> {
+export function renderCheckRun(urls: Urls, run: CheckRunRecord, pulls: readonly PullRecord[], baseShas: ReadonlyMap<number, string>): Record<string, unknown> {
   const self = urls.api(`/repos/${run.repo.fullName}/check-runs/${run.id}`);
   return {
     id: run.id,
@@ -32,17 +26,38 @@ export function renderCheckRun(
     },
     name: run.name,
     check_suite: { id: run.checkSuiteId },
-    app: renderApp(urls, app),
-    pull_requests: pulls.map((pull) => ({
-      id: pull.id,
-      number: pull.number,
-      url: urls.api(`/repos/${pull.repo.fullName}/pulls/${pull.number}`),
-      head: { ref: pull.headRef, sha: pull.headSha, repo: miniRepo(urls, pull.headRepo.id, pull.headRepo.fullName, pull.headRepo.name) },
-      base: { ref: pull.baseRef, sha: baseShas.get(pull.id) ?? "", repo: miniRepo(urls, pull.repo.id, pull.repo.fullName, pull.repo.name) },
-    })),
+    app: renderApp(urls, run.app),
+    pull_requests: renderPullsMinimal(urls, pulls, baseShas),
   };
 }
 
-function miniRepo(urls: Urls, id: number, fullName: string, name: string): Record<string, unknown> {
-  return { id, url: urls.api(`/repos/${fullName}`), name };
+/** GitHub's `check-annotation`: the stored annotation with every optional field spelled out and a link to the file at the run's commit. */
+export function renderAnnotation(urls: Urls, repo: RepoRecord, headSha: string, annotation: CheckAnnotation): Record<string, unknown> {
+  return {
+    path: annotation.path,
+    blob_href: urls.html(`/${repo.fullName}/blob/${headSha}/${encodePath(annotation.path)}`),
+    start_line: annotation.start_line,
+    end_line: annotation.end_line,
+    start_column: annotation.start_column ?? null,
+    end_column: annotation.end_column ?? null,
+    annotation_level: annotation.annotation_level,
+    title: annotation.title ?? null,
+    message: annotation.message,
+    raw_details: annotation.raw_details ?? null,
+  };
+}
+
+/** GitHub's `pull-request-minimal` list, as embedded in check runs, check suites and workflow runs. */
+export function renderPullsMinimal(urls: Urls, pulls: readonly PullRecord[], baseShas: ReadonlyMap<number, string>): Record<string, unknown>[] {
+  return pulls.map((pull) => ({
+    id: pull.id,
+    number: pull.number,
+    url: urls.api(`/repos/${pull.repo.fullName}/pulls/${pull.number}`),
+    head: { ref: pull.headRef, sha: pull.headSha, repo: miniRepo(urls, pull.headRepo) },
+    base: { ref: pull.baseRef, sha: baseShas.get(pull.id) ?? "", repo: miniRepo(urls, pull.repo) },
+  }));
+}
+
+function miniRepo(urls: Urls, repo: RepoRecord): Record<string, unknown> {
+  return { id: repo.id, url: urls.api(`/repos/${repo.fullName}`), name: repo.name };
 }

@@ -1,4 +1,4 @@
-import type { AppRecord, UserRecord } from "../state.js";
+import type { IntegrationRecord, UserRecord } from "../state.js";
 import { isoTime, nodeId, type Urls } from "./urls.js";
 
 /** GitHub's `simple-user`. Bots (the app's `slug[bot]` user) link to the app page. */
@@ -29,7 +29,7 @@ export function renderUser(urls: Urls, user: UserRecord): Record<string, unknown
 }
 
 /** GitHub's `integration` (a GitHub App), as embedded in check runs and installations. */
-export function renderApp(urls: Urls, app: AppRecord): Record<string, unknown> {
+export function renderApp(urls: Urls, app: IntegrationRecord): Record<string, unknown> {
   return {
     id: app.id,
     client_id: app.clientId,
@@ -37,7 +37,7 @@ export function renderApp(urls: Urls, app: AppRecord): Record<string, unknown> {
     node_id: nodeId("Integration", app.id),
     owner: renderUser(urls, app.owner),
     name: app.name,
-    description: "Simulated GitHub App",
+    description: app.slug === "github-actions" ? "Automate your workflow from idea to production" : "Simulated GitHub App",
     external_url: urls.html(`/apps/${app.slug}`),
     html_url: urls.html(`/apps/${app.slug}`),
     created_at: isoTime(app.createdAt),

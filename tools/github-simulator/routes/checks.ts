@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { GitHubApiError, notFound, unprocessableMessage, validationFailed } from "../errors.js";
 import { paginate } from "../paginate.js";
-import { baseTip } from "../pull-facts.js";
-import { renderCheckRun } from "../render/check-run.js";
+import { headFacts } from "../head-facts.js";
+import { renderAnnotation, renderCheckRun } from "../render/check-run.js";
+import { latestPerName, renderCheckSuite } from "../render/check-suite.js";
 import { readableRepo, writableRepo } from "../repo-access.js";
 import type { Route } from "../router.js";
-import type { CheckRunRecord, CheckStatus, RepoRecord } from "../state.js";
+import type { CheckRunRecord, CheckStatus, CheckSuiteRecord } from "../state.js";
 import type { World } from "../world.js";
 import { parseBody } from "./body.js";
 
@@ -59,17 +60,6 @@ const UpdateCheck = z.object(CheckFields);
 type CheckInput = z.infer<typeof UpdateCheck>;
 
 export function checkRoutes(world: World): Route[] {
-  const suites = new Map<string, number>();
-  const suiteFor = (repo: RepoRecord, sha: string) => {
-    const key = `${repo.id}:${sha}`;
-    let id = suites.get(key);
-    if (id === undefined) {
-      id = world.state.nextId("suite");
-      suites.set(key, id);
-    }
-    return id;
-  };
-
   return [
     {
       method: "POST",
@@ -81,6 +71,9 @@ export function checkRoutes(world: World): Route[] {
         checkLimits(input, null);
         if ((await repo.git.objectType(input.head_sha)) !== "commit") throw unprocessableMessage(`No commit found for SHA: ${input.head_sha}`);
         const now = world.state.now();
+        const headBranch = world.state.pulls.find((p) => p.headRepo === repo && p.headSha === input.head_sha)?.headRef ?? null;
+        const suite = world.state.suiteFor(repo, world.app, input.head_sha, headBranch);
+        suite.updatedAt = now;
         const run: CheckRunRecord = {
           id: world.state.nextId("check"),
           repo,
@@ -95,7 +88,8 @@ export function checkRoutes(world: World): Route[] {
           output: { title: null, summary: null, text: null },
           annotations: [],
           actions: [],
-          checkSuiteId: suiteFor(repo, input.head_sha),
+          checkSuiteId: suite.id,
+          app: world.app,
         };
         apply(world, run, input);
         world.state.checkRuns.push(run);
@@ -110,6 +104,10 @@ export function checkRoutes(world: World): Route[] {
         const repo = writableRepo(world, caller, params);
         const run = world.state.checkRun(repo, Number(params["check_run_id"]));
         if (!run) throw notFound();
+        // Only the app that created a run may change it (CI's runs are read-only to Longview).
+        if (run.app.id !== world.app.id) {
+          throw new GitHubApiError(403, { message: `Invalid app_id \`${world.app.id}\` - check run can only be modified by the GitHub App that created it.` });
+        }
         const input = parseBody(UpdateCheck, body);
         checkLimits(input, run);
         apply(world, run, input);
@@ -137,15 +135,74 @@ export function checkRoutes(world: World): Route[] {
         const ref = params["ref"] ?? "";
         const sha = await repo.git.resolveCommit(ref);
         if (!sha) throw unprocessableMessage(`No commit found for SHA: ${ref}`);
-        let runs = world.state.checkRuns.filter((r) => r.repo === repo && r.headSha === sha);
-        const name = query.get("check_name");
-        const status = query.get("status");
-        const appId = query.get("app_id");
-        if (name !== null) runs = runs.filter((r) => r.name === name);
-        if (status !== null) runs = runs.filter((r) => r.status === status);
-        if (appId !== null && Number(appId) !== world.app.id) runs = [];
-        if ((query.get("filter") ?? "latest") === "latest") runs = latestPerName(runs);
+        const runs = filterRuns(
+          world.state.checkRuns.filter((r) => r.repo === repo && r.headSha === sha),
+          query,
+        );
         const page = paginate(runs, query, world.urls.api(`/repos/${repo.fullName}/commits/${encodeURIComponent(ref)}/check-runs`));
+        return {
+          status: 200,
+          headers: page.headers,
+          json: { total_count: runs.length, check_runs: await Promise.all(page.items.map((r) => render(world, r))) },
+        };
+      },
+    },
+    {
+      method: "GET",
+      template: "/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+      auth: "installation",
+      async handle({ params, caller, query }) {
+        const repo = readableRepo(world, caller, params);
+        const run = world.state.checkRun(repo, Number(params["check_run_id"]));
+        if (!run) throw notFound();
+        const page = paginate(run.annotations, query, world.urls.api(`/repos/${repo.fullName}/check-runs/${run.id}/annotations`));
+        return { status: 200, headers: page.headers, json: page.items.map((a) => renderAnnotation(world.urls, repo, run.headSha, a)) };
+      },
+    },
+    {
+      method: "GET",
+      template: "/repos/{owner}/{repo}/commits/{ref}/check-suites",
+      auth: "installation",
+      greedy: ["ref"],
+      async handle({ params, caller, query }) {
+        const repo = readableRepo(world, caller, params);
+        const ref = params["ref"] ?? "";
+        const sha = await repo.git.resolveCommit(ref);
+        if (!sha) throw unprocessableMessage(`No commit found for SHA: ${ref}`);
+        let suites = world.state.checkSuites.filter((s) => s.repo === repo && s.headSha === sha);
+        const appId = query.get("app_id");
+        const name = query.get("check_name");
+        if (appId !== null) suites = suites.filter((s) => s.app.id === Number(appId));
+        if (name !== null) suites = suites.filter((s) => world.state.suiteRuns(s).some((r) => r.name === name));
+        const page = paginate(suites, query, world.urls.api(`/repos/${repo.fullName}/commits/${encodeURIComponent(ref)}/check-suites`));
+        return {
+          status: 200,
+          headers: page.headers,
+          json: { total_count: suites.length, check_suites: await Promise.all(page.items.map((s) => renderSuite(world, s))) },
+        };
+      },
+    },
+    {
+      method: "GET",
+      template: "/repos/{owner}/{repo}/check-suites/{check_suite_id}",
+      auth: "installation",
+      async handle({ params, caller }) {
+        const repo = readableRepo(world, caller, params);
+        const suite = world.state.checkSuite(repo, Number(params["check_suite_id"]));
+        if (!suite) throw notFound();
+        return { status: 200, json: await renderSuite(world, suite) };
+      },
+    },
+    {
+      method: "GET",
+      template: "/repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
+      auth: "installation",
+      async handle({ params, caller, query }) {
+        const repo = readableRepo(world, caller, params);
+        const suite = world.state.checkSuite(repo, Number(params["check_suite_id"]));
+        if (!suite) throw notFound();
+        const runs = filterRuns(world.state.suiteRuns(suite), query);
+        const page = paginate(runs, query, world.urls.api(`/repos/${repo.fullName}/check-suites/${suite.id}/check-runs`));
         return {
           status: 200,
           headers: page.headers,
@@ -202,18 +259,23 @@ function apply(world: World, run: CheckRunRecord, input: CheckInput): void {
   if (input.actions !== undefined) run.actions = input.actions;
 }
 
-function latestPerName(runs: readonly CheckRunRecord[]): CheckRunRecord[] {
-  const latest = new Map<string, CheckRunRecord>();
-  for (const run of runs) {
-    const seen = latest.get(run.name);
-    if (!seen || run.id > seen.id) latest.set(run.name, run);
-  }
-  return [...latest.values()].sort((a, b) => b.id - a.id);
+/** The `check_name`, `status`, `app_id` and `filter` (default `latest`) query parameters of the check-run listings. */
+function filterRuns(all: readonly CheckRunRecord[], query: URLSearchParams): CheckRunRecord[] {
+  let runs = [...all];
+  const name = query.get("check_name");
+  const status = query.get("status");
+  const appId = query.get("app_id");
+  if (name !== null) runs = runs.filter((r) => r.name === name);
+  if (status !== null) runs = runs.filter((r) => r.status === status);
+  if (appId !== null) runs = runs.filter((r) => r.app.id === Number(appId));
+  return (query.get("filter") ?? "latest") === "latest" ? latestPerName(runs) : runs.sort((a, b) => b.id - a.id);
 }
 
-async function render(world: World, run: CheckRunRecord): Promise<Record<string, unknown>> {
-  const pulls = world.state.pulls.filter((p) => p.repo === run.repo && p.state === "open" && p.headSha === run.headSha);
-  const baseShas = new Map<number, string>();
-  for (const pull of pulls) baseShas.set(pull.id, await baseTip(pull));
-  return renderCheckRun(world.urls, world.app, run, pulls, baseShas);
+export async function render(world: World, run: CheckRunRecord): Promise<Record<string, unknown>> {
+  const facts = await headFacts(world, run.repo, run.headSha);
+  return renderCheckRun(world.urls, run, facts.pulls, facts.baseShas);
+}
+
+export async function renderSuite(world: World, suite: CheckSuiteRecord): Promise<Record<string, unknown>> {
+  return renderCheckSuite(world.urls, suite, world.state.suiteRuns(suite), await headFacts(world, suite.repo, suite.headSha));
 }

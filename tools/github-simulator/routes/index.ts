@@ -1,5 +1,6 @@
 import type { Route } from "../router.js";
 import type { World } from "../world.js";
+import { actionsRoutes } from "./actions.js";
 import { appRoutes } from "./apps.js";
 import { checkRoutes } from "./checks.js";
 import { collaboratorRoutes } from "./collaborators.js";
@@ -19,6 +20,7 @@ export function allRoutes(world: World): Route[] {
     ...reviewRoutes(world),
     ...commentRoutes(world),
     ...checkRoutes(world),
+    ...actionsRoutes(world),
     ...gitDataRoutes(world),
     ...collaboratorRoutes(world),
     ...graphqlRoutes(world),

@@ -103,7 +103,14 @@ export async function runCommand(
         return;
       case "undo":
         if (!(await authorized(github, ref, sender, "write", "undo", answer, log))) return;
-        await undoCommand(github, invocation, answer, attempt, (committed) => afterCommit(invocation, committed, queue, answer, log), log);
+        await undoCommand(
+          github,
+          invocation,
+          answer,
+          (committed) => attempt.saveCommitted(committed),
+          (committed) => afterCommit(invocation, committed, queue, answer, log),
+          log,
+        );
         return;
     }
   } catch (error) {

@@ -4,7 +4,7 @@ import { runUndo, type CommittedUndoResult } from "../fix/undo.js";
 import type { CommittedFix } from "../queue/kinds/command.js";
 import { truncateMarkdown } from "../markdown/untrusted.js";
 import { formatUndoReply } from "./format-undo-reply.js";
-import type { CommandAttempt, CommandInvocation } from "./run-command.js";
+import type { PullRef } from "../domain/pull-request.js";
 
 /**
  * `/agent undo` once authorized: the undo commit goes through the same
@@ -17,11 +17,20 @@ import type { CommandAttempt, CommandInvocation } from "./run-command.js";
 /** GitHub refuses comments over 65,536 characters. */
 const MAX_COMMENT = 65_536;
 
+/** What the undo needs of the command (run-command.ts `CommandInvocation`). */
+export interface UndoInvocation {
+  readonly ref: PullRef;
+  readonly sender: string;
+  /** The comment's URL, cited in the undo commit's message. */
+  readonly url: string | null;
+}
+
+/** `saveCommitted` and `afterCommit`: the command job's own (run-command.ts), so the undo resumes and answers like a fix. */
 export async function undoCommand(
   github: GitHubHost,
-  invocation: CommandInvocation,
+  invocation: UndoInvocation,
   answer: (body: string) => Promise<void>,
-  attempt: CommandAttempt,
+  saveCommitted: (committed: CommittedFix) => Promise<void>,
   afterCommit: (committed: CommittedFix) => Promise<void>,
   log: Logger,
 ): Promise<void> {
@@ -40,7 +49,7 @@ export async function undoCommand(
       requestedBy: sender,
       requestUrl: invocation.url,
       botLogin: await github.botLogin(),
-      beforeRefMove: (pending) => attempt.saveCommitted(saved(pending, "committing")),
+      beforeRefMove: (pending) => saveCommitted(saved(pending, "committing")),
     },
     log,
   );
@@ -49,6 +58,6 @@ export async function undoCommand(
     return;
   }
   const committed = saved(result, "committed");
-  await attempt.saveCommitted(committed);
+  await saveCommitted(committed);
   await afterCommit(committed);
 }

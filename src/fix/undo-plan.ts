@@ -1,7 +1,7 @@
 import type { GitIdentity, PullCommit } from "../github/pull-commits.js";
 import { inlineCode } from "../markdown/untrusted.js";
 import { UNDO_TRAILER, trailerValues } from "./commit-message.js";
-import { normalizePath } from "./edit-policy.js";
+import { isWorkflowPath, normalizePath } from "./edit-policy.js";
 
 /**
  * `/agent undo` decided. Pure: the pull request's commits, what Longview's
@@ -161,9 +161,6 @@ export interface RestoreFile {
 
 export type RestorePlan = { readonly kind: "refused"; readonly reason: string } | { readonly kind: "restore"; readonly files: readonly RestoreFile[] };
 
-/** Directories Longview never writes to; a "Longview" commit that changed them is not one to trust, nor to revert. */
-const PROTECTED = /^\.github\/(workflows|actions)\//i;
-
 export function planRestore(selection: Extract<UndoSelection, { kind: "selected" }>, changed: ChangedPaths): RestorePlan {
   const reverting = new Set(selection.revert.map((c) => c.sha));
   const first = new Map<string, PullCommit>();
@@ -175,7 +172,8 @@ export function planRestore(selection: Extract<UndoSelection, { kind: "selected"
       const parent = commit.parents[0];
       if (parent === undefined) return refused(`Longview's commit ${commitLabel(commit)} has no parent to restore from.`);
       for (const path of [...paths].map(normalizePath)) {
-        if (PROTECTED.test(path)) {
+        // Longview never writes there (edit-policy.ts): a "Longview" commit that did is not one to trust, nor to revert.
+        if (isWorkflowPath(path)) {
           return refused(
             `The commit ${commitLabel(commit)} changes ${inlineCode(path)}, and Longview never changes \`.github/workflows/\` or \`.github/actions/\`, so it does not undo that commit.`,
           );

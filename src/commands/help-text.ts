@@ -15,6 +15,7 @@ export function helpText(config: RepoConfig, unknown: string | null = null): str
     "**Longview commands** (on the first line of a pull-request comment):",
     "",
     `- \`/agent fix [instructions]\` — commits a fix to this pull request's branch. In a Longview finding's thread it fixes that finding; on the conversation it fixes the open findings the instructions name (by file, rule or title words), or else the open findings that fail the gate (${gate}). In a person's review thread it does what that comment asks (needs a model). Anything after \`fix\` is passed on as instructions. For people with write access.`,
+    "- `/agent undo` — reverts Longview's own fix commits on this pull request's branch, in one new commit that puts the files they changed back as they were. Refused when someone else changed those files after them, or when a force-push rewrote or removed them. For people with write access.",
     `- \`/agent review\` — a full new review of the pull request's head. For ${reviewers} (\`commands.review\` in \`.github/longview.yml\`).`,
     "- `/agent help` — this message.",
     "",

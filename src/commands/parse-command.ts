@@ -11,6 +11,8 @@
 export type AgentCommand =
   | { readonly kind: "fix"; readonly instructions: string }
   | { readonly kind: "review" }
+  /** Revert Longview's own fix commits on the branch (words after it are ignored). */
+  | { readonly kind: "undo" }
   | { readonly kind: "help" }
   | { readonly kind: "unknown"; readonly name: string };
 
@@ -35,6 +37,8 @@ export function parseCommand(body: string): AgentCommand | null {
       return { kind: "help" };
     case "review":
       return { kind: "review" };
+    case "undo":
+      return { kind: "undo" };
     case "fix": {
       // Instructions may continue on the lines below the command.
       const instructions = [rest, ...lines.slice(first + 1)].join("\n").trim();

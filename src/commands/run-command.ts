@@ -15,6 +15,7 @@ import type { AgentCommand } from "./parse-command.js";
 import { meetsRequirement, type RequiredAccess } from "./permission.js";
 import { answerKey, type CommandSource } from "../github/command-replies.js";
 import type { ProofDeps } from "../fix/prove-fix.js";
+import { undoCommand } from "./undo-command.js";
 
 /**
  * One `/agent` command, in a worker (the webhook handler parsed it, added
@@ -101,6 +102,17 @@ export async function runCommand(
       case "fix":
         if (!(await authorized(github, ref, sender, "write", "fix", answer, log))) return;
         await fix(github, invocation, command.instructions, config, queue, deps, answer, attempt, log);
+        return;
+      case "undo":
+        if (!(await authorized(github, ref, sender, "write", "undo", answer, log))) return;
+        await undoCommand(
+          github,
+          invocation,
+          answer,
+          (committed) => attempt.saveCommitted(committed),
+          (committed) => afterCommit(invocation, committed, queue, answer, log),
+          log,
+        );
         return;
     }
   } catch (error) {

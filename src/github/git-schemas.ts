@@ -61,3 +61,12 @@ export const GitRefSchema = z.object({ object: z.object({ sha: z.string() }) });
 
 /** `GET /repos/{o}/{r}/compare/{base}...{head}`: only how the two commits relate. */
 export const CompareStatusSchema = z.object({ status: z.enum(["diverged", "ahead", "behind", "identical"]) });
+
+const GitPersonSchema = z.object({ name: z.string(), email: z.string() }).nullable();
+
+/** One commit of `GET /repos/{o}/{r}/pulls/{n}/commits`: who wrote and who committed it (git's identities, not accounts). */
+export const PullCommitSchema = z.object({
+  sha: z.string(),
+  commit: z.object({ message: z.string(), author: GitPersonSchema, committer: GitPersonSchema }),
+  parents: z.array(z.object({ sha: z.string() })),
+});

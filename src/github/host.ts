@@ -15,6 +15,7 @@ import { commitFiles, settleCommit, type FixCommit, type FixCommitInput, type Se
 import type { ReviewComment } from "./git-schemas.js";
 import type { FindingThread, LongviewState } from "./longview-state.js";
 import { repositoryAccess, type AccessLevel } from "./permission.js";
+import { longviewComments, pullCommits, type PullCommit } from "./pull-commits.js";
 import { postReview, type PostReviewInput, type PostedReview } from "./post-review.js";
 import { readRepoConfig, readTextFile } from "./read-repo-config.js";
 import { gitHubRepositorySnapshot, type GitHubSnapshotOptions } from "./repository-snapshot.js";
@@ -51,6 +52,8 @@ export interface GitHubHost {
   /** Open pull requests whose head is `sha` (`listed`: the ones an event names, when it names any). */
   pullRequestsAt(repo: Repo, sha: string, listed: readonly { number: number }[]): Promise<number[]>;
   changeSet(ref: PullRef, pr: PullRequest, options: FetchOptions): Promise<ChangeSet>;
+  /** The pull request's commits with their git identities, oldest first (at most `MAX_PULL_COMMITS`). */
+  pullCommits(ref: PullRef): Promise<PullCommit[]>;
   /** What changed from `from` to `to`, when `to` descends from it; null otherwise. */
   changesSince(ref: PullRef, from: string, to: string): Promise<Increment | null>;
   /** `.github/longview.yml` from the default branch; problems reported, never thrown. */
@@ -67,6 +70,8 @@ export interface GitHubHost {
   reviewComment(repo: Repo, commentId: number): Promise<ReviewComment>;
   postReview<F extends PlacedFinding>(input: PostReviewInput<F>): Promise<PostedReview>;
   markFixed(ref: PullRef, thread: FindingThread, body: string, log: Logger): Promise<void>;
+  /** The bodies of Longview's own comments on the pull request (conversation and review threads), oldest first. */
+  longviewComments(ref: PullRef): Promise<string[]>;
 
   // Check runs.
   checkRuns(repo: Repo, sha: string, name: string): Promise<CheckRunSummary[]>;
@@ -99,6 +104,7 @@ export function createGitHubHost(gh: GitHub, identity: AppIdentity): GitHubHost 
     },
     pullRequestsAt: (repo, sha, listed) => findPullRequestsForSha(gh, repo, sha, listed),
     changeSet: (ref, pr, options) => fetchChangeSet(gh, ref, pr, options),
+    pullCommits: (ref) => pullCommits(gh, ref),
     changesSince: (ref, from, to) => changesSince(gh, ref, from, to),
     repoConfig: (repo, log) => readRepoConfig(gh, repo, log),
     textFile: (repo, path, at) => readTextFile(gh, repo, path, at),
@@ -108,6 +114,7 @@ export function createGitHubHost(gh: GitHub, identity: AppIdentity): GitHubHost 
     reviewComment: (repo, id) => readReviewComment(gh, repo, id),
     postReview: (input) => postReview(gh, input),
     markFixed: (ref, thread, body, log) => markFixed(gh, ref, thread, body, log),
+    longviewComments: async (ref) => longviewComments(gh, ref, await botLogin()),
     checkRuns: (repo, sha, name) => listRuns(gh, repo, sha, name),
     openCheckRun: (repo, input) => CheckRun.open(gh, repo, input),
     attachCheckRun: (repo, id, name, log) => CheckRun.attach(gh, repo, id, name, log),

@@ -22,6 +22,7 @@ import { longviewState, type Reactor, type ReviewSummary } from "../../src/githu
 import { parseAnswerMarker } from "../../src/github/markers.js";
 import type { AccessLevel } from "../../src/github/permission.js";
 import type { PostReviewInput, PostedReview } from "../../src/github/post-review.js";
+import type { GitIdentity, PullCommit } from "../../src/github/pull-commits.js";
 import type { ThreadState } from "../../src/github/review-threads.js";
 import { PullRequestSchema, type CheckRunSummary, type PullRequest } from "../../src/github/schemas.js";
 
@@ -68,7 +69,20 @@ interface StoredCommit {
   readonly parents: readonly string[];
   readonly message: string;
   readonly files: ReadonlyMap<string, StoredFile>;
+  readonly author: GitIdentity;
+  readonly committer: GitIdentity;
 }
+
+/** Who wrote and who committed a commit (both default to a developer). */
+export interface CommitPeople {
+  readonly author?: GitIdentity;
+  readonly committer?: GitIdentity;
+}
+
+/** A person pushing from their machine. */
+export const DEVELOPER: GitIdentity = { name: "Simulated Developer", email: "developer@example.com" };
+/** GitHub's identity as committer of the commits an app makes through the API (and of the web page's rebases). */
+export const GITHUB_COMMITTER: GitIdentity = { name: "GitHub", email: "noreply@github.com" };
 
 interface StoredRepo {
   readonly commits: Map<string, StoredCommit>;
@@ -252,16 +266,16 @@ export class FakeGitHubHost implements GitHubHost {
   }
 
   /** A commit of `files` on top of `branch` (created from the default branch when new), which moves to it. */
-  push(repo: Repo, branch: string, files: FilesInput, message = "a commit", sha?: string): string {
+  push(repo: Repo, branch: string, files: FilesInput, message = "a commit", sha?: string, people: CommitPeople = {}): string {
     const stored = this.repoOf(repo);
     const parent = stored.branches.get(branch) ?? (branch === stored.defaultBranch ? null : stored.branches.get(stored.defaultBranch)) ?? null;
-    const made = this.createCommit(repo, parent, files, message, sha);
+    const made = this.createCommit(repo, parent, files, message, sha, people);
     stored.branches.set(branch, made);
     return made;
   }
 
   /** A commit object on top of `parent` that no branch points at (yet); `sha` when a test needs a known one. */
-  createCommit(repo: Repo, parent: string | null, files: FilesInput, message = "a commit", sha?: string): string {
+  createCommit(repo: Repo, parent: string | null, files: FilesInput, message = "a commit", sha?: string, people: CommitPeople = {}): string {
     const stored = this.repoOf(repo);
     const base = parent ? this.commitOf(stored, parent).files : new Map<string, StoredFile>();
     const next = new Map(base);
@@ -272,8 +286,14 @@ export class FakeGitHubHost implements GitHubHost {
     }
     const treeSha = treeHash(next);
     const id = sha ?? hash(`commit ${treeSha} ${parent ?? ""} ${message} ${this.clock++}`);
-    stored.commits.set(id, { sha: id, treeSha, parents: parent ? [parent] : [], message, files: next });
+    const author = people.author ?? DEVELOPER;
+    stored.commits.set(id, { sha: id, treeSha, parents: parent ? [parent] : [], message, files: next, author, committer: people.committer ?? author });
     return id;
+  }
+
+  /** Longview's bot as git records it on the commits GitHub makes for the app. */
+  get botIdentity(): GitIdentity {
+    return { name: this.bot, email: `41898282+${this.bot}@users.noreply.github.com` };
   }
 
   /** Moves a branch (a push by someone else, or a force-push). */
@@ -438,6 +458,24 @@ export class FakeGitHubHost implements GitHubHost {
       return buildChangeSet({ files: reviewable, skipped, headContents });
     });
 
+  pullCommits = (ref: PullRef): Promise<PullCommit[]> =>
+    this.guard("pullCommits", () => {
+      const pull = this.pullOf(ref);
+      const stored = this.repoOf(this.headRepo(pull));
+      // The commits of the head that the base does not have, parents before children (GitHub's order).
+      const ordered: PullCommit[] = [];
+      const seen = new Set<string>();
+      const visit = (sha: string) => {
+        if (seen.has(sha) || this.descends(stored, pull.baseSha, sha)) return;
+        seen.add(sha);
+        const commit = this.commitOf(stored, sha);
+        for (const parent of commit.parents) visit(parent);
+        ordered.push({ sha, parents: commit.parents, message: commit.message, author: commit.author, committer: commit.committer });
+      };
+      visit(this.headSha(pull));
+      return ordered.slice(0, 250);
+    });
+
   changesSince = (ref: PullRef, from: string, to: string): Promise<Increment | null> =>
     this.guard("changesSince", () => {
       const pull = this.pullOf(ref);
@@ -554,6 +592,15 @@ export class FakeGitHubHost implements GitHubHost {
     });
   }
 
+  longviewComments = (ref: PullRef): Promise<string[]> =>
+    this.guard("longviewComments", () =>
+      [...this.issueComments.filter((c) => c.pullNumber === ref.pullNumber), ...this.reviewComments.filter((c) => c.pullNumber === ref.pullNumber)]
+        .filter((c) => c.user?.login === this.bot)
+        // Ids are one sequence here: their order is the order of posting.
+        .sort((a, b) => a.id - b.id)
+        .map((c) => c.body),
+    );
+
   markFixed = (ref: PullRef, thread: Parameters<GitHubHost["markFixed"]>[1], body: string): Promise<void> =>
     this.guard("markFixed", () => {
       this.reply(ref, thread.commentId, body);
@@ -605,7 +652,8 @@ export class FakeGitHubHost implements GitHubHost {
       const base = [...stored.commits.values()].find((c) => c.treeSha === input.baseTreeSha) ?? this.commitOf(stored, input.parentSha);
       const files: Record<string, FakeFile> = {};
       for (const [path, content] of input.files) files[path] = { content, mode: input.modes.get(path) === "100755" ? "100755" : "100644" };
-      const sha = this.createCommitOn(input.repo, base, input.parentSha, files, input.message);
+      // As GitHub: the app's bot is the author, GitHub the committer (it signs the commit).
+      const sha = this.createCommitOn(input.repo, base, input.parentSha, files, input.message, { author: this.botIdentity, committer: GITHUB_COMMITTER });
       const commit: FixCommit = { sha, url: `https://github.com/${input.repo.owner}/${input.repo.repo}/commit/${sha}` };
       await input.beforeRefMove?.(commit);
       this.beforeBranchMoves.shift()?.(input.branch);
@@ -806,12 +854,12 @@ export class FakeGitHubHost implements GitHubHost {
     return commit;
   }
 
-  private createCommitOn(repo: Repo, base: StoredCommit, parent: string, files: FilesInput, message: string): string {
+  private createCommitOn(repo: Repo, base: StoredCommit, parent: string, files: FilesInput, message: string, people: CommitPeople): string {
     const stored = this.repoOf(repo);
     // The new tree is the base tree with the files replaced; the commit's parent is `parent`.
     const temp = `tree-${base.sha}`;
     stored.commits.set(temp, { ...base, sha: temp });
-    const sha = this.createCommit(repo, temp, files, message);
+    const sha = this.createCommit(repo, temp, files, message, undefined, people);
     stored.commits.delete(temp);
     const made = stored.commits.get(sha)!;
     stored.commits.set(sha, { ...made, parents: [parent] });

@@ -20,6 +20,7 @@ const CommandSourceSchema = z.discriminatedUnion("kind", [
 const AgentCommandSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("fix"), instructions: z.string().max(10_000) }),
   z.object({ kind: z.literal("review") }),
+  z.object({ kind: z.literal("undo") }),
   z.object({ kind: z.literal("help") }),
   z.object({ kind: z.literal("unknown"), name: z.string().max(200) }),
 ]);

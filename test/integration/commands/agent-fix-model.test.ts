@@ -131,6 +131,7 @@ describe("/agent fix with a model", () => {
           "- P1 security: SQL query built from run-time values is passed to `.query()` (src/users.js:2)",
           "Pass `name` as a query parameter instead of splicing it into the SQL text.",
           "Requested by @alice in https://github.com/octo/shop/pull/7#discussion_r900 (Longview /agent fix).",
+          "Longview-Fix: https://github.com/octo/shop/pull/7#discussion_r900",
         ].join("\n\n"),
         parent: HEAD,
       },

@@ -78,6 +78,7 @@ describe("/agent fix in a finding's thread, offline", () => {
         "Fix P1 bug: Comparison with NaN is always false",
         "- P1 bug: Comparison with NaN is always false (src/calc.js:3)",
         `Requested by @alice in https://github.com/${OWNER}/${REPO}/pull/${PR_NUMBER}#discussion_r900 (Longview /agent fix).`,
+        `Longview-Fix: https://github.com/${OWNER}/${REPO}/pull/${PR_NUMBER}#discussion_r900`,
       ].join("\n\n"),
     );
     expect(fake.branchHead(shopRepo, BRANCH)).toBe(commit.sha);

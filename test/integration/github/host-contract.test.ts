@@ -8,6 +8,7 @@ import { bodyMarkerFor, formatFindingComment } from "../../../src/github/finding
 import { createGitHubHost, type GitHubHost } from "../../../src/github/host.js";
 import { dismissedFingerprints, openThreads } from "../../../src/github/longview-state.js";
 import { fixedMarker, reviewMarker } from "../../../src/github/markers.js";
+import { classifyCommit, isBotIdentity } from "../../../src/fix/undo-plan.js";
 import type { GitHub } from "../../../src/github/client.js";
 import { anchorHash, anchorsOf } from "../../../src/review/fingerprint.js";
 import { startSimulator, type Simulator } from "../../../tools/github-simulator/index.js";
@@ -360,6 +361,45 @@ describe.each(kinds)("GitHubHost contract: %s", (_kind, makeWorld) => {
     const forced = await world.forcePush({ "src/app.ts": "rewritten\n" });
     expect(await world.host.settleCommit(world.ref, "feature", commit.sha, world.headSha, silentLog)).toEqual({ kind: "not-applied", head: forced });
     expect((await world.host.pullRequest(world.ref)).head.sha).toBe(forced);
+  });
+});
+
+describe.each(kinds)("GitHubHost contract, what /agent undo reads: %s", (_kind, makeWorld) => {
+  test("the pull request's commits with their git identities (Longview's fix commit is the bot's), and Longview's own comments in order", async () => {
+    const world = await makeWorld(`widgets${++worlds}`);
+    const bot = await world.host.botLogin();
+    const listed = await world.host.pullCommits(world.ref);
+    expect(listed.map((c) => [c.sha, c.parents, c.message])).toEqual([[world.headSha, [world.baseSha], "feature"]]);
+    expect(classifyCommit(listed[0]!, bot)).toEqual({ kind: "other" });
+
+    const head = await world.host.commit(world.ref, world.headSha);
+    const fix = await world.host.commitFiles(
+      {
+        repo: world.ref,
+        branch: "feature",
+        parentSha: world.headSha,
+        baseTreeSha: head.treeSha,
+        files: new Map([["src/util.ts", "a\nB\nc\n"]]),
+        modes: new Map([["src/util.ts", "100644"]]),
+        message: "Fix B\n\nLongview-Fix: fix-all",
+      },
+      silentLog,
+    );
+    const later = await world.push({ "README.md": "later\n" });
+    const commits = await world.host.pullCommits(world.ref);
+    expect(commits.map((c) => [c.sha, c.parents])).toEqual([
+      [world.headSha, [world.baseSha]],
+      [fix.sha, [world.headSha]],
+      [later, [fix.sha]],
+    ]);
+    expect(commits[1]!.message).toBe("Fix B\n\nLongview-Fix: fix-all");
+    expect(isBotIdentity(commits[1]!.author, bot)).toBe(true);
+    expect(commits.map((c) => classifyCommit(c, bot).kind)).toEqual(["other", "fix", "other"]);
+
+    const options = { lookFirst: false, log: silentLog };
+    await world.host.answer(world.ref, { kind: "issue-comment", commentId: 1 }, "first answer", { ...options, key: "0000000000000001" });
+    await world.host.answer(world.ref, { kind: "issue-comment", commentId: 1 }, "second answer", { ...options, key: "0000000000000002" });
+    expect(await world.host.longviewComments(world.ref)).toEqual([expect.stringMatching(/^first answer\n/), expect.stringMatching(/^second answer\n/)]);
   });
 });
 

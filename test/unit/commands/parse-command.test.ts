@@ -15,6 +15,8 @@ describe("parseCommand", () => {
     ["CRLF line endings", "/agent fix one\r\ntwo\r\n", { kind: "fix", instructions: "one\ntwo" }],
     ["leading blank lines and indentation up to 3 spaces", "\n\n   /agent review", { kind: "review" }],
     ["review ignores trailing words", "/agent review now please", { kind: "review" }],
+    ["undo", "/agent undo", { kind: "undo" }],
+    ["undo ignores trailing words", "/Agent Undo. that last fix", { kind: "undo" }],
     ["help", "/agent help", { kind: "help" }],
     ["bare /agent is help", "/agent", { kind: "help" }],
     ["unknown subcommand", "/agent deploy prod", { kind: "unknown", name: "deploy" }],

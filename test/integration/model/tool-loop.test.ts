@@ -525,3 +525,58 @@ describe("the synthesis pass with the windows' tools", () => {
     expect(server.requests[0]!.tools).toEqual([]);
   });
 });
+
+describe.each<ScriptedApi>(["responses", "chat"])("the verification pass on the real SDK (%s API)", (api) => {
+  const batch = {
+    path: "src/db/users.ts",
+    files: [makeWindow({ id: "w1" }).local.files[0]!],
+    candidates: [
+      {
+        id: "F1",
+        finding: {
+          path: "src/db/users.ts",
+          line: 11,
+          startLine: null,
+          side: "RIGHT" as const,
+          severity: "P1" as const,
+          category: "security" as const,
+          title: "SQL built from input",
+          body: "name is spliced into the query",
+          suggestion: null,
+          confidence: 0.8,
+          source: "agent" as const,
+          ruleId: null,
+          corroboratedBy: [],
+          quote: "const sql = `SELECT",
+        },
+      },
+    ],
+  };
+
+  test("it reads the code with its tools before judging, answers a verdict per id, and its strict schema is sent", async () => {
+    const reads: { path: string; start: number; end: number }[] = [];
+    const { server, reviewer: r } = reviewer(api, (request) =>
+      request.toolResults.length === 0
+        ? { toolCalls: [{ name: "read_file", arguments: { path: "src/db/users.ts", start: 1, end: 3 } }] }
+        : { answer: { verdicts: [{ id: "F1", verdict: "confirmed", score: 0.92, reason: "line 11 interpolates name into SQL" }] } },
+    );
+    const result = await r.verification!.verify(batch, undefined, tools(readTool(reads)));
+    expect(result.verdicts.get("F1")).toEqual({ verdict: "confirmed", score: 0.92, reason: "line 11 interpolates name into SQL" });
+    expect(result.unanswered).toEqual([]);
+    expect(reads).toHaveLength(1);
+    expect(result.calls).toBe(2);
+    expect(server.requests[0]!.instructions).toContain("You are Longview's verifier");
+    expect(JSON.stringify(server.requests[0]!.body)).toContain("longview_verification");
+  });
+
+  test("a refusal is a typed error carrying what was spent: the pipeline applies verification.onFailure", async () => {
+    const { reviewer: r } = reviewer(api, () => ({ refusal: "I can't help with that." }));
+    await expect(r.verification!.verify(batch)).rejects.toMatchObject({ name: "ModelRefusalError" });
+  });
+
+  test("an answer cut off at the output limit is retried once with more room, then fails typed", async () => {
+    const { server, reviewer: r } = reviewer(api, () => ({ incomplete: "max_output_tokens", text: '{"verdicts": [' }));
+    await expect(r.verification!.verify(batch)).rejects.toMatchObject({ name: "ModelIncompleteError" });
+    expect(server.requests.length).toBe(2);
+  });
+});

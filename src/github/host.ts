@@ -4,6 +4,7 @@ import type { ChangeSet } from "../domain/change-set.js";
 import type { RepositoryLimits, RepositorySnapshot } from "../domain/repository.js";
 import type { PlacedFinding } from "../domain/finding.js";
 import type { AppIdentity } from "./app-identity.js";
+import { checkFailureDetails, commitChecks, type CheckFailureDetails, type CommitCheck, type CommitChecks } from "./ci-checks.js";
 import { CheckRun, cancelSupersededRuns, listRuns, type CheckRunHandle } from "./check-run.js";
 import type { GitHub, PullRef } from "./client.js";
 import { acknowledge, reply, type AnswerOptions, type CommandSource } from "./command-replies.js";
@@ -83,6 +84,12 @@ export interface GitHubHost {
     input: { oldSha: string; newSha: string; name: string; complete: (run: CheckRunHandle) => Promise<void>; log: Logger },
   ): Promise<number>;
 
+  // CI: other apps' check runs (GitHub Actions and other CIs), read for a fix loop.
+  /** Every other app's latest check run on `sha`, bounded and redacted; Longview's own runs are left out. */
+  commitChecks(repo: Repo, sha: string): Promise<CommitChecks>;
+  /** A check run's output, annotations (at most `MAX_CHECK_ANNOTATIONS`) and, for GitHub Actions, the job log's redacted tail. */
+  checkFailureDetails(repo: Repo, check: Pick<CommitCheck, "id" | "app">): Promise<CheckFailureDetails>;
+
   // Fixes.
   commitFiles(input: FixCommitInput, log: Logger): Promise<FixCommit>;
   /** Where a commit made earlier stands on its branch; moves the branch when the update never happened. */
@@ -119,6 +126,8 @@ export function createGitHubHost(gh: GitHub, identity: AppIdentity): GitHubHost 
     openCheckRun: (repo, input) => CheckRun.open(gh, repo, input),
     attachCheckRun: (repo, id, name, log) => CheckRun.attach(gh, repo, id, name, log),
     cancelSupersededRuns: (repo, input) => cancelSupersededRuns(gh, repo, input),
+    commitChecks: async (repo, sha) => commitChecks(gh, repo, sha, (await botLogin()).replace(/\[bot\]$/, "")),
+    checkFailureDetails: (repo, check) => checkFailureDetails(gh, repo, check),
     commitFiles: (input, log) => commitFiles(gh, input, log),
     settleCommit: (repo, branch, sha, parentSha, log) => settleCommit(gh, repo, branch, sha, parentSha, log),
     access: (repo, username) => repositoryAccess(gh, repo, username),

@@ -11,6 +11,21 @@ import type { ChangedFile, ChangeSet, SkippedFile } from "../../src/domain/chang
 import type { PlacedFinding } from "../../src/domain/finding.js";
 import type { PullRef } from "../../src/domain/pull-request.js";
 import { ANNOTATIONS_PER_REQUEST, type CheckAnnotation, type CheckOutcome, type CheckRunAction, type CheckRunHandle } from "../../src/github/check-run.js";
+import {
+  ACTIONS_APP_SLUG,
+  MAX_CHECK_ANNOTATIONS,
+  MAX_SHORT_CHARS,
+  boundedOutput,
+  boundedText,
+  type CheckAnnotation as CiAnnotation,
+  type CheckFailureDetails,
+  type CiPermission,
+  type CommitCheck,
+  type CommitChecks,
+  type JobLog,
+} from "../../src/github/ci-checks.js";
+import { cleanJobLogText } from "../../src/github/job-log.js";
+import { createRedactor } from "../../src/redact/index.js";
 import { answerText, type CommandSource } from "../../src/github/command-replies.js";
 import { editableText, uneditableEntry, type CommitSnapshot, type FileRead } from "../../src/github/commit-files.js";
 import type { Increment } from "../../src/github/compare.js";
@@ -213,6 +228,29 @@ const hash = (text: string | Buffer) => createHash("sha1").update(text).digest("
 const blobSha = (bytes: Buffer) => hash(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]));
 const toBuffer = (content: FileContent) => (typeof content === "string" ? Buffer.from(content, "utf8") : content);
 
+/** Another app's check run on a commit (the repository's CI), as `addCiCheck` arranges it. */
+export interface FakeCiCheckInput {
+  readonly name?: string;
+  /** Default `github-actions`. */
+  readonly app?: string;
+  readonly status?: string;
+  /** Default `success` once completed. */
+  readonly conclusion?: string | null;
+  readonly detailsUrl?: string | null;
+  readonly output?: Partial<CommitCheck["output"]>;
+  readonly annotations?: readonly CiAnnotation[];
+  /** The Actions job's raw log; null: GitHub has none (expired, or the job has not finished). */
+  readonly log?: string | null;
+}
+
+interface FakeCiCheck {
+  readonly repo: string;
+  readonly sha: string;
+  readonly check: CommitCheck;
+  readonly annotations: readonly CiAnnotation[];
+  readonly log: string | null;
+}
+
 export class FakeGitHubHost implements GitHubHost {
   readonly bot: string;
   readonly reviews: FakeReview[] = [];
@@ -231,6 +269,9 @@ export class FakeGitHubHost implements GitHubHost {
   private readonly progressAt = new Map<number, number>();
   private readonly delays = new Map<FakeOperation, number>();
   private readonly beforeBranchMoves: ((branch: string) => void)[] = [];
+  private readonly ciChecks: FakeCiCheck[] = [];
+  /** Permission → reads left that GitHub refuses (403). */
+  private readonly withheld = new Map<CiPermission, number>();
   private nextId = 1000;
   private clock = 0;
 
@@ -239,6 +280,29 @@ export class FakeGitHubHost implements GitHubHost {
   }
 
   // ── Arranging the world ────────────────────────────────────────────────
+
+  /** A check run of the repository's CI (another app) on `sha`; returns its id (for Actions, also the job's). */
+  addCiCheck(repo: Repo, sha: string, input: FakeCiCheckInput = {}): number {
+    const id = this.nextId++;
+    const status = input.status ?? "completed";
+    const check: CommitCheck = {
+      id,
+      name: input.name ?? "test",
+      app: input.app ?? ACTIONS_APP_SLUG,
+      status,
+      conclusion: input.conclusion !== undefined ? input.conclusion : status === "completed" ? "success" : null,
+      detailsUrl: input.detailsUrl ?? null,
+      output: { title: input.output?.title ?? null, summary: input.output?.summary ?? null, text: input.output?.text ?? null },
+    };
+    this.ciChecks.push({ repo: key(repo), sha, check, annotations: input.annotations ?? [], log: input.log === undefined ? "" : input.log });
+    return id;
+  }
+
+  /** The installation was not granted `permission`: the next `times` reads that need it answer 403 (a typed result from the host). */
+  withhold(permission: CiPermission, times = Infinity): this {
+    this.withheld.set(permission, times);
+    return this;
+  }
 
   /** A repository whose default branch has one commit of `files`. */
   addRepo(repo: Repo, input: { files?: FilesInput; defaultBranch?: string; config?: string | Record<string, unknown>; sha?: string } = {}): this {
@@ -644,6 +708,44 @@ export class FakeGitHubHost implements GitHubHost {
       return 1;
     });
 
+  commitChecks = (repo: Repo, sha: string): Promise<CommitChecks> =>
+    this.guard("commitChecks", () => {
+      if (this.refused("checks: read")) return { kind: "missing-permission", permission: "checks: read" } as const;
+      const redactor = createRedactor();
+      const checks = this.ciChecks
+        .filter((c) => c.repo === key(repo) && c.sha === sha)
+        .map((c) => ({ ...c.check, output: boundedOutput(redactor, c.check.output) }));
+      return { kind: "checks", checks, truncated: false } as const;
+    });
+
+  checkFailureDetails = (repo: Repo, check: Pick<CommitCheck, "id" | "app">): Promise<CheckFailureDetails> =>
+    this.guard("checkFailureDetails", () => {
+      if (this.refused("checks: read")) return { kind: "missing-permission", permission: "checks: read" } as const;
+      const found = this.ciChecks.find((c) => c.repo === key(repo) && c.check.id === check.id);
+      if (!found) throw gitHubError("not-found", `fake GitHub: no check run ${check.id}`);
+      const redactor = createRedactor();
+      const annotations = found.annotations.slice(0, MAX_CHECK_ANNOTATIONS).map((a) => ({
+        ...a,
+        title: boundedText(redactor, a.title, MAX_SHORT_CHARS),
+        message: boundedText(redactor, a.message, MAX_SHORT_CHARS),
+      }));
+      const log: JobLog =
+        found.check.app !== ACTIONS_APP_SLUG
+          ? { kind: "none" }
+          : this.refused("actions: read")
+            ? { kind: "missing-permission", permission: "actions: read" }
+            : found.log === null
+              ? { kind: "gone", status: 404 }
+              : { kind: "log", ...cleanJobLogText(found.log) };
+      return {
+        kind: "details",
+        output: boundedOutput(redactor, found.check.output),
+        annotations,
+        annotationsTruncated: found.annotations.length > MAX_CHECK_ANNOTATIONS,
+        log,
+      } as const;
+    });
+
   commitFiles = (input: Parameters<GitHubHost["commitFiles"]>[0]): Promise<FixCommit> =>
     this.guard("commitFiles", async () => {
       const stored = this.repoOf(input.repo);
@@ -720,6 +822,14 @@ export class FakeGitHubHost implements GitHubHost {
     if (failure.afterWrite) await run();
     if ("error" in failure) throw failure.error;
     throw gitHubError(failure.kind, failure.message ?? `fake GitHub: ${operation} failed (${failure.kind})`, failure.retryAfterMs ?? null);
+  }
+
+  /** Whether GitHub refuses this read for a withheld permission (using up one refusal). */
+  private refused(permission: CiPermission): boolean {
+    const left = this.withheld.get(permission) ?? 0;
+    if (left <= 0) return false;
+    this.withheld.set(permission, left - 1);
+    return true;
   }
 
   private handle(id: number): CheckRunHandle {

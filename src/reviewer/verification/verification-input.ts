@@ -31,6 +31,11 @@ export interface VerificationContent {
 }
 
 export const VERIFICATION_INPUT_TOKENS = 12_000;
+/** Of the cap, what the file's other hunks (those without a candidate) may take: context, not evidence; the tools read more. */
+const OTHER_HUNKS_TOKENS = 2_000;
+/** A hunk longer than this many lines (a new file is one hunk) is sent as the lines around the candidates only. */
+const EXCERPT_ABOVE_LINES = 120;
+const EXCERPT_RADIUS = 40;
 const MAX_BODY_CHARS = 1_500;
 const MAX_QUOTE_CHARS = 1_000;
 
@@ -40,17 +45,22 @@ export function verificationContent(batch: VerificationBatch, maxTokens = VERIFI
   const file = batch.files[0];
   if (!file) return { text: head, tokens: used, omittedHunks: 0 };
 
-  const hunks = orderedHunks(batch);
+  const ordered = orderedHunks(batch);
+  const holding = ordered.holding.map((h) => excerpt(h, batch));
+  const others = ordered.others;
   const kept: WindowHunk[] = [];
   let omittedHunks = 0;
-  for (const hunk of hunks) {
+  let otherTokens = 0;
+  for (const hunk of [...holding, ...others]) {
     const cost = countTokens(renderLocal({ files: [{ ...file, hunks: [hunk] }], peripheral: "" }));
+    const isOther = !holding.includes(hunk);
     // The first hunk (one the candidates are on) is sent whatever its size: without it nothing can be checked.
-    if (kept.length > 0 && used + cost > maxTokens) {
+    if ((kept.length > 0 && used + cost > maxTokens) || (isOther && otherTokens + cost > OTHER_HUNKS_TOKENS)) {
       omittedHunks++;
       continue;
     }
     used += cost;
+    if (isOther) otherTokens += cost;
     kept.push(hunk);
   }
   const code = renderLocal({ files: [{ ...file, hunks: kept }], peripheral: "" });
@@ -72,8 +82,8 @@ function candidateText({ id, finding: f }: VerificationCandidate): string {
   );
 }
 
-/** Distinct hunks of the file, those holding a candidate's lines first, then in file order. */
-function orderedHunks(batch: VerificationBatch): WindowHunk[] {
+/** Distinct hunks of the file: those holding a candidate's lines, and the others, each in file order. */
+function orderedHunks(batch: VerificationBatch): { readonly holding: WindowHunk[]; readonly others: WindowHunk[] } {
   const seen = new Set<string>();
   const all: WindowHunk[] = [];
   for (const file of batch.files) {
@@ -91,7 +101,44 @@ function orderedHunks(batch: VerificationBatch): WindowHunk[] {
       const first = f.startLine ?? f.line;
       return first <= start + Math.max(count, 1) - 1 && f.line >= start;
     });
-  return [...all.filter(holds), ...all.filter((h) => !holds(h))];
+  return { holding: all.filter(holds), others: all.filter((h) => !holds(h)) };
+}
+
+/**
+ * A long hunk cut to the lines within `EXCERPT_RADIUS` of the candidates it holds (one span from the first
+ * to the last), with its line numbers as they are; the verifier reads the rest with its tools. Pure.
+ */
+export function excerpt(windowHunk: WindowHunk, batch: Pick<VerificationBatch, "candidates">): WindowHunk {
+  const { hunk } = windowHunk;
+  if (hunk.lines.length <= EXCERPT_ABOVE_LINES) return windowHunk;
+  const lineOf = (side: "LEFT" | "RIGHT", i: number) => (side === "RIGHT" ? hunk.lines[i]!.newLine : hunk.lines[i]!.oldLine);
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const { finding: f } of batch.candidates) {
+    for (let i = 0; i < hunk.lines.length; i++) {
+      const n = lineOf(f.side, i);
+      if (n !== null && n >= (f.startLine ?? f.line) && n <= f.line) {
+        first = Math.min(first, i);
+        last = Math.max(last, i);
+      }
+    }
+  }
+  if (!Number.isFinite(first)) return windowHunk;
+  const from = Math.max(0, first - EXCERPT_RADIUS);
+  const to = Math.min(hunk.lines.length, last + EXCERPT_RADIUS + 1);
+  const lines = hunk.lines.slice(from, to);
+  const firstOld = lines.find((l) => l.oldLine !== null)?.oldLine ?? hunk.oldStart;
+  const firstNew = lines.find((l) => l.newLine !== null)?.newLine ?? hunk.newStart;
+  const shown = {
+    ...hunk,
+    header: `@@ -0,0 +0,0 @@ excerpt, ${hunk.lines.length - lines.length} more lines not shown (read_file)`,
+    oldStart: firstOld,
+    newStart: firstNew,
+    oldLines: lines.filter((l) => l.kind !== "add").length,
+    newLines: lines.filter((l) => l.kind !== "del").length,
+    lines,
+  };
+  return { ...windowHunk, hunk: shown, surrounding: null };
 }
 
 function indent(text: string): string {

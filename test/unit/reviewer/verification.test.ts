@@ -131,3 +131,17 @@ describe("hostile verifier answers (property)", () => {
     );
   });
 });
+
+describe("a long hunk is sent as an excerpt around its candidates", () => {
+  test("lines far from the candidate are left out, line numbers kept, and the verifier is told where the rest is", () => {
+    const lines = Array.from({ length: 300 }, (_, i) => ({ kind: "add" as const, oldLine: null, newLine: i + 1, text: `const v${i + 1} = ${i + 1};` }));
+    const hunk = { index: 0, header: "@@ -0,0 +1,300 @@", oldStart: 0, oldLines: 0, newStart: 1, newLines: 300, lines };
+    const file = { path: "src/big.ts", previousPath: null, status: "added" as const, hunks: [{ hunk, surrounding: null, duplicates: [] }] };
+    const content = verificationContent({ path: "src/big.ts", files: [file], candidates: [{ id: "F1", finding: finding({ path: "src/big.ts", line: 150 }) }] });
+    expect(content.text).toContain("R150 + const v150 = 150;");
+    expect(content.text).toContain("R110 + const v110 = 110;");
+    expect(content.text).not.toContain("R100 + const v100");
+    expect(content.text).not.toContain("R250 + const v250");
+    expect(content.text).toContain("excerpt, 219 more lines not shown (read_file)");
+  });
+});

@@ -58,11 +58,18 @@ export function formatFixReply(result: FixResult, requester: string): string {
  * attempt that made it failed before the branch moved, and by the time a
  * later attempt looked, the branch was elsewhere (or gone). Pure.
  */
-export function formatUnappliedFix(requester: string, fix: { readonly sha: string; readonly branch: string }, head: string | null): string {
+export function formatUnappliedFix(
+  requester: string,
+  fix: { readonly sha: string; readonly branch: string },
+  head: string | null,
+  command: "fix" | "undo" = "fix",
+): string {
   const commit = inlineCode(fix.sha.slice(0, 7));
   const branch = inlineCode(fix.branch);
   const where = head === null ? `the branch ${branch} was deleted` : `the branch ${branch} moved to ${inlineCode(head.slice(0, 7))}`;
-  return `@${requester} Longview prepared the fix as commit ${commit}, but ${where} before the commit could be added to it, so the fix was not applied and nothing was changed. Comment \`/agent fix\` again to fix the branch as it is now.`;
+  const what = command === "undo" ? "the revert of its fixes" : "the fix";
+  const again = command === "undo" ? "to undo Longview's fixes on" : "to fix";
+  return `@${requester} Longview prepared ${what} as commit ${commit}, but ${where} before the commit could be added to it, so ${what} was not applied and nothing was changed. Comment \`/agent ${command}\` again ${again} the branch as it is now.`;
 }
 
 function findingLine(f: Finding): string {

@@ -244,7 +244,9 @@ async function resumeFix(
   const settled = await github.settleCommit(branch, branch.name, saved.sha, saved.previousHead, log);
   if (settled.kind === "not-applied") {
     log.warn({ sha: saved.sha, head: settled.head }, "the fix commit never reached its branch, which has moved since");
-    await answer(formatUnappliedFix(invocation.sender, { sha: saved.sha, branch: branch.name }, settled.head));
+    await answer(
+      formatUnappliedFix(invocation.sender, { sha: saved.sha, branch: branch.name }, settled.head, invocation.command.kind === "undo" ? "undo" : "fix"),
+    );
     return;
   }
   const committed: CommittedFix = { ...saved, state: "committed" };
@@ -280,7 +282,8 @@ async function afterCommit(
     previousSha: committed.previousHead,
     deliveryId: invocation.deliveryId,
     ...(invocation.replayKey ? { replayKey: invocation.replayKey } : {}),
-    trigger: "agent.fix",
+    // What made the commit: a fix, or the revert of Longview's fixes.
+    trigger: invocation.command.kind === "undo" ? "agent.undo" : "agent.fix",
   });
   log.info({ ...queued, sha: committed.sha }, "review of the fix commit queued");
   await answer(committed.reply);

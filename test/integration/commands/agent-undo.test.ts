@@ -94,7 +94,7 @@ describe("/agent undo", () => {
         "<sub>Only Longview's own commits were reverted; nobody else changed these files after them. A review of the new commit follows.</sub>",
       ].join("\n"),
     );
-    expect(queue.jobs).toMatchObject([{ kind: "review", headSha: revert.sha, previousSha: fix }]);
+    expect(queue.jobs).toMatchObject([{ kind: "review", headSha: revert.sha, previousSha: fix, trigger: "agent.undo" }]);
 
     // Undone already: a second undo says so and commits nothing.
     await undo(fake);

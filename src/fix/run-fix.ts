@@ -639,7 +639,8 @@ async function commitWithRebase(
   }
 }
 
-function fileChange(path: string, before: string, after: string): FileChange {
+/** Lines added and removed in one file, for the reply (fixes and undos). */
+export function fileChange(path: string, before: string, after: string): FileChange {
   let additions = 0;
   let deletions = 0;
   for (const part of diffLines(before, after)) {
@@ -649,7 +650,8 @@ function fileChange(path: string, before: string, after: string): FileChange {
   return { path, additions, deletions };
 }
 
-function splitFullName(fullName: string): Pick<PullRef, "owner" | "repo"> {
+/** `owner/name` as a repository. */
+export function splitFullName(fullName: string): Pick<PullRef, "owner" | "repo"> {
   const slash = fullName.indexOf("/");
   return { owner: fullName.slice(0, slash), repo: fullName.slice(slash + 1) };
 }

@@ -1,4 +1,3 @@
-import { diffLines } from "diff";
 import type { Logger } from "pino";
 import type { PullRef } from "../domain/pull-request.js";
 import type { CommitSnapshot } from "../github/commit-files.js";
@@ -7,7 +6,7 @@ import type { GitHubHost } from "../github/host.js";
 import { MAX_PULL_COMMITS, type PullCommit } from "../github/pull-commits.js";
 import { inlineCode } from "../markdown/untrusted.js";
 import { undoCommitMessage } from "./commit-message.js";
-import { branchProblem, type FileChange } from "./run-fix.js";
+import { branchProblem, fileChange, splitFullName, type FileChange } from "./run-fix.js";
 import { planRestore, recordedCommits, selectUndo, type ChangedPaths } from "./undo-plan.js";
 
 /**
@@ -160,19 +159,4 @@ async function changedPaths(github: GitHubHost, ref: PullRef, commit: PullCommit
     if (file.previousPath) paths.add(file.previousPath);
   }
   return paths;
-}
-
-function fileChange(path: string, before: string, after: string): FileChange {
-  let additions = 0;
-  let deletions = 0;
-  for (const part of diffLines(before, after)) {
-    if (part.added) additions += part.count ?? 0;
-    if (part.removed) deletions += part.count ?? 0;
-  }
-  return { path, additions, deletions };
-}
-
-function splitFullName(fullName: string): Pick<PullRef, "owner" | "repo"> {
-  const slash = fullName.indexOf("/");
-  return { owner: fullName.slice(0, slash), repo: fullName.slice(slash + 1) };
 }

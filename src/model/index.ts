@@ -7,6 +7,7 @@ export {
   newNonce,
   pickNonce,
   stableNonce,
+  untrustedBlockRequest,
   type Conversation,
   type ConversationItem,
   type ModelRequest,

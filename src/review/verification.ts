@@ -98,17 +98,28 @@ export function decide(finding: Finding, answer: Answer, policy: Pick<Verificati
 
 /** Candidates grouped per file (in first-seen order), cut into batches with ids unique within each batch. Pure. */
 export function verificationBatches(candidates: readonly Finding[], files: readonly WindowFile[], size = VERIFICATION_BATCH_SIZE): VerificationBatch[] {
-  const byPath = new Map<string, Finding[]>();
-  for (const f of candidates) byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
+  const byPath = groupByPath(candidates);
+  // A file split across windows appears once per window.
+  const filesByPath = groupByPath(files);
   const batches: VerificationBatch[] = [];
   for (const [path, findings] of byPath) {
-    const shown = files.filter((file) => file.path === path);
+    const shown = filesByPath.get(path) ?? [];
     for (let i = 0; i < findings.length; i += size) {
       const chunk = findings.slice(i, i + size);
       batches.push({ path, files: shown, candidates: chunk.map((finding, k) => ({ id: `F${k + 1}`, finding })) });
     }
   }
   return batches;
+}
+
+function groupByPath<T extends { readonly path: string }>(items: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const same = groups.get(item.path);
+    if (same) same.push(item);
+    else groups.set(item.path, [item]);
+  }
+  return groups;
 }
 
 export async function verifyFindings(input: VerifyInput): Promise<VerificationRun> {

@@ -4,7 +4,8 @@ import { startSimulator, type Simulator } from "../../tools/github-simulator/ind
 import { simulatorEnv, startLongview, type LongviewProcess } from "../../tools/demo/longview-process.js";
 import { waitFor } from "../../tools/demo/wait-for.js";
 import { scriptedOpenAI, type ScriptedOpenAI, type ScriptedReply, type ScriptedRequest } from "../helpers/scripted-openai.js";
-import { confirmAll, formatOf, VERIFICATION_FORMAT } from "../helpers/verifier.js";
+import { quietPasses } from "../helpers/scripted-passes.js";
+import { formatOf } from "../helpers/verifier.js";
 import { answersInThread, commandInThread, deliverTo } from "./fix-scenario.js";
 
 /**
@@ -38,13 +39,9 @@ const fixRequests = () => server.requests.filter((r) => formatOf(r.body) === "lo
 const judgements = () => server.requests.filter((r) => formatOf(r.body) === "longview_fix_judgement");
 
 function model(request: ScriptedRequest): ScriptedReply {
+  const pass = quietPasses(request);
+  if (pass) return pass;
   switch (formatOf(request.body)) {
-    case "longview_survey":
-      return { answer: { files: [], api_changes: [], risks: [] } };
-    case "longview_synthesis":
-      return { answer: { findings: [] } };
-    case VERIFICATION_FORMAT:
-      return { answer: confirmAll(text(request)) };
     case "longview_fix":
       // First `return true;`, then the real fix.
       return {

@@ -1,5 +1,5 @@
 import type { OpenAIScript, ScriptedReply } from "./scripted-openai.js";
-import { VERIFICATION_FORMAT, confirmAll } from "./verifier.js";
+import { quietPasses } from "./scripted-passes.js";
 
 /**
  * The planted cross-file bug the reviewer must catch: `checkToken(token, user)`
@@ -83,10 +83,8 @@ const FINDING = {
  * around the windows (survey, synthesis) answer with nothing found.
  */
 export const plantedToolModel: OpenAIScript = (request): ScriptedReply => {
-  const format = formatName(request.body);
-  if (format === "longview_survey") return { answer: { files: [], api_changes: [], risks: [] } };
-  if (format === "longview_synthesis") return { answer: { findings: [] } };
-  if (format === VERIFICATION_FORMAT) return { answer: confirmAll(request.userTexts.join("\n")) };
+  const pass = quietPasses(request);
+  if (pass) return pass;
   const shown = request.userTexts.join("\n");
   if (request.tools.includes("read_file") && request.toolResults.length === 0 && shown.includes(`${PLANTED.callerPath}:${PLANTED.callerLine}`)) {
     return { toolCalls: [{ name: "read_file", arguments: { path: PLANTED.callerPath, start_line: null, end_line: null } }] };
@@ -94,9 +92,3 @@ export const plantedToolModel: OpenAIScript = (request): ScriptedReply => {
   const readCaller = request.toolResults.some((t) => t.output.includes(PLANTED.callerText));
   return { answer: { findings: readCaller ? [FINDING] : [], notes: [] } };
 };
-
-function formatName(body: Record<string, unknown>): string | null {
-  const responses = (body.text as { format?: { name?: string } } | undefined)?.format?.name;
-  const chat = (body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name;
-  return responses ?? chat ?? null;
-}

@@ -145,3 +145,24 @@ describe("a long hunk is sent as an excerpt around its candidates", () => {
     expect(content.text).toContain("excerpt, 219 more lines not shown (read_file)");
   });
 });
+
+describe("hostile candidates (property)", () => {
+  test("any path, title, body and quote render without throwing, inside the block, and bounded", () => {
+    const text = fc.oneof(fc.string({ maxLength: 2_000 }), fc.constantFrom("../../etc/passwd", "a\nb\u0000c", "<img src=x>", "x".repeat(50_000)));
+    fc.assert(
+      fc.property(text, text, text, text, fc.integer({ min: -5, max: 1_000_000 }), (path, title, body, quote, line) => {
+        const f = finding({ path, title, body, quote, line });
+        const content = verificationContent({ path, files: [windowFile(path)], candidates: [{ id: "F1", finding: f }] });
+        const request = verificationRequest(content, () => "fixednonce000000000000000");
+        const user = request.messages[0]!.content as string;
+        // Everything the pull request or the reviewer wrote sits inside one block whose id occurs nowhere in it.
+        const id = /block with id "([^"]+)"/.exec(user)?.[1] ?? "";
+        expect(user).toContain(`<untrusted_candidates id="${id}">\n${content.text}\n</untrusted_candidates id="${id}">`);
+        expect(content.text).not.toContain(id);
+        // Bodies and quotes are cut: one candidate never costs more than a few thousand characters plus its file.
+        expect(content.text.length).toBeLessThan(path.length * 2 + title.length + 6_000);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { createDefaultAnalyzers } from "./analyzers/index.js";
 import type { Analyzer } from "./analyzers/analyzer.js";
-import { createCommandJobHandler } from "./commands/command-job-handler.js";
+import { createCiJobHandler, createCommandJobHandler } from "./commands/command-job-handler.js";
 import type { CommandDeps } from "./commands/run-command.js";
 import { computeThreads, createReviewPool, pooledAnalyzers, pooledPlanWindows } from "./compute/review-pool.js";
 import { repositoryLimits, type Env } from "./config/env.js";
@@ -138,6 +138,7 @@ export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Lo
       return {
         review: createReviewJobHandler({ github: installation, deps: review }),
         command: createCommandJobHandler({ github: installation, deps: commands, queue }),
+        ci: createCiJobHandler({ github: installation, deps: commands, queue }),
       };
     },
     close: async () => {

@@ -1,6 +1,8 @@
 import type { GitHubHost } from "../github/host.js";
 import type { CommandJob, CommandJobHandler } from "../queue/kinds/command.js";
 import type { JobIntake } from "../queue/queue.js";
+import type { CiJobHandler } from "../queue/kinds/ci.js";
+import { followCi, type RevisionDeps } from "./follow-ci.js";
 import { runCommand, type CommandDeps, type CommandInvocation } from "./run-command.js";
 
 /**
@@ -61,5 +63,27 @@ export function commandJobOf(invocation: CommandInvocation): CommandJob {
     sender: invocation.sender,
     command: invocation.command,
     url: invocation.url,
+  };
+}
+
+export interface CiJobHandlerInput {
+  readonly github: (installationId: number) => Promise<GitHubHost>;
+  readonly deps: RevisionDeps;
+  /** Where the watches, verdicts and the reviews of revisions go. */
+  readonly queue: JobIntake;
+}
+
+/** The job body of the CI loop after a fix commit (`ci` jobs): `followCi`, with the saved revision commit passed through. */
+export function createCiJobHandler(input: CiJobHandlerInput): CiJobHandler {
+  return {
+    async run(job, run) {
+      const github = await input.github(job.installationId);
+      return followCi(github, job, input.queue, input.deps, run.log, {
+        signal: run.signal,
+        committed: job.committed ?? null,
+        saveCommitted: (committed) => run.saveCommitted(committed),
+        rerun: run.attempt > 1,
+      });
+    },
   };
 }

@@ -16,6 +16,9 @@ import { meetsRequirement, type RequiredAccess } from "./permission.js";
 import { answerKey, type CommandSource } from "../github/command-replies.js";
 import type { ProofDeps } from "../fix/prove-fix.js";
 import { undoCommand } from "./undo-command.js";
+import { ciFollowMarker, parseCiFollowMarker } from "../github/ci-follow-marker.js";
+import { followingNote } from "./format-ci-reply.js";
+import { queueFollowUp } from "./follow-ci.js";
 
 /**
  * One `/agent` command, in a worker (the webhook handler parsed it, added
@@ -197,7 +200,7 @@ async function fix(
     sha: result.commit.sha,
     previousHead: result.previousHead,
     branch: result.branch,
-    reply: truncateMarkdown(formatFixReply(result, sender), MAX_COMMENT, "\n\n… (truncated to fit GitHub's limit)"),
+    reply: fixReply(result, invocation, config),
   });
   const result = await runFix(
     github,
@@ -224,6 +227,30 @@ async function fix(
   await attempt.saveCommitted(committed);
   await afterCommit(invocation, committed, queue, answer, log);
 }
+
+/**
+ * The fix's answer, worded when the commit is made and saved with it. When
+ * CI is followed, it ends with the follow-up's marker: what a webhook about
+ * the commit's checks reads back (github/ci-follow-marker.ts).
+ */
+function fixReply(result: CommittedFixResult, invocation: CommandInvocation, config: RepoConfig): string {
+  const text = formatFixReply(result, invocation.sender);
+  if (!config.fix.followCi) return truncateMarkdown(text, MAX_COMMENT, TRUNCATED);
+  const marker = ciFollowMarker({
+    sha: result.commit.sha,
+    base: result.previousHead,
+    round: 1,
+    deadline: Date.now() + config.fix.ciTimeout * 1000,
+    paths: result.changes.map((c) => c.path).slice(0, 50),
+    source: invocation.source,
+    sender: invocation.sender,
+    url: invocation.url,
+  });
+  const note = followingNote(config.fix.ciRounds, config.fix.ciTimeout);
+  return `${truncateMarkdown(`${text}\n${note}`, MAX_COMMENT - marker.length - 200, TRUNCATED)}\n${marker}`;
+}
+
+const TRUNCATED = "\n\n… (truncated to fit GitHub's limit)";
 
 /** A later attempt of a fix job that made its commit: never fixes again. */
 async function resumeFix(
@@ -287,4 +314,13 @@ async function afterCommit(
   });
   log.info({ ...queued, sha: committed.sha }, "review of the fix commit queued");
   await answer(committed.reply);
+  // After the answer: a CI event on the commit reads the follow-up from it, and this watch sees whatever finished before.
+  const follow = invocation.command.kind === "fix" ? parseCiFollowMarker(committed.reply) : null;
+  if (follow)
+    await queueFollowUp(
+      queue,
+      { ...ref, installationId: invocation.installationId, pullNumber: ref.pullNumber, deliveryId: invocation.deliveryId },
+      follow,
+      log,
+    );
 }

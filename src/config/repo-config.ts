@@ -66,6 +66,20 @@ const VerificationSchema = z
   .refine((v) => v.gateScore >= v.minScore, { message: "`gateScore` must be at least `minScore`", path: ["gateScore"] })
   .default({ enabled: true, minScore: 0.5, gateScore: 0.8, onFailure: "incomplete", selfConsistency: { enabled: false, samples: 3 } });
 
+/** Seconds, from a number or a duration string such as "90s", "30m" or "2h"; between 10 s and one day. */
+const DurationSeconds = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^\s*\d+(\.\d+)?\s*(s|m|h)\s*$/, 'a duration such as "90s", "30m" or "2h"')
+      .transform((text) => {
+        const match = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h)\s*$/.exec(text)!;
+        return Math.round(Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as "s" | "m" | "h"]);
+      }),
+  ])
+  .pipe(z.number().int().min(10).max(86_400));
+
 const sections = {
   enabled: z.boolean().default(true),
   /** Draft PRs: skipped unless `review`. */
@@ -146,9 +160,15 @@ const sections = {
        * file that uses a symbol its edits change (a caller of a changed signature), never workflows or actions.
        */
       maxFiles: z.number().int().min(1).max(20).default(5),
+      /** After a fix commit, follow the repository's own checks on it and report (and revise, below) in the thread. */
+      followCi: z.boolean().default(true),
+      /** Follow-up commits Longview may make for checks its fix newly broke; 0 reports CI's verdict without revising. */
+      ciRounds: z.number().int().min(0).max(5).default(2),
+      /** How long to wait for a fix commit's checks, in seconds; a duration string ("90s", "30m", "2h") is accepted. */
+      ciTimeout: DurationSeconds.default(1_800),
     })
     .strict()
-    .default({ maxAttempts: 3, maxFiles: 5 }),
+    .default({ maxAttempts: 3, maxFiles: 5, followCi: true, ciRounds: 2, ciTimeout: 1_800 }),
 } as const;
 
 export const RepoConfigSchema = z.object(sections).strict();

@@ -15,13 +15,13 @@ export const UNDO_TRAILER = "Longview-Undo";
 /** The fix commit's message: a subject line, then one line per fixed finding and who asked, then the trailer. Pure. */
 export function fixCommitMessage(
   fixed: readonly Finding[],
-  request: { readonly requestedBy: string; readonly requestUrl: string | null; readonly summary: string | null },
+  request: { readonly requestedBy: string; readonly requestUrl: string | null; readonly summary: string | null; readonly subject?: string },
 ): string {
   const subject =
     fixed.length === 1
       ? truncate(`Fix ${fixed[0]!.severity} ${fixed[0]!.category}: ${oneLine(fixed[0]!.title)}`, 72)
       : fixed.length === 0
-        ? "Apply requested fix"
+        ? truncate(oneLine(request.subject ?? "Apply requested fix"), 72)
         : `Fix ${fixed.length} review findings`;
   const lines = fixed.map((f) => `- ${f.severity} ${f.category}: ${oneLine(f.title)} (${f.path}:${f.line})`);
   const summary = request.summary ? oneLine(request.summary) : "";

@@ -47,6 +47,8 @@ export interface ProofInput {
   /** Credentials the analyzers flagged in `originals`: redacted in what the judge reads. */
   readonly flagged: readonly FlaggedSecret[];
   readonly instructions: string;
+  /** For a revision made for CI: the failure report the fix model got (already redacted). */
+  readonly ciFailure?: string;
   readonly config: RepoConfig;
   readonly log: Logger;
   readonly signal?: AbortSignal;
@@ -76,6 +78,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<{ re
         diff,
         summary: redactor.redactLine(input.summary),
         instructions: redactor.redactLine(input.instructions),
+        ...(input.ciFailure ? { ciFailure: input.ciFailure } : {}),
       },
       log,
       input.signal,
@@ -89,7 +92,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<{ re
   if (deps.reviewFix) {
     const review = await deps.reviewFix({
       changeSet: fixChangeSet(input.originals, fix.files),
-      pr: { title: `Fix: ${input.targets.map((t) => t.title).join("; ") || "requested change"}`, description: input.summary },
+      pr: { title: `Fix: ${input.targets.map((t) => t.title).join("; ") || (input.ciFailure ? "repair CI" : "requested change")}`, description: input.summary },
       config: fixReviewConfig(input.config),
       log,
       ...(input.signal ? { signal: input.signal } : {}),

@@ -60,7 +60,13 @@ export type FixScope =
   /** A comment on the conversation: the instructions name findings, or the gating ones. */
   | { readonly kind: "conversation" }
   /** The check run's "Fix all" button: the gating findings. */
-  | { readonly kind: "gating" };
+  | { readonly kind: "gating" }
+  /**
+   * A revision for CI: the checks an earlier Longview fix commit broke, their
+   * report (redacted, bounded: fix/ci-follow.ts) and the files to start from
+   * (the earlier fix's, and those the annotations name).
+   */
+  | { readonly kind: "ci"; readonly checks: readonly string[]; readonly report: string; readonly paths: readonly string[] };
 
 export interface FixRequest {
   readonly ref: PullRef;
@@ -78,6 +84,8 @@ export interface FixRequest {
    * throws, the branch is left alone and the error ends the fix.
    */
   readonly beforeRefMove?: (result: CommittedFixResult) => Promise<void>;
+  /** The commit's subject when it fixes no finding (a revision for CI); default "Apply requested fix". */
+  readonly subject?: string;
 }
 
 export interface NotFixed {
@@ -173,7 +181,12 @@ export async function runFix(github: GitHubHost, request: FixRequest, deps: FixD
       : null;
   const made = await makeFix(editable, workspace, request, deps, context, baseline, { tools, head }, log);
   if ("kind" in made) return made;
-  const message = fixCommitMessage(made.fixed, { requestedBy: request.requestedBy, requestUrl: request.requestUrl, summary: made.summary });
+  const message = fixCommitMessage(made.fixed, {
+    requestedBy: request.requestedBy,
+    requestUrl: request.requestUrl,
+    summary: made.summary,
+    ...(request.subject ? { subject: request.subject } : {}),
+  });
   const result = (pending: PendingCommit): CommittedFixResult => ({
     kind: "committed",
     commit: pending.commit,
@@ -319,6 +332,7 @@ async function makeFix(
     );
   }
 
+  const ciFailure = request.scope.kind === "ci" ? { checks: request.scope.checks, report: request.scope.report } : null;
   const prompt = await modelPrompt(
     workspace.originals,
     flagged,
@@ -326,6 +340,7 @@ async function makeFix(
     task.reviewerComment,
     request.instructions,
     repo.tools !== null ? request.config.fix.maxFiles : null,
+    ciFailure,
   );
   if (prompt === null) return refused(`The files are too large to send to the model (more than ${MAX_MODEL_CHARS} characters).`, notFixed);
   let loop;
@@ -345,6 +360,7 @@ async function makeFix(
         originals: workspace.originals,
         flagged,
         instructions: request.instructions,
+        ...(ciFailure ? { ciFailure: ciFailure.report } : {}),
         config: request.config,
         log,
         ...(request.signal ? { signal: request.signal } : {}),
@@ -458,6 +474,12 @@ async function resolveTask(
   log: Logger,
 ): Promise<FixTask | { refusal: string; notFixed?: NotFixed[] }> {
   const { scope } = request;
+  if (scope.kind === "ci") {
+    if (deps.model === null) return { refusal: "Revising a fix for CI needs a model, and none is configured (`OPENAI_API_KEY`)." };
+    const paths = await existingPaths(scope.paths, await head());
+    if (paths.length === 0) return { refusal: "None of the files of Longview's fix are at the pull request's head any more." };
+    return { targets: [], reviewerComment: null, extraPaths: paths };
+  }
   if (scope.kind === "thread") {
     const root = scope.root;
     if (isLongview(root.user?.login, request.botLogin)) {
@@ -518,6 +540,7 @@ async function modelPrompt(
   instructions: string,
   /** With the repository tools: how many files the fix may edit in all (callers included); null without them. */
   maxFiles: number | null,
+  ciFailure: { readonly checks: readonly string[]; readonly report: string } | null,
 ) {
   const total = [...originals.values()].reduce((n, text) => n + text.length, 0);
   if (total > MAX_MODEL_CHARS) return null;
@@ -539,6 +562,8 @@ async function modelPrompt(
     instructions: clean(instructions),
     reviewerComment: reviewerComment ? { ...reviewerComment, body: clean(reviewerComment.body) } : null,
     ...(maxFiles !== null ? { tools: { maxFiles } } : {}),
+    // Already redacted and bounded where it was read (github/ci-checks.ts), redacted again with this file's secrets.
+    ...(ciFailure ? { ciFailure: { checks: ciFailure.checks, report: clean(ciFailure.report) } } : {}),
   });
 }
 

@@ -17,6 +17,13 @@ export type CommandSource =
   | { readonly kind: "review-comment"; readonly commentId: number; readonly threadRootId: number }
   | { readonly kind: "check-run"; readonly checkRunId: number };
 
+/** The same, as plain JSON in a job or a marker. */
+export const CommandSourceSchema: z.ZodType<CommandSource> = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("issue-comment"), commentId: z.number().int().positive() }),
+  z.object({ kind: z.literal("review-comment"), commentId: z.number().int().positive(), threadRootId: z.number().int().positive() }),
+  z.object({ kind: z.literal("check-run"), checkRunId: z.number().int().positive() }),
+]);
+
 /**
  * 👀 on the comment: the command was seen and is being handled. Left to
  * Octokit's retries: GitHub keeps one reaction per user and content, and

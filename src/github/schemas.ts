@@ -83,6 +83,9 @@ export const ContentFileSchema = z.object({
 
 const PullRequestLink = z.object({ number: z.number().int().positive() });
 
+/** A check suite's or workflow run's `head_commit` (GitHub's `simple-commit`): only its message is read. */
+const HeadCommit = z.object({ message: z.string() }).nullable().optional();
+
 export const CheckRunEventSchema = z.object({
   action: z.string(),
   installation: InstallationRef.optional(),
@@ -108,9 +111,27 @@ export const CheckSuiteEventSchema = z.object({
     id: z.number().int(),
     head_sha: CommitShaSchema,
     pull_requests: z.array(PullRequestLink),
+    // Which app's suite (Longview's own completes too), and the commit's message (is it a Longview fix?).
+    app: z.object({ slug: z.string().optional() }).nullable().optional(),
+    head_commit: HeadCommit,
   }),
 });
 export type CheckSuiteEvent = z.infer<typeof CheckSuiteEventSchema>;
+
+/** `workflow_run`: a GitHub Actions run; `completed` is what the CI loop after a fix waits for. */
+export const WorkflowRunEventSchema = z.object({
+  action: z.string(),
+  installation: InstallationRef.optional(),
+  repository: RepositorySchema,
+  sender: Account,
+  workflow_run: z.object({
+    id: z.number().int(),
+    head_sha: CommitShaSchema,
+    pull_requests: z.array(PullRequestLink),
+    head_commit: HeadCommit,
+  }),
+});
+export type WorkflowRunEvent = z.infer<typeof WorkflowRunEventSchema>;
 
 /** `GET /app`: the App itself (its slug names its bot account, `slug[bot]`). */
 /** One check run as `GET …/commits/{ref}/check-runs` lists it: what Longview decides on. */

@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import type { Logger } from "pino";
-import { CheckRunEventSchema, CheckSuiteEventSchema } from "../github/schemas.js";
+import { CheckRunEventSchema, CheckSuiteEventSchema, WorkflowRunEventSchema } from "../github/schemas.js";
+import { FIX_TRAILER, trailerValues } from "../fix/commit-message.js";
 import { parseWebhookPayload } from "../github/webhook-payload.js";
 import type { ReviewJob } from "../queue/kinds/review.js";
 import type { AppDeps } from "./app-deps.js";
@@ -65,6 +66,50 @@ export function handleCheckSuite({ queue, github }: AppDeps) {
       });
     }
   };
+}
+
+/**
+ * CI finished something on a commit (a check suite of any app, a GitHub
+ * Actions workflow run): when the commit is one of Longview's fixes (its
+ * trailer), a look at its checks for the CI loop after the fix
+ * (commands/follow-ci.ts). Everything else is ignored without a GitHub call.
+ */
+export function handleCiCompleted({ queue, github }: AppDeps) {
+  return async (context: Context<"check_suite.completed" | "workflow_run.completed">): Promise<void> => {
+    const ci = ciEvent(context);
+    if (!ci.message || trailerValues(ci.message, FIX_TRAILER).length === 0) return;
+    const target = eventTarget(context, ci.event);
+    if (!target) return;
+    const { repo, log, installationId } = target;
+    const host = github(context.octokit);
+    // Longview's own check suite completes when its review of the fix does: that is not CI. (A workflow run is always Actions'.)
+    if (ci.app !== undefined && `${ci.app}[bot]` === (await host.botLogin())) return;
+    const numbers = await host.pullRequestsAt(repo, ci.sha, ci.prs);
+    for (const pullNumber of numbers) {
+      const result = await queue.enqueue({
+        kind: "ci",
+        installationId,
+        ...repo,
+        pullNumber,
+        phase: "watch",
+        sha: ci.sha,
+        why: "event",
+        deliveryId: context.id,
+        replayKey: payloadReplayKey(context.name, context.payload),
+      });
+      log.child({ pr: pullNumber }).info({ ...result, sha: ci.sha }, "CI finished on a Longview fix commit: its follow-up looks");
+    }
+  };
+}
+
+/** What the CI loop reads of either event: the commit, its pull requests and message, and whose suite it was (a workflow run is always GitHub Actions'). */
+function ciEvent(context: Context<"check_suite.completed" | "workflow_run.completed">) {
+  if (context.name === "workflow_run") {
+    const { workflow_run: run, ...event } = parseWebhookPayload(WorkflowRunEventSchema, context);
+    return { event, sha: run.head_sha, prs: run.pull_requests, message: run.head_commit?.message, app: undefined };
+  }
+  const { check_suite: suite, ...event } = parseWebhookPayload(CheckSuiteEventSchema, context);
+  return { event, sha: suite.head_sha, prs: suite.pull_requests, message: suite.head_commit?.message, app: suite.app?.slug };
 }
 
 async function enqueue(queue: JobIntake, log: Logger, job: ReviewJob): Promise<void> {

@@ -148,8 +148,7 @@ export class InProcessQueue implements JobQueue {
     this.accept(entry, replay);
     const superseded = current ? this.supersede(current, entry.jobId, slot.headOf(decision.job)) : null;
     this.pending.set(key, entry);
-    this.waiting.push(entry);
-    this.pump();
+    this.start(entry);
     return { status: "queued", jobId: entry.jobId, superseded };
   }
 
@@ -159,9 +158,16 @@ export class InProcessQueue implements JobQueue {
     if (!this.store.rememberReplay(key, this.replayTtlMs)) return { status: "duplicate", reason: "delivery", jobId: null };
     const entry = this.newEntry(job, kind, key);
     this.accept(entry, key);
+    this.start(entry);
+    return { status: "queued", jobId: entry.jobId, superseded: null };
+  }
+
+  /** A new job waits for its turn, or first for the time its kind says it may start (`notBefore`). */
+  private start(entry: Entry): void {
+    const wait = (entry.kind.notBefore?.(entry.job) ?? 0) - (this.options.now ?? Date.now)();
+    if (wait > 0) return this.scheduleRetry(entry, wait);
     this.waiting.push(entry);
     this.pump();
-    return { status: "queued", jobId: entry.jobId, superseded: null };
   }
 
   private newEntry(job: Job, kind: JobKind<Job>, key: string): Entry {

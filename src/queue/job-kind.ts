@@ -34,6 +34,12 @@ export interface JobKind<J extends Job, Run extends AttemptRun = AttemptRun> {
   /** One pending job per key: how a newer job of this kind replaces a pending one. Kinds without it never supersede. */
   readonly pendingSlot?: PendingSlot<J>;
   /**
+   * When the job may start (epoch ms): a later time makes it wait in the
+   * queue, as durably as any job (the journal, Redis's delayed set), so a
+   * deadline survives restarts. Null, or a time already past: at once.
+   */
+  notBefore?(job: J): number | null;
+  /**
    * The attempt as this kind's handler sees it: the queue's `attempt`, plus
    * the hooks the kind offers, built on `save`.
    */

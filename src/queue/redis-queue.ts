@@ -92,7 +92,7 @@ export class RedisJobQueue implements JobQueue {
     // The job as claimed: with what it inherited from the job it replaces.
     const job = claim.job;
     try {
-      await this.queue.add(kind.name, job, this.jobOptions(jobId));
+      await this.queue.add(kind.name, job, this.jobOptions(jobId, kind, job));
     } catch (error) {
       await slot.redis
         .unclaim(this.redis, this.keys, { job, jobId })
@@ -109,7 +109,7 @@ export class RedisJobQueue implements JobQueue {
     const claimed = await this.redis.set(replayKey, jobId, "EX", this.options.deliveryTtlSeconds, "NX");
     if (claimed === null) return { status: "duplicate", reason: "delivery", jobId: null };
     try {
-      await this.queue.add(kind.name, job, this.jobOptions(jobId));
+      await this.queue.add(kind.name, job, this.jobOptions(jobId, kind, job));
     } catch (error) {
       // So a redelivery can try again.
       await this.redis
@@ -139,9 +139,12 @@ export class RedisJobQueue implements JobQueue {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
-  private jobOptions(jobId: string): JobsOptions {
+  private jobOptions(jobId: string, kind: JobKind<Job>, job: Job): JobsOptions {
+    // BullMQ keeps a job with a delay in its delayed set until then (as durable as the queue).
+    const delay = Math.max(0, Math.round((kind.notBefore?.(job) ?? 0) - Date.now()));
     return {
       jobId,
+      ...(delay > 0 ? { delay } : {}),
       attempts: this.options.settings.attempts,
       backoff: { type: BACKOFF_TYPE, delay: this.options.settings.backoffMs },
       // Finished jobs are kept a while for inspection, not forever.

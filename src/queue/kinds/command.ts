@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AttemptRun, JobHandler, JobKind } from "../job-kind.js";
+import { CommandSourceSchema } from "../../github/command-replies.js";
 import { PullRequestJobFields, Sha, pullRequestIdPrefix, pullRequestKey, pullRequestLogFields, replayKeyOf } from "./pull-request-job.js";
 
 /**
@@ -8,13 +9,6 @@ import { PullRequestJobFields, Sha, pullRequestIdPrefix, pullRequestKey, pullReq
  * review jobs, nor are superseded by them. Its body is
  * `createCommandJobHandler` (commands/command-job-handler.ts).
  */
-
-/** Where the command was written (see `CommandSource` in commands/reply.ts), as plain JSON. */
-const CommandSourceSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("issue-comment"), commentId: z.number().int().positive() }),
-  z.object({ kind: z.literal("review-comment"), commentId: z.number().int().positive(), threadRootId: z.number().int().positive() }),
-  z.object({ kind: z.literal("check-run"), checkRunId: z.number().int().positive() }),
-]);
 
 /** The parsed command (see `AgentCommand` in commands/parse-command.ts). */
 const AgentCommandSchema = z.discriminatedUnion("kind", [
@@ -26,7 +20,7 @@ const AgentCommandSchema = z.discriminatedUnion("kind", [
 ]);
 
 /** The branch a fix commit goes to (the fork's, for a fork's pull request). */
-const FixBranchSchema = z.object({
+export const FixBranchSchema = z.object({
   owner: z.string().min(1).max(100),
   repo: z.string().min(1).max(100),
   name: z.string().min(1).max(255),
@@ -52,7 +46,7 @@ const FixCommitFields = {
  *   and queues the review of that commit.
  * Jobs saved by releases before `state` existed were `committed`.
  */
-const CommittedFixSchema = z.preprocess(
+export const CommittedFixSchema = z.preprocess(
   (value) => (typeof value === "object" && value !== null && !("state" in value) ? { ...value, state: "committed" } : value),
   z.discriminatedUnion("state", [
     z.object({ state: z.literal("committing"), branch: FixBranchSchema, ...FixCommitFields }),

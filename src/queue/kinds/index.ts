@@ -1,5 +1,6 @@
 import type { HandlersOf, JobOf } from "../job-kind.js";
 import { JobRegistry } from "../job-registry.js";
+import { ciKind } from "./ci.js";
 import { commandKind } from "./command.js";
 import { reviewKind } from "./review.js";
 
@@ -8,7 +9,7 @@ import { reviewKind } from "./review.js";
  * given. A new kind is one file beside these (its `JobKind`) and its entry
  * here; its body joins the others in `jobHandlers` (server.ts).
  */
-export const longviewKinds = [reviewKind, commandKind] as const;
+export const longviewKinds = [reviewKind, commandKind, ciKind] as const;
 
 export const jobKinds = new JobRegistry(longviewKinds);
 

@@ -116,6 +116,38 @@ describe("webhook intake through Probot's routing and Longview's handlers", () =
     expect(await inProcess.depth()).toMatchObject({ waiting: 0, active: 0 });
   });
 
+  test("CI finishing on a Longview fix commit queues a look at its checks; on any other commit, nothing and no GitHub call", async () => {
+    const pr = pullRequestOpened(42);
+    const sha = "c".repeat(40);
+    const run = (message: string) => ({
+      action: "completed",
+      installation: { id: 42 },
+      repository: pr.repository,
+      sender: pr.sender,
+      workflow_run: { id: 9, head_sha: sha, pull_requests: [{ number: 7 }], head_commit: { message } },
+    });
+    const first = await deliver("workflow_run", run("Add a feature\n\nSigned-off-by: someone"));
+    expect([first.status, first.body]).toEqual([200, "ok\n"]);
+    expect(enqueued).toEqual([]);
+    const fix =
+      "Fix P1 security: HMAC compared with ==\n\nRequested by @alice (Longview /agent fix).\n\nLongview-Fix: https://github.com/acme/app/pull/7#issuecomment-1";
+    expect((await deliver("workflow_run", run(fix))).status).toBe(200);
+    expect(enqueued).toEqual([
+      expect.objectContaining({
+        kind: "ci",
+        phase: "watch",
+        why: "event",
+        sha,
+        pullNumber: 7,
+        installationId: 42,
+        replayKey: expect.stringMatching(/^workflow_run:/),
+      }),
+    ]);
+    // The same event replayed is one look.
+    expect((await deliver("workflow_run", run(fix))).status).toBe(200);
+    expect(await inProcess.depth()).toMatchObject({ waiting: 1 });
+  });
+
   test("a null body is 400 and reaches no handler", async () => {
     const answer = await deliver("pull_request", null);
     expect([answer.status, error(answer)]).toEqual([400, "payload must be a JSON object"]);

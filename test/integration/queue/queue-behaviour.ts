@@ -31,6 +31,39 @@ export function queueBehaviour(make: (settings?: Partial<QueueSettings>) => Prom
     expect(await h.queue.depth()).toMatchObject({ waiting: 0, active: 0, failed: 0 });
   });
 
+  test("a job whose kind sets a start time (a CI deadline's watch) waits in the queue until then, then runs", async () => {
+    const h = await open();
+    const started: number[] = [];
+    await h.startWorker({
+      ci: {
+        run: async () => {
+          started.push(Date.now());
+          return "waiting";
+        },
+      },
+    });
+    const notBefore = Date.now() + 700;
+    const job = {
+      kind: "ci",
+      installationId: 7,
+      owner: "acme",
+      repo: "app",
+      pullNumber: 3,
+      deliveryId: "d-ci",
+      phase: "watch",
+      sha: sha(4),
+      why: "deadline",
+      notBefore,
+    };
+    expect(await h.queue.enqueue(job)).toMatchObject({ status: "queued" });
+    await sleep(150);
+    expect(started).toEqual([]);
+    expect(await h.queue.depth()).toMatchObject({ delayed: 1, active: 0 });
+    await waitFor(() => started.length === 1, 5_000, "the delayed job");
+    // Redis's delayed set is polled: a little late is fine, early is not.
+    expect(started[0]!).toBeGreaterThanOrEqual(notBefore - 20);
+  });
+
   test("a redelivered webhook (same delivery id) does not create a second job", async () => {
     const h = await open();
     const job = reviewJob();

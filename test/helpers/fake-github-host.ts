@@ -553,7 +553,7 @@ export class FakeGitHubHost implements GitHubHost {
     this.guard("repoConfig", () => {
       const { config } = this.repoOf(repo);
       try {
-        return parseRepoConfig(config);
+        return parseRepoConfig(withoutCiFollowUp(config));
       } catch (error) {
         return { config: DEFAULT_REPO_CONFIG, problems: [`${REPO_CONFIG_PATH} could not be read: ${String(error)}. Using defaults.`] };
       }
@@ -1031,3 +1031,19 @@ function strip(comment: FakeReviewComment): ReviewComment {
   const { pullNumber: _pullNumber, ...rest } = comment;
   return rest;
 }
+
+/**
+ * The CI loop after a fix is off in this fake unless a test's config turns it
+ * on (`fix.followCi: true`): its deadline job would keep the queue busy (and
+ * `idle()` waiting) for `fix.ciTimeout`, and tests of other parts would get a
+ * "no CI" answer they do not expect. Invalid configs pass through untouched.
+ */
+function withoutCiFollowUp(config: unknown): unknown {
+  if (config !== null && config !== undefined && (typeof config !== "object" || Array.isArray(config))) return config;
+  const raw = (config ?? {}) as Record<string, unknown>;
+  const fix = raw["fix"];
+  if (fix !== undefined && (typeof fix !== "object" || fix === null || Array.isArray(fix))) return config;
+  const fixObject = (fix ?? {}) as Record<string, unknown>;
+  return "followCi" in fixObject ? config : { ...raw, fix: { ...fixObject, followCi: false } };
+}
+

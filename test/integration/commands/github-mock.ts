@@ -268,12 +268,16 @@ export function mockCommandStart(source: { kind: "issue" | "review"; commentId: 
   mockConfig(config);
 }
 
-/** `.github/longview.yml`; when the repository has none, Probot's config plugin looks in the owner's `.github` repository. */
+/**
+ * `.github/longview.yml`; when the repository has none, Probot's config plugin looks in the owner's `.github`
+ * repository, which here turns the CI loop after a fix off: these tests mock every GitHub call, and the loop
+ * (tested on the simulator) would add its own, and a deadline job that keeps the queue busy.
+ */
 export function mockConfig(config?: string): void {
   const scope = api()
     .get(`${repoPath}/contents/.github%2Flongview.yml`)
     .reply(config === undefined ? 404 : 200, config ?? { message: "Not Found" });
-  if (config === undefined) scope.get(`/repos/${OWNER}/.github/contents/.github%2Flongview.yml`).reply(404, { message: "Not Found" });
+  if (config === undefined) scope.get(`/repos/${OWNER}/.github/contents/.github%2Flongview.yml`).reply(200, "fix:\n  followCi: false\n");
 }
 
 export function mockPermission(user: string, permission: string, roleName = permission): void {

@@ -73,6 +73,18 @@ describe("survey and synthesis switches", () => {
 });
 
 describe("parseRepoConfig", () => {
+  test("fix.ciTimeout takes seconds or a duration; the CI loop's settings have defaults and bounds", () => {
+    expect(DEFAULT_REPO_CONFIG.fix).toMatchObject({ followCi: true, ciRounds: 2, ciTimeout: 1_800 });
+    expect(parseRepoConfig({ fix: { ciTimeout: "90s", ciRounds: 0 } }).config.fix).toMatchObject({ ciTimeout: 90, ciRounds: 0 });
+    expect(parseRepoConfig({ fix: { ciTimeout: "2h" } }).config.fix.ciTimeout).toBe(7_200);
+    expect(parseRepoConfig({ fix: { ciTimeout: 600 } }).config.fix.ciTimeout).toBe(600);
+    for (const bad of ["soon", "5s", "2d", 0, 100_000]) {
+      const loaded = parseRepoConfig({ fix: { ciTimeout: bad } });
+      expect(loaded.config.fix.ciTimeout).toBe(1_800);
+      expect(loaded.problems.join("\n")).toMatch(/fix/);
+    }
+  });
+
   test("absent file → defaults, no problems", () => {
     expect(parseRepoConfig(null)).toEqual({ config: DEFAULT_REPO_CONFIG, problems: [] });
   });

@@ -21,13 +21,16 @@ export interface CiReplyContext {
   readonly timeoutSeconds: number;
 }
 
+/** How the note below begins (a fix's answer loses it when the pull request turns out to have no CI). */
+export const FOLLOWING_NOTE_START = "<sub>Longview follows this commit's CI checks";
+
 /** The line added to a fix's answer when its CI is followed. */
 export function followingNote(rounds: number, timeoutSeconds: number): string {
   const revise =
     rounds === 0
       ? "and reports here whether its fix broke any of them"
       : `and, if its fix breaks a check that passed before, revises it (at most ${rounds === 1 ? "1 follow-up commit" : `${rounds} follow-up commits`})`;
-  return `<sub>Longview follows this commit's CI checks for up to ${duration(timeoutSeconds)} ${revise}.</sub>`;
+  return `${FOLLOWING_NOTE_START} for up to ${duration(timeoutSeconds)} ${revise}.</sub>`;
 }
 
 /** The verdict, when it ends the follow-up (every kind but `revise`). */
@@ -38,7 +41,7 @@ export function formatCiVerdict(verdict: Exclude<CiVerdict, { kind: "revise" }>,
   switch (verdict.kind) {
     case "passed":
       return [
-        `${to} CI passed on Longview's fix ${commit}${rounds}: ${verdict.passed === 1 ? "1 check" : `${verdict.passed} checks`} passed.`,
+        `${to} CI passed on Longview's fix ${commit}${rounds}: ${names(verdict.passed)} ${verdict.passed.length === 1 ? "passed" : `passed (${verdict.passed.length} checks)`}.`,
         ...alreadyFailingLines(verdict.alreadyFailing),
       ].join("\n");
     case "give-up":
@@ -100,10 +103,15 @@ function checkLine(check: CommitCheck): string {
   return `- ${inlineCode(check.name)} (${app}): ${check.conclusion ?? check.status}${title}`;
 }
 
+/** At most 10 check names, as code. */
+function names(checks: readonly CommitCheck[]): string {
+  const shown = checks.slice(0, 10).map((c) => inlineCode(c.name));
+  return checks.length > 10 ? `${shown.join(", ")} and ${checks.length - 10} more` : shown.join(", ");
+}
+
 function alreadyFailingLines(checks: readonly CommitCheck[]): string[] {
   if (checks.length === 0) return [];
-  const names = checks.map((c) => inlineCode(c.name)).join(", ");
-  return ["", `Already failing before Longview's fix, so not counted against it: ${names}.`];
+  return ["", `Already failing before Longview's fix, so not counted against it: ${names(checks)}.`];
 }
 
 function duration(seconds: number): string {

@@ -17,7 +17,7 @@ import { answerKey, type CommandSource } from "../github/command-replies.js";
 import type { ProofDeps } from "../fix/prove-fix.js";
 import { undoCommand } from "./undo-command.js";
 import { ciFollowMarker, parseCiFollowMarker } from "../github/ci-follow-marker.js";
-import { followingNote } from "./format-ci-reply.js";
+import { FOLLOWING_NOTE_START, followingNote } from "./format-ci-reply.js";
 import { queueFollowUp } from "./follow-ci.js";
 
 /**
@@ -113,7 +113,7 @@ export async function runCommand(
           invocation,
           answer,
           (committed) => attempt.saveCommitted(committed),
-          (committed) => afterCommit(invocation, committed, queue, answer, log),
+          (committed) => afterCommit(github, invocation, committed, queue, answer, log),
           log,
         );
         return;
@@ -225,7 +225,7 @@ async function fix(
   }
   const committed = saved(result, "committed");
   await attempt.saveCommitted(committed);
-  await afterCommit(invocation, committed, queue, answer, log);
+  await afterCommit(github, invocation, committed, queue, answer, log);
 }
 
 /**
@@ -250,6 +250,13 @@ function fixReply(result: CommittedFixResult, invocation: CommandInvocation, con
   return `${truncateMarkdown(`${text}\n${note}`, MAX_COMMENT - marker.length - 200, TRUNCATED)}\n${marker}`;
 }
 
+/** The fix's answer when the pull request has no CI: the follow-up's note and marker give way to saying so. */
+function withoutCi(reply: string): string {
+  const at = reply.lastIndexOf(`\n${FOLLOWING_NOTE_START}`);
+  const text = at === -1 ? reply : reply.slice(0, at);
+  return `${text}\n<sub>No CI checks report on this pull request (none on the commit before the fix), so the fix was checked only by Longview's own review of it.</sub>`;
+}
+
 const TRUNCATED = "\n\n… (truncated to fit GitHub's limit)";
 
 /** A later attempt of a fix job that made its commit: never fixes again. */
@@ -264,7 +271,7 @@ async function resumeFix(
 ): Promise<void> {
   if (saved.state === "committed") {
     log.info({ sha: saved.sha }, "the fix was committed by an earlier attempt; answering only");
-    await afterCommit(invocation, saved, queue, answer, log);
+    await afterCommit(github, invocation, saved, queue, answer, log);
     return;
   }
   const { branch } = saved;
@@ -278,7 +285,7 @@ async function resumeFix(
   }
   const committed: CommittedFix = { ...saved, state: "committed" };
   await attempt.saveCommitted(committed);
-  await afterCommit(invocation, committed, queue, answer, log);
+  await afterCommit(github, invocation, committed, queue, answer, log);
 }
 
 /**
@@ -289,6 +296,7 @@ async function resumeFix(
  * review that was not queued.
  */
 async function afterCommit(
+  github: GitHubHost,
   invocation: CommandInvocation,
   committed: CommittedFix,
   queue: JobIntake,
@@ -313,14 +321,15 @@ async function afterCommit(
     trigger: invocation.command.kind === "undo" ? "agent.undo" : "agent.fix",
   });
   log.info({ ...queued, sha: committed.sha }, "review of the fix commit queued");
+  const follow = invocation.command.kind === "fix" ? parseCiFollowMarker(committed.reply) : null;
+  // No check of any other app on the head before the fix: this pull request has no CI to wait for, and the answer says so.
+  const before = follow ? await github.commitChecks(ref, follow.base) : null;
+  if (follow === null || (before?.kind === "checks" && before.checks.length === 0)) {
+    if (follow) log.info({ base: follow.base }, "no CI checks on the head before the fix; not following CI");
+    await answer(follow ? withoutCi(committed.reply) : committed.reply);
+    return;
+  }
   await answer(committed.reply);
   // After the answer: a CI event on the commit reads the follow-up from it, and this watch sees whatever finished before.
-  const follow = invocation.command.kind === "fix" ? parseCiFollowMarker(committed.reply) : null;
-  if (follow)
-    await queueFollowUp(
-      queue,
-      { ...ref, installationId: invocation.installationId, pullNumber: ref.pullNumber, deliveryId: invocation.deliveryId },
-      follow,
-      log,
-    );
+  await queueFollowUp(queue, { ...ref, installationId: invocation.installationId, deliveryId: invocation.deliveryId }, follow, log);
 }

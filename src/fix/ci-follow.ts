@@ -2,7 +2,7 @@ import type { CheckFailureDetails, CommitCheck, CommitChecks } from "../github/c
 import { ACTIONS_APP_SLUG } from "../github/ci-checks.js";
 import type { CiFollow } from "../github/ci-follow-marker.js";
 import { isWorkflowPath, normalizePath } from "./edit-policy.js";
-import { newlyFailing } from "./ci-compare.js";
+import { isFailing, newlyFailing } from "./ci-compare.js";
 
 /**
  * The decisions of the CI loop after a fix commit, pure: whether to keep
@@ -19,8 +19,9 @@ export type CiVerdict =
   | { readonly kind: "unreadable"; readonly permission: string }
   /** Neither the fix commit nor the head before it has checks from another app. */
   | { readonly kind: "no-ci" }
-  | { readonly kind: "timeout"; readonly pending: readonly CommitCheck[]; readonly failing: readonly CommitCheck[]; readonly passed: number }
-  | { readonly kind: "passed"; readonly passed: number; readonly alreadyFailing: readonly CommitCheck[] }
+  | { readonly kind: "timeout"; readonly pending: readonly CommitCheck[]; readonly failing: readonly CommitCheck[]; readonly passed: readonly CommitCheck[] }
+  /** `passed`: every finished check that is not failing (success, neutral, skipped, …). */
+  | { readonly kind: "passed"; readonly passed: readonly CommitCheck[]; readonly alreadyFailing: readonly CommitCheck[] }
   /** Newly failing checks, and a round left to revise. */
   | { readonly kind: "revise"; readonly failing: readonly CommitCheck[]; readonly alreadyFailing: readonly CommitCheck[] }
   /** Newly failing checks after the last round Longview may make. */
@@ -56,10 +57,10 @@ export function ciVerdict(look: CiLook, maxRounds: number): CiVerdict {
   const fix = look.fixChecks.checks;
   if (fix.length === 0 && look.baseChecks.checks.length === 0) return { kind: "no-ci" };
   const compared = newlyFailing(look.baseChecks.checks, fix);
-  const completed = fix.filter((c) => c.status === "completed");
-  const passed = completed.length - compared.newlyFailing.length - compared.alreadyFailing.length;
+  const failing = new Set([...compared.newlyFailing, ...compared.alreadyFailing]);
+  const passed = fix.filter((c) => c.status === "completed" && !failing.has(c) && !isFailing(c));
   if (compared.pending.length > 0 || fix.length === 0) {
-    return { kind: "timeout", pending: compared.pending, failing: compared.newlyFailing, passed: Math.max(0, passed) };
+    return { kind: "timeout", pending: compared.pending, failing: compared.newlyFailing, passed };
   }
   if (compared.newlyFailing.length === 0) return { kind: "passed", passed, alreadyFailing: compared.alreadyFailing };
   // Round 1 is the fix itself; each revision is one more round.

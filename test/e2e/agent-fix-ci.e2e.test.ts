@@ -191,7 +191,7 @@ describe("the CI loop after a fix commit, on the simulator", () => {
     expect(answers.map((a) => a.body.split("\n")[0])).toEqual([
       expect.stringMatching(/^@alice Committed \[`[0-9a-f]{7}`\]/),
       expect.stringMatching(/^@alice Round 1: Longview's fix `[0-9a-f]{7}` broke a check that passed before it:$/),
-      expect.stringMatching(/^@alice CI passed on Longview's fix `[0-9a-f]{7}` after 1 revision: 1 check passed\.$/),
+      expect.stringMatching(/^@alice CI passed on Longview's fix `[0-9a-f]{7}` after 1 revision: `test` passed\.$/),
     ]);
     const [fix, round, passed] = answers.map((a) => a.body);
     expect(fix).toContain("Longview follows this commit's CI checks for up to 30 minutes");

@@ -37,6 +37,9 @@ describe("/agent fix against the simulator", () => {
 
     const reply = await waitFor(() => answersInThread(sim, scenario)[0], "Longview's reply");
     expect(reply.body).toMatch(/^@alice Committed \[`[0-9a-f]{7}`\]\(http:\/\/[^)]+\/commit\/[0-9a-f]{40}\), fixing 1 finding:/);
+    // The repository has no CI: the answer says so, and carries no follow-up.
+    expect(reply.body).toContain("No CI checks report on this pull request (none on the commit before the fix)");
+    expect(reply.body).not.toContain("longview:ci");
     expect(sim.state.reactions()).toContainEqual(expect.objectContaining({ subjectType: "review_comment", subjectId: commandId, content: "eyes" }));
     const head = await expectFixedAndReviewed(sim, scenario);
 

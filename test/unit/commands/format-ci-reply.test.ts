@@ -26,8 +26,17 @@ describe("what Longview says about CI", () => {
 
   test("each ending is worded: passed, timeout, no CI, missing permission, moved", () => {
     const first = { ...ctx, round: 1 };
-    expect(formatCiVerdict({ kind: "passed", passed: 3, alreadyFailing: [] }, first)).toBe("@alice CI passed on Longview's fix `aaaaaaa`: 3 checks passed.");
-    expect(formatCiVerdict({ kind: "timeout", pending: [], failing: [], passed: 0 }, first)).toContain("within 30 minutes (`fix.ciTimeout`)");
+    const ok = (name: string): CommitCheck => ({
+      ...hostile,
+      name,
+      app: "github-actions",
+      conclusion: "success",
+      output: { title: null, summary: null, text: null },
+    });
+    expect(formatCiVerdict({ kind: "passed", passed: [ok("test"), ok("types")], alreadyFailing: [] }, first)).toBe(
+      "@alice CI passed on Longview's fix `aaaaaaa`: `test`, `types` passed (2 checks).",
+    );
+    expect(formatCiVerdict({ kind: "timeout", pending: [], failing: [], passed: [] }, first)).toContain("within 30 minutes (`fix.ciTimeout`)");
     expect(formatCiVerdict({ kind: "no-ci" }, first)).toContain("No CI checks report on this pull request");
     expect(formatCiVerdict({ kind: "unreadable", permission: "checks: read" }, first)).toContain("lacks the `checks: read` permission");
     expect(formatCiVerdict({ kind: "moved", head: "b".repeat(40) }, first)).toContain("its head is now `bbbbbbb`");

@@ -1046,4 +1046,3 @@ function withoutCiFollowUp(config: unknown): unknown {
   const fixObject = (fix ?? {}) as Record<string, unknown>;
   return "followCi" in fixObject ? config : { ...raw, fix: { ...fixObject, followCi: false } };
 }
-

@@ -11,7 +11,7 @@ import type { CommittedFix } from "../queue/kinds/command.js";
 import type { JobIntake } from "../queue/queue.js";
 import { truncateMarkdown } from "../markdown/untrusted.js";
 import { followingNote, formatCiVerdict, formatFailedRevision, formatRevision, type CiReplyContext } from "./format-ci-reply.js";
-import { formatUnappliedFix } from "./format-fix-reply.js";
+import { resumeCommit } from "./resume-commit.js";
 import type { Analyzer } from "../analyzers/analyzer.js";
 import type { FixModel } from "../fix/fix-model.js";
 import type { ProofDeps } from "../fix/prove-fix.js";
@@ -76,20 +76,28 @@ export async function queueFollowUp(
   follow: CiFollow,
   log: Logger,
 ) {
-  const common = {
+  const now = await queue.enqueue(ciJob(job, { phase: "watch", sha: follow.sha, why: "commit", follow }));
+  const deadline = await queue.enqueue(ciJob(job, { phase: "watch", sha: follow.sha, why: "deadline", follow, notBefore: follow.deadline }));
+  log.info(
+    { sha: follow.sha, round: follow.round, deadline: new Date(follow.deadline).toISOString(), now: now.status, atDeadline: deadline.status },
+    "CI follow-up queued",
+  );
+}
+
+/** A `ci` job for the same pull request, installation and delivery as `job`. */
+function ciJob(
+  job: Pick<CiJob, "installationId" | "owner" | "repo" | "pullNumber" | "deliveryId">,
+  fields: Omit<CiJob, "kind" | "installationId" | "owner" | "repo" | "pullNumber" | "deliveryId">,
+): CiJob {
+  return {
     kind: "ci",
     installationId: job.installationId,
     owner: job.owner,
     repo: job.repo,
     pullNumber: job.pullNumber,
     deliveryId: job.deliveryId,
-  } as const;
-  const now = await queue.enqueue({ ...common, phase: "watch", sha: follow.sha, why: "commit", follow });
-  const deadline = await queue.enqueue({ ...common, phase: "watch", sha: follow.sha, why: "deadline", follow, notBefore: follow.deadline });
-  log.info(
-    { sha: follow.sha, round: follow.round, deadline: new Date(follow.deadline).toISOString(), now: now.status, atDeadline: deadline.status },
-    "CI follow-up queued",
-  );
+    ...fields,
+  };
 }
 
 /** The follow-up Longview recorded for `sha` in its own answers (the latest), or null. */
@@ -118,18 +126,7 @@ async function watch(github: GitHubHost, job: CiJob, follow: CiFollow, queue: Jo
     log.info({ pending: decision.pending }, "CI still running on the fix commit");
     return "waiting";
   }
-  const queued = await queue.enqueue({
-    kind: "ci",
-    installationId: job.installationId,
-    owner: job.owner,
-    repo: job.repo,
-    pullNumber: job.pullNumber,
-    deliveryId: job.deliveryId,
-    phase: "settle",
-    sha: follow.sha,
-    why: job.why,
-    follow,
-  });
+  const queued = await queue.enqueue(ciJob(job, { phase: "settle", sha: follow.sha, why: job.why, follow }));
   log.info({ reason: decision.why, settle: queued.status }, queued.status === "queued" ? "CI settled: verdict queued" : "CI verdict already given or queued");
   return "settled";
 }
@@ -245,6 +242,7 @@ async function afterRevision(job: CiJob, committed: CommittedFix, queue: JobInta
   if (next) await queueFollowUp(queue, job, next, log);
 }
 
+/** A later attempt of a settle that made its revision: never revises again. */
 async function resumeRevision(
   github: GitHubHost,
   job: CiJob,
@@ -255,19 +253,16 @@ async function resumeRevision(
   attempt: CiAttempt,
   log: Logger,
 ): Promise<void> {
-  if (saved.state === "committed") {
-    log.info({ sha: saved.sha }, "the revision was committed by an earlier attempt; answering only");
-    await afterRevision(job, saved, queue, answer, log);
-    return;
-  }
-  const { branch } = saved;
-  const settled = await github.settleCommit(branch, branch.name, saved.sha, saved.previousHead, log);
-  if (settled.kind === "not-applied") {
-    log.warn({ sha: saved.sha, head: settled.head }, "the revision never reached its branch, which has moved since");
-    await answer(formatUnappliedFix(follow.sender, { sha: saved.sha, branch: branch.name }, settled.head));
-    return;
-  }
-  const committed: CommittedFix = { ...saved, state: "committed" };
-  await attempt.saveCommitted(committed);
-  await afterRevision(job, committed, queue, answer, log);
+  await resumeCommit(
+    github,
+    saved,
+    {
+      requester: follow.sender,
+      what: "fix",
+      save: (committed) => attempt.saveCommitted(committed),
+      answer,
+      after: (committed) => afterRevision(job, committed, queue, answer, log),
+    },
+    log,
+  );
 }

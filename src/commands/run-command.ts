@@ -9,7 +9,8 @@ import type { CommittedFix } from "../queue/kinds/command.js";
 import type { JobIntake } from "../queue/queue.js";
 import { truncateMarkdown } from "../markdown/untrusted.js";
 import { formatCommandFailure } from "./format-failure.js";
-import { formatFixReply, formatUnappliedFix } from "./format-fix-reply.js";
+import { formatFixReply } from "./format-fix-reply.js";
+import { resumeCommit } from "./resume-commit.js";
 import { helpText } from "./help-text.js";
 import type { AgentCommand } from "./parse-command.js";
 import { meetsRequirement, type RequiredAccess } from "./permission.js";
@@ -259,7 +260,7 @@ function withoutCi(reply: string): string {
 
 const TRUNCATED = "\n\n… (truncated to fit GitHub's limit)";
 
-/** A later attempt of a fix job that made its commit: never fixes again. */
+/** A later attempt of a fix (or undo) job that made its commit: never fixes again. */
 async function resumeFix(
   github: GitHubHost,
   invocation: CommandInvocation,
@@ -269,23 +270,18 @@ async function resumeFix(
   attempt: CommandAttempt,
   log: Logger,
 ): Promise<void> {
-  if (saved.state === "committed") {
-    log.info({ sha: saved.sha }, "the fix was committed by an earlier attempt; answering only");
-    await afterCommit(github, invocation, saved, queue, answer, log);
-    return;
-  }
-  const { branch } = saved;
-  const settled = await github.settleCommit(branch, branch.name, saved.sha, saved.previousHead, log);
-  if (settled.kind === "not-applied") {
-    log.warn({ sha: saved.sha, head: settled.head }, "the fix commit never reached its branch, which has moved since");
-    await answer(
-      formatUnappliedFix(invocation.sender, { sha: saved.sha, branch: branch.name }, settled.head, invocation.command.kind === "undo" ? "undo" : "fix"),
-    );
-    return;
-  }
-  const committed: CommittedFix = { ...saved, state: "committed" };
-  await attempt.saveCommitted(committed);
-  await afterCommit(github, invocation, committed, queue, answer, log);
+  await resumeCommit(
+    github,
+    saved,
+    {
+      requester: invocation.sender,
+      what: invocation.command.kind === "undo" ? "undo" : "fix",
+      save: (committed) => attempt.saveCommitted(committed),
+      answer,
+      after: (committed) => afterCommit(github, invocation, committed, queue, answer, log),
+    },
+    log,
+  );
 }
 
 /**

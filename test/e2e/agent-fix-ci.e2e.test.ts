@@ -9,6 +9,7 @@ import { waitFor } from "../../tools/demo/wait-for.js";
 import { scriptedOpenAI, type ScriptedOpenAI, type ScriptedReply, type ScriptedRequest } from "../helpers/scripted-openai.js";
 import { quietPasses } from "../helpers/scripted-passes.js";
 import { formatOf } from "../helpers/verifier.js";
+import { COMPARE, HMAC_FILE, SAFE, timingFindingWindow } from "../helpers/hmac-scenario.js";
 import { answersInThread, commandInThread, deliverTo } from "./fix-scenario.js";
 
 /**
@@ -23,18 +24,7 @@ import { answersInThread, commandInThread, deliverTo } from "./fix-scenario.js";
  * reports ends at `fix.ciTimeout`; a server killed while waiting resumes.
  */
 
-const HEAD = [
-  "import { createHmac, timingSafeEqual } from 'node:crypto';",
-  "",
-  "export function verifySignature(secret, payload, signature) {",
-  "  const expected = createHmac('sha256', secret).update(payload).digest('hex');",
-  "  return expected == signature;",
-  "}",
-  "",
-].join("\n");
-const COMPARE = "  return expected == signature;";
 const NAIVE = "  return timingSafeEqual(Buffer.from(expected), Buffer.from(String(signature)));";
-const SAFE = "  const a = Buffer.from(expected);\n  const b = Buffer.from(String(signature));\n  return a.length === b.length && timingSafeEqual(a, b);";
 const CI_LOG =
   "FAIL test/auth.test.js\n  ✕ rejects a short signature\n    RangeError [ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH]: Input buffers must have the same byte length";
 
@@ -64,24 +54,8 @@ function model(request: ScriptedRequest): ScriptedReply {
         : { answer: { summary: "Compare the digests in constant time.", edits: [{ path: "src/auth.js", search: COMPARE, replace: NAIVE }] } };
     case "longview_fix_judgement":
       return { answer: { verdict: "accept", reason: "The comparison is constant-time and nothing else changes." } };
-    default: {
-      const added = /R(\d+) \+ {3}return expected == signature;/.exec(text(request));
-      if (!added) return { answer: { findings: [], notes: [] } };
-      const finding = {
-        path: "src/auth.js",
-        line: Number(added[1]),
-        start_line: null,
-        side: "RIGHT",
-        quote: "return expected == signature;",
-        severity: "P1",
-        category: "security",
-        title: "HMAC compared with == (timing attack)",
-        body: "`==` stops at the first differing character, so its timing leaks the expected signature. Use crypto.timingSafeEqual.",
-        suggestion: null,
-        confidence: 0.9,
-      };
-      return { answer: { findings: [finding], notes: [] } };
-    }
+    default:
+      return timingFindingWindow(request);
   }
 }
 
@@ -122,7 +96,7 @@ async function fixRequested(name: string, config?: string) {
     owner: "acme",
     name,
     commits: [{ message: "base", files: { "README.md": "# Signatures\n", ...(config ? { ".github/longview.yml": config } : {}) } }],
-    branches: { feature: { commits: [{ message: "verify signatures", files: { "src/auth.js": HEAD } }] } },
+    branches: { feature: { commits: [{ message: "verify signatures", files: { "src/auth.js": HMAC_FILE } }] } },
   });
   return { repo };
 }

@@ -6,6 +6,7 @@ import { waitFor } from "../../tools/demo/wait-for.js";
 import { scriptedOpenAI, type ScriptedOpenAI, type ScriptedReply, type ScriptedRequest } from "../helpers/scripted-openai.js";
 import { quietPasses } from "../helpers/scripted-passes.js";
 import { formatOf } from "../helpers/verifier.js";
+import { COMPARE, HMAC_FILE, SAFE, timingFindingWindow } from "../helpers/hmac-scenario.js";
 import { answersInThread, commandInThread, deliverTo } from "./fix-scenario.js";
 
 /**
@@ -16,18 +17,6 @@ import { answersInThread, commandInThread, deliverTo } from "./fix-scenario.js";
  * second answer (a constant-time comparison) is accepted by the judge, its
  * diff passes the review pipeline, and it is committed.
  */
-
-const HEAD = [
-  "import { createHmac, timingSafeEqual } from 'node:crypto';",
-  "",
-  "export function verifySignature(secret, payload, signature) {",
-  "  const expected = createHmac('sha256', secret).update(payload).digest('hex');",
-  "  return expected == signature;",
-  "}",
-  "",
-].join("\n");
-const COMPARE = "  return expected == signature;";
-const SAFE = "  const a = Buffer.from(expected);\n  const b = Buffer.from(String(signature));\n  return a.length === b.length && timingSafeEqual(a, b);";
 
 let sim: Simulator;
 let server: ScriptedOpenAI;
@@ -56,25 +45,8 @@ function model(request: ScriptedRequest): ScriptedReply {
           ? { verdict: "reject", reason: "Returning true accepts every signature: an authentication bypass, not a fix." }
           : { verdict: "accept", reason: "The digests are compared with timingSafeEqual after a length check." },
       };
-    default: {
-      // A window: the comparison is reported where it is added, never on the deleted line of a later diff.
-      const added = /R(\d+) \+ {3}return expected == signature;/.exec(text(request));
-      if (!added) return { answer: { findings: [], notes: [] } };
-      const finding = {
-        path: "src/auth.js",
-        line: Number(added[1]),
-        start_line: null,
-        side: "RIGHT",
-        quote: "return expected == signature;",
-        severity: "P1",
-        category: "security",
-        title: "HMAC compared with == (timing attack)",
-        body: "`==` stops at the first differing character, so its timing leaks the expected signature. Use crypto.timingSafeEqual.",
-        suggestion: null,
-        confidence: 0.9,
-      };
-      return { answer: { findings: [finding], notes: [] } };
-    }
+    default:
+      return timingFindingWindow(request);
   }
 }
 
@@ -100,7 +72,7 @@ describe("a model-made fix proves itself on the simulator", () => {
       owner: "acme",
       name: "signatures",
       commits: [{ message: "base", files: { "README.md": "# Signatures\n" } }],
-      branches: { feature: { commits: [{ message: "verify signatures", files: { "src/auth.js": HEAD } }] } },
+      branches: { feature: { commits: [{ message: "verify signatures", files: { "src/auth.js": HMAC_FILE } }] } },
     });
     const pr = await sim.createPullRequest({ repo, head: "feature", base: "main", title: "Verify webhook signatures" });
     sim.setPermission(repo, "alice", "write");

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { responsesReply } from "../../helpers/openai.js";
 import type { FakeGitHubHost } from "../../helpers/fake-github-host.js";
+import { COMPARE, HMAC_FILE as auth } from "../../helpers/hmac-scenario.js";
 import { addComments, appWith, longviewComment, reviewReplyEvent, shop } from "./github-mock.js";
 
 /**
@@ -13,16 +14,6 @@ import { addComments, appWith, longviewComment, reviewReplyEvent, shop } from ".
  * stops it.
  */
 
-const auth = [
-  "import { createHmac, timingSafeEqual } from 'node:crypto';",
-  "",
-  "export function verifySignature(secret, payload, signature) {",
-  "  const expected = createHmac('sha256', secret).update(payload).digest('hex');",
-  "  return expected == signature;",
-  "}",
-  "",
-].join("\n");
-const COMPARE = "  return expected == signature;";
 const FINDING_ID = 901;
 const timing = longviewComment(FINDING_ID, {
   path: "src/auth.js",

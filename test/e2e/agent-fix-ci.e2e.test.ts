@@ -183,6 +183,9 @@ describe("the CI loop after a fix commit, on the simulator", () => {
     // The revision's request carried the job log's tail and the annotation, fenced as data; lint's output was not sent.
     const revision = fixRequests().filter(isRevision);
     expect(revision).toHaveLength(1);
+    // Per round one fix proposal and one judgement: two of each for the two rounds.
+    expect(fixRequests()).toHaveLength(2);
+    expect(server.requests.filter((r) => formatOf(r.body) === "longview_fix_judgement")).toHaveLength(2);
     expect(text(revision[0]!)).toContain("ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH");
     expect(text(revision[0]!)).toContain("src/auth.js:5");
     expect(text(revision[0]!)).not.toContain("3 problems");

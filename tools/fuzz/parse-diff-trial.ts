@@ -1,7 +1,7 @@
 /**
  * `npm run fuzz:parse-diff`: the npm package `parse-diff` against the same
  * inputs and oracles that made the project write its own diff parser
- * (docs/decisions/0007-own-diff-parser.md). Not part of `npm test`.
+ * (docs/decisions/0008-own-diff-parser.md). Not part of `npm test`.
  *
  *   npm run fuzz:parse-diff                    # fixed seed, the default case counts
  *   npm run fuzz:parse-diff -- --seed 7 --scale 2

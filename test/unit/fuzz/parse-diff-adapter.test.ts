@@ -3,7 +3,7 @@ import { DiffParseError, parseFilePatch, parseUnifiedDiff } from "../../../src/d
 import { parsePatchWithParseDiff, parseWithParseDiff } from "../../../tools/fuzz/parse-diff-adapter.js";
 
 /**
- * The adapter behind `npm run fuzz:parse-diff` (docs/decisions/0007-own-diff-parser.md):
+ * The adapter behind `npm run fuzz:parse-diff` (docs/decisions/0008-own-diff-parser.md):
  * on a plain diff it must read what the project's parser reads, or the
  * comparison would blame parse-diff for the adapter's mistakes.
  */

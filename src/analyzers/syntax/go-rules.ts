@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "./grammars.js";
 import { PASSWORD_NAME, SENSITIVE_NAME, shortCode, SQL_TEXT, type SyntaxHit, type SyntaxRule } from "./rule.js";
-import { descendants, enclosing, field, named, ofType, same } from "./tree.js";
+import { descendants, enclosing, field, memo, named, ofType, same } from "./tree.js";
 
 /** Longview's Go rules over tree-sitter-go: constructs and where their values come from within one function. */
 
@@ -8,7 +8,7 @@ const FUNCTIONS = new Set(["function_declaration", "method_declaration", "func_l
 const DECLARED_FUNCTIONS = new Set(["function_declaration", "method_declaration"]);
 
 function calleeOf(call: SyntaxNode): string {
-  return field(call, "function")?.text ?? "";
+  return memo("callee", call, (c) => field(c, "function")?.text ?? "");
 }
 
 function methodOf(call: SyntaxNode): string {

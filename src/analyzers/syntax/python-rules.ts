@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "./grammars.js";
 import { PASSWORD_NAME, SENSITIVE_NAME, shortCode, SQL_TEXT, type SyntaxHit, type SyntaxRule } from "./rule.js";
-import { descendants, enclosing, field, named, ofType, same } from "./tree.js";
+import { descendants, enclosing, field, memo, named, ofType, same } from "./tree.js";
 
 /**
  * Longview's Python rules over tree-sitter-python. Each matches a construct
@@ -13,7 +13,7 @@ const SCOPES = new Set(["function_definition", "lambda", "class_definition"]);
 
 /** The dotted name of a call's callee (`cursor.execute`, `yaml.load`), or its text when it is not a plain name. */
 function calleeOf(call: SyntaxNode): string {
-  return field(call, "function")?.text ?? "";
+  return memo("callee", call, (c) => field(c, "function")?.text ?? "");
 }
 
 /** The last segment of the callee (`execute` of `self.db.execute`). */
@@ -213,13 +213,23 @@ function isLiteral(node: SyntaxNode): boolean {
   return false;
 }
 
+function isBuiltHere(command: SyntaxNode, call: SyntaxNode): boolean {
+  if (builtString(command) !== null || (command.type === "binary_operator" && command.text.includes("+") && !isLiteral(command))) return true;
+  if (command.type !== "identifier") return false;
+  const scope = enclosing(call, FUNCTIONS);
+  return scope !== null && assignments(scope).some((a) => a.name === command.text && a.node.startIndex < call.startIndex && builtString(a.value) !== null);
+}
+
 function findShellCommand(root: SyntaxNode): SyntaxHit[] {
   const hits: SyntaxHit[] = [];
   for (const call of calls(root)) {
     const callee = calleeOf(call);
+    const system = /^os\.(?:system|popen)$/.test(callee) || /^subprocess\.(?:getoutput|getstatusoutput)$/.test(callee);
+    if (!system && !(SUBPROCESS.test(callee) && callee.startsWith("subprocess."))) continue;
     const command = positional(call)[0] ?? keyword(call, "args");
-    if (!command || isLiteral(command)) continue;
-    if (/^os\.(?:system|popen)$/.test(callee) || /^subprocess\.(?:getoutput|getstatusoutput)$/.test(callee)) {
+    // A command built here from values; a command handed in whole (`os.system(cmd)`) is the caller's, an API that runs commands by design.
+    if (!command || isLiteral(command) || !isBuiltHere(command, call)) continue;
+    if (system) {
       hits.push({ node: command, detail: `Shell command from a run-time value passed to \`${callee}()\`: \`${shortCode(command.text)}\`` });
     } else if (SUBPROCESS.test(callee) && callee.startsWith("subprocess.") && keyword(call, "shell")?.type === "true") {
       hits.push({ node: command, detail: `\`${callee}(…, shell=True)\` runs a command built from run-time values: \`${shortCode(command.text)}\`` });
@@ -235,13 +245,27 @@ const PATH_SINKS =
 const HTTP_CLIENT =
   /^(?:requests|httpx|session|self\.session|client|self\.client|http|urllib3|aiohttp\.ClientSession\(\)|pool)\.(?:get|post|put|patch|delete|head|request|stream|urlopen)$|^(?:urllib\.request\.)?urlopen$|^urllib\.request\.Request$/;
 
+/** Calls that `isSink` accepts, grouped by the function directly around them. */
+function sinksByFunction(root: SyntaxNode, isSink: (call: SyntaxNode) => boolean): [SyntaxNode, SyntaxNode[]][] {
+  const groups = new Map<number, [SyntaxNode, SyntaxNode[]]>();
+  for (const call of calls(root)) {
+    if (!isSink(call)) continue;
+    const fn = enclosing(call, FUNCTIONS);
+    if (!fn) continue;
+    const group = groups.get(fn.id);
+    if (group) group[1].push(call);
+    else groups.set(fn.id, [fn, [call]]);
+  }
+  return [...groups.values()];
+}
+
 function findRequestSinks(root: SyntaxNode, sink: RegExp, confinement: RegExp | null, what: string): SyntaxHit[] {
   const hits: SyntaxHit[] = [];
-  for (const fn of functions(root)) {
+  // Taint is worked out only for functions that call a sink: most do not.
+  for (const [fn, sinks] of sinksByFunction(root, (call) => sink.test(calleeOf(call)))) {
     if (confinement?.test(fn.text)) continue;
     const tainted = taintedNames(fn);
-    for (const call of calls(fn)) {
-      if (!same(enclosing(call, FUNCTIONS), fn) || !sink.test(calleeOf(call))) continue;
+    for (const call of sinks) {
       const args = [...positional(call), ...(keyword(call, "url") ? [keyword(call, "url")!] : [])];
       const reaching = args.find((a) => isTainted(a, tainted));
       if (!reaching) continue;
@@ -282,10 +306,11 @@ function findUnsafeYaml(root: SyntaxNode): SyntaxHit[] {
 
 function findPickle(root: SyntaxNode): SyntaxHit[] {
   const hits: SyntaxHit[] = [];
-  for (const fn of functions(root)) {
+  for (const [fn, sinks] of sinksByFunction(root, (call) =>
+    /^(?:pickle|cPickle|_pickle|dill|marshal|jsonpickle)\.(?:loads?|decode|Unpickler)$/.test(calleeOf(call)),
+  )) {
     const tainted = taintedNames(fn);
-    for (const call of calls(fn)) {
-      if (!/^(?:pickle|cPickle|_pickle|dill|marshal|jsonpickle)\.(?:loads?|decode|Unpickler)$/.test(calleeOf(call))) continue;
+    for (const call of sinks) {
       const data = positional(call)[0];
       if (data && isTainted(data, tainted)) hits.push({ node: call, detail: `Request data unpickled: \`${shortCode(call.text)}\`` });
     }
@@ -295,11 +320,13 @@ function findPickle(root: SyntaxNode): SyntaxHit[] {
 
 function findTlsDisabled(root: SyntaxNode): SyntaxHit[] {
   const hits: SyntaxHit[] = [];
+  for (const argument of ofType(root, "keyword_argument")) {
+    if (!/^(?:verify|verify_ssl|ssl)$/.test(field(argument, "name")?.text ?? "") || field(argument, "value")?.type !== "false") continue;
+    const call = argument.parent?.parent;
+    if (call?.type === "call") hits.push({ node: argument, detail: `\`${shortCode(calleeOf(call))}(…, ${argument.text})\` skips certificate verification` });
+  }
   for (const call of calls(root)) {
-    const verify = keyword(call, "verify") ?? keyword(call, "verify_ssl") ?? keyword(call, "ssl");
-    if (verify?.type === "false")
-      hits.push({ node: verify.parent!, detail: `\`${shortCode(calleeOf(call))}(…, ${verify.parent!.text})\` skips certificate verification` });
-    else if (/^ssl\._create_unverified_context$/.test(calleeOf(call)))
+    if (/^ssl\._create_unverified_context$/.test(calleeOf(call)))
       hits.push({ node: call, detail: "`ssl._create_unverified_context()` skips certificate verification" });
   }
   for (const assignment of ofType(root, "assignment")) {
@@ -412,7 +439,9 @@ function findMutatedDefault(root: SyntaxNode): SyntaxHit[] {
       for (const a of assignments(fn)) if (a.value.type === "identifier" && aliases.has(a.value.text)) aliases.add(a.name);
       for (const a of assignments(fn))
         if (aliases.has(a.name) && !(a.value.type === "identifier" && aliases.has(a.value.text)) && a.name !== name) aliases.delete(a.name);
-      const mutated = descendantsMutating(body, aliases);
+      // Returned to the caller: the shared object leaks from one call to the next (a default used as a private cache is not).
+      const returned = ofType(body, "return_statement").some((r) => named(r).some((v) => v.type === "identifier" && aliases.has(v.text)));
+      const mutated = returned ? descendantsMutating(body, aliases) : null;
       if (mutated) hits.push({ node: param, detail: `Default \`${name}=${value.text}\` is shared by every call and mutated: \`${shortCode(mutated.text)}\`` });
     }
   }
@@ -638,7 +667,7 @@ export const PYTHON_RULES: readonly SyntaxRule[] = [
     category: "bug",
     severity: "P1",
     confidence: 1,
-    title: "Mutable default argument is mutated",
+    title: "Mutable default argument is mutated and returned",
     advice:
       "Default values are created once, when the function is defined, so every call without the argument shares and changes the same object: state leaks from one call (or tenant) to the next. Default to `None` and create a new object in the function (`headers = dict(extra or {})`).",
     find: findMutatedDefault,

@@ -4,6 +4,7 @@ import { GO_RULES } from "./go-rules.js";
 import { parserFor, syntaxLanguageOf, type SyntaxLanguage } from "./grammars.js";
 import { PYTHON_RULES } from "./python-rules.js";
 import type { SyntaxHit, SyntaxRule } from "./rule.js";
+import { withNodeIndex } from "./tree.js";
 import { redactTokenShapes } from "../../redact/redact.js";
 
 export const SYNTAX_RULES: readonly SyntaxRule[] = [...PYTHON_RULES, ...GO_RULES];
@@ -40,9 +41,12 @@ async function fileFindings(file: AnalyzableFile, language: SyntaxLanguage): Pro
     const isTest = TEST_FILE.test(file.path);
     const seen = new Set<string>();
     const findings: Finding[] = [];
-    for (const rule of SYNTAX_RULES) {
-      if (rule.language !== language || (isTest && TEST_EXEMPT.test(rule.id))) continue;
-      for (const hit of rule.find(tree.rootNode)) {
+    const root = tree.rootNode;
+    const hits = withNodeIndex(root, () =>
+      SYNTAX_RULES.filter((rule) => rule.language === language && !(isTest && TEST_EXEMPT.test(rule.id))).map((rule) => ({ rule, hits: rule.find(root) })),
+    );
+    for (const { rule, hits: found } of hits) {
+      for (const hit of found) {
         const line = hit.node.startPosition.row + 1;
         const key = `${line}:${rule.id}`;
         if (seen.has(key)) continue;

@@ -9,6 +9,7 @@ import { TLS_ENV_TEXT } from "./eslint/rules/tls-verification-disabled.js";
 import { redactTokenShapes } from "../redact/redact.js";
 import { lineIndex } from "./line-index.js";
 import { handlesSyntax, syntaxFindings } from "./syntax/syntax-findings.js";
+import { removedControlFindings } from "./removed-controls.js";
 
 /**
  * Longview's rules for files ESLint does not parse: unescaped output in EJS
@@ -115,6 +116,8 @@ export function createTemplateRulesAnalyzer(options: TemplateRulesOptions): Anal
       }
       // Python and Go: structural rules over tree-sitter (grammars load on the first file of their language).
       findings.push(...(await syntaxFindings(files, signal)));
+      // Deleted lines: security controls the change takes out (files gone entirely included).
+      findings.push(...removedControlFindings(input.files));
       // Cross-file rules over the impact context (changed signatures vs unchanged callers), when the pipeline gave one.
       findings.push(...impactFindings(input.impact, input.headContents));
       return { findings };

@@ -31,10 +31,10 @@ export const SQL_TEXT =
 
 /** Words that name a password, secret or credential inside an expression (`user.password`, `api_token`). */
 export const SENSITIVE_NAME =
-  /(?:^|[^a-z])(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|apikey|credentials?|private_?key|ssn|credit_?card|card_?number|cvv)(?:$|[^a-z])/i;
+  /(?:^|[^a-z])(?:pass(?:word|wd|phrase)|passwd|pwd|secret|token|api_?key|apikey|credentials?|private_?key|ssn|credit_?card|card_?number|cvv)(?:$|[^a-z])/i;
 
 /** Identifier words that hold a password (for weak-hash rules). */
-export const PASSWORD_NAME = /pass(?:word|wd|phrase)?|pwd/i;
+export const PASSWORD_NAME = /pass(?:word|wd|phrase)|pwd/i;
 
 export function shortCode(text: string, max = 60): string {
   const oneLine = text.replace(/\s+/g, " ").trim();

@@ -9,6 +9,7 @@ import { pathTraversalRule } from "./rules/path-traversal.js";
 import { quadraticLookupRule } from "./rules/quadratic-lookup.js";
 import { queryInLoopRule } from "./rules/query-in-loop.js";
 import { secretFallbackRule } from "./rules/secret-fallback.js";
+import { sensitiveLogRule } from "./rules/sensitive-log.js";
 import { sqlInjectionRule } from "./rules/sql-injection.js";
 import { ssrfRule } from "./rules/ssrf.js";
 import { syncIoInHandlerRule } from "./rules/sync-io-in-handler.js";
@@ -37,6 +38,7 @@ export const longviewRules: Readonly<Record<string, Rule.RuleModule>> = {
   ssrf: ssrfRule,
   "path-traversal": pathTraversalRule,
   "secret-fallback": secretFallbackRule,
+  "sensitive-log": sensitiveLogRule,
   "tls-verification-disabled": tlsVerificationDisabledRule,
   "unsafe-html-sink": unsafeHtmlSinkRule,
   "weak-password-hash": weakPasswordHashRule,

@@ -284,6 +284,12 @@ export const LONGVIEW_RULES: Readonly<Record<string, RuleInfo>> = {
     ),
     secretKind: "credential",
   },
+  "longview/sensitive-log": security(
+    "P2",
+    "Sensitive value written to the log",
+    "Logs are kept long, shipped to other systems and read by more people than the data's owners; a password, token, secret or card number in them is a leak. Log an identifier or a masked form (`token.slice(0, 4) + \"…\"`), or configure the logger to redact the field (pino's `redact`).",
+    0.7,
+  ),
   "longview/tls-verification-disabled": security(
     "P1",
     undefined,

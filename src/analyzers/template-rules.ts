@@ -115,7 +115,7 @@ export function createTemplateRulesAnalyzer(options: TemplateRulesOptions): Anal
         }
       }
       // Python and Go: structural rules over tree-sitter (grammars load on the first file of their language).
-      findings.push(...(await syntaxFindings(files, signal)));
+      findings.push(...(await syntaxFindings(files, log, signal)));
       // Deleted lines: security controls the change takes out (files gone entirely included).
       findings.push(...removedControlFindings(input.files));
       // Cross-file rules over the impact context (changed signatures vs unchanged callers), when the pipeline gave one.

@@ -1,3 +1,5 @@
+import type { Logger } from "pino";
+import type { Parser } from "@vscode/tree-sitter-wasm";
 import type { Finding } from "../../domain/finding.js";
 import type { AnalyzableFile } from "../analyzable-files.js";
 import { GO_RULES } from "./go-rules.js";
@@ -21,19 +23,28 @@ export function handlesSyntax(path: string): boolean {
  * Runs the syntax rules of each file's language. A grammar is loaded the
  * first time a file of its language is analyzed.
  */
-export async function syntaxFindings(files: readonly AnalyzableFile[], signal?: AbortSignal): Promise<Finding[]> {
+export async function syntaxFindings(files: readonly AnalyzableFile[], log: Logger, signal?: AbortSignal): Promise<Finding[]> {
   const findings: Finding[] = [];
+  const unavailable = new Set<SyntaxLanguage>();
   for (const file of files) {
     signal?.throwIfAborted();
     const language = syntaxLanguageOf(file.path);
-    if (language === null) continue;
-    findings.push(...(await fileFindings(file, language)));
+    if (language === null || unavailable.has(language)) continue;
+    let parser: Parser;
+    try {
+      parser = await parserFor(language);
+    } catch (error) {
+      // A grammar that cannot load costs its language's rules only, never the template and text rules.
+      unavailable.add(language);
+      log.warn({ language, err: error instanceof Error ? error.message : String(error) }, "tree-sitter grammar unavailable; syntax rules skipped");
+      continue;
+    }
+    findings.push(...fileFindings(file, language, parser));
   }
   return findings;
 }
 
-async function fileFindings(file: AnalyzableFile, language: SyntaxLanguage): Promise<Finding[]> {
-  const parser = await parserFor(language);
+function fileFindings(file: AnalyzableFile, language: SyntaxLanguage, parser: Parser): Finding[] {
   const tree = parser.parse(file.content);
   if (!tree) return [];
   try {

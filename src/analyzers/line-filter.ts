@@ -16,6 +16,7 @@ export function isAdmitted(lineMap: LineMap, filter: AnalyzerFilter, path: strin
  * when only part is; null when no line is.
  */
 export function applyLineFilter(finding: Finding, lineMap: LineMap, filter: AnalyzerFilter): Finding | null {
+  if (finding.side === "LEFT") return leftSide(finding, lineMap);
   const first = finding.startLine ?? finding.line;
   const admitted: number[] = [];
   for (let line = first; line <= finding.line; line++) {
@@ -25,4 +26,18 @@ export function applyLineFilter(finding: Finding, lineMap: LineMap, filter: Anal
   const whole = admitted.length === finding.line - first + 1 && lineMap.isCommentableRange(finding.path, first, finding.line, "RIGHT");
   if (whole) return finding;
   return { ...finding, line: admitted[0]!, startLine: null, suggestion: null };
+}
+
+/**
+ * A finding on deleted lines (base numbering) is kept whenever its file is
+ * part of the diff: deleted lines are part of the change under either filter.
+ * On lines the diff shows it stays where it is (narrowed to its last deleted
+ * line when the range is not one commentable block); otherwise placement puts
+ * it at file level (a file whose diff GitHub does not show).
+ */
+function leftSide(finding: Finding, lineMap: LineMap): Finding | null {
+  if (!lineMap.hasFile(finding.path)) return null;
+  const first = finding.startLine ?? finding.line;
+  if (first === finding.line || lineMap.isCommentableRange(finding.path, first, finding.line, "LEFT")) return finding;
+  return { ...finding, startLine: null, suggestion: null };
 }

@@ -8,11 +8,14 @@ import { LONGVIEW_RULES } from "./eslint/rule-table.js";
 import { TLS_ENV_TEXT } from "./eslint/rules/tls-verification-disabled.js";
 import { redactTokenShapes } from "../redact/redact.js";
 import { lineIndex } from "./line-index.js";
+import { handlesSyntax, syntaxFindings } from "./syntax/syntax-findings.js";
+import { removedControlFindings } from "./removed-controls.js";
 
 /**
- * Longview's text rules, for files ESLint does not parse: unescaped output
- * in EJS and Handlebars templates, and `NODE_TLS_REJECT_UNAUTHORIZED=0` in
- * scripts, Dockerfiles, CI and env files (JS/TS files get the AST rule).
+ * Longview's rules for files ESLint does not parse: unescaped output in EJS
+ * and Handlebars templates, `NODE_TLS_REJECT_UNAUTHORIZED=0` in scripts,
+ * Dockerfiles, CI and env files (JS/TS files get the AST rule), and the
+ * Python and Go syntax rules (`syntax/`).
  */
 export interface TemplateRulesOptions {
   readonly log: Logger;
@@ -92,7 +95,7 @@ export function createTemplateRulesAnalyzer(options: TemplateRulesOptions): Anal
     name: "longview-rules",
     async analyze(input: AnalyzerInput, signal?: AbortSignal): Promise<AnalyzerReport> {
       const log = input.log ?? options.log;
-      const applies = (path: string): boolean => TEXT_RULES.some((rule) => rule.applies(extensionOf(path), path));
+      const applies = (path: string): boolean => handlesSyntax(path) || TEXT_RULES.some((rule) => rule.applies(extensionOf(path), path));
       const { files, skipped } = analyzableFiles(input, applies);
       for (const skip of skipped) log.info({ path: skip.path, reason: skip.reason }, "longview-rules: file not analyzed");
       const findings: Finding[] = [];
@@ -111,6 +114,10 @@ export function createTemplateRulesAnalyzer(options: TemplateRulesOptions): Anal
           }
         }
       }
+      // Python and Go: structural rules over tree-sitter (grammars load on the first file of their language).
+      findings.push(...(await syntaxFindings(files, log, signal)));
+      // Deleted lines: security controls the change takes out (files gone entirely included).
+      findings.push(...removedControlFindings(input.files));
       // Cross-file rules over the impact context (changed signatures vs unchanged callers), when the pipeline gave one.
       findings.push(...impactFindings(input.impact, input.headContents));
       return { findings };

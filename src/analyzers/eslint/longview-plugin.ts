@@ -5,9 +5,13 @@ import { hardcodedCredentialsRule } from "./rules/hardcoded-credentials.js";
 import { insecureRandomRule } from "./rules/insecure-random.js";
 import { nosqlWhereInjectionRule } from "./rules/nosql-where-injection.js";
 import { openRedirectRule } from "./rules/open-redirect.js";
+import { pathTraversalRule } from "./rules/path-traversal.js";
 import { quadraticLookupRule } from "./rules/quadratic-lookup.js";
 import { queryInLoopRule } from "./rules/query-in-loop.js";
+import { secretFallbackRule } from "./rules/secret-fallback.js";
+import { sensitiveLogRule } from "./rules/sensitive-log.js";
 import { sqlInjectionRule } from "./rules/sql-injection.js";
+import { ssrfRule } from "./rules/ssrf.js";
 import { syncIoInHandlerRule } from "./rules/sync-io-in-handler.js";
 import { tlsVerificationDisabledRule } from "./rules/tls-verification-disabled.js";
 import { unsafeHtmlSinkRule } from "./rules/unsafe-html-sink.js";
@@ -31,6 +35,10 @@ export const longviewRules: Readonly<Record<string, Rule.RuleModule>> = {
   "nosql-where-injection": nosqlWhereInjectionRule,
   "hardcoded-credentials": hardcodedCredentialsRule,
   "open-redirect": openRedirectRule,
+  ssrf: ssrfRule,
+  "path-traversal": pathTraversalRule,
+  "secret-fallback": secretFallbackRule,
+  "sensitive-log": sensitiveLogRule,
   "tls-verification-disabled": tlsVerificationDisabledRule,
   "unsafe-html-sink": unsafeHtmlSinkRule,
   "weak-password-hash": weakPasswordHashRule,

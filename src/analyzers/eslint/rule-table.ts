@@ -263,6 +263,33 @@ export const LONGVIEW_RULES: Readonly<Record<string, RuleInfo>> = {
     "Redirecting to a URL taken from the request lets an attacker send users from a trusted link to a phishing site. Redirect only to relative paths or to an allow-list of hosts (check the parsed URL's origin).",
     0.8,
   ),
+  "longview/ssrf": security(
+    "P1",
+    "Server-side request to a URL from the request",
+    "The server fetches a URL the client chose, so it can be pointed at internal services and cloud metadata (`169.254.169.254`, `localhost`, private ranges) and return or act on what they answer. Allow only expected hosts, or resolve the host and reject private, loopback and link-local addresses, and re-check after redirects (or disable them).",
+    0.8,
+  ),
+  "longview/path-traversal": security(
+    "P1",
+    "File path built from request data",
+    "A name from the request can contain `../` (or be absolute, or `%2e%2e%2f` before decoding), and `path.join`/`resolve` follow it out of the intended directory, exposing other users' or the server's files. Reject names that are not a single segment (`path.basename(name) !== name`), or resolve the path and check it still starts with the directory plus a separator.",
+    0.8,
+  ),
+  "longview/secret-fallback": {
+    ...security(
+      "P1",
+      "Hard-coded signing secret",
+      "A secret in the code is known to everyone with the repository; as the fallback of an environment variable it becomes the production secret the day a deployment forgets the variable, and anyone can forge sessions or tokens with it. Read it from the environment or a secret store and fail at start-up when it is missing.",
+      0.9,
+    ),
+    secretKind: "credential",
+  },
+  "longview/sensitive-log": security(
+    "P2",
+    "Sensitive value written to the log",
+    "Logs are kept long, shipped to other systems and read by more people than the data's owners; a password, token, secret or card number in them is a leak. Log an identifier or a masked form (`token.slice(0, 4) + \"…\"`), or configure the logger to redact the field (pino's `redact`).",
+    0.7,
+  ),
   "longview/tls-verification-disabled": security(
     "P1",
     undefined,

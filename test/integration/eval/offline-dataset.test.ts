@@ -82,10 +82,12 @@ describe("offline run", () => {
     expect(severityFindings).toBe(findings);
   });
 
-  test("the analyzers find some labeled issues in JS/TS; Python and Go have no offline analyzer beyond secretlint", () => {
+  test("the analyzers find labeled issues in every language, at the offline targets (recall ≥ 35%, precision ≥ 90%)", () => {
     expect(result.byLanguage.typescript!.matchedExpected + result.byLanguage.javascript!.matchedExpected).toBeGreaterThan(0);
-    expect(result.byLanguage.python!.matchedExpected).toBe(0);
-    expect(result.byLanguage.go!.matchedExpected).toBe(0);
+    expect(result.byLanguage.python!.matchedExpected).toBeGreaterThan(0);
+    expect(result.byLanguage.go!.matchedExpected).toBeGreaterThan(0);
+    expect(result.overall.recall!).toBeGreaterThanOrEqual(0.35);
+    expect(result.overall.precision!).toBeGreaterThanOrEqual(0.9);
   });
 
   test("prints the summary and writes the Markdown report", async () => {

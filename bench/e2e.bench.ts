@@ -9,7 +9,8 @@
  * scenario:
  *   - GitHub calls during the review: reads, writes, token requests, and the
  *     reads that fetch the change and the repository (file list, contents,
- *     blobs, trees, archives, GraphQL), by route;
+ *     blobs, trees, archives, GraphQL; not the optional configuration and
+ *     AGENTS.md reads), and every call by route;
  *   - the webhook's answer time and the time from webhook to the completed
  *     check run, split by stage: fetch, analyzers, planning, model, posting
  *     (from the server's "review stages" log when it writes one, else from
@@ -121,6 +122,9 @@ function rss(pid: number): { rss: number; peak: number } {
 
 const FETCH_ROUTE = /\/pulls\/\{pull_number\}\/files|\/contents\/|\/git\/blobs|\/git\/trees|\/tarball|\/zipball|_codeload|graphql|\/compare\//;
 
+/** Optional reads of settings (configuration, AGENTS.md): counted as reads, not as fetching the change. */
+const OPTIONAL_FILE = /longview\.yml|AGENTS\.md/;
+
 function classify(entry: RequestLogEntry): "token" | "read" | "write" {
   if (entry.path.includes("/access_tokens")) return "token";
   if (entry.method === "GET" || entry.method === "HEAD") return "read";
@@ -200,7 +204,7 @@ async function runScenario(sim: Simulator, scenario: Scenario, run: number): Pro
       else writes++;
       const key = `${r.method} ${r.route ?? r.path.replace(/[0-9a-f]{40}/g, "{sha}")}`;
       routes[key] = (routes[key] ?? 0) + 1;
-      if (kind === "read" && FETCH_ROUTE.test(r.route ?? r.path)) fetch++;
+      if (kind === "read" && FETCH_ROUTE.test(r.route ?? r.path) && !OPTIONAL_FILE.test(r.path)) fetch++;
     }
 
     const calls = model.calls.filter((c) => c.at >= started);

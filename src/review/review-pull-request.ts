@@ -162,11 +162,16 @@ async function reviewAndPost(
 ): Promise<Reviewed> {
   const { env } = deps;
   const { ref, signal } = request;
+  // The repository at head, read lazily for the head contents, the impact context and the model's tools: one
+  // cache per job, so a file is fetched once (a fork's head commit is readable through the base repository).
+  const repository = github.repository(ref, pr.head.sha, repositoryLimits(env), { tarballAfterReads: env.LONGVIEW_REPO_ARCHIVE_AFTER_READS, log });
   const changeSet = await github.changeSet(ref, pr, {
     filter: config.paths,
     ...sizeLimitsFrom(env),
     concurrency: env.LONGVIEW_FETCH_CONCURRENCY,
     log,
+    head: repository,
+    ...(signal ? { signal } : {}),
   });
 
   // What Longview said before decides what is new: an incremental range, fingerprints not to repeat, threads now fixed.
@@ -193,8 +198,7 @@ async function reviewAndPost(
     analyzers: deps.analyzers,
     ...(deps.planWindows ? { planWindows: deps.planWindows } : {}),
     windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
-    // The repository at head, read lazily for the impact context and the model's tools (a fork's head commit is readable through the base repository).
-    repository: github.repository(ref, pr.head.sha, repositoryLimits(env), { tarballAfterReads: env.LONGVIEW_REPO_ARCHIVE_AFTER_READS, log }),
+    repository,
     log,
     onProgress: ({ windowsDone, windowsTotal }) => checkRun.progress(windowsDone, windowsTotal),
     ...(signal ? { signal } : {}),

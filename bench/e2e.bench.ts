@@ -12,12 +12,13 @@
  *     blobs, trees, archives, GraphQL; not the optional configuration and
  *     AGENTS.md reads), and every call by route;
  *   - the webhook's answer time and the time from webhook to the completed
- *     check run, split by stage: fetch, analyzers, planning, model, posting
- *     (from the server's "review stages" log when it writes one, else from
- *     the request timeline: fetch ends at the last read before the first
- *     model request, posting starts after the last model answer);
- *   - RSS: idle (after start-up, before the webhook; and again 5 s after the
- *     check run), and the process's peak (VmHWM);
+ *     check run, split by stage: fetch, impact, analyzers, planning, model,
+ *     posting (from the server's "review stages" log, which times the job
+ *     from its start; without that log, from the request timeline: fetch
+ *     from the webhook to the last read before the first model request,
+ *     posting from the last model answer to the completed check run);
+ *   - RSS: idle (after start-up, before the webhook; and again 12 s after the
+ *     check run, once idle compute threads were stopped), and the process's peak (VmHWM);
  *   - model requests and their input tokens (o200k count of what was sent);
  *   - the coverage line of the check run.
  *
@@ -29,6 +30,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { REVIEW_THREAD_IDLE_MS } from "../src/compute/review-pool.js";
 import { countTokens } from "../src/context/tokens.js";
 import { deliverWebhook, startSimulator, type Simulator } from "../tools/github-simulator/index.js";
 import type { RequestLogEntry } from "../tools/github-simulator/types.js";
@@ -135,6 +137,8 @@ function classify(entry: RequestLogEntry): "token" | "read" | "write" {
 
 interface Stages {
   fetch: number;
+  /** The impact context (reading the repository beyond the change); null: inside `compute`. */
+  impact: number | null;
   analyzers: number | null;
   planning: number | null;
   compute: number;
@@ -180,16 +184,17 @@ async function runScenario(sim: Simulator, scenario: Scenario, run: number): Pro
     const delivery = await deliverWebhook({ url: server.webhookUrl, secret: sim.app.webhookSecret, event: "pull_request", payload: pr.payload });
     const ackMs = Date.now() - started;
     const check = await waitFor(() => sim.state.checkRuns(pr.repo, pr.headSha).find((c) => c.status === "completed"), "the check run", 120_000, 20);
-    // The check run is written last; its completion time is the request that completed it.
+    // The simulator logs a request once answered, after its effect: wait for the last writes' entries.
+    await new Promise((r) => setTimeout(r, 3_000));
     const requests = sim.requests.slice(from);
+    // The check run is completed by the job's last check-run update.
+    const completing = [...requests].reverse().find((r) => /\/check-runs\/\d+$/.test(r.path) && r.method === "PATCH") ?? requests.at(-1)!;
+    const finished = completing.receivedAt + completing.durationMs;
     const writes_ = requests.filter((r) => classify(r) === "write");
     const lastWrite = Math.max(...writes_.map((r) => r.receivedAt + r.durationMs));
-    const completing = [...requests].reverse().find((r) => r.path.includes("/check-runs") && r.method === "PATCH") ?? requests.at(-1)!;
-    const finished = completing.receivedAt + completing.durationMs;
-    // The review is posted after the check run completes; a write may still be in flight when the poll sees it.
-    await new Promise((r) => setTimeout(r, 3_000));
     const peak = rss(server.pid).peak;
-    await new Promise((r) => setTimeout(r, 2_000));
+    // Idle compute threads are stopped after REVIEW_THREAD_IDLE_MS; read the process once that has happened.
+    await new Promise((r) => setTimeout(r, REVIEW_THREAD_IDLE_MS + 2_000 - 3_000));
     const idleAfter = rss(server.pid).rss;
 
     const routes: Record<string, number> = {};
@@ -217,19 +222,21 @@ async function runScenario(sim: Simulator, scenario: Scenario, run: number): Pro
       stagesLog !== null
         ? {
             fetch: num(stagesLog["fetchMs"]),
+            impact: num(stagesLog["impactMs"]),
             analyzers: num(stagesLog["analyzersMs"]),
             planning: num(stagesLog["planningMs"]),
-            compute: num(stagesLog["analyzersMs"]) + num(stagesLog["planningMs"]),
+            compute: num(stagesLog["impactMs"]) + num(stagesLog["analyzersMs"]) + num(stagesLog["planningMs"]),
             model: num(stagesLog["modelMs"]),
             posting: num(stagesLog["postingMs"]),
           }
         : {
             fetch: lastRead - started,
+            impact: null,
             analyzers: null,
             planning: null,
             compute: firstModel - lastRead,
             model: lastModel - firstModel,
-            posting: lastWrite - lastModel,
+            posting: finished - lastModel,
           };
     if (TIMELINE) {
       const events = [
@@ -302,8 +309,8 @@ try {
         `  webhook ack: ${m((x) => x.webhook.ackMs)} ms (HTTP ${r.webhook.status})`,
         `  webhook → check run complete: ${m((x) => x.reviewMs)} ms — fetch ${s((x) => x.fetch)}, ` +
           (r.stages.analyzers === null
-            ? `analyzers + planning ${s((x) => x.compute)}`
-            : `analyzers ${s((x) => x.analyzers)}, planning ${s((x) => x.planning)}`) +
+            ? `impact + analyzers + planning ${s((x) => x.compute)}`
+            : `impact ${s((x) => x.impact)}, analyzers ${s((x) => x.analyzers)}, planning ${s((x) => x.planning)}`) +
           `, model ${s((x) => x.model)}, posting ${s((x) => x.posting)} ms; webhook → last write ${m((x) => x.lastWriteMs)} ms`,
         `  RSS: idle ${m((x) => x.memory.idleMiB)} MiB, peak ${m((x) => x.memory.peakMiB)} MiB, idle after ${m((x) => x.memory.idleAfterMiB)} MiB`,
         `  model: ${m((x) => x.model.requests)} requests, ${m((x) => x.model.inputTokens)} input tokens (${Object.entries(r.model.byKind)

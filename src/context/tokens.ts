@@ -1,4 +1,4 @@
-import { o200k } from "../util/o200k.js";
+import { countTokens as countO200k, decode, encode } from "gpt-tokenizer/encoding/o200k_base";
 
 /**
  * Token counting with o200k_base. Special-token strings such as `<|endoftext|>`
@@ -18,7 +18,7 @@ const PLAIN = { disallowedSpecial: new Set<string>() };
 
 export function countTokens(text: string): number {
   if (text === "") return 0;
-  return o200k().countTokens(text, PLAIN);
+  return countO200k(text, PLAIN);
 }
 
 /** Repeated segments (code lines, prefixes) are counted once; the cache only ever holds exact counts. */
@@ -39,7 +39,6 @@ export function countCached(segment: string): number {
  * cut at a token boundary of `text` itself.
  */
 export function clipToTokens(text: string, maxTokens: number): string {
-  const { encode, decode } = o200k();
   const tokens = encode(text, PLAIN);
   if (tokens.length <= maxTokens) return text;
   let clipped = decode(tokens.slice(0, Math.max(0, maxTokens)));

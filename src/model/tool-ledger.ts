@@ -1,4 +1,4 @@
-import { o200k } from "../util/o200k.js";
+import { countTokens as countO200k } from "gpt-tokenizer/encoding/o200k_base";
 import { delimited, type ConversationItem, type Conversation, type ToolResultItem } from "./model-request.js";
 import type { ToolDeclaration } from "./model-turn.js";
 
@@ -16,7 +16,7 @@ const PLAIN = { disallowedSpecial: new Set<string>() };
 const ITEM_OVERHEAD_TOKENS = 8;
 
 export function countTokens(text: string): number {
-  return text === "" ? 0 : o200k().countTokens(text, PLAIN);
+  return text === "" ? 0 : countO200k(text, PLAIN);
 }
 
 const itemTokenMemo = new WeakMap<ConversationItem, number>();

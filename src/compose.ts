@@ -95,7 +95,7 @@ export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Lo
     threads > 0 ? createReviewPool({ threads, taskTimeoutMs: env.LONGVIEW_COMPUTE_TASK_TIMEOUT_MS, log: log.child({ component: "compute" }) }) : null;
   const analyzers = options.stages?.analyzers ?? (pool ? pooledAnalyzers(pool) : inline);
   const planWindows: PlanWindows | null = options.stages?.planWindows ?? (pool ? pooledPlanWindows(pool) : null);
-  const review: ReviewDeps = { env, reviewer, analyzers, ...(planWindows ? { planWindows } : {}) };
+  const review: ReviewDeps = { env, reviewer, analyzers, ...(planWindows ? { planWindows } : {}), ...(pool ? { warm: () => pool.warm() } : {}) };
   // A fix checks a few whole files: the analyzers run inline.
   // A model-made fix is judged, then its diff is reviewed by the same pipeline before it is committed.
   const reviewFix: ReviewFix = (input) =>

@@ -18,7 +18,16 @@ export interface ReviewPoolOptions {
   readonly threads: number;
   readonly taskTimeoutMs: number;
   readonly log: Logger;
+  /** Idle threads are stopped after this long (default REVIEW_THREAD_IDLE_MS). */
+  readonly idleTimeoutMs?: number;
 }
+
+/**
+ * A review thread holds ESLint, the parsers and the tokenizer (well over 100 MiB): kept through a burst of
+ * reviews, given back when the process has had no review for this long. A review warms the pool as it
+ * starts, so a thread started again costs no time the review waits for.
+ */
+export const REVIEW_THREAD_IDLE_MS = 10_000;
 
 export function createReviewPool(options: ReviewPoolOptions): ReviewPool {
   return new WorkerPool(REVIEW_TASKS, {
@@ -27,6 +36,7 @@ export function createReviewPool(options: ReviewPoolOptions): ReviewPool {
     taskTimeoutMs: options.taskTimeoutMs,
     log: options.log,
     knownErrors: REVIEW_TASK_ERRORS,
+    idleTimeoutMs: options.idleTimeoutMs ?? REVIEW_THREAD_IDLE_MS,
   });
 }
 

@@ -12,7 +12,9 @@ import { LogLineSchema, ReplySchema, type LogLevel, type RunRequest, type TaskIn
  * pull request is analyzed and planned.
  *
  * - At most `threads` tasks run at once, one per thread; the rest wait in order.
- * - Threads start on first use and are kept warm; an idle pool does not keep the process alive.
+ * - Threads start on first use (or on `warm()`, ahead of a burst of tasks) and stay while work comes;
+ *   one idle for `idleTimeoutMs` is stopped, so a process holding no job gives its memory back.
+ *   An idle pool does not keep the process alive.
  * - A task's AbortSignal (or its time limit) stops its thread: synchronous work
  *   such as a lint pass cannot be interrupted any other way. A fresh thread
  *   takes the next task.
@@ -31,6 +33,8 @@ export interface WorkerPoolOptions {
   readonly knownErrors?: Readonly<Record<string, new (message: string) => Error>>;
   /** Heap limits per thread; a thread over them dies alone (ComputeWorkerCrashedError). Default: Node's. */
   readonly resourceLimits?: ResourceLimits;
+  /** A thread idle this long is stopped (its modules and heap go with it); absent: threads are kept. */
+  readonly idleTimeoutMs?: number;
 }
 
 export interface RunOptions {
@@ -56,6 +60,8 @@ interface Pending {
 interface Thread {
   readonly worker: Worker;
   current: Pending | null;
+  /** Stops the thread once it has been idle for `idleTimeoutMs`. */
+  idleTimer: NodeJS.Timeout | null;
 }
 
 export class WorkerPool<R extends TaskRegistry> {
@@ -100,6 +106,14 @@ export class WorkerPool<R extends TaskRegistry> {
     });
   }
 
+  /**
+   * Starts the threads tasks would start, without a task: a thread loads its modules while the caller does
+   * other work (a review fetching the change), so the first task does not wait for a cold start.
+   */
+  warm(): void {
+    while (!this.closed && this.threads.size < this.options.threads) this.release(this.spawn());
+  }
+
   /** Fails waiting tasks and stops every thread (running tasks fail with ComputePoolClosedError). */
   async close(): Promise<void> {
     this.closed = true;
@@ -116,6 +130,8 @@ export class WorkerPool<R extends TaskRegistry> {
   }
 
   private start(thread: Thread, pending: Pending): void {
+    if (thread.idleTimer) clearTimeout(thread.idleTimer);
+    thread.idleTimer = null;
     thread.current = pending;
     thread.worker.ref();
     // Waiting behind other reviews' tasks does not count: the limit is for a task that runs away (hostile input).
@@ -138,7 +154,7 @@ export class WorkerPool<R extends TaskRegistry> {
   private spawn(): Thread {
     const worker = startWorker(this.options.script, this.options.resourceLimits);
     worker.unref();
-    const thread: Thread = { worker, current: null };
+    const thread: Thread = { worker, current: null, idleTimer: null };
     this.threads.add(thread);
     worker.on("message", (raw: unknown) => this.onMessage(thread, raw));
     worker.on("messageerror", (error) => this.fail(thread, (p) => new ComputeProtocolError(p.task, `a reply could not be read: ${error.message}`)));
@@ -223,9 +239,19 @@ export class WorkerPool<R extends TaskRegistry> {
     thread.worker.unref();
     if (this.threads.has(thread) && !this.idle.includes(thread)) this.idle.push(thread);
     this.dispatch();
+    const idleMs = this.options.idleTimeoutMs;
+    if (idleMs !== undefined && thread.current === null && this.idle.includes(thread) && !thread.idleTimer) {
+      thread.idleTimer = setTimeout(() => {
+        thread.idleTimer = null;
+        if (thread.current === null && this.idle.includes(thread)) void this.stop(thread, null);
+      }, idleMs);
+      thread.idleTimer.unref();
+    }
   }
 
   private forget(thread: Thread): void {
+    if (thread.idleTimer) clearTimeout(thread.idleTimer);
+    thread.idleTimer = null;
     this.threads.delete(thread);
     const i = this.idle.indexOf(thread);
     if (i !== -1) this.idle.splice(i, 1);

@@ -10,11 +10,20 @@ import { httpStatus, type GitHub, type PullRef } from "./client.js";
 import { BlobSchema, ContentFileSchema, PullRequestFileSchema, type PullRequest, type PullRequestFile } from "./schemas.js";
 import { CommitFiles } from "./commit-files.js";
 import { classifyUnpatched } from "./unpatched-file.js";
+import type { RepositorySnapshot } from "../domain/repository.js";
+import { isKnownFileReader } from "./repository-snapshot.js";
 
 export interface FetchOptions extends SizeLimits {
   readonly filter: FileFilterOptions;
   readonly concurrency: number;
   readonly log: Logger;
+  /**
+   * The repository at the head commit, as the rest of the job reads it: head
+   * contents come through it (one archive for many files, shared with the
+   * impact context and the model's tools) instead of one blob request each.
+   */
+  readonly head?: RepositorySnapshot;
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -82,9 +91,20 @@ export async function fetchChangeSet(gh: GitHub, ref: PullRef, pr: PullRequest, 
   skipped.push(...filtered);
 
   const shaByPath = new Map(listed.map((f) => [f.filename, f.sha ?? null]));
+  const known = kept.flatMap((file) => {
+    const sha = shaByPath.get(file.path);
+    return file.status === "removed" || !sha ? [] : [{ path: file.path, sha }];
+  });
+  const head = options.head && isKnownFileReader(options.head) ? options.head : null;
+  const shared = head ? await head.readKnown(known, options.concurrency, options.signal) : null;
   const contents = await mapConcurrent(kept, options.concurrency, async (file) => {
     const sha = shaByPath.get(file.path);
-    const text = file.status === "removed" || !sha ? null : await fetchBlobText(gh, ref, sha, options.maxFileBytes).catch(gone);
+    const text =
+      file.status === "removed" || !sha
+        ? null
+        : shared
+          ? withinFileCap(shared.get(file.path) ?? null, options.maxFileBytes)
+          : await fetchBlobText(gh, ref, sha, options.maxFileBytes).catch(gone);
     // Context only: past the total budget a file is reviewed from its diff alone.
     return text !== null && budget.admitContent(text.length) ? text : null;
   });
@@ -195,6 +215,11 @@ async function fetchContentText(gh: GitHub, ref: PullRef, path: string, sha: str
   // The contents API leaves `content` empty for files over 1 MB; the blob API serves up to 100 MB.
   const buffer = file.content && file.encoding === "base64" ? Buffer.from(file.content, "base64") : await fetchBlob(gh, ref, file.sha);
   return looksBinary(buffer) ? null : buffer.toString("utf8");
+}
+
+/** The change set's own per-file cap, which may be tighter than the repository's. */
+function withinFileCap(text: string | null, maxBytes: number): string | null {
+  return text !== null && Buffer.byteLength(text) <= maxBytes ? text : null;
 }
 
 async function fetchBlobText(gh: GitHub, ref: PullRef, sha: string, maxBytes: number): Promise<string | null> {

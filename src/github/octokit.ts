@@ -24,6 +24,27 @@ export interface GitHubClientPolicy {
   readonly retryAfterUnitMs?: number;
 }
 
+/**
+ * Writes go one at a time from a bucket of this many, refilled by one every
+ * interval: a review's few writes (check run, progress, review, completion)
+ * go out at once, and a long run of writes is still spaced at the interval.
+ * At most 5 + 60 writes a minute at 1 s, under GitHub's 80 content-creating
+ * requests a minute; notifying ones at most 2 + 20.
+ */
+export const WRITE_BURST = 5;
+export const NOTIFICATION_BURST = 2;
+
+function spacing(intervalMs: number, burst: number): Bottleneck.ConstructorOptions {
+  if (intervalMs <= 0) return { maxConcurrent: 1, minTime: 0 };
+  return {
+    maxConcurrent: 1,
+    reservoir: burst,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: intervalMs,
+    reservoirIncreaseMaximum: burst,
+  };
+}
+
 type OctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
 type LimitHandler = (
   retryAfter: number,
@@ -33,9 +54,9 @@ type LimitHandler = (
 ) => boolean;
 
 export function createOctokitClass(policy: GitHubClientPolicy): typeof ProbotOctokit {
-  const write = new Bottleneck.Group({ id: "longview-write", maxConcurrent: 1, minTime: policy.writeIntervalMs });
+  const write = new Bottleneck.Group({ id: "longview-write", ...spacing(policy.writeIntervalMs, WRITE_BURST) });
   // Requests that notify people (comments, reviews) are spaced three times as far apart, as Octokit does by default.
-  const notifications = new Bottleneck.Group({ id: "longview-notifications", maxConcurrent: 1, minTime: 3 * policy.writeIntervalMs });
+  const notifications = new Bottleneck.Group({ id: "longview-notifications", ...spacing(3 * policy.writeIntervalMs, NOTIFICATION_BURST) });
   const onLimit =
     (kind: string): LimitHandler =>
     (retryAfter, options, octokit, retryCount) => {

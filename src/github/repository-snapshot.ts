@@ -10,6 +10,7 @@ import { statusOf, toGitHubError } from "./errors.js";
 import { GitTreeSchema, type GitTreeEntry } from "./git-schemas.js";
 import { BlobSchema } from "./schemas.js";
 import { tarFiles } from "./tar-entries.js";
+import { mapConcurrent } from "../util/map-concurrent.js";
 
 /**
  * The repository at one commit, read lazily through GitHub for one job: the
@@ -51,11 +52,37 @@ interface Listing {
   readonly rootSha: string;
 }
 
-export function gitHubRepositorySnapshot(gh: GitHub, repo: Repo, commit: string, options: GitHubSnapshotOptions): RepositorySnapshot {
+/** A file at the snapshot's commit whose blob id is already known (a pull request's file list names it). */
+export interface KnownFile {
+  readonly path: string;
+  readonly sha: string;
+}
+
+/**
+ * Reads many files of the commit at once: the change set's head contents go
+ * through the same snapshot as the impact context and the model's tools, so
+ * each file is fetched once per job and a large pull request costs the
+ * archive's requests, not one per file.
+ */
+export interface KnownFileReader {
+  /**
+   * The texts of `files` (null: binary, over the per-file cap, or gone): from
+   * the commit's archive when there are `tarballAfterReads` of them or more and
+   * the repository fits the byte budget, else one Blobs request each
+   * (`concurrency` in flight). Cached with the snapshot's other reads.
+   */
+  readKnown(files: readonly KnownFile[], concurrency: number, signal?: AbortSignal): Promise<Map<string, string | null>>;
+}
+
+export function isKnownFileReader(snapshot: RepositorySnapshot): snapshot is RepositorySnapshot & KnownFileReader {
+  return typeof (snapshot as Partial<KnownFileReader>).readKnown === "function";
+}
+
+export function gitHubRepositorySnapshot(gh: GitHub, repo: Repo, commit: string, options: GitHubSnapshotOptions): RepositorySnapshot & KnownFileReader {
   return new GitHubRepositorySnapshot(gh, repo, commit, options);
 }
 
-class GitHubRepositorySnapshot implements RepositorySnapshot {
+class GitHubRepositorySnapshot implements RepositorySnapshot, KnownFileReader {
   private listing: Promise<Listing> | null = null;
   private readonly reads = new Map<string, Promise<string | null>>();
   private readonly blobs = new Map<string, Promise<Buffer | null | undefined>>();
@@ -97,6 +124,50 @@ class GitHubRepositorySnapshot implements RepositorySnapshot {
       pending.catch(() => this.reads.delete(path));
     }
     return pending;
+  }
+
+  async readKnown(files: readonly KnownFile[], concurrency: number, signal?: AbortSignal): Promise<Map<string, string | null>> {
+    const texts = new Map<string, string | null>();
+    const wanted = files.filter((f) => isRepositoryPath(f.path));
+    if (this.strategy !== "blobs" && wanted.length > 0 && wanted.length >= this.tarballAfterReads) {
+      const listing = await this.list(signal).catch((error: unknown) => {
+        if (signal?.aborted) throw error;
+        // The listing is needed only for the archive: without it, files are read one by one.
+        this.options.log?.warn({ err: error, repo: `${this.repo.owner}/${this.repo.repo}` }, "repository listing unavailable; reading files one by one");
+        return null;
+      });
+      const archive = !listing || listing.truncated ? null : await this.fetchArchive(listing, signal);
+      for (const file of archive ? wanted : []) {
+        const entry = listing?.entries.get(file.path);
+        // The listing is the archive's table of contents: a listed file it lacks was over the per-file cap.
+        if (!entry || entry.type !== "blob") continue;
+        const bytes = archive?.get(file.path);
+        const text = bytes ? decodeText(bytes) : null;
+        if (bytes) this.filesRead++;
+        else this.refused++;
+        texts.set(file.path, text);
+        if (!this.reads.has(file.path)) this.reads.set(file.path, Promise.resolve(text));
+      }
+    }
+    const rest = wanted.filter((f) => !texts.has(f.path));
+    const read = await mapConcurrent(
+      rest,
+      concurrency,
+      async (file) => {
+        const bytes = await this.blob({ path: file.path, sha: file.sha, type: "blob", mode: "100644" }, signal);
+        if (bytes === undefined) return this.refuse();
+        if (bytes === null) return null;
+        this.filesRead++;
+        return decodeText(bytes);
+      },
+      signal,
+    );
+    rest.forEach((file, i) => {
+      const text = read[i] ?? null;
+      texts.set(file.path, text);
+      if (!this.reads.has(file.path)) this.reads.set(file.path, Promise.resolve(text));
+    });
+    return texts;
   }
 
   stats(): RepositoryAccessStats {

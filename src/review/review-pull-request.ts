@@ -36,6 +36,8 @@ export interface ReviewDeps {
   readonly reviewer: Reviewer | null;
   /** Where windows are planned (worker threads in the app); inline when absent. */
   readonly planWindows?: PlanWindows;
+  /** Gets the stages' threads ready while the change is fetched (the app's compute pool). */
+  readonly warm?: () => void;
 }
 
 export type ReviewOutcome =
@@ -68,6 +70,8 @@ export interface ReviewRequest {
 
 export async function reviewPullRequest(github: GitHubHost, request: ReviewRequest, deps: ReviewDeps, log: Logger): Promise<ReviewOutcome> {
   const { ref, signal } = request;
+  const started = performance.now();
+  deps.warm?.();
   const pr = await github.pullRequest(ref);
   if (pr.state !== "open") return { kind: "skipped", pr, reason: `the pull request is ${pr.merged ? "merged" : pr.state}`, checkRunId: null };
 
@@ -101,10 +105,30 @@ export async function reviewPullRequest(github: GitHubHost, request: ReviewReque
       await checkRun.complete(skippedOutcome(skip));
       return { kind: "skipped", pr, reason: skip, checkRunId: checkRun.id };
     }
-    const { result, posted, openFromEarlier, dismissed } = await reviewAndPost(github, request, pr, config, problems, deps, log, checkRun);
+    const { result, posted, openFromEarlier, dismissed, fetchedAt, reviewedAt } = await reviewAndPost(
+      github,
+      request,
+      pr,
+      config,
+      problems,
+      deps,
+      log,
+      checkRun,
+    );
     await checkRun.complete(
       reviewedOutcome(result, { ...config.gate, ...gatePolicyOf(config) }, problems, openFromEarlier, { dismissed }),
       fixAllActions([...result.findings, ...openFromEarlier], gatePolicyOf(config)),
+    );
+    const ms = (from: number, to: number) => Math.round(to - from);
+    // Job start to the completed check run, stage by stage (`npm run bench:e2e` reads this line).
+    log.info(
+      {
+        totalMs: ms(started, performance.now()),
+        fetchMs: ms(started, fetchedAt),
+        ...result.stages,
+        postingMs: ms(reviewedAt, performance.now()),
+      },
+      "review stages",
     );
     return { kind: "reviewed", pr, config, result, posted, checkRunId: checkRun.id };
   } catch (error) {
@@ -148,6 +172,9 @@ interface Reviewed {
   readonly openFromEarlier: readonly OpenEarlierFinding[];
   /** Findings people dismissed on this pull request, left out of this review. */
   readonly dismissed: number;
+  /** When the change, Longview's state and the guidelines were read, and when the pipeline finished (performance.now()). */
+  readonly fetchedAt: number;
+  readonly reviewedAt: number;
 }
 
 async function reviewAndPost(
@@ -162,11 +189,16 @@ async function reviewAndPost(
 ): Promise<Reviewed> {
   const { env } = deps;
   const { ref, signal } = request;
+  // The repository at head, read lazily for the head contents, the impact context and the model's tools: one
+  // cache per job, so a file is fetched once (a fork's head commit is readable through the base repository).
+  const repository = github.repository(ref, pr.head.sha, repositoryLimits(env), { tarballAfterReads: env.LONGVIEW_REPO_ARCHIVE_AFTER_READS, log });
   const changeSet = await github.changeSet(ref, pr, {
     filter: config.paths,
     ...sizeLimitsFrom(env),
     concurrency: env.LONGVIEW_FETCH_CONCURRENCY,
     log,
+    head: repository,
+    ...(signal ? { signal } : {}),
   });
 
   // What Longview said before decides what is new: an incremental range, fingerprints not to repeat, threads now fixed.
@@ -182,6 +214,7 @@ async function reviewAndPost(
   // Guidelines come from the base branch: the pull request under review must not write its own rules.
   const agentsMd = await github.textFile(ref, "AGENTS.md", pr.base.sha);
   const guidelines = [extractReviewGuidelines(agentsMd ?? ""), config.review.instructions].filter(Boolean).join("\n\n");
+  const fetchedAt = performance.now();
 
   const result = await runReview({
     changeSet: target,
@@ -193,13 +226,13 @@ async function reviewAndPost(
     analyzers: deps.analyzers,
     ...(deps.planWindows ? { planWindows: deps.planWindows } : {}),
     windowConcurrency: env.LONGVIEW_WINDOW_CONCURRENCY,
-    // The repository at head, read lazily for the impact context and the model's tools (a fork's head commit is readable through the base repository).
-    repository: github.repository(ref, pr.head.sha, repositoryLimits(env), { tarballAfterReads: env.LONGVIEW_REPO_ARCHIVE_AFTER_READS, log }),
+    repository,
     log,
     onProgress: ({ windowsDone, windowsTotal }) => checkRun.progress(windowsDone, windowsTotal),
     ...(signal ? { signal } : {}),
   });
 
+  const reviewedAt = performance.now();
   signal?.throwIfAborted();
   // A push during the review makes it stale: the newer commit's review replaces it.
   const latest = await github.pullRequest(ref);
@@ -264,7 +297,7 @@ async function reviewAndPost(
     await github.markFixed(ref, thread, `Fixed in ${pr.head.sha}. ${fixedMarker(thread.fingerprint)}`, log);
   }
   if (fixed.length > 0) log.info({ fixed: fixed.length }, "fixed findings resolved");
-  return { result: reported, posted, openFromEarlier, dismissed: dismissed.size };
+  return { result: reported, posted, openFromEarlier, dismissed: dismissed.size, fetchedAt, reviewedAt };
 }
 
 /**

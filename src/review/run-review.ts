@@ -98,12 +98,22 @@ export interface ReviewResult {
   readonly tools?: ToolUsage;
   /** What reading the repository cost (impact context and tools); absent without a repository. */
   readonly repository?: RepositoryAccessStats;
+  /** Wall time of each stage, in ms: the impact context, analyzers, window planning, and everything the model does. */
+  readonly stages?: ReviewStageTimes;
   /** Findings left out by `review.suppress`; absent when none were. */
   readonly suppressed?: number;
   /** How many candidate findings each stage removed: unevidenced quotes, lines outside the reviewed hunks, duplicates merged, self-consistency, verification. Always set by runReview. */
   readonly funnel?: FindingFunnel;
   /** What the verification of model findings did; absent in offline mode. */
   readonly verification?: VerificationSummary;
+}
+
+export interface ReviewStageTimes {
+  readonly impactMs: number;
+  readonly analyzersMs: number;
+  readonly planningMs: number;
+  /** Survey, windows, synthesis and verification. */
+  readonly modelMs: number;
 }
 
 export interface PassSpend {
@@ -123,6 +133,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   // One redactor for everything read beyond the change this review (notes, tool results); the planner redacts the change.
   const redactor = createRedactor();
   const seen = input.repository ? await repositoryContext(changeSet, input.repository, redactor, log, signal) : null;
+  const impactDone = performance.now();
   if (seen?.notice) notices.push(seen.notice);
   const impact = seen?.impact ?? undefined;
   const deterministicNotes = [...(input.deterministicNotes ?? []), ...(seen?.notes ?? [])];
@@ -142,6 +153,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
       )
     : { findings: [], errors: [], secrets: [] };
   for (const e of analyzed.errors) notices.push(`Analyzer \`${e.analyzer}\` failed: ${e.message}`);
+  const analyzersDone = performance.now();
 
   const plan = await (input.planWindows ?? planWindows)(
     {
@@ -156,6 +168,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     signal,
   );
   const waves = Math.ceil(plan.windows.length / Math.max(1, input.windowConcurrency));
+  const planningDone = performance.now();
 
   let agentFindings: Finding[] = [];
   let usage = ZERO_USAGE;
@@ -308,6 +321,12 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   const findings = placeFindings([...verified], changeSet.lineMap, config.review.maxInlineComments);
 
   const durationMs = Math.round(performance.now() - started);
+  const stages: ReviewStageTimes = {
+    impactMs: Math.round(impactDone - started),
+    analyzersMs: Math.round(analyzersDone - impactDone),
+    planningMs: Math.round(planningDone - analyzersDone),
+    modelMs: Math.round(performance.now() - planningDone),
+  };
   log.info(
     {
       findings: findings.length,
@@ -315,6 +334,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
       modelCalls,
       usage,
       durationMs,
+      stages,
       coverage: plan.coverage,
       funnel,
       ...(toolUsage ? { tools: toolUsage } : {}),
@@ -330,6 +350,7 @@ export async function runReview(input: ReviewInput): Promise<ReviewResult> {
     usage,
     modelCalls,
     durationMs,
+    stages,
     notices,
     funnel,
     ...(windowsFailed > 0 ? { windowsFailed } : {}),

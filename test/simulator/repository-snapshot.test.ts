@@ -225,6 +225,60 @@ describe("GitHub repository snapshot: the archive", () => {
     expect(repo.stats()).toMatchObject({ requests: 4, filesRead: 2, refused: 0 });
   });
 
+  describe("readKnown: a pull request's head files, named by blob id", () => {
+    const known = async (paths: readonly string[]) => {
+      const { data } = await client.git.getTree({ ...REPO, tree_sha: head, recursive: "true" });
+      return paths.map((path) => ({ path, sha: data.tree.find((e) => e.path === path)!.sha }));
+    };
+
+    test("as many files as the archive threshold come from the archive, and later reads of them cost nothing", async () => {
+      const files = await known(["README.md", "src/a.ts", "src/b.ts", "assets/logo.png"]);
+      const repo = open("auto", 3);
+      const texts = await repo.readKnown(files, 4);
+      expect(Object.fromEntries(texts)).toEqual({
+        "README.md": "# depot\n",
+        "src/a.ts": "export const a = 1;\n",
+        "src/b.ts": "export const b = 2;\n",
+        "assets/logo.png": null,
+      });
+      // The listing and the archive, whatever the number of files.
+      expect(repo.stats().requests).toBe(2);
+      expect(await repo.read("src/b.ts")).toBe("export const b = 2;\n");
+      expect(await repo.read("big.txt")).toHaveLength(5_000);
+      expect(repo.stats().requests).toBe(2);
+      expect(untruncated.violations).toEqual([]);
+    });
+
+    test("fewer files than the threshold are read one blob each, without a listing, and cached", async () => {
+      const files = await known(["src/a.ts", "src/b.ts"]);
+      const repo = open("auto", 3);
+      const texts = await repo.readKnown(files, 4);
+      expect(texts.get("src/b.ts")).toBe("export const b = 2;\n");
+      expect(repo.stats()).toMatchObject({ requests: 2, filesRead: 2 });
+      expect(await repo.read("src/a.ts")).toBe("export const a = 1;\n");
+      expect(repo.stats().requests).toBe(2);
+    });
+
+    test("an archive GitHub fails to serve leaves the files to their blobs", async () => {
+      const files = await known(["README.md", "src/a.ts", "src/b.ts"]);
+      untruncated.faults.inject({ route: "/repos/{owner}/{repo}/tarball/{ref}", status: 502, times: 1 });
+      const repo = open("auto", 2);
+      const texts = await repo.readKnown(files, 4);
+      expect(texts.get("src/a.ts")).toBe("export const a = 1;\n");
+      // The listing, the failed archive, three blobs.
+      expect(repo.stats()).toMatchObject({ requests: 5, filesRead: 3 });
+    });
+
+    test("a file over the per-file cap reads as null and is refused", async () => {
+      const files = await known(["big.txt", "src/a.ts"]);
+      const repo = open("tarball", undefined, { maxFileBytes: 1_000 });
+      const texts = await repo.readKnown(files, 4);
+      expect(texts.get("big.txt")).toBeNull();
+      expect(texts.get("src/a.ts")).toBe("export const a = 1;\n");
+      expect(repo.stats()).toMatchObject({ requests: 2, refused: 1 });
+    });
+  });
+
   test("an archive larger than the byte budget left is not fetched: reads go on file by file", async () => {
     const archives = () => untruncated.requests.filter((r) => r.route === "/repos/{owner}/{repo}/tarball/{ref}").length;
     const before = archives();

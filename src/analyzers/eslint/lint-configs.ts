@@ -1,7 +1,9 @@
+import { createRequire } from "node:module";
 import type { Linter } from "eslint";
 import security from "eslint-plugin-security";
-import tseslint from "typescript-eslint";
+import type tseslintModule from "typescript-eslint";
 import { extensionOf } from "../analyzable-files.js";
+import { JS_EXTENSIONS, TS_EXTENSIONS } from "./extensions.js";
 import { LONGVIEW_PLUGIN_NAME, longviewPlugin } from "./longview-plugin.js";
 import { ESLINT_RULES } from "./rule-table.js";
 
@@ -10,8 +12,7 @@ import { ESLINT_RULES } from "./rule-table.js";
  * are never read: an `eslint.config.js` is code and would run on our server.
  */
 
-export const JS_EXTENSIONS = new Set(["js", "jsx", "mjs", "cjs"]);
-export const TS_EXTENSIONS = new Set(["ts", "tsx", "mts", "cts"]);
+export { JS_EXTENSIONS, TS_EXTENSIONS };
 
 export type LintProfile = "module" | "commonjs" | "typescript";
 
@@ -23,6 +24,24 @@ export interface LintConfigs {
 
 const JS_FILES = [...JS_EXTENSIONS].map((ext) => `**/*.${ext}`);
 const TS_FILES = [...TS_EXTENSIONS].map((ext) => `**/*.${ext}`);
+
+const require = createRequire(import.meta.url);
+let typescriptParser: Linter.Parser | null = null;
+
+/**
+ * typescript-eslint's parser, required on the first TypeScript file rather
+ * than at start-up: it loads the TypeScript compiler (about 150 MiB resident),
+ * which a process that lints no TypeScript never needs. ESLint's parser
+ * interface is synchronous, hence `require` (the package is CommonJS).
+ */
+const lazyTypeScriptParser: Linter.Parser = {
+  meta: { name: "typescript-eslint/parser" },
+  parseForESLint(text: string, options?: Linter.ParserOptions) {
+    typescriptParser ??= (require("typescript-eslint") as typeof tseslintModule).parser as Linter.Parser;
+    if (!("parseForESLint" in typescriptParser)) throw new Error("typescript-eslint's parser has no parseForESLint");
+    return typescriptParser.parseForESLint(text, options);
+  },
+};
 
 /** ESLint ignores `node_modules/` by default; a changed file there (vendored code) was already let through by the diff stage. */
 const UNIGNORE: Linter.Config = { ignores: ["!**/node_modules/"] };
@@ -50,7 +69,7 @@ export function buildLintConfigs(): LintConfigs {
         files: TS_FILES,
         plugins,
         // No `project`/`projectService`: type information would need the whole repository and its tsconfig.
-        languageOptions: { parser: tseslint.parser as Linter.Parser, sourceType: "module" },
+        languageOptions: { parser: lazyTypeScriptParser, sourceType: "module" },
         linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off" },
         rules: rules(true),
       },

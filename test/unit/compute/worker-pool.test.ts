@@ -180,3 +180,25 @@ describe("closing", () => {
     expect(p.load.threads).toBe(0);
   });
 });
+
+describe("warming and idle threads", () => {
+  test("warm() starts the threads before any task; the first task takes a started thread", async () => {
+    const p = pool({ threads: 2 });
+    p.warm();
+    expect(p.load).toEqual({ threads: 2, running: 0, queued: 0 });
+    p.warm();
+    expect(p.load.threads).toBe(2);
+    await expect(p.run("echo", { text: "warm", log: false })).resolves.toBe("warm");
+    expect(p.load.threads).toBe(2);
+  });
+
+  test("a thread idle for idleTimeoutMs is stopped; the next task starts a new one", async () => {
+    const p = pool({ idleTimeoutMs: 200 });
+    await p.run("echo", { text: "one", log: false });
+    expect(p.load.threads).toBe(1);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(p.load.threads).toBe(0);
+    await expect(p.run("echo", { text: "two", log: false })).resolves.toBe("two");
+    expect(p.load.threads).toBe(1);
+  });
+});

@@ -110,6 +110,9 @@ export async function startFakeOpenAI(script: Script, options: { verify?: Verify
       res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: String(error) } }));
     });
   });
+  // Node drops an idle keep-alive socket after 5 s; a client reusing it at that moment gets a reset (see scripted-openai.ts).
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -117,7 +120,11 @@ export async function startFakeOpenAI(script: Script, options: { verify?: Verify
     requests,
     passRequests,
     verifyRequests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -143,9 +143,20 @@ export function scriptedOpenAI(script: OpenAIScript, options: ScriptedOpenAIOpti
           .then((answer) => res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers }).end(JSON.stringify(answer.body)))
           .catch((e: unknown) => res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: String(e) } })));
       });
+      // Node drops an idle keep-alive socket after 5 s; a client that reuses it at that moment gets a reset, and the
+      // tests run the model client without retries. Real APIs keep connections open far longer.
+      server.keepAliveTimeout = 120_000;
+      server.headersTimeout = 125_000;
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       const { port } = server.address() as AddressInfo;
-      return { baseUrl: `http://127.0.0.1:${port}/v1`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+      return {
+        baseUrl: `http://127.0.0.1:${port}/v1`,
+        close: () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      };
     },
   };
 }

@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { z } from "zod";
+import { priceTable } from "../../../src/config/model-prices.js";
+import { LongviewMetrics } from "../../../src/ops/metrics.js";
 import { dashboardQueries, exposedMetricNames, loadDashboard, promqlMetricNames, queryPanels } from "../../helpers/dashboard.js";
+import { silentLog } from "../../helpers/github.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const readYaml = (path: string): unknown => parse(readFileSync(join(ROOT, path), "utf8"));
@@ -51,6 +54,35 @@ describe("ops/grafana/dashboards/longview.json", () => {
       expect({ panel, expr, names: names.length > 0 }).toEqual({ panel, expr, names: true });
       for (const name of names) expect(name).toMatch(/^longview_/);
     }
+  });
+
+  test("every query has balanced brackets, and every panel type is one the dashboard's Grafana ships", () => {
+    for (const panel of queryPanels(dashboard)) expect(["timeseries", "stat"]).toContain(panel.type);
+    for (const { expr } of dashboardQueries(dashboard)) {
+      const open: string[] = [];
+      const pairs: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
+      for (const ch of expr.replace(/"(?:[^"\\]|\\.)*"/g, '""')) {
+        if ("([{".includes(ch)) open.push(ch);
+        else if (ch in pairs) expect({ expr, closes: open.pop() }).toEqual({ expr, closes: pairs[ch] });
+      }
+      expect({ expr, unclosed: open }).toEqual({ expr, unclosed: [] });
+    }
+  });
+
+  test("queries only metrics that LongviewMetrics registers (the end-to-end test checks a real server's /metrics)", async () => {
+    const metrics = new LongviewMetrics({
+      prices: priceTable(undefined),
+      log: silentLog,
+      processMetrics: true,
+      processFaults: () => ({ unhandled_rejection: 0, uncaught_exception: 0 }),
+    });
+    const exposed = exposedMetricNames(await metrics.render());
+    const missing = dashboardQueries(dashboard).flatMap(({ panel, expr }) =>
+      promqlMetricNames(expr)
+        .filter((n) => !exposed.has(n))
+        .map((name) => ({ panel, name })),
+    );
+    expect(missing).toEqual([]);
   });
 
   test("uses the datasource uid that Grafana provisioning declares", () => {

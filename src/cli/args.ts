@@ -3,6 +3,7 @@ import { z } from "zod";
 import { OUTPUT_FORMATS } from "./formats/index.js";
 import type { ChangeSourceOptions } from "./local-change.js";
 import { errorMessage, UsageError } from "./io.js";
+import { parsePullTarget, type PullTarget } from "./pull-target.js";
 
 /**
  * Command-line words → validated, typed options. `parseArgs` does the
@@ -27,7 +28,12 @@ const SOURCE_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
-const REVIEW_OPTIONS = { ...SOURCE_OPTIONS, "fail-on": { type: "string" } } as const satisfies ParseArgsConfig["options"];
+const REVIEW_OPTIONS = {
+  ...SOURCE_OPTIONS,
+  "fail-on": { type: "string" },
+  pr: { type: "string" },
+  post: { type: "boolean" },
+} as const satisfies ParseArgsConfig["options"];
 
 const nonEmpty = (option: string) =>
   z
@@ -58,6 +64,8 @@ const SourceSchema = z.object({
 const ReviewSchema = SourceSchema.extend({
   format: z.enum(OUTPUT_FORMATS, { error: (issue) => `invalid --format "${String(issue.input)}" (expected ${OUTPUT_FORMATS.join(", ")})` }).default("text"),
   "fail-on": nonEmpty("fail-on"),
+  pr: nonEmpty("pr"),
+  post: z.boolean().default(false),
 });
 
 const ContextSchema = SourceSchema.extend({
@@ -77,6 +85,10 @@ export interface ReviewOptions extends CommonOptions {
   readonly format: (typeof OUTPUT_FORMATS)[number];
   /** The raw `--fail-on` value; parsed against the config's gate once the config is known. */
   readonly failOn: string | undefined;
+  /** `--pr`: a pull request on GitHub instead of a local change. */
+  readonly pull: PullTarget | undefined;
+  /** `--post`: post the review on the pull request (only with `--pr`). */
+  readonly post: boolean;
 }
 
 export interface ContextOptions extends CommonOptions {
@@ -89,7 +101,7 @@ export function parseReviewArgs(args: readonly string[]): Parsed<ReviewOptions> 
   const values = tokenize(args, REVIEW_OPTIONS);
   if (values.help === true) return { help: true };
   const v = validate(ReviewSchema, values);
-  return { help: false, options: { ...common(v), format: v.format, failOn: v["fail-on"] } };
+  return { help: false, options: { ...common(v), format: v.format, failOn: v["fail-on"], pull: pullOf(v), post: v.post } };
 }
 
 export function parseContextArgs(args: readonly string[]): Parsed<ContextOptions> {
@@ -112,6 +124,17 @@ function sourceOf(v: z.infer<typeof SourceSchema>): ChangeSourceOptions {
   }
   if (v["working-tree"] && v.head !== undefined) throw new UsageError("--working-tree compares with the working tree; it cannot be combined with --head");
   return { kind: "git", repo: v.repo ?? ".", base: v.base, head: v.head, workingTree: v["working-tree"] };
+}
+
+/** `--pr` replaces the local change and its repository config: the pull request's own come from GitHub. */
+function pullOf(v: z.infer<typeof ReviewSchema>): PullTarget | undefined {
+  if (v.pr === undefined) {
+    if (v.post) throw new UsageError("--post posts a review on a pull request; it needs --pr");
+    return undefined;
+  }
+  const local = (["base", "head", "working-tree", "diff", "repo", "config"] as const).filter((k) => (k === "working-tree" ? v[k] : v[k] !== undefined));
+  if (local.length > 0) throw new UsageError(`--pr reviews a pull request on GitHub; it cannot be combined with ${local.map((k) => `--${k}`).join(", ")}`);
+  return parsePullTarget(v.pr);
 }
 
 /** `parseArgs` with strict options and no positionals; its errors become usage errors (exit code 2). */

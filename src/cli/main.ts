@@ -33,9 +33,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case "review": {
         const parsed = parseReviewArgs(rest);
         if (parsed.help) return printHelp(io, REVIEW_HELP);
+        const log = createCliLogger(io.stderr, parsed.options);
+        const { pull } = parsed.options;
+        if (pull !== undefined) {
+          const { pullReviewCommand } = await import("./pull-review-command.js");
+          return await pullReviewCommand({ ...parsed.options, pull }, io, log);
+        }
         // Loaded on demand: the pipeline (ESLint, tree-sitter, OpenAI) takes a second to import; --help should not.
         const { reviewCommand } = await import("./review-command.js");
-        return await reviewCommand(parsed.options, io, createCliLogger(io.stderr, parsed.options));
+        return await reviewCommand(parsed.options, io, log);
       }
       case "context": {
         const parsed = parseContextArgs(rest);

@@ -50,7 +50,7 @@ export async function prepareChange(options: CommonOptions, io: CliIo, log: Logg
   };
 }
 
-function loadCliEnv(source: NodeJS.ProcessEnv): Env {
+export function loadCliEnv(source: NodeJS.ProcessEnv): Env {
   try {
     return loadEnv(source);
   } catch (error) {
@@ -59,7 +59,7 @@ function loadCliEnv(source: NodeJS.ProcessEnv): Env {
   }
 }
 
-async function checkWritable(path: string): Promise<void> {
+export async function checkWritable(path: string): Promise<void> {
   try {
     await access(dirname(path), constants.W_OK);
   } catch (error) {

@@ -3,7 +3,9 @@ import { compose } from "../compose.js";
 import { repositoryLimits } from "../config/env.js";
 import { findGaps } from "../review/completeness.js";
 import { evaluateGate, gateConclusion, gatePolicyOf, parseFailOn, type GatePolicy } from "../review/gate.js";
-import { runReview } from "../review/run-review.js";
+import { runReview, type ReviewResult } from "../review/run-review.js";
+import type { RepoConfig } from "../config/repo-config.js";
+import type { ChangeSet } from "../domain/change-set.js";
 import type { ReviewOptions } from "./args.js";
 import { renderReport } from "./formats/index.js";
 import { EXIT_GATE_FAILED, EXIT_OK, UsageError, type CliIo } from "./io.js";
@@ -18,7 +20,8 @@ import { readToolInfo } from "./version.js";
 export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logger): Promise<number> {
   const prepared = await prepareChange(options, io, log);
   const { env, change, settings, changeSet } = prepared;
-  const policy = gatePolicy(options.failOn, gatePolicyOf(settings.config));
+  // A bad --fail-on is a usage error before minutes of review, not after.
+  gatePolicy(options.failOn, gatePolicyOf(settings.config));
 
   const longview = compose(env, log);
   const progress = io.stderr.isTTY === true && !options.quiet;
@@ -40,8 +43,22 @@ export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logg
     onProgress: progress ? ({ windowsDone, windowsTotal }) => void io.stderr.write(`longview: window ${windowsDone}/${windowsTotal} done\n`) : undefined,
   }).finally(() => repository?.close());
 
+  return finishReview({ result, config: settings.config, inputNotices: [...settings.problems, ...change.notices], changeSet }, options, io);
+}
+
+export interface ReviewedChange {
+  readonly result: ReviewResult;
+  readonly config: RepoConfig;
+  readonly inputNotices: readonly string[];
+  readonly changeSet: ChangeSet;
+}
+
+/** The gate's verdict on a review, the report in the chosen format, and the exit code: the same for a local change and a pull request. */
+export async function finishReview(reviewed: ReviewedChange, options: ReviewOptions, io: CliIo): Promise<number> {
+  const { result, config, changeSet } = reviewed;
+  const policy = gatePolicy(options.failOn, gatePolicyOf(config));
   // The check run's decision (review/check-output.ts): blocking findings, then a review that did not cover the change.
-  const { onIncomplete, maxUnreviewedLines } = settings.config.gate;
+  const { onIncomplete, maxUnreviewedLines } = config.gate;
   const gating = policy === null ? [] : evaluateGate(result.findings, policy).gating;
   const gaps = findGaps(
     { coverage: result.coverage, windows: result.plan.windows, windowsFailed: result.windowsFailed, unverified: result.verification?.incomplete ?? 0 },
@@ -50,18 +67,18 @@ export async function reviewCommand(options: ReviewOptions, io: CliIo, log: Logg
   const conclusion = policy === null ? "success" : gateConclusion({ blocking: gating.length, incomplete: gaps !== null, onIncomplete });
   const report: CliReport = {
     result,
-    inputNotices: [...settings.problems, ...change.notices],
+    inputNotices: reviewed.inputNotices,
     gate: { passed: conclusion !== "failure", policy, gating, gaps, onIncomplete },
     changeSet,
     tool: await readToolInfo(),
-    summary: settings.config.review.summary,
+    summary: config.review.summary,
   };
   await writeReport(renderReport(options.format, report), options.output, io);
   return conclusion === "failure" ? EXIT_GATE_FAILED : EXIT_OK;
 }
 
 /** `--fail-on` if given, else the config's gate. */
-function gatePolicy(failOn: string | undefined, configured: GatePolicy): GatePolicy | null {
+export function gatePolicy(failOn: string | undefined, configured: GatePolicy): GatePolicy | null {
   if (failOn === undefined) return configured;
   const parsed = parseFailOn(failOn, configured);
   if (parsed instanceof Error) throw new UsageError(parsed.message);

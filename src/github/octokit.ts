@@ -1,6 +1,6 @@
 import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
-import { httpStatus } from "./client.js";
+import { httpStatus, type GitHub } from "./client.js";
 import { toGitHubError } from "./errors.js";
 import { scrubSecrets } from "../util/scrub-secrets.js";
 
@@ -53,7 +53,8 @@ type LimitHandler = (
   retryCount: number,
 ) => boolean;
 
-export function createOctokitClass(policy: GitHubClientPolicy): typeof ProbotOctokit {
+/** Octokit's `throttle` options with Longview's policy: spaced writes, bounded waits on rate limits. */
+export function throttleOptions(policy: GitHubClientPolicy) {
   const write = new Bottleneck.Group({ id: "longview-write", ...spacing(policy.writeIntervalMs, WRITE_BURST) });
   // Requests that notify people (comments, reviews) are spaced three times as far apart, as Octokit does by default.
   const notifications = new Bottleneck.Group({ id: "longview-notifications", ...spacing(3 * policy.writeIntervalMs, NOTIFICATION_BURST) });
@@ -66,14 +67,41 @@ export function createOctokitClass(policy: GitHubClientPolicy): typeof ProbotOct
       );
       return retry;
     };
-  const throttle = {
+  return {
     write,
     notifications,
     onRateLimit: onLimit("primary"),
     onSecondaryRateLimit: onLimit("secondary"),
     retryAfterBaseValue: policy.retryAfterUnitMs ?? 1_000,
   };
+}
 
+type Hookable = Pick<GitHub, "hook" | "log">;
+
+/**
+ * The hooks every Longview client has, installed last so they are outermost: GitHub's failures leave
+ * in Longview's own terms (errors.ts), and Longview's own secrets never reach GitHub.
+ */
+export function installRequestPolicy(octokit: Hookable, secrets: readonly string[]): void {
+  octokit.hook.wrap("request", async (request, requestOptions) => {
+    try {
+      return await request(requestOptions);
+    } catch (error) {
+      throw toGitHubError(error);
+    }
+  });
+  if (secrets.length === 0) return;
+  octokit.hook.before("request", (request) => {
+    const { url: _url, method: _method, headers: _headers, request: _transport, baseUrl: _baseUrl, mediaType: _mediaType, ...params } = request;
+    const { value, found } = scrubSecrets(params, secrets);
+    if (found === 0) return;
+    Object.assign(request, value);
+    octokit.log.warn(`removed ${found} occurrence(s) of Longview's own secrets from ${request.method} ${request.url} before sending it`);
+  });
+}
+
+export function createOctokitClass(policy: GitHubClientPolicy): typeof ProbotOctokit {
+  const throttle = throttleOptions(policy);
   const secrets = policy.secrets ?? [];
   return class LongviewOctokit extends ProbotOctokit {
     constructor(options: OctokitOptions = {}) {
@@ -96,23 +124,7 @@ export function createOctokitClass(policy: GitHubClientPolicy): typeof ProbotOct
           return request({ ...requestOptions, request: { ...requestOptions.request, longviewReauthenticated: true } });
         }
       });
-      // Outermost: GitHub's failures leave in Longview's own terms (errors.ts), after Octokit's retries and the refresh above.
-      this.hook.wrap("request", async (request, requestOptions) => {
-        try {
-          return await request(requestOptions);
-        } catch (error) {
-          throw toGitHubError(error);
-        }
-      });
-      if (secrets.length > 0) {
-        this.hook.before("request", (request) => {
-          const { url: _url, method: _method, headers: _headers, request: _transport, baseUrl: _baseUrl, mediaType: _mediaType, ...params } = request;
-          const { value, found } = scrubSecrets(params, secrets);
-          if (found === 0) return;
-          Object.assign(request, value);
-          this.log.warn(`removed ${found} occurrence(s) of Longview's own secrets from ${request.method} ${request.url} before sending it`);
-        });
-      }
+      installRequestPolicy(this, secrets);
     }
   } as typeof ProbotOctokit;
 }

@@ -7,6 +7,9 @@ import { z } from "zod";
 
 const Account = z.object({ login: z.string(), type: z.string().optional() });
 
+/** The authenticated user (`GET /user`): who a personal access token acts as. */
+export const UserSchema = Account;
+
 /** A full commit SHA (SHA-1, or SHA-256 repositories): what a review job is keyed on. */
 export const CommitShaSchema = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, "a full commit SHA");
 

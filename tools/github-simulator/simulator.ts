@@ -71,6 +71,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ci,
     state: createStateReader(state),
     installationId: (owner) => installationOf(world, owner),
+    installationToken(owner) {
+      const id = installationOf(world, owner);
+      if (id === null) throw new Error(`simulator: the app is not installed on ${owner}`);
+      return world.tokens.issue(id).token;
+    },
     createRepo: (input) => createRepo(world, workDir, input),
     forkRepo: (name, input) => forkRepo(world, workDir, name, input),
     createBranch: (name, branch, from) => createBranch(world, name, branch, from),

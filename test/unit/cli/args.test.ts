@@ -29,6 +29,8 @@ describe("parseReviewArgs", () => {
       verbose: false,
       format: "text",
       failOn: undefined,
+      pull: undefined,
+      post: false,
     });
   });
 

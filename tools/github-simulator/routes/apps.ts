@@ -1,4 +1,4 @@
-import { notFound } from "../errors.js";
+import { notAccessibleByIntegration, notFound } from "../errors.js";
 import { renderUser } from "../render/user.js";
 import { isoTime } from "../render/urls.js";
 import type { Route } from "../router.js";
@@ -59,6 +59,15 @@ export function appRoutes(world: World): Route[] {
       auth: "app",
       async handle({ params }) {
         return { status: 200, json: renderInstallation(world, findInstallation(world, params["installation_id"])) };
+      },
+    },
+    {
+      // An installation token (GitHub Actions' GITHUB_TOKEN is one) acts as no user: GitHub answers 403.
+      method: "GET",
+      template: "/user",
+      auth: "installation",
+      async handle() {
+        throw notAccessibleByIntegration();
       },
     },
     {

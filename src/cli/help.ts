@@ -5,7 +5,7 @@ export const MAIN_HELP = `Usage: longview <command> [options]
 Reviews local changes with the same pipeline as the Longview GitHub App.
 
 Commands:
-  review     Review a git range or a unified diff and print the findings
+  review     Review a git range, a unified diff or a pull request and print the findings
   context    Print the context-window plan the model would see
 
 Options:
@@ -18,6 +18,7 @@ Docs: docs/cli.md
 
 export const REVIEW_HELP = `Usage: longview review [--base REF] [--head REF] [--repo DIR] [options]
        longview review --diff FILE|- [--repo DIR] [options]
+       longview review --pr OWNER/REPO#N|URL [--post] [options]
 
 What to review (default: the current branch since it left the default branch):
   --base REF        Base of the range; the review covers merge-base(REF, head)..head
@@ -28,6 +29,10 @@ What to review (default: the current branch since it left the default branch):
   --repo DIR        The repository (default: current directory). With --diff: the
                     directory the diff's paths are relative to; files are read from it
   --diff FILE|-     Review a unified diff file ("-" reads stdin) instead of a git range
+  --pr TARGET       Review a pull request on GitHub: OWNER/REPO#N or its URL (GitHub
+                    Enterprise: its URL, or GITHUB_API_URL); token from GITHUB_TOKEN
+  --post            With --pr: post the review and the check run (default: dry run,
+                    nothing is written to GitHub)
 
 Output and gate:
   --format F        text (default), json, markdown or sarif

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { z } from "zod";
 import { compose } from "../compose.js";
+import { DEFAULT_REPO_CONFIG } from "../config/repo-config.js";
 import { createTokenGitHubHost } from "../github/token-host.js";
 import { gatePolicyOf } from "../review/gate.js";
 import { reviewPullRequest } from "../review/review-pull-request.js";
@@ -40,6 +41,8 @@ export async function pullReviewCommand(options: ReviewOptions & { readonly pull
     throw new UsageError(`--pr needs a GitHub token to read ${label}: set GITHUB_TOKEN (a personal access token, or the workflow's GITHUB_TOKEN)`);
   }
   if (options.output !== undefined) await checkWritable(resolve(io.cwd, options.output));
+  // The repository's gate is known only after the review; a --fail-on that cannot be read must not wait for it (or follow a posted review).
+  gatePolicy(options.failOn, gatePolicyOf(DEFAULT_REPO_CONFIG));
   const baseUrl = apiUrlFor(options.pull, github.GITHUB_API_URL);
   const tool = await readToolInfo();
 
@@ -73,8 +76,6 @@ export async function pullReviewCommand(options: ReviewOptions & { readonly pull
   if (outcome.kind === "skipped") throw new UsageError(`${label} was not reviewed: ${outcome.reason}`);
   const changeSet = host.changeSet();
   if (changeSet === null) throw new Error(`${label}: the review finished without fetching the change`);
-  // A bad --fail-on is the user's input; reported as a usage error like the local review's.
-  gatePolicy(options.failOn, gatePolicyOf(outcome.config));
   if (!options.quiet && options.post) {
     io.stderr.write(host.posted() ? `longview: posted the review on ${label}\n` : `longview: nothing new to post on ${label}\n`);
   }

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { startSimulator, type Simulator } from "../../tools/github-simulator/index.js";
 import { runCli } from "../integration/cli/run-cli.js";
@@ -105,6 +107,27 @@ describe("longview review --pr", () => {
     expect(run.stderr).toContain("may not create check runs (403)");
     expect(sim.state.reviews("acme/nochecks", pr.number)).toHaveLength(1);
     expect(sim.state.checkRuns("acme/nochecks")).toEqual([]);
+  }, 60_000);
+
+  test("as a process (tsx src/cli/main.ts): SARIF of the pull request on stdout, exit code of the gate", async () => {
+    const pr = await pullRequest("process");
+    const root = fileURLToPath(new URL("../../", import.meta.url));
+    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ["node_modules/tsx/dist/cli.mjs", "src/cli/main.ts", "review", "--pr", `acme/process#${pr.number}`, "--format", "sarif"],
+        { cwd: root, env: { ...env(), HOME: process.env.HOME }, maxBuffer: 16 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
+          if (code === null) reject(error ?? new Error("no exit code"));
+          else resolve({ code, stdout, stderr });
+        },
+      );
+    });
+    const sarif = JSON.parse(run.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    expect(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toContain("src/a.js");
+    expect([0, 1]).toContain(run.code);
+    expect(writesTo("process")).toEqual([]);
   }, 60_000);
 
   test("without a token: a usage error naming GITHUB_TOKEN", async () => {

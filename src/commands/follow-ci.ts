@@ -9,7 +9,7 @@ import { runFix, type CommittedFixResult } from "../fix/run-fix.js";
 import type { CiJob, CiOutcome } from "../queue/kinds/ci.js";
 import type { CommittedFix } from "../queue/kinds/command.js";
 import type { JobIntake } from "../queue/queue.js";
-import { truncateMarkdown } from "../markdown/untrusted.js";
+import { fitComment } from "./fit-comment.js";
 import { followingNote, formatCiVerdict, formatFailedRevision, formatRevision, type CiReplyContext } from "./format-ci-reply.js";
 import { resumeCommit } from "./resume-commit.js";
 import type { Analyzer } from "../analyzers/analyzer.js";
@@ -45,9 +45,6 @@ export interface RevisionDeps {
   readonly proof?: ProofDeps;
   readonly repository?: FixDeps["repository"];
 }
-
-/** GitHub refuses comments over 65,536 characters. */
-const MAX_COMMENT = 65_536;
 
 export async function followCi(
   github: GitHubHost,
@@ -220,7 +217,7 @@ function revisionReply(
   };
   const marker = ciFollowMarker(next);
   const text = formatRevision(result, failing, ctx, followingNote(Math.max(0, config.fix.ciRounds - follow.round), config.fix.ciTimeout));
-  return `${truncateMarkdown(text, MAX_COMMENT - marker.length - 200, "\n\n… (truncated to fit GitHub's limit)")}\n${marker}`;
+  return fitComment(text, marker);
 }
 
 /** Once the branch holds the revision: its review, its answer (with the new follow-up), then the new commit's watches. */

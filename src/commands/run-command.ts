@@ -7,7 +7,7 @@ import type { PullRef } from "../domain/pull-request.js";
 import type { GitHubHost } from "../github/host.js";
 import type { CommittedFix } from "../queue/kinds/command.js";
 import type { JobIntake } from "../queue/queue.js";
-import { truncateMarkdown } from "../markdown/untrusted.js";
+import { fitComment } from "./fit-comment.js";
 import { formatCommandFailure } from "./format-failure.js";
 import { formatFixReply } from "./format-fix-reply.js";
 import { resumeCommit } from "./resume-commit.js";
@@ -32,9 +32,6 @@ import { queueFollowUp } from "./follow-ci.js";
  * happened, and answers and queues the review of the commit. Every command
  * answers once: a retry looks for the answer before posting it.
  */
-
-/** GitHub refuses comments over 65,536 characters (the job schema holds the reply to the same limit). */
-const MAX_COMMENT = 65_536;
 
 export interface CommandDeps {
   readonly analyzers: readonly Analyzer[];
@@ -236,7 +233,7 @@ async function fix(
  */
 function fixReply(result: CommittedFixResult, invocation: CommandInvocation, config: RepoConfig): string {
   const text = formatFixReply(result, invocation.sender);
-  if (!config.fix.followCi) return truncateMarkdown(text, MAX_COMMENT, TRUNCATED);
+  if (!config.fix.followCi) return fitComment(text);
   const marker = ciFollowMarker({
     sha: result.commit.sha,
     base: result.previousHead,
@@ -248,7 +245,7 @@ function fixReply(result: CommittedFixResult, invocation: CommandInvocation, con
     url: invocation.url,
   });
   const note = followingNote(config.fix.ciRounds, config.fix.ciTimeout);
-  return `${truncateMarkdown(`${text}\n${note}`, MAX_COMMENT - marker.length - 200, TRUNCATED)}\n${marker}`;
+  return fitComment(`${text}\n${note}`, marker);
 }
 
 /** The fix's answer when the pull request has no CI: the follow-up's note and marker give way to saying so. */
@@ -257,8 +254,6 @@ function withoutCi(reply: string): string {
   const text = at === -1 ? reply : reply.slice(0, at);
   return `${text}\n<sub>No CI checks report on this pull request (none on the commit before the fix), so the fix was checked only by Longview's own review of it.</sub>`;
 }
-
-const TRUNCATED = "\n\n… (truncated to fit GitHub's limit)";
 
 /** A later attempt of a fix (or undo) job that made its commit: never fixes again. */
 async function resumeFix(

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { GitHubHost } from "../github/host.js";
 import { runUndo, type CommittedUndoResult } from "../fix/undo.js";
 import type { CommittedFix } from "../queue/kinds/command.js";
-import { truncateMarkdown } from "../markdown/untrusted.js";
+import { fitComment } from "./fit-comment.js";
 import { formatUndoReply } from "./format-undo-reply.js";
 import type { PullRef } from "../domain/pull-request.js";
 
@@ -13,9 +13,6 @@ import type { PullRef } from "../domain/pull-request.js";
  * job resumes it like a fix (run-command.ts `resumeFix`) and never reverts
  * twice. `afterCommit` queues the review of the new commit and answers.
  */
-
-/** GitHub refuses comments over 65,536 characters. */
-const MAX_COMMENT = 65_536;
 
 /** What the undo needs of the command (run-command.ts `CommandInvocation`). */
 export interface UndoInvocation {
@@ -40,7 +37,7 @@ export async function undoCommand(
     sha: result.commit.sha,
     previousHead: result.previousHead,
     branch: result.branch,
-    reply: truncateMarkdown(formatUndoReply(result, sender), MAX_COMMENT, "\n\n… (truncated to fit GitHub's limit)"),
+    reply: fitComment(formatUndoReply(result, sender)),
   });
   const result = await runUndo(
     github,

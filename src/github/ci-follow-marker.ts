@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CommitShaSchema } from "./schemas.js";
 import { CommandSourceSchema, type CommandSource } from "./command-replies.js";
 
 /**
@@ -27,11 +28,9 @@ export interface CiFollow {
   readonly url: string | null;
 }
 
-const Sha = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/);
-
 export const CiFollowSchema: z.ZodType<CiFollow> = z.object({
-  sha: Sha,
-  base: Sha,
+  sha: CommitShaSchema,
+  base: CommitShaSchema,
   round: z.number().int().min(1).max(20),
   deadline: z.number().int().positive(),
   paths: z.array(z.string().min(1).max(1_000)).max(50),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CommitShaSchema } from "../../github/schemas.js";
 
 /**
  * What Longview's two kinds of job share: each is about one pull request of
@@ -6,7 +7,8 @@ import { z } from "zod";
  * when it is enqueued and again when a worker takes it.
  */
 
-export const Sha = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, "a full commit SHA");
+/** A full commit SHA (GitHub's schema, shared with the webhook payloads). */
+export const Sha = CommitShaSchema;
 
 export const PullRequestJobFields = {
   installationId: z.number().int().positive(),

@@ -158,11 +158,21 @@ describe("JSON mode and plain text: the answer is checked against the schema and
     expect(report?.findings).toContainEqual(plantedFinding);
   }, 60_000);
 
-  test("a server that lacks what the profile claims fails the windows with its own message, not the process", async () => {
+  test.each([
     // vLLM started without a tool parser, told tools are on.
-    const { run, report } = await reviewAgainst(scriptedServer("vllm"), plantedModel(), { LONGVIEW_MODEL_TOOLS: "on" });
-    expect(report?.notices.join("\n")).toContain("--enable-auto-tool-choice");
-    expect(report?.findings).not.toContainEqual(plantedFinding);
-    expect(run.code).not.toBe(2);
-  }, 60_000);
+    ["vllm", { LONGVIEW_MODEL_TOOLS: "on" }, "--enable-auto-tool-choice"],
+    // llama.cpp's server has no Responses API here.
+    ["llamacpp", { LONGVIEW_OPENAI_API: "responses" }, "404"],
+    // A model without thinking, sent a reasoning parameter.
+    ["ollama", { LONGVIEW_MODEL_REASONING: "on" }, "does not support thinking"],
+  ] as const)(
+    "%s told it supports more than it does (%j): the windows fail with the server's own message, not the process",
+    async (profile, env, says) => {
+      const { run, report } = await reviewAgainst(scriptedServer(profile), plantedModel(), env);
+      expect(report?.notices.join("\n")).toContain(says);
+      expect(report?.findings).not.toContainEqual(plantedFinding);
+      expect(run.code).not.toBe(2);
+    },
+    60_000,
+  );
 });

@@ -2,7 +2,8 @@
  * `npm run demo`: a first run with no GitHub account, no key and no network.
  * Starts the GitHub simulator with the bundled `orders-api` repository and
  * pull request, starts the real Longview server against it (in-process queue,
- * offline analyzers — or the model when OPENAI_API_KEY is set), delivers the
+ * offline analyzers — or the model when OPENAI_API_KEY or a local model
+ * profile such as LONGVIEW_MODEL_PROFILE=ollama is set), delivers the
  * signed `pull_request.opened` webhook, waits for the review and prints it as
  * a reader would see it on GitHub.
  */
@@ -10,6 +11,23 @@ import { deliverWebhook, startSimulator, type Simulator } from "../tools/github-
 import { simulatorEnv, startLongview, type LongviewProcess } from "../tools/demo/longview-process.js";
 import { SAMPLE_REPO, createSamplePullRequest } from "../tools/demo/sample-repo.js";
 import { waitFor } from "../tools/demo/wait-for.js";
+import { hasModel, loadEnv } from "../src/config/env.js";
+
+/** The model settings the demo hands to the Longview it starts (docs/model.md). */
+const MODEL_VARIABLES = [
+  "OPENAI_API_KEY",
+  "OPENAI_BASE_URL",
+  "LONGVIEW_MODEL",
+  "LONGVIEW_REASONING_EFFORT",
+  "LONGVIEW_MODEL_PROFILE",
+  "LONGVIEW_OPENAI_API",
+  "LONGVIEW_MODEL_OUTPUT",
+  "LONGVIEW_MODEL_TOOLS",
+  "LONGVIEW_MODEL_REASONING",
+  "LONGVIEW_CONTEXT_TOKENS",
+  "LONGVIEW_OUTPUT_TOKENS",
+  "LONGVIEW_OPENAI_TIMEOUT_MS",
+];
 
 const out = (line = "") => process.stdout.write(`${line}\n`);
 const bold = (s: string) => (process.stdout.isTTY ? `\u001b[1m${s}\u001b[22m` : s);
@@ -22,15 +40,11 @@ async function main(): Promise<number> {
   try {
     sim = await startSimulator();
     const pr = await createSamplePullRequest(sim);
-    const modelEnv = Object.fromEntries(
-      ["OPENAI_API_KEY", "OPENAI_BASE_URL", "LONGVIEW_MODEL", "LONGVIEW_REASONING_EFFORT", "LONGVIEW_OPENAI_API"].flatMap((k) =>
-        process.env[k] ? [[k, process.env[k] as string]] : [],
-      ),
-    );
+    const modelEnv = Object.fromEntries(MODEL_VARIABLES.flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
+    // A local model profile (e.g. LONGVIEW_MODEL_PROFILE=ollama) enables the model without a key.
+    const withModel = hasModel(loadEnv(modelEnv));
     longview = await startLongview({ ...simulatorEnv(sim), LOG_LEVEL: "warn", ...modelEnv });
-    out(
-      dim(`GitHub simulator on ${sim.url}; Longview on port ${longview.port} (${modelEnv.OPENAI_API_KEY ? "model + analyzers" : "offline: analyzers only"})`),
-    );
+    out(dim(`GitHub simulator on ${sim.url}; Longview on port ${longview.port} (${withModel ? "model + analyzers" : "offline: analyzers only"})`));
     out(dim(`Delivering pull_request.opened for ${SAMPLE_REPO}#${pr.number} …`));
 
     const delivery = await deliverWebhook({ url: longview.webhookUrl, secret: sim.app.webhookSecret, event: pr.event.name, payload: pr.payload });

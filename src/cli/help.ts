@@ -44,7 +44,8 @@ Output and gate:
   -q, --quiet       Only errors on stderr
   -v, --verbose     Informational logs on stderr
 
-Without OPENAI_API_KEY the review runs offline with the built-in analyzers only.
+Without OPENAI_API_KEY (or a local model profile, LONGVIEW_MODEL_PROFILE=ollama|vllm|llamacpp|custom)
+the review runs offline with the built-in analyzers only.
 Exit codes: 0 the gate passed, 1 the gate failed, 2 usage, input or runtime error.
 `;
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_REPOSITORY_LIMITS, type RepositoryLimits } from "../domain/repository.js";
 import { ModelPriceTableSchema } from "./model-prices.js";
+import { PROFILE_NAMES, resolveModelProfile } from "./model-profile.js";
 
 /**
  * Process environment → typed settings. Every variable Longview reads is here;
@@ -13,6 +14,10 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
+
+/** Unset or empty: the model profile decides. */
+const optionalInt = (min: number, max: number) => optionalString.pipe(z.coerce.number<string | undefined>().int().min(min).max(max).optional());
+const onOff = optionalString.pipe(z.enum(["on", "off"]).optional()).transform((v) => (v === undefined ? undefined : v === "on"));
 
 export const EnvSchema = z
   .object({
@@ -40,9 +45,17 @@ export const EnvSchema = z
     OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
     LONGVIEW_MODEL: z.string().min(1).default("gpt-5.1-codex-max"),
     LONGVIEW_REASONING_EFFORT: z.enum(["none", "low", "medium", "high", "xhigh"]).default("medium"),
+    /**
+     * What the server supports (config/model-profile.ts): auto = ollama on port 11434, else OpenAI's profiles by model
+     * family. The five settings after it override one field of the profile each; unset, the profile decides.
+     */
+    LONGVIEW_MODEL_PROFILE: z.enum(["auto", ...PROFILE_NAMES]).default("auto"),
+    LONGVIEW_OPENAI_API: optionalString.pipe(z.enum(["responses", "chat"]).optional()),
+    /** strict = server-enforced JSON schema; json = JSON mode; text = no response format (the schema is in the instructions). */
+    LONGVIEW_MODEL_OUTPUT: optionalString.pipe(z.enum(["strict", "json", "text"]).optional()),
+    LONGVIEW_MODEL_TOOLS: onOff,
     /** Whether the model takes reasoning parameters: auto = OpenAI's reasoning families (gpt-5*, o1/o3/o4*). */
-    LONGVIEW_MODEL_REASONING: z.enum(["auto", "on", "off"]).default("auto"),
-    LONGVIEW_OPENAI_API: z.enum(["responses", "chat"]).default("responses"),
+    LONGVIEW_MODEL_REASONING: optionalString.pipe(z.enum(["auto", "on", "off"]).optional()),
     LONGVIEW_OPENAI_TIMEOUT_MS: intFrom(180_000, 1_000, 3_600_000),
     LONGVIEW_OPENAI_MAX_RETRIES: intFrom(2, 0, 10),
     /** The survey pass before the windows (per-file summaries and API changes every window gets as memory). */
@@ -58,8 +71,8 @@ export const EnvSchema = z
 
     // Limits.
     LONGVIEW_WINDOW_TOKENS: intFrom(24_000, 2_000, 1_000_000),
-    /** Reasoning tokens count as output: room for the model's thinking and its answer. */
-    LONGVIEW_OUTPUT_TOKENS: intFrom(32_000, 256, 200_000),
+    /** Reasoning tokens count as output: room for the model's thinking and its answer (unset: the profile's). */
+    LONGVIEW_OUTPUT_TOKENS: optionalInt(256, 200_000),
     /** The one retry after an answer cut off at max_output_tokens doubles the room, up to this. */
     LONGVIEW_OUTPUT_TOKENS_RETRY_MAX: intFrom(64_000, 256, 400_000),
     // The model's tools (per window): what one review's tool loop may spend.
@@ -68,7 +81,8 @@ export const EnvSchema = z
     LONGVIEW_TOOL_WALL_MS: intFrom(300_000, 1_000, 3_600_000),
     /** Largest request of a tool-using review; older tool results are compacted to stay under it. */
     LONGVIEW_TOOL_INPUT_TOKENS: intFrom(120_000, 4_000, 2_000_000),
-    LONGVIEW_CONTEXT_TOKENS: intFrom(272_000, 8_000, 2_000_000),
+    /** The model's context window (unset: the profile's). */
+    LONGVIEW_CONTEXT_TOKENS: optionalInt(2_000, 2_000_000),
     LONGVIEW_WINDOW_CONCURRENCY: intFrom(4, 1, 64),
     LONGVIEW_FETCH_CONCURRENCY: intFrom(8, 1, 64),
     LONGVIEW_MAX_FILE_BYTES: intFrom(1_000_000, 1_000, 100_000_000),
@@ -133,6 +147,32 @@ export const EnvSchema = z
   .refine((env) => env.LONGVIEW_WEBHOOK_BUFFER_BYTES >= env.LONGVIEW_WEBHOOK_MAX_BYTES, {
     path: ["LONGVIEW_WEBHOOK_BUFFER_BYTES"],
     message: "must be at least LONGVIEW_WEBHOOK_MAX_BYTES, or a delivery of the largest size could never be read",
+  })
+  .transform((env, ctx) => {
+    const profile = resolveModelProfile({
+      profile: env.LONGVIEW_MODEL_PROFILE,
+      baseUrl: env.OPENAI_BASE_URL,
+      model: env.LONGVIEW_MODEL,
+      api: env.LONGVIEW_OPENAI_API,
+      output: env.LONGVIEW_MODEL_OUTPUT,
+      tools: env.LONGVIEW_MODEL_TOOLS,
+      reasoning: env.LONGVIEW_MODEL_REASONING,
+      contextTokens: env.LONGVIEW_CONTEXT_TOKENS,
+      outputTokens: env.LONGVIEW_OUTPUT_TOKENS,
+    });
+    if (typeof profile === "string") {
+      ctx.addIssue({ code: "custom", path: ["LONGVIEW_MODEL_PROFILE"], message: profile });
+      return z.NEVER;
+    }
+    return {
+      ...env,
+      // Resolved here once: the planners read these two, the model client reads the profile.
+      LONGVIEW_CONTEXT_TOKENS: profile.contextTokens,
+      LONGVIEW_OUTPUT_TOKENS: profile.outputTokens,
+      modelProfile: profile,
+      /** A model is configured: a key, or a local profile that needs none. `eval --offline` turns it off. */
+      modelEnabled: env.OPENAI_API_KEY !== undefined || !profile.keyRequired,
+    };
   });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -157,7 +197,7 @@ export function repositoryLimits(env: Pick<Env, "LONGVIEW_REPO_MAX_FILE_BYTES" |
   return { maxFileBytes: env.LONGVIEW_REPO_MAX_FILE_BYTES, maxTotalBytes: env.LONGVIEW_REPO_MAX_BYTES, maxRequests: env.LONGVIEW_REPO_MAX_REQUESTS };
 }
 
-/** True when a model is configured; without one Longview runs its analyzers only. */
-export function hasModel(env: Pick<Env, "OPENAI_API_KEY">): boolean {
-  return env.OPENAI_API_KEY !== undefined;
+/** True when a model is configured (OPENAI_API_KEY, or a local model profile); without one Longview runs its analyzers only. */
+export function hasModel(env: Pick<Env, "modelEnabled">): boolean {
+  return env.modelEnabled;
 }

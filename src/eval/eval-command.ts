@@ -118,11 +118,13 @@ async function importCommand(options: ImportOptionsArgs, io: CliIo): Promise<num
 /** The app's environment, with `--offline` removing the key and `--model` choosing the model. */
 function evalEnv(options: RunOptions, source: NodeJS.ProcessEnv): Env {
   try {
-    return loadEnv({
+    const env = loadEnv({
       ...source,
       ...(options.offline ? { OPENAI_API_KEY: "" } : {}),
       ...(options.model !== undefined ? { LONGVIEW_MODEL: options.model } : {}),
     });
+    // A local model profile needs no key: offline switches the model off itself.
+    return options.offline ? { ...env, modelEnabled: false } : env;
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(`invalid environment: ${error.problems.join("; ")}`, { cause: error });
     throw error;

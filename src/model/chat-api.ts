@@ -1,33 +1,34 @@
-import type { AutoParseableResponseFormat } from "openai/lib/parser";
 import type { ChatCompletion, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { ConversationItem, Conversation } from "./model-request.js";
 import type { ModelCall, ModelReply, ModelSettings, TurnOptions } from "./model-turn.js";
 import { NO_ANSWER_TEXT } from "./model-turn.js";
-import type { Parsed } from "./structured-output.js";
+import type { ChatOutput, Parsed } from "./structured-output.js";
 import { usageFromChat } from "./usage.js";
 
 /**
  * A structured-output call through Chat Completions, for servers without the
- * Responses API, for any format from `structuredResponseFormat`. It uses
+ * Responses API, in the profile's output mode (`chatOutput`). It uses
  * `chat.completions.create` and parses the answer itself: the SDK's `parse`
  * throws on a truncated answer (losing its usage) and on malformed tool-call
  * arguments, which the tool loop must answer as an error result instead.
  */
-export function structuredChatCall<T>(settings: ModelSettings, responseFormat: AutoParseableResponseFormat<Parsed<T>>): ModelCall<T> {
+export function structuredChatCall<T>(settings: ModelSettings, output: ChatOutput<T>): ModelCall<T> {
   return async (client, request, options, signal) => {
+    const instructions = output.instructions === null ? request.instructions : `${request.instructions}\n\n${output.instructions}`;
     const completion = await client.chat.completions.create(
       {
         model: settings.model,
-        messages: chatMessages(request),
-        response_format: responseFormat,
+        messages: chatMessages({ ...request, instructions }),
+        ...(output.responseFormat ? { response_format: output.responseFormat } : {}),
         // Models without reasoning (most self-hosted ones) answer 400 to this parameter.
         ...(settings.reasoning ? { reasoning_effort: settings.reasoningEffort } : {}),
-        max_completion_tokens: options.maxOutputTokens,
+        // OpenAI's reasoning models reject `max_tokens`; Ollama documents only `max_tokens` (the profile knows which).
+        ...(settings.outputCapField === "max_tokens" ? { max_tokens: options.maxOutputTokens } : { max_completion_tokens: options.maxOutputTokens }),
         ...toolFields(options),
       },
       { signal },
     );
-    return { answer: answerOf(completion, (text) => responseFormat.$parseRaw(text)), usage: usageFromChat(completion.usage) };
+    return { answer: answerOf(completion, (text) => output.parse(text)), usage: usageFromChat(completion.usage) };
   };
 }
 
@@ -57,7 +58,8 @@ function chatMessage(item: ConversationItem): ChatCompletionMessageParam {
 }
 
 function answerOf<T>(completion: ChatCompletion, parse: (text: string) => Parsed<T>): ModelReply<T> {
-  const choice = completion.choices[0];
+  // A compatible server may answer without `choices` at all.
+  const choice = Array.isArray(completion.choices) ? completion.choices[0] : undefined;
   if (choice === undefined) return { kind: "invalid", problem: "contained no choices", text: "" };
   if (choice.finish_reason === "length") return { kind: "incomplete", reason: "max_output_tokens" };
   if (choice.finish_reason === "content_filter") return { kind: "incomplete", reason: "content_filter" };

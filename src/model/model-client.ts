@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import type { Logger } from "pino";
 import type { z } from "zod";
-import type { Env } from "../config/env.js";
+import { hasModel, type Env } from "../config/env.js";
 import type { Semaphore } from "../util/semaphore.js";
 import { takesReasoning } from "./capabilities.js";
 import { structuredChatCall } from "./chat-api.js";
@@ -9,7 +9,7 @@ import type { ModelTarget } from "./errors.js";
 import { ModelSession } from "./model-session.js";
 import type { ModelApi, ModelCall, ModelSettings } from "./model-turn.js";
 import { structuredResponsesCall } from "./responses-api.js";
-import { structuredResponseFormat, structuredTextFormat } from "./structured-output.js";
+import { chatOutput, structuredTextFormat } from "./structured-output.js";
 import type { ToolBudget } from "./tools.js";
 import type { UsageSink } from "./usage.js";
 import { scrubSecrets } from "../util/scrub-secrets.js";
@@ -17,16 +17,19 @@ import { scrubSecrets } from "../util/scrub-secrets.js";
 /**
  * The one OpenAI-compatible model client of a process, shared by every
  * model-backed part of Longview (the reviewer, the fixer, the eval judge):
- * one place for the base URL, API choice, timeout, retries, fetch, the SDK's
+ * one place for the model profile (base URL, API, output mode, tools), timeout, retries, fetch, the SDK's
  * logging, metering and the cap on calls in flight.
  */
-
-const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
 export interface ModelClient {
   /** The configured model (LONGVIEW_MODEL). */
   readonly model: string;
   readonly api: ModelApi;
+  /**
+   * Whether the server takes function tools (the model profile). Without them a session never declares tools,
+   * and the reviewer reviews from the deterministic context alone.
+   */
+  readonly tools: boolean;
   /**
    * Calls whose answers must match `schema` (strict structured output, named
    * `name`), on the configured model or `options.model`. Build it once per
@@ -65,30 +68,35 @@ export interface ModelClientOptions {
   readonly secrets?: readonly string[];
 }
 
-/** The client configured by `env`, or null when no API key is set (analyzers-only mode). */
+/** Sent as the key to local servers (a keyless profile): the SDK needs one, and they ignore it. */
+const NO_KEY = "no-key";
+
+/** The client configured by `env` and its model profile, or null when no model is configured (analyzers-only mode). */
 export function createModelClient(env: Env, options: ModelClientOptions): ModelClient | null {
-  if (env.OPENAI_API_KEY === undefined) return null;
+  if (!hasModel(env)) return null;
+  const profile = env.modelProfile;
   const { log, usage, slots } = options;
   // Resolved per request, so a fetch patched after start-up (e.g. by an HTTP mock) is used.
   const baseFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const fetchImpl = options.secrets && options.secrets.length > 0 ? scrubbingFetch(baseFetch, options.secrets, log) : baseFetch;
   const client = new OpenAI({
-    apiKey: env.OPENAI_API_KEY,
+    apiKey: env.OPENAI_API_KEY ?? NO_KEY,
     // Explicit, so the SDK does not read OPENAI_BASE_URL from process.env behind the validated Env's back.
-    baseURL: env.OPENAI_BASE_URL ?? DEFAULT_BASE_URL,
+    baseURL: profile.baseUrl,
     timeout: env.LONGVIEW_OPENAI_TIMEOUT_MS,
     maxRetries: env.LONGVIEW_OPENAI_MAX_RETRIES,
     fetch: fetchImpl,
     logger: sdkLogger(log.child({ component: "openai-sdk" })),
     logLevel: "warn",
   });
-  const api = env.LONGVIEW_OPENAI_API;
+  const api = profile.api;
   const settingsFor = (model: string): ModelSettings => ({
     model,
     reasoningEffort: env.LONGVIEW_REASONING_EFFORT,
-    reasoning: takesReasoning(model, env.LONGVIEW_MODEL_REASONING),
+    reasoning: takesReasoning(model, profile.reasoning),
     maxOutputTokens: env.LONGVIEW_OUTPUT_TOKENS,
     maxOutputTokensRetry: env.LONGVIEW_OUTPUT_TOKENS_RETRY_MAX,
+    outputCapField: profile.outputCapField,
   });
   const configured = settingsFor(env.LONGVIEW_MODEL);
   const toolBudget: ToolBudget = {
@@ -100,12 +108,16 @@ export function createModelClient(env: Env, options: ModelClientOptions): ModelC
   log.info(
     {
       model: configured.model,
+      profile: profile.name,
       api,
+      output: profile.output,
+      tools: profile.tools,
+      contextTokens: profile.contextTokens,
       baseURL: client.baseURL,
       reasoning: configured.reasoning,
       reasoningEffort: configured.reasoning ? configured.reasoningEffort : null,
       maxOutputTokens: configured.maxOutputTokens,
-      toolBudget,
+      toolBudget: profile.tools ? toolBudget : null,
     },
     "model client ready",
   );
@@ -113,6 +125,7 @@ export function createModelClient(env: Env, options: ModelClientOptions): ModelC
   return {
     model: configured.model,
     api,
+    tools: profile.tools,
     structured<T>(schema: z.ZodType<T>, name: string, structuredOptions: StructuredOptions = {}): StructuredModel<T> {
       const base = structuredOptions.model === undefined ? configured : settingsFor(structuredOptions.model);
       const settings: ModelSettings = {
@@ -122,7 +135,7 @@ export function createModelClient(env: Env, options: ModelClientOptions): ModelC
       };
       const call: ModelCall<T> =
         api === "chat"
-          ? structuredChatCall(settings, structuredResponseFormat(schema, name))
+          ? structuredChatCall(settings, chatOutput(schema, name, profile.output))
           : structuredResponsesCall(settings, structuredTextFormat(schema, name));
       return {
         model: settings.model,
@@ -139,6 +152,7 @@ export function createModelClient(env: Env, options: ModelClientOptions): ModelC
               slots,
               outputTokens: { initial: settings.maxOutputTokens, retryMax: settings.maxOutputTokensRetry },
               toolBudget,
+              tools: profile.tools,
             },
             target,
             signal,

@@ -37,6 +37,8 @@ export interface ModelSessionDeps<T> {
   readonly outputTokens: { readonly initial: number; readonly retryMax: number };
   /** The tool loop's limits unless the tool set overrides them. */
   readonly toolBudget: ToolBudget;
+  /** False when the server takes no tools (the model profile): tool sets are then never declared. */
+  readonly tools?: boolean;
 }
 
 /** Extra turns granted to a model that calls tools after being told to answer, before the session gives up. */
@@ -103,7 +105,8 @@ export class ModelSession<T> {
    * call its tools first (the tool loop).
    */
   async send(request: Conversation, attempt: number, toolSet?: ModelToolSet): Promise<ModelAnswer<T>> {
-    if (toolSet !== undefined && toolSet.tools.length > 0) return this.toolLoop(request, attempt, toolSet);
+    // The reviewer offers no tools to such a server; this keeps any other caller from sending a `tools` field it would reject.
+    if (toolSet !== undefined && toolSet.tools.length > 0 && this.deps.tools !== false) return this.toolLoop(request, attempt, toolSet);
     this.conversation = request;
     const reply = await this.turn(request, [], "auto", attempt);
     if (reply.kind !== "tool_calls") return reply;

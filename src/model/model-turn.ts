@@ -1,4 +1,5 @@
 import type OpenAI from "openai";
+import type { OutputCapField } from "../config/model-profile.js";
 import type { Conversation, OpaqueReasoning, ToolCall } from "./model-request.js";
 import type { TokenUsage } from "./usage.js";
 
@@ -36,6 +37,8 @@ export interface ModelSettings {
   readonly maxOutputTokens: number;
   /** The most one retry after an answer cut off at max_output_tokens may ask for. */
   readonly maxOutputTokensRetry: number;
+  /** Chat Completions' name for the output cap (the profile's). */
+  readonly outputCapField: OutputCapField;
 }
 
 /** A function tool as the APIs declare it: the strict JSON schema of its arguments. */

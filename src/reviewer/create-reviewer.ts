@@ -26,7 +26,11 @@ export interface ReviewerOptions {
 
 /** The model-backed reviewer on `client` (its API choice, metering and cap on calls in flight), with its survey and synthesis passes. */
 export function createReviewer(client: ModelClient, log: Logger, options: ReviewerOptions = {}): Reviewer {
-  const windows = new OpenAIReviewer({ model: client.structured(OutputSchema, REVIEW_FORMAT_NAME), log, ...(options.tools ? { tools: options.tools } : {}) });
+  const windows = new OpenAIReviewer({
+    model: client.structured(OutputSchema, REVIEW_FORMAT_NAME),
+    log,
+    ...(options.tools && client.tools ? { tools: options.tools } : {}),
+  });
   const survey =
     options.survey === false
       ? undefined
@@ -53,11 +57,16 @@ export function createReviewer(client: ModelClient, log: Logger, options: Review
           }),
           log,
         });
+  // A server without tool calling (the model profile): every window and pass reviews from the deterministic context
+  // (the window's impact section, the pull request's memory) and its instructions do not mention tools.
+  const offer = <X>(tools: X | undefined): X | undefined => (client.tools ? tools : undefined);
   return {
     model: windows.model,
-    review: (window, evidence, signal, tools) => windows.review(window, evidence, signal, tools),
+    review: (window, evidence, signal, tools) => windows.review(window, evidence, signal, offer(tools)),
     ...(survey ? { survey } : {}),
-    ...(synthesis ? { synthesis } : {}),
-    ...(verification ? { verification } : {}),
+    ...(synthesis ? { synthesis: { model: synthesis.model, synthesize: (input, signal, tools) => synthesis.synthesize(input, signal, offer(tools)) } } : {}),
+    ...(verification
+      ? { verification: { model: verification.model, verify: (batch, signal, tools) => verification.verify(batch, signal, offer(tools)) } }
+      : {}),
   };
 }

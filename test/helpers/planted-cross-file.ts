@@ -62,7 +62,8 @@ export const PLANTED = {
   secret: SECRET,
 } as const;
 
-const FINDING = {
+/** What a reviewer that saw the caller reports (output-schema shape). */
+export const PLANTED_FINDING = {
   path: PLANTED.changedPath,
   line: PLANTED.changedLine,
   start_line: null,
@@ -90,5 +91,5 @@ export const plantedToolModel: OpenAIScript = (request): ScriptedReply => {
     return { toolCalls: [{ name: "read_file", arguments: { path: PLANTED.callerPath, start_line: null, end_line: null } }] };
   }
   const readCaller = request.toolResults.some((t) => t.output.includes(PLANTED.callerText));
-  return { answer: { findings: readCaller ? [FINDING] : [], notes: [] } };
+  return { answer: { findings: readCaller ? [PLANTED_FINDING] : [], notes: [] } };
 };

@@ -8,7 +8,9 @@ import type { AddressInfo } from "node:net";
  * answers, refusals and HTTP errors (429/5xx). Like a real server it rejects
  * malformed conversations (a tool result without its call, a call without
  * its result) with 400, and optionally rejects reasoning parameters, as
- * models without reasoning do.
+ * models without reasoning do. Options make it behave like another server
+ * (scripted-servers.ts): the APIs it has, the response formats and tools it
+ * takes, and how its model dresses an answer.
  *
  * Use `fetch` in-process (handed to the model client) or `listen()` for a
  * real loopback endpoint (OPENAI_BASE_URL).
@@ -45,6 +47,10 @@ export interface ScriptedRequest {
   /** Results of earlier tool calls in the conversation, in order. */
   readonly toolResults: readonly ScriptedToolResult[];
   readonly maxOutputTokens: number | null;
+  /** Chat: which field carried the output cap (`max_completion_tokens` or `max_tokens`). */
+  readonly outputCapField: "max_completion_tokens" | "max_tokens" | null;
+  /** The response format asked for: a strict JSON schema, JSON mode, none, or anything else. */
+  readonly responseFormat: ScriptedFormat;
   /** `reasoning.effort` (Responses) or `reasoning_effort` (Chat), when sent. */
   readonly reasoningEffort: string | null;
   /** Responses: encrypted content of the reasoning items sent back in the input. */
@@ -69,9 +75,22 @@ export interface ScriptedUsage {
 
 export type OpenAIScript = (request: ScriptedRequest) => ScriptedReply | Promise<ScriptedReply>;
 
+export type ScriptedFormat = "json_schema" | "json_object" | "none" | "other";
+
 export interface ScriptedOpenAIOptions {
-  /** Answer 400 to reasoning parameters, as a model without reasoning does. */
-  readonly rejectReasoning?: boolean;
+  /** Answer 400 to reasoning parameters, as a model without reasoning does (a string: with that message). */
+  readonly rejectReasoning?: boolean | string;
+  /** The APIs the server has; a request to another answers 404 with `notFound` (default: both). */
+  readonly apis?: readonly ScriptedApi[];
+  readonly notFound?: string;
+  /** The response formats the server takes; others answer 400 (default: a strict JSON schema only, which OpenAI's path always sends). */
+  readonly formats?: readonly ScriptedFormat[];
+  /** Answer 400 with this message to a request that declares tools (a server or model without tool calling). */
+  readonly rejectTools?: string;
+  /** How the server's model dresses its final answer text (code fences, prose, `<think>` blocks), given the format it was asked for. */
+  readonly dress?: (text: string, request: ScriptedRequest) => string;
+  /** Chat usage without `completion_tokens_details`, as servers other than OpenAI's answer. */
+  readonly plainUsage?: boolean;
 }
 
 export interface ScriptedOpenAI {
@@ -96,7 +115,7 @@ export function scriptedOpenAI(script: OpenAIScript, options: ScriptedOpenAIOpti
 
   async function handle(url: string, method: string, text: string): Promise<Answer> {
     const api: ScriptedApi | null = url.endsWith("/responses") ? "responses" : url.endsWith("/chat/completions") ? "chat" : null;
-    if (method !== "POST" || api === null) return error(404, "not found");
+    if (method !== "POST" || api === null || (options.apis !== undefined && !options.apis.includes(api))) return error(404, options.notFound ?? "not found");
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(text) as Record<string, unknown>;
@@ -108,9 +127,20 @@ export function scriptedOpenAI(script: OpenAIScript, options: ScriptedOpenAIOpti
     requests.push(request);
     if (read.problem !== null) return error(400, read.problem);
     if (options.rejectReasoning && request.reasoningEffort !== null) {
-      return error(400, `Unrecognized request argument supplied: ${api === "chat" ? "reasoning_effort" : "reasoning"}`);
+      const message =
+        typeof options.rejectReasoning === "string"
+          ? options.rejectReasoning
+          : `Unrecognized request argument supplied: ${api === "chat" ? "reasoning_effort" : "reasoning"}`;
+      return error(400, message);
     }
-    if (!hasStrictSchema(api, body)) return error(400, "expected a strict json_schema response format");
+    if (options.rejectTools !== undefined && request.tools.length > 0) return error(400, options.rejectTools);
+    const formats = options.formats ?? ["json_schema"];
+    if (!formats.includes(request.responseFormat)) {
+      return error(
+        400,
+        options.formats === undefined ? "expected a strict json_schema response format" : `response_format ${request.responseFormat} is not supported`,
+      );
+    }
 
     const reply = await script(request);
     if ("status" in reply)
@@ -124,7 +154,10 @@ export function scriptedOpenAI(script: OpenAIScript, options: ScriptedOpenAIOpti
             arguments: typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments),
           }))
         : [];
-    return { status: 200, headers: {}, body: api === "responses" ? responsesBody(request, reply, calls, usage) : chatBody(request, reply, calls, usage) };
+    const final = "answer" in reply || ("text" in reply && !("incomplete" in reply) && !("toolCalls" in reply));
+    const dressed = options.dress && final ? { text: options.dress(replyText(reply) ?? "", request), ...(reply.usage ? { usage: reply.usage } : {}) } : reply;
+    const answer = api === "responses" ? responsesBody(request, dressed, calls, usage) : chatBody(request, dressed, calls, usage, options.plainUsage === true);
+    return { status: 200, headers: {}, body: answer };
   }
 
   const fetchImpl: typeof fetch = async (input, init) => {
@@ -189,6 +222,8 @@ function readResponses(body: Record<string, unknown>): Read {
     toolChoice: typeof body.tool_choice === "string" ? body.tool_choice : null,
     toolResults,
     maxOutputTokens: typeof body.max_output_tokens === "number" ? body.max_output_tokens : null,
+    outputCapField: null,
+    responseFormat: formatKind((body.text as { format?: unknown } | undefined)?.format),
     reasoningEffort: reasoning?.effort ?? null,
     reasoningReplayed,
     problem,
@@ -223,7 +258,9 @@ function readChat(body: Record<string, unknown>): Read {
     tools: toolNames(body.tools, (tool) => (tool.function as { name?: unknown } | undefined)?.name),
     toolChoice: typeof body.tool_choice === "string" ? body.tool_choice : null,
     toolResults,
-    maxOutputTokens: typeof body.max_completion_tokens === "number" ? body.max_completion_tokens : null,
+    maxOutputTokens: typeof body.max_completion_tokens === "number" ? body.max_completion_tokens : typeof body.max_tokens === "number" ? body.max_tokens : null,
+    outputCapField: typeof body.max_completion_tokens === "number" ? "max_completion_tokens" : typeof body.max_tokens === "number" ? "max_tokens" : null,
+    responseFormat: formatKind(body.response_format),
     reasoningEffort: typeof body.reasoning_effort === "string" ? body.reasoning_effort : null,
     reasoningReplayed: [],
     problem,
@@ -234,13 +271,13 @@ function toolNames(tools: unknown, name: (tool: Record<string, unknown>) => unkn
   return Array.isArray(tools) ? (tools as Record<string, unknown>[]).map((tool) => String(name(tool))) : [];
 }
 
-function hasStrictSchema(api: ScriptedApi, body: Record<string, unknown>): boolean {
-  if (api === "responses") {
-    const format = (body.text as { format?: { type?: string; strict?: boolean } } | undefined)?.format;
-    return format?.type === "json_schema" && format.strict === true;
-  }
-  const format = body.response_format as { type?: string; json_schema?: { strict?: boolean } } | undefined;
-  return format?.type === "json_schema" && format.json_schema?.strict === true;
+/** Responses `text.format` carries `strict` itself; Chat `response_format` carries it in `json_schema`. */
+function formatKind(format: unknown): ScriptedFormat {
+  if (format === undefined || format === null) return "none";
+  const f = format as { type?: string; strict?: boolean; json_schema?: { strict?: boolean } };
+  if (f.type === "json_schema") return f.strict === true || f.json_schema?.strict === true ? "json_schema" : "other";
+  if (f.type === "json_object") return "json_object";
+  return f.type === "text" ? "none" : "other";
 }
 
 type Reply = Exclude<ScriptedReply, { status: number }>;
@@ -286,7 +323,7 @@ function responsesBody(request: ScriptedRequest, reply: Reply, calls: readonly C
   };
 }
 
-function chatBody(request: ScriptedRequest, reply: Reply, calls: readonly Call[], usage: ScriptedUsage) {
+function chatBody(request: ScriptedRequest, reply: Reply, calls: readonly Call[], usage: ScriptedUsage, plainUsage: boolean) {
   const finish = "incomplete" in reply ? (reply.incomplete === "max_output_tokens" ? "length" : "content_filter") : calls.length > 0 ? "tool_calls" : "stop";
   const message: Record<string, unknown> = { role: "assistant", content: replyText(reply), refusal: "refusal" in reply ? reply.refusal : null };
   if (calls.length > 0) message.tool_calls = calls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }));
@@ -300,7 +337,7 @@ function chatBody(request: ScriptedRequest, reply: Reply, calls: readonly Call[]
       prompt_tokens: usage.input,
       completion_tokens: usage.output,
       total_tokens: usage.input + usage.output,
-      completion_tokens_details: { reasoning_tokens: usage.reasoning ?? 0 },
+      ...(plainUsage ? {} : { completion_tokens_details: { reasoning_tokens: usage.reasoning ?? 0 } }),
     },
   };
 }

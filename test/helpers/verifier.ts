@@ -23,8 +23,19 @@ export function confirmAll(text: string, score = 0.9): { verdicts: ScriptedVerdi
   return { verdicts: candidateIds(text).map((id) => ({ id, verdict: "confirmed", score, reason: "the cited code does what the finding says" })) };
 }
 
-/** The structured-output format of a request body, for both APIs. */
+/**
+ * The structured-output format of a request body, for both APIs: the strict schema's name, or, in JSON mode
+ * and plain text (no schema sent), the name the instructions give the answer object.
+ */
 export function formatOf(body: unknown): string | null {
-  const b = body as { text?: { format?: { name?: string } }; response_format?: { json_schema?: { name?: string } } };
-  return b.text?.format?.name ?? b.response_format?.json_schema?.name ?? null;
+  const b = body as {
+    text?: { format?: { name?: string } };
+    response_format?: { json_schema?: { name?: string } };
+    instructions?: unknown;
+    messages?: { role?: string; content?: unknown }[];
+  };
+  const strict = b.text?.format?.name ?? b.response_format?.json_schema?.name;
+  if (strict !== undefined) return strict;
+  const system = b.messages?.find((m) => m.role === "system")?.content ?? b.instructions;
+  return typeof system === "string" ? (/The object is named "([\w-]+)"/.exec(system)?.[1] ?? null) : null;
 }

@@ -70,7 +70,13 @@ function validAnswer(request: SentRequest): Response {
 }
 
 function client(options: Omit<ModelClientOptions, "log">, vars: Record<string, string> = {}): ModelClient {
-  const env = loadEnv({ OPENAI_API_KEY: "sk-test", LONGVIEW_MODEL: "gpt-test", LONGVIEW_OPENAI_MAX_RETRIES: "0", ...vars });
+  const env = loadEnv({
+    OPENAI_API_KEY: "sk-test",
+    LONGVIEW_MODEL: "gpt-test",
+    LONGVIEW_MODEL_PROFILE: "openai-reasoning",
+    LONGVIEW_OPENAI_MAX_RETRIES: "0",
+    ...vars,
+  });
   const created = createModelClient(env, { ...options, log });
   if (created === null) throw new Error("expected a model client");
   return created;

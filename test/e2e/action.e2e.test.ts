@@ -200,6 +200,23 @@ describe("the GitHub Action's entry", () => {
     expect(sim.violations).toEqual([]);
   }, 120_000);
 
+  test("a push (synchronize): an incremental review of the new commit, posted as a second review", async () => {
+    const pr = await pullRequest("push");
+    await runStep("push-1", pr.event, writable("acme/push"));
+    const pushed = await sim.pushCommit("acme/push", "feature", { message: "more", files: { "src/b.js": "export const run = (s) => eval(s);\n" } });
+    const synchronize = pushed.events.find((e) => e.name === "pull_request");
+    expect(synchronize?.payload).toMatchObject({ action: "synchronize" });
+    const run = await runStep("push-2", synchronize!, writable("acme/push"));
+
+    const reviews = sim.state.reviews("acme/push", pr.number);
+    expect(reviews).toHaveLength(2);
+    expect(reviews[1]!.body).toContain(`<!-- longview:review head=${pushed.sha} from=${pr.headSha}`);
+    expect(sim.state.reviewComments("acme/push", pr.number).map((c) => c.path)).toContain("src/b.js");
+    expect(sim.state.checkRuns("acme/push", pushed.sha)).toEqual([expect.objectContaining({ status: "completed", conclusion: run.outputs.conclusion })]);
+    expect(run.code).toBe(run.outputs.conclusion === "failure" ? 1 : 0);
+    expect(sim.violations).toEqual([]);
+  }, 120_000);
+
   test("a fork's pull request: no writes with the read-only token, the review in the job summary, a notice, findings as annotations", async () => {
     await sim.createRepo({ owner: "acme", name: "forked", commits: [{ message: "base", files: BASE }] });
     await sim.forkRepo("acme/forked", { owner: "outsider" });

@@ -7,12 +7,12 @@
  *   edges + pure  diff/ redact/ repo/ analyzers/ context/ model/ github/
  *   the reviewer  reviewer/
  *   decisions     review/ fix/ compute/
- *   jobs + app    commands/ queue/ handlers/ intake/ ops/ cli/ eval/ and the entry files at src/ top level
+ *   jobs + app    commands/ queue/ handlers/ intake/ ops/ cli/ eval/ action/ and the entry files at src/ top level
  */
 const FOUNDATIONS = "^src/(domain|util|config|markdown)/";
 const EDGES = "^src/(diff|redact|repo|analyzers|context|model|github)/";
-const ABOVE_EDGES = "^src/(reviewer|review|fix|compute|commands|queue|handlers|intake|ops|cli|eval)/|^src/[^/]+\\.ts$";
-const ABOVE_DECISIONS = "^src/(commands|queue|handlers|intake|ops|cli|eval)/|^src/[^/]+\\.ts$";
+const ABOVE_EDGES = "^src/(reviewer|review|fix|compute|commands|queue|handlers|intake|ops|cli|eval|action)/|^src/[^/]+\\.ts$";
+const ABOVE_DECISIONS = "^src/(commands|queue|handlers|intake|ops|cli|eval|action)/|^src/[^/]+\\.ts$";
 
 module.exports = {
   forbidden: [

@@ -2,14 +2,12 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { compose } from "../compose.js";
 import { DEFAULT_REPO_CONFIG } from "../config/repo-config.js";
-import { createTokenGitHubHost } from "../github/token-host.js";
 import { gatePolicyOf } from "../review/gate.js";
 import { reviewPullRequest } from "../review/review-pull-request.js";
-import { secretValues } from "../util/scrub-secrets.js";
 import type { ReviewOptions } from "./args.js";
 import { UsageError, type CliIo } from "./io.js";
 import { checkWritable, loadCliEnv } from "./prepare-change.js";
-import { pullHost } from "./pull-host.js";
+import { pullHost, tokenGitHub } from "./pull-host.js";
 import { apiUrlFor, describeTarget, type PullTarget } from "./pull-target.js";
 import { finishReview, gatePolicy } from "./review-command.js";
 import { readToolInfo } from "./version.js";
@@ -49,20 +47,18 @@ export async function pullReviewCommand(options: ReviewOptions & { readonly pull
   const reviewEnv = options.budget === undefined ? env : { ...env, LONGVIEW_WINDOW_TOKENS: options.budget };
   const longview = compose(reviewEnv, log);
   const host = pullHost(
-    createTokenGitHubHost({
+    tokenGitHub(env, {
       token: github.GITHUB_TOKEN,
       baseUrl,
       userAgent: `longview-cli/${tool.version}`,
-      policy: {
-        writeIntervalMs: env.LONGVIEW_GITHUB_WRITE_INTERVAL_MS,
-        rateLimitRetries: env.LONGVIEW_GITHUB_RATE_LIMIT_RETRIES,
-        maxRetryAfterSeconds: env.LONGVIEW_GITHUB_MAX_RETRY_AFTER_S,
-        secrets: secretValues([env.OPENAI_API_KEY, env.WEBHOOK_SECRET, env.PRIVATE_KEY]),
-      },
       ...(github.LONGVIEW_BOT_LOGIN ? { login: github.LONGVIEW_BOT_LOGIN } : {}),
       log,
     }),
-    { post: options.post, stderr: io.stderr },
+    {
+      post: options.post,
+      mayRefuse: new Set(["check run"]),
+      refused: () => void io.stderr.write(`longview: note: the token may not create check runs (403); the review is posted without one\n`),
+    },
   );
 
   const progress = io.stderr.isTTY === true && !options.quiet;

@@ -4,7 +4,7 @@ import { extractReviewGuidelines, type Reviewer } from "../reviewer/index.js";
 import { repositoryLimits, type Env } from "../config/env.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { PullRef } from "../domain/pull-request.js";
-import { hasVerdict, type CheckRunHandle } from "../github/check-run.js";
+import { hasVerdict, type CheckOutcome, type CheckRunHandle } from "../github/check-run.js";
 import type { GitHubHost } from "../github/host.js";
 import type { PostedReview } from "../github/post-review.js";
 import type { PullRequest } from "../github/schemas.js";
@@ -15,7 +15,7 @@ import { sizeLimitsFrom } from "../diff/size-budget.js";
 import { formatFindingComment } from "../github/finding-comment.js";
 import { dismissedFingerprints, isFixedAt, openThreads } from "../github/longview-state.js";
 import { classifyError } from "./failure-class.js";
-import { gatePolicyOf } from "./gate.js";
+import { gatePolicyOf, type GatePolicy } from "./gate.js";
 import { errorOutcome, reviewedOutcome, skippedOutcome, supersededOutcome, type OpenEarlierFinding } from "./check-output.js";
 import { anchorsOf, fingerprintFindings } from "./fingerprint.js";
 import { fixedMarker, reviewMarker } from "../github/markers.js";
@@ -48,6 +48,8 @@ export type ReviewOutcome =
       readonly result: ReviewResult;
       readonly posted: PostedReview | null;
       readonly checkRunId: number;
+      /** The check run's verdict (the gate over this review and the earlier findings still open): what a caller's exit code follows. */
+      readonly verdict: CheckOutcome;
     }
   | { readonly kind: "skipped"; readonly pr: PullRequest | null; readonly reason: string; readonly checkRunId: number | null };
 
@@ -66,6 +68,8 @@ export interface ReviewRequest {
   readonly onCheckRun?: (checkRunId: number) => Promise<void>;
   /** True when the caller will run this review again after `error`: the check run then stays in progress instead of failing. */
   readonly willRetry?: (error: unknown) => boolean;
+  /** What fails the gate instead of the repository's `gate` (a GitHub Action's `fail-on`), given the repository's. */
+  readonly gate?: (configured: GatePolicy) => GatePolicy;
 }
 
 export async function reviewPullRequest(github: GitHubHost, request: ReviewRequest, deps: ReviewDeps, log: Logger): Promise<ReviewOutcome> {
@@ -115,10 +119,9 @@ export async function reviewPullRequest(github: GitHubHost, request: ReviewReque
       log,
       checkRun,
     );
-    await checkRun.complete(
-      reviewedOutcome(result, { ...config.gate, ...gatePolicyOf(config) }, problems, openFromEarlier, { dismissed }),
-      fixAllActions([...result.findings, ...openFromEarlier], gatePolicyOf(config)),
-    );
+    const policy = request.gate ? request.gate(gatePolicyOf(config)) : gatePolicyOf(config);
+    const verdict = reviewedOutcome(result, { ...config.gate, ...policy }, problems, openFromEarlier, { dismissed });
+    await checkRun.complete(verdict, fixAllActions([...result.findings, ...openFromEarlier], policy));
     const ms = (from: number, to: number) => Math.round(to - from);
     // Job start to the completed check run, stage by stage (`npm run bench:e2e` reads this line).
     log.info(
@@ -130,7 +133,7 @@ export async function reviewPullRequest(github: GitHubHost, request: ReviewReque
       },
       "review stages",
     );
-    return { kind: "reviewed", pr, config, result, posted, checkRunId: checkRun.id };
+    return { kind: "reviewed", pr, config, result, posted, checkRunId: checkRun.id, verdict };
   } catch (error) {
     // Aborted by a newer push: whatever the abort surfaced as, the signal's reason says why.
     const superseded = error instanceof SupersededError ? error : signal?.reason instanceof SupersededError ? signal.reason : null;

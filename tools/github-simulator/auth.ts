@@ -62,6 +62,8 @@ export function readAuthorization(header: string | undefined): string | null {
 export interface IssuedToken {
   readonly token: string;
   readonly installationId: number;
+  /** May read only: every write answers 403 (GitHub Actions' token on a fork's pull request). */
+  readonly readOnly: boolean;
   expiresAt: Date;
 }
 
@@ -73,10 +75,11 @@ export class TokenStore {
     private readonly ttlSeconds: number,
   ) {}
 
-  issue(installationId: number): IssuedToken {
+  issue(installationId: number, options: { readonly readOnly?: boolean } = {}): IssuedToken {
     const issued = {
       token: `ghs_${randomBytes(27).toString("base64url").slice(0, 36)}`,
       installationId,
+      readOnly: options.readOnly ?? false,
       expiresAt: new Date(this.now().getTime() + this.ttlSeconds * 1000),
     };
     this.#tokens.set(issued.token, issued);

@@ -6,7 +6,8 @@ import type { World } from "./world.js";
 /**
  * GitHub's visibility rules for an installation token: public repositories
  * can be read by anyone, private ones only by their installation (others see
- * 404); writes need the repository to be in the token's installation (403).
+ * 404); writes need the repository to be in the token's installation, and a
+ * token that may write (403).
  */
 
 export function readableRepo(world: World, caller: Caller, params: Readonly<Record<string, string>>): RepoRecord {
@@ -18,7 +19,7 @@ export function readableRepo(world: World, caller: Caller, params: Readonly<Reco
 
 export function writableRepo(world: World, caller: Caller, params: Readonly<Record<string, string>>): RepoRecord {
   const repo = readableRepo(world, caller, params);
-  if (!covers(caller, repo)) throw notAccessibleByIntegration();
+  if (!covers(caller, repo) || (caller.kind === "installation" && caller.readOnly === true)) throw notAccessibleByIntegration();
   return repo;
 }
 

@@ -5,7 +5,10 @@ import type { IncomingHttpHeaders } from "node:http";
  * names its OpenAPI operation directly.
  */
 
-export type Caller = { readonly kind: "app" } | { readonly kind: "installation"; readonly installationId: number; readonly token: string };
+export type Caller =
+  | { readonly kind: "app" }
+  /** `readOnly`: a token that may read but not write (GitHub Actions' `GITHUB_TOKEN` on a pull request from a fork). */
+  | { readonly kind: "installation"; readonly installationId: number; readonly token: string; readonly readOnly?: boolean };
 
 export interface RouteContext {
   readonly method: string;

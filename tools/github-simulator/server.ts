@@ -105,7 +105,7 @@ function authenticate(world: World, match: RouteMatch, authorization: string | u
   }
   const issued = world.tokens.valid(credential);
   if (!issued) throw badCredentials();
-  return { kind: "installation", installationId: issued.installationId, token: issued.token };
+  return { kind: "installation", installationId: issued.installationId, token: issued.token, ...(issued.readOnly ? { readOnly: true } : {}) };
 }
 
 function parseBody(text: string): unknown {

@@ -130,8 +130,11 @@ export interface Simulator {
   /** The repository's own CI (GitHub Actions or another CI app), scripted by the test. */
   readonly ci: SimCi;
   installationId(owner: string): number | null;
-  /** A fresh installation token for the owner's installation, as GitHub Actions hands a workflow its `GITHUB_TOKEN`. */
-  installationToken(owner: string): string;
+  /**
+   * A fresh installation token for the owner's installation, as GitHub Actions hands a workflow its `GITHUB_TOKEN`;
+   * `readOnly`: every write answers 403 "Resource not accessible by integration", as the token of a fork's pull request does.
+   */
+  installationToken(owner: string, options?: { readonly readOnly?: boolean }): string;
   createRepo(input: CreateRepoInput): Promise<SimRepo>;
   forkRepo(repo: RepoName, input: { readonly owner: string; readonly name?: string; readonly installed?: boolean }): Promise<SimRepo>;
   createBranch(repo: RepoName, branch: string, from: string): Promise<string>;

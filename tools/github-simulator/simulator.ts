@@ -71,10 +71,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ci,
     state: createStateReader(state),
     installationId: (owner) => installationOf(world, owner),
-    installationToken(owner) {
+    installationToken(owner, tokenOptions) {
       const id = installationOf(world, owner);
       if (id === null) throw new Error(`simulator: the app is not installed on ${owner}`);
-      return world.tokens.issue(id).token;
+      return world.tokens.issue(id, tokenOptions).token;
     },
     createRepo: (input) => createRepo(world, workDir, input),
     forkRepo: (name, input) => forkRepo(world, workDir, name, input),

@@ -18,12 +18,19 @@ export function formatMarkdown(report: CliReport): string {
     `**${gateSentence(gate)}**`,
   ];
   if (gate.gaps) sections.push("", gapsSummary(gate.gaps, gate, gate.gating.length, CLI_REMEDIES));
-  const comments = report.result.findings.filter((f) => f.placement !== "body");
-  if (comments.length > 0) {
-    sections.push("", `### Line and file comments (${comments.length})`);
-    for (const f of comments) sections.push("", `#### ${inlineCode(location(f))}`, "", formatFindingComment(f));
-  }
+  sections.push(...commentSections(report.result.findings));
   return `${sections.join("\n")}\n`;
+}
+
+/** Every finding the app posts as a line or file comment, under its `path:line` heading, with the comment's text. */
+export function commentSections(findings: readonly PlacedFinding[]): string[] {
+  const comments = findings.filter((f) => f.placement !== "body");
+  if (comments.length === 0) return [];
+  return [
+    "",
+    `### Line and file comments (${comments.length})`,
+    ...comments.flatMap((f) => ["", `#### ${inlineCode(location(f))}`, "", formatFindingComment(f)]),
+  ];
 }
 
 function location(f: PlacedFinding): string {

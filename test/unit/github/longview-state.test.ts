@@ -160,3 +160,39 @@ describe("dismissed findings", () => {
     expect([...dismissedFingerprints(state, calc(headNow))].sort()).toEqual([byId(1).fingerprint, byId(3).fingerprint].sort());
   });
 });
+
+describe("longviewState as github-actions[bot] (the GitHub Action): the marker decides, not the login", () => {
+  // Every workflow of the repository posts as github-actions[bot]: a coverage report, a linter's review, a release note.
+  const ACTIONS = "github-actions[bot]";
+  const ours = { ...posted(1, nan), user: { login: ACTIONS } };
+  const otherActionComment = { ...posted(2, nan), body: "Coverage: 81% (-0.4%)\n\n| file | % |\n| --- | --- |", user: { login: ACTIONS } };
+  // A marker quoted mid-body by another workflow is not where Longview writes it.
+  const quotingAction = { ...posted(3, nan), body: `${posted(3, nan).body}\n\n_quoted by the triage workflow_`, user: { login: ACTIONS } };
+  const state = longviewState({
+    botLogin: ACTIONS,
+    reviews: [
+      { user: { login: ACTIONS }, body: `### Longview review\n\n${reviewMarker({ head: HEAD, from: null })}`, commit_id: HEAD },
+      // Another action's review, newer, without a marker: not Longview's, so not the last reviewed head.
+      { user: { login: ACTIONS }, body: "ESLint found 3 problems.", commit_id: "b".repeat(40) },
+    ],
+    comments: [ours, otherActionComment, quotingAction],
+    threads: new Map(),
+  });
+
+  test("only the comments and reviews that end with Longview's marker are its state", () => {
+    expect(state.lastReviewedHead).toBe(HEAD);
+    expect(state.threads.map((t) => t.commentId)).toEqual([1]);
+    expect([...state.fingerprints]).toEqual(["1".padStart(16, "0")]);
+  });
+
+  test("a marker by anyone else still counts for nothing", () => {
+    const forged = longviewState({
+      botLogin: ACTIONS,
+      reviews: [{ user: { login: "mallory" }, body: reviewMarker({ head: HEAD, from: null }), commit_id: HEAD }],
+      comments: [{ ...posted(4, nan), user: { login: "mallory" } }],
+      threads: new Map(),
+    });
+    expect(forged.lastReviewedHead).toBeNull();
+    expect(forged.threads).toEqual([]);
+  });
+});

@@ -185,7 +185,9 @@ function setResolved(world: World, caller: Caller, args: Readonly<Record<string,
   const threadId = input !== null && typeof input === "object" ? (input as Record<string, unknown>)["threadId"] : undefined;
   const record = world.state.threads.find((t) => threadNodeId(t) === threadId);
   if (!record) throw new GqlFieldError(`Could not resolve to a node with the global id of '${String(threadId)}'`, "NOT_FOUND");
-  if (!covers(caller, record.repo)) throw new GqlFieldError("Resource not accessible by integration", "FORBIDDEN");
+  if (!covers(caller, record.repo) || (caller.kind === "installation" && caller.readOnly === true)) {
+    throw new GqlFieldError("Resource not accessible by integration", "FORBIDDEN");
+  }
   record.isResolved = resolved;
   record.resolvedBy = resolved ? world.app.bot : null;
   const clientMutationId = input !== null && typeof input === "object" ? ((input as Record<string, unknown>)["clientMutationId"] ?? null) : null;

@@ -1,5 +1,4 @@
-import { EXIT_USAGE } from "../cli/io.js";
-import { errorMessage } from "../cli/io.js";
+import { EXIT_USAGE, errorMessage } from "../cli/io.js";
 import { runAction } from "./run-action.js";
 import { workflowCommand } from "./workflow-commands.js";
 

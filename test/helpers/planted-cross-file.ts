@@ -1,5 +1,7 @@
+import { REVIEW_FORMAT_NAME } from "../../src/reviewer/output-schema.js";
 import type { OpenAIScript, ScriptedReply } from "./scripted-openai.js";
 import { quietPasses } from "./scripted-passes.js";
+import { formatOf } from "./verifier.js";
 
 /**
  * The planted cross-file bug the reviewer must catch: `checkToken(token, user)`
@@ -93,3 +95,33 @@ export const plantedToolModel: OpenAIScript = (request): ScriptedReply => {
   const readCaller = request.toolResults.some((t) => t.output.includes(PLANTED.callerText));
   return { answer: { findings: readCaller ? [PLANTED_FINDING] : [], notes: [] } };
 };
+
+/** The words of Longview's repair request (a follow-up to an answer that did not match its schema). */
+export const REPAIR = "Your previous answer could not be used";
+
+/**
+ * The same reviewer behind any server: with tools it reads the caller first;
+ * without (a server that takes none) it finds the caller in the window's impact
+ * section. `slipOnce`: like a small model in JSON mode, its first answer leaves
+ * out a field, and only the repair request gets the whole object.
+ */
+export function plantedModel(options: { slipOnce?: boolean } = {}): OpenAIScript {
+  let slipped = false;
+  return (request): ScriptedReply => {
+    const pass = quietPasses(request);
+    if (pass) return pass;
+    if (formatOf(request.body) !== REVIEW_FORMAT_NAME) throw new Error(`unexpected request ${String(formatOf(request.body))}`);
+    const shown = request.userTexts.join("\n");
+    if (request.tools.includes("read_file") && request.toolResults.length === 0 && shown.includes(`${PLANTED.callerPath}:${PLANTED.callerLine}`)) {
+      return { toolCalls: [{ name: "read_file", arguments: { path: PLANTED.callerPath, start_line: null, end_line: null } }] };
+    }
+    const sawCaller =
+      request.toolResults.some((t) => t.output.includes(PLANTED.callerText)) || (request.tools.length === 0 && shown.includes(PLANTED.callerText));
+    const findings = sawCaller ? [PLANTED_FINDING] : [];
+    if (options.slipOnce && !slipped && !shown.includes(REPAIR)) {
+      slipped = true;
+      return { answer: { findings } };
+    }
+    return { answer: { findings, notes: [] } };
+  };
+}

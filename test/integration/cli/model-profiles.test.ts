@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import nock from "nock";
-import { REVIEW_FORMAT_NAME } from "../../../src/reviewer/output-schema.js";
 import { JsonReportContract } from "../../unit/cli/json-contract.js";
-import { PLANTED, PLANTED_FINDING } from "../../helpers/planted-cross-file.js";
-import { scriptedOpenAI, type OpenAIScript, type ScriptedReply } from "../../helpers/scripted-openai.js";
-import { quietPasses } from "../../helpers/scripted-passes.js";
+import { PLANTED, REPAIR, plantedModel } from "../../helpers/planted-cross-file.js";
+import { scriptedOpenAI, type OpenAIScript } from "../../helpers/scripted-openai.js";
 import { SCRIPTED_SERVERS, scriptedServer, type ScriptedServerProfile } from "../../helpers/scripted-servers.js";
-import { formatOf } from "../../helpers/verifier.js";
 import { createGitFixture, type GitFixture } from "./git-fixture.js";
 import { runCli } from "./run-cli.js";
 
@@ -39,31 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await repo?.cleanup();
 });
-
-const REPAIR = "Your previous answer could not be used";
-
-/** Reviews like the model behind each server would: with tools, it reads the caller first; without, it reads the impact section. */
-function plantedModel(options: { slipOnce?: boolean } = {}): OpenAIScript {
-  let slipped = false;
-  return (request): ScriptedReply => {
-    const pass = quietPasses(request);
-    if (pass) return pass;
-    if (formatOf(request.body) !== REVIEW_FORMAT_NAME) throw new Error(`unexpected request ${String(formatOf(request.body))}`);
-    const shown = request.userTexts.join("\n");
-    if (request.tools.includes("read_file") && request.toolResults.length === 0 && shown.includes(`${PLANTED.callerPath}:${PLANTED.callerLine}`)) {
-      return { toolCalls: [{ name: "read_file", arguments: { path: PLANTED.callerPath, start_line: null, end_line: null } }] };
-    }
-    const sawCaller =
-      request.toolResults.some((t) => t.output.includes(PLANTED.callerText)) || (request.tools.length === 0 && shown.includes(PLANTED.callerText));
-    const findings = sawCaller ? [PLANTED_FINDING] : [];
-    // JSON mode holds the answer to JSON, not to the schema: a small model leaves out a field once.
-    if (options.slipOnce && !slipped && !shown.includes(REPAIR)) {
-      slipped = true;
-      return { answer: { findings } };
-    }
-    return { answer: { findings, notes: [] } };
-  };
-}
 
 async function reviewAgainst(server: ScriptedServerProfile, script: OpenAIScript, env: Record<string, string> = {}) {
   const scripted = scriptedOpenAI(script, server.server);

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Analyzer, AnalyzerInput } from "../analyzers/analyzer.js";
 import { extensionOf } from "../analyzers/analyzable-files.js";
 import { TS_EXTENSIONS } from "../analyzers/eslint/extensions.js";
-import { DEFAULT_ANALYZER_NAMES } from "../analyzers/index.js";
+import { DEFAULT_ANALYZER_NAMES, IMPACT_FREE_ANALYZER_NAMES } from "../analyzers/index.js";
 import { runAnalyzers } from "../analyzers/run-analyzers.js";
 import { initSyntax } from "../context/index.js";
 import { buildChangeSet } from "../diff/build-change-set.js";
@@ -56,6 +56,7 @@ export function computeThreads(configured: number | undefined): number {
 export function pooledAnalyzers(pool: ReviewPool): Analyzer[] {
   return DEFAULT_ANALYZER_NAMES.map((name) => ({
     name,
+    ignoresImpact: IMPACT_FREE_ANALYZER_NAMES.has(name),
     analyze: (input, signal) =>
       pool.run(
         "analyze",
@@ -126,6 +127,7 @@ export function stagedAnalyzers(pool: ReviewPool, inline: readonly Analyzer[]): 
     if (!here) return analyzer;
     return {
       name: analyzer.name,
+      ignoresImpact: analyzer.ignoresImpact ?? false,
       analyze: (input: AnalyzerInput, signal?: AbortSignal) =>
         runsInline(input.files, input.headContents) ? here.analyze(input, signal) : analyzer.analyze(input, signal),
     };

@@ -98,7 +98,7 @@ export function pooledPlanWindows(pool: ReviewPool): PlanWindows {
  * because ESLint and planning read whole files, not only the diff. TypeScript always goes to a thread: its
  * parser (with the compiler, ~150 MiB) is loaded only there.
  */
-export const INLINE_STAGES = { files: 8, changedLines: 400, headBytes: 96 * 1024 } as const;
+export const INLINE_STAGES = { files: 8, changedLines: 200, headBytes: 48 * 1024 } as const;
 
 export interface ChangeSize {
   readonly files: number;

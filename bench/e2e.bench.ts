@@ -19,14 +19,18 @@
  *     posting from the last model answer to the completed check run);
  *   - RSS: idle (after start-up, before the webhook; and again 12 s after the
  *     check run, once idle compute threads were stopped), and the process's peak (VmHWM);
+ *   - the event loop's longest stall during the review (`longview_nodejs_eventloop_lag_max_seconds` of
+ *     `/metrics`, read just before the webhook, which resets it, and after the check run);
  *   - model requests and their input tokens (o200k count of what was sent);
  *   - the coverage line of the check run.
  *
  * No network: the simulator, the model and Longview run on loopback.
  * Settings (environment): BENCH_SCENARIOS=large,small, BENCH_RUNS=1 (runs per
  * scenario, each on a fresh server; the median is printed with the range),
- * BENCH_ENV (extra Longview settings, "KEY=value KEY2=value"), BENCH_JSON=1 (JSON lines only).
+ * BENCH_ENV (extra Longview settings, "KEY=value KEY2=value"), BENCH_JSON=1 (JSON lines only),
+ * BENCH_BUILT=1 (run the compiled server, `node dist/main.js` as production does; the benchmark builds it first).
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -44,6 +48,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? "1");
 /** BENCH_TIMELINE=1: every GitHub and model request of the review on stderr, relative to the webhook. */
 const TIMELINE = process.env.BENCH_TIMELINE === "1";
 const JSON_ONLY = process.env.BENCH_JSON === "1";
+/** BENCH_BUILT=1: the compiled server (`dist/main.js`), as `npm start` runs it; sources through tsx otherwise. */
+const BUILT = process.env.BENCH_BUILT === "1";
 const EXTRA_ENV = Object.fromEntries(
   (process.env.BENCH_ENV ?? "")
     .split(" ")
@@ -157,6 +163,8 @@ interface RunResult {
   readonly stages: Stages;
   readonly github: { reads: number; writes: number; tokens: number; fetch: number; routes: Record<string, number> };
   readonly memory: { idleMiB: number; peakMiB: number; idleAfterMiB: number };
+  /** The event loop's longest stall from the webhook to the completed check run (ms); null without /metrics. */
+  readonly loopStallMs: number | null;
   readonly model: { requests: number; inputTokens: number; byKind: Record<string, number> };
   readonly coverage: string;
   readonly conclusion: string | null;
@@ -173,13 +181,14 @@ async function runScenario(sim: Simulator, scenario: Scenario, run: number): Pro
       LONGVIEW_GITHUB_WRITE_INTERVAL_MS: "1000",
       ...EXTRA_ENV,
     },
-    { timeoutMs: 60_000 },
+    { timeoutMs: 60_000, built: BUILT },
   );
   try {
     const pr = await benchPullRequest(sim, scenario, `r${run}`);
     // Let start-up settle (JIT, lazy module loads finish) before reading idle memory.
     await new Promise((r) => setTimeout(r, 2_000));
     const idle = rss(server.pid);
+    await loopStall(server.port);
     const from = sim.requests.length;
     const started = Date.now();
     const delivery = await deliverWebhook({ url: server.webhookUrl, secret: sim.app.webhookSecret, event: "pull_request", payload: pr.payload });
@@ -194,6 +203,7 @@ async function runScenario(sim: Simulator, scenario: Scenario, run: number): Pro
     const writes_ = requests.filter((r) => classify(r) === "write");
     const lastWrite = Math.max(...writes_.map((r) => r.receivedAt + r.durationMs));
     const peak = rss(server.pid).peak;
+    const stall = await loopStall(server.port);
     // Idle compute threads are stopped after 10 s (REVIEW_THREAD_IDLE_MS); read the process once that has happened.
     // Not imported from src/, so the same benchmark also runs on code from before that change.
     await new Promise((r) => setTimeout(r, IDLE_AFTER_MS - 3_000));
@@ -259,6 +269,7 @@ async function runScenario(sim: Simulator, scenario: Scenario, run: number): Pro
       stages,
       github: { reads, writes, tokens, fetch, routes },
       memory: { idleMiB: round(idle.rss / MiB), peakMiB: round(peak / MiB), idleAfterMiB: round(idleAfter / MiB) },
+      loopStallMs: stall,
       model: { requests: calls.length, inputTokens: calls.reduce((n, c) => n + c.inputTokens, 0), byKind },
       coverage,
       conclusion: check.conclusion ?? null,
@@ -267,6 +278,17 @@ async function runScenario(sim: Simulator, scenario: Scenario, run: number): Pro
     for (const line of server.logs.filter((l) => /"level":(5|6)\d/.test(l))) process.stderr.write(`longview: ${line.slice(0, 2_000)}\n`);
     await server.stop();
     await model.close();
+  }
+}
+
+/** The event loop's longest delay since the last read of `/metrics` (prom-client resets it on each read), in ms. */
+async function loopStall(port: number): Promise<number | null> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const value = /^longview_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1];
+    return value === undefined ? null : Math.round(Number(value) * 1_000);
+  } catch {
+    return null;
   }
 }
 
@@ -286,6 +308,8 @@ const num = (v: unknown): number => (typeof v === "number" ? v : 0);
 const round = (n: number): number => Math.round(n * 10) / 10;
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+// The compiled server is built from the sources being measured, never a stale dist/.
+if (BUILT) execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit" });
 const sim = await startSimulator();
 const t0 = Date.now();
 try {
@@ -306,7 +330,7 @@ try {
     process.stdout.write(
       [
         ``,
-        `${scenario}: ${r.pr.files} files, +${r.pr.additions} −${r.pr.deletions}; ${RUNS} run(s), median (range)`,
+        `${scenario}: ${r.pr.files} files, +${r.pr.additions} −${r.pr.deletions}; ${BUILT ? "node dist/main.js" : "tsx src/main.ts"}; ${RUNS} run(s), median (range)`,
         `  GitHub calls: ${m((x) => x.github.reads)} reads (${m((x) => x.github.fetch)} fetching the change and the repository), ${m((x) => x.github.writes)} writes, ${m((x) => x.github.tokens)} token requests`,
         `  webhook ack: ${m((x) => x.webhook.ackMs)} ms (HTTP ${r.webhook.status})`,
         `  webhook → check run complete: ${m((x) => x.reviewMs)} ms — fetch ${s((x) => x.fetch)}, ` +
@@ -315,6 +339,7 @@ try {
             : `impact ${s((x) => x.impact)}, analyzers ${s((x) => x.analyzers)}, planning ${s((x) => x.planning)}`) +
           `, model ${s((x) => x.model)}, posting ${s((x) => x.posting)} ms; webhook → last write ${m((x) => x.lastWriteMs)} ms`,
         `  RSS: idle ${m((x) => x.memory.idleMiB)} MiB, peak ${m((x) => x.memory.peakMiB)} MiB, idle after ${m((x) => x.memory.idleAfterMiB)} MiB`,
+        `  event loop: longest stall during the review ${r.loopStallMs === null ? "unknown (no /metrics)" : `${m((x) => x.loopStallMs ?? 0)} ms`}`,
         `  model: ${m((x) => x.model.requests)} requests, ${m((x) => x.model.inputTokens)} input tokens (${Object.entries(r.model.byKind)
           .map(([k, n]) => `${k} ${n}`)
           .join(", ")})`,

@@ -3,7 +3,15 @@ import { createDefaultAnalyzers } from "./analyzers/index.js";
 import type { Analyzer } from "./analyzers/analyzer.js";
 import { createCiJobHandler, createCommandJobHandler } from "./commands/command-job-handler.js";
 import type { CommandDeps } from "./commands/run-command.js";
-import { computeThreads, createReviewPool, pooledAnalyzers, pooledPlanWindows } from "./compute/review-pool.js";
+import {
+  computeThreads,
+  createReviewPool,
+  fitsInline,
+  prepareInlineStages,
+  stagedAnalyzers,
+  stagedPlanWindows,
+  type ChangeSize,
+} from "./compute/review-pool.js";
 import { repositoryLimits, type Env } from "./config/env.js";
 import { createFixModel } from "./fix/fix-model.js";
 import { createAppIdentity, type AppIdentity } from "./github/app-identity.js";
@@ -63,6 +71,13 @@ export interface Longview {
   github(octokit: GitHub): GitHubHost;
   /** The job bodies, given how to act as an installation and where the reviews commands ask for go. */
   jobHandlers(auth: (installationId: number) => Promise<GitHub>, queue: JobIntake): LongviewJobHandlers;
+  /**
+   * Asks GitHub for Longview's login (`GET /app`, the app's own client) in the background as the process
+   * starts, so no job waits for that request; if it fails, the first job that needs the login asks again.
+   */
+  learnIdentity(app: () => Promise<GitHub>): void;
+  /** Before the process takes jobs: readies the review stages small changes run on the event loop (`prepareInlineStages`). */
+  prepare(): Promise<void>;
   /** Stops the worker threads (after the jobs finished). */
   close(): Promise<void>;
 }
@@ -93,9 +108,12 @@ export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Lo
   // Analyzers and window planning on worker threads: a large pull request must not hold the event loop.
   const pool =
     threads > 0 ? createReviewPool({ threads, taskTimeoutMs: env.LONGVIEW_COMPUTE_TASK_TIMEOUT_MS, log: log.child({ component: "compute" }) }) : null;
-  const analyzers = options.stages?.analyzers ?? (pool ? pooledAnalyzers(pool) : inline);
-  const planWindows: PlanWindows | null = options.stages?.planWindows ?? (pool ? pooledPlanWindows(pool) : null);
-  const review: ReviewDeps = { env, reviewer, analyzers, ...(planWindows ? { planWindows } : {}), ...(pool ? { warm: () => pool.warm() } : {}) };
+  // A small change is analyzed and planned on the event loop, where ESLint and the tokenizer are loaded already.
+  const analyzers = options.stages?.analyzers ?? (pool ? stagedAnalyzers(pool, inline) : inline);
+  const planWindows: PlanWindows | null = options.stages?.planWindows ?? (pool ? stagedPlanWindows(pool) : null);
+  // A pull request too large for the event loop gets its threads started while its change is fetched.
+  const warm = pool ? (size: ChangeSize | null) => (size === null || !fitsInline(size) ? pool.warm() : undefined) : null;
+  const review: ReviewDeps = { env, reviewer, analyzers, ...(planWindows ? { planWindows } : {}), ...(warm ? { warm } : {}) };
   // A fix checks a few whole files: the analyzers run inline.
   // A model-made fix is judged, then its diff is reviewed by the same pipeline before it is committed.
   const reviewFix: ReviewFix = (input) =>
@@ -140,6 +158,17 @@ export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Lo
         command: createCommandJobHandler({ github: installation, deps: commands, queue }),
         ci: createCiJobHandler({ github: installation, deps: commands, queue }),
       };
+    },
+    learnIdentity(app) {
+      void app()
+        .then((gh) => identity.botLogin(gh))
+        .then(
+          (login) => log.debug({ login }, "app identity known"),
+          (err: unknown) => log.warn({ err }, "could not read the app's identity at start-up; the first job that needs it asks again"),
+        );
+    },
+    prepare: async () => {
+      if (pool && !options.stages) await prepareInlineStages(inline, log.child({ component: "compute" }));
     },
     close: async () => {
       await pool?.close();

@@ -41,5 +41,7 @@ export interface AnalyzerReport {
 /** A deterministic, offline checker. Runs on head content; reports only lines the filter admits. */
 export interface Analyzer {
   readonly name: FindingSource;
+  /** Never reads `input.impact`: the pipeline starts it beside the impact context's computation instead of after it. */
+  readonly ignoresImpact?: boolean;
   analyze(input: AnalyzerInput, signal?: AbortSignal): Promise<AnalyzerReport>;
 }

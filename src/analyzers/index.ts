@@ -21,6 +21,9 @@ export interface DefaultAnalyzerOptions {
 /** The names of `createDefaultAnalyzers()`, in its order. */
 export const DEFAULT_ANALYZER_NAMES = ["eslint", "secretlint", "longview-rules"] as const satisfies readonly FindingSource[];
 
+/** The default analyzers that never read the impact context (`Analyzer.ignoresImpact`); Longview's rules do (unchanged callers). */
+export const IMPACT_FREE_ANALYZER_NAMES: ReadonlySet<FindingSource> = new Set<FindingSource>(["eslint", "secretlint"]);
+
 const lintable = (input: AnalyzerInput): boolean =>
   input.files.some((f) => {
     const ext = extensionOf(f.path);
@@ -59,6 +62,7 @@ function onFirstUse(name: FindingSource, create: () => Analyzer, wants: (input: 
   let built: Analyzer | null = null;
   return {
     name,
+    ignoresImpact: IMPACT_FREE_ANALYZER_NAMES.has(name),
     analyze(input, signal) {
       if (!wants(input)) return Promise.resolve(NOTHING);
       built ??= create();

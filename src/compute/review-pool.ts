@@ -1,8 +1,15 @@
 import { availableParallelism } from "node:os";
 import type { Logger } from "pino";
-import type { Analyzer } from "../analyzers/analyzer.js";
-import { DEFAULT_ANALYZER_NAMES } from "../analyzers/index.js";
-import type { PlanWindows } from "../review/plan-windows.js";
+import type { Analyzer, AnalyzerInput } from "../analyzers/analyzer.js";
+import { extensionOf } from "../analyzers/analyzable-files.js";
+import { TS_EXTENSIONS } from "../analyzers/eslint/extensions.js";
+import { DEFAULT_ANALYZER_NAMES, IMPACT_FREE_ANALYZER_NAMES } from "../analyzers/index.js";
+import { runAnalyzers } from "../analyzers/run-analyzers.js";
+import { initSyntax } from "../context/index.js";
+import { buildChangeSet } from "../diff/build-change-set.js";
+import { parseFilePatch } from "../diff/parse-unified-diff.js";
+import { changedLineCount, type ChangedFile } from "../domain/change-set.js";
+import { planWindows, type PlanWindows } from "../review/plan-windows.js";
 import { REVIEW_TASK_ERRORS, REVIEW_TASKS, type ReviewTasks } from "./review-tasks.js";
 import { WorkerPool, workerScript } from "./worker-pool.js";
 
@@ -49,6 +56,7 @@ export function computeThreads(configured: number | undefined): number {
 export function pooledAnalyzers(pool: ReviewPool): Analyzer[] {
   return DEFAULT_ANALYZER_NAMES.map((name) => ({
     name,
+    ignoresImpact: IMPACT_FREE_ANALYZER_NAMES.has(name),
     analyze: (input, signal) =>
       pool.run(
         "analyze",
@@ -80,4 +88,71 @@ export function pooledPlanWindows(pool: ReviewPool): PlanWindows {
       },
       signal ? { signal } : {},
     );
+}
+
+/**
+ * How much a change may hold for its analyzers and window planning to run on the event loop instead of a
+ * thread. Handing a few files to a thread costs more than the work when the thread must first start and
+ * load ESLint, the parsers and the tokenizer (a second or more on a busy machine); on the event loop,
+ * where those are loaded already, a change this size takes some tens of milliseconds. Head bytes bound it
+ * because ESLint and planning read whole files, not only the diff. TypeScript always goes to a thread: its
+ * parser (with the compiler, ~150 MiB) is loaded only there.
+ */
+export const INLINE_STAGES = { files: 8, changedLines: 200, headBytes: 48 * 1024 } as const;
+
+export interface ChangeSize {
+  readonly files: number;
+  readonly changedLines: number;
+}
+
+/** Whether a pull request of this size is small enough for its stages to run on the event loop (it then starts no thread). */
+export function fitsInline(size: ChangeSize): boolean {
+  return size.files <= INLINE_STAGES.files && size.changedLines <= INLINE_STAGES.changedLines;
+}
+
+/** Whether these files, with their head contents, are analyzed and planned on the event loop. */
+export function runsInline(files: readonly ChangedFile[], headContents: ReadonlyMap<string, string>): boolean {
+  if (!fitsInline({ files: files.length, changedLines: files.reduce((n, f) => n + changedLineCount(f), 0) })) return false;
+  if (files.some((f) => TS_EXTENSIONS.has(extensionOf(f.path)))) return false;
+  let bytes = 0;
+  for (const f of files) bytes += headContents.get(f.path)?.length ?? 0;
+  return bytes <= INLINE_STAGES.headBytes;
+}
+
+/** The default analyzers on the pool, or on the event loop (`inline`, the same analyzers) for an input `runsInline` admits. */
+export function stagedAnalyzers(pool: ReviewPool, inline: readonly Analyzer[]): Analyzer[] {
+  const pooled = pooledAnalyzers(pool);
+  return pooled.map((analyzer) => {
+    const here = inline.find((a) => a.name === analyzer.name);
+    if (!here) return analyzer;
+    return {
+      name: analyzer.name,
+      ignoresImpact: analyzer.ignoresImpact ?? false,
+      analyze: (input: AnalyzerInput, signal?: AbortSignal) =>
+        runsInline(input.files, input.headContents) ? here.analyze(input, signal) : analyzer.analyze(input, signal),
+    };
+  });
+}
+
+/** `planWindows` on the pool, or on the event loop for a change `runsInline` admits. */
+export function stagedPlanWindows(pool: ReviewPool): PlanWindows {
+  const pooled = pooledPlanWindows(pool);
+  return (request, signal) => (runsInline(request.changeSet.files, request.changeSet.headContents) ? planWindows(request, signal) : pooled(request, signal));
+}
+
+/**
+ * Gets the event loop's stages ready as the process starts: ESLint builds its configurations and rules,
+ * secretlint its rules, tree-sitter its grammars, the first time they run, which holds the event loop for a
+ * few hundred milliseconds on a busy machine — here, before the process takes jobs, rather than in the
+ * middle of the first small review, beside its queue lock renewals.
+ */
+export async function prepareInlineStages(inline: readonly Analyzer[], log: Logger): Promise<void> {
+  const path = "longview-ready.js";
+  const content = "export const ready = true;\n";
+  const file = parseFilePatch({ path, previousPath: null, status: "added", patch: "@@ -0,0 +1,1 @@\n+export const ready = true;" });
+  const { files, headContents, lineMap } = buildChangeSet({ files: [file], headContents: new Map([[path, content]]) });
+  const started = performance.now();
+  const run = await runAnalyzers(inline, { files, headContents, lineMap, filter: "added" }, log);
+  await initSyntax({ logger: log });
+  log.debug({ ms: Math.round(performance.now() - started), errors: run.errors.length }, "event loop's review stages ready");
 }

@@ -6,7 +6,8 @@ import { CheckRunListSchema, type CheckRunSummary } from "./schemas.js";
 /**
  * Longview's check run on a head commit: created at job start, progress while
  * windows are reviewed (throttled — check-run updates count against GitHub's
- * secondary rate limits), completed with annotations in batches of 50.
+ * secondary rate limits; a review that completes within the interval shows no
+ * count at all), completed with annotations in batches of 50.
  */
 
 /** GitHub takes at most 50 annotations per request. */
@@ -51,7 +52,8 @@ export interface CheckRunHandle {
 }
 
 export class CheckRun implements CheckRunHandle {
-  private lastProgressAt = 0;
+  /** Whether this job wrote a window count: once it did, the final count always follows, so none is left stale. */
+  private countShown = false;
 
   private constructor(
     private readonly gh: GitHub,
@@ -60,6 +62,8 @@ export class CheckRun implements CheckRunHandle {
     private readonly name: string,
     private readonly log: Logger,
     private readonly minProgressIntervalMs: number,
+    /** When the run last told the author where the review stands: its creation ("Reviewing…"), or never (0) for a run taken over. */
+    private lastProgressAt: number,
   ) {}
 
   /**
@@ -79,7 +83,7 @@ export class CheckRun implements CheckRunHandle {
     const adopted = unfinished(input.existing ?? (await listRuns(gh, ref, input.headSha, input.name)));
     if (adopted) {
       input.log.info({ checkRunId: adopted.id }, "an unfinished check run of this review exists; continuing it");
-      return new CheckRun(gh, ref, adopted.id, input.name, input.log, interval);
+      return new CheckRun(gh, ref, adopted.id, input.name, input.log, interval, 0);
     }
     const id = await writeOnce({
       what: "create the check run",
@@ -100,18 +104,20 @@ export class CheckRun implements CheckRunHandle {
       },
       find: async () => unfinished(await listRuns(gh, ref, input.headSha, input.name))?.id ?? null,
     });
-    return new CheckRun(gh, ref, id, input.name, input.log, interval);
+    // Just created as "Reviewing…": the first count waits an interval, so a fast review completes with no update between.
+    return new CheckRun(gh, ref, id, input.name, input.log, interval, Date.now());
   }
 
   /** Reuses an existing run (a re-run request names it). */
   static attach(gh: GitHub, ref: Pick<PullRef, "owner" | "repo">, id: number, name: string, log: Logger): CheckRun {
-    return new CheckRun(gh, ref, id, name, log, 10_000);
+    return new CheckRun(gh, ref, id, name, log, 10_000, 0);
   }
 
   async progress(done: number, total: number): Promise<void> {
     const now = Date.now();
-    if (done < total && now - this.lastProgressAt < this.minProgressIntervalMs) return;
+    if (now - this.lastProgressAt < this.minProgressIntervalMs && (done < total || !this.countShown)) return;
     this.lastProgressAt = now;
+    this.countShown = true;
     await this.gh.rest.checks.update({
       owner: this.ref.owner,
       repo: this.ref.repo,

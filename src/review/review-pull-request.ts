@@ -10,10 +10,11 @@ import type { PostedReview } from "../github/post-review.js";
 import type { PullRequest } from "../github/schemas.js";
 import { fixAllActions } from "../fix/fix-all-action.js";
 import type { ChangeSet } from "../domain/change-set.js";
+import type { RepositorySnapshot } from "../domain/repository.js";
 import { focusChangeSet } from "../diff/focus-change-set.js";
 import { sizeLimitsFrom } from "../diff/size-budget.js";
 import { formatFindingComment } from "../github/finding-comment.js";
-import { dismissedFingerprints, isFixedAt, openThreads } from "../github/longview-state.js";
+import { dismissedFingerprints, isFixedAt, openThreads, type LongviewState } from "../github/longview-state.js";
 import { classifyError } from "./failure-class.js";
 import { gatePolicyOf, type GatePolicy } from "./gate.js";
 import { errorOutcome, reviewedOutcome, skippedOutcome, supersededOutcome, type OpenEarlierFinding } from "./check-output.js";
@@ -36,8 +37,11 @@ export interface ReviewDeps {
   readonly reviewer: Reviewer | null;
   /** Where windows are planned (worker threads in the app); inline when absent. */
   readonly planWindows?: PlanWindows;
-  /** Gets the stages' threads ready while the change is fetched (the app's compute pool). */
-  readonly warm?: () => void;
+  /**
+   * Gets the stages' threads ready while the change is fetched (the app's compute pool), told the pull
+   * request's size (null: unknown) — a small one may need none.
+   */
+  readonly warm?: (size: { readonly files: number; readonly changedLines: number } | null) => void;
 }
 
 export type ReviewOutcome =
@@ -75,17 +79,33 @@ export interface ReviewRequest {
 export async function reviewPullRequest(github: GitHubHost, request: ReviewRequest, deps: ReviewDeps, log: Logger): Promise<ReviewOutcome> {
   const { ref, signal } = request;
   const started = performance.now();
-  deps.warm?.();
-  const pr = await github.pullRequest(ref);
+  // The configuration does not depend on the pull request: both are read at once.
+  const [pr, { config, problems }] = await Promise.all([github.pullRequest(ref), github.repoConfig(ref, log)]);
   if (pr.state !== "open") return { kind: "skipped", pr, reason: `the pull request is ${pr.merged ? "merged" : pr.state}`, checkRunId: null };
+  deps.warm?.(
+    pr.changed_files !== undefined && pr.additions !== undefined && pr.deletions !== undefined
+      ? { files: pr.changed_files, changedLines: pr.additions + pr.deletions }
+      : null,
+  );
 
-  const { config, problems } = await github.repoConfig(ref, log);
+  // Why this review is skipped, or its reads under way: a review that will happen reads the change and Longview's
+  // state while its check run is opened. A failed read is taken up where it is awaited (within the run's error handling).
+  const startReads = (): string | Promise<ReviewReads> => {
+    const skip = skipReason(pr, config);
+    if (skip !== null) return skip;
+    const reads = readForReview(github, request, pr, config, deps.env, log);
+    reads.catch(() => undefined);
+    return reads;
+  };
+  // An automatic event may find the head reviewed already: its reads wait for the check runs, so a repeated event costs none.
+  let skipOrReads = request.onlyIfUnreviewed ? null : startReads();
   const checkName = config.gate.checkName;
   const headRuns = request.checkRunId ? [] : await github.checkRuns(ref, pr.head.sha, checkName);
   // Automatic events review a head once: a replayed or repeated event finds the verdict already there.
   if (request.onlyIfUnreviewed && hasVerdict(headRuns)) {
     return { kind: "skipped", pr, reason: "this commit already has Longview's verdict", checkRunId: null };
   }
+  skipOrReads ??= startReads();
   if (request.previousSha && request.previousSha !== pr.head.sha) {
     const previousSha = request.previousSha;
     await github.cancelSupersededRuns(ref, {
@@ -104,10 +124,9 @@ export async function reviewPullRequest(github: GitHubHost, request: ReviewReque
   else await request.onCheckRun?.(checkRun.id);
 
   try {
-    const skip = skipReason(pr, config);
-    if (skip) {
-      await checkRun.complete(skippedOutcome(skip));
-      return { kind: "skipped", pr, reason: skip, checkRunId: checkRun.id };
+    if (typeof skipOrReads === "string") {
+      await checkRun.complete(skippedOutcome(skipOrReads));
+      return { kind: "skipped", pr, reason: skipOrReads, checkRunId: checkRun.id };
     }
     const { result, posted, openFromEarlier, dismissed, fetchedAt, reviewedAt } = await reviewAndPost(
       github,
@@ -118,6 +137,7 @@ export async function reviewPullRequest(github: GitHubHost, request: ReviewReque
       deps,
       log,
       checkRun,
+      await skipOrReads,
     );
     const policy = request.gate ? request.gate(gatePolicyOf(config)) : gatePolicyOf(config);
     const verdict = reviewedOutcome(result, { ...config.gate, ...policy }, problems, openFromEarlier, { dismissed });
@@ -180,6 +200,41 @@ interface Reviewed {
   readonly reviewedAt: number;
 }
 
+/** What a review reads before the pipeline runs. */
+interface ReviewReads {
+  readonly repository: RepositorySnapshot;
+  readonly changeSet: ChangeSet;
+  /** What Longview said before. */
+  readonly prior: LongviewState;
+  /** The base's AGENTS.md, or null. */
+  readonly agentsMd: string | null;
+  /** When all of it was read (performance.now()). */
+  readonly fetchedAt: number;
+}
+
+/** The change, Longview's state and the guidelines: independent reads, made at once. */
+async function readForReview(github: GitHubHost, request: ReviewRequest, pr: PullRequest, config: RepoConfig, env: Env, log: Logger): Promise<ReviewReads> {
+  const { ref, signal } = request;
+  // The repository at head, read lazily for the head contents, the impact context and the model's tools: one
+  // cache per job, so a file is fetched once (a fork's head commit is readable through the base repository).
+  const repository = github.repository(ref, pr.head.sha, repositoryLimits(env), { tarballAfterReads: env.LONGVIEW_REPO_ARCHIVE_AFTER_READS, log });
+  const [changeSet, prior, agentsMd] = await Promise.all([
+    github.changeSet(ref, pr, {
+      filter: config.paths,
+      ...sizeLimitsFrom(env),
+      concurrency: env.LONGVIEW_FETCH_CONCURRENCY,
+      log,
+      head: repository,
+      ...(signal ? { signal } : {}),
+    }),
+    // What Longview said before decides what is new: an incremental range, fingerprints not to repeat, threads now fixed.
+    github.state(ref, log),
+    // Guidelines come from the base branch: the pull request under review must not write its own rules.
+    github.textFile(ref, "AGENTS.md", pr.base.sha),
+  ]);
+  return { repository, changeSet, prior, agentsMd, fetchedAt: performance.now() };
+}
+
 async function reviewAndPost(
   github: GitHubHost,
   request: ReviewRequest,
@@ -189,23 +244,11 @@ async function reviewAndPost(
   deps: ReviewDeps,
   log: Logger,
   checkRun: CheckRunHandle,
+  reads: ReviewReads,
 ): Promise<Reviewed> {
   const { env } = deps;
   const { ref, signal } = request;
-  // The repository at head, read lazily for the head contents, the impact context and the model's tools: one
-  // cache per job, so a file is fetched once (a fork's head commit is readable through the base repository).
-  const repository = github.repository(ref, pr.head.sha, repositoryLimits(env), { tarballAfterReads: env.LONGVIEW_REPO_ARCHIVE_AFTER_READS, log });
-  const changeSet = await github.changeSet(ref, pr, {
-    filter: config.paths,
-    ...sizeLimitsFrom(env),
-    concurrency: env.LONGVIEW_FETCH_CONCURRENCY,
-    log,
-    head: repository,
-    ...(signal ? { signal } : {}),
-  });
-
-  // What Longview said before decides what is new: an incremental range, fingerprints not to repeat, threads now fixed.
-  const prior = await github.state(ref, log);
+  const { repository, changeSet, prior, agentsMd } = reads;
   // Only a review the model finished is a base for the next increment: hunks whose windows failed are reviewed again.
   const increment =
     !request.force && prior.lastCompleteHead && prior.lastCompleteHead !== pr.head.sha
@@ -214,10 +257,8 @@ async function reviewAndPost(
   const target = increment ? focusChangeSet(changeSet, increment) : changeSet;
   if (increment) log.info({ from: increment.from, files: target.files.length }, "incremental review");
 
-  // Guidelines come from the base branch: the pull request under review must not write its own rules.
-  const agentsMd = await github.textFile(ref, "AGENTS.md", pr.base.sha);
   const guidelines = [extractReviewGuidelines(agentsMd ?? ""), config.review.instructions].filter(Boolean).join("\n\n");
-  const fetchedAt = performance.now();
+  const fetchedAt = increment ? performance.now() : reads.fetchedAt;
 
   const result = await runReview({
     changeSet: target,

@@ -1,11 +1,12 @@
 import type { Logger } from "pino";
 import type { Analyzer } from "../analyzers/analyzer.js";
-import { runAnalyzers } from "../analyzers/index.js";
+import { runAnalyzers, type AnalyzerRun } from "../analyzers/index.js";
 import { ModelError, NO_TOOL_USAGE, ZERO_USAGE, addToolUsage, addUsage, type TokenUsage, type ToolUsage } from "../model/index.js";
 import { pullRequestMemory, reviewTools, type Reviewer, type WindowReview } from "../reviewer/index.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { fanOutFindings, withMemory, type WindowBudget } from "../context/index.js";
 import type { ChangeSet } from "../domain/change-set.js";
+import type { ImpactContext } from "../domain/impact.js";
 import type { RepositoryAccessStats, RepositorySnapshot } from "../domain/repository.js";
 import { redactedSnapshot } from "../repo/index.js";
 import type { Finding, FindingFunnel, PlacedFinding } from "../domain/finding.js";
@@ -126,32 +127,43 @@ export const MEMORY_TOKEN_CAP = 1_500;
 
 export const OFFLINE_NOTICE = "Offline mode: no `OPENAI_API_KEY` is configured, so this review comes from Longview's built-in analyzers only.";
 
+/** The analyzer once the impact context is known, given it when there is one. */
+function afterImpact(analyzer: Analyzer, context: Promise<{ readonly impact?: ImpactContext | null } | null>): Analyzer {
+  return {
+    name: analyzer.name,
+    analyze: async (input, signal) => {
+      const impact = (await context)?.impact ?? undefined;
+      return analyzer.analyze({ ...input, ...(impact ? { impact } : {}) }, signal);
+    },
+  };
+}
+
 export async function runReview(input: ReviewInput): Promise<ReviewResult> {
   const started = performance.now();
   const { changeSet, config, log, reviewer, signal } = input;
   const notices: string[] = [];
   // One redactor for everything read beyond the change this review (notes, tool results); the planner redacts the change.
   const redactor = createRedactor();
-  const seen = input.repository ? await repositoryContext(changeSet, input.repository, redactor, log, signal) : null;
+  const context = input.repository ? repositoryContext(changeSet, input.repository, redactor, log, signal) : Promise.resolve(null);
+  // Analyzers that never read the impact context (ESLint, secretlint) run while it is computed; the others
+  // wait for it. `runAnalyzers` keeps their order, so the result is the same as one after the other.
+  const analyzing = config.analyzers.enabled
+    ? runAnalyzers(
+        input.analyzers.map((a) => (a.ignoresImpact ? a : afterImpact(a, context))),
+        { files: changeSet.files, headContents: changeSet.headContents, lineMap: changeSet.lineMap, filter: config.analyzers.filter },
+        log,
+        signal,
+      )
+    : Promise.resolve<AnalyzerRun>({ findings: [], errors: [], secrets: [] });
+  // Taken up below; a failure of the impact context (an abort) is thrown first.
+  analyzing.catch(() => undefined);
+  const seen = await context;
   const impactDone = performance.now();
   if (seen?.notice) notices.push(seen.notice);
   const impact = seen?.impact ?? undefined;
   const deterministicNotes = [...(input.deterministicNotes ?? []), ...(seen?.notes ?? [])];
 
-  const analyzed = config.analyzers.enabled
-    ? await runAnalyzers(
-        input.analyzers,
-        {
-          files: changeSet.files,
-          headContents: changeSet.headContents,
-          lineMap: changeSet.lineMap,
-          filter: config.analyzers.filter,
-          ...(impact ? { impact } : {}),
-        },
-        log,
-        signal,
-      )
-    : { findings: [], errors: [], secrets: [] };
+  const analyzed = await analyzing;
   for (const e of analyzed.errors) notices.push(`Analyzer \`${e.analyzer}\` failed: ${e.message}`);
   const analyzersDone = performance.now();
 

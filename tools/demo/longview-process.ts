@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 /**
  * Starts the real Longview server — the production entry point `src/main.ts`,
- * run through tsx — as a child process against a GitHub API (the simulator).
+ * run through tsx, or its compiled `dist/main.js` (`built`) — as a child process against a GitHub API (the simulator).
  * Used by the end-to-end tests and `npm run demo`. With `entry: "worker"`, a
  * queue worker process (`src/worker.ts`, needs REDIS_URL) instead.
  */
@@ -33,6 +33,8 @@ export interface StartOptions {
   readonly nodeArgs?: readonly string[];
   /** The App server (default), or a queue worker; `port` is then its `/healthz` and `/metrics` port. */
   readonly entry?: "server" | "worker";
+  /** Run the compiled entry (`dist/main.js` or `dist/worker.js`, as `npm start` does; build first) instead of the sources through tsx. */
+  readonly built?: boolean;
 }
 
 export async function startLongview(env: Record<string, string>, options: StartOptions = {}): Promise<LongviewProcess> {
@@ -40,7 +42,8 @@ export async function startLongview(env: Record<string, string>, options: StartO
   // Each process its own job journal (unless the caller names one, e.g. to restart on it), removed when it stops.
   const scratch = env["LONGVIEW_JOURNAL"] === undefined ? mkdtempSync(join(tmpdir(), "longview-process-")) : null;
   const worker = options.entry === "worker";
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", worker ? "src/worker.ts" : "src/main.ts"], {
+  const entry = options.built ? [worker ? "dist/worker.js" : "dist/main.js"] : ["--import", "tsx", worker ? "src/worker.ts" : "src/main.ts"];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",

@@ -69,8 +69,8 @@ function mockGitHub(options: { config?: string; checks?: unknown[] } = {}) {
     .reply(200, { total_count: 0, check_runs: [] })
     .post(`${repoPath}/check-runs`, (b: unknown) => (captured.checks.push(b), true))
     .reply(201, { id: 77 })
+    // The completion only: a review done within the progress interval shows no window count.
     .patch(`${repoPath}/check-runs/77`, (b: unknown) => (captured.checks.push(b), true))
-    .times(2) // progress (1/1 windows) and completion
     .reply(200, { id: 77 })
     .get(`${repoPath}/pulls/${number}/files`)
     .query({ per_page: "100" })

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "@jest/globals";
+import { afterEach, describe, expect, jest, test } from "@jest/globals";
 import nock from "nock";
 import { CheckRun } from "../../../src/github/check-run.js";
 import { MAX_CHECK_TEXT, fitCheckText, reviewedOutcome, toAnnotation, type CheckOutcome } from "../../../src/review/check-output.js";
@@ -10,6 +10,10 @@ const repo = { owner: "o", repo: "r" };
 /** The default completeness settings of `.github/longview.yml`. */
 const COMPLETE = { onIncomplete: "failure", maxUnreviewedLines: 0 } as const;
 afterEach(() => nock.cleanAll());
+
+/** A run created for this review (no earlier one on the head), progress at most once a minute. */
+const openNewRun = () =>
+  CheckRun.open(testOctokit(), repo, { name: "Longview", headSha: "abc", externalId: "7", log: silentLog, minProgressIntervalMs: 60_000, existing: [] });
 
 function result(count: number): ReviewResult {
   return {
@@ -113,7 +117,7 @@ describe("CheckRun", () => {
     });
   });
 
-  test("progress updates are throttled, the final one always goes through", async () => {
+  test("progress updates are throttled from the run's creation; once a count is shown the final one always goes through", async () => {
     const titles: string[] = [];
     nock(GITHUB_API)
       .post("/repos/o/r/check-runs")
@@ -121,16 +125,41 @@ describe("CheckRun", () => {
       .patch("/repos/o/r/check-runs/9", (b: { output: { title: string } }) => (titles.push(b.output.title), true))
       .times(2)
       .reply(200, { id: 9 });
-    const run = await CheckRun.open(testOctokit(), repo, {
-      name: "Longview",
-      headSha: "abc",
-      externalId: "7",
-      log: silentLog,
-      minProgressIntervalMs: 60_000,
-      existing: [],
-    });
-    for (let done = 1; done <= 10; done++) await run.progress(done, 10);
-    expect(titles).toEqual(["Reviewing… 1/10 windows", "Reviewing… 10/10 windows"]);
+    let now = 1_000_000;
+    const clock = jest.spyOn(Date, "now").mockImplementation(() => now);
+    try {
+      const run = await openNewRun();
+      await run.progress(1, 10);
+      now += 60_000;
+      for (let done = 2; done <= 10; done++) await run.progress(done, 10);
+    } finally {
+      clock.mockRestore();
+    }
+    expect(titles).toEqual(["Reviewing… 2/10 windows", "Reviewing… 10/10 windows"]);
+  });
+
+  test("a review that completes within the interval writes no count: the completion follows at once", async () => {
+    const patched = jest.fn();
+    nock(GITHUB_API)
+      .post("/repos/o/r/check-runs")
+      .reply(201, { id: 9 })
+      .patch("/repos/o/r/check-runs/9", () => (patched(), true))
+      .reply(200, { id: 9 });
+    const run = await openNewRun();
+    for (let done = 1; done <= 3; done++) await run.progress(done, 3);
+    expect(patched).not.toHaveBeenCalled();
+  });
+
+  test("a run a re-run request names shows its count at once", async () => {
+    const titles: string[] = [];
+    nock(GITHUB_API)
+      .patch("/repos/o/r/check-runs/12", (b: { output: { title: string } }) => (titles.push(b.output.title), true))
+      .times(2)
+      .reply(200, { id: 12 });
+    const run = CheckRun.attach(testOctokit(), repo, 12, "Longview", silentLog);
+    await run.progress(0, 1);
+    await run.progress(1, 1);
+    expect(titles).toEqual(["Reviewing… 0/1 windows", "Reviewing… 1/1 windows"]);
   });
 
   test("a clean review succeeds; a below-gate finding passes with a title saying so", () => {

@@ -93,7 +93,7 @@ export async function reviewPullRequest(github: GitHubHost, request: ReviewReque
   const startReads = (): string | Promise<ReviewReads> => {
     const skip = skipReason(pr, config);
     if (skip !== null) return skip;
-    const reads = readForReview(github, request, pr, config, deps.env, log);
+    const reads = readForReview(github, request, pr, config, deps, log);
     reads.catch(() => undefined);
     return reads;
   };
@@ -213,7 +213,14 @@ interface ReviewReads {
 }
 
 /** The change, Longview's state and the guidelines: independent reads, made at once. */
-async function readForReview(github: GitHubHost, request: ReviewRequest, pr: PullRequest, config: RepoConfig, env: Env, log: Logger): Promise<ReviewReads> {
+async function readForReview(
+  github: GitHubHost,
+  request: ReviewRequest,
+  pr: PullRequest,
+  config: RepoConfig,
+  { env, reviewer }: ReviewDeps,
+  log: Logger,
+): Promise<ReviewReads> {
   const { ref, signal } = request;
   // The repository at head, read lazily for the head contents, the impact context and the model's tools: one
   // cache per job, so a file is fetched once (a fork's head commit is readable through the base repository).
@@ -229,8 +236,9 @@ async function readForReview(github: GitHubHost, request: ReviewRequest, pr: Pul
     }),
     // What Longview said before decides what is new: an incremental range, fingerprints not to repeat, threads now fixed.
     github.state(ref, log),
-    // Guidelines come from the base branch: the pull request under review must not write its own rules.
-    github.textFile(ref, "AGENTS.md", pr.base.sha),
+    // Guidelines come from the base branch: the pull request under review must not write its own rules. They are
+    // the model's instructions: the analyzers alone never read them, so an offline review does not ask for them.
+    reviewer === null ? null : github.textFile(ref, "AGENTS.md", pr.base.sha),
   ]);
   return { repository, changeSet, prior, agentsMd, fetchedAt: performance.now() };
 }

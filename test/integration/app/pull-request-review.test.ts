@@ -176,6 +176,8 @@ describe("pull_request.opened → one review", () => {
     expect(review.body).toContain("Offline mode");
     expect(review.body).toMatch(/`review\.maxInlineComments`: .*using the default for `review`/);
     expect(review.comments).toHaveLength(1);
+    // AGENTS.md holds guidelines for the model: an offline review never asks for it, and makes every other call.
+    expect(nock.pendingMocks()).toEqual([expect.stringContaining("/contents/AGENTS.md")]);
   });
 
   test("events sent by bots are ignored", async () => {

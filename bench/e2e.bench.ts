@@ -32,8 +32,9 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { text as readBody } from "node:stream/consumers";
 import { countTokens } from "../src/context/tokens.js";
 import { deliverWebhook, startSimulator, type Simulator } from "../tools/github-simulator/index.js";
 import type { RequestLogEntry } from "../tools/github-simulator/types.js";
@@ -92,15 +93,6 @@ async function startInstantModel(): Promise<{ baseUrl: string; calls: ModelCall[
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return { baseUrl: `http://127.0.0.1:${port}/v1`, calls, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 function responseFor(text: string, inputTokens: number) {

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { text as readBody } from "node:stream/consumers";
 import { candidateIds, confirmAll, formatOf, VERIFICATION_FORMAT, type ScriptedVerdict } from "../helpers/verifier.js";
 
 /**
@@ -137,15 +138,6 @@ function passAnswer(body: unknown): object | null {
   if (name === "longview_survey") return { files: [], api_changes: [], risks: [] };
   if (name === "longview_synthesis") return { findings: [] };
   return null;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 function responseFor(text: string) {

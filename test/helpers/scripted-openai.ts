@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { text as readBody } from "node:stream/consumers";
 
 /**
  * A scripted OpenAI-compatible server for both APIs (Responses and Chat
@@ -344,13 +345,4 @@ function chatBody(request: ScriptedRequest, reply: Reply, calls: readonly Call[]
 
 function error(status: number, message: string): Answer {
   return { status, headers: {}, body: { error: { message, type: "invalid_request_error", code: null } } };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }

@@ -20,6 +20,7 @@ import type { ChangedFile, FileStatus } from "../../src/domain/change-set.js";
 import { expectedFile, expectedFiles, type ExpectedFile, type ModelDiff, type ModelFile } from "./diff-model.js";
 import { checkParsedFiles } from "./invariants.js";
 import { parsePatchWithParseDiff, parseWithParseDiff } from "./parse-diff-adapter.js";
+import { GIT_DIFF, QUOTED_PATHS_WITH_SIGNATURE } from "./sample-diffs.js";
 import { TARGETS } from "./targets.js";
 
 /** The seed of the fuzz slices in `npm test` (test/unit/fuzz/fuzz-slice.ts): the same cases. */
@@ -237,63 +238,6 @@ const patchCase = (name: string, patch: string, want: Regression["want"]): Regre
 const diffCase = (name: string, text: string, want: Regression["want"]): Regression => ({ name, input: text, want, run: (e) => e.diff(text) });
 const hunks0 = (f: ChangedFile[]) => f[0]?.hunks ?? [];
 
-const GIT_DIFF = [
-  "diff --git a/src/app.ts b/src/app.ts",
-  "index 1111111..2222222 100644",
-  "--- a/src/app.ts",
-  "+++ b/src/app.ts",
-  "@@ -1,4 +1,5 @@",
-  " import x from 'x';",
-  "-const a = 1;",
-  "+const a = 2;",
-  "+const b = 3;",
-  " export { a };",
-  " // end",
-  "@@ -20,3 +21,2 @@ function f() {",
-  " keep();",
-  "-removed();",
-  " tail();",
-  "diff --git a/old/name.ts b/new/name.ts",
-  "similarity index 90%",
-  "rename from old/name.ts",
-  "rename to new/name.ts",
-  "index 3333333..4444444 100644",
-  "--- a/old/name.ts",
-  "+++ b/new/name.ts",
-  "@@ -1 +1 @@",
-  "-export const n = 1;",
-  "\\ No newline at end of file",
-  "+export const n = 2;",
-  "\\ No newline at end of file",
-  "diff --git a/added.py b/added.py",
-  "new file mode 100644",
-  "index 0000000..5555555",
-  "--- /dev/null",
-  "+++ b/added.py",
-  "@@ -0,0 +1,2 @@",
-  "+def f():",
-  "+    return 1",
-  "diff --git a/gone.go b/gone.go",
-  "deleted file mode 100644",
-  "index 6666666..0000000",
-  "--- a/gone.go",
-  "+++ /dev/null",
-  "@@ -1,2 +0,0 @@",
-  "-package gone",
-  "-func G() {}",
-  "diff --git a/logo.png b/logo.png",
-  "index 7777777..8888888 100644",
-  "Binary files a/logo.png and b/logo.png differ",
-  "diff --git a/run.sh b/run.sh",
-  "old mode 100644",
-  "new mode 100755",
-  "diff --git a/pure/rename.ts b/pure/renamed.ts",
-  "similarity index 100%",
-  "rename from pure/rename.ts",
-  "rename to pure/renamed.ts",
-  "",
-].join("\n");
-
 const REGRESSIONS: readonly Regression[] = [
   patchCase('"\\ No newline" straight after a hunk header', "@@ -1 +1 @@\n\\ No newline at end of file\n-a\n+b", {
     of: (f) => hunks0(f)[0]?.lines.map((l) => l.kind),
@@ -332,22 +276,10 @@ const REGRESSIONS: readonly Regression[] = [
     of: (f) => f.map((x) => x.path),
     is: ["src/app.ts"],
   }),
-  diffCase(
-    "quoted, escaped and unicode paths; a mail signature",
-    [
-      'diff --git "a/caf\\303\\251 \\"x\\".txt" "b/caf\\303\\251 \\"x\\".txt"',
-      "index 1111111..2222222 100644",
-      '--- "a/caf\\303\\251 \\"x\\".txt"',
-      '+++ "b/caf\\303\\251 \\"x\\".txt"',
-      "@@ -1 +1 @@",
-      "-a",
-      "+b",
-      "-- ",
-      "2.43.0",
-      "",
-    ].join("\n"),
-    { of: (f) => f.map((x) => [x.path, x.additions, x.deletions]), is: [['café "x".txt', 1, 1]] },
-  ),
+  diffCase("quoted, escaped and unicode paths; a mail signature", QUOTED_PATHS_WITH_SIGNATURE, {
+    of: (f) => f.map((x) => [x.path, x.additions, x.deletions]),
+    is: [['café "x".txt', 1, 1]],
+  }),
   diffCase(
     "a submodule bump",
     "diff --git a/lib b/lib\nindex 1111111..2222222 160000\n--- a/lib\n+++ b/lib\n@@ -1 +1 @@\n-Subproject commit 1111111\n+Subproject commit 2222222\n",

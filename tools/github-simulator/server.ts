@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { text as readBody } from "node:stream/consumers";
 import type { Logger } from "pino";
 import { readAuthorization, verifyAppJwt } from "./auth.js";
 import { GitHubApiError, badCredentials, jwtRejected, notFound, requiresAuthentication } from "./errors.js";
@@ -165,13 +166,4 @@ function commonHeaders(): Record<string, string> {
     "x-ratelimit-resource": "core",
     "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }

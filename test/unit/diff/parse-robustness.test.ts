@@ -5,6 +5,7 @@ import { buildChangeSet } from "../../../src/diff/build-change-set.js";
 import { applyContentRules, MAX_LINE_CHARS } from "../../../src/diff/file-filter.js";
 import { buildLineMap } from "../../../src/diff/line-map.js";
 import { DiffParseError, parseFilePatch, parseUnifiedDiff } from "../../../src/diff/parse-unified-diff.js";
+import { QUOTED_PATHS_WITH_SIGNATURE } from "../../../tools/fuzz/sample-diffs.js";
 
 /**
  * Regressions found by `npm run fuzz` (tools/fuzz/), each at its source:
@@ -76,18 +77,7 @@ describe("parser: crashes and misreadings", () => {
   });
 
   test("quoted, escaped and unicode paths; a mail signature after the last hunk", () => {
-    const text = [
-      'diff --git "a/caf\\303\\251 \\"x\\".txt" "b/caf\\303\\251 \\"x\\".txt"',
-      "index 1111111..2222222 100644",
-      '--- "a/caf\\303\\251 \\"x\\".txt"',
-      '+++ "b/caf\\303\\251 \\"x\\".txt"',
-      "@@ -1 +1 @@",
-      "-a",
-      "+b",
-      "-- ",
-      "2.43.0",
-      "",
-    ].join("\n");
+    const text = QUOTED_PATHS_WITH_SIGNATURE;
     expect(parseUnifiedDiff(text).map((f) => [f.path, f.additions, f.deletions])).toEqual([['café "x".txt', 1, 1]]);
   });
 

@@ -1,66 +1,10 @@
 import { describe, expect, test } from "@jest/globals";
 import { buildLineMap } from "../../../src/diff/line-map.js";
 import { parseFilePatch, parseUnifiedDiff } from "../../../src/diff/parse-unified-diff.js";
-
-const gitDiff = [
-  "diff --git a/src/app.ts b/src/app.ts",
-  "index 1111111..2222222 100644",
-  "--- a/src/app.ts",
-  "+++ b/src/app.ts",
-  "@@ -1,4 +1,5 @@",
-  " import x from 'x';",
-  "-const a = 1;",
-  "+const a = 2;",
-  "+const b = 3;",
-  " export { a };",
-  " // end",
-  "@@ -20,3 +21,2 @@ function f() {",
-  " keep();",
-  "-removed();",
-  " tail();",
-  "diff --git a/old/name.ts b/new/name.ts",
-  "similarity index 90%",
-  "rename from old/name.ts",
-  "rename to new/name.ts",
-  "index 3333333..4444444 100644",
-  "--- a/old/name.ts",
-  "+++ b/new/name.ts",
-  "@@ -1 +1 @@",
-  "-export const n = 1;",
-  "\\ No newline at end of file",
-  "+export const n = 2;",
-  "\\ No newline at end of file",
-  "diff --git a/added.py b/added.py",
-  "new file mode 100644",
-  "index 0000000..5555555",
-  "--- /dev/null",
-  "+++ b/added.py",
-  "@@ -0,0 +1,2 @@",
-  "+def f():",
-  "+    return 1",
-  "diff --git a/gone.go b/gone.go",
-  "deleted file mode 100644",
-  "index 6666666..0000000",
-  "--- a/gone.go",
-  "+++ /dev/null",
-  "@@ -1,2 +0,0 @@",
-  "-package gone",
-  "-func G() {}",
-  "diff --git a/logo.png b/logo.png",
-  "index 7777777..8888888 100644",
-  "Binary files a/logo.png and b/logo.png differ",
-  "diff --git a/run.sh b/run.sh",
-  "old mode 100644",
-  "new mode 100755",
-  "diff --git a/pure/rename.ts b/pure/renamed.ts",
-  "similarity index 100%",
-  "rename from pure/rename.ts",
-  "rename to pure/renamed.ts",
-  "",
-].join("\n");
+import { GIT_DIFF } from "../../../tools/fuzz/sample-diffs.js";
 
 describe("parseUnifiedDiff", () => {
-  const files = parseUnifiedDiff(gitDiff);
+  const files = parseUnifiedDiff(GIT_DIFF);
   const byPath = new Map(files.map((f) => [f.path, f]));
 
   test("recognises every file and its status", () => {
@@ -107,7 +51,7 @@ describe("parseUnifiedDiff", () => {
   });
 
   test("handles CRLF line endings", () => {
-    const crlf = gitDiff.split("\n").slice(0, 16).join("\r\n");
+    const crlf = GIT_DIFF.split("\n").slice(0, 16).join("\r\n");
     const [file] = parseUnifiedDiff(crlf);
     expect(file!.hunks[0]!.lines[2]).toEqual({ kind: "add", oldLine: null, newLine: 2, text: "const a = 2;" });
   });
@@ -134,7 +78,7 @@ describe("parseFilePatch (GitHub's per-file patch without headers)", () => {
 });
 
 describe("buildLineMap", () => {
-  const map = buildLineMap(parseUnifiedDiff(gitDiff));
+  const map = buildLineMap(parseUnifiedDiff(GIT_DIFF));
 
   test("added and context lines are commentable on RIGHT by new number", () => {
     expect(map.locate("src/app.ts", 2, "RIGHT")).toEqual({ path: "src/app.ts", hunkIndex: 0, kind: "add" });

@@ -96,9 +96,7 @@ export const JobStartDataSchema = z.object({
       baseRefName: z.string(),
       baseRef: z
         .object({
-          target: z
-            .object({ __typename: z.string(), oid: z.string().optional(), file: z.object({ object: GitObject }).nullable().optional() })
-            .nullable(),
+          target: z.object({ __typename: z.string(), oid: z.string().optional(), file: z.object({ object: GitObject }).nullable().optional() }).nullable(),
         })
         .nullable(),
       reviews: Count,
@@ -252,5 +250,6 @@ export function configFrom(own: GitObject, org: GitObject): LoadedRepoConfig | n
   }
   if (typeof value === "string") return null;
   if (typeof value === "object" && value !== null && "_extends" in value) return null;
-  return parseRepoConfig(value);
+  // The plugin composes its files into one object (`Object.assign`): a list becomes indexed keys, a number nothing.
+  return parseRepoConfig(Object.assign({}, value));
 }

@@ -81,9 +81,7 @@ export async function reviewPullRequest(github: GitHubHost, request: ReviewReque
   const { ref, signal } = request;
   const started = performance.now();
   // One query where GitHub answers it: the pull request, the configuration, and what spares the later reads.
-  const start = github.jobStart
-    ? await github.jobStart(ref, { checkName: DEFAULT_REPO_CONFIG.gate.checkName, guidelines: deps.reviewer !== null, log })
-    : null;
+  const start = github.jobStart ? await github.jobStart(ref, { checkName: DEFAULT_REPO_CONFIG.gate.checkName, guidelines: deps.reviewer !== null, log }) : null;
   // The configuration does not depend on the pull request: both are read at once.
   const [pr, { config, problems }] = start
     ? [start.pr, start.config ?? (await github.repoConfig(ref, log))]

@@ -11,26 +11,26 @@ import { installationOctokit, releaseFetchFromNock } from "./helpers.js";
 const REF = { owner: "acme", repo: "widgets", pullNumber: 1 } as const;
 const log = pino({ level: "silent" });
 
-let sim: Simulator;
-let gh: Octokit;
-let headSha: string;
-
+const world: { sim?: Simulator; gh?: Octokit; headSha?: string } = {};
 releaseFetchFromNock();
-
 beforeAll(async () => {
-  sim = await startSimulator();
-  ({ headSha } = await createWidgetsPullRequest(sim));
-  gh = await installationOctokit(sim, "acme");
-});
+  world.sim = await startSimulator();
+  world.headSha = (await createWidgetsPullRequest(world.sim)).headSha;
+  world.gh = await installationOctokit(world.sim, "acme");
+}, 60_000);
+afterAll(() => world.sim?.close());
 
-afterAll(async () => {
-  await sim.close();
-});
+/** The simulator, its pull request's head and an installation client, once `beforeAll` ran. */
+function the(): { sim: Simulator; gh: Octokit; headSha: string } {
+  if (!world.sim || !world.gh || !world.headSha) throw new Error("the simulator is not started");
+  return { sim: world.sim, gh: world.gh, headSha: world.headSha };
+}
 
 const variables = { owner: "acme", name: "widgets", number: 1, checkName: "Longview", guidelines: true, orgConfig: true };
 
 describe("the job-start query on the simulator", () => {
   test("answers as GitHub does: the pull request's fields, NOT_FOUND with a path and partial data for a missing .github repository", async () => {
+    const { gh, headSha } = the();
     const error = (await gh.graphql(JOB_START_QUERY, variables).catch((e: unknown) => e)) as { errors: unknown[]; data: Record<string, unknown> };
     expect(error.errors).toEqual([expect.objectContaining({ type: "NOT_FOUND", path: ["org"] })]);
     expect(error.data["org"]).toBeNull();
@@ -59,6 +59,7 @@ describe("the job-start query on the simulator", () => {
   });
 
   test("readJobStart maps it onto the REST pull request, proves an unreviewed head without runs, and takes defaults", async () => {
+    const { gh } = the();
     const start = await readJobStart(gh as unknown as GitHub, REF, { checkName: "Longview", guidelines: true, log });
     const rest = (await gh.pulls.get({ owner: "acme", repo: "widgets", pull_number: 1 })).data;
     expect(start).not.toBeNull();
@@ -84,6 +85,7 @@ describe("the job-start query on the simulator", () => {
   });
 
   test("a check run by that name on the head, or a review, is seen", async () => {
+    const { gh, headSha } = the();
     await gh.checks.create({ owner: "acme", repo: "widgets", name: "Longview", head_sha: headSha, status: "in_progress" });
     await gh.pulls.createReview({ owner: "acme", repo: "widgets", pull_number: 1, commit_id: headSha, event: "COMMENT", body: "seen" });
     const start = await readJobStart(gh as unknown as GitHub, REF, { checkName: "Longview", guidelines: false, log });
@@ -95,6 +97,7 @@ describe("the job-start query on the simulator", () => {
   });
 
   test("the configuration and AGENTS.md come from the default branch; the organisation's .github repository is the fallback", async () => {
+    const { sim, gh } = the();
     await sim.createRepo({
       owner: "acme",
       name: ".github",
@@ -112,6 +115,7 @@ describe("the job-start query on the simulator", () => {
 
 describe("batched blobs on the simulator", () => {
   test("texts by id in one query; a missing id is null", async () => {
+    const { gh, headSha } = the();
     const tree = (await gh.git.getTree({ owner: "acme", repo: "widgets", tree_sha: headSha, recursive: "true" })).data.tree;
     const app = tree.find((e) => e.path === "src/app.ts")?.sha ?? "";
     const readme = tree.find((e) => e.path === "README.md")?.sha ?? "";

@@ -11,7 +11,13 @@ import type { GqlObject } from "./execute.js";
  * pagination rules are GitHub's everywhere.
  */
 
-export type Connect = <T>(typename: string, field: string, items: readonly T[], args: Readonly<Record<string, unknown>>, toNode: (item: T) => GqlObject) => GqlObject;
+export type Connect = <T>(
+  typename: string,
+  field: string,
+  items: readonly T[],
+  args: Readonly<Record<string, unknown>>,
+  toNode: (item: T) => GqlObject,
+) => GqlObject;
 
 /** `object(expression:)` or `object(oid:)`: the object, or null when there is none (GitHub answers null, not an error). */
 export async function gitObject(world: World, repo: RepoRecord, args: Readonly<Record<string, unknown>>, connect: Connect): Promise<GqlObject | null> {

@@ -101,6 +101,16 @@ export function pullHost(github: GitHubHost, mode: PullHostMode): PullHost {
     ...github,
     changeSet: async (ref, pr, options) => (changeSet = await github.changeSet(ref, pr, options)),
     repoConfig: async (repo, log) => (loaded = await github.repoConfig(repo, log)),
+    // The job-start query may bring the configuration instead (otherwise `repoConfig` is asked).
+    ...(github.jobStart
+      ? {
+          jobStart: async (ref, options) => {
+            const start = (await github.jobStart?.(ref, options)) ?? null;
+            if (start?.config) loaded = start.config;
+            return start;
+          },
+        }
+      : {}),
     ...(mode.post ? writing : readOnly),
   };
   return {

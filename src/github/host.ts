@@ -11,6 +11,7 @@ import { acknowledge, reply, type AnswerOptions, type CommandSource } from "./co
 import { CommitFiles, type CommitSnapshot } from "./commit-files.js";
 import { changesSince, type Increment } from "./compare.js";
 import { fetchChangeSet, type FetchOptions } from "./fetch-change-set.js";
+import { readJobStart, type JobStart, type JobStartOptions } from "./job-start-query.js";
 import { findPullRequestsForSha } from "./find-pull-requests.js";
 import { commitFiles, settleCommit, type FixCommit, type FixCommitInput, type SettledCommit } from "./git-commit.js";
 import type { ReviewComment } from "./git-schemas.js";
@@ -50,6 +51,12 @@ export interface GitHubHost {
 
   // The pull request and the repository.
   pullRequest(ref: PullRef): Promise<PullRequest>;
+  /**
+   * What a review reads first, in one request where GitHub can answer it (GraphQL): the pull request, the
+   * configuration and what settles the later reads. Null, or absent (a host without it), when the separate
+   * reads below must be made; never throws for a failed query.
+   */
+  jobStart?(ref: PullRef, options: JobStartOptions): Promise<JobStart | null>;
   /** Open pull requests whose head is `sha` (`listed`: the ones an event names, when it names any). */
   pullRequestsAt(repo: Repo, sha: string, listed: readonly { number: number }[]): Promise<number[]>;
   changeSet(ref: PullRef, pr: PullRequest, options: FetchOptions): Promise<ChangeSet>;
@@ -109,6 +116,7 @@ export function createGitHubHost(gh: GitHub, identity: AppIdentity): GitHubHost 
       const { data } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
       return PullRequestSchema.parse(data);
     },
+    jobStart: (ref, options) => readJobStart(gh, ref, options),
     pullRequestsAt: (repo, sha, listed) => findPullRequestsForSha(gh, repo, sha, listed),
     changeSet: (ref, pr, options) => fetchChangeSet(gh, ref, pr, options),
     pullCommits: (ref) => pullCommits(gh, ref),

@@ -134,6 +134,11 @@ export function longviewState(source: StateSource): LongviewState {
   };
 }
 
+/** What Longview said on a pull request nobody reviewed: nothing. */
+export function emptyLongviewState(): LongviewState {
+  return { lastReviewedHead: null, lastCompleteHead: null, fingerprints: new Set(), threads: [] };
+}
+
 /** The threads whose finding still stands as far as GitHub knows: nobody resolved it or gave it 👎, Longview did not call it fixed. */
 export function openThreads(state: LongviewState): FindingThread[] {
   return state.threads.filter((t) => !t.resolved && !t.fixedReplied && t.thumbsDownBy.length === 0);

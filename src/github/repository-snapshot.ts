@@ -9,6 +9,7 @@ import type { GitHub, PullRef } from "./client.js";
 import { statusOf, toGitHubError } from "./errors.js";
 import { GitTreeSchema, type GitTreeEntry } from "./git-schemas.js";
 import { BlobSchema } from "./schemas.js";
+import { MAX_BATCHED_BLOBS, readBlobsBatched } from "./blob-batch.js";
 import { tarFiles } from "./tar-entries.js";
 import { mapConcurrent } from "../util/map-concurrent.js";
 
@@ -149,6 +150,14 @@ class GitHubRepositorySnapshot implements RepositorySnapshot, KnownFileReader {
         if (!this.reads.has(file.path)) this.reads.set(file.path, Promise.resolve(text));
       }
     }
+    const batched = await this.readBatched(
+      wanted.filter((f) => !texts.has(f.path)),
+      signal,
+    );
+    for (const [path, text] of batched) {
+      texts.set(path, text);
+      if (!this.reads.has(path)) this.reads.set(path, Promise.resolve(text));
+    }
     const rest = wanted.filter((f) => !texts.has(f.path));
     const read = await mapConcurrent(
       rest,
@@ -168,6 +177,50 @@ class GitHubRepositorySnapshot implements RepositorySnapshot, KnownFileReader {
       if (!this.reads.has(file.path)) this.reads.set(file.path, Promise.resolve(text));
     });
     return texts;
+  }
+
+  /**
+   * A few files (a small change: fewer than the archive's threshold) in one GraphQL request instead of one
+   * Blobs request each; the texts it settles, by path. A blob GraphQL did not return whole is left to the
+   * Blobs API, and so is everything when the query fails.
+   */
+  private async readBatched(files: readonly KnownFile[], signal: AbortSignal | undefined): Promise<Map<string, string | null>> {
+    const settled = new Map<string, string | null>();
+    const fresh = files.filter((f) => !this.blobs.has(f.sha));
+    if (this.strategy !== "auto" || fresh.length < 2 || fresh.length > MAX_BATCHED_BLOBS || !this.spend()) return settled;
+    const bytesBySha = await readBlobsBatched(
+      this.gh,
+      this.repo,
+      fresh.map((f) => f.sha),
+      signal,
+    ).catch((error: unknown) => {
+      if (signal?.aborted) throw error;
+      this.options.log?.warn({ err: error, repo: `${this.repo.owner}/${this.repo.repo}` }, "batched blob read failed; reading files one by one");
+      return new Map<string, Buffer | null>();
+    });
+    for (const file of fresh) {
+      const bytes = bytesBySha.get(file.sha);
+      if (!bytes) continue;
+      // As a Blobs read: counted against the budgets, cached by id, refused over the per-file cap.
+      const known = this.blobs.get(file.sha);
+      if (!known) {
+        if (this.bytesFetched > this.limits.maxTotalBytes) {
+          settled.set(file.path, this.refuse());
+          continue;
+        }
+        this.bytesFetched += bytes.length;
+        this.blobReads++;
+        this.blobs.set(file.sha, Promise.resolve(bytes.length > this.limits.maxFileBytes ? undefined : bytes));
+      }
+      const cached = await this.blobs.get(file.sha);
+      if (cached === undefined) settled.set(file.path, this.refuse());
+      else if (cached === null) settled.set(file.path, null);
+      else {
+        this.filesRead++;
+        settled.set(file.path, decodeText(cached));
+      }
+    }
+    return settled;
   }
 
   stats(): RepositoryAccessStats {

@@ -2,10 +2,11 @@ import type { Logger } from "pino";
 import type { Analyzer } from "../analyzers/analyzer.js";
 import { extractReviewGuidelines, type Reviewer } from "../reviewer/index.js";
 import { repositoryLimits, type Env } from "../config/env.js";
-import type { RepoConfig } from "../config/repo-config.js";
+import { DEFAULT_REPO_CONFIG, type RepoConfig } from "../config/repo-config.js";
 import type { PullRef } from "../domain/pull-request.js";
 import { hasVerdict, type CheckOutcome, type CheckRunHandle } from "../github/check-run.js";
 import type { GitHubHost } from "../github/host.js";
+import type { JobStart } from "../github/job-start-query.js";
 import type { PostedReview } from "../github/post-review.js";
 import type { PullRequest } from "../github/schemas.js";
 import { fixAllActions } from "../fix/fix-all-action.js";
@@ -14,7 +15,7 @@ import type { RepositorySnapshot } from "../domain/repository.js";
 import { focusChangeSet } from "../diff/focus-change-set.js";
 import { sizeLimitsFrom } from "../diff/size-budget.js";
 import { formatFindingComment } from "../github/finding-comment.js";
-import { dismissedFingerprints, isFixedAt, openThreads, type LongviewState } from "../github/longview-state.js";
+import { dismissedFingerprints, emptyLongviewState, isFixedAt, openThreads, type LongviewState } from "../github/longview-state.js";
 import { classifyError } from "./failure-class.js";
 import { gatePolicyOf, type GatePolicy } from "./gate.js";
 import { errorOutcome, reviewedOutcome, skippedOutcome, supersededOutcome, type OpenEarlierFinding } from "./check-output.js";
@@ -79,8 +80,12 @@ export interface ReviewRequest {
 export async function reviewPullRequest(github: GitHubHost, request: ReviewRequest, deps: ReviewDeps, log: Logger): Promise<ReviewOutcome> {
   const { ref, signal } = request;
   const started = performance.now();
+  // One query where GitHub answers it: the pull request, the configuration, and what spares the later reads.
+  const start = github.jobStart ? await github.jobStart(ref, { checkName: DEFAULT_REPO_CONFIG.gate.checkName, guidelines: deps.reviewer !== null, log }) : null;
   // The configuration does not depend on the pull request: both are read at once.
-  const [pr, { config, problems }] = await Promise.all([github.pullRequest(ref), github.repoConfig(ref, log)]);
+  const [pr, { config, problems }] = start
+    ? [start.pr, start.config ?? (await github.repoConfig(ref, log))]
+    : await Promise.all([github.pullRequest(ref), github.repoConfig(ref, log)]);
   if (pr.state !== "open") return { kind: "skipped", pr, reason: `the pull request is ${pr.merged ? "merged" : pr.state}`, checkRunId: null };
   deps.warm?.(
     pr.changed_files !== undefined && pr.additions !== undefined && pr.deletions !== undefined
@@ -93,14 +98,15 @@ export async function reviewPullRequest(github: GitHubHost, request: ReviewReque
   const startReads = (): string | Promise<ReviewReads> => {
     const skip = skipReason(pr, config);
     if (skip !== null) return skip;
-    const reads = readForReview(github, request, pr, config, deps, log);
+    const reads = readForReview(github, request, pr, config, deps, log, start);
     reads.catch(() => undefined);
     return reads;
   };
   // An automatic event may find the head reviewed already: its reads wait for the check runs, so a repeated event costs none.
   let skipOrReads = request.onlyIfUnreviewed ? null : startReads();
   const checkName = config.gate.checkName;
-  const headRuns = request.checkRunId ? [] : await github.checkRuns(ref, pr.head.sha, checkName);
+  // The query proved the head has no run by this name (a renamed check is looked up).
+  const headRuns = request.checkRunId || start?.noRunsNamed === checkName ? [] : await github.checkRuns(ref, pr.head.sha, checkName);
   // Automatic events review a head once: a replayed or repeated event finds the verdict already there.
   if (request.onlyIfUnreviewed && hasVerdict(headRuns)) {
     return { kind: "skipped", pr, reason: "this commit already has Longview's verdict", checkRunId: null };
@@ -220,6 +226,7 @@ async function readForReview(
   config: RepoConfig,
   { env, reviewer }: ReviewDeps,
   log: Logger,
+  start: JobStart | null,
 ): Promise<ReviewReads> {
   const { ref, signal } = request;
   // The repository at head, read lazily for the head contents, the impact context and the model's tools: one
@@ -235,10 +242,11 @@ async function readForReview(
       ...(signal ? { signal } : {}),
     }),
     // What Longview said before decides what is new: an incremental range, fingerprints not to repeat, threads now fixed.
-    github.state(ref, log),
+    // A pull request nobody reviewed has no review comments either: Longview said nothing yet.
+    start?.unreviewed ? emptyLongviewState() : github.state(ref, log),
     // Guidelines come from the base branch: the pull request under review must not write its own rules. They are
     // the model's instructions: the analyzers alone never read them, so an offline review does not ask for them.
-    reviewer === null ? null : github.textFile(ref, "AGENTS.md", pr.base.sha),
+    reviewer === null ? null : start?.agentsMd !== undefined ? start.agentsMd : github.textFile(ref, "AGENTS.md", pr.base.sha),
   ]);
   return { repository, changeSet, prior, agentsMd, fetchedAt: performance.now() };
 }

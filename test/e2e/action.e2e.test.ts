@@ -229,13 +229,14 @@ describe("the GitHub Action's entry", () => {
     const run = await runStep("fork", pr.event, { GITHUB_TOKEN: sim.installationToken("acme", { readOnly: true }), GITHUB_REPOSITORY: "acme/forked" });
 
     expect(writesTo("acme/forked")).toEqual([]);
-    // Nothing was even tried: the only refusal is `GET /user`, which no installation token may read (the token's identity).
+    // Nothing was even tried, and nothing refused: not even `GET /user` (the token's identity, which no installation
+    // token may read) — nobody reviewed the pull request yet, so Longview's state, which needs the identity, is not read.
     expect(
       sim.requests
         .slice(before)
         .filter((r) => r.status === 403)
         .map((r) => r.path),
-    ).toEqual(["/user"]);
+    ).toEqual([]);
     expect(sim.state.reviews("acme/forked", pr.number)).toEqual([]);
     expect(sim.state.checkRuns("acme/forked")).toEqual([]);
     expect(run.stdout).toContain(`::notice title=Longview%3A read-only::acme/forked#${pr.number} comes from a fork`);

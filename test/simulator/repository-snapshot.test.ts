@@ -249,14 +249,32 @@ describe("GitHub repository snapshot: the archive", () => {
       expect(untruncated.violations).toEqual([]);
     });
 
-    test("fewer files than the threshold are read one blob each, without a listing, and cached", async () => {
+    test("fewer files than the threshold are read in one GraphQL query, without a listing, and cached", async () => {
       const files = await known(["src/a.ts", "src/b.ts"]);
+      const blobReads = () => untruncated.requests.filter((r) => r.route === "/repos/{owner}/{repo}/git/blobs/{file_sha}").length;
+      const before = blobReads();
       const repo = open("auto", 3);
       const texts = await repo.readKnown(files, 4);
       expect(texts.get("src/b.ts")).toBe("export const b = 2;\n");
-      expect(repo.stats()).toMatchObject({ requests: 2, filesRead: 2 });
+      expect(repo.stats()).toMatchObject({ requests: 1, filesRead: 2 });
+      expect(blobReads()).toBe(before);
       expect(await repo.read("src/a.ts")).toBe("export const a = 1;\n");
-      expect(repo.stats().requests).toBe(2);
+      expect(repo.stats().requests).toBe(1);
+    });
+
+    test("a binary file in the batch is left to its blob; the batch failing leaves every file to its blob", async () => {
+      const files = await known(["src/a.ts", "assets/logo.png"]);
+      const repo = open("auto", 3);
+      const texts = await repo.readKnown(files, 4);
+      expect(Object.fromEntries(texts)).toEqual({ "src/a.ts": "export const a = 1;\n", "assets/logo.png": null });
+      // The query, then the binary file's blob.
+      expect(repo.stats()).toMatchObject({ requests: 2, filesRead: 2 });
+
+      untruncated.faults.inject({ route: "/graphql", status: 502, times: 1 });
+      const again = open("auto", 3);
+      const read = await again.readKnown(await known(["src/a.ts", "src/b.ts"]), 4);
+      expect(Object.fromEntries(read)).toEqual({ "src/a.ts": "export const a = 1;\n", "src/b.ts": "export const b = 2;\n" });
+      expect(again.stats()).toMatchObject({ requests: 3, filesRead: 2 });
     });
 
     test("an archive GitHub fails to serve leaves the files to their blobs", async () => {
@@ -265,8 +283,8 @@ describe("GitHub repository snapshot: the archive", () => {
       const repo = open("auto", 2);
       const texts = await repo.readKnown(files, 4);
       expect(texts.get("src/a.ts")).toBe("export const a = 1;\n");
-      // The listing, the failed archive, three blobs.
-      expect(repo.stats()).toMatchObject({ requests: 5, filesRead: 3 });
+      // The listing, the failed archive, the three files in one GraphQL query.
+      expect(repo.stats()).toMatchObject({ requests: 3, filesRead: 3 });
     });
 
     test("a file over the per-file cap reads as null and is refused", async () => {

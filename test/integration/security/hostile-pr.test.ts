@@ -132,7 +132,10 @@ describe("a hostile pull request and a compromised model", () => {
     }
 
     // One COMMENT review, never an approval.
-    const writes = github.requests.filter((r) => r.method !== "GET");
+    // GraphQL queries (the job-start read, batched blobs) are reads; a GraphQL mutation is a write.
+    const isQuery = (r: { path: string; body: unknown }) =>
+      r.path === "/graphql" && !/^\s*mutation\b/.test(String((r.body as { query?: unknown } | null)?.query ?? ""));
+    const writes = github.requests.filter((r) => r.method !== "GET" && !isQuery(r));
     expect(JSON.stringify(writes)).not.toMatch(/"event":"(APPROVE|REQUEST_CHANGES)"/);
     expect(github.posted.map((r) => r.event)).toEqual(["COMMENT"]);
 

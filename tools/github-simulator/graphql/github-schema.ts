@@ -1,13 +1,17 @@
 import { nodeId, isoTime } from "../render/urls.js";
 import type { Caller } from "../router.js";
-import type { PullRecord, RepoRecord, ReviewCommentRecord, ThreadRecord } from "../state.js";
+import type { PullRecord, RepoRecord, ReviewCommentRecord, ThreadRecord, UserRecord } from "../state.js";
 import type { World } from "../world.js";
+import { baseTip, pullFacts } from "../pull-facts.js";
 import { GqlFieldError, type GqlObject } from "./execute.js";
+import { commit, gitObject } from "./git-objects.js";
 
 /**
  * The slice of GitHub's GraphQL schema a reviewer needs: a pull request's
  * review threads (with their first comments' database ids) and
- * resolve/unresolve. Connections demand `first` or `last` (at most 100) as
+ * resolve/unresolve; the pull request's own fields, its reviews' count, its
+ * commits and their check suites; git objects by expression or id
+ * (git-objects.ts). Connections demand `first` or `last` (at most 100) as
  * GitHub does.
  */
 
@@ -49,6 +53,7 @@ function repository(world: World, repo: RepoRecord): GqlObject {
       databaseId: () => repo.id,
       name: () => repo.name,
       nameWithOwner: () => repo.fullName,
+      object: (args) => gitObject(world, repo, args, connection),
       pullRequest: (args) => {
         const pull = world.state.pull(repo, Number(args["number"]));
         if (!pull) throw new GqlFieldError(`Could not resolve to a PullRequest with the number of ${String(args["number"])}.`, "NOT_FOUND");
@@ -66,7 +71,42 @@ function pullRequest(world: World, pull: PullRecord): GqlObject {
       databaseId: () => pull.id,
       number: () => pull.number,
       title: () => pull.title,
+      // GraphQL's body is never null: an empty description is "".
+      body: () => pull.body ?? "",
+      state: () => (pull.state === "open" ? "OPEN" : "CLOSED"),
+      isDraft: () => pull.draft,
+      merged: () => false,
+      changedFiles: async () => (await pullFacts(world, pull)).changedFiles,
+      additions: async () => (await pullFacts(world, pull)).additions,
+      deletions: async () => (await pullFacts(world, pull)).deletions,
+      maintainerCanModify: () => pull.maintainerCanModify,
+      author: () => account(pull.user),
       headRefOid: () => pull.headSha,
+      headRefName: () => pull.headRef,
+      headRepository: () => repository(world, pull.headRepo),
+      baseRefOid: () => baseTip(pull),
+      baseRefName: () => pull.baseRef,
+      baseRef: async () => {
+        const tip = await pull.repo.git.branchTip(pull.baseRef);
+        if (!tip) return null;
+        return { typename: "Ref", fields: { name: () => pull.baseRef, target: () => commit(world, pull.repo, tip, connection) } };
+      },
+      reviews: (args) => {
+        const reviews = world.state.reviews.filter((r) => r.repo === pull.repo && r.pullNumber === pull.number);
+        return connection("PullRequestReviewConnection", "reviews", reviews, args, (r) => ({
+          typename: "PullRequestReview",
+          fields: { databaseId: () => r.id, body: () => r.body, author: () => account(r.user) },
+        }));
+      },
+      commits: async (args) => {
+        const git = pull.repo.git;
+        const mergeBase = (await git.mergeBase(await baseTip(pull), pull.headSha)) ?? null;
+        const shas = await git.commitsBetween(mergeBase, pull.headSha);
+        return connection("PullRequestCommitConnection", "commits", shas, args, (sha) => ({
+          typename: "PullRequestCommit",
+          fields: { commit: () => commit(world, pull.repo, sha, connection) },
+        }));
+      },
       reviewThreads: (args) => {
         const threads = world.state.threads.filter((t) => t.repo === pull.repo && t.pullNumber === pull.number);
         return connection("PullRequestReviewThreadConnection", "reviewThreads", threads, args, (t) => thread(world, t));
@@ -114,6 +154,12 @@ function comment(world: World, record: ReviewCommentRecord): GqlObject {
 
 function actor(login: string): GqlObject {
   return { typename: "Bot", fields: { login: () => login } };
+}
+
+/** An account as GraphQL names it: an app's bot by its slug, without REST's `[bot]`. */
+function account(user: UserRecord): GqlObject {
+  const login = user.type === "Bot" ? user.login.replace(/\[bot\]$/, "") : user.login;
+  return { typename: user.type, fields: { login: () => login } };
 }
 
 function connection<T>(

@@ -30,4 +30,5 @@ EXPOSE 3000
 # Probot answers GET /ping with "PONG".
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/ping').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/main.js"]
+# A small young generation keeps an idle server small (docs/decisions/0009-small-young-generation.md).
+CMD ["node", "--max-semi-space-size=2", "dist/main.js"]

@@ -3,15 +3,7 @@ import { createDefaultAnalyzers } from "./analyzers/index.js";
 import type { Analyzer } from "./analyzers/analyzer.js";
 import { createCiJobHandler, createCommandJobHandler } from "./commands/command-job-handler.js";
 import type { CommandDeps } from "./commands/run-command.js";
-import {
-  computeThreads,
-  createReviewPool,
-  fitsInline,
-  prepareInlineStages,
-  stagedAnalyzers,
-  stagedPlanWindows,
-  type ChangeSize,
-} from "./compute/review-pool.js";
+import { computeThreads, createReviewPool, fitsInline, stagedAnalyzers, stagedPlanWindows, type ChangeSize } from "./compute/review-pool.js";
 import { repositoryLimits, type Env } from "./config/env.js";
 import { createFixModel } from "./fix/fix-model.js";
 import { createAppIdentity, type AppIdentity } from "./github/app-identity.js";
@@ -76,8 +68,6 @@ export interface Longview {
    * starts, so no job waits for that request; if it fails, the first job that needs the login asks again.
    */
   learnIdentity(app: () => Promise<GitHub>): void;
-  /** Before the process takes jobs: readies the review stages small changes run on the event loop (`prepareInlineStages`). */
-  prepare(): Promise<void>;
   /** Stops the worker threads (after the jobs finished). */
   close(): Promise<void>;
 }
@@ -108,7 +98,7 @@ export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Lo
   // Analyzers and window planning on worker threads: a large pull request must not hold the event loop.
   const pool =
     threads > 0 ? createReviewPool({ threads, taskTimeoutMs: env.LONGVIEW_COMPUTE_TASK_TIMEOUT_MS, log: log.child({ component: "compute" }) }) : null;
-  // A small change is analyzed and planned on the event loop, where ESLint and the tokenizer are loaded already.
+  // A small change is analyzed and planned on the event loop: ESLint, the grammars it needs and the tokenizer load there on first use.
   const analyzers = options.stages?.analyzers ?? (pool ? stagedAnalyzers(pool, inline) : inline);
   const planWindows: PlanWindows | null = options.stages?.planWindows ?? (pool ? stagedPlanWindows(pool) : null);
   // A pull request too large for the event loop gets its threads started while its change is fetched.
@@ -166,9 +156,6 @@ export function compose(env: Env, log: Logger, options: ComposeOptions = {}): Lo
           (login) => log.debug({ login }, "app identity known"),
           (err: unknown) => log.warn({ err }, "could not read the app's identity at start-up; the first job that needs it asks again"),
         );
-    },
-    prepare: async () => {
-      if (pool && !options.stages) await prepareInlineStages(inline, log.child({ component: "compute" }));
     },
     close: async () => {
       await pool?.close();

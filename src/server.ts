@@ -70,7 +70,6 @@ export async function startServer(env: Env, log: Logger, options: ServerOptions 
   if (queue instanceof InProcessQueue) {
     const handlers = longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, queue);
     longview.learnIdentity(async () => (await probot.auth()) as GitHub);
-    await longview.prepare();
     worker = queue.startWorker({ ...handlers, ...(options.jobHandler ? { review: options.jobHandler(probot) } : {}) });
     mode = "in-process queue";
   }

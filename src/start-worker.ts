@@ -57,7 +57,6 @@ export async function startWorker(env: Env, log: Logger, options: WorkerOptions 
   });
   const handlers = longview.jobHandlers(async (id) => (await probot.auth(id)) as GitHub, queue);
   longview.learnIdentity(async () => (await probot.auth()) as GitHub);
-  await longview.prepare();
   const byKind = { ...handlers, ...(options.jobHandler ? { review: options.jobHandler(probot) } : {}) };
   const worker = await startRedisWorker({ ...env, REDIS_URL: redisUrl }, log, byKind, metrics);
   const ops = opsRoutes({ queueKind: "redis", health: () => worker.health(), metrics, log });

@@ -4,10 +4,6 @@ import type { Analyzer, AnalyzerInput } from "../analyzers/analyzer.js";
 import { extensionOf } from "../analyzers/analyzable-files.js";
 import { TS_EXTENSIONS } from "../analyzers/eslint/extensions.js";
 import { DEFAULT_ANALYZER_NAMES, IMPACT_FREE_ANALYZER_NAMES } from "../analyzers/index.js";
-import { runAnalyzers } from "../analyzers/run-analyzers.js";
-import { initSyntax } from "../context/index.js";
-import { buildChangeSet } from "../diff/build-change-set.js";
-import { parseFilePatch } from "../diff/parse-unified-diff.js";
 import { changedLineCount, type ChangedFile } from "../domain/change-set.js";
 import { planWindows, type PlanWindows } from "../review/plan-windows.js";
 import { REVIEW_TASK_ERRORS, REVIEW_TASKS, type ReviewTasks } from "./review-tasks.js";
@@ -93,8 +89,9 @@ export function pooledPlanWindows(pool: ReviewPool): PlanWindows {
 /**
  * How much a change may hold for its analyzers and window planning to run on the event loop instead of a
  * thread. Handing a few files to a thread costs more than the work when the thread must first start and
- * load ESLint, the parsers and the tokenizer (a second or more on a busy machine); on the event loop,
- * where those are loaded already, a change this size takes some tens of milliseconds. Head bytes bound it
+ * load ESLint, the parsers and the tokenizer (a second or more on a busy machine); on the event loop a
+ * change this size takes some tens of milliseconds, plus, once per process, loading what it needs there
+ * (0.2–0.3 s: nothing is loaded before the first job, so an idle server stays small). Head bytes bound it
  * because ESLint and planning read whole files, not only the diff. TypeScript always goes to a thread: its
  * parser (with the compiler, ~150 MiB) is loaded only there.
  */
@@ -138,21 +135,4 @@ export function stagedAnalyzers(pool: ReviewPool, inline: readonly Analyzer[]): 
 export function stagedPlanWindows(pool: ReviewPool): PlanWindows {
   const pooled = pooledPlanWindows(pool);
   return (request, signal) => (runsInline(request.changeSet.files, request.changeSet.headContents) ? planWindows(request, signal) : pooled(request, signal));
-}
-
-/**
- * Gets the event loop's stages ready as the process starts: ESLint builds its configurations and rules,
- * secretlint its rules, tree-sitter its grammars, the first time they run, which holds the event loop for a
- * few hundred milliseconds on a busy machine — here, before the process takes jobs, rather than in the
- * middle of the first small review, beside its queue lock renewals.
- */
-export async function prepareInlineStages(inline: readonly Analyzer[], log: Logger): Promise<void> {
-  const path = "longview-ready.js";
-  const content = "export const ready = true;\n";
-  const file = parseFilePatch({ path, previousPath: null, status: "added", patch: "@@ -0,0 +1,1 @@\n+export const ready = true;" });
-  const { files, headContents, lineMap } = buildChangeSet({ files: [file], headContents: new Map([[path, content]]) });
-  const started = performance.now();
-  const run = await runAnalyzers(inline, { files, headContents, lineMap, filter: "added" }, log);
-  await initSyntax({ logger: log });
-  log.debug({ ms: Math.round(performance.now() - started), errors: run.errors.length }, "event loop's review stages ready");
 }

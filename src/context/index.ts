@@ -2,7 +2,7 @@
  * The windowed context builder: a ChangeSet becomes ordered, bounded windows
  * that together review every changed line exactly once (or report it skipped).
  *
- *   await initSyntax({ logger });                       // once per process; tree-sitter grammars
+ *   await initSyntax({ logger, languages: languagesOf(paths) }); // tree-sitter grammars, each once per process
  *   const plan = buildWindowPlan(changeSet, global, budget, { waveSize: concurrency });
  *   const memoryCap = resolveMemoryTokenCap(budget);    // what the plan reserved in every window
  *   for each window, as a slot frees up (Window.wave only estimates the round):
@@ -23,4 +23,5 @@ export type { GlobalInput } from "./global-layer.js";
 export { withMemory } from "./memory.js";
 export { renderGlobal, renderLocal, renderMemory, renderWindow } from "./render.js";
 export { initSyntax, type SyntaxFailure, type SyntaxStatus } from "./syntax/tree-sitter.js";
+export { languagesOf } from "./syntax/languages.js";
 export { countTokens } from "./tokens.js";

@@ -1,4 +1,6 @@
-import { countTokens as countO200k, decode, encode } from "gpt-tokenizer/encoding/o200k_base";
+import { createRequire } from "node:module";
+
+type O200k = typeof import("gpt-tokenizer/encoding/o200k_base");
 
 /**
  * Token counting with o200k_base. Special-token strings such as `<|endoftext|>`
@@ -16,9 +18,22 @@ import { countTokens as countO200k, decode, encode } from "gpt-tokenizer/encodin
 
 const PLAIN = { disallowedSpecial: new Set<string>() };
 
+/**
+ * The o200k tables take about 50 MiB of memory and 0.1–0.2 s to load, so a
+ * process loads them on its first count, not at start-up: a server that holds
+ * no job, or reviews without a model's windows, never pays for them. The
+ * package's CommonJS build is loaded with `require`, which is synchronous and
+ * keeps every counting function synchronous.
+ */
+let o200k: O200k | null = null;
+function encoding(): O200k {
+  o200k ??= createRequire(import.meta.url)("gpt-tokenizer/encoding/o200k_base") as O200k;
+  return o200k;
+}
+
 export function countTokens(text: string): number {
   if (text === "") return 0;
-  return countO200k(text, PLAIN);
+  return encoding().countTokens(text, PLAIN);
 }
 
 /** Repeated segments (code lines, prefixes) are counted once; the cache only ever holds exact counts. */
@@ -39,6 +54,7 @@ export function countCached(segment: string): number {
  * cut at a token boundary of `text` itself.
  */
 export function clipToTokens(text: string, maxTokens: number): string {
+  const { encode, decode } = encoding();
   const tokens = encode(text, PLAIN);
   if (tokens.length <= maxTokens) return text;
   let clipped = decode(tokens.slice(0, Math.max(0, maxTokens)));

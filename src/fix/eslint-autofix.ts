@@ -1,4 +1,5 @@
-import { Linter } from "eslint";
+import { createRequire } from "node:module";
+import type { Linter } from "eslint";
 import { buildLintConfigs, lintProfileFor, type LintConfigs } from "../analyzers/eslint/lint-configs.js";
 import type { Finding } from "../domain/finding.js";
 import { LINE_SLACK } from "./analyzer-check.js";
@@ -35,7 +36,9 @@ const VIRTUAL_CWD = "/longview-fix";
 let shared: { linter: Linter; configs: LintConfigs } | null = null;
 
 export function eslintAutofix(files: ReadonlyMap<string, string>, targets: readonly Finding[]): Autofix {
-  shared ??= { linter: new Linter({ cwd: VIRTUAL_CWD }), configs: buildLintConfigs() };
+  // ESLint loads on the first autofix, not with this module (the server imports it at start-up); its
+  // package is CommonJS, so `require` loads it synchronously.
+  shared ??= { linter: new (createRequire(import.meta.url)("eslint") as typeof import("eslint")).Linter({ cwd: VIRTUAL_CWD }), configs: buildLintConfigs() };
   const { linter, configs } = shared;
   const fixed: Finding[] = [];
   const unfixable: { finding: Finding; reason: string }[] = [];

@@ -110,7 +110,7 @@ function treeSitterParser(language: LanguageId): Promise<TreeSitter.Parser | nul
   let parser = grammars.get(language);
   if (!parser) {
     parser = (async () => {
-      const status = await initSyntax();
+      const status = await initSyntax({ languages: [language] });
       if (!status.languages.includes(language)) return null;
       const require = createRequire(import.meta.url);
       const ts = require("@vscode/tree-sitter-wasm") as typeof TreeSitter;

@@ -1,4 +1,4 @@
-import { countTokens as countO200k } from "gpt-tokenizer/encoding/o200k_base";
+import { countTokens } from "../context/tokens.js";
 import { delimited, type ConversationItem, type Conversation, type ToolResultItem } from "./model-request.js";
 import type { ToolDeclaration } from "./model-turn.js";
 
@@ -11,13 +11,8 @@ import type { ToolDeclaration } from "./model-turn.js";
 
 export const TOOL_OUTPUT_TAG = "untrusted_tool_output";
 
-const PLAIN = { disallowedSpecial: new Set<string>() };
 /** Role markers and item framing the APIs add per item; an estimate, on the safe side. */
 const ITEM_OVERHEAD_TOKENS = 8;
-
-export function countTokens(text: string): number {
-  return text === "" ? 0 : countO200k(text, PLAIN);
-}
 
 const itemTokenMemo = new WeakMap<ConversationItem, number>();
 

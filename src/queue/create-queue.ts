@@ -6,8 +6,8 @@ import { JobJournal, JournalError } from "./job-journal.js";
 import { memoryStore, type JobStore } from "./job-store.js";
 import { jobKinds } from "./kinds/index.js";
 import type { QueueObserver, QueueSettings } from "./queue.js";
-import { RedisJobQueue } from "./redis-queue.js";
-import { RedisJobWorker } from "./redis-worker.js";
+import type { RedisJobQueue } from "./redis-queue.js";
+import type { RedisJobWorker } from "./redis-worker.js";
 import { SpoolingQueue } from "./spooling-queue.js";
 
 /**
@@ -36,6 +36,8 @@ export async function createJobQueue(
       ...(observer ? { observer } : {}),
     });
   }
+  // BullMQ and ioredis (some 15 MiB) load only for a Redis queue: an in-process server never needs them.
+  const { RedisJobQueue } = await import("./redis-queue.js");
   const redis = await RedisJobQueue.connect({
     kinds: jobKinds,
     redisUrl: env.REDIS_URL,
@@ -52,7 +54,13 @@ export async function createJobQueue(
 }
 
 /** A BullMQ worker on the environment's Redis, running each job with the handler of its kind. */
-export function startRedisWorker(env: Env & { REDIS_URL: string }, log: Logger, handlers: JobHandlers, observer?: QueueObserver): Promise<RedisJobWorker> {
+export async function startRedisWorker(
+  env: Env & { REDIS_URL: string },
+  log: Logger,
+  handlers: JobHandlers,
+  observer?: QueueObserver,
+): Promise<RedisJobWorker> {
+  const { RedisJobWorker } = await import("./redis-worker.js");
   return RedisJobWorker.start({
     kinds: jobKinds,
     handlers,

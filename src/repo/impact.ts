@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import { createOutliner } from "../context/syntax/outliner.js";
+import { languagesOf } from "../context/syntax/languages.js";
 import { initSyntax } from "../context/syntax/tree-sitter.js";
 import { reconstructBase } from "../diff/reconstruct-base.js";
 import type { ChangedFile, ChangeSet } from "../domain/change-set.js";
@@ -77,7 +78,7 @@ export async function computeImpact(input: ImpactInput): Promise<ImpactResult> {
   const limits = { ...DEFAULT_IMPACT_LIMITS, ...input.limits };
   const { changeSet, signal } = input;
   const now = input.now ?? (() => performance.now());
-  await initSyntax();
+  await initSyntax({ languages: languagesOf(changeSet.files.map((f) => f.path)) });
   // The search's time budget starts after the one-off grammar load, which a busy machine can make slow.
   const deadline = now() + limits.timeMs;
   const outliner = createOutliner();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { createOutliner, type Outliner } from "../context/syntax/outliner.js";
-import { languageOf, type SymbolKind } from "../context/syntax/languages.js";
+import { languageOf, languagesOf, type SymbolKind } from "../context/syntax/languages.js";
 import { initSyntax } from "../context/syntax/tree-sitter.js";
 import type { ApiSignature, UsageKind } from "../domain/impact.js";
 import type { RepositorySnapshot } from "../domain/repository.js";
@@ -62,11 +62,12 @@ export async function findDefinitions(
   signal?: AbortSignal,
 ): Promise<DefinitionsResult> {
   const args = SymbolArgsSchema.parse(rawArgs);
-  await initSyntax();
   const found = await searchRepository(snapshot, { query: args.symbol, wholeWord: true, ...(args.glob ? { glob: args.glob } : {}) }, limits, signal);
+  const paths = unique(found.matches.map((m) => m.path));
+  await initSyntax({ languages: languagesOf(paths) });
   const outliner = createOutliner();
   const definitions: SymbolDefinition[] = [];
-  for (const path of unique(found.matches.map((m) => m.path))) {
+  for (const path of paths) {
     const text = await snapshot.read(path, signal);
     if (text === null) continue;
     definitions.push(...definitionsIn(path, text, args.symbol, outliner));

@@ -1,5 +1,5 @@
 import type { FlaggedSecret } from "../analyzers/analyzer.js";
-import { buildWindowPlan, initSyntax, type WindowBudget, type WindowPlanOptions } from "../context/index.js";
+import { buildWindowPlan, initSyntax, languagesOf, type WindowBudget, type WindowPlanOptions } from "../context/index.js";
 import type { ChangeSet } from "../domain/change-set.js";
 import { mapImpactText } from "../domain/impact.js";
 import type { WindowPlan } from "../domain/window.js";
@@ -30,7 +30,7 @@ export type PlanWindows = (request: WindowPlanRequest, signal?: AbortSignal) => 
 
 export const planWindows: PlanWindows = async (request) => {
   const { changeSet, redact } = request;
-  await initSyntax();
+  await initSyntax({ languages: languagesOf(changeSet.files.map((f) => f.path)) });
   // The model never sees secrets: windows are built from a redacted copy of the change, PR text and guidelines,
   // hiding the credentials the analyzers flagged as well.
   const redactor = createRedactor();

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,12 @@ import { fileURLToPath } from "node:url";
  */
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** The node flags `npm start` runs the server with (package.json), so tests and benchmarks run it as production does. */
+const START_FLAGS: readonly string[] = (() => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+  return (pkg.scripts?.["start"] ?? "").split(/\s+/).filter((word) => word.startsWith("--"));
+})();
 
 export interface LongviewProcess {
   readonly port: number;
@@ -43,7 +49,7 @@ export async function startLongview(env: Record<string, string>, options: StartO
   const scratch = env["LONGVIEW_JOURNAL"] === undefined ? mkdtempSync(join(tmpdir(), "longview-process-")) : null;
   const worker = options.entry === "worker";
   const entry = options.built ? [worker ? "dist/worker.js" : "dist/main.js"] : ["--import", "tsx", worker ? "src/worker.ts" : "src/main.ts"];
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
+  const child = spawn(process.execPath, [...START_FLAGS, ...(options.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",

@@ -1,4 +1,4 @@
-import { Linter, type SourceCode } from "eslint";
+import type { Linter, SourceCode } from "eslint";
 import type { Logger } from "pino";
 import type { Finding } from "../../domain/finding.js";
 import { analyzableFiles, type AnalyzableFile } from "../analyzable-files.js";
@@ -23,8 +23,10 @@ const VIRTUAL_CWD = "/longview-review";
  * one set of configs serve every file and every review.
  */
 export function createEslintAnalyzer(options: EslintAnalyzerOptions): Analyzer {
-  const linter = new Linter({ cwd: VIRTUAL_CWD });
-  const configs = buildLintConfigs();
+  // ESLint (some 20 MiB with its rules) loads when the first file is linted, not when the analyzer is built
+  // at start-up: a server holding no job stays small, and one that never sees JavaScript never loads it.
+  let loaded: Promise<{ linter: Linter; configs: LintConfigs }> | null = null;
+  const load = () => (loaded ??= import("eslint").then(({ Linter }) => ({ linter: new Linter({ cwd: VIRTUAL_CWD }), configs: buildLintConfigs() })));
   const concurrency = options.concurrency ?? 4;
   return {
     name: "eslint",
@@ -32,6 +34,8 @@ export function createEslintAnalyzer(options: EslintAnalyzerOptions): Analyzer {
       const log = input.log ?? options.log;
       const { files, skipped } = analyzableFiles(input, (path) => lintProfileFor(path) !== null);
       for (const skip of skipped) log.info({ path: skip.path, reason: skip.reason }, "eslint: file not analyzed");
+      if (files.length === 0) return { findings: [], secrets: [] };
+      const { linter, configs } = await load();
       const perFile = await mapConcurrent(files, concurrency, async (file) => lintFile(linter, configs, file, log), signal);
       return { findings: perFile.flatMap((r) => r.findings), secrets: perFile.flatMap((r) => r.secrets) };
     },

@@ -109,6 +109,16 @@ export function languageOf(path: string): LanguageId | null {
   return BY_EXTENSION[path.slice(dot + 1).toLowerCase()] ?? null;
 }
 
+/** The languages with a grammar among these paths, each once. */
+export function languagesOf(paths: Iterable<string>): LanguageId[] {
+  const found = new Set<LanguageId>();
+  for (const path of paths) {
+    const language = languageOf(path);
+    if (language !== null) found.add(language);
+  }
+  return [...found];
+}
+
 /** Where leading indentation carries meaning, so a change of it is not "whitespace-only". */
 export function isIndentationSensitive(path: string): boolean {
   return /\.(py|pyi|ya?ml|haml|pug|jade|sass|styl|coffee|nim|fs|fsx|elm|hs)$/i.test(path) || /(^|\/)(Makefile|GNUmakefile|[^/]*\.mk)$/.test(path);

@@ -11,7 +11,7 @@ import { makeOutline, type Outline, type SymbolDef } from "./outline.js";
  * under Node 20 and jest ESM. The package is CommonJS (UMD), hence `require`.
  *
  * Loading wasm is asynchronous; parsing afterwards is synchronous, which keeps
- * the window builder synchronous. Until `initSyntax()` has finished, or for a
+ * the window builder synchronous. Until `initSyntax()` has loaded a file's grammar, or for a
  * grammar that failed to load, callers fall back to the indentation heuristic.
  */
 
@@ -28,42 +28,74 @@ export interface SyntaxStatus {
 }
 
 const parsers = new Map<LanguageId, TreeSitter.Parser>();
-let initialization: Promise<SyntaxStatus> | null = null;
 
-/** Loads the tree-sitter runtime and grammars once; later calls return the same result. Never rejects: failures are reported in the status. */
-export function initSyntax(options: { logger?: Logger } = {}): Promise<SyntaxStatus> {
-  initialization ??= load().then((status) => {
-    for (const failure of status.failures) {
-      options.logger?.warn({ language: failure.language, err: failure.message }, "tree-sitter grammar unavailable; using the indentation heuristic");
-    }
-    return status;
-  });
-  return initialization;
+interface Runtime {
+  readonly ts: TreeSitterModule;
+  readonly wasmDir: string;
 }
 
-async function load(): Promise<SyntaxStatus> {
-  const require = createRequire(import.meta.url);
-  let ts: TreeSitterModule;
-  let wasmDir: string;
-  try {
-    ts = require("@vscode/tree-sitter-wasm") as TreeSitterModule;
-    wasmDir = dirname(require.resolve("@vscode/tree-sitter-wasm"));
-    await ts.Parser.init();
-  } catch (error) {
-    return { languages: [], failures: [{ language: "runtime", message: messageOf(error) }] };
-  }
+/** The runtime, loaded once; a string is why it failed. */
+let runtime: Promise<Runtime | string> | null = null;
+/** Each grammar, loaded once: null once loaded, or why it failed. */
+const grammars = new Map<LanguageId, Promise<string | null>>();
+
+/**
+ * Loads the tree-sitter runtime and the grammars of `languages` (all of them
+ * when not given), each once per process; later calls return at once for
+ * what is loaded. Never rejects: failures are reported in the status, and
+ * logged once, by the first call that met them.
+ *
+ * Grammars load on first use, per language: the six of them hold about 35 MiB
+ * of WebAssembly memory, and a review of JavaScript needs one. Callers ask for
+ * the languages of the files they are about to outline, so outlines do not
+ * depend on what earlier jobs happened to load.
+ */
+export async function initSyntax(options: { logger?: Logger; languages?: Iterable<LanguageId> } = {}): Promise<SyntaxStatus> {
+  const wanted = options.languages ? [...new Set(options.languages)] : LANGUAGE_IDS;
+  runtime ??= loadRuntime().then((loaded) => {
+    if (typeof loaded === "string") options.logger?.warn({ err: loaded }, "tree-sitter unavailable; using the indentation heuristic");
+    return loaded;
+  });
+  const loaded = await runtime;
+  if (typeof loaded === "string") return { languages: [], failures: [{ language: "runtime", message: loaded }] };
   const failures: SyntaxFailure[] = [];
-  for (const id of LANGUAGE_IDS) {
-    try {
-      const language = await ts.Language.load(join(wasmDir, LANGUAGES[id].wasm));
-      const parser = new ts.Parser();
-      parser.setLanguage(language);
-      parsers.set(id, parser);
-    } catch (error) {
-      failures.push({ language: id, message: messageOf(error) });
+  for (const id of wanted) {
+    let grammar = grammars.get(id);
+    if (!grammar) {
+      grammar = loadGrammar(loaded, id).then((failure) => {
+        if (failure !== null) options.logger?.warn({ language: id, err: failure }, "tree-sitter grammar unavailable; using the indentation heuristic");
+        return failure;
+      });
+      grammars.set(id, grammar);
     }
+    const failure = await grammar;
+    if (failure !== null) failures.push({ language: id, message: failure });
   }
-  return { languages: [...parsers.keys()], failures };
+  return { languages: wanted.filter((id) => parsers.has(id)), failures };
+}
+
+async function loadRuntime(): Promise<Runtime | string> {
+  try {
+    const require = createRequire(import.meta.url);
+    const ts = require("@vscode/tree-sitter-wasm") as TreeSitterModule;
+    const wasmDir = dirname(require.resolve("@vscode/tree-sitter-wasm"));
+    await ts.Parser.init();
+    return { ts, wasmDir };
+  } catch (error) {
+    return messageOf(error);
+  }
+}
+
+async function loadGrammar({ ts, wasmDir }: Runtime, id: LanguageId): Promise<string | null> {
+  try {
+    const language = await ts.Language.load(join(wasmDir, LANGUAGES[id].wasm));
+    const parser = new ts.Parser();
+    parser.setLanguage(language);
+    parsers.set(id, parser);
+    return null;
+  } catch (error) {
+    return messageOf(error);
+  }
 }
 
 export function hasGrammar(language: LanguageId): boolean {

@@ -2,7 +2,7 @@ import { request } from "node:http";
 import { describe, expect, test } from "@jest/globals";
 import { pino, type Logger } from "pino";
 import { z } from "zod";
-import { countTokens } from "../../../src/model/tool-ledger.js";
+import { countTokens } from "../../../src/context/tokens.js";
 import { loadEnv } from "../../../src/config/env.js";
 import {
   createModelClient,

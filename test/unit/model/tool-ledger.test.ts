@@ -1,7 +1,8 @@
 import { describe, expect, test } from "@jest/globals";
 import { z } from "zod";
 import type { ConversationItem, ToolResultItem } from "../../../src/model/model-request.js";
-import { compactToFit, countTokens, cutToTokens, requestTokens, wrapToolOutput } from "../../../src/model/tool-ledger.js";
+import { countTokens } from "../../../src/context/tokens.js";
+import { compactToFit, cutToTokens, requestTokens, wrapToolOutput } from "../../../src/model/tool-ledger.js";
 import { defineTool, toolDeclaration } from "../../../src/model/tools.js";
 
 const BIG = Array.from({ length: 300 }, (_, i) => `export const value${i} = compute(${i}, "some text");`).join("\n");

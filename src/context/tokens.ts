@@ -1,6 +1,4 @@
-import { createRequire } from "node:module";
-
-type O200k = typeof import("gpt-tokenizer/encoding/o200k_base");
+import { countO200k, decodeO200k, encodeO200k } from "./o200k.js";
 
 /**
  * Token counting with o200k_base. Special-token strings such as `<|endoftext|>`
@@ -16,24 +14,9 @@ type O200k = typeof import("gpt-tokenizer/encoding/o200k_base");
  * and the text part (starting with a space) split at a pre-token boundary too.
  */
 
-const PLAIN = { disallowedSpecial: new Set<string>() };
-
-/**
- * The o200k tables take about 50 MiB of memory and 0.1–0.2 s to load, so a
- * process loads them on its first count, not at start-up: a server that holds
- * no job, or reviews without a model's windows, never pays for them. The
- * package's CommonJS build is loaded with `require`, which is synchronous and
- * keeps every counting function synchronous.
- */
-let o200k: O200k | null = null;
-function encoding(): O200k {
-  o200k ??= createRequire(import.meta.url)("gpt-tokenizer/encoding/o200k_base") as O200k;
-  return o200k;
-}
-
 export function countTokens(text: string): number {
   if (text === "") return 0;
-  return encoding().countTokens(text, PLAIN);
+  return countO200k(text);
 }
 
 /** Repeated segments (code lines, prefixes) are counted once; the cache only ever holds exact counts. */
@@ -54,10 +37,9 @@ export function countCached(segment: string): number {
  * cut at a token boundary of `text` itself.
  */
 export function clipToTokens(text: string, maxTokens: number): string {
-  const { encode, decode } = encoding();
-  const tokens = encode(text, PLAIN);
+  const tokens = encodeO200k(text);
   if (tokens.length <= maxTokens) return text;
-  let clipped = decode(tokens.slice(0, Math.max(0, maxTokens)));
+  let clipped = decodeO200k(tokens.slice(0, Math.max(0, maxTokens)));
   // A cut inside a multi-byte character decodes to U+FFFD; drop it rather than show a broken character.
   while (clipped.endsWith("\uFFFD")) clipped = clipped.slice(0, -1);
   return clipped;

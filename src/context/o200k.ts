@@ -1,0 +1,216 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+/**
+ * The o200k_base byte-pair encoding, exact (tiktoken's merge rule), in about
+ * 7 MiB: the 200k tokens' bytes sit in one buffer, found through an
+ * open-addressing table of ranks. gpt-tokenizer, whose vocabulary file this
+ * reads, keeps the same vocabulary as Maps of 200k strings and byte arrays,
+ * about 66 MiB in every thread that counts; a review counts in two (the
+ * planner's compute thread and the model's session). The vocabulary loads on
+ * the first count (~0.1 s), so a process that never counts never holds it
+ * ([decision 0010](../../docs/decisions/0010-own-o200k-encoder.md)).
+ *
+ * Pieces come from o200k's own split pattern (gpt-tokenizer's, so both split
+ * alike). Special-token text is encoded as the plain text it is, which is how
+ * Longview counts it (see `tokens.ts`). `test/unit/context/o200k.test.ts` holds
+ * the counts and encodings to gpt-tokenizer's on source code, prose, scripts
+ * from many languages and random text.
+ */
+
+interface Vocabulary {
+  /** Every token's bytes, back to back, in rank order. */
+  readonly bytes: Uint8Array;
+  /** Token `r` is `bytes[starts[r] .. starts[r + 1])`. */
+  readonly starts: Uint32Array;
+  /** Open addressing on the bytes' hash: a rank, or -1 for an empty slot. */
+  readonly slots: Int32Array;
+  readonly split: RegExp;
+}
+
+const NONE = -1;
+
+let vocabulary: Vocabulary | null = null;
+
+function load(): Vocabulary {
+  const require = createRequire(import.meta.url);
+  const { O200K_TOKEN_SPLIT_REGEX } = require("gpt-tokenizer/encodingParams/constants") as { O200K_TOKEN_SPLIT_REGEX: RegExp };
+  const { bytes, starts } = parseTiktoken(readFileSync(require.resolve("gpt-tokenizer/data/o200k_base.tiktoken")));
+  const count = starts.length - 1;
+  let size = 1;
+  while (size < count * 2) size *= 2;
+  const slots = new Int32Array(size).fill(NONE);
+  for (let rank = 0; rank < count; rank++) {
+    let slot = hash(bytes, starts[rank]!, starts[rank + 1]!) & (size - 1);
+    while (slots[slot] !== NONE) slot = (slot + 1) & (size - 1);
+    slots[slot] = rank;
+  }
+  return { bytes, starts, slots, split: new RegExp(O200K_TOKEN_SPLIT_REGEX.source, "gu") };
+}
+
+const BASE64 = new Int8Array(128).fill(-1);
+for (const [i, c] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].entries()) BASE64[c.charCodeAt(0)] = i;
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const EQUALS = 0x3d;
+
+/**
+ * A `.tiktoken` file ("<base64 of the token's bytes> <rank>" per line, ranks 0, 1, 2, …) decoded straight from
+ * its bytes: no string per line, so loading leaves little garbage behind.
+ */
+export function parseTiktoken(file: Uint8Array): { bytes: Uint8Array; starts: Uint32Array } {
+  // Base64 holds 3 bytes in 4 characters: the decoded tokens take at most this much.
+  const out = new Uint8Array(Math.ceil(file.length * 0.75));
+  const starts: number[] = [];
+  let end = 0;
+  let at = 0;
+  while (at < file.length) {
+    if (file[at] === NEWLINE) {
+      at++;
+      continue;
+    }
+    starts.push(end);
+    let bits = 0;
+    let held = 0;
+    for (; at < file.length && file[at] !== SPACE; at++) {
+      const c = file[at]!;
+      if (c === EQUALS) continue;
+      const value = c < 128 ? BASE64[c]! : -1;
+      if (value < 0) throw new Error(`o200k_base: not base64 at byte ${at}`);
+      bits = (bits << 6) | value;
+      held += 6;
+      if (held >= 8) {
+        held -= 8;
+        out[end++] = (bits >> held) & 0xff;
+      }
+    }
+    let rank = 0;
+    for (at++; at < file.length && file[at] !== NEWLINE; at++) rank = rank * 10 + (file[at]! - 0x30);
+    if (rank !== starts.length - 1) throw new Error(`o200k_base: rank ${rank} where ${starts.length - 1} was expected`);
+  }
+  starts.push(end);
+  return { bytes: out.slice(0, end), starts: Uint32Array.from(starts) };
+}
+
+function vocab(): Vocabulary {
+  vocabulary ??= load();
+  return vocabulary;
+}
+
+/** FNV-1a over `data[from, to)`. */
+function hash(data: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ data[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** The rank of the bytes `data[from, to)`, or NONE when they are not one token. */
+function rankOf(v: Vocabulary, data: Uint8Array, from: number, to: number): number {
+  const mask = v.slots.length - 1;
+  const length = to - from;
+  for (let slot = hash(data, from, to) & mask; ; slot = (slot + 1) & mask) {
+    const rank = v.slots[slot]!;
+    if (rank === NONE) return NONE;
+    const start = v.starts[rank]!;
+    if (v.starts[rank + 1]! - start !== length) continue;
+    let same = true;
+    for (let i = 0; i < length; i++) {
+      if (v.bytes[start + i] !== data[from + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return rank;
+  }
+}
+
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(1024);
+
+/** The piece's UTF-8 bytes in a reused buffer (a lone surrogate becomes U+FFFD, as TextEncoder writes it). */
+function utf8(piece: string): number {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit.
+  if (scratch.length < piece.length * 3) scratch = new Uint8Array(piece.length * 3);
+  return encoder.encodeInto(piece, scratch).written;
+}
+
+/**
+ * tiktoken's `_byte_pair_merge`: merge the adjacent pair with the lowest rank (the leftmost of equals) until no
+ * pair is a token; returns the parts' boundaries. `bounds[i]` and `ranks[i]` are the start of part i and the rank
+ * of part i joined with part i + 1.
+ */
+function merge(v: Vocabulary, data: Uint8Array, length: number): number[] {
+  const bounds: number[] = [];
+  const ranks: number[] = [];
+  for (let i = 0; i < length - 1; i++) {
+    bounds.push(i);
+    ranks.push(rankOf(v, data, i, i + 2));
+  }
+  bounds.push(length - 1, length);
+  ranks.push(NONE, NONE);
+  const pairRank = (i: number): number => (i + 3 < bounds.length ? rankOf(v, data, bounds[i]!, bounds[i + 3]!) : NONE);
+  for (;;) {
+    let best = NONE;
+    let at = -1;
+    for (let i = 0; i < ranks.length - 1; i++) {
+      const rank = ranks[i]!;
+      if (rank !== NONE && (best === NONE || rank < best)) {
+        best = rank;
+        at = i;
+      }
+    }
+    if (at === -1) return bounds;
+    if (at > 0) ranks[at - 1] = pairRank(at - 1);
+    ranks[at] = pairRank(at);
+    bounds.splice(at + 1, 1);
+    ranks.splice(at + 1, 1);
+  }
+}
+
+function encodePiece(v: Vocabulary, piece: string, out: number[] | null): number {
+  const length = utf8(piece);
+  const whole = rankOf(v, scratch, 0, length);
+  if (whole !== NONE) {
+    out?.push(whole);
+    return 1;
+  }
+  const bounds = merge(v, scratch, length);
+  if (out) for (let i = 0; i + 1 < bounds.length; i++) out.push(rankOf(v, scratch, bounds[i]!, bounds[i + 1]!));
+  return bounds.length - 1;
+}
+
+export function countO200k(text: string): number {
+  const v = vocab();
+  let n = 0;
+  for (const [piece] of text.matchAll(v.split)) n += encodePiece(v, piece, null);
+  return n;
+}
+
+export function encodeO200k(text: string): number[] {
+  const v = vocab();
+  const out: number[] = [];
+  for (const [piece] of text.matchAll(v.split)) encodePiece(v, piece, out);
+  return out;
+}
+
+/** The text of `tokens`; bytes that are not whole UTF-8 characters (a cut inside one) decode to U+FFFD. */
+export function decodeO200k(tokens: readonly number[]): string {
+  const v = vocab();
+  let length = 0;
+  for (const token of tokens) {
+    if (!Number.isInteger(token) || token < 0 || token + 1 >= v.starts.length) throw new RangeError(`not an o200k token: ${token}`);
+    length += v.starts[token + 1]! - v.starts[token]!;
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const token of tokens) {
+    out.set(v.bytes.subarray(v.starts[token]!, v.starts[token + 1]!), at);
+    at += v.starts[token + 1]! - v.starts[token]!;
+  }
+  return new TextDecoder().decode(out);
+}
+
+/** Loads the vocabulary now rather than at the first count. */
+export function loadO200k(): void {
+  vocab();
+}

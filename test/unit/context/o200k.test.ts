@@ -81,6 +81,25 @@ describe("o200k, compact and exact", () => {
     }
   });
 
+  test("long pieces (merged through the heap): the same tokens as gpt-tokenizer's scan", () => {
+    const letters = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzé"), minLength: 257, maxLength: 2_000 });
+    fc.assert(
+      fc.property(letters, (word) => {
+        expect(encodeO200k(`x${word}`)).toEqual(reference(`x${word}`));
+      }),
+      { numRuns: 60 },
+    );
+    for (const n of [257, 300, 511, 512, 1_000]) expect(encodeO200k(`x${"a".repeat(n)}`)).toEqual(reference(`x${"a".repeat(n)}`));
+  });
+
+  test("a megabyte without a split point is counted, not stuck (the scan alone is quadratic)", () => {
+    const run = "a".repeat(1_000_000);
+    // o200k has "aaaaaaaa" (8 letters): the merges end in 125,000 of them.
+    expect(countO200k(run)).toBe(125_000);
+    const word = "lorem".repeat(20_000);
+    expect(countO200k(`${word} ${word}`)).toBe(countO200k(word) + countO200k(` ${word}`));
+  }, 60_000);
+
   test("decoding gives the text back, as gpt-tokenizer does", () => {
     for (const text of SCRIPTS.filter((s) => !/[\ud800-\udfff](?![\udc00-\udfff])/.test(s))) {
       expect(decodeO200k(encodeO200k(text))).toBe(text);

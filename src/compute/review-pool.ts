@@ -26,7 +26,7 @@ export interface ReviewPoolOptions {
 }
 
 /**
- * A review thread holds ESLint, the parsers and the tokenizer (well over 100 MiB): kept through a burst of
+ * A review thread holds ESLint, the parsers and the token vocabulary (some 60–100 MiB): kept through a burst of
  * reviews, given back when the process has had no review for this long. A review warms the pool as it
  * starts, so a thread started again costs no time the review waits for.
  */

@@ -125,13 +125,15 @@ function rankOf(v: Vocabulary, data: Uint8Array, from: number, to: number): numb
 }
 
 const encoder = new TextEncoder();
-let scratch = new Uint8Array(1024);
+/** Reused for every piece up to this size; a longer one (a minified line) gets a buffer of its own, not kept. */
+const SCRATCH_BYTES = 16 * 1024;
+const scratch = new Uint8Array(SCRATCH_BYTES);
 
-/** The piece's UTF-8 bytes in a reused buffer (a lone surrogate becomes U+FFFD, as TextEncoder writes it). */
-function utf8(piece: string): number {
+/** The piece's UTF-8 bytes (a lone surrogate becomes U+FFFD, as TextEncoder writes it) and their length. */
+function utf8(piece: string): { data: Uint8Array; length: number } {
   // UTF-8 takes at most 3 bytes per UTF-16 unit.
-  if (scratch.length < piece.length * 3) scratch = new Uint8Array(piece.length * 3);
-  return encoder.encodeInto(piece, scratch).written;
+  const data = piece.length * 3 <= SCRATCH_BYTES ? scratch : new Uint8Array(piece.length * 3);
+  return { data, length: encoder.encodeInto(piece, data).written };
 }
 
 /**
@@ -245,14 +247,14 @@ class MinHeap {
 const LONG_PIECE = 256;
 
 function encodePiece(v: Vocabulary, piece: string, out: number[] | null): number {
-  const length = utf8(piece);
-  const whole = rankOf(v, scratch, 0, length);
+  const { data, length } = utf8(piece);
+  const whole = rankOf(v, data, 0, length);
   if (whole !== NONE) {
     out?.push(whole);
     return 1;
   }
-  const bounds = length > LONG_PIECE ? mergeLong(v, scratch, length) : merge(v, scratch, length);
-  if (out) for (let i = 0; i + 1 < bounds.length; i++) out.push(rankOf(v, scratch, bounds[i]!, bounds[i + 1]!));
+  const bounds = length > LONG_PIECE ? mergeLong(v, data, length) : merge(v, data, length);
+  if (out) for (let i = 0; i + 1 < bounds.length; i++) out.push(rankOf(v, data, bounds[i]!, bounds[i + 1]!));
   return bounds.length - 1;
 }
 

@@ -129,11 +129,10 @@ const encoder = new TextEncoder();
 const SCRATCH_BYTES = 16 * 1024;
 const scratch = new Uint8Array(SCRATCH_BYTES);
 
-/** The piece's UTF-8 bytes (a lone surrogate becomes U+FFFD, as TextEncoder writes it) and their length. */
-function utf8(piece: string): { data: Uint8Array; length: number } {
+/** A buffer that holds the piece's UTF-8 bytes (a lone surrogate becomes U+FFFD, as TextEncoder writes it). */
+function bufferFor(piece: string): Uint8Array {
   // UTF-8 takes at most 3 bytes per UTF-16 unit.
-  const data = piece.length * 3 <= SCRATCH_BYTES ? scratch : new Uint8Array(piece.length * 3);
-  return { data, length: encoder.encodeInto(piece, data).written };
+  return piece.length * 3 <= SCRATCH_BYTES ? scratch : new Uint8Array(piece.length * 3);
 }
 
 /**
@@ -247,7 +246,8 @@ class MinHeap {
 const LONG_PIECE = 256;
 
 function encodePiece(v: Vocabulary, piece: string, out: number[] | null): number {
-  const { data, length } = utf8(piece);
+  const data = bufferFor(piece);
+  const length = encoder.encodeInto(piece, data).written;
   const whole = rankOf(v, data, 0, length);
   if (whole !== NONE) {
     out?.push(whole);

@@ -286,7 +286,8 @@ export function decodeO200k(tokens: readonly number[]): string {
     out.set(v.bytes.subarray(v.starts[token]!, v.starts[token + 1]!), at);
     at += v.starts[token + 1]! - v.starts[token]!;
   }
-  return new TextDecoder().decode(out);
+  // ignoreBOM keeps a leading U+FEFF: it is text the tokens carry, not a mark about the encoding.
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(out);
 }
 
 /** Loads the vocabulary now rather than at the first count. */

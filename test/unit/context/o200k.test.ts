@@ -65,7 +65,11 @@ describe("o200k, compact and exact", () => {
         "\u200b",
         "<|endoftext|>",
       ),
-      fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      // U+FEFF aside: see the byte-order-mark test below.
+      fc
+        .integer({ min: 0, max: 0xffff })
+        .filter((c) => c !== 0xfeff)
+        .map((c) => String.fromCharCode(c)),
     );
     fc.assert(
       fc.property(fc.string({ unit, maxLength: 60 }), (text) => {
@@ -100,6 +104,15 @@ describe("o200k, compact and exact", () => {
     expect(countO200k(`${word} ${word}`)).toBe(countO200k(word) + countO200k(` ${word}`));
   }, 60_000);
 
+  test("byte-order marks: the vocabulary's tokens, where gpt-tokenizer (which strips them as it decodes its table) splits them", () => {
+    // o200k_base.tiktoken: 77u/ (EF BB BF) is rank 5574, 77u/dXNpbmc= ("\ufeffusing") 9251, 77u/77u/ 135153 — as tiktoken encodes them.
+    expect(encodeO200k("\ufeff")).toEqual([5574]);
+    expect(encodeO200k("\ufeffusing")).toEqual([9251]);
+    expect(encodeO200k("\ufeff\ufeff")).toEqual([135153]);
+    expect(reference("\ufeff")).toEqual([5416, 123]);
+    expect(decodeO200k([9251])).toBe("\ufeffusing");
+  });
+
   test("decoding gives the text back, as gpt-tokenizer does", () => {
     for (const text of SCRIPTS.filter((s) => !/[\ud800-\udfff](?![\udc00-\udfff])/.test(s))) {
       expect(decodeO200k(encodeO200k(text))).toBe(text);
@@ -110,6 +123,7 @@ describe("o200k, compact and exact", () => {
   });
 
   test("a clip inside a multi-byte character drops the broken character", () => {
+    expect(clipToTokens("\ufeffusing namespace std;", 1)).toBe("\ufeffusing");
     const text = "😀".repeat(50);
     for (let n = 0; n < 20; n++) {
       const clipped = clipToTokens(text, n);

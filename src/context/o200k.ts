@@ -61,32 +61,20 @@ const EQUALS = 0x3d;
  */
 export function parseTiktoken(file: Uint8Array): { bytes: Uint8Array; starts: Uint32Array } {
   // First pass: how many tokens and bytes, so the arrays are allocated once at their size.
-  let tokens = 0;
   let size = 0;
-  for (let at = 0; at < file.length;) {
-    if (file[at] === NEWLINE) {
-      at++;
-      continue;
-    }
+  const tokens = forEachLine(file, (from, space) => {
     let digits = 0;
-    for (; at < file.length && file[at] !== SPACE; at++) if (file[at] !== EQUALS) digits++;
-    while (at < file.length && file[at] !== NEWLINE) at++;
+    for (let at = from; at < space; at++) if (file[at] !== EQUALS) digits++;
     size += Math.floor((digits * 6) / 8);
-    tokens++;
-  }
+  });
   const bytes = new Uint8Array(size);
   const starts = new Uint32Array(tokens + 1);
   let end = 0;
-  let index = 0;
-  for (let at = 0; at < file.length;) {
-    if (file[at] === NEWLINE) {
-      at++;
-      continue;
-    }
+  forEachLine(file, (from, space, to, index) => {
     starts[index] = end;
     let bits = 0;
     let held = 0;
-    for (; at < file.length && file[at] !== SPACE; at++) {
+    for (let at = from; at < space; at++) {
       const c = file[at]!;
       if (c === EQUALS) continue;
       const value = c < 128 ? BASE64[c]! : -1;
@@ -99,12 +87,25 @@ export function parseTiktoken(file: Uint8Array): { bytes: Uint8Array; starts: Ui
       }
     }
     let rank = 0;
-    for (at++; at < file.length && file[at] !== NEWLINE; at++) rank = rank * 10 + (file[at]! - 0x30);
+    for (let at = space + 1; at < to; at++) rank = rank * 10 + (file[at]! - 0x30);
     if (rank !== index) throw new Error(`o200k_base: rank ${rank} where ${index} was expected`);
-    index++;
-  }
+  });
   starts[tokens] = end;
   return { bytes, starts };
+}
+
+/** Calls `line` with each non-empty line's start, its first space (or end) and its end; returns how many. */
+function forEachLine(file: Uint8Array, line: (from: number, space: number, to: number, index: number) => void): number {
+  let index = 0;
+  for (let at = 0; at < file.length; at++) {
+    if (file[at] === NEWLINE) continue;
+    const from = at;
+    while (at < file.length && file[at] !== SPACE && file[at] !== NEWLINE) at++;
+    const space = at;
+    while (at < file.length && file[at] !== NEWLINE) at++;
+    line(from, space, at, index++);
+  }
+  return index;
 }
 
 function vocab(): Vocabulary {

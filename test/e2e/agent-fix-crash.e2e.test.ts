@@ -79,6 +79,8 @@ describeWithRedis("/agent fix: the worker dies right after the branch moved", ()
     expect(reply.body).toMatch(/^@alice Committed \[`[0-9a-f]{7}`\]/);
     expect(reply.body).toContain(fixCommit!.slice(0, 7));
     expect(await expectFixedAndReviewed(sim, scenario)).toBe(fixCommit);
+    // The worker's log reaches this process through its stdout, which can trail its GitHub writes on a busy machine.
+    await waitFor(() => second.logs.find((line) => line.includes("fix commit found saved as committing")), "the worker to log the saved fix commit");
     expect(second.logs.some((line) => line.includes("fix commit found saved as committing") && line.includes('"place":"holds"'))).toBe(true);
     await waitFor(() => second.logs.find((line) => /"kind":"command".*"msg":"command job finished"/.test(line)), "the command job to finish");
     expect(answersInThread(sim, scenario)).toHaveLength(1);

@@ -153,43 +153,12 @@ function bufferFor(piece: string): Uint8Array {
 
 /**
  * tiktoken's `_byte_pair_merge`: merge the adjacent pair with the lowest rank (the leftmost of equals) until no
- * pair is a token; returns the parts' boundaries. `bounds[i]` and `ranks[i]` are the start of part i and the rank
- * of part i joined with part i + 1.
+ * pair is a token; returns the parts' boundaries. tiktoken scans for that pair after every merge, which is
+ * quadratic: a 100 kB piece (a minified line, a run of one letter) takes seconds. Here the pairs wait in a heap
+ * ordered by rank, then position, and a pair made stale by a neighbour's merge is skipped when it comes up:
+ * the same merges in O(n log n), and as fast as the scan on ordinary pieces.
  */
 function merge(v: Vocabulary, data: Uint8Array, length: number): number[] {
-  const bounds: number[] = [];
-  const ranks: number[] = [];
-  for (let i = 0; i < length - 1; i++) {
-    bounds.push(i);
-    ranks.push(rankOf(v, data, i, i + 2));
-  }
-  bounds.push(length - 1, length);
-  ranks.push(NONE, NONE);
-  const pairRank = (i: number): number => (i + 3 < bounds.length ? rankOf(v, data, bounds[i]!, bounds[i + 3]!) : NONE);
-  for (;;) {
-    let best = NONE;
-    let at = -1;
-    for (let i = 0; i < ranks.length - 1; i++) {
-      const rank = ranks[i]!;
-      if (rank !== NONE && (best === NONE || rank < best)) {
-        best = rank;
-        at = i;
-      }
-    }
-    if (at === -1) return bounds;
-    if (at > 0) ranks[at - 1] = pairRank(at - 1);
-    ranks[at] = pairRank(at);
-    bounds.splice(at + 1, 1);
-    ranks.splice(at + 1, 1);
-  }
-}
-
-/**
- * The same merges as `merge`, in O(n log n) for a long piece (a minified line, a run of one letter): the pairs
- * wait in a heap ordered by rank, then position — the scan's "lowest rank, leftmost" — and a pair made stale by
- * a neighbour's merge is skipped when it comes up. A scan over a 100 kB piece takes seconds; this, milliseconds.
- */
-function mergeLong(v: Vocabulary, data: Uint8Array, length: number): number[] {
   // Part i starts at byte i until merged away; `length` is the end. A pair's key is rank * (length + 1) + start.
   const next = new Int32Array(length + 1);
   const prev = new Int32Array(length + 1);
@@ -258,9 +227,6 @@ class MinHeap {
   }
 }
 
-/** Past this many bytes a piece is merged through the heap; below it the plain scan is faster. */
-const LONG_PIECE = 256;
-
 function encodePiece(v: Vocabulary, piece: string, out: number[] | null): number {
   const data = bufferFor(piece);
   const length = encoder.encodeInto(piece, data).written;
@@ -269,7 +235,7 @@ function encodePiece(v: Vocabulary, piece: string, out: number[] | null): number
     out?.push(whole);
     return 1;
   }
-  const bounds = length > LONG_PIECE ? mergeLong(v, data, length) : merge(v, data, length);
+  const bounds = merge(v, data, length);
   if (out) for (let i = 0; i + 1 < bounds.length; i++) out.push(rankOf(v, data, bounds[i]!, bounds[i + 1]!));
   return bounds.length - 1;
 }

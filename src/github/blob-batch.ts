@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { GitHub, PullRef } from "./client.js";
 import { toGitHubError } from "./errors.js";
+import { CommitShaSchema } from "./schemas.js";
 
 /**
  * Many blobs' texts in one GraphQL request (`object(oid:)` under aliases),
@@ -11,8 +12,6 @@ import { toGitHubError } from "./errors.js";
 
 /** At most this many blobs in one query (GitHub bounds a query's cost; a small change has a handful). */
 export const MAX_BATCHED_BLOBS = 50;
-
-const ObjectId = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/);
 
 const BatchedBlob = z
   .object({
@@ -38,7 +37,7 @@ export async function readBlobsBatched(
   shas: readonly string[],
   signal?: AbortSignal,
 ): Promise<Map<string, Buffer | null>> {
-  const ids = [...new Set(shas)].filter((sha) => ObjectId.safeParse(sha).success).slice(0, MAX_BATCHED_BLOBS);
+  const ids = [...new Set(shas)].filter((sha) => CommitShaSchema.safeParse(sha).success).slice(0, MAX_BATCHED_BLOBS);
   const variables: Record<string, string> = { owner: repo.owner, name: repo.repo };
   ids.forEach((sha, i) => (variables[`f${i}`] = sha));
   let raw: unknown;

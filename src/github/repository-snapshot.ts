@@ -129,6 +129,11 @@ class GitHubRepositorySnapshot implements RepositorySnapshot, KnownFileReader {
 
   async readKnown(files: readonly KnownFile[], concurrency: number, signal?: AbortSignal): Promise<Map<string, string | null>> {
     const texts = new Map<string, string | null>();
+    // Each text is also what a later `read` of the path answers.
+    const keep = (path: string, text: string | null): void => {
+      texts.set(path, text);
+      if (!this.reads.has(path)) this.reads.set(path, Promise.resolve(text));
+    };
     const wanted = files.filter((f) => isRepositoryPath(f.path));
     if (this.strategy !== "blobs" && wanted.length > 0 && wanted.length >= this.tarballAfterReads) {
       const listing = await this.list(signal).catch((error: unknown) => {
@@ -146,36 +151,22 @@ class GitHubRepositorySnapshot implements RepositorySnapshot, KnownFileReader {
         const text = bytes ? decodeText(bytes) : null;
         if (bytes) this.filesRead++;
         else this.refused++;
-        texts.set(file.path, text);
-        if (!this.reads.has(file.path)) this.reads.set(file.path, Promise.resolve(text));
+        keep(file.path, text);
       }
     }
     const batched = await this.readBatched(
       wanted.filter((f) => !texts.has(f.path)),
       signal,
     );
-    for (const [path, text] of batched) {
-      texts.set(path, text);
-      if (!this.reads.has(path)) this.reads.set(path, Promise.resolve(text));
-    }
+    for (const [path, text] of batched) keep(path, text);
     const rest = wanted.filter((f) => !texts.has(f.path));
     const read = await mapConcurrent(
       rest,
       concurrency,
-      async (file) => {
-        const bytes = await this.blob({ path: file.path, sha: file.sha, type: "blob", mode: "100644" }, signal);
-        if (bytes === undefined) return this.refuse();
-        if (bytes === null) return null;
-        this.filesRead++;
-        return decodeText(bytes);
-      },
+      async (file) => this.settle(await this.blob({ path: file.path, sha: file.sha, type: "blob", mode: "100644" }, signal)),
       signal,
     );
-    rest.forEach((file, i) => {
-      const text = read[i] ?? null;
-      texts.set(file.path, text);
-      if (!this.reads.has(file.path)) this.reads.set(file.path, Promise.resolve(text));
-    });
+    rest.forEach((file, i) => keep(file.path, read[i] ?? null));
     return texts;
   }
 
@@ -212,13 +203,7 @@ class GitHubRepositorySnapshot implements RepositorySnapshot, KnownFileReader {
         this.blobReads++;
         this.blobs.set(file.sha, Promise.resolve(bytes.length > this.limits.maxFileBytes ? undefined : bytes));
       }
-      const cached = await this.blobs.get(file.sha);
-      if (cached === undefined) settled.set(file.path, this.refuse());
-      else if (cached === null) settled.set(file.path, null);
-      else {
-        this.filesRead++;
-        settled.set(file.path, decodeText(cached));
-      }
+      settled.set(file.path, this.settle(await this.blobs.get(file.sha)));
     }
     return settled;
   }
@@ -242,7 +227,11 @@ class GitHubRepositorySnapshot implements RepositorySnapshot, KnownFileReader {
         return decodeText(bytes);
       }
     }
-    const bytes = await this.blob(entry, signal);
+    return this.settle(await this.blob(entry, signal));
+  }
+
+  /** A blob read as text: refused by a limit (undefined), absent (null), or read. */
+  private settle(bytes: Buffer | null | undefined): string | null {
     if (bytes === undefined) return this.refuse();
     if (bytes === null) return null;
     this.filesRead++;

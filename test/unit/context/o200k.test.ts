@@ -96,7 +96,7 @@ describe("o200k, compact and exact", () => {
     for (const n of [257, 300, 511, 512, 1_000]) expect(encodeO200k(`x${"a".repeat(n)}`)).toEqual(reference(`x${"a".repeat(n)}`));
   });
 
-  test("a megabyte without a split point is counted, not stuck (the scan alone is quadratic)", () => {
+  test("a megabyte without a split point is counted, not stuck (a scan after every merge is quadratic)", () => {
     const run = "a".repeat(1_000_000);
     // o200k has "aaaaaaaa" (8 letters): the merges end in 125,000 of them.
     expect(countO200k(run)).toBe(125_000);
